@@ -1,0 +1,107 @@
+// A small C API over Debian's simdjson (libsimdjson-dev 3.0.1), called from Swift.
+//
+// Parsing uses simdjson's DOM front end, which lives in the shared library and picks its
+// kernel (icelake / haswell / westmere / fallback) at run time for the CPU it runs on. The
+// On-Demand front end is not used: it is compiled into this shim from the header and would
+// run the generic `fallback` kernel unless the shim were built with -mavx2 and friends,
+// which a portable build cannot assume.
+//
+// A successful parse is flattened into a preorder node array (each node with the byte
+// offset of its first byte in the input, strings unescaped into an arena, numbers as their
+// source lexeme) that Swift materialises in one pass. A failed parse returns simdjson's
+// error code plus the byte offset of the first offending byte, found by a strict scalar
+// pass that runs only on the error path.
+#ifndef SLATE_CSIMDJSON_H
+#define SLATE_CSIMDJSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Bytes that must be readable (any value) past the end of every input.
+#define SLATE_JSON_PADDING 64
+
+typedef enum {
+  SLATE_NODE_NULL = 0,
+  SLATE_NODE_FALSE = 1,
+  SLATE_NODE_TRUE = 2,
+  SLATE_NODE_NUMBER = 3,   // text = lexeme as written
+  SLATE_NODE_STRING = 4,   // text = unescaped UTF-8
+  SLATE_NODE_ARRAY = 5,    // count = elements; the elements' subtrees follow
+  SLATE_NODE_OBJECT = 6,   // count = members; each member is a KEY node, then the value's subtree
+  SLATE_NODE_KEY = 7,      // text = unescaped key
+} slate_node_kind;
+
+typedef struct {
+  uint32_t kind;        // slate_node_kind
+  uint32_t count;       // ARRAY / OBJECT: number of elements / members
+  uint64_t offset;      // byte offset of the node's first byte in the input
+  uint64_t text_start;  // NUMBER / STRING / KEY: range in the string arena
+  uint64_t text_length;
+  uint64_t subtree_end; // index one past the node's last descendant
+} slate_json_node;
+
+/// Slate's own classification of a syntax error (stable; Swift maps it to `json.*` codes).
+typedef enum {
+  SLATE_SYNTAX_NONE = 0,
+  SLATE_SYNTAX_UNEXPECTED_BYTE = 1,
+  SLATE_SYNTAX_INVALID_UTF8 = 2,
+  SLATE_SYNTAX_INVALID_ESCAPE = 3,
+  SLATE_SYNTAX_INVALID_NUMBER = 4,
+  SLATE_SYNTAX_DEPTH_EXCEEDED = 5,
+  SLATE_SYNTAX_TRAILING_CONTENT = 6,
+  SLATE_SYNTAX_TRUNCATED = 7,
+  SLATE_SYNTAX_CONTROL_CHARACTER = 8,
+  SLATE_SYNTAX_NUMBER_OUT_OF_RANGE = 9,
+  SLATE_SYNTAX_CAPACITY = 10,
+  SLATE_SYNTAX_EMPTY = 11,
+} slate_syntax_reason;
+
+typedef struct {
+  int32_t simdjson_code;   // simdjson::error_code (0 = SUCCESS)
+  int32_t reason;          // slate_syntax_reason
+  uint64_t offset;         // byte offset of the first offending byte
+} slate_json_error;
+
+typedef struct slate_json_parser slate_json_parser;
+
+/// A parser for documents up to `max_capacity` bytes and `max_depth` nesting levels.
+/// Returns NULL when memory cannot be had.
+slate_json_parser *slate_json_parser_create(size_t max_capacity, size_t max_depth);
+void slate_json_parser_destroy(slate_json_parser *parser);
+
+/// Parses `length` bytes at `bytes`; `bytes` must be readable for `length + SLATE_JSON_PADDING`.
+/// Returns 0 on success (then the node array and arena are valid until the next call),
+/// else fills `error` and returns simdjson's error code. O(length).
+int32_t slate_json_parse(slate_json_parser *parser, const uint8_t *bytes, size_t length,
+                         slate_json_error *error);
+
+/// Validates only (no node array): same verdict and error as `slate_json_parse`.
+int32_t slate_json_validate(slate_json_parser *parser, const uint8_t *bytes, size_t length,
+                            slate_json_error *error);
+
+const slate_json_node *slate_json_nodes(const slate_json_parser *parser, size_t *count);
+const uint8_t *slate_json_arena(const slate_json_parser *parser, size_t *length);
+
+/// simdjson's message for an error code (static storage).
+const char *slate_json_error_message(int32_t simdjson_code);
+/// simdjson's name for an error code, e.g. "TAPE_ERROR" (static storage).
+const char *slate_json_error_name(int32_t simdjson_code);
+
+/// The kernel the DOM front end selected at run time for this CPU ("haswell", ...).
+const char *slate_json_active_implementation(void);
+
+/// Finds the first syntax error in `bytes` by RFC 8259 rules (strict UTF-8, escapes,
+/// numbers, nesting deeper than `max_depth`). Returns SLATE_SYNTAX_NONE when the text is
+/// valid; else fills `offset`. Needs no padding. O(length), iterative.
+int32_t slate_json_locate_error(const uint8_t *bytes, size_t length, size_t max_depth,
+                                uint64_t *offset);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

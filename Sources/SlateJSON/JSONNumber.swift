@@ -1,0 +1,176 @@
+/// A JSON number that keeps the lexeme it was written with.
+///
+/// Equality and hashing are by exact mathematical value (`1`, `1.0`, `10e-1` and `0.1e1`
+/// are equal), computed from the lexeme in decimal, never through a `Double`, so two
+/// integers that differ beyond 2⁵³ stay different. ``canonical`` is the normalised decimal
+/// spelling used by the canonical serializer.
+public struct JSONNumber: Sendable, CustomStringConvertible {
+  /// The number exactly as written in the source (RFC 8259 §6 grammar).
+  public let lexeme: String
+
+  /// Wraps a lexeme; returns nil when it is not an RFC 8259 number.
+  public init?(lexeme: String) {
+    guard JSONNumber.isValidLexeme(lexeme.utf8) else { return nil }
+    self.lexeme = lexeme
+  }
+
+  /// Wraps a lexeme already known to match the grammar (from the parser).
+  @usableFromInline
+  init(validatedLexeme: String) { self.lexeme = validatedLexeme }
+
+  public init(_ value: Int64) { self.lexeme = String(value) }
+  public init(_ value: Int) { self.lexeme = String(value) }
+
+  /// A finite double, spelled with Swift's shortest round-tripping digits (`description`,
+  /// which is always a valid JSON lexeme for finite values). Nil for NaN and ±∞.
+  public init?(_ value: Double) {
+    guard value.isFinite else { return nil }
+    self.lexeme = value.description
+  }
+
+  public var description: String { lexeme }
+
+  /// The exact value as Int64 when the number is an integer in range (`1.0` and `1e2` count).
+  public var int64Value: Int64? {
+    let d = decimal
+    guard d.exponent >= 0 else { return nil }
+    if d.digits.isEmpty { return 0 }
+    guard d.digits.count + d.exponent <= 19 else { return nil }
+    var magnitude: UInt64 = 0
+    for digit in d.digits { magnitude = magnitude * 10 + UInt64(digit) }
+    for _ in 0..<d.exponent {
+      let (m, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+      if overflow { return nil }
+      magnitude = m
+    }
+    if d.negative {
+      return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
+    }
+    return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+  }
+
+  /// The nearest Double (correctly rounded); ±∞ when the magnitude is beyond Double's range.
+  public var doubleValue: Double { Double(lexeme) ?? .nan }
+
+  /// True when the value is mathematically an integer (`2.0` and `2e3` are).
+  public var isInteger: Bool { decimal.exponent >= 0 }
+
+  /// The normalised decimal spelling: no leading or trailing zeros, no `+`, no `-0`,
+  /// positional notation when the decimal point is within 21 digits (as ECMAScript's
+  /// Number::toString, but exact: every digit of the lexeme is kept).
+  public var canonical: String { decimal.canonical }
+
+  /// The value as sign, significant digits (no leading or trailing zeros) and a power of ten.
+  @usableFromInline
+  var decimal: Decimal { Decimal(lexeme: lexeme) }
+
+  /// Exact decimal form of a lexeme: value = (negative ? -1 : 1) × digits × 10^exponent.
+  @usableFromInline
+  struct Decimal: Equatable, Hashable {
+    var negative: Bool
+    var digits: [UInt8]
+    var exponent: Int
+
+    init(lexeme: String) {
+      var negative = false
+      var digits: [UInt8] = []
+      var exponent = 0
+      var fraction = 0
+      var explicitExponent = 0
+      var exponentNegative = false
+      var state = 0  // 0 integer part, 1 fraction, 2 exponent
+      for byte in lexeme.utf8 {
+        switch byte {
+        case UInt8(ascii: "-") where state == 0: negative = true
+        case UInt8(ascii: "-"): exponentNegative = true
+        case UInt8(ascii: "+"): break
+        case UInt8(ascii: "."): state = 1
+        case UInt8(ascii: "e"), UInt8(ascii: "E"): state = 2
+        default:
+          let d = byte &- UInt8(ascii: "0")
+          if state == 2 {
+            // Saturate: exponents beyond this range only matter as "huge".
+            explicitExponent = min(explicitExponent * 10 + Int(d), 1_000_000_000)
+          } else {
+            if state == 1 { fraction += 1 }
+            if !(digits.isEmpty && d == 0) { digits.append(d) }
+          }
+        }
+      }
+      exponent = (exponentNegative ? -explicitExponent : explicitExponent) - fraction
+      while let last = digits.last, last == 0 {
+        digits.removeLast()
+        exponent += 1
+      }
+      if digits.isEmpty {
+        negative = false
+        exponent = 0
+      }
+      self.negative = negative
+      self.digits = digits
+      self.exponent = exponent
+    }
+
+    var canonical: String {
+      if digits.isEmpty { return "0" }
+      var out = negative ? "-" : ""
+      let k = digits.count
+      let n = k + exponent  // position of the decimal point relative to the first digit
+      func append(_ range: Range<Int>) { for i in range { out.unicodeScalars.append(Unicode.Scalar(digits[i] + 48)) } }
+      if k <= n && n <= 21 {
+        append(0..<k)
+        out += String(repeating: "0", count: n - k)
+      } else if 0 < n && n <= 21 {
+        append(0..<n)
+        out += "."
+        append(n..<k)
+      } else if -6 < n && n <= 0 {
+        out += "0." + String(repeating: "0", count: -n)
+        append(0..<k)
+      } else {
+        append(0..<1)
+        if k > 1 {
+          out += "."
+          append(1..<k)
+        }
+        out += n - 1 < 0 ? "e-" : "e+"
+        out += String(abs(n - 1))
+      }
+      return out
+    }
+  }
+
+  /// RFC 8259 §6: number = [ minus ] int [ frac ] [ exp ].
+  static func isValidLexeme(_ utf8: String.UTF8View) -> Bool {
+    var it = Array(utf8)[...]
+    func digits() -> Int {
+      var count = 0
+      while let c = it.first, c >= 48, c <= 57 { it.removeFirst(); count += 1 }
+      return count
+    }
+    if it.first == UInt8(ascii: "-") { it.removeFirst() }
+    if it.first == UInt8(ascii: "0") { it.removeFirst() } else if digits() == 0 { return false }
+    if it.first == UInt8(ascii: ".") {
+      it.removeFirst()
+      if digits() == 0 { return false }
+    }
+    if let e = it.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+      it.removeFirst()
+      if let s = it.first, s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { it.removeFirst() }
+      if digits() == 0 { return false }
+    }
+    return it.isEmpty
+  }
+}
+
+extension JSONNumber: Hashable {
+  public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
+    lhs.lexeme == rhs.lexeme || lhs.decimal == rhs.decimal
+  }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(decimal) }
+}
+
+extension JSONNumber: ExpressibleByIntegerLiteral {
+  public init(integerLiteral value: Int64) { self.init(value) }
+}

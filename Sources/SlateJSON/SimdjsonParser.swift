@@ -1,0 +1,170 @@
+import CSimdjson
+
+/// Limits for parsing one complete document.
+public struct JSONLimits: Sendable, Equatable {
+  /// Deepest nesting of arrays and objects (the document itself is not a level).
+  public var maxDepth: Int
+  /// Largest document, in bytes.
+  public var maxBytes: Int
+
+  public init(maxDepth: Int = 1024, maxBytes: Int = 64 << 20) {
+    self.maxDepth = maxDepth
+    self.maxBytes = maxBytes
+  }
+
+  public static let `default` = JSONLimits()
+}
+
+/// Parses complete JSON documents with simdjson.
+///
+/// simdjson's DOM front end validates the whole document (UTF-8 included) and builds its
+/// tape with the kernel chosen at run time for this CPU (``activeImplementation``); the
+/// shim flattens the tape into a node array, keeping each number's lexeme, and this type
+/// materialises ``JSONValue``s from it in one pass. On failure the error carries a `json.*`
+/// code and the offset of the first offending byte.
+///
+/// One parser reuses its buffers across documents; it is not thread-safe (use one per task).
+/// Complexity: O(bytes) time; memory O(bytes) for the internal buffers, grown on demand up
+/// to ``JSONLimits/maxBytes``.
+public final class SimdjsonParser {
+  public let limits: JSONLimits
+  private let handle: OpaquePointer
+  private var scratch = PaddedBytes()
+
+  /// The simdjson kernel the DOM front end selected for this CPU (e.g. "haswell").
+  public static var activeImplementation: String { String(cString: slate_json_active_implementation()) }
+
+  public init(limits: JSONLimits = .default) {
+    self.limits = limits
+    guard let handle = slate_json_parser_create(limits.maxBytes, limits.maxDepth) else {
+      fatalError("simdjson could not allocate a parser")  // out of memory at start-up
+    }
+    self.handle = handle
+  }
+
+  deinit { slate_json_parser_destroy(handle) }
+
+  /// Parses bytes already padded (no copy).
+  public func parse(_ input: PaddedBytes) throws(JSONParseError) -> JSONValue {
+    try input.withUnsafeBytes { raw in Result { () throws(JSONParseError) in try parsePadded(raw) } }.get()
+  }
+
+  /// Parses any bytes, copying them into an internal padded buffer first.
+  public func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+    scratch.removeAll()
+    scratch.append(bytes)
+    return try parse(scratch)
+  }
+
+  public func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    try bytes.withUnsafeBytes { raw in Result { () throws(JSONParseError) in try parse(raw) } }.get()
+  }
+
+  public func parse(_ text: String) throws(JSONParseError) -> JSONValue { try parse(Array(text.utf8)) }
+
+  /// Validates without building a value: the same verdict and error as `parse`.
+  public func validate(_ input: PaddedBytes) -> JSONParseError? {
+    input.withUnsafeBytes { raw -> JSONParseError? in
+      var error = slate_json_error()
+      let code = slate_json_validate(handle, raw.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
+        ?? scratchBase, raw.count, &error)
+      return code == 0 ? nil : makeError(error, raw)
+    }
+  }
+
+  // MARK: - Internals
+
+  /// A valid padded address for empty input.
+  private var scratchBase: UnsafePointer<UInt8> {
+    scratch.storage.withUnsafeBufferPointer { $0.baseAddress! }
+  }
+
+  private func makeError(_ error: slate_json_error, _ raw: UnsafeRawBufferPointer) -> JSONParseError {
+    JSONParseError(simdjsonCode: error.simdjson_code, reason: error.reason, offset: Int(error.offset),
+                   input: raw, limits: limits)
+  }
+
+  /// `raw` must be followed by `PaddedBytes.padding` readable bytes.
+  private func parsePadded(_ raw: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+    var error = slate_json_error()
+    let base = raw.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? scratchBase
+    if slate_json_parse(handle, base, raw.count, &error) != 0 { throw makeError(error, raw) }
+    var nodeCount = 0
+    var arenaLength = 0
+    let nodes = UnsafeBufferPointer(start: slate_json_nodes(handle, &nodeCount), count: nodeCount)
+    let arena = UnsafeRawBufferPointer(start: slate_json_arena(handle, &arenaLength), count: arenaLength)
+    return SimdjsonParser.materialise(nodes, arena)
+  }
+
+  /// Builds the value from the preorder node array with an explicit stack (no recursion).
+  static func materialise(_ nodes: UnsafeBufferPointer<slate_json_node>, _ arena: UnsafeRawBufferPointer)
+    -> JSONValue
+  {
+    func text(_ node: slate_json_node) -> String {
+      String(decoding: arena[Int(node.text_start)..<Int(node.text_start + node.text_length)], as: UTF8.self)
+    }
+    struct Open {
+      var isObject: Bool
+      var remaining: Int
+      var elements: [JSONValue] = []
+      var members: [JSONMember] = []
+      var key: String = ""
+    }
+    var stack: [Open] = []
+    var index = 0
+    while true {
+      let node = nodes[index]
+      index += 1
+      var value: JSONValue
+      switch UInt32(node.kind) {
+      case SLATE_NODE_NULL.rawValue: value = .null
+      case SLATE_NODE_FALSE.rawValue: value = .bool(false)
+      case SLATE_NODE_TRUE.rawValue: value = .bool(true)
+      case SLATE_NODE_NUMBER.rawValue: value = .number(JSONNumber(validatedLexeme: text(node)))
+      case SLATE_NODE_STRING.rawValue: value = .string(text(node))
+      case SLATE_NODE_KEY.rawValue:
+        stack[stack.count - 1].key = text(node)
+        continue
+      default:
+        let isObject = UInt32(node.kind) == SLATE_NODE_OBJECT.rawValue
+        if node.count > 0 {
+          var open = Open(isObject: isObject, remaining: Int(node.count))
+          if isObject { open.members.reserveCapacity(Int(node.count)) } else { open.elements.reserveCapacity(Int(node.count)) }
+          stack.append(open)
+          continue
+        }
+        value = isObject ? .object(JSONObject()) : .array([])
+      }
+      // `value` is complete: hand it to its parent, closing every parent it completes.
+      while true {
+        guard !stack.isEmpty else { return value }
+        let top = stack.count - 1
+        if stack[top].isObject {
+          stack[top].members.append(JSONMember(key: stack[top].key, value: value))
+        } else {
+          stack[top].elements.append(value)
+        }
+        stack[top].remaining -= 1
+        if stack[top].remaining > 0 { break }
+        let done = stack.removeLast()
+        value = done.isObject ? .object(JSONObject(done.members)) : .array(done.elements)
+      }
+    }
+  }
+}
+
+extension SimdjsonParser {
+  /// The strict RFC 8259 scan the error path uses, run on its own: the first syntax error
+  /// in `bytes` and its offset, or nil for valid JSON. O(bytes); no padding needed.
+  public static func locateSyntaxError(in bytes: UnsafeRawBufferPointer, maxDepth: Int = JSONLimits.default.maxDepth)
+    -> (code: JSONErrorCode, offset: Int)?
+  {
+    var offset: UInt64 = 0
+    let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+    let reason = base.map { slate_json_locate_error($0, bytes.count, maxDepth, &offset) }
+      ?? slate_json_locate_error([UInt8(0)], 0, maxDepth, &offset)
+    guard reason != Int32(SLATE_SYNTAX_NONE.rawValue) else { return nil }
+    let error = JSONParseError(simdjsonCode: 0, reason: reason, offset: Int(offset), input: bytes, limits: .default)
+    return (error.code, error.offset)
+  }
+}

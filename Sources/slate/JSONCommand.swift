@@ -1,0 +1,32 @@
+import ArgumentParser
+import SlateJSON
+
+/// `slate json FILE|-`: parse one JSON document with simdjson and print it canonically.
+struct JSONCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "json",
+    abstract: "Parse one JSON document and print it in canonical form.",
+    discussion: """
+      On a syntax error, prints `CODE at byte OFFSET: MESSAGE` to standard error and exits 1.
+      Exit codes: 0 valid; 1 invalid JSON; 2 usage or I/O errors.
+      """
+  )
+
+  @Argument(help: "The file to parse, or - for standard input.")
+  var path: String
+
+  @Option(help: "Deepest nesting of arrays and objects.")
+  var maxDepth: Int = JSONLimits.default.maxDepth
+
+  func run() throws {
+    let bytes = try CLIIO.readAll(path)
+    let parser = SimdjsonParser(limits: JSONLimits(maxDepth: maxDepth, maxBytes: max(bytes.count, JSONLimits.default.maxBytes)))
+    do {
+      let value = try parser.parse(bytes)
+      print(value.canonicalString)
+    } catch {
+      CLIIO.printError("\(error.code.rawValue) at byte \(error.offset): \(error.message)")
+      throw ExitCode(1)
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import SlateJSON
+
+/// The `slate` command: debugging tools for LLM provider streams.
+///
+/// Exit codes: 0 clean; 1 the input (stream, document or turn) had problems; 2 usage or I/O.
+struct SlateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "slate",
+    abstract: "Parse, inspect and replay LLM provider streams.",
+    discussion: """
+      Exit codes: 0 clean; 1 the input had problems (a parse error, an error diagnostic);
+      2 usage or I/O errors.
+      """,
+    version: SlateVersion.string,
+    subcommands: [JSONCommand.self]
+  )
+}
+
+enum SlateVersion {
+  static let string = "0.1.0"
+}
+
+/// The entry point: ArgumentParser's own handling, except that usage errors exit with 2
+/// (ArgumentParser's default is 64) so that scripts see one documented set of codes.
+@main
+enum SlateMain {
+  static func main() {
+    do {
+      var command = try SlateCommand.parseAsRoot()
+      try command.run()
+    } catch let exit as ExitCode {
+      SlateCommand.exit(withError: exit)
+    } catch {
+      let code = SlateCommand.exitCode(for: error)
+      if code == .success || code == .failure {
+        SlateCommand.exit(withError: error)  // help, version, or a command's own failure
+      }
+      CLIIO.printError(SlateCommand.fullMessage(for: error))
+      SlateCommand.exit(withError: ExitCode(CLIIO.usageOrIO))
+    }
+  }
+}
