@@ -28,7 +28,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON"]),
+    .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
+    .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

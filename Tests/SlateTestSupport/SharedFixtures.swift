@@ -1,13 +1,15 @@
 import Foundation
 
+/// Test support shared by every test target.
+///
 /// Locates `../shared` beside the project (tests skip with a message where it is absent).
-enum SharedFixtures {
+public enum SharedFixtures {
   /// The project root, from this file's path (Tests/<Target>/<file>).
-  static let projectRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  public static let projectRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 
   /// `../shared`, or `SLATE_SHARED` when set; nil when the folder does not exist.
-  static var shared: URL? {
+  public static var shared: URL? {
     let candidate = ProcessInfo.processInfo.environment["SLATE_SHARED"].map { URL(fileURLWithPath: $0) }
       ?? projectRoot.deletingLastPathComponent().appendingPathComponent("shared")
     var isDirectory: ObjCBool = false
@@ -16,7 +18,7 @@ enum SharedFixtures {
   }
 
   /// The files of a shared folder, sorted by name; nil (with a printed reason) when absent.
-  static func files(in relativePath: String, suffix: String) -> [URL]? {
+  public static func files(in relativePath: String, suffix: String) -> [URL]? {
     guard let shared else {
       print("skipping: ../shared is absent, so \(relativePath) cannot be read")
       return nil
