@@ -100,8 +100,11 @@ public final class SimdjsonParser {
   static func materialise(_ nodes: UnsafeBufferPointer<slate_json_node>, _ arena: UnsafeRawBufferPointer)
     -> JSONValue
   {
+    let utf8 = arena.bindMemory(to: UInt8.self)
+    // A typed, contiguous buffer keeps String(decoding:) on its fast path (a raw slice does not).
     func text(_ node: slate_json_node) -> String {
-      String(decoding: arena[Int(node.text_start)..<Int(node.text_start + node.text_length)], as: UTF8.self)
+      String(decoding: UnsafeBufferPointer(rebasing: utf8[Int(node.text_start)..<Int(node.text_start + node.text_length)]),
+             as: UTF8.self)
     }
     struct Open {
       var isObject: Bool

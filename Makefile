@@ -1,0 +1,20 @@
+# Slate's two entry points (see README): `make demo` runs the main job on an embedded
+# default, `make test` runs every test. Both install missing system packages first.
+SHELL := /bin/bash
+SWIFT ?= swift
+
+.PHONY: deps demo test bench
+
+deps:
+	@scripts/ensure-deps.sh
+
+demo: deps
+	$(SWIFT) build --product slate
+	.build/debug/slate json Corpus/text/film-turn-array.sse
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+bench: deps
+	cd Benchmarks && $(SWIFT) package benchmark --no-progress --format markdown
