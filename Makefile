@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: deps demo test bench
+.PHONY: deps demo test bench fuzz fuzz-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -18,3 +18,11 @@ test: deps
 
 bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark --no-progress --format markdown
+
+# libFuzzer targets: `make fuzz` runs each for FUZZ_SECONDS (default 600); CI runs the smoke.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	scripts/fuzz.sh 20

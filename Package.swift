@@ -28,8 +28,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Fuzzing: the properties live in FuzzChecks (also run by the tests over saved inputs);
+    // each fuzz-* executable is a libFuzzer entry point (scripts/fuzz.sh) or, built plainly,
+    // a replayer of the files it is given.
+    .target(name: "FuzzChecks", dependencies: ["SlateJSON"], path: "Fuzz/FuzzChecks"),
+    .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
-    .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport"]),
+    .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

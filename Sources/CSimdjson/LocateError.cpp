@@ -157,12 +157,25 @@ struct locator {
       if (!digit(p[i])) { return fail(SLATE_SYNTAX_INVALID_NUMBER, i); }
       while (i < n && digit(p[i])) { i++; }
     }
-    if (check_range) {
-      std::string lexeme(reinterpret_cast<const char *>(p + start), i - start);
-      double v = std::strtod(lexeme.c_str(), nullptr);
-      if (std::isinf(v)) { return fail(SLATE_SYNTAX_NUMBER_OUT_OF_RANGE, start); }
-    }
+    if (check_range && !in_range(start, i)) { return fail(SLATE_SYNTAX_NUMBER_OUT_OF_RANGE, start); }
     return SLATE_SYNTAX_NONE;
+  }
+
+  // simdjson's DOM refuses a number that no machine type holds: an integer literal (no
+  // fraction, no exponent) outside [-2^63, 2^64 - 1], or a real whose magnitude overflows a
+  // double. RFC 8259 §9 lets a parser "set limits on the range and precision of numbers".
+  bool in_range(size_t start, size_t end) const {
+    bool integer = true;
+    for (size_t k = start; k < end; k++) {
+      if (p[k] == '.' || p[k] == 'e' || p[k] == 'E') { integer = false; }
+    }
+    std::string lexeme(reinterpret_cast<const char *>(p + start), end - start);
+    if (!integer) { return !std::isinf(std::strtod(lexeme.c_str(), nullptr)); }
+    bool negative = lexeme[0] == '-';
+    std::string digits = negative ? lexeme.substr(1) : lexeme;
+    const std::string limit = negative ? "9223372036854775808" : "18446744073709551615";
+    if (digits.size() != limit.size()) { return digits.size() < limit.size(); }
+    return digits <= limit;
   }
 
   int32_t literal(const char *word, size_t length) {

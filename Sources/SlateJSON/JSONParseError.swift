@@ -20,7 +20,7 @@ public enum JSONErrorCode: String, Sendable, CaseIterable, Codable {
     case .invalidUTF8: "invalid UTF-8"
     case .invalidEscape: "invalid escape sequence"
     case .invalidNumber: "invalid number"
-    case .numberOutOfRange: "number out of the range of a double"
+    case .numberOutOfRange: "number out of range"
     case .depthExceeded: "nesting deeper than the limit"
     case .valueTooLarge: "value larger than the limit"
     case .trailingContent: "content after the value"
@@ -66,11 +66,21 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
       message += ": \(input.count) bytes, limit \(limits.maxBytes)"
     case .depthExceeded:
       message += " (\(limits.maxDepth))"
+    case .numberOutOfRange:
+      var end = offset
+      while end < input.count, end - offset < 40, JSONParseError.isNumberByte(input[end]) { end += 1 }
+      message += ": \(String(decoding: input[offset..<end], as: UTF8.self))"
+        + " fits neither a 64-bit integer nor a double"
     default:
       if offset < input.count { message += ": found \(JSONParseError.describe(byte: input[offset]))" }
     }
     message += " [simdjson \(simdjsonError): \(String(cString: slate_json_error_message(simdjsonCode)))]"
     self.message = message
+  }
+
+  static func isNumberByte(_ b: UInt8) -> Bool {
+    (b >= 48 && b <= 57) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
+      || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
   }
 
   /// `0x5D ']'` for printable ASCII, `0xC3` otherwise.
