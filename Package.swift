@@ -7,6 +7,7 @@ import PackageDescription
 let package = Package(
   name: "Slate",
   products: [
+    .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
@@ -20,16 +21,19 @@ let package = Package(
       cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1")],
       linkerSettings: [.linkedLibrary("simdjson")]
     ),
+    .target(name: "SlateSSE"),
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
     .executableTarget(
       name: "slate",
       dependencies: [
+        "SlateSSE",
         "SlateJSON",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport"]),
+    .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17
