@@ -36,7 +36,7 @@ extension SSEParser {
         if bytes[i] == Self.lineFeed { i += 1 }
         state = .lineStart
       case .lineStart, .inLine, .skippingLine:
-        if state == .lineStart { lineStartOffset = chunkStart + i }
+        if case .lineStart = state { lineStartOffset = chunkStart + i }
         let lineEnd = Self.firstLineEnd(base, from: i, to: count)
         let piece = UnsafeRawBufferPointer(start: base + i, count: lineEnd - i)
         guard lineEnd < count else {
@@ -60,7 +60,12 @@ extension SSEParser {
       releaseLineBuffer()
       state = .skippingLine
     } else {
-      lineBuffer.append(contentsOf: piece.assumingMemoryBound(to: UInt8.self))
+      // One byte at a time is common on slow links; a single append is cheaper than a copy.
+      if piece.count == 1 {
+        lineBuffer.append(piece[0])
+      } else {
+        lineBuffer.append(contentsOf: piece.assumingMemoryBound(to: UInt8.self))
+      }
       state = .inLine
     }
   }
