@@ -82,12 +82,8 @@ import Testing
     var bytes = "data: ".bytes
     bytes += repeatElement(UInt8(ascii: "a"), count: size)
     bytes += "\n\n".bytes
-    var parser = SSEParser(options: SSEParser.Options(limits: SSELimits(maxLineBytes: size + 6, maxEventDataBytes: size)))
-    var outputs: [SSEOutput] = []
-    bytes.withUnsafeBytes { raw in
-      for i in raw.indices { parser.feed(UnsafeRawBufferPointer(rebasing: raw[i..<(i + 1)]), into: &outputs) }
-    }
-    parser.finish(into: &outputs)
+    let outputs = Self.feedOneByteAtATime(
+      bytes, options: SSEParser.Options(limits: SSELimits(maxLineBytes: size + 6, maxEventDataBytes: size)))
     #expect(outputs.count == 1)
     let event = outputs.first?.event
     #expect(event?.data.utf8.count == size)
@@ -103,14 +99,20 @@ import Testing
     var bytes: [UInt8] = []
     for _ in 0..<lines { bytes += line }
     bytes += "\r\n".bytes
-    var parser = SSEParser()
+    let outputs = Self.feedOneByteAtATime(bytes, options: .default)
+    #expect(outputs.count == 1)
+    #expect(outputs.first?.event?.data.utf8.count == lines * 17 - 1)
+    #expect(outputs.first?.event?.byteRange == 0..<(bytes.count - 1))
+  }
+
+  /// One `feed` per byte, straight from the input's storage, then `finish()`.
+  static func feedOneByteAtATime(_ bytes: [UInt8], options: SSEParser.Options) -> [SSEOutput] {
+    var parser = SSEParser(options: options)
     var outputs: [SSEOutput] = []
     bytes.withUnsafeBytes { raw in
       for i in raw.indices { parser.feed(UnsafeRawBufferPointer(rebasing: raw[i..<(i + 1)]), into: &outputs) }
     }
     parser.finish(into: &outputs)
-    #expect(outputs.count == 1)
-    #expect(outputs.first?.event?.data.utf8.count == lines * 17 - 1)
-    #expect(outputs.first?.event?.byteRange == 0..<(bytes.count - 1))
+    return outputs
   }
 }
