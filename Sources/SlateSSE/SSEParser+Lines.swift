@@ -25,7 +25,7 @@ extension SSEParser {
           if seen > 0 {
             lineStartOffset = 0
             Self.byteOrderMark.withUnsafeBytes {
-              bufferPartialLine(UnsafeRawBufferPointer(rebasing: $0[0..<seen]), firstByteOffset: 0, into: &outputs)
+              bufferPartialLine(UnsafeRawBufferPointer(rebasing: $0[0..<seen]), into: &outputs)
             }
           }
         }
@@ -40,7 +40,7 @@ extension SSEParser {
         let lineEnd = Self.firstLineEnd(base, from: i, to: count)
         let piece = UnsafeRawBufferPointer(start: base + i, count: lineEnd - i)
         guard lineEnd < count else {
-          if state != .skippingLine { bufferPartialLine(piece, firstByteOffset: chunkStart + i, into: &outputs) }
+          if state != .skippingLine { bufferPartialLine(piece, into: &outputs) }
           i = count
           continue
         }
@@ -54,7 +54,7 @@ extension SSEParser {
 
   /// Adds `piece` (bytes of a line with no line ending yet) to the line buffer, or
   /// reports the line as too long and skips it (state `.skippingLine`).
-  mutating func bufferPartialLine(_ piece: UnsafeRawBufferPointer, firstByteOffset: Int, into outputs: inout [SSEOutput]) {
+  mutating func bufferPartialLine(_ piece: UnsafeRawBufferPointer, into outputs: inout [SSEOutput]) {
     if lineBuffer.count + piece.count > options.limits.maxLineBytes {
       lineTooLong(firstByte: lineBuffer.first ?? piece[0], into: &outputs)
       releaseLineBuffer()

@@ -139,7 +139,6 @@ public struct SSEParser: Sendable {
     case .inLine: swap(&partialLine, &lineBuffer)
     case .lineStart, .afterCR, .skippingLine: break
     }
-    if case .streamStart = state, !partialLine.isEmpty { lineStartOffset = 0 }
     let partialIsField = partialLine.first.map { $0 != Self.colon } ?? false
     let cutOff = blockHasFields || partialIsField
     let blockStart = blockStartOffset ?? lineStartOffset
