@@ -7,6 +7,7 @@ import PackageDescription
 let package = Package(
   name: "Slate",
   products: [
+    .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
@@ -20,10 +21,12 @@ let package = Package(
       cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1")],
       linkerSettings: [.linkedLibrary("simdjson")]
     ),
+    .target(name: "SlateSSE"),
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
     .executableTarget(
       name: "slate",
       dependencies: [
+        "SlateSSE",
         "SlateJSON",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -35,6 +38,7 @@ let package = Package(
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
+    .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

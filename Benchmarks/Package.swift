@@ -28,6 +28,7 @@ let package = Package(
   ],
   targets: [
     suite("JSONBenchmarks", ["SlateJSON"]),
+    suite("SSEBenchmarks", ["SlateSSE"]),
   ],
   swiftLanguageModes: [.v6]
 )
