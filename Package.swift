@@ -34,8 +34,9 @@ let package = Package(
     // Fuzzing: the properties live in FuzzChecks (also run by the tests over saved inputs);
     // each fuzz-* executable is a libFuzzer entry point (scripts/fuzz.sh) or, built plainly,
     // a replayer of the files it is given.
-    .target(name: "FuzzChecks", dependencies: ["SlateJSON"], path: "Fuzz/FuzzChecks"),
+    .target(name: "FuzzChecks", dependencies: ["SlateJSON", "SlateSSE"], path: "Fuzz/FuzzChecks"),
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
+    .executableTarget(name: "fuzz-sse", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-sse"),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),

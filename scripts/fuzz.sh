@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-600}
 shift || true
-all_targets=(fuzz-json)
+all_targets=(fuzz-json fuzz-sse)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 shared=${SLATE_SHARED:-../shared}
@@ -18,6 +18,7 @@ shared=${SLATE_SHARED:-../shared}
 seeds_for() {
   case "$1" in
     fuzz-json) echo "$shared/conformance/json/test_parsing Fuzz/regressions/fuzz-json" ;;
+    fuzz-sse) echo "$shared/corpus-real/openai-chat $shared/corpus-real/anthropic $shared/corpus-real/gemini Fuzz/regressions/fuzz-sse" ;;
     *) echo "Fuzz/regressions/$1" ;;
   esac
 }

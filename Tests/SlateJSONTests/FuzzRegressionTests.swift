@@ -5,16 +5,31 @@ import Testing
 
 @testable import SlateJSON
 
-/// The fuzz targets' properties, run over every JSONTestSuite file (i_ cases included) and
-/// every input saved under Fuzz/regressions/fuzz-json. A violated property traps.
+/// The fuzz targets' properties, run over their seed inputs (JSONTestSuite, i_ cases
+/// included; the corpus-real recordings) and every input saved under Fuzz/regressions/.
+/// A violated property traps.
 @Suite struct FuzzRegressionTests {
+  static func saved(_ target: String) -> [URL] {
+    let dir = SharedFixtures.projectRoot.appendingPathComponent("Fuzz/regressions/\(target)")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+    return names.filter { !$0.hasPrefix(".") }.sorted().map { dir.appendingPathComponent($0) }
+  }
+
+  @Test func ssePropertiesHoldOnSavedInputsAndRecordings() throws {
+    var urls = Self.saved("fuzz-sse")
+    for dialect in ["openai-chat", "openai-responses", "anthropic", "gemini"] {
+      urls += SharedFixtures.files(in: "corpus-real/\(dialect)", suffix: ".sse") ?? []
+    }
+    for url in urls {
+      let bytes = try [UInt8](Data(contentsOf: url))
+      bytes.withUnsafeBytes { FuzzChecks.sseChunkInvariance($0) }
+    }
+  }
+
   @Test func oneShotPropertiesHoldOnSavedAndConformanceInputs() throws {
     let parser = SimdjsonParser(limits: JSONLimits(maxDepth: 256, maxBytes: 1 << 20))
     var urls = SharedFixtures.files(in: "conformance/json/test_parsing", suffix: ".json") ?? []
-    let regressions = SharedFixtures.projectRoot.appendingPathComponent("Fuzz/regressions/fuzz-json")
-    if let names = try? FileManager.default.contentsOfDirectory(atPath: regressions.path) {
-      urls += names.filter { !$0.hasPrefix(".") && $0 != "README.md" }.map { regressions.appendingPathComponent($0) }
-    }
+    urls += Self.saved("fuzz-json")
     for url in urls {
       let bytes = try [UInt8](Data(contentsOf: url))
       bytes.withUnsafeBytes { FuzzChecks.oneShotJSON($0, parser: parser) }
