@@ -10,6 +10,8 @@ public enum JSONErrorCode: String, Sendable, CaseIterable, Codable {
   case numberOutOfRange = "json.number_out_of_range"
   case depthExceeded = "json.depth_exceeded"
   case valueTooLarge = "json.value_too_large"
+  /// More framed values than ``FramerLimits/maxValues`` (the incremental framer only).
+  case tooManyValues = "json.too_many_values"
   case trailingContent = "json.trailing_content"
   case truncated = "json.truncated"
 
@@ -23,6 +25,7 @@ public enum JSONErrorCode: String, Sendable, CaseIterable, Codable {
     case .numberOutOfRange: "number out of the range of a double"
     case .depthExceeded: "nesting deeper than the limit"
     case .valueTooLarge: "value larger than the limit"
+    case .tooManyValues: "more values than the limit"
     case .trailingContent: "content after the value"
     case .truncated: "input ended inside a value"
     }
