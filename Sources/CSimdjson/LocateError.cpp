@@ -4,6 +4,7 @@
 // iterative (an explicit stack of container kinds), so deep nesting cannot overflow.
 #include "CSimdjson.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -161,6 +162,17 @@ struct locator {
       std::string lexeme(reinterpret_cast<const char *>(p + start), i - start);
       double v = std::strtod(lexeme.c_str(), nullptr);
       if (std::isinf(v)) { return fail(SLATE_SYNTAX_NUMBER_OUT_OF_RANGE, start); }
+      // simdjson's DOM keeps an integer lexeme (no fraction, no exponent) as an int64 or a
+      // uint64 and refuses one outside [-2^63, 2^64 - 1].
+      if (lexeme.find_first_of(".eE") == std::string::npos) {
+        errno = 0;
+        if (lexeme[0] == '-') {
+          (void)std::strtoll(lexeme.c_str(), nullptr, 10);
+        } else {
+          (void)std::strtoull(lexeme.c_str(), nullptr, 10);
+        }
+        if (errno == ERANGE) { return fail(SLATE_SYNTAX_NUMBER_OUT_OF_RANGE, start); }
+      }
     }
     return SLATE_SYNTAX_NONE;
   }

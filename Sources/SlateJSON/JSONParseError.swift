@@ -7,6 +7,8 @@ public enum JSONErrorCode: String, Sendable, CaseIterable, Codable {
   case invalidUTF8 = "json.invalid_utf8"
   case invalidEscape = "json.invalid_escape"
   case invalidNumber = "json.invalid_number"
+  /// A number simdjson cannot hold: beyond a double's range, or an integer lexeme outside
+  /// [-2⁶³, 2⁶⁴ - 1].
   case numberOutOfRange = "json.number_out_of_range"
   case depthExceeded = "json.depth_exceeded"
   case valueTooLarge = "json.value_too_large"
@@ -22,7 +24,7 @@ public enum JSONErrorCode: String, Sendable, CaseIterable, Codable {
     case .invalidUTF8: "invalid UTF-8"
     case .invalidEscape: "invalid escape sequence"
     case .invalidNumber: "invalid number"
-    case .numberOutOfRange: "number out of the range of a double"
+    case .numberOutOfRange: "number beyond what simdjson holds (a double; an int64 or uint64 for an integer)"
     case .depthExceeded: "nesting deeper than the limit"
     case .valueTooLarge: "value larger than the limit"
     case .tooManyValues: "more values than the limit"
