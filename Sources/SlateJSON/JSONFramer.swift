@@ -257,6 +257,11 @@ public struct JSONFramer {
     bytes.withUnsafeBytes { feed($0) }
   }
 
+  /// Scans `bytes` and appends what completed to `events`.
+  public mutating func feed(_ bytes: [UInt8], into events: inout [FramerEvent]) {
+    bytes.withUnsafeBytes { feed($0, into: &events) }
+  }
+
   /// Ends the text: completes a top-level number still tentative (`sequence`, `value`),
   /// and reports an unfinished value or framing as `json.truncated` at the text's length
   /// (an unfinished UTF-8 sequence as `json.invalid_utf8` at its first byte). Idempotent.

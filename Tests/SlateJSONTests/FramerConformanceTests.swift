@@ -26,6 +26,7 @@ import Testing
       let expected = oneShot(bytes, parser)
       let run = frame(bytes, .value, parser: parser)
       checked += 1
+      if let difference = syntaxOnlyDifference(bytes, .value, withParser: run) { failures.append("\(name): \(difference)") }
       switch expected {
       case .success(let value):
         guard run.status == .complete, run.values.count == 1, let framed = run.values.first else {

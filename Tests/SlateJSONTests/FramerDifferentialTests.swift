@@ -50,6 +50,7 @@ import Testing
       let shown = String(decoding: text, as: UTF8.self)
       let expected = oneShot(text, parser)
       let run = frame(text, .value, parser: parser)
+      #expect(syntaxOnlyDifference(text, .value, withParser: run) == nil, "\(shown)")
       switch expected {
       case .success(let value):
         #expect(run.status == .complete && run.values.first?.value == value, "\(shown): \(run.transcript)")

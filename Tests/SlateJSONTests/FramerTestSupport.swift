@@ -119,6 +119,18 @@ func oneShot(_ bytes: [UInt8], _ parser: SimdjsonParser) -> Result<JSONValue, JS
   Result { () throws(JSONParseError) in try parser.parse(bytes) }
 }
 
+/// The framer's own scan, without simdjson materialising values, must reach the verdict
+/// of a run with a parser: only number ranges are left to simdjson. Returns a failure
+/// description, or nil.
+func syntaxOnlyDifference(_ bytes: [UInt8], _ framing: Framing, withParser run: FramerRun) -> String? {
+  let syntaxOnly = frame(bytes, framing)
+  if run.diagnostic?.code == .numberOutOfRange { return nil }
+  guard syntaxOnly.diagnostic == run.diagnostic, syntaxOnly.values.map(\.range) == run.values.map(\.range) else {
+    return "without a parser: \(syntaxOnly.transcript), with one: \(run.transcript)"
+  }
+  return nil
+}
+
 /// Whether the framer's diagnostic is the one-shot's, or one of the two documented
 /// differences of reporting order: the locator reports invalid UTF-8 anywhere before any
 /// syntax error (the framer stops at the first error in text order), and judges number
