@@ -8,7 +8,11 @@ extension JSONFramer {
   /// An object value started: its announcement is pending.
   mutating func beginAnnouncement() {
     announcePending = true
-    found = Array(repeating: nil, count: announceNames.count)
+    if found.count == announceNames.count {
+      for k in found.indices { found[k] = nil }
+    } else {
+      found = Array(repeating: nil, count: announceNames.count)
+    }
     foundCount = 0
   }
 
@@ -29,12 +33,19 @@ extension JSONFramer {
     appendTrack(upTo: end)
     track = .none
     guard !trackOverflow else { return }
-    let name = Self.unescaped(trackBuffer)
     if mode == .field && depth == 1 {
-      keyIsField = name == fieldName
-    } else if let slot = announceNames.firstIndex(of: name) {
+      keyIsField = Self.spells(trackBuffer, fieldName)
+    } else if let slot = announceNames.firstIndex(where: { Self.spells(trackBuffer, $0) }) {
       captureSlot = slot
     }
+  }
+
+  /// Whether the validated string literal `literal` (quotes included) stands for `name`:
+  /// compared in place when it holds no escape, else decoded first.
+  static func spells(_ literal: [UInt8], _ name: [UInt8]) -> Bool {
+    let inner = literal[1..<(literal.count - 1)]
+    if !inner.contains(UInt8(ascii: "\\")) { return inner.elementsEqual(name) }
+    return unescaped(literal) == name
   }
 
   /// The announced scalar ended before chunk index `end`: record it, and announce when
@@ -45,13 +56,17 @@ extension JSONFramer {
     let slot = captureSlot
     captureSlot = -1
     guard announcePending, slot >= 0 else { return }
-    if found[slot] == nil { foundCount += 1 }
-    found[slot] = Self.scalar(fromLiteral: trackBuffer)
+    let value = Self.scalar(fromLiteral: trackBuffer)
+    for k in slot..<announceNames.count where announceNames[k] == announceNames[slot] {  // a name may be wanted twice
+      if found[k] == nil { foundCount += 1 }
+      found[k] = value
+    }
     guard foundCount == found.count else { return }
     announcePending = false
     var keys = JSONObject()
-    for (name, value) in zip(announcementRule?.keyFields ?? [], found.dropFirst()) {
-      keys.append(key: name, value: value!)
+    if let names = announcementRule?.keyFields, !names.isEmpty {
+      keys.members.reserveCapacity(names.count)
+      for k in names.indices { keys.append(key: names[k], value: found[k + 1]!) }
     }
     output.append(.started(ValueAnnouncement(index: valueCount, offset: valueStart, readyAt: base + end,
                                              type: found[0]!, keys: keys)))
@@ -80,7 +95,10 @@ extension JSONFramer {
   /// The value of a validated scalar from its bytes.
   static func scalar(fromLiteral raw: [UInt8]) -> JSONValue {
     switch raw.first {
-    case UInt8(ascii: "\""): .string(String(decoding: unescaped(raw), as: UTF8.self))
+    case UInt8(ascii: "\""):
+      raw.contains(UInt8(ascii: "\\"))
+        ? .string(String(decoding: unescaped(raw), as: UTF8.self))
+        : .string(String(decoding: raw[1..<(raw.count - 1)], as: UTF8.self))
     case UInt8(ascii: "t"): .bool(true)
     case UInt8(ascii: "f"): .bool(false)
     case UInt8(ascii: "n"): .null

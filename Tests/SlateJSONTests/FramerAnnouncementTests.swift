@@ -88,6 +88,9 @@ import Testing
     let field = frame(#"{"type":"outer","actions":[{"type":"inner"}]}"#, .field("actions"))
     #expect(field.announcements.map(\.type) == ["inner"])
     #expect(frame(#"[{"type":"a"}]"#, .array, announcements: nil).announcements.isEmpty)
+    let twice = AnnouncementRule(discriminator: "type", keyFields: ["type", "id"])
+    let both = frame(#"[{"type":"a","id":1}]"#, .array, announcements: twice).announcements
+    #expect(both.count == 1 && JSONValue.object(both[0].keys) == ["type": "a", "id": 1])
     let kind = AnnouncementRule(discriminator: "kind", keyFields: [])
     #expect(frame(#"[{"type":"a","kind":"k"}]"#, .array, announcements: kind).announcements.map(\.type) == ["k"])
   }
