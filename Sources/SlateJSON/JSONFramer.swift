@@ -500,7 +500,12 @@ public struct JSONFramer {
     guard state != .stopped && state != .classify else { return }
     if valueStart >= 0 {
       if acceptedEnd(chunkEnd: base + n) - valueStart > limits.maxValueBytes { return failTooLarge() }
-      carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[max(valueStart - base, 0)..<n]))
+      let from = max(valueStart - base, 0)
+      if n - from <= 8 {
+        for k in from..<n { carry.append(chunk[k]) }  // cheaper than a copy call for tiny chunks
+      } else {
+        carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[from..<n]))
+      }
     }
     if track != .none {
       appendTrack(upTo: n)

@@ -80,8 +80,10 @@ struct ActionsCommand: ParsableCommand {
     text.withUnsafeBytes { raw in
       for range in ActionChunks.ranges(count: raw.count, size: chunkSize, seed: chunkSeed) {
         framer.feed(UnsafeRawBufferPointer(rebasing: raw[range]), into: &events)
-        report.write(events)
-        events.removeAll(keepingCapacity: true)
+        if !events.isEmpty {
+          report.write(events)
+          events.removeAll(keepingCapacity: true)
+        }
       }
     }
     framer.finish(into: &events)
