@@ -10,11 +10,7 @@ extension JSONFramer {
   /// may already have said so).
   mutating func fail(_ code: JSONErrorCode, at offset: Int, _ message: String) {
     var diagnostic = FramerDiagnostic(code: code, offset: offset, message: message)
-    if valueStart >= 0 && offset > valueStart + limits.maxValueBytes {
-      diagnostic = FramerDiagnostic(
-        code: .valueTooLarge, offset: valueStart + limits.maxValueBytes,
-        message: "value larger than \(limits.maxValueBytes) bytes, the limit (it starts at byte \(valueStart))")
-    }
+    if valueStart >= 0 && offset - valueStart > limits.maxValueBytes { diagnostic = tooLarge }
     self.diagnostic = diagnostic
     output.append(.diagnostic(diagnostic))
     state = .stopped

@@ -51,9 +51,14 @@ extension JSONFramer {
     }
   }
 
-  /// The diagnostic for a value found to be larger than the limit.
+  /// The value in progress is larger than the limit: reported at its first byte past it.
+  var tooLarge: FramerDiagnostic {
+    FramerDiagnostic(code: .valueTooLarge, offset: valueStart + limits.maxValueBytes,
+                     message: "value larger than \(limits.maxValueBytes) bytes, the limit (it starts at byte \(valueStart))")
+  }
+
   mutating func failTooLarge() {
-    fail(.valueTooLarge, at: valueStart + limits.maxValueBytes,
-         "value larger than \(limits.maxValueBytes) bytes, the limit (it starts at byte \(valueStart))")
+    let diagnostic = tooLarge
+    fail(diagnostic.code, at: diagnostic.offset, diagnostic.message)
   }
 }

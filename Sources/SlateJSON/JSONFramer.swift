@@ -10,19 +10,22 @@
 ///   Verdicts, codes and offsets agree with the one-shot locator
 ///   (``SimdjsonParser/locateSyntaxError(in:maxDepth:)``) under `value` framing, except
 ///   that the framer reports the first error in text order where the locator reports
-///   invalid UTF-8 anywhere in the document first.
+///   invalid UTF-8 anywhere in the document first. Whether a number fits what simdjson
+///   holds (`json.number_out_of_range`) is judged by simdjson when the value is
+///   materialised, so a framer without a parser accepts `1e400`.
 /// - Chunking does not matter: the events (values, announcements, the diagnostic with its
 ///   offset) are the same however the text is split, down to one byte per `feed`.
 /// - Errors are diagnostics, not thrown: values emitted before an error stand; the framer
 ///   then stops and ignores further input.
 /// - Offsets count from the first byte ever fed.
 ///
-/// Complexity: O(1) amortised work per byte (each byte is examined once; a completed
-/// value's bytes are copied once into its ``FramedValue``, and once more per chunk
-/// boundary the value spans). Memory: O(depth / 64) words for the container stack plus
-/// the bytes of the value in progress (bounded by ``FramerLimits/maxValueBytes``); bytes
-/// between values are never kept. Nesting is tracked iteratively, so 100,000 `[` is a
-/// clean `json.depth_exceeded`.
+/// Complexity: O(1) amortised work per byte. Each byte is examined once; a framed value's
+/// bytes are copied at most twice (into a carry buffer when the value spans chunks, then
+/// into its ``FramedValue``); member names the framer must match and announced scalars
+/// are decoded once when they end. Memory: O(depth / 64) words for the container stack
+/// plus the bytes of the value in progress (bounded by ``FramerLimits/maxValueBytes``);
+/// bytes between values are never kept. Nesting is tracked iteratively, so 100,000 `[`
+/// is a clean `json.depth_exceeded`.
 ///
 /// Values are materialised by simdjson, once each: eagerly when the framer is given a
 /// parser (a value simdjson refuses, a number beyond a double's range, becomes the
@@ -283,7 +286,7 @@ public struct JSONFramer {
       case .stopped, .between, .trailing: break
       case .start where mode == .undecided: break
       default:
-        if valueStart >= 0 && base > valueStart + limits.maxValueBytes {
+        if valueStart >= 0 && base - valueStart > limits.maxValueBytes {
           failTooLarge()
         } else {
           fail(.truncated, at: base, "input ended too soon: expected \(expectation), found the end of the input")
