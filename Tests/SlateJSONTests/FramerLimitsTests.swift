@@ -111,6 +111,13 @@ import Testing
     #expect(frame(text, framing, limits: FramerLimits(maxValues: 0)).values.isEmpty)
   }
 
+  /// Limits at the edge of `Int` neither overflow nor trap.
+  @Test func hugeLimitsAreSafe() {
+    let limits = FramerLimits(maxDepth: .max, maxValueBytes: .max, maxValues: .max)
+    let run = frame(#"[{"a":[1,2]}, "x" , 3"#, .array, cuts: [2, 9], limits: limits)
+    #expect(run.values.count == 2 && run.diagnostic?.code == .truncated)
+  }
+
   /// Memory: only the value in progress is kept, never more than the limit plus a chunk.
   @Test func onlyTheValueInProgressIsKept() {
     let limit = 64 << 10
