@@ -29,6 +29,7 @@ let package = Package(
   targets: [
     suite("JSONBenchmarks", ["SlateJSON"]),
     suite("SSEBenchmarks", ["SlateSSE"]),
+    suite("FramerBenchmarks", ["SlateJSON"]),
   ],
   swiftLanguageModes: [.v6]
 )

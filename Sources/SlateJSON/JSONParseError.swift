@@ -7,9 +7,13 @@ public enum JSONErrorCode: String, Sendable, CaseIterable, Codable {
   case invalidUTF8 = "json.invalid_utf8"
   case invalidEscape = "json.invalid_escape"
   case invalidNumber = "json.invalid_number"
+  /// A number simdjson cannot hold: beyond a double's range, or an integer lexeme outside
+  /// [-2⁶³, 2⁶⁴ - 1].
   case numberOutOfRange = "json.number_out_of_range"
   case depthExceeded = "json.depth_exceeded"
   case valueTooLarge = "json.value_too_large"
+  /// More framed values than ``FramerLimits/maxValues`` (the incremental framer only).
+  case tooManyValues = "json.too_many_values"
   case trailingContent = "json.trailing_content"
   case truncated = "json.truncated"
 
@@ -23,6 +27,7 @@ public enum JSONErrorCode: String, Sendable, CaseIterable, Codable {
     case .numberOutOfRange: "number out of range"
     case .depthExceeded: "nesting deeper than the limit"
     case .valueTooLarge: "value larger than the limit"
+    case .tooManyValues: "more values than the limit"
     case .trailingContent: "content after the value"
     case .truncated: "input ended inside a value"
     }

@@ -53,3 +53,18 @@ public struct PaddedBytes: Sendable {
 
   public var bytes: ArraySlice<UInt8> { storage[0..<count] }
 }
+
+extension PaddedBytes {
+  /// `head` followed by `tail`, in one allocation of exactly their size plus the padding.
+  init(_ head: UnsafeRawBufferPointer, _ tail: UnsafeRawBufferPointer) {
+    let total = head.count + tail.count
+    storage = [UInt8](unsafeUninitializedCapacity: total + PaddedBytes.padding) { buffer, initialized in
+      let out = UnsafeMutableRawPointer(buffer.baseAddress!)
+      if let h = head.baseAddress, !head.isEmpty { out.copyMemory(from: h, byteCount: head.count) }
+      if let t = tail.baseAddress, !tail.isEmpty { (out + head.count).copyMemory(from: t, byteCount: tail.count) }
+      (out + total).initializeMemory(as: UInt8.self, repeating: 0, count: PaddedBytes.padding)
+      initialized = total + PaddedBytes.padding
+    }
+    count = total
+  }
+}

@@ -1,0 +1,96 @@
+/// One value a ``JSONFramer`` completed: its position among the framed values, where it
+/// lies in the text, and its bytes (validated, padded for simdjson).
+///
+/// The value itself is built from the bytes by simdjson, once: eagerly by a framer created
+/// with a parser (``value`` is then set), or later by ``parse(with:)``.
+public struct FramedValue: Sendable {
+  /// 0 for the first framed value of the text, then 1, 2, …
+  public var index: Int
+  /// Byte offsets in the text (counted from the first byte ever fed) of the value's first
+  /// byte and one past its last byte. Surrounding whitespace and separators are excluded.
+  public var range: Range<Int>
+  /// The value's bytes, exactly `range.count` of them, followed by simdjson's padding.
+  public var bytes: PaddedBytes
+  /// The parsed value when the framer materialises eagerly; nil otherwise.
+  public var value: JSONValue?
+
+  public init(index: Int, range: Range<Int>, bytes: PaddedBytes, value: JSONValue? = nil) {
+    self.index = index
+    self.range = range
+    self.bytes = bytes
+    self.value = value
+  }
+
+  /// Parses the bytes with simdjson (no copy). Errors carry offsets in the text, not in the
+  /// value. The framer has validated the syntax already, so the only error a default-limits
+  /// parser can report is `json.number_out_of_range` (a number no double can hold).
+  /// O(bytes).
+  public func parse(with parser: SimdjsonParser) throws(JSONParseError) -> JSONValue {
+    do {
+      return try parser.parse(bytes)
+    } catch {
+      var shifted = error
+      shifted.offset += range.lowerBound
+      throw shifted
+    }
+  }
+}
+
+/// The early announcement of an object value still in progress: its discriminator and key
+/// fields are complete (see ``AnnouncementRule``). Reported at most once per value, before
+/// the value itself.
+public struct ValueAnnouncement: Sendable {
+  /// The index the value will have when it completes.
+  public var index: Int
+  /// Text offset of the value's first byte (its `{`).
+  public var offset: Int
+  /// Text offset one past the last byte of the member that completed the announcement.
+  public var readyAt: Int
+  /// The discriminator's value (e.g. `"create_scene"`).
+  public var type: JSONValue
+  /// The key fields' values, in the order the rule names them.
+  public var keys: JSONObject
+}
+
+/// An error the framer met: a stable code, the text offset of the offending byte (the
+/// input's length when the input ended too soon), and a message saying what was expected
+/// and what came. The offset does not depend on how the text was chunked.
+public struct FramerDiagnostic: Sendable, Equatable, CustomStringConvertible {
+  public var code: JSONErrorCode
+  public var offset: Int
+  public var message: String
+
+  public init(code: JSONErrorCode, offset: Int, message: String) {
+    self.code = code
+    self.offset = offset
+    self.message = message
+  }
+
+  public var description: String { "\(code.rawValue) at byte \(offset): \(message)" }
+}
+
+/// What a ``JSONFramer`` reports, in text order.
+public enum FramerEvent: Sendable {
+  /// An object value's discriminator and key fields are complete; the value is not.
+  case started(ValueAnnouncement)
+  /// A value completed.
+  case value(FramedValue)
+  /// An error; it is the last event of the framer.
+  case diagnostic(FramerDiagnostic)
+}
+
+/// Which members of an object value are announced early: the discriminator (whose value
+/// names the action, e.g. `type`) and key fields (top-level member names of the value, e.g.
+/// `scene_id`). An announcement fires once all of them are complete; their values must be
+/// scalars (a string, number, `true`, `false` or `null`): a value whose discriminator or
+/// key field is an array or object is reported only when it completes. When a member
+/// repeats before the announcement fires, the later occurrence counts.
+public struct AnnouncementRule: Sendable, Hashable {
+  public var discriminator: String
+  public var keyFields: [String]
+
+  public init(discriminator: String = "type", keyFields: [String] = []) {
+    self.discriminator = discriminator
+    self.keyFields = keyFields
+  }
+}

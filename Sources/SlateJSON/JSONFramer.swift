@@ -1,0 +1,342 @@
+/// An incremental JSON framer: a push state machine that cuts a text arriving in chunks
+/// into complete JSON values (see ``Framing``), reporting each value the moment its last
+/// byte arrives.
+///
+/// Contract:
+/// - Strict RFC 8259, validated as bytes arrive: UTF-8 (no overlongs, surrogates, code
+///   points above U+10FFFF or truncated sequences), escapes (a lone or mismatched
+///   surrogate `\u` escape is `json.invalid_escape`), numbers (no leading zeros; a number
+///   stays tentative until the byte after it), literals, unescaped control characters.
+///   Verdicts, codes and offsets agree with the one-shot locator
+///   (``SimdjsonParser/locateSyntaxError(in:maxDepth:)``) under `value` framing, except
+///   that the framer reports the first error in text order where the locator reports
+///   invalid UTF-8 anywhere in the document first. Whether a number fits what simdjson
+///   holds (`json.number_out_of_range`) is judged by simdjson when the value is
+///   materialised, so a framer without a parser accepts `1e400`.
+/// - Chunking does not matter: the events (values, announcements, the diagnostic with its
+///   offset) are the same however the text is split, down to one byte per `feed`.
+/// - Errors are diagnostics, not thrown: values emitted before an error stand; the framer
+///   then stops and ignores further input.
+/// - Offsets count from the first byte ever fed.
+///
+/// Complexity: O(1) amortised work per byte. Each byte is examined once; a framed value's
+/// bytes are copied at most twice (into a carry buffer when the value spans chunks, then
+/// into its ``FramedValue``); member names the framer must match and announced scalars
+/// are decoded once when they end. Memory: O(depth / 64) words for the container stack
+/// plus the bytes of the value in progress (bounded by ``FramerLimits/maxValueBytes``);
+/// bytes between values are never kept. Nesting is tracked iteratively, so 100,000 `[`
+/// is a clean `json.depth_exceeded`.
+///
+/// Values are materialised by simdjson, once each: eagerly when the framer is given a
+/// parser (a value simdjson refuses, a number beyond a double's range, becomes the
+/// framer's diagnostic), or later by ``FramedValue/parse(with:)``.
+///
+/// Not thread-safe and not `Sendable` (it may hold a ``SimdjsonParser``): one per stream.
+public struct JSONFramer {
+  /// The framing asked for (`auto` stays `auto` here; see ``resolvedFraming``).
+  public let framing: Framing
+  public let limits: FramerLimits
+  /// Which members of object values are announced early; nil for none.
+  public let announcementRule: AnnouncementRule?
+  /// Materialises each value when set.
+  let parser: SimdjsonParser?
+
+  /// Where the scanner is: between tokens (structural states, where whitespace is
+  /// skipped) or inside one.
+  enum State: UInt8 {
+    /// Before the first byte of the framing (`array`, `field`, `auto`).
+    case start
+    /// A value must come: after ':' or after ',' in an array (or the one of `value`).
+    case value
+    /// After '[': a value or ']'.
+    case arrayFirst
+    /// After '{': a key or '}'.
+    case objectFirst
+    /// After ',' in an object: a key.
+    case key
+    /// After a key: ':'.
+    case colon
+    /// After a value inside a container: ',' or the container's closing bracket.
+    case afterValue
+    /// After `"NAME":` in the top-level object of `field` framing: '['.
+    case fieldArray
+    /// `sequence` framing, between top-level values.
+    case between
+    /// After the value of `value` framing or the closed container of `array` / `field`.
+    case trailing
+    /// Inside a string (key or value) body.
+    case string
+    /// After '\' in a string.
+    case escape
+    /// Reading the four hex digits of a `\u` escape.
+    case unicode
+    /// After a high surrogate escape: its '\' partner must come, then 'u', then four hex
+    /// digits naming a low surrogate.
+    case lowBackslash, lowU, lowUnicode
+    /// Inside a multi-byte UTF-8 sequence in a string.
+    case utf8
+    /// Inside `true`, `false` or `null`.
+    case literal
+    /// Number states (RFC 8259 §6), named for what was read last.
+    case minus, zero, integer, dot, fraction, exponentMark, exponentSign, exponent
+    /// An error at a non-ASCII byte, waiting for the rest of its UTF-8 sequence to decide
+    /// between its own code and `json.invalid_utf8`.
+    case classify
+    /// After an error or ``finish()``.
+    case stopped
+  }
+
+  /// The framing once `auto` is decided.
+  enum Mode: UInt8 { case undecided, array, sequence, field, value }
+
+  /// What the framer is collecting the raw bytes of, besides the value in progress.
+  enum Track: UInt8 {
+    case none
+    /// A member name to match (capped at the longest spelling of a wanted name).
+    case name
+    /// The scalar value of a member named by the announcement rule.
+    case capture
+  }
+
+  // MARK: Structure
+
+  var state: State
+  var mode: Mode
+  /// Open containers.
+  var depth = 0
+  var containers = ContainerStack()
+  /// The depth at which framed values start: 0 (`value`, `sequence`), 1 (`array`), 2 (`field`).
+  var frameDepth: Int
+  /// Whether values at `frameDepth` are framed now (the framing array is open).
+  var framingOpen: Bool
+  /// `sequence`: the last top-level value was a number or literal and no whitespace followed yet.
+  var separatorNeeded = false
+  /// `field`: the key just read is the framing field's name.
+  var keyIsField = false
+  /// Text offset of the chunk being scanned (the bytes fed before it).
+  var base = 0
+  /// The chunk being scanned (empty outside `feed`).
+  var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+
+  // MARK: Tokens
+
+  var isKey = false
+  /// Text offset of the '\' of the escape in progress.
+  var escapeStart = 0
+  var hexValue: UInt32 = 0
+  var hexCount = 0
+  var highSurrogate: UInt32 = 0
+  /// Text offset of the first byte of the UTF-8 sequence in progress.
+  var utf8Start = 0
+  var utf8Need = 0
+  var utf8Low: UInt8 = 0x80
+  var utf8High: UInt8 = 0xBF
+  var utf8Scalar: UInt32 = 0
+  var leadByte: UInt8 = 0
+  /// The literal's bytes still expected, first in the low byte.
+  var literalRest: UInt64 = 0
+  var literalLeft = 0
+  var literalFirst: UInt8 = 0
+
+  // MARK: The framed value in progress
+
+  /// Text offset of its first byte; -1 when none is in progress.
+  var valueStart = -1
+  var valueCount = 0
+  /// Its bytes from earlier chunks (empty when it started in the current chunk).
+  var carry: [UInt8] = []
+  /// Text offset where a snapshot is cut: past its last complete member or element.
+  var lastCut = 0
+
+  // MARK: Names and announcements
+
+  let fieldName: [UInt8]
+  /// The discriminator's name, then the key fields' names.
+  let announceNames: [[UInt8]]
+  /// The longest raw spelling a wanted name can have (each byte as a six-byte `\u` escape).
+  let longestNameSpelling: Int
+  var announcePending = false
+  var found: [JSONValue?] = []
+  var foundCount = 0
+  /// The announcement slot the member being read fills; -1 for none.
+  var captureSlot = -1
+  var track: Track = .none
+  var trackStart = 0
+  var trackBuffer: [UInt8] = []
+  var trackOverflow = false
+
+  // MARK: Errors and output
+
+  var pendingCode: JSONErrorCode = .unexpectedByte
+  var pendingOffset = 0
+  var pendingExpected = ""
+  /// The error that stopped the framer, if any.
+  public internal(set) var diagnostic: FramerDiagnostic?
+  var finished = false
+  var output: [FramerEvent] = []
+
+  /// A framer for `framing`. With `parser`, each value is parsed as it completes
+  /// (``FramedValue/value`` is set); give it ``FramerLimits/parserLimits``.
+  public init(framing: Framing = .auto, limits: FramerLimits = .default,
+              announcements: AnnouncementRule? = AnnouncementRule(), parser: SimdjsonParser? = nil)
+  {
+    self.framing = framing
+    self.limits = limits
+    self.announcementRule = announcements
+    self.parser = parser
+    var field: [UInt8] = []
+    switch framing {
+    case .array: (mode, state, frameDepth, framingOpen) = (.array, .start, 1, false)
+    case .sequence: (mode, state, frameDepth, framingOpen) = (.sequence, .between, 0, true)
+    case .value: (mode, state, frameDepth, framingOpen) = (.value, .value, 0, true)
+    case .auto: (mode, state, frameDepth, framingOpen) = (.undecided, .start, 0, false)
+    case .field(let name):
+      (mode, state, frameDepth, framingOpen) = (.field, .start, 2, false)
+      field = Array(name.utf8)
+    }
+    fieldName = field
+    announceNames = announcements.map { [Array($0.discriminator.utf8)] + $0.keyFields.map { Array($0.utf8) } } ?? []
+    longestNameSpelling = 2 + 6 * (announceNames.map(\.count) + [field.count]).max()!
+  }
+
+  /// How the framer ended up framing: `auto` becomes `array` or `sequence` at the first
+  /// non-whitespace byte (nil until then).
+  public var resolvedFraming: Framing? {
+    switch mode {
+    case .undecided: nil
+    case .array: .array
+    case .sequence: .sequence
+    case .value: .value
+    case .field: framing
+    }
+  }
+
+  /// Where a framer is.
+  public enum Status: Sendable, Equatable {
+    /// More input may come.
+    case running
+    /// ``finish()`` was called and every byte was valid.
+    case complete
+    /// The input ended inside a value or before the framing's closing bracket (`json.truncated`).
+    case truncated
+    /// Any other error.
+    case failed
+  }
+
+  public var status: Status {
+    if let diagnostic { return diagnostic.code == .truncated ? .truncated : .failed }
+    return finished ? .complete : .running
+  }
+
+  /// Values completed so far.
+  public var valuesFramed: Int { valueCount }
+  /// Bytes fed so far.
+  public var bytesFed: Int { base }
+
+  // MARK: Feeding
+
+  /// Scans `bytes`, the next part of the text, and appends what completed to `events`:
+  /// announcements, values, at most one diagnostic. Ignored once stopped. O(bytes).
+  public mutating func feed(_ bytes: UnsafeRawBufferPointer, into events: inout [FramerEvent]) {
+    if state != .stopped, let start = bytes.baseAddress, !bytes.isEmpty {
+      chunk = bytes
+      scan(start.assumingMemoryBound(to: UInt8.self), bytes.count)
+      endChunk(bytes.count)
+      chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+    base += bytes.count
+    drain(into: &events)
+  }
+
+  /// Scans `bytes` and returns what completed.
+  public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [FramerEvent] {
+    var events: [FramerEvent] = []
+    feed(bytes, into: &events)
+    return events
+  }
+
+  /// Scans `bytes` and returns what completed.
+  public mutating func feed(_ bytes: [UInt8]) -> [FramerEvent] {
+    bytes.withUnsafeBytes { feed($0) }
+  }
+
+  /// Scans `bytes` and appends what completed to `events`.
+  public mutating func feed(_ bytes: [UInt8], into events: inout [FramerEvent]) {
+    bytes.withUnsafeBytes { feed($0, into: &events) }
+  }
+
+  /// Ends the text: completes a top-level number still tentative (`sequence`, `value`),
+  /// and reports an unfinished value or framing as `json.truncated` at the text's length
+  /// (an unfinished UTF-8 sequence as `json.invalid_utf8` at its first byte). Idempotent.
+  public mutating func finish(into events: inout [FramerEvent]) {
+    if state != .stopped {
+      chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+      switch state {
+      case .classify:
+        fail(.invalidUTF8, at: utf8Start,
+             "invalid UTF-8: the input ended inside the sequence starting with \(Self.hex(leadByte)) (expected \(pendingExpected))")
+      case .utf8:
+        fail(.invalidUTF8, at: utf8Start,
+             "invalid UTF-8: the input ended inside the sequence starting with \(Self.hex(leadByte)) in a string")
+      case .zero, .integer, .fraction, .exponent:
+        if depth == 0 { _ = numberDone(at: 0) }
+      default: break
+      }
+      switch state {
+      case .stopped, .between, .trailing: break
+      case .start where mode == .undecided: break
+      default:
+        if valueStart >= 0 && base - valueStart > limits.maxValueBytes {
+          failTooLarge()
+        } else {
+          fail(.truncated, at: base, "input ended too soon: expected \(expectation), found the end of the input")
+        }
+      }
+      finished = true
+      state = .stopped
+      release()
+    }
+    drain(into: &events)
+  }
+
+  /// Ends the text and returns what completed (see ``finish(into:)``).
+  public mutating func finish() -> [FramerEvent] {
+    var events: [FramerEvent] = []
+    finish(into: &events)
+    return events
+  }
+
+  // MARK: The scan
+
+  /// The hot loop: hands each run of bytes to the state that consumes it.
+  mutating func scan(_ p: UnsafePointer<UInt8>, _ n: Int) {
+    var i = 0
+    while i < n {
+      switch state {
+      case .string: i = scanString(p, i, n)
+      case .utf8: i = scanStringUTF8(p, i, n)
+      case .escape: i = scanEscape(p, i, n)
+      case .unicode, .lowUnicode: i = scanHex(p, i, n)
+      case .lowBackslash, .lowU: i = scanLowSurrogateStart(p, i, n)
+      case .literal: i = scanLiteral(p, i, n)
+      case .minus, .zero, .integer, .dot, .fraction, .exponentMark, .exponentSign, .exponent:
+        i = scanNumber(p, i, n)
+      case .classify: i = scanClassify(p, i, n)
+      case .stopped: return
+      case .start, .value, .arrayFirst, .objectFirst, .key, .colon, .afterValue, .fieldArray, .between, .trailing:
+        i = scanStructure(p, i, n)
+      }
+    }
+  }
+
+  // MARK: Bytes
+
+  /// RFC 8259 §2: the four insignificant whitespace bytes.
+  @inline(__always)
+  static func isWhitespace(_ c: UInt8) -> Bool {
+    c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09
+  }
+
+  @inline(__always)
+  static func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
+}
