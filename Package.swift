@@ -8,6 +8,7 @@ let package = Package(
   name: "Slate",
   products: [
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
+    .library(name: "Slate", targets: ["Slate"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
   dependencies: [
@@ -21,6 +22,8 @@ let package = Package(
       linkerSettings: [.linkedLibrary("simdjson")]
     ),
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
+    // Provider dialects (SSE events -> typed deltas); the turn pipeline joins them later.
+    .target(name: "Slate", dependencies: ["SlateJSON"]),
     .executableTarget(
       name: "slate",
       dependencies: [
@@ -30,6 +33,7 @@ let package = Package(
     ),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport"]),
+    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateTestSupport"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17
