@@ -7,6 +7,7 @@ import PackageDescription
 let package = Package(
   name: "Slate",
   products: [
+    .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .library(name: "Slate", targets: ["Slate"]),
     .executable(name: "slate", targets: ["slate"]),
@@ -21,19 +22,23 @@ let package = Package(
       cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1")],
       linkerSettings: [.linkedLibrary("simdjson")]
     ),
+    .target(name: "SlateSSE"),
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
     // Provider dialects (SSE events -> typed deltas); the turn pipeline joins them later.
     .target(name: "Slate", dependencies: ["SlateJSON"]),
     .executableTarget(
       name: "slate",
       dependencies: [
+        "SlateSSE",
         "SlateJSON",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport"]),
-    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateTestSupport"]),
+    .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
+    // SlateSSE only to turn the recordings into events; the Slate module does not depend on it.
+    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateTestSupport"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

@@ -1,0 +1,47 @@
+/// A problem the parser met and recovered from. Diagnostics are reported in stream order
+/// beside events, never thrown: the parser always carries on with the next event.
+public struct SSEDiagnostic: Sendable, Hashable, CustomStringConvertible {
+  /// Stable codes (`sse.*`).
+  public enum Code: String, Sendable, CaseIterable, Codable {
+    /// The stream ended inside an event: lines after the last blank line, or a last line
+    /// with no line ending. Per the spec the event is discarded (severity error); with
+    /// ``SSEParser/Options/flushOnEOF`` it is dispatched instead (severity warning).
+    case unterminatedEvent = "sse.unterminated_event"
+    /// A line longer than ``SSELimits/maxLineBytes``. For a field line the event in
+    /// progress is discarded up to the next blank line (error); a comment line is just
+    /// skipped (warning).
+    case lineTooLong = "sse.line_too_long"
+    /// The event's data would grow past ``SSELimits/maxEventDataBytes``; the event is
+    /// discarded up to the next blank line (error).
+    case eventTooLarge = "sse.event_too_large"
+  }
+
+  public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+    /// Data was lost, or the stream was not well formed where it matters.
+    case error
+    /// Worth knowing; nothing an event consumer relies on was lost.
+    case warning
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .error }
+  }
+
+  public var code: Code
+  public var severity: Severity
+  /// Raw stream offset of the first offending byte: the first byte past the limit for
+  /// the limit codes, the start of the cut-off block for `sse.unterminated_event`.
+  public var offset: Int
+  /// The raw bytes concerned, where known (the cut-off block for `sse.unterminated_event`).
+  public var byteRange: Range<Int>?
+  /// What was expected and what came.
+  public var message: String
+
+  public init(code: Code, severity: Severity, offset: Int, byteRange: Range<Int>? = nil, message: String) {
+    self.code = code
+    self.severity = severity
+    self.offset = offset
+    self.byteRange = byteRange
+    self.message = message
+  }
+
+  public var description: String { "\(severity.rawValue) \(code.rawValue) at byte \(offset): \(message)" }
+}

@@ -1,0 +1,68 @@
+/// One event dispatched by ``SSEParser``: what the WHATWG "dispatch the event" step fires,
+/// plus where it came from in the raw byte stream.
+public struct SSEEvent: Sendable, Hashable, CustomStringConvertible {
+  /// The event type buffer at dispatch, or `"message"` when it was empty.
+  public var type: String
+  /// The data buffer at dispatch with its one trailing LF removed (data lines joined with LF).
+  public var data: String
+  /// The stream's last event ID when this event was dispatched (`""` when none was set).
+  public var lastEventId: String
+  /// The reconnection time in milliseconds in effect at dispatch: the most recent valid
+  /// `retry` field processed so far in the connection, or nil while none has been.
+  public var retry: Int?
+  /// Raw stream offsets: from the first byte of the block's first line (a comment or a
+  /// field; after a BOM) to just past the first byte of the blank line's terminator that
+  /// dispatched it. A CRLF blank line counts through its CR only, because the event is
+  /// dispatched the moment the CR arrives, before the LF is known; the LF that follows
+  /// belongs to no event. With ``SSEParser/Options/flushOnEOF`` an event flushed at the
+  /// end of the stream ends at the stream's end.
+  public var byteRange: Range<Int>
+
+  public init(type: String, data: String, lastEventId: String, retry: Int?, byteRange: Range<Int>) {
+    self.type = type
+    self.data = data
+    self.lastEventId = lastEventId
+    self.retry = retry
+    self.byteRange = byteRange
+  }
+
+  public var description: String {
+    "event \(type) [\(byteRange.lowerBound)..<\(byteRange.upperBound)] id=\(lastEventId.debugDescription) "
+      + "retry=\(retry.map(String.init) ?? "nil") data=\(data.debugDescription)"
+  }
+}
+
+/// A comment line (one starting with `:`). The spec ignores comments; the parser reports
+/// them so that keep-alive traffic can be monitored, never as events.
+public struct SSEComment: Sendable, Hashable, CustomStringConvertible {
+  /// The text after the colon, with one leading U+0020 removed as for field values.
+  public var text: String
+  /// Raw stream offset of the colon that starts the line.
+  public var offset: Int
+
+  public init(text: String, offset: Int) {
+    self.text = text
+    self.offset = offset
+  }
+
+  public var description: String { "comment @\(offset) \(text.debugDescription)" }
+}
+
+/// Everything ``SSEParser`` reports, in stream order.
+public enum SSEOutput: Sendable, Hashable, CustomStringConvertible {
+  case event(SSEEvent)
+  case comment(SSEComment)
+  case diagnostic(SSEDiagnostic)
+
+  public var event: SSEEvent? { if case .event(let e) = self { e } else { nil } }
+  public var comment: SSEComment? { if case .comment(let c) = self { c } else { nil } }
+  public var diagnostic: SSEDiagnostic? { if case .diagnostic(let d) = self { d } else { nil } }
+
+  public var description: String {
+    switch self {
+    case .event(let e): e.description
+    case .comment(let c): c.description
+    case .diagnostic(let d): d.description
+    }
+  }
+}

@@ -1,0 +1,188 @@
+/// Interpreting complete lines: comments, fields, dispatch at a blank line, and the limits.
+extension SSEParser {
+  /// Interprets one complete line (without its line ending, which stands at raw offset
+  /// `lineEnd`; the line starts at `lineStartOffset`). O(line length).
+  mutating func interpretLine(_ line: UnsafeRawBufferPointer, lineEnd: Int, into outputs: inout [SSEOutput]) {
+    // "If the line is empty (a blank line): Dispatch the event, as defined below."
+    guard let first = line.first else {
+      dispatch(end: lineEnd + 1, into: &outputs)
+      return
+    }
+    if blockStartOffset == nil { blockStartOffset = lineStartOffset }
+    // "If the line starts with a U+003A COLON character (:): Ignore the line."
+    if first == Self.colon {
+      if options.reportsComments {
+        let text = Self.value(of: line, afterColonAt: 0)
+        outputs.append(.comment(SSEComment(text: String(decoding: text, as: UTF8.self), offset: lineStartOffset)))
+      }
+      return
+    }
+    blockHasFields = true
+    if discardingBlock { return }
+    // "If the line contains a U+003A COLON character (:): Collect the characters on the
+    // line before the first U+003A COLON character (:), and let field be that string.
+    // Collect the characters on the line after the first U+003A COLON character (:), and
+    // let value be that string. If value starts with a U+0020 SPACE character, remove it
+    // from value." / "Otherwise, the string is not empty but does not contain a U+003A
+    // COLON character (:): Process the field using the steps described below, using the
+    // whole line as the field name, and the empty string as the field value."
+    let colonIndex = line.firstIndex(of: Self.colon)
+    let name = UnsafeRawBufferPointer(rebasing: line[..<(colonIndex ?? line.count)])
+    let value = colonIndex.map { Self.value(of: line, afterColonAt: $0) } ?? UnsafeRawBufferPointer(rebasing: line[0..<0])
+    guard let field = Field(name) else {
+      // "Otherwise: The field is ignored."
+      return
+    }
+    switch field {
+    case .event:
+      // "Set the event type buffer to the field value."
+      eventTypeBuffer.removeAll(keepingCapacity: true)
+      eventTypeBuffer.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
+    case .data:
+      appendData(value, valueOffset: lineStartOffset + (line.count - value.count), into: &outputs)
+    case .id:
+      // "If the field value does not contain U+0000 NULL, then set the last event ID
+      // buffer to the field value. Otherwise, ignore the field."
+      if !value.contains(0) {
+        lastEventIdBuffer.removeAll(keepingCapacity: true)
+        lastEventIdBuffer.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
+        lastEventIdBufferIsPending = true
+      }
+    case .retry:
+      // "If the field value consists of only ASCII digits, then interpret the field value
+      // as an integer in base ten, and set the event stream's reconnection time to that
+      // integer. Otherwise, ignore the field." (An empty value is not a number; a value
+      // beyond Int.max saturates.)
+      if let milliseconds = Self.decimalValue(value) { retry = milliseconds }
+    }
+  }
+
+  /// The field names the spec gives a meaning to; matching is case-sensitive, on bytes.
+  enum Field {
+    case event, data, id, retry
+
+    init?(_ name: UnsafeRawBufferPointer) {
+      switch name.count {
+      case 2 where name[0] == 0x69 && name[1] == 0x64: self = .id  // "id"
+      case 4 where name.elementsEqual("data".utf8): self = .data
+      case 5 where name.elementsEqual("event".utf8): self = .event
+      case 5 where name.elementsEqual("retry".utf8): self = .retry
+      default: return nil
+      }
+    }
+  }
+
+  /// "Append the field value to the data buffer, then append a single U+000A LINE FEED
+  /// (LF) character to the data buffer." Enforces ``SSELimits/maxEventDataBytes``.
+  mutating func appendData(_ value: UnsafeRawBufferPointer, valueOffset: Int, into outputs: inout [SSEOutput]) {
+    // The data as dispatched would be the buffer (its LFs now separators) plus this value.
+    let limit = options.limits.maxEventDataBytes
+    let size = dataBuffer.count + value.count
+    if size > limit {
+      let firstOffending = valueOffset + max(0, limit - dataBuffer.count)
+      let start = blockStartOffset ?? lineStartOffset
+      outputs.append(.diagnostic(SSEDiagnostic(
+        code: .eventTooLarge, severity: .error, offset: firstOffending,
+        message: "expected at most \(limit) bytes of event data, but the data line at byte \(lineStartOffset) "
+          + "brings the event starting at byte \(start) to \(size) bytes; "
+          + "discarding the event up to the next blank line")))
+      discardBlock()
+      return
+    }
+    dataBuffer.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
+    dataBuffer.append(Self.lineFeed)
+  }
+
+  /// The line in progress (starting at `lineStartOffset`, first byte `firstByte`) is
+  /// longer than ``SSELimits/maxLineBytes``. A comment is skipped with a warning; a field
+  /// line loses its whole event, up to the next blank line.
+  mutating func lineTooLong(firstByte: UInt8, into outputs: inout [SSEOutput]) {
+    let limit = options.limits.maxLineBytes
+    let isComment = firstByte == Self.colon
+    if blockStartOffset == nil { blockStartOffset = lineStartOffset }
+    let consequence = isComment ? "skipping the comment" : "discarding the event up to the next blank line"
+    outputs.append(.diagnostic(SSEDiagnostic(
+      code: .lineTooLong, severity: isComment ? .warning : .error, offset: lineStartOffset + limit,
+      message: "expected a line ending within \(limit) bytes of the \(isComment ? "comment" : "line") "
+        + "starting at byte \(lineStartOffset), but the line goes on; \(consequence)")))
+    if !isComment {
+      blockHasFields = true
+      discardBlock()
+    }
+  }
+
+  /// Drops the event in progress after a limit violation: its data, its type, and any
+  /// `id` it set (the last event ID buffer goes back to the last event ID). Complete
+  /// `retry` lines before the violation have taken effect, as the spec applies them at once.
+  mutating func discardBlock() {
+    releaseEventBuffers()
+    if lastEventIdBufferIsPending {
+      lastEventIdBuffer = Array(lastEventId.utf8)
+      lastEventIdBufferIsPending = false
+    }
+    discardingBlock = true
+  }
+
+  /// A blank line (or, with flushOnEOF, the end of the stream) ends the block; `end` is the
+  /// raw offset just past it.
+  mutating func dispatch(end: Int, into outputs: inout [SSEOutput]) {
+    let start = blockStartOffset ?? lineStartOffset
+    blockStartOffset = nil
+    blockHasFields = false
+    if discardingBlock {
+      discardingBlock = false
+      return
+    }
+    // "1. Set the last event ID string of the event source to the value of the last
+    // event ID buffer. The buffer does not get reset, so the last event ID string of the
+    // event source remains set to this value until the next time it is set by the server."
+    if lastEventIdBufferIsPending {
+      lastEventId = String(decoding: lastEventIdBuffer, as: UTF8.self)
+      lastEventIdBufferIsPending = false
+    }
+    // "2. If the data buffer is an empty string, set the data buffer and the event type
+    // buffer to the empty string and return."
+    guard !dataBuffer.isEmpty else {
+      eventTypeBuffer.removeAll(keepingCapacity: true)
+      return
+    }
+    // "3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then
+    // remove the last character from the data buffer." (It always is.)
+    let data = String(decoding: dataBuffer[..<(dataBuffer.count - 1)], as: UTF8.self)
+    // "the type attribute initialized to "message" ... If the event type buffer has a
+    // value other than the empty string, change the type of the newly created event to
+    // equal the value of the event type buffer."
+    let type = eventTypeBuffer.isEmpty ? "message" : String(decoding: eventTypeBuffer, as: UTF8.self)
+    outputs.append(.event(SSEEvent(type: type, data: data, lastEventId: lastEventId, retry: retry, byteRange: start..<end)))
+    // "5. Set the data buffer and the event type buffer to the empty string."
+    releaseEventBuffers()
+  }
+
+  /// Empties the data and event type buffers, keeping their storage unless a large
+  /// event made it large.
+  mutating func releaseEventBuffers() {
+    dataBuffer.removeAll(keepingCapacity: dataBuffer.capacity <= Self.retainedCapacity)
+    eventTypeBuffer.removeAll(keepingCapacity: eventTypeBuffer.capacity <= Self.retainedCapacity)
+  }
+
+  /// The bytes after the colon at `colonIndex`, less one leading U+0020.
+  static func value(of line: UnsafeRawBufferPointer, afterColonAt colonIndex: Int) -> UnsafeRawBufferPointer {
+    var start = colonIndex + 1
+    if start < line.count && line[start] == space { start += 1 }
+    return UnsafeRawBufferPointer(rebasing: line[start...])
+  }
+
+  /// The value as a base-ten integer when it is one or more ASCII digits (saturating at
+  /// Int.max), else nil.
+  static func decimalValue(_ digits: UnsafeRawBufferPointer) -> Int? {
+    guard !digits.isEmpty else { return nil }
+    var result = 0
+    for byte in digits {
+      guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+      let (times10, overflow1) = result.multipliedReportingOverflow(by: 10)
+      let (sum, overflow2) = times10.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+      result = overflow1 || overflow2 ? Int.max : sum
+    }
+    return result
+  }
+}

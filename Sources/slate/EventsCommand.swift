@@ -1,0 +1,113 @@
+import ArgumentParser
+import SlateJSON
+import SlateSSE
+
+/// `slate events [FILE|-]`: parse a `text/event-stream` and list what the parser reports.
+struct EventsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "events",
+    abstract: "Parse a text/event-stream (SSE) and list its events, comments and diagnostics.",
+    discussion: """
+      Feeds the input to the incremental parser whole, or in chunks (--chunk-size N; random \
+      sizes from 1 to N with --chunk-seed S) to reproduce how a network split it: the result \
+      is the same for every chunking.
+
+      With --json, prints one JSON object per line: kind "event" (type, data, id, retry, \
+      offset, end), "comment" (text, offset), "diagnostic" (code, severity, offset, \
+      message), and last "summary" (events, lastEventId, retry, bytes). Offsets are bytes \
+      in the raw stream; retry is null until the stream sets it.
+
+      Exit codes: 0 no error diagnostic; 1 an error diagnostic (an event cut off by the end \
+      of the stream, a limit); 2 usage or I/O errors.
+      """
+  )
+
+  @Argument(help: "The stream to parse, or - for standard input.")
+  var path: String = "-"
+
+  @OptionGroup var chunking: ChunkingOptions
+
+  @Flag(name: .customLong("flush-on-eof"), help: "Dispatch an event the stream ends inside of, instead of discarding it.")
+  var flushOnEOF = false
+
+  @Flag(help: "One JSON object per line instead of a readable listing.")
+  var json = false
+
+  @Option(help: "The longest line in bytes.")
+  var maxLineBytes = SSELimits.default.maxLineBytes
+
+  @Option(help: "The largest event data in bytes.")
+  var maxEventBytes = SSELimits.default.maxEventDataBytes
+
+  func run() throws {
+    let bytes = try CLIIO.readAll(path)
+    let limits = SSELimits(maxLineBytes: maxLineBytes, maxEventDataBytes: maxEventBytes)
+    var parser = SSEParser(options: SSEParser.Options(limits: limits, flushOnEOF: flushOnEOF))
+    var report = EventsReport(json: json)
+    var outputs: [SSEOutput] = []
+    chunking.chunking.forEachChunk(of: bytes) { chunk in
+      parser.feed(chunk, into: &outputs)
+      report.write(outputs)
+      outputs.removeAll(keepingCapacity: true)
+    }
+    parser.finish(into: &outputs)
+    report.write(outputs)
+    report.writeSummary(lastEventId: parser.lastEventId, retry: parser.retry, bytes: bytes.count)
+    if report.errors > 0 { throw ExitCode(1) }
+  }
+}
+
+/// Prints parser outputs as JSON lines or a readable listing, counting what it printed.
+struct EventsReport {
+  let json: Bool
+  private(set) var events = 0
+  private(set) var errors = 0
+  private(set) var warnings = 0
+
+  init(json: Bool) { self.json = json }
+
+  mutating func write(_ outputs: [SSEOutput]) {
+    for output in outputs {
+      switch output {
+      case .event(let event):
+        events += 1
+        let end = event.byteRange.upperBound
+        if json {
+          emit("{\"kind\":\"event\",\"type\":\(quoted(event.type)),\"data\":\(quoted(event.data)),"
+            + "\"id\":\(quoted(event.lastEventId)),\"retry\":\(number(event.retry)),"
+            + "\"offset\":\(event.byteRange.lowerBound),\"end\":\(end)}")
+        } else {
+          emit("event \(quoted(event.type)) bytes \(event.byteRange.lowerBound)..<\(end) id \(quoted(event.lastEventId)) "
+            + "retry \(number(event.retry))\n  data \(quoted(event.data))")
+        }
+      case .comment(let comment):
+        emit(json ? "{\"kind\":\"comment\",\"text\":\(quoted(comment.text)),\"offset\":\(comment.offset)}"
+                  : "comment at byte \(comment.offset): \(quoted(comment.text))")
+      case .diagnostic(let diagnostic):
+        if diagnostic.severity == .error { errors += 1 } else { warnings += 1 }
+        emit(json ? "{\"kind\":\"diagnostic\",\"code\":\(quoted(diagnostic.code.rawValue)),"
+                    + "\"severity\":\(quoted(diagnostic.severity.rawValue)),\"offset\":\(diagnostic.offset),"
+                    + "\"message\":\(quoted(diagnostic.message))}"
+                  : diagnostic.description)
+      }
+    }
+  }
+
+  func writeSummary(lastEventId: String, retry: Int?, bytes: Int) {
+    emit(json ? "{\"kind\":\"summary\",\"events\":\(events),\"lastEventId\":\(quoted(lastEventId)),"
+                + "\"retry\":\(number(retry)),\"bytes\":\(bytes)}"
+              : "summary: events \(events), errors \(errors), warnings \(warnings), "
+                + "last event id \(quoted(lastEventId)), retry \(number(retry)), bytes \(bytes)")
+  }
+
+  private func emit(_ line: String) { print(line) }
+
+  /// A JSON string literal (control characters, quotes and backslashes escaped).
+  private func quoted(_ text: String) -> String {
+    var out: [UInt8] = []
+    JSONValue.writeCanonicalString(text, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  private func number(_ value: Int?) -> String { value.map(String.init) ?? "null" }
+}

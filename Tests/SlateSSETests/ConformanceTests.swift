@@ -1,0 +1,132 @@
+import Foundation
+import SlateSSE
+import SlateTestSupport
+import Testing
+
+/// The shared WHATWG conformance vectors (`../shared/conformance/sse/cases.json`), each
+/// under many chunkings: every chunking must give the same outputs, offsets included.
+@Suite struct ConformanceTests {
+  struct Case: Decodable, CustomTestStringConvertible, Sendable {
+    struct Event: Decodable, Sendable {
+      var type: String
+      var data: String
+      var id: String
+      var retry: Int?
+    }
+    struct Limits: Decodable, Sendable {
+      var lineBytes: Int
+      var eventDataBytes: Int
+    }
+    var name: String
+    var input: String?
+    var inputBase64: String?
+    var events: [Event]
+    var lastEventId: String
+    var retry: Int?
+    var splitAt: [Int]?
+    var requiresLimits: Limits?
+
+    var bytes: [UInt8] {
+      if let input { return Array(input.utf8) }
+      return [UInt8](Data(base64Encoded: inputBase64 ?? "") ?? Data())
+    }
+    var options: SSEParser.Options {
+      guard let requiresLimits else { return .default }
+      return SSEParser.Options(limits: SSELimits(maxLineBytes: requiresLimits.lineBytes,
+                                                 maxEventDataBytes: requiresLimits.eventDataBytes))
+    }
+    var testDescription: String { name }
+  }
+
+  struct File: Decodable { var cases: [Case] }
+
+  static let cases: [Case] = {
+    guard let shared = SharedFixtures.shared else {
+      print("skipping: ../shared is absent, so the SSE conformance cases cannot be read")
+      return []
+    }
+    let url = shared.appendingPathComponent("conformance/sse/cases.json")
+    do {
+      return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+    } catch {
+      print("cannot read \(url.path): \(error)")
+      return []
+    }
+  }()
+
+  @Test func casesArePresentOrSkipped() {
+    if SharedFixtures.shared != nil {
+      #expect(Self.cases.count >= 122)
+      #expect(Self.cases.contains { $0.inputBase64 != nil })
+      #expect(Self.cases.contains { $0.requiresLimits != nil })
+    }
+  }
+
+  /// The expected events, last event ID and reconnection time.
+  static func check(_ run: ParserRun, against c: Case, chunking: String) -> [String] {
+    var failures: [String] = []
+    let got = run.events.map { "\($0.type)|\($0.data)|\($0.lastEventId)|\($0.retry.map(String.init) ?? "nil")" }
+    let want = c.events.map { "\($0.type)|\($0.data)|\($0.id)|\($0.retry.map(String.init) ?? "nil")" }
+    if got != want { failures.append("\(chunking): events \(got.debugDescription), expected \(want.debugDescription)") }
+    if run.lastEventId != c.lastEventId {
+      failures.append("\(chunking): lastEventId \(run.lastEventId.debugDescription), expected \(c.lastEventId.debugDescription)")
+    }
+    if run.retry != c.retry { failures.append("\(chunking): retry \(String(describing: run.retry)), expected \(String(describing: c.retry))") }
+    let unexpected = run.diagnostics.filter { $0.code != .unterminatedEvent }
+    if !unexpected.isEmpty { failures.append("\(chunking): diagnostics \(unexpected)") }
+    return failures
+  }
+
+  @Test(arguments: cases)
+  func wholeInputGivesTheExpectedEvents(_ c: Case) {
+    let run = ParserRun(c.bytes, options: c.options)
+    let failures = Self.check(run, against: c, chunking: "whole")
+    #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+  }
+
+  /// One byte at a time, every two-chunk split (inputs up to 2 KB), the case's own
+  /// `splitAt`, and 20 seeded random chunkings: the same outputs as the whole input, with
+  /// the same offsets, comments and diagnostics.
+  @Test(arguments: cases)
+  func everyChunkingGivesTheSameOutputs(_ c: Case) {
+    let bytes = c.bytes
+    let whole = ParserRun(bytes, options: c.options)
+    var chunkings: [(String, [Int])] = [("one byte at a time", SeededChunking.fixedCuts(count: bytes.count, size: 1))]
+    if bytes.count <= 2048 {
+      chunkings += (1..<max(1, bytes.count)).map { ("split at \($0)", [$0]) }
+    }
+    if let splitAt = c.splitAt { chunkings.append(("splitAt \(splitAt)", splitAt)) }
+    for seed in UInt64(1)...20 {
+      // Small chunks for half of the seeds, chunks up to half the input for the rest.
+      let maxChunk = seed <= 10 ? Int(seed) + 1 : max(2, bytes.count / 2)
+      chunkings.append(("seed \(seed) max \(maxChunk)", SeededChunking.randomCuts(count: bytes.count, maxChunk: maxChunk, seed: seed)))
+    }
+    var failures: [String] = []
+    for (name, cuts) in chunkings {
+      let run = ParserRun(bytes, cuts: cuts, options: c.options)
+      if let difference = whole.firstDifference(from: run) {
+        failures.append("\(name): \(difference)")
+        break
+      }
+    }
+    #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+  }
+
+  /// The limits the case states are exact: at them nothing is reported, one byte below
+  /// them the parser reports the violation.
+  @Test(arguments: cases.filter { $0.requiresLimits != nil })
+  func requiredLimitsAreExact(_ c: Case) throws {
+    let limits = try #require(c.requiresLimits)
+    let atLimits = ParserRun(c.bytes, options: c.options)
+    #expect(atLimits.diagnostics.isEmpty, "\(atLimits.diagnostics)")
+
+    let shortLines = ParserRun(c.bytes, options: SSEParser.Options(
+      limits: SSELimits(maxLineBytes: limits.lineBytes - 1, maxEventDataBytes: limits.eventDataBytes)))
+    #expect(shortLines.diagnostics.map(\.code) == [.lineTooLong], "\(shortLines.diagnostics)")
+
+    let smallEvents = ParserRun(c.bytes, options: SSEParser.Options(
+      limits: SSELimits(maxLineBytes: limits.lineBytes, maxEventDataBytes: limits.eventDataBytes - 1)))
+    #expect(smallEvents.diagnostics.map(\.code) == [.eventTooLarge], "\(smallEvents.diagnostics)")
+    #expect(smallEvents.events.count < atLimits.events.count)
+  }
+}

@@ -1,0 +1,48 @@
+/// Deterministic ways of cutting an input into chunks, for testing incremental parsers
+/// (every result must be the same however the bytes are split).
+///
+/// A chunking is given by its cut offsets: strictly increasing, each in `1..<count`.
+public enum SeededChunking {
+  /// SplitMix64 (Steele, Lea and Flood): a small, fast generator whose whole state is
+  /// the seed, so a failing seed reproduces.
+  public struct Generator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z &>> 31)
+    }
+  }
+
+  /// Cuts giving chunks of random sizes from 1 to `maxChunk` (the last may be shorter).
+  public static func randomCuts(count: Int, maxChunk: Int, seed: UInt64) -> [Int] {
+    var generator = Generator(seed: seed)
+    var cuts: [Int] = []
+    var position = 0
+    while true {
+      position += Int.random(in: 1...max(1, maxChunk), using: &generator)
+      if position >= count { return cuts }
+      cuts.append(position)
+    }
+  }
+
+  /// Cuts giving chunks of exactly `size` bytes (the last may be shorter).
+  public static func fixedCuts(count: Int, size: Int) -> [Int] {
+    Array(stride(from: max(1, size), to: count, by: max(1, size)))
+  }
+
+  /// The chunks of `bytes` between `cuts` (offsets outside `1..<count` are ignored).
+  public static func chunks(of bytes: [UInt8], cuts: [Int]) -> [ArraySlice<UInt8>] {
+    var chunks: [ArraySlice<UInt8>] = []
+    var start = 0
+    for cut in cuts where cut > start && cut < bytes.count {
+      chunks.append(bytes[start..<cut])
+      start = cut
+    }
+    chunks.append(bytes[start...])
+    return chunks
+  }
+}
