@@ -7,7 +7,9 @@ import SlateJSON
 /// Events that reveal nothing (invalid or ambiguous payloads) are held until one does;
 /// after ``maxPendingEvents`` of them it falls back to Chat Completions, the most common
 /// dialect, with `dialect.undetected`. A stream that ends undetected reports
-/// `dialect.undetected` and has no terminal event. Each payload is parsed once.
+/// `dialect.undetected` and has no terminal event. Each payload is parsed once, and the
+/// outputs (decoding diagnostics included) come in the order the detected dialect alone
+/// would give them.
 /// Complexity: that of the detected dialect, plus O(held events) memory before detection.
 public struct AutoDialect: Dialect {
   /// Events held at most before falling back to Chat Completions.
@@ -18,19 +20,21 @@ public struct AutoDialect: Dialect {
 
   private let payloads: PayloadDecoder
   private var detected: (any PayloadDialect)?
-  private var pending: [(event: DialectEvent, payload: Payload)] = []
+  /// Events held before detection, each with what decoding it reported (replayed in order).
+  private var pending: [(event: DialectEvent, payload: Payload, decoding: [DialectOutput])] = []
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
     payloads = PayloadDecoder(parser: parser)
   }
 
   public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
-    let payload = payloads.decode(event, into: &out)
     if detected != nil {
-      detected!.handle(event, payload, into: &out)
+      detected!.handle(event, payloads.decode(event, into: &out), into: &out)
       return
     }
-    pending.append((event, payload))
+    var decoding: [DialectOutput] = []
+    let payload = payloads.decode(event, into: &decoding)
+    pending.append((event, payload, decoding))
     let found: DialectKind? = switch payload {
     case .done: .openaiChat
     case .json(let value): DialectDetector.kind(eventName: event.name, payload: value)
@@ -47,6 +51,7 @@ public struct AutoDialect: Dialect {
 
   public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
     if detected != nil { return detected!.finish(at: offset, into: &out) }
+    for held in pending { out += held.decoding }
     out.report(.undetectedDialect, at: offset,
                "expected an event that reveals the dialect; the input ended after \(pending.count) event(s) that did not")
     return Outcome().end(.auto, terminated: false, openCalls: [], at: offset, into: &out)
@@ -59,7 +64,10 @@ public struct AutoDialect: Dialect {
     case .gemini: GeminiDialect(parser: payloads.parser)
     default: OpenAIChatDialect(parser: payloads.parser)
     }
-    for (event, payload) in pending { dialect.handle(event, payload, into: &out) }
+    for held in pending {
+      out += held.decoding
+      dialect.handle(held.event, held.payload, into: &out)
+    }
     pending = []
     detected = dialect
     self.kind = kind

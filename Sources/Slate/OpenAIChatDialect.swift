@@ -13,7 +13,7 @@ import SlateJSON
 ///    (a string, or an array of text/thinking parts) on the answer channel, `delta.refusal`
 ///    on the refusal channel, then `delta.tool_calls` and the legacy `delta.function_call`,
 ///    then `finish_reason`.
-/// 3. `usage` (also on a chunk with `choices`, as OpenRouter and Mistral send it) and
+/// 3. `usage` (also on a chunk with `choices`, as OpenRouter and Mistral send it), else
 ///    Groq's `x_groq.usage`. Azure's first chunk (`choices: []`, `prompt_filter_results`)
 ///    is neither usage nor the end.
 ///
@@ -111,9 +111,9 @@ public struct OpenAIChatDialect: PayloadDialect {
     for (position, choice) in (list?.arrayValue ?? []).enumerated() {
       self.choice(choice, position: position, at: at, into: &out)
     }
-    let usage = out.emitUsage(value["usage"], at: at)
-    let groqUsage = out.emitUsage(value["x_groq"]?["usage"], at: at)
-    if list == nil && !usage && !groqUsage {
+    // Groq sends `x_groq.usage`, sometimes beside the same standard `usage`: one of them.
+    let usage = out.emitUsage(value["usage"], at: at) || out.emitUsage(value["x_groq"]?["usage"], at: at)
+    if list == nil && !usage {
       out.report(.unknownEvent, at: at,
                  "expected a chunk with choices or usage; got members \(object.keys.joined(separator: ", ")) (skipped)")
     }

@@ -46,7 +46,7 @@ struct Transcript {
   }
 
   /// Runs `dialect` over `events` and finishes it at `end` (the last event's end by default).
-  init(_ dialect: some Dialect, _ events: [DialectEvent], endingAt end: Int? = nil) {
+  init(_ dialect: any Dialect, _ events: [DialectEvent], endingAt end: Int? = nil) {
     var dialect = dialect
     var out: [DialectOutput] = []
     for event in events { dialect.feed(event, into: &out) }
@@ -54,7 +54,7 @@ struct Transcript {
     self.init(outputs: out, end: final)
   }
 
-  init(_ dialect: some Dialect, _ list: EventList) { self.init(dialect, list.events, endingAt: list.end) }
+  init(_ dialect: any Dialect, _ list: EventList) { self.init(dialect, list.events, endingAt: list.end) }
 
   var status: StreamStatus { StreamStatus(end) }
   var deltas: [Delta] { outputs.compactMap(\.delta) }
