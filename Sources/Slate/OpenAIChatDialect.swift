@@ -12,7 +12,8 @@ import SlateJSON
 ///    `delta.reasoning_content` or `delta.reasoning` on the reasoning channel, `delta.content`
 ///    (a string, or an array of text/thinking parts) on the answer channel, `delta.refusal`
 ///    on the refusal channel, then `delta.tool_calls` and the legacy `delta.function_call`,
-///    then `finish_reason`.
+///    then `finish_reason` (`error`, which OpenRouter documents, also counts as a provider
+///    error when no error object came).
 /// 3. `usage` (also on a chunk with `choices`, as OpenRouter and Mistral send it), else
 ///    Groq's `x_groq.usage`. Azure's first chunk (`choices: []`, `prompt_filter_results`)
 ///    is neither usage nor the end.
@@ -134,6 +135,11 @@ public struct OpenAIChatDialect: PayloadDialect {
     }
     if let reason = choice.nonEmptyString("finish_reason") {
       finish(choice: index, reason: reason, at: at, into: &out)
+      if reason == "error" && outcome.error == nil {
+        // OpenRouter documents `finish_reason: "error"`; with no error object it is still one.
+        outcome.fail(ProviderError(kind: "error", code: nil, message: "choice \(index) finished with finish_reason \"error\"",
+                                   payload: choice), at: at, into: &out)
+      }
     }
   }
 

@@ -285,6 +285,16 @@ import Testing
     #expect(t.status == .failed(kind: "400", message: "Token limit reached"))
   }
 
+  @Test func finishReasonErrorIsAProviderError() {
+    let t = T.run([T.chunk(T.choice(0, #"{"content":"x"}"#, finish: "error")), "[DONE]"])
+    #expect(t.status.name == "failed")
+    #expect(t.finishes.map(\.reason) == ["error"])
+    // With an error object first, that error stands.
+    let both = T.run([#"{"error":{"message":"upstream","code":502},"choices":[]}"#, T.chunk(T.choice(0, "{}", finish: "error"))])
+    #expect(both.errors.count == 1)
+    #expect(both.status == .failed(kind: "502", message: "upstream"))
+  }
+
   @Test func objectErrorPayload() {
     // vLLM's error shape.
     let t = T.run([#"{"object":"error","message":"bad request","type":"BadRequestError","param":null,"code":400}"#])
