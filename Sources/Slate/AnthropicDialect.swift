@@ -67,17 +67,9 @@ public struct AnthropicDialect: PayloadDialect {
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
     let at = event.offset
-    guard case .json(let value) = payload else {
-      switch payload {
-      case .invalid: outcome.failIfErrorEvent(event, into: &out)
-      default: out.report(.unexpectedPayload, at: at, "expected a JSON event; got [DONE], which Anthropic does not send (ignored)")
-      }
-      return
-    }
-    guard value.objectValue != nil, let type = eventType(event, value, into: &out) else {
-      out.report(.unexpectedPayload, at: at, "expected an event object with a \"type\"; got \(PayloadDecoder.excerpt(event.data))")
-      return
-    }
+    guard let value = outcome.object(of: event, payload, expecting: "an Anthropic event object", into: &out),
+          let type = eventType(event, value, into: &out)
+    else { return }
     if let terminal = outcome.terminal, !["message_start", "ping", "error"].contains(type) {
       out.report(.eventAfterTerminal, at: at, "expected nothing but a new message after \(terminal); got \(type) (ignored)")
       return

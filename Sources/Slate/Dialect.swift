@@ -103,13 +103,17 @@ struct PayloadDecoder {
 extension PayloadDialect {
   /// The payload's `type`, reporting `dialect.event_type_mismatch` when the SSE event name
   /// differs from it (Responses and Anthropic repeat the name in `type`). Falls back to
-  /// the event name when the payload has no `type`.
+  /// the event name when the payload has no `type`; nil (reported) when there is neither.
   func eventType(_ event: DialectEvent, _ value: JSONValue, into out: inout [DialectOutput]) -> String? {
     let payloadType = value.string("type")
     if let name = event.name, let payloadType, name != payloadType {
       out.report(.eventTypeMismatch, at: event.offset,
                  "expected the event name to repeat the payload type \"\(payloadType)\"; the event is named \"\(name)\"")
     }
-    return payloadType ?? event.name
+    guard let type = payloadType ?? event.name else {
+      out.report(.unexpectedPayload, at: event.offset, "expected an event with a \"type\"; got \(PayloadDecoder.excerpt(event.data))")
+      return nil
+    }
+    return type
   }
 }

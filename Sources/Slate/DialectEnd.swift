@@ -73,11 +73,26 @@ struct Outcome {
     out.emit(.providerError(error), at: offset)
   }
 
-  /// For an event whose data is not JSON: an SSE `event: error` is still the provider's
-  /// error, its data the message.
-  mutating func failIfErrorEvent(_ event: DialectEvent, into out: inout [DialectOutput]) {
-    guard event.name == "error" else { return }
-    fail(ProviderError(kind: "error", code: nil, message: event.data, payload: .string(event.data)), at: event.offset, into: &out)
+  /// The JSON object an event carries, or nil when it carries none. JSON that is not an
+  /// object and a `[DONE]` the dialect does not expect are `dialect.unexpected_payload`;
+  /// data that is not JSON (already reported by the decoder) is still the provider's error
+  /// when the SSE event is named `error`, its data the message.
+  mutating func object(of event: DialectEvent, _ payload: Payload, expecting what: String,
+                       into out: inout [DialectOutput]) -> JSONValue?
+  {
+    switch payload {
+    case .json(let value) where value.objectValue != nil:
+      return value
+    case .json(let value):
+      out.report(.unexpectedPayload, at: event.offset, "expected \(what); got a JSON \(value.typeName)")
+    case .done:
+      out.report(.unexpectedPayload, at: event.offset, "expected \(what); got [DONE], which this dialect does not send (ignored)")
+    case .invalid where event.name == "error":
+      fail(ProviderError(kind: "error", code: nil, message: event.data, payload: .string(event.data)), at: event.offset, into: &out)
+    case .invalid:
+      break
+    }
+    return nil
   }
 
   mutating func finish(_ finish: Finish, at offset: Int, into out: inout [DialectOutput]) {

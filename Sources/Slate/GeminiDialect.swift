@@ -51,17 +51,7 @@ public struct GeminiDialect: PayloadDialect {
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
     let at = event.offset
-    guard case .json(let value) = payload else {
-      switch payload {
-      case .invalid: outcome.failIfErrorEvent(event, into: &out)
-      default: out.report(.unexpectedPayload, at: at, "expected a GenerateContentResponse; got [DONE], which Gemini does not send (ignored)")
-      }
-      return
-    }
-    guard value.objectValue != nil else {
-      out.report(.unexpectedPayload, at: at, "expected a GenerateContentResponse object; got a JSON \(value.typeName)")
-      return
-    }
+    guard let value = outcome.object(of: event, payload, expecting: "a GenerateContentResponse object", into: &out) else { return }
     if let error = value["error"], error.isTruthy {
       outcome.fail(ProviderError(errorObject: error, payload: value), at: at, into: &out)
       return

@@ -75,12 +75,9 @@ public struct OpenAIChatDialect: PayloadDialect {
       out.report(.eventAfterTerminal, at: at, "expected nothing after [DONE]; another event came (ignored)")
       return
     }
-    switch payload {
-    case .done:
+    if case .done = payload {
       outcome.terminate("[DONE]", at: at, into: &out)
-    case .invalid:
-      outcome.failIfErrorEvent(event, into: &out)
-    case .json(let value):
+    } else if let value = outcome.object(of: event, payload, expecting: "a chat.completion.chunk object", into: &out) {
       chunk(value, event, into: &out)
     }
   }
@@ -95,10 +92,6 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   private mutating func chunk(_ value: JSONValue, _ event: DialectEvent, into out: inout [DialectOutput]) {
     let at = event.offset
-    guard let object = value.objectValue else {
-      out.report(.unexpectedPayload, at: at, "expected a chat.completion.chunk object; got a JSON \(value.typeName)")
-      return
-    }
     if let error = value["error"], error.isTruthy {
       outcome.fail(ProviderError(errorObject: error, payload: value), at: at, into: &out)
       out.emitUsage(value["usage"], at: at)
@@ -116,7 +109,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     let usage = out.emitUsage(value["usage"], at: at) || out.emitUsage(value["x_groq"]?["usage"], at: at)
     if list == nil && !usage {
       out.report(.unknownEvent, at: at,
-                 "expected a chunk with choices or usage; got members \(object.keys.joined(separator: ", ")) (skipped)")
+                 "expected a chunk with choices or usage; got members \(value.objectValue?.keys.joined(separator: ", ") ?? "") (skipped)")
     }
   }
 

@@ -58,14 +58,10 @@ public struct OpenAIResponsesDialect: PayloadDialect {
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
     let at = event.offset
-    guard case .json(let value) = payload else {
-      if case .invalid = payload { outcome.failIfErrorEvent(event, into: &out) }
-      return  // `[DONE]` (OpenRouter, after the terminal event) carries nothing
-    }
-    guard value.objectValue != nil, let type = eventType(event, value, into: &out) else {
-      out.report(.unexpectedPayload, at: at, "expected an event object with a \"type\"; got \(PayloadDecoder.excerpt(event.data))")
-      return
-    }
+    if case .done = payload { return }  // OpenRouter's `[DONE]`, after the terminal event, carries nothing
+    guard let value = outcome.object(of: event, payload, expecting: "a Responses event object", into: &out),
+          let type = eventType(event, value, into: &out)
+    else { return }
     if let terminal = outcome.terminal {
       out.report(.eventAfterTerminal, at: at, "expected nothing after \(terminal); got \(type) (ignored)")
       return
