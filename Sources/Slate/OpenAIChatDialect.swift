@@ -102,6 +102,9 @@ public struct OpenAIChatDialect: PayloadDialect {
       return
     }
     let list = value["choices"]
+    if let list, list.arrayValue == nil, !list.isNull {
+      out.report(.unexpectedPayload, at: at, "expected choices to be an array; got a JSON \(list.typeName)")
+    }
     for (position, choice) in (list?.arrayValue ?? []).enumerated() {
       self.choice(choice, position: position, at: at, into: &out)
     }
