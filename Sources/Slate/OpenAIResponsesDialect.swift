@@ -20,7 +20,8 @@ import SlateJSON
 ///   finish; `response.error` as the provider error unless an `error` event came first).
 /// - `error` events in both shapes: flat `{code, message, param}` and nested
 ///   `{error: {type, code, message, param}}` (§2 "Errors after the 200").
-/// - `[DONE]` is accepted and ignored; it is not the terminal event.
+/// - `[DONE]` is accepted and ignored; it is not the terminal event. Other events after the
+///   terminal event are `dialect.event_after_terminal` and ignored, except an `error`.
 ///
 /// Complexity: O(payload) per event; state O(calls + their argument text).
 public struct OpenAIResponsesDialect: PayloadDialect {
@@ -62,7 +63,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     guard let value = outcome.object(of: event, payload, expecting: "a Responses event object", into: &out),
           let type = eventType(event, value, into: &out)
     else { return }
-    if let terminal = outcome.terminal {
+    if let terminal = outcome.terminal, type != "error" {
       out.report(.eventAfterTerminal, at: at, "expected nothing after \(terminal); got \(type) (ignored)")
       return
     }

@@ -158,9 +158,11 @@ import Testing
   }
 
   @Test func eventsAfterTheTerminalAreIgnored() {
-    let t = T.run([T.created, T.completed, #"{"type":"response.output_text.delta","item_id":"m","content_index":0,"delta":"late"}"#])
+    let t = T.run([T.created, T.completed, #"{"type":"response.output_text.delta","item_id":"m","content_index":0,"delta":"late"}"#,
+                   #"{"type":"error","code":"server_error","message":"late failure"}"#])
     #expect(t.text(.answer).isEmpty)
     #expect(t.codes == ["dialect.event_after_terminal"])
+    #expect(t.status == .failed(kind: "server_error", message: "late failure"))  // an error still counts
   }
 
   @Test func payloadWithoutType() {
