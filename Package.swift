@@ -9,6 +9,7 @@ let package = Package(
   products: [
     .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
+    .library(name: "Slate", targets: ["Slate"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
   dependencies: [
@@ -23,6 +24,8 @@ let package = Package(
     ),
     .target(name: "SlateSSE"),
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
+    // Provider dialects (SSE events -> typed deltas); the turn pipeline joins them later.
+    .target(name: "Slate", dependencies: ["SlateJSON"]),
     .executableTarget(
       name: "slate",
       dependencies: [
@@ -40,6 +43,8 @@ let package = Package(
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
+    // SlateSSE only to turn the recordings into events; the Slate module does not depend on it.
+    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateTestSupport"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

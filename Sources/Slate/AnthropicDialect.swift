@@ -1,0 +1,249 @@
+import SlateJSON
+
+/// Anthropic Messages events (provider-streams.md §3).
+///
+/// Every event is named and the name repeats the payload `type` (dispatch is on the payload
+/// `type`; a differing name is `dialect.event_type_mismatch`). Content arrives per content
+/// block `index` between `content_block_start` and `content_block_stop`:
+/// - `text` blocks: `text_delta` is answer text on part `message.index`;
+/// - `thinking` blocks: `thinking_delta` is reasoning text, `signature_delta` goes to the
+///   signature channel, both kept apart from answer text and from actions;
+/// - `tool_use` blocks start a client call keyed `message.index` (name and id from the
+///   start), `input_json_delta` fragments are its argument text, `content_block_stop` its
+///   end signal. A block that streamed nothing but `""` ends with the arguments `{}` (or
+///   the start's non-empty `input`), never an empty, invalid document;
+/// - `server_tool_use` / `mcp_tool_use` blocks are tools the provider runs: reported once,
+///   whole, as ``Delta/Kind/serverToolUse(_:)`` when they stop, never as client calls;
+/// - `redacted_thinking` and `*_tool_result` blocks carry nothing to report.
+///
+/// `message_delta` carries the stop reason (`max_tokens` and `model_context_window_exceeded`
+/// mean truncated) and usage, `message_stop` is the terminal event, `ping` is keep-alive,
+/// `error` is the provider's error (§3 "Errors after the 200"). Order is checked:
+/// a delta or stop for a block that never started is `dialect.delta_without_start`, a
+/// block still open at `message_delta` / `message_stop` / the end of input is
+/// `dialect.block_not_stopped` (its call stays open: the stream is truncated), a second
+/// `message_start` is `dialect.second_message_start` (its blocks are a new message).
+/// Unknown event and delta types are skipped (`dialect.unknown_event`, info).
+///
+/// Complexity: O(payload) per event; state O(blocks of the current message).
+public struct AnthropicDialect: PayloadDialect {
+  public var kind: DialectKind { .anthropic }
+
+  private let payloads: PayloadDecoder
+  /// Ordinal of the current message; -1 before the first `message_start`.
+  private var message = -1
+  private var blocks: [Int: Block] = [:]
+  private var blockOrder: [Int] = []
+  /// Blocks (and their calls) of earlier messages that never stopped.
+  private var abandonedBlocks: [String] = []
+  private var abandonedCalls: [CallKey] = []
+  private var outcome = Outcome()
+
+  private enum BlockType: Equatable {
+    case text, thinking, toolUse, serverToolUse, opaque
+  }
+
+  private struct Block {
+    var key: String
+    var type: BlockType
+    var name = ""
+    var id: String?
+    /// Server tools: the streamed input. Client tools: whether a non-empty fragment came.
+    var input = ""
+    var streamed = false
+    /// The start's `input` when it is a non-empty object (sent whole, without deltas).
+    var initialInput: JSONValue?
+    var stopped = false
+    var reportedOpen = false
+  }
+
+  public init(parser: SimdjsonParser = SimdjsonParser()) {
+    payloads = PayloadDecoder(parser: parser)
+  }
+
+  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
+    handle(event, payloads.decode(event, into: &out), into: &out)
+  }
+
+  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+    let at = event.offset
+    guard let value = outcome.object(of: event, payload, expecting: "an Anthropic event object", into: &out),
+          let type = eventType(event, value, into: &out)
+    else { return }
+    if let terminal = outcome.terminal, !["message_start", "ping", "error"].contains(type) {
+      out.report(.eventAfterTerminal, at: at, "expected nothing but a new message after \(terminal); got \(type) (ignored)")
+      return
+    }
+    switch type {
+    case "message_start": messageStart(value, at: at, into: &out)
+    case "content_block_start": blockStart(value, at: at, into: &out)
+    case "content_block_delta": blockDelta(value, at: at, into: &out)
+    case "content_block_stop": blockStop(value, at: at, into: &out)
+    case "message_delta":
+      reportOpenBlocks(before: "message_delta", at: at, into: &out)
+      if let reason = value["delta"]?.nonEmptyString("stop_reason") {
+        outcome.finish(Finish(choice: 0, reason: reason, truncated: Finish.isTruncating(reason)), at: at, into: &out)
+      }
+      out.emitUsage(value["usage"], at: at)
+    case "message_stop":
+      reportOpenBlocks(before: "message_stop", at: at, into: &out)
+      outcome.terminate("message_stop", at: at, into: &out)
+    case "ping": break
+    case "error":
+      outcome.fail(ProviderError(errorObject: value["error"] ?? value, payload: value), at: at, into: &out)
+    default:
+      out.report(.unknownEvent, at: at, "expected an Anthropic event type this reader knows; got \"\(type)\" (skipped)")
+    }
+  }
+
+  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+    reportOpenBlocks(before: "the end of the input", at: offset, into: &out)
+    let open = blockOrder.compactMap { blocks[$0] }.filter { !$0.stopped }
+    let calls = abandonedCalls + open.filter { $0.type == .toolUse }.map { CallKey($0.key) }
+    return outcome.end(.anthropic, terminated: outcome.terminal != nil, openCalls: calls,
+                       openBlocks: abandonedBlocks + open.map(\.key), at: offset, into: &out)
+  }
+
+  // MARK: - Events
+
+  private mutating func messageStart(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+    if message >= 0 {
+      out.report(.secondMessageStart, at: at,
+                 "expected one message_start per stream; got message_start number \(message + 2): its blocks form a new message")
+      reportOpenBlocks(before: "the next message_start", at: at, into: &out)
+      for block in blockOrder.compactMap({ blocks[$0] }) where !block.stopped {
+        abandonedBlocks.append(block.key)
+        if block.type == .toolUse { abandonedCalls.append(CallKey(block.key)) }
+      }
+    }
+    message += 1
+    blocks = [:]
+    blockOrder = []
+    outcome.terminal = nil
+    out.emitUsage(value["message"]?["usage"], at: at)
+  }
+
+  /// Content before any `message_start`: reported once, then read as message 0.
+  private mutating func requireMessage(_ type: String, at: Int, into out: inout [DialectOutput]) {
+    guard message < 0 else { return }
+    out.report(.missingMessageStart, at: at, "expected message_start before \(type); it never came")
+    message = 0
+  }
+
+  private mutating func blockStart(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+    guard let index = value.int("index"), let block = value["content_block"], let type = block.string("type") else {
+      out.report(.unexpectedPayload, at: at, "expected content_block_start with an index and a typed content_block; it lacks them")
+      return
+    }
+    requireMessage("content_block_start", at: at, into: &out)
+    if blocks[index] != nil {
+      out.report(.duplicateStart, at: at, "expected one content_block_start for block \(index); got another (ignored)")
+      return
+    }
+    let key = "\(message).\(index)"
+    var state = Block(key: key, type: .opaque)
+    switch type {
+    case "text":
+      state.type = .text
+      out.emitText(block.string("text") ?? "", on: Channel(.answer, part: key), at: at)
+    case "thinking":
+      state.type = .thinking
+      out.emitText(block.string("thinking") ?? "", on: Channel(.reasoning, part: key), at: at)
+      out.emitText(block.string("signature") ?? "", on: Channel(.signature, part: key), at: at)
+    case "tool_use", "server_tool_use", "mcp_tool_use":
+      state.type = type == "tool_use" ? .toolUse : .serverToolUse
+      state.name = block.string("name") ?? ""
+      state.id = block.nonEmptyString("id")
+      if let input = block["input"], input.isTruthy { state.initialInput = input }
+      if state.name.isEmpty {
+        out.report(.callWithoutName, at: at, "expected a name on \(type) block \(index); it has none")
+      }
+      if state.type == .toolUse {
+        out.emit(.toolCallStarted(ToolCallStart(key: CallKey(key), name: state.name, callId: state.id)), at: at)
+      }
+    case "redacted_thinking": break
+    default:
+      if !type.hasSuffix("_tool_result") {
+        out.report(.unknownEvent, at: at, "expected a content block type this reader knows; got \"\(type)\" (its deltas are skipped)")
+      }
+    }
+    blocks[index] = state
+    blockOrder.append(index)
+  }
+
+  private mutating func blockDelta(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+    guard let index = value.int("index"), let delta = value["delta"], let type = delta.string("type") else {
+      out.report(.unexpectedPayload, at: at, "expected content_block_delta with an index and a typed delta; it lacks them")
+      return
+    }
+    guard var block = blocks[index] else {
+      out.report(.deltaWithoutStart, at: at,
+                 "expected content_block_start for block \(index) before its deltas; got a \(type) first (dropped)")
+      return
+    }
+    if block.stopped {
+      out.report(.deltaAfterStop, at: at, "expected no deltas for block \(index) after its content_block_stop; got a \(type) (dropped)")
+      return
+    }
+    switch (type, block.type) {
+    case ("text_delta", .text):
+      out.emitText(delta.string("text") ?? "", on: Channel(.answer, part: block.key), at: at)
+    case ("citations_delta", .text): break
+    case ("thinking_delta", .thinking):
+      out.emitText(delta.string("thinking") ?? "", on: Channel(.reasoning, part: block.key), at: at)
+    case ("signature_delta", .thinking):
+      out.emitText(delta.string("signature") ?? "", on: Channel(.signature, part: block.key), at: at)
+    case ("input_json_delta", .toolUse):
+      let fragment = delta.string("partial_json") ?? ""
+      if !fragment.isEmpty {
+        block.streamed = true
+        out.emit(.toolArguments(CallKey(block.key), fragment), at: at)
+      }
+    case ("input_json_delta", .serverToolUse):
+      block.input += delta.string("partial_json") ?? ""
+    case ("text_delta", _), ("citations_delta", _), ("thinking_delta", _), ("signature_delta", _), ("input_json_delta", _):
+      out.report(.deltaTypeMismatch, at: at, "expected a delta that fits block \(index) (\(block.type)); got a \(type) (dropped)")
+    default:
+      out.report(.unknownEvent, at: at, "expected a delta type this reader knows; got \"\(type)\" (skipped)")
+    }
+    blocks[index] = block
+  }
+
+  private mutating func blockStop(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+    guard let index = value.int("index") else {
+      out.report(.unexpectedPayload, at: at, "expected content_block_stop with an index; it has none")
+      return
+    }
+    guard var block = blocks[index] else {
+      out.report(.deltaWithoutStart, at: at, "expected content_block_start for block \(index) before its stop; got the stop first")
+      return
+    }
+    if block.stopped {
+      out.report(.deltaAfterStop, at: at, "expected one content_block_stop for block \(index); got another (ignored)")
+      return
+    }
+    block.stopped = true
+    blocks[index] = block
+    let wholeInput = block.initialInput?.canonicalString ?? "{}"
+    switch block.type {
+    case .toolUse:
+      let key = CallKey(block.key)
+      if !block.streamed { out.emit(.toolArguments(key, wholeInput), at: at) }
+      out.emit(.toolCallEnded(key), at: at)
+    case .serverToolUse:
+      let input = block.input.isEmpty ? wholeInput : block.input
+      out.emit(.serverToolUse(ServerToolUse(key: CallKey(block.key), name: block.name, callId: block.id, input: input)), at: at)
+    default: break
+    }
+  }
+
+  /// Reports, once each, the blocks of the current message still open before `what`.
+  private mutating func reportOpenBlocks(before what: String, at: Int, into out: inout [DialectOutput]) {
+    for index in blockOrder {
+      guard var block = blocks[index], !block.stopped, !block.reportedOpen else { continue }
+      block.reportedOpen = true
+      blocks[index] = block
+      out.report(.blockNotStopped, at: at, "expected content_block_stop for block \(index) before \(what); none came")
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import SlateJSON
+
+/// `--dialect auto` over events: detects the dialect from the first events
+/// (``DialectDetector/kind(eventName:payload:)``; a first `[DONE]` means Chat Completions),
+/// then hands every event, the first ones included, to that dialect.
+///
+/// Events that reveal nothing (invalid or ambiguous payloads) are held until one does;
+/// after ``maxPendingEvents`` of them it falls back to Chat Completions, the most common
+/// dialect, with `dialect.undetected`. A stream that ends undetected reports
+/// `dialect.undetected` and has no terminal event. Each payload is parsed once, and the
+/// outputs (decoding diagnostics included) come in the order the detected dialect alone
+/// would give them.
+/// Complexity: that of the detected dialect, plus O(held events) memory before detection.
+public struct AutoDialect: Dialect {
+  /// Events held at most before falling back to Chat Completions.
+  public static let maxPendingEvents = 32
+
+  /// `auto` until detection, then the detected dialect.
+  public private(set) var kind: DialectKind = .auto
+
+  private let payloads: PayloadDecoder
+  private var detected: (any PayloadDialect)?
+  /// Events held before detection, each with what decoding it reported (replayed in order).
+  private var pending: [(event: DialectEvent, payload: Payload, decoding: [DialectOutput])] = []
+
+  public init(parser: SimdjsonParser = SimdjsonParser()) {
+    payloads = PayloadDecoder(parser: parser)
+  }
+
+  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
+    if detected != nil {
+      detected!.handle(event, payloads.decode(event, into: &out), into: &out)
+      return
+    }
+    var decoding: [DialectOutput] = []
+    let payload = payloads.decode(event, into: &decoding)
+    pending.append((event, payload, decoding))
+    let found: DialectKind? = switch payload {
+    case .done: .openaiChat
+    case .json(let value): DialectDetector.kind(eventName: event.name, payload: value)
+    case .invalid: DialectDetector.kind(eventName: event.name, payload: nil)
+    }
+    if let found {
+      adopt(found, into: &out)
+    } else if pending.count >= AutoDialect.maxPendingEvents {
+      out.report(.undetectedDialect, at: event.offset,
+                 "expected one of the first \(AutoDialect.maxPendingEvents) events to reveal the dialect; none did (reading them as openai-chat)")
+      adopt(.openaiChat, into: &out)
+    }
+  }
+
+  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+    if detected != nil { return detected!.finish(at: offset, into: &out) }
+    for held in pending { out += held.decoding }
+    out.report(.undetectedDialect, at: offset,
+               "expected an event that reveals the dialect; the input ended after \(pending.count) event(s) that did not")
+    return Outcome().end(.auto, terminated: false, openCalls: [], at: offset, into: &out)
+  }
+
+  private mutating func adopt(_ kind: DialectKind, into out: inout [DialectOutput]) {
+    var dialect: any PayloadDialect = switch kind {
+    case .openaiResponses: OpenAIResponsesDialect(parser: payloads.parser)
+    case .anthropic: AnthropicDialect(parser: payloads.parser)
+    case .gemini: GeminiDialect(parser: payloads.parser)
+    default: OpenAIChatDialect(parser: payloads.parser)
+    }
+    for held in pending {
+      out += held.decoding
+      dialect.handle(held.event, held.payload, into: &out)
+    }
+    pending = []
+    detected = dialect
+    self.kind = kind
+  }
+}

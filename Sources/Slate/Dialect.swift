@@ -1,0 +1,119 @@
+import SlateJSON
+
+/// A provider's event schema as an explicit state machine: SSE events in, ``Delta``s and
+/// ``DialectDiagnostic``s out, in stream order.
+///
+/// Contract, for every dialect:
+/// - ``feed(_:into:)`` reads one event and appends what it produced to `out` (it never
+///   removes anything). Bad input never traps: a payload that is not JSON is reported as
+///   `dialect.invalid_payload`, an unknown event or delta type as `dialect.unknown_event`
+///   (info) and skipped.
+/// - Each payload is parsed once, whole, by the stream's one ``SimdjsonParser``.
+/// - ``finish(at:into:)`` is called once, at the end of the input; it reports what is
+///   still open (calls never ended, blocks never stopped, no terminal event) as diagnostics
+///   and returns the final state, from which ``StreamStatus/init(_:)`` classifies the stream.
+///
+/// Complexity: O(size of the payload) per event, plus O(open calls) at a finish signal;
+/// memory O(calls + choices + blocks) of bookkeeping (plus the argument text of calls whose
+/// final arguments the provider repeats, to compare them).
+///
+/// Dialects hold a reference to their parser, so they are not `Sendable`: one task owns one.
+public protocol Dialect {
+  /// The dialect this state machine reads (for ``AutoDialect``: the one detected, or `auto`).
+  var kind: DialectKind { get }
+
+  /// Reads one event, appending its deltas and diagnostics to `out`.
+  mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput])
+
+  /// The input ended at raw offset `offset`: appends end-of-stream diagnostics and
+  /// returns the final state.
+  mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd
+}
+
+extension Dialect {
+  /// Reads one event and returns what it produced.
+  public mutating func feed(_ event: DialectEvent) -> [DialectOutput] {
+    var out: [DialectOutput] = []
+    feed(event, into: &out)
+    return out
+  }
+}
+
+/// A dialect that ``AutoDialect`` can hand an already decoded event to, so that the
+/// detector and the dialect parse each payload once between them.
+protocol PayloadDialect: Dialect {
+  init(parser: SimdjsonParser)
+  /// Reads one event whose data has been decoded.
+  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput])
+}
+
+/// An event's data as decoded once for its dialect.
+enum Payload {
+  /// A JSON document.
+  case json(JSONValue)
+  /// The `[DONE]` sentinel (surrounding whitespace allowed).
+  case done
+  /// Not JSON (already reported as `dialect.invalid_payload` or `dialect.empty_payload`).
+  case invalid
+}
+
+/// Decodes event data with the stream's one parser: the `[DONE]` sentinel, or one JSON
+/// document parsed whole by simdjson. O(data) per event; the parser reuses its buffers.
+struct PayloadDecoder {
+  let parser: SimdjsonParser
+
+  func decode(_ event: DialectEvent, into out: inout [DialectOutput]) -> Payload {
+    var data = event.data
+    return data.withUTF8 { bytes -> Payload in
+      var start = 0
+      var end = bytes.count
+      while start < end, PayloadDecoder.isWhitespace(bytes[start]) { start += 1 }
+      while end > start, PayloadDecoder.isWhitespace(bytes[end - 1]) { end -= 1 }
+      if start == end {
+        out.report(.emptyPayload, at: event.offset, "expected a JSON payload or [DONE]; the event's data is empty")
+        return .invalid
+      }
+      if bytes[start..<end].elementsEqual("[DONE]".utf8) { return .done }
+      let result = Result { () throws(JSONParseError) in try parser.parse(UnsafeRawBufferPointer(bytes)) }
+      switch result {
+      case .success(let value):
+        return .json(value)
+      case .failure(let error):
+        let shown = PayloadDecoder.excerpt(event.data)
+        out.append(.diagnostic(DialectDiagnostic(
+          .invalidPayload, offset: event.offset,
+          message: "expected one JSON document as the event's data; \(error.code.rawValue) at byte \(error.offset) of the data in \(shown)",
+          jsonError: error)))
+        return .invalid
+      }
+    }
+  }
+
+  /// The first 60 characters of `text`, quoted, for messages.
+  static func excerpt(_ text: String) -> String {
+    let head = text.prefix(60)
+    return JSONValue.string(String(head)).canonicalString + (head.endIndex < text.endIndex ? "…" : "")
+  }
+
+  static func isWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+  }
+}
+
+extension PayloadDialect {
+  /// The payload's `type`, reporting `dialect.event_type_mismatch` when the SSE event name
+  /// differs from it (Responses and Anthropic repeat the name in `type`). Falls back to
+  /// the event name when the payload has no `type`; nil (reported) when there is neither.
+  func eventType(_ event: DialectEvent, _ value: JSONValue, into out: inout [DialectOutput]) -> String? {
+    let payloadType = value.string("type")
+    if let name = event.name, let payloadType, name != payloadType {
+      out.report(.eventTypeMismatch, at: event.offset,
+                 "expected the event name to repeat the payload type \"\(payloadType)\"; the event is named \"\(name)\"")
+    }
+    guard let type = payloadType ?? event.name else {
+      out.report(.unexpectedPayload, at: event.offset, "expected an event with a \"type\"; got \(PayloadDecoder.excerpt(event.data))")
+      return nil
+    }
+    return type
+  }
+}

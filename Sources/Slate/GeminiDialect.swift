@@ -1,0 +1,190 @@
+import SlateJSON
+
+/// Gemini and Vertex AI `streamGenerateContent?alt=sse` chunks (provider-streams.md §4).
+///
+/// Each chunk is a `GenerateContentResponse` holding only the new content. Per candidate
+/// (keyed by its `index`, the array position when missing), each part of
+/// `content.parts` is read:
+/// - `text` is answer text, or reasoning text when `thought` is `true`;
+/// - `thoughtSignature` goes to the signature channel;
+/// - `functionCall` with `name` and `args` is a whole call: started, its `args` object
+///   serialized canonically as the one argument fragment, ended — all at that part
+///   (`args` missing means `{}`);
+/// - Vertex streamed arguments: `functionCall {name, willContinue: true}` starts a call,
+///   parts with `partialArgs` are assembled by `jsonPath` (``PartialArguments``), and the
+///   empty `functionCall {}` (or `willContinue: false`) closes it: the assembled object is
+///   the one argument fragment, then the end.
+///
+/// `finishReason` finishes the candidate (`MAX_TOKENS` means truncated); the stream has no
+/// terminal event, so it ended cleanly when every candidate seen has finished. A chunk
+/// `{"error": {code, message, status}}` is the provider's error, and
+/// `promptFeedback.blockReason` (a blocked prompt) is reported as a provider error of kind
+/// `prompt_blocked`. `usageMetadata`, repeated as a running total on every chunk, is
+/// emitted when it changes.
+///
+/// Complexity: O(payload) per chunk; state O(candidates + the streamed call's arguments).
+public struct GeminiDialect: PayloadDialect {
+  public var kind: DialectKind { .gemini }
+
+  private let payloads: PayloadDecoder
+  private var candidates: [Int: Candidate] = [:]
+  private var candidateOrder: [Int] = []
+  private var lastUsage: JSONValue?
+  private var outcome = Outcome()
+
+  private struct Candidate {
+    var callCount = 0
+    /// The Vertex call whose arguments are streaming, if any.
+    var streaming: (key: CallKey, arguments: PartialArguments)?
+    /// Streamed calls not closed (the current one, and any replaced before closing).
+    var open: [CallKey] = []
+    var finish: Finish?
+  }
+
+  public init(parser: SimdjsonParser = SimdjsonParser()) {
+    payloads = PayloadDecoder(parser: parser)
+  }
+
+  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
+    handle(event, payloads.decode(event, into: &out), into: &out)
+  }
+
+  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+    let at = event.offset
+    guard let value = outcome.object(of: event, payload, expecting: "a GenerateContentResponse object", into: &out) else { return }
+    if let error = value["error"], error.isTruthy {
+      outcome.fail(ProviderError(errorObject: error, payload: value), at: at, into: &out)
+      return
+    }
+    var recognized = false
+    if let feedback = value["promptFeedback"] {
+      recognized = true
+      if let reason = feedback.nonEmptyString("blockReason") {
+        let message = feedback.nonEmptyString("blockReasonMessage") ?? "the prompt was blocked (\(reason))"
+        outcome.fail(ProviderError(kind: "prompt_blocked", code: reason, message: message, payload: value), at: at, into: &out)
+      }
+    }
+    if let list = value["candidates"]?.arrayValue {
+      recognized = true
+      for (position, candidate) in list.enumerated() {
+        self.candidate(candidate, position: position, at: at, into: &out)
+      }
+    }
+    if let usage = value["usageMetadata"] {
+      recognized = true
+      if usage != lastUsage, out.emitUsage(usage, at: at) { lastUsage = usage }
+    }
+    if !recognized {
+      out.report(.unknownEvent, at: at, "expected candidates, usageMetadata, promptFeedback or error; got \(PayloadDecoder.excerpt(event.data)) (skipped)")
+    }
+  }
+
+  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+    let allFinished = !candidateOrder.isEmpty && candidateOrder.allSatisfy { candidates[$0]?.finish != nil }
+    return outcome.end(.gemini, terminated: allFinished,
+                       openCalls: candidateOrder.flatMap { candidates[$0]?.open ?? [] }, at: offset, into: &out)
+  }
+
+  // MARK: - Candidates
+
+  private mutating func candidate(_ candidate: JSONValue, position: Int, at: Int, into out: inout [DialectOutput]) {
+    guard candidate.objectValue != nil else {
+      out.report(.unexpectedPayload, at: at, "expected each candidate to be an object; got a JSON \(candidate.typeName)")
+      return
+    }
+    let c = candidate.int("index") ?? position
+    if candidates[c] == nil {
+      candidates[c] = Candidate()
+      candidateOrder.append(c)
+    }
+    for part in candidate["content"]?["parts"]?.arrayValue ?? [] {
+      var understood = false
+      if let call = part["functionCall"] {
+        understood = true
+        functionCall(call, candidate: c, at: at, into: &out)
+      }
+      if let text = part.string("text") {
+        understood = true
+        let kind: Channel.Kind = part.bool("thought") == true ? .reasoning : .answer
+        out.emitText(text, on: Channel(kind, choice: c), at: at)
+      }
+      if let signature = part.string("thoughtSignature") {
+        understood = true
+        out.emitText(signature, on: Channel(.signature, choice: c), at: at)
+      }
+      if !understood {
+        let members = part.objectValue?.keys.joined(separator: ", ") ?? part.typeName
+        out.report(.unknownEvent, at: at, "expected a text or functionCall part; got a part with \(members) (skipped)")
+      }
+    }
+    if let reason = candidate.nonEmptyString("finishReason") {
+      if let previous = candidates[c]?.finish {
+        if previous.reason != reason {
+          out.report(.repeatedFinish, at: at,
+                     "expected one finishReason for candidate \(c); got \(reason) after \(previous.reason) (the first stands)")
+        }
+      } else {
+        let finish = Finish(choice: c, reason: reason, truncated: Finish.isTruncating(reason))
+        candidates[c]?.finish = finish
+        outcome.finish(finish, at: at, into: &out)
+      }
+    }
+  }
+
+  private mutating func functionCall(_ call: JSONValue, candidate c: Int, at: Int, into out: inout [DialectOutput]) {
+    guard call.objectValue != nil, var state = candidates[c] else {
+      out.report(.unexpectedPayload, at: at, "expected functionCall to be an object; got a JSON \(call.typeName)")
+      return
+    }
+    defer { candidates[c] = state }
+    if call.isEmptyObject {
+      guard state.streaming != nil else {
+        out.report(.deltaWithoutStart, at: at, "expected a streamed call to close with functionCall {}; none is open (ignored)")
+        return
+      }
+      close(&state, at: at, into: &out)
+    } else if let entries = call["partialArgs"]?.arrayValue {
+      guard state.streaming != nil else {
+        out.report(.deltaWithoutStart, at: at,
+                   "expected functionCall {name, willContinue: true} before partialArgs; got partialArgs first (dropped)")
+        return
+      }
+      for entry in entries {
+        if let problem = state.streaming?.arguments.apply(entry) { out.report(.invalidJSONPath, at: at, problem + " (dropped)") }
+      }
+      if call.bool("willContinue") == false { close(&state, at: at, into: &out) }
+    } else if call.bool("willContinue") == true {
+      if let previous = state.streaming {
+        out.report(.callNotEnded, at: at,
+                   "expected functionCall {} to close call \(previous.key) before the next call; a new call started (it stays open)")
+      }
+      let key = start(call, candidate: c, &state, at: at, into: &out)
+      state.streaming = (key, PartialArguments(seed: call["args"]))
+      state.open.append(key)
+    } else {
+      let key = start(call, candidate: c, &state, at: at, into: &out)
+      let arguments = call["args"].flatMap { $0.isNull ? nil : $0 } ?? .object(JSONObject())
+      out.emit(.toolArguments(key, arguments.canonicalString), at: at)
+      out.emit(.toolCallEnded(key), at: at)
+    }
+  }
+
+  private func start(_ call: JSONValue, candidate c: Int, _ state: inout Candidate, at: Int,
+                     into out: inout [DialectOutput]) -> CallKey
+  {
+    let key = CallKey("\(c).\(state.callCount)")
+    state.callCount += 1
+    let name = call.string("name") ?? ""
+    if name.isEmpty { out.report(.callWithoutName, at: at, "expected a name on functionCall \(key); it has none") }
+    out.emit(.toolCallStarted(ToolCallStart(key: key, name: name, callId: call.nonEmptyString("id"), choice: c)), at: at)
+    return key
+  }
+
+  private func close(_ state: inout Candidate, at: Int, into out: inout [DialectOutput]) {
+    guard let streaming = state.streaming else { return }
+    out.emit(.toolArguments(streaming.key, streaming.arguments.value.canonicalString), at: at)
+    out.emit(.toolCallEnded(streaming.key), at: at)
+    state.open.removeAll { $0 == streaming.key }
+    state.streaming = nil
+  }
+}

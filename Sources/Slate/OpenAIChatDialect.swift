@@ -1,0 +1,303 @@
+import SlateJSON
+
+/// OpenAI Chat Completions chunks (provider-streams.md §1) and the servers that imitate them
+/// (§5: Azure, OpenRouter, Groq, Mistral, DeepSeek, Ollama, vLLM, SGLang).
+///
+/// Per chunk, in this order:
+/// 1. A provider error — an `error` member that is truthy, `object: "error"`, or an SSE
+///    `event: error` — is reported and ends the chunk's processing (its `usage`, if any,
+///    is still reported; its `choices` are not read). §1 "Errors after the 200", §5 general rule.
+/// 2. Each entry of `choices`, keyed by its `index` (the array position only when `index`
+///    is missing), so `n > 1` streams keep one text run per choice (§1 "n > 1"):
+///    `delta.reasoning_content` or `delta.reasoning` on the reasoning channel, `delta.content`
+///    (a string, or an array of text/thinking parts) on the answer channel, `delta.refusal`
+///    on the refusal channel, then `delta.tool_calls` and the legacy `delta.function_call`,
+///    then `finish_reason` (`error`, which OpenRouter documents, also counts as a provider
+///    error when no error object came).
+/// 3. `usage` (also on a chunk with `choices`, as OpenRouter and Mistral send it), else
+///    Groq's `x_groq.usage`. Azure's first chunk (`choices: []`, `prompt_filter_results`)
+///    is neither usage nor the end.
+///
+/// Tool calls are routed by (choice, `index`) (§5 general rule): the name and id are taken
+/// from whichever fragment carries them and never overwritten by an empty or later value;
+/// a different non-empty id at an index in use starts a new call and reports
+/// `dialect.new_call_on_reused_index` (Ollama, SGLang); a fragment without `index` falls
+/// back to its `id`, then to the choice's latest call. `arguments` given as an object is
+/// serialized canonically. A call's start is emitted once its name is known (fragments
+/// before that are held); its end signal is the `finish_reason` of its choice. `[DONE]`
+/// is the terminal event; a stream without it still ends cleanly when every choice has
+/// a `finish_reason` (recorders often drop `[DONE]`).
+///
+/// Complexity: O(payload) per chunk; state O(choices + calls).
+public struct OpenAIChatDialect: PayloadDialect {
+  public var kind: DialectKind { .openaiChat }
+
+  private let payloads: PayloadDecoder
+  private var choices: [Int: ChoiceState] = [:]
+  private var choiceOrder: [Int] = []
+  private var calls: [CallKey: CallState] = [:]
+  private var outcome = Outcome()
+
+  private struct ChoiceState {
+    /// The current call of each slot (`tool_calls[].index`, or `function_call`).
+    var slots: [String: CallKey] = [:]
+    /// How many calls each slot has held, for the keys of calls reusing it.
+    var generations: [String: Int] = [:]
+    var byId: [String: CallKey] = [:]
+    /// Calls not yet ended, in start order.
+    var open: [CallKey] = []
+    var latest: CallKey?
+    var unkeyed = 0
+    var finish: Finish?
+  }
+
+  private struct CallState {
+    var choice: Int
+    var name = ""
+    var id: String?
+    var started = false
+    var ended = false
+    /// Argument fragments (with their event offsets) that came before the name.
+    var pending: [(text: String, offset: Int)] = []
+  }
+
+  public init(parser: SimdjsonParser = SimdjsonParser()) {
+    payloads = PayloadDecoder(parser: parser)
+  }
+
+  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
+    handle(event, payloads.decode(event, into: &out), into: &out)
+  }
+
+  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+    let at = event.offset
+    if outcome.terminal != nil {
+      out.report(.eventAfterTerminal, at: at, "expected nothing after [DONE]; another event came (ignored)")
+      return
+    }
+    if case .done = payload {
+      outcome.terminate("[DONE]", at: at, into: &out)
+    } else if let value = outcome.object(of: event, payload, expecting: "a chat.completion.chunk object", into: &out) {
+      chunk(value, event, into: &out)
+    }
+  }
+
+  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+    let allFinished = !choiceOrder.isEmpty && choiceOrder.allSatisfy { choices[$0]?.finish != nil }
+    return outcome.end(.openaiChat, terminated: outcome.terminal != nil || allFinished,
+                       openCalls: choiceOrder.flatMap { choices[$0]?.open ?? [] }, at: offset, into: &out)
+  }
+
+  // MARK: - Chunks
+
+  private mutating func chunk(_ value: JSONValue, _ event: DialectEvent, into out: inout [DialectOutput]) {
+    let at = event.offset
+    if let error = value["error"], error.isTruthy {
+      outcome.fail(ProviderError(errorObject: error, payload: value), at: at, into: &out)
+      out.emitUsage(value["usage"], at: at)
+      return
+    }
+    if value.string("object") == "error" || event.name == "error" {
+      outcome.fail(ProviderError(errorObject: value, payload: value), at: at, into: &out)
+      return
+    }
+    let list = value["choices"]
+    if let list, list.arrayValue == nil, !list.isNull {
+      out.report(.unexpectedPayload, at: at, "expected choices to be an array; got a JSON \(list.typeName)")
+    }
+    for (position, choice) in (list?.arrayValue ?? []).enumerated() {
+      self.choice(choice, position: position, at: at, into: &out)
+    }
+    // Groq sends `x_groq.usage`, sometimes beside the same standard `usage`: one of them.
+    let usage = out.emitUsage(value["usage"], at: at) || out.emitUsage(value["x_groq"]?["usage"], at: at)
+    if list == nil && !usage {
+      out.report(.unknownEvent, at: at,
+                 "expected a chunk with choices or usage; got members \(value.objectValue?.keys.joined(separator: ", ") ?? "") (skipped)")
+    }
+  }
+
+  private mutating func choice(_ choice: JSONValue, position: Int, at: Int, into out: inout [DialectOutput]) {
+    guard choice.objectValue != nil else {
+      out.report(.unexpectedPayload, at: at, "expected each choice to be an object; got a JSON \(choice.typeName)")
+      return
+    }
+    let index = choice.int("index") ?? position
+    if choices[index] == nil {
+      choices[index] = ChoiceState()
+      choiceOrder.append(index)
+    }
+    if let delta = choice["delta"], delta.objectValue != nil {
+      self.delta(delta, choice: index, at: at, into: &out)
+    }
+    if let reason = choice.nonEmptyString("finish_reason") {
+      finish(choice: index, reason: reason, at: at, into: &out)
+      if reason == "error" && outcome.error == nil {
+        // OpenRouter documents `finish_reason: "error"`; with no error object it is still one.
+        outcome.fail(ProviderError(kind: "error", code: nil, message: "choice \(index) finished with finish_reason \"error\"",
+                                   payload: choice), at: at, into: &out)
+      }
+    }
+  }
+
+  private mutating func delta(_ delta: JSONValue, choice: Int, at: Int, into out: inout [DialectOutput]) {
+    if let reasoning = delta.nonEmptyString("reasoning_content") ?? delta.nonEmptyString("reasoning") {
+      out.emitText(reasoning, on: Channel(.reasoning, choice: choice), at: at)
+    }
+    switch delta["content"] {
+    case .string(let text): out.emitText(text, on: Channel(.answer, choice: choice), at: at)
+    case .array(let parts): contentParts(parts, choice: choice, at: at, into: &out)
+    default: break
+    }
+    if let refusal = delta.string("refusal") {
+      out.emitText(refusal, on: Channel(.refusal, choice: choice), at: at)
+    }
+    for fragment in delta["tool_calls"]?.arrayValue ?? [] {
+      guard fragment.objectValue != nil else {
+        out.report(.unexpectedPayload, at: at, "expected each tool_calls entry to be an object; got a JSON \(fragment.typeName)")
+        continue
+      }
+      let function = fragment["function"]
+      let slot = fragment.int("index").map(String.init)
+      toolFragment(slot: slot, id: fragment.nonEmptyString("id"), function: function, choice: choice, at: at, into: &out)
+    }
+    if let legacy = delta["function_call"], legacy.objectValue != nil {
+      toolFragment(slot: "function_call", id: nil, function: legacy, choice: choice, at: at, into: &out)
+    }
+  }
+
+  /// `content` as an array of parts (Mistral reasoning models): `text` parts are answer
+  /// text, `thinking` parts (whose `thinking` is an array of text parts) are reasoning.
+  private func contentParts(_ parts: [JSONValue], choice: Int, at: Int, into out: inout [DialectOutput]) {
+    for part in parts {
+      switch part.string("type") {
+      case "text", nil:
+        out.emitText(part.string("text") ?? "", on: Channel(.answer, choice: choice), at: at)
+      case "thinking":
+        for piece in part["thinking"]?.arrayValue ?? [] {
+          out.emitText(piece.string("text") ?? "", on: Channel(.reasoning, choice: choice), at: at)
+        }
+      case let other?:
+        out.report(.unknownEvent, at: at, "expected a content part of type text or thinking; got \"\(other)\" (skipped)")
+      }
+    }
+  }
+
+  // MARK: - Tool calls
+
+  private mutating func toolFragment(slot: String?, id: String?, function: JSONValue?, choice c: Int, at: Int,
+                                     into out: inout [DialectOutput])
+  {
+    let name = function?.nonEmptyString("name")
+    guard let key = route(slot: slot, id: id, named: name != nil, choice: c, at: at, into: &out),
+          var call = calls[key]
+    else { return }
+    if call.ended {
+      out.report(.deltaAfterStop, at: at,
+                 "expected no more fragments for tool call \(key) after the finish of choice \(c); one came (dropped)")
+      return
+    }
+    if let name, call.name.isEmpty { call.name = name }
+    if let id, call.id == nil {
+      call.id = id
+      choices[c]?.byId[id] = key
+    }
+    if !call.started && !call.name.isEmpty { start(key, &call, at: at, into: &out) }
+    if let arguments = Self.argumentText(function?["arguments"]), !arguments.isEmpty {
+      if call.started {
+        out.emit(.toolArguments(key, arguments), at: at)
+      } else {
+        call.pending.append((arguments, at))
+      }
+    }
+    calls[key] = call
+  }
+
+  /// The call a fragment belongs to, opening a new one where the fragment starts one.
+  private mutating func route(slot: String?, id: String?, named: Bool, choice c: Int, at: Int,
+                              into out: inout [DialectOutput]) -> CallKey?
+  {
+    guard let state = choices[c] else { return nil }
+    if let slot {
+      guard let key = state.slots[slot], let call = calls[key] else { return open(slot: slot, id: id, choice: c) }
+      if let id, let old = call.id, old != id {
+        out.report(.newCallOnReusedIndex, at: at,
+                   "expected call id \(old) (or none) at choice \(c) index \(slot); got \(id): starting a new call")
+        return open(slot: slot, id: id, choice: c)
+      }
+      return key
+    }
+    if let id {
+      return state.byId[id] ?? open(slot: nil, id: id, choice: c)
+    }
+    if let latest = state.latest, let call = calls[latest], !(call.ended && named) { return latest }
+    if named { return open(slot: nil, id: nil, choice: c) }
+    out.report(.toolFragmentWithoutCall, at: at,
+               "expected an index, an id or an earlier call in choice \(c) for a tool-call fragment; none (dropped)")
+    return nil
+  }
+
+  private mutating func open(slot: String?, id: String?, choice c: Int) -> CallKey {
+    var state = choices[c] ?? ChoiceState()
+    let key: CallKey
+    if let slot {
+      let generation = (state.generations[slot] ?? 0) + 1
+      state.generations[slot] = generation
+      key = CallKey(generation == 1 ? "\(c).\(slot)" : "\(c).\(slot)~\(generation)")
+      state.slots[slot] = key
+    } else if let id {
+      key = CallKey("\(c).id:\(id)")
+    } else {
+      state.unkeyed += 1
+      key = CallKey("\(c).#\(state.unkeyed)")
+    }
+    if let id { state.byId[id] = key }
+    state.open.append(key)
+    state.latest = key
+    choices[c] = state
+    calls[key] = CallState(choice: c, id: id)
+    return key
+  }
+
+  private func start(_ key: CallKey, _ call: inout CallState, at: Int, into out: inout [DialectOutput]) {
+    call.started = true
+    out.emit(.toolCallStarted(ToolCallStart(key: key, name: call.name, callId: call.id, choice: call.choice)), at: at)
+    for fragment in call.pending { out.emit(.toolArguments(key, fragment.text), at: fragment.offset) }
+    call.pending = []
+  }
+
+  private mutating func finish(choice c: Int, reason: String, at: Int, into out: inout [DialectOutput]) {
+    guard var state = choices[c] else { return }
+    if let previous = state.finish {
+      if previous.reason != reason {
+        out.report(.repeatedFinish, at: at,
+                   "expected one finish_reason for choice \(c); got \"\(reason)\" after \"\(previous.reason)\" (the first stands)")
+      }
+      return
+    }
+    for key in state.open {
+      guard var call = calls[key] else { continue }
+      if !call.started {
+        out.report(.callWithoutName, at: at, "expected a function name for tool call \(key) before its end; none came")
+        start(key, &call, at: at, into: &out)
+      }
+      call.ended = true
+      calls[key] = call
+      out.emit(.toolCallEnded(key), at: at)
+    }
+    state.open = []
+    let finish = Finish(choice: c, reason: reason, truncated: Finish.isTruncating(reason))
+    state.finish = finish
+    choices[c] = state
+    outcome.finish(finish, at: at, into: &out)
+  }
+
+  /// `function.arguments` as text: a string as is, an object or other value serialized
+  /// canonically (servers that send parsed arguments), nothing for null.
+  static func argumentText(_ value: JSONValue?) -> String? {
+    switch value {
+    case nil, .null?: nil
+    case .string(let text)?: text
+    case let other?: other.canonicalString
+    }
+  }
+}

@@ -1,0 +1,211 @@
+import SlateJSON
+
+/// OpenAI Responses API events (provider-streams.md §2), including OpenRouter's version
+/// with no `event:` lines and a final `[DONE]` (§5 "OpenRouter").
+///
+/// Dispatch is on the payload's `type` (the SSE event name, when present, must repeat it:
+/// `dialect.event_type_mismatch` otherwise):
+/// - `response.output_item.added` with a `function_call` item starts a call keyed by the
+///   item `id` (the `fc_…` id, not `call_id`), with `name` and `call_id`;
+///   `response.function_call_arguments.delta` streams its arguments by `item_id`;
+///   `response.function_call_arguments.done` (or `response.output_item.done`, whichever
+///   comes first) ends it. When the provider streamed no fragment, the final `arguments`
+///   become the one fragment; when it streamed some that differ from the final text,
+///   `dialect.arguments_mismatch` is reported (the streamed text stands).
+/// - `response.output_text.delta` is answer text on part `item_id:content_index`,
+///   `response.refusal.delta` refusal text, `response.reasoning_summary_text.delta`
+///   (part `item_id:s<summary_index>`) and `response.reasoning_text.delta` reasoning text.
+/// - `response.completed` / `response.incomplete` / `response.failed` are the terminal
+///   events (usage from `response.usage`; `incomplete_details.reason` as a truncating
+///   finish; `response.error` as the provider error unless an `error` event came first).
+/// - `error` events in both shapes: flat `{code, message, param}` and nested
+///   `{error: {type, code, message, param}}` (§2 "Errors after the 200").
+/// - `[DONE]` is accepted and ignored; it is not the terminal event. Other events after the
+///   terminal event are `dialect.event_after_terminal` and ignored, except an `error`.
+///
+/// Complexity: O(payload) per event; state O(calls + their argument text).
+public struct OpenAIResponsesDialect: PayloadDialect {
+  public var kind: DialectKind { .openaiResponses }
+
+  private let payloads: PayloadDecoder
+  private var calls: [String: CallState] = [:]
+  private var callOrder: [String] = []
+  private var outcome = Outcome()
+
+  private struct CallState {
+    var name: String
+    var callId: String?
+    /// The argument text streamed so far (compared with the final `arguments`).
+    var arguments = ""
+    var ended = false
+  }
+
+  /// Event types that carry nothing this layer reports (their content came in deltas).
+  private static let quiet: Set<String> = [
+    "response.created", "response.in_progress", "response.queued",
+    "response.content_part.added", "response.content_part.done",
+    "response.output_text.done", "response.refusal.done", "response.output_text.annotation.added",
+    "response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
+    "response.reasoning_summary_text.done", "response.reasoning_text.done",
+  ]
+
+  public init(parser: SimdjsonParser = SimdjsonParser()) {
+    payloads = PayloadDecoder(parser: parser)
+  }
+
+  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
+    handle(event, payloads.decode(event, into: &out), into: &out)
+  }
+
+  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+    let at = event.offset
+    if case .done = payload { return }  // OpenRouter's `[DONE]`, after the terminal event, carries nothing
+    guard let value = outcome.object(of: event, payload, expecting: "a Responses event object", into: &out),
+          let type = eventType(event, value, into: &out)
+    else { return }
+    if let terminal = outcome.terminal, type != "error" {
+      out.report(.eventAfterTerminal, at: at, "expected nothing after \(terminal); got \(type) (ignored)")
+      return
+    }
+    switch type {
+    case "response.output_item.added": itemAdded(value, at: at, into: &out)
+    case "response.function_call_arguments.delta": argumentsDelta(value, at: at, into: &out)
+    case "response.function_call_arguments.done":
+      endCall(value.string("item_id"), arguments: value.string("arguments"), at: at, into: &out)
+    case "response.output_item.done": itemDone(value, at: at, into: &out)
+    case "response.output_text.delta": text(value, .answer, at: at, into: &out)
+    case "response.refusal.delta": text(value, .refusal, at: at, into: &out)
+    case "response.reasoning_text.delta": text(value, .reasoning, at: at, into: &out)
+    case "response.reasoning_summary_text.delta": text(value, .reasoning, summary: true, at: at, into: &out)
+    case "response.completed", "response.incomplete", "response.failed": terminal(type, value, at: at, into: &out)
+    case "error":
+      let nested = value["error"]
+      let error = nested.map { ProviderError(errorObject: $0, payload: value) }
+        ?? ProviderError(kind: value.nonEmptyString("code") ?? "error", code: value["code"]?.scalarText,
+                         message: value.nonEmptyString("message") ?? value.canonicalString, payload: value)
+      outcome.fail(error, at: at, into: &out)
+    default:
+      if !Self.quiet.contains(type) {
+        out.report(.unknownEvent, at: at, "expected a Responses event type this reader knows; got \"\(type)\" (skipped)")
+      }
+    }
+  }
+
+  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+    outcome.end(.openaiResponses, terminated: outcome.terminal != nil,
+                openCalls: callOrder.filter { calls[$0]?.ended == false }.map { CallKey($0) }, at: offset, into: &out)
+  }
+
+  // MARK: - Events
+
+  private mutating func itemAdded(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+    guard let item = value["item"], let type = item.string("type") else {
+      out.report(.unexpectedPayload, at: at, "expected response.output_item.added to carry an item with a type; it does not")
+      return
+    }
+    switch type {
+    case "function_call": startCall(item, at: at, into: &out)
+    case "message", "reasoning": break
+    default:
+      out.report(.unknownEvent, at: at, "expected an output item of type message, reasoning or function_call; got \"\(type)\" (skipped)")
+    }
+  }
+
+  @discardableResult
+  private mutating func startCall(_ item: JSONValue, at: Int, into out: inout [DialectOutput]) -> String? {
+    guard let id = item.nonEmptyString("id") ?? item.nonEmptyString("call_id") else {
+      out.report(.unexpectedPayload, at: at, "expected a function_call item with an id; it has none (skipped)")
+      return nil
+    }
+    if calls[id] != nil {
+      out.report(.duplicateStart, at: at, "expected one output_item.added for function_call \(id); got another (ignored)")
+      return id
+    }
+    let name = item.string("name") ?? ""
+    if name.isEmpty {
+      out.report(.callWithoutName, at: at, "expected a name on function_call item \(id); it has none")
+    }
+    let callId = item.nonEmptyString("call_id")
+    calls[id] = CallState(name: name, callId: callId)
+    callOrder.append(id)
+    out.emit(.toolCallStarted(ToolCallStart(key: CallKey(id), name: name, callId: callId)), at: at)
+    return id
+  }
+
+  private mutating func argumentsDelta(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+    guard let id = value.string("item_id"), var call = calls[id] else {
+      out.report(.deltaWithoutStart, at: at,
+                 "expected function_call_arguments.delta for an item announced by output_item.added; item \(value.string("item_id") ?? "(none)") was not (dropped)")
+      return
+    }
+    if call.ended {
+      out.report(.deltaAfterStop, at: at, "expected no arguments for function_call \(id) after its done event; got more (dropped)")
+      return
+    }
+    let fragment = value.string("delta") ?? ""
+    guard !fragment.isEmpty else { return }
+    call.arguments += fragment
+    calls[id] = call
+    out.emit(.toolArguments(CallKey(id), fragment), at: at)
+  }
+
+  private mutating func itemDone(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+    guard let item = value["item"], item.string("type") == "function_call" else { return }
+    var id = item.nonEmptyString("id") ?? item.nonEmptyString("call_id")
+    if let known = id, calls[known] == nil {
+      id = startCall(item, at: at, into: &out)  // a call announced only when done
+    }
+    if let id, calls[id]?.ended == false {
+      endCall(id, arguments: item.string("arguments"), at: at, into: &out)
+    }
+  }
+
+  /// Ends call `id`; `arguments` is the provider's final text, used when nothing streamed.
+  private mutating func endCall(_ id: String?, arguments: String?, at: Int, into out: inout [DialectOutput]) {
+    guard let id, var call = calls[id] else {
+      out.report(.deltaWithoutStart, at: at, "expected arguments.done for an announced function_call; item \(id ?? "(none)") was not (dropped)")
+      return
+    }
+    guard !call.ended else { return }  // output_item.done after function_call_arguments.done
+    let key = CallKey(id)
+    if let arguments, !arguments.isEmpty {
+      if call.arguments.isEmpty {
+        call.arguments = arguments
+        out.emit(.toolArguments(key, arguments), at: at)
+      } else if call.arguments != arguments {
+        out.report(.argumentsMismatch, at: at,
+                   "expected the final arguments of \(id) to equal the \(call.arguments.utf8.count) streamed bytes; they differ (the streamed text stands)")
+      }
+    }
+    call.ended = true
+    calls[id] = call
+    out.emit(.toolCallEnded(key), at: at)
+  }
+
+  private func text(_ value: JSONValue, _ kind: Channel.Kind, summary: Bool = false, at: Int, into out: inout [DialectOutput]) {
+    let item = value.string("item_id") ?? ""
+    let position = summary ? "s\(value.int("summary_index") ?? 0)" : "\(value.int("content_index") ?? 0)"
+    out.emitText(value.string("delta") ?? "", on: Channel(kind, part: "\(item):\(position)"), at: at)
+  }
+
+  private mutating func terminal(_ type: String, _ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+    let response = value["response"]
+    out.emitUsage(response?["usage"], at: at)
+    switch type {
+    case "response.incomplete":
+      let reason = response?["incomplete_details"]?.nonEmptyString("reason") ?? "incomplete"
+      outcome.finish(Finish(choice: 0, reason: reason, truncated: true), at: at, into: &out)
+    case "response.failed":
+      if outcome.error == nil {
+        let error = response?["error"].flatMap { $0.isTruthy ? $0 : nil }
+        outcome.fail(error.map { ProviderError(errorObject: $0, payload: value, fallbackKind: "response_failed") }
+          ?? ProviderError(kind: "response_failed", code: nil, message: "the response failed with no error details", payload: value),
+          at: at, into: &out)
+      }
+    default:
+      outcome.finish(Finish(choice: 0, reason: response?.nonEmptyString("status") ?? "completed", truncated: false),
+                     at: at, into: &out)
+    }
+    outcome.terminate(type, at: at, into: &out)
+  }
+}
