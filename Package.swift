@@ -8,6 +8,7 @@ let package = Package(
   name: "Slate",
   products: [
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
+    .library(name: "SlateSchema", targets: ["SlateSchema"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
   dependencies: [
@@ -21,15 +22,20 @@ let package = Package(
       linkerSettings: [.linkedLibrary("simdjson")]
     ),
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
+    // Schema packs, the compiled validator, idempotency keys and action batches. Standard
+    // library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
+    .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
     .executableTarget(
       name: "slate",
       dependencies: [
         "SlateJSON",
+        "SlateSchema",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport"]),
+    .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17
