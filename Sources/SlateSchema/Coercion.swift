@@ -68,10 +68,12 @@ public struct CoercionWarning: Sendable, Hashable, CustomStringConvertible {
 
   public var message: String {
     if let replacement {
-      return "\(coercion.rawValue): \(original.canonicalString) coerced to \(replacement.canonicalString)"
+      return "\(original.canonicalString) coerced to \(replacement.canonicalString)"
     }
-    return "\(coercion.rawValue): null member removed"
+    return "null member removed"
   }
 
-  public var description: String { "\(code) at \"\(instancePath)\" (#\(schemaPath)): \(message)" }
+  public var description: String {
+    "\(code) \(coercion.rawValue) at \"\(instancePath)\" (#\(schemaPath)): \(message)"
+  }
 }
