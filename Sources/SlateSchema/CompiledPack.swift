@@ -44,7 +44,7 @@ public struct CompiledPack: Sendable {
                        locator: InstanceLocator? = nil, range: Range<Int>? = nil) -> ValidationResult?
   {
     guard let entry = entries[Utf8Key(type)] else { return nil }
-    var validator = Validator(program: program, options: options, coercions: entry.declaration.coercions,
+    let validator = Validator(program: program, options: options, coercions: entry.declaration.coercions,
                               locator: locator, wholeRange: range)
     return validator.run(entry.node, payload)
   }
@@ -83,7 +83,7 @@ public struct CompiledPack: Sendable {
       return .failure(rejection(actionType, value, metadata, [problem]))
     }
     let declaration = entry.declaration
-    var validator = Validator(program: program, options: options, coercions: declaration.coercions,
+    let validator = Validator(program: program, options: options, coercions: declaration.coercions,
                               locator: metadata.locator, wholeRange: metadata.textRange)
     let result = validator.run(entry.node, payload)
     guard result.isValid else { return .failure(rejection(actionType, value, metadata, result.errors, result.warnings)) }
@@ -142,7 +142,7 @@ public struct CompiledSchema: Sendable {
   public func validate(_ value: JSONValue, options: ValidationOptions = .default, locator: InstanceLocator? = nil,
                        range: Range<Int>? = nil) -> ValidationResult
   {
-    var validator = Validator(program: program, options: options, coercions: [], locator: locator, wholeRange: range)
+    let validator = Validator(program: program, options: options, coercions: [], locator: locator, wholeRange: range)
     return validator.run(root, value)
   }
 }

@@ -26,8 +26,20 @@ public typealias InstanceLocator = @Sendable (JSONPointer) -> Range<Int>?
 /// duplicate keys is the only reason to copy a container. Complexity: O(value size ×
 /// schema applications); `anyOf`/`oneOf` evaluate each branch, `uniqueItems` is quadratic
 /// up to 64 items and hashed beyond; patterns are linear in the string (see ``Pattern``).
-struct Validator {
+///
+/// A class, created once per validated value: methods then share one reference to the
+/// walk's state, which keeps the recursion's stack frames small even in a debug build
+/// (where a struct's non-mutating helpers would copy it into every frame).
+final class Validator {
   let program: SchemaProgram
+  // The tables the recursion reads, held directly: in a debug build, reading a field of
+  // `program` materialises a copy of the whole struct in the frame.
+  private let nodes: [Range<Int>]
+  private let checks: [Check]
+  private let nodeLists: [[Int]]
+  private let objects: [ObjectShape]
+  private let arrays: [ArrayShape]
+  private let conditionals: [Conditional]
   let options: ValidationOptions
   /// Coercions enabled for this value (empty when off).
   let coercions: CoercionSet
@@ -52,6 +64,12 @@ struct Validator {
        wholeRange: Range<Int>?)
   {
     self.program = program
+    self.nodes = program.nodes
+    self.checks = program.checks
+    self.nodeLists = program.nodeLists
+    self.objects = program.objects
+    self.arrays = program.arrays
+    self.conditionals = program.conditionals
     self.options = options
     self.coercions = options.applyCoercions ? coercions : []
     self.locator = locator
@@ -60,7 +78,7 @@ struct Validator {
   }
 
   /// Validates `value` against `node`, returning the errors, warnings and coerced value.
-  mutating func run(_ node: Int, _ input: JSONValue) -> ValidationResult {
+  func run(_ node: Int, _ input: JSONValue) -> ValidationResult {
     var value = input
     _ = evaluate(node, &value)
     if let at = depthExceededAt, !errors.contains(where: { $0.code == .depthExceeded }) {
@@ -75,30 +93,71 @@ struct Validator {
 
   // MARK: - Nodes
 
-  private mutating func evaluate(_ node: Int, _ value: inout JSONValue) -> Bool {
-    guard depth < options.maxDepth else {
-      if depthExceededAt == nil { depthExceededAt = instancePath() }
-      return false
-    }
+  private func evaluate(_ node: Int, _ value: inout JSONValue) -> Bool {
+    guard depth < options.maxDepth else { return noteDepthExceeded() }
     depth += 1
     defer { depth -= 1 }
+    let range = nodes[node]
     var valid = true
-    for i in program.nodes[node] where !check(program.checks[i], node: node, &value) {
-      valid = false
-      if stopAtFirst { return false }
+    var i = range.lowerBound
+    while i < range.upperBound {
+      if !check(checks[i], node: node, &value) {
+        valid = false
+        if stopAtFirst { return false }
+      }
+      i += 1
     }
     return valid
   }
 
+  @inline(never)
+  private func noteDepthExceeded() -> Bool {
+    if depthExceededAt == nil { depthExceededAt = instancePath() }
+    return false
+  }
+
   /// Evaluates without recording errors or applying coercions.
-  private mutating func trial(_ node: Int, _ value: JSONValue) -> Bool {
+  private func trial(_ node: Int, _ value: JSONValue) -> Bool {
     trialDepth += 1
     defer { trialDepth -= 1 }
     var copy = value
     return evaluate(node, &copy)
   }
 
-  private mutating func check(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
+  /// The applicators, which recurse, are dispatched here; the assertions, which do not,
+  /// live in ``assert(_:node:_:)`` so that the frames on the recursion path stay small
+  /// (a debug build gives a function one stack slot per local of every case).
+  private func check(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
+    switch check {
+    case .ref(let target, _):
+      return evaluate(target, &value)
+    case .object(let index):
+      return checkObject(objects[index], &value)
+    case .array(let index):
+      return checkArray(arrays[index], &value)
+    case .allOf(let list, _):
+      return checkAllOf(nodeLists[list], &value)
+    case .anyOf(let list, let path):
+      return checkAnyOf(nodeLists[list], path, value)
+    case .oneOf(let list, let path):
+      return checkOneOf(nodeLists[list], path, value)
+    case .not(let target, let path):
+      // "An instance is valid against this keyword if it fails to validate successfully
+      // against the schema defined by this keyword."
+      return !trial(target, value) || failNot(path)
+    case .conditional(let index):
+      return checkConditional(conditionals[index], &value)
+    case .propertyNames(let target, let path):
+      return checkPropertyNames(target, path, value)
+    default:
+      return assert(check, node: node, &value)
+    }
+  }
+
+  /// The assertions: they read the value (or, for `type` and `enum`, may coerce it) and
+  /// never recurse.
+  @inline(never)
+  private func assert(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
     switch check {
     case .falseSchema:
       return fail(.falseSchema, "false", program.nodePaths[node], "no value is allowed here (the schema is false)")
@@ -112,12 +171,6 @@ struct Validator {
       return fail(.type, "type", path, "expected \(mask.listing), got \(Validator.describeType(value))")
     case .enumeration(let index, let path):
       return checkEnum(program.enums[index], path, &value)
-    case .ref(let target, _):
-      return evaluate(target, &value)
-    case .object(let index):
-      return checkObject(program.objects[index], &value)
-    case .array(let index):
-      return checkArray(program.arrays[index], &value)
     case .required(let index, let path):
       guard case .object(let object) = value else { return true }
       var valid = true
@@ -134,16 +187,6 @@ struct Validator {
       guard case .object(let object) = value else { return true }
       let count = Validator.distinctCount(object)
       return count <= n || fail(.maxProperties, "maxProperties", path, "\(count) properties; at most \(n) allowed")
-    case .propertyNames(let target, let path):
-      guard case .object(let object) = value else { return true }
-      var valid = true
-      for member in object.members where !trial(target, .string(member.key)) {
-        self.path.append(.key(member.key))
-        valid = fail(.propertyNames, "propertyNames", path, "property name \"\(member.key)\" is not allowed")
-        self.path.removeLast()
-        if stopAtFirst { return false }
-      }
-      return valid
     case .minItems(let n, let path):
       guard case .array(let items) = value else { return true }
       return items.count >= n || fail(.minItems, "minItems", path, "\(items.count) items; at least \(n) required")
@@ -176,45 +219,62 @@ struct Validator {
       let divisor = program.divisors[index]
       let ok = DecimalView.with(n) { view, bytes in view.isMultiple(of: divisor, in: bytes) }
       return ok || fail(.multipleOf, "multipleOf", path, "\(n.lexeme) is not a multiple of \(divisor.text)")
-    case .allOf(let list, _):
-      // "An instance validates successfully against this keyword if it validates
-      // successfully against all schemas defined by this keyword's value." Each branch
-      // reports its own errors; the value (with any coercion) threads through them.
-      var valid = true
-      for branch in program.nodeLists[list] where !evaluate(branch, &value) {
-        valid = false
-        if stopAtFirst { return false }
-      }
-      return valid
-    case .anyOf(let list, let path):
-      // "… if it validates successfully against at least one schema defined by this
-      // keyword's value."
-      let branches = program.nodeLists[list]
-      for branch in branches where trial(branch, value) { return true }
-      return fail(.anyOf, "anyOf", path, "matches none of the \(branches.count) schemas in anyOf")
-    case .oneOf(let list, let path):
-      // "… if it validates successfully against exactly one schema defined by this
-      // keyword's value."
-      let branches = program.nodeLists[list]
-      var matched: [Int] = []
-      for (i, branch) in branches.enumerated() where trial(branch, value) {
-        matched.append(i)
-        if matched.count == 2 { break }
-      }
-      if matched.count == 1 { return true }
-      if matched.isEmpty { return fail(.oneOf, "oneOf", path, "matches none of the \(branches.count) schemas in oneOf") }
-      return fail(.oneOf, "oneOf", path, "matches more than one schema in oneOf (\(matched[0]) and \(matched[1]))")
-    case .not(let target, let path):
-      // "An instance is valid against this keyword if it fails to validate successfully
-      // against the schema defined by this keyword."
-      return !trial(target, value) || fail(.not, "not", path, "must not match the schema in not")
-    case .conditional(let index):
-      // 2020-12 core §10.2.2: "if" only decides which of "then" and "else" applies.
-      let conditional = program.conditionals[index]
-      let branch = trial(conditional.if, value) ? conditional.then : conditional.else
-      guard let branch else { return true }
-      return evaluate(branch, &value)
+    case .ref, .object, .array, .allOf, .anyOf, .oneOf, .not, .conditional, .propertyNames:
+      return self.check(check, node: node, &value)
     }
+  }
+
+  // MARK: - Applicators
+
+  /// "An instance validates successfully against this keyword if it validates
+  /// successfully against all schemas defined by this keyword's value." Each branch
+  /// reports its own errors; the value (with any coercion) threads through them.
+  private func checkAllOf(_ branches: [Int], _ value: inout JSONValue) -> Bool {
+    var valid = true
+    for branch in branches where !evaluate(branch, &value) {
+      valid = false
+      if stopAtFirst { return false }
+    }
+    return valid
+  }
+
+  /// "… if it validates successfully against at least one schema defined by this
+  /// keyword's value."
+  private func checkAnyOf(_ branches: [Int], _ path: Int, _ value: JSONValue) -> Bool {
+    for branch in branches where trial(branch, value) { return true }
+    return fail(.anyOf, "anyOf", path, "matches none of the \(branches.count) schemas in anyOf")
+  }
+
+  /// "… if it validates successfully against exactly one schema defined by this
+  /// keyword's value."
+  private func checkOneOf(_ branches: [Int], _ path: Int, _ value: JSONValue) -> Bool {
+    var first = -1
+    for (i, branch) in branches.enumerated() where trial(branch, value) {
+      if first >= 0 {
+        return fail(.oneOf, "oneOf", path, "matches more than one schema in oneOf (\(first) and \(i))")
+      }
+      first = i
+    }
+    return first >= 0 || fail(.oneOf, "oneOf", path, "matches none of the \(branches.count) schemas in oneOf")
+  }
+
+  /// 2020-12 core §10.2.2: "if" only decides which of "then" and "else" applies.
+  private func checkConditional(_ conditional: Conditional, _ value: inout JSONValue) -> Bool {
+    guard let branch = trial(conditional.if, value) ? conditional.then : conditional.else else { return true }
+    return evaluate(branch, &value)
+  }
+
+  /// "… if every property name in the instance validates against the provided schema."
+  private func checkPropertyNames(_ target: Int, _ path: Int, _ value: JSONValue) -> Bool {
+    guard case .object(let object) = value else { return true }
+    var valid = true
+    for member in object.members where !trial(target, .string(member.key)) {
+      self.path.append(.key(member.key))
+      valid = fail(.propertyNames, "propertyNames", path, "property name \"\(member.key)\" is not allowed")
+      self.path.removeLast()
+      if stopAtFirst { return false }
+    }
+    return valid
   }
 
   // MARK: - Keywords with more to do
@@ -222,7 +282,7 @@ struct Validator {
   /// `enum` — "An instance validates successfully against this keyword if its value is
   /// equal to one of the elements in this keyword's array value." `const` — "… if its
   /// value is equal to the value of the keyword."
-  private mutating func checkEnum(_ table: EnumTable, _ path: Int, _ value: inout JSONValue) -> Bool {
+  private func checkEnum(_ table: EnumTable, _ path: Int, _ value: inout JSONValue) -> Bool {
     if let strings = table.strings, case .string(let s) = value {
       if strings[Utf8Key(s)] != nil { return true }
     } else if table.values.contains(where: { InstanceEquality.equal($0, value) }) {
@@ -250,7 +310,7 @@ struct Validator {
   /// successfully validates against the corresponding schema." `additionalProperties` —
   /// applies "to the child values of instance names that do not appear in the annotation
   /// results of either properties or patternProperties".
-  private mutating func checkObject(_ shape: ObjectShape, _ value: inout JSONValue) -> Bool {
+  private func checkObject(_ shape: ObjectShape, _ value: inout JSONValue) -> Bool {
     guard case .object(let object) = value else { return true }
     // Duplicate keys: the last occurrence is the member (as lookup and equality have it).
     var members = Validator.hasDuplicateKeys(object) ? Validator.lastOccurrences(object) : object.members
@@ -267,7 +327,7 @@ struct Validator {
         if case .null = child, coercing, coercions.contains(.nullToAbsent), !shape.isRequired[p],
           !trial(shape.nodes[p], child)
         {
-          warn(.nullToAbsent, program.nodePaths[shape.nodes[p]], child, nil)
+          warnNullRemoved(shape.nodes[p])
           removed.append(i)
         } else {
           ok = evaluate(shape.nodes[p], &child)
@@ -276,7 +336,7 @@ struct Validator {
         switch shape.additional {
         case .any: break
         case .forbidden(let path):
-          ok = fail(.additionalProperties, "additionalProperties", path, "property \"\(key)\" is not allowed")
+          ok = failAdditional(path, key)
         case .schema(let node):
           ok = evaluate(node, &child)
         }
@@ -301,7 +361,7 @@ struct Validator {
   /// `prefixItems` — "validates successfully if each element of the instance validates
   /// against the schema at the same position, if any." `items` — applies "to all instance
   /// elements at indexes greater than the length of the prefixItems array".
-  private mutating func checkArray(_ shape: ArrayShape, _ value: inout JSONValue) -> Bool {
+  private func checkArray(_ shape: ArrayShape, _ value: inout JSONValue) -> Bool {
     guard case .array(var items) = value else { return true }
     var changed = false
     var valid = true
@@ -313,7 +373,7 @@ struct Validator {
         switch shape.rest {
         case .any: return finishArray(items, changed, valid, &value)
         case .forbidden(let path):
-          let ok = fail(.items, "items", path, "\(items.count) items; at most \(shape.prefix.count) allowed")
+          let ok = failItems(path, items.count, shape.prefix.count)
           return finishArray(items, changed, valid && ok, &value)
         case .schema(let rest): node = rest
         }
@@ -343,7 +403,7 @@ struct Validator {
   /// `minimum`: "valid only if the instance is greater than or exactly equal to";
   /// `exclusiveMinimum`: "valid only if it has a value strictly greater than"; and the
   /// mirror images. Exact decimal comparison.
-  private mutating func checkBound(_ n: JSONNumber, _ bound: NumberBound, _ kind: BoundKind, _ path: Int) -> Bool {
+  private func checkBound(_ n: JSONNumber, _ bound: NumberBound, _ kind: BoundKind, _ path: Int) -> Bool {
     let order = DecimalView.with(n) { view, bytes in
       bound.lexeme.withUnsafeBufferPointer { DecimalView.compare(view, bytes, bound.view, $0) }
     }
@@ -361,13 +421,35 @@ struct Validator {
 
   // MARK: - Reporting
 
-  private mutating func fail(_ code: ValidationError.Code, _ keyword: String, _ path: Int,
+  // Out-of-line reports for the recursive functions, whose frames stay small this way.
+
+  @inline(never)
+  private func failNot(_ path: Int) -> Bool {
+    fail(.not, "not", path, "must not match the schema in not")
+  }
+
+  @inline(never)
+  private func failAdditional(_ path: Int, _ key: String) -> Bool {
+    fail(.additionalProperties, "additionalProperties", path, "property \"\(key)\" is not allowed")
+  }
+
+  @inline(never)
+  private func failItems(_ path: Int, _ count: Int, _ allowed: Int) -> Bool {
+    fail(.items, "items", path, "\(count) items; at most \(allowed) allowed")
+  }
+
+  @inline(never)
+  private func warnNullRemoved(_ node: Int) {
+    warn(.nullToAbsent, program.nodePaths[node], .null, nil)
+  }
+
+  private func fail(_ code: ValidationError.Code, _ keyword: String, _ path: Int,
                              _ message: @autoclosure () -> String) -> Bool
   {
     trialDepth > 0 ? false : fail(code, keyword, program.paths[path], message())
   }
 
-  private mutating func fail(_ code: ValidationError.Code, _ keyword: String, _ schemaPath: String,
+  private func fail(_ code: ValidationError.Code, _ keyword: String, _ schemaPath: String,
                              _ message: @autoclosure () -> String) -> Bool
   {
     guard trialDepth == 0 else { return false }
@@ -377,11 +459,11 @@ struct Validator {
     return false
   }
 
-  private mutating func warn(_ coercion: Coercion, _ path: Int, _ original: JSONValue, _ replacement: JSONValue?) {
+  private func warn(_ coercion: Coercion, _ path: Int, _ original: JSONValue, _ replacement: JSONValue?) {
     warn(coercion, program.paths[path], original, replacement)
   }
 
-  private mutating func warn(_ coercion: Coercion, _ schemaPath: String, _ original: JSONValue,
+  private func warn(_ coercion: Coercion, _ schemaPath: String, _ original: JSONValue,
                              _ replacement: JSONValue?)
   {
     let pointer = currentPointer()
