@@ -192,13 +192,13 @@ struct SchemaCompiler {
       .invalidSchema(schemaPath: path(keyword), reason: "\(keyword) \(reason)")
     }
 
-    /// A non-negative integer keyword (`2.0` is allowed).
+    /// A non-negative integer keyword (`2.0` is allowed; beyond Int64, the largest Int).
     func count(_ keyword: String) throws(SchemaError) -> Int? {
       guard let value = value(keyword) else { return nil }
-      guard case .number(let n) = value, let int = n.int64Value, int >= 0 else {
+      guard case .number(let n) = value, n.isInteger, !n.lexeme.hasPrefix("-") || n.int64Value == 0 else {
         throw invalid(keyword, "must be a non-negative integer")
       }
-      return Int(clamping: int)
+      return n.int64Value.map { Int(clamping: $0) } ?? Int.max
     }
   }
 

@@ -199,7 +199,7 @@ final class Validator {
     case .minLength(let n, let path):
       guard case .string(let s) = value else { return true }
       let bytes = s.utf8.count
-      if bytes >= 4 * n { return true }  // at most 4 UTF-8 bytes per code point
+      if n <= bytes / 4 { return true }  // at most 4 UTF-8 bytes per code point
       let length = bytes < n ? bytes : s.unicodeScalars.count
       return length >= n || fail(.minLength, "minLength", path, "\(length) characters; at least \(n) required")
     case .maxLength(let n, let path):

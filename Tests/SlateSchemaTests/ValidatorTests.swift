@@ -101,3 +101,17 @@ import Testing
     }
   }
 }
+
+/// Keyword values at the edges of the integer range.
+@Suite struct HugeBoundTests {
+  @Test func countsBeyondInt64AreTheLargestInt() throws {
+    let compiled = try CompiledSchema(schema: [
+      "minLength": .number(JSONNumber(lexeme: "1e30")!), "maxItems": .number(JSONNumber(lexeme: "1e30")!),
+    ])
+    #expect(compiled.validate("abc").errors.map(\.code) == [.minLength])
+    #expect(compiled.validate([1, 2, 3]).isValid)
+    #expect(try schemaError(#"{"minLength": -0}"#) == nil)
+    #expect(try schemaError(#"{"minLength": -1e30}"#)?.code == "schema.invalid_schema")
+    #expect(try schemaError(#"{"maxLength": 1e-3}"#)?.code == "schema.invalid_schema")
+  }
+}
