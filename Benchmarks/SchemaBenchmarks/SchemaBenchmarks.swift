@@ -51,19 +51,8 @@ struct Phase: Decodable {
   let expected_count: Int?
 }
 struct Plan: Decodable { let summary: String?; let phases: [Phase] }
-struct CreateScene: Decodable {
-  let scene_id: String
-  let title: String
-  let description: String?
-  let order: Int?
-  let set: String?
-  let characters: [String]?
-  let time_of_day: String?
-  let interior: Bool?
-  let duration_seconds: Double?
-  let mood: String?
-}
-struct UpdateScene: Decodable {
+/// The fields of a scene; update_scene sends any of them besides the id.
+struct SceneFields: Decodable {
   let scene_id: String
   let title: String?
   let description: String?
@@ -74,6 +63,16 @@ struct UpdateScene: Decodable {
   let interior: Bool?
   let duration_seconds: Double?
   let mood: String?
+}
+/// create_scene: the same fields, with a title.
+struct CreateScene: Decodable {
+  let fields: SceneFields
+  init(from decoder: any Decoder) throws {
+    fields = try SceneFields(from: decoder)
+    if fields.title == nil {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "create_scene needs a title"))
+    }
+  }
 }
 struct AddCharacter: Decodable {
   let name: String
@@ -139,7 +138,7 @@ struct GenerateFrame: Decodable {
 
 /// A film action decoded by its `type`, as a hand-written Swift client would.
 enum FilmAction: Decodable {
-  case plan(Plan), createScene(CreateScene), updateScene(UpdateScene), addCharacter(AddCharacter)
+  case plan(Plan), createScene(CreateScene), updateScene(SceneFields), addCharacter(AddCharacter)
   case createSet(CreateSet), addProp(AddProp), generatePoster(GeneratePoster), generateImage(GenerateImage)
   case generateVideo(GenerateVideo), generateReference(GenerateReference), generateFrame(GenerateFrame)
 
@@ -150,7 +149,7 @@ enum FilmAction: Decodable {
     switch type {
     case "plan": self = .plan(try Plan(from: decoder))
     case "create_scene": self = .createScene(try CreateScene(from: decoder))
-    case "update_scene": self = .updateScene(try UpdateScene(from: decoder))
+    case "update_scene": self = .updateScene(try SceneFields(from: decoder))
     case "add_character": self = .addCharacter(try AddCharacter(from: decoder))
     case "create_set": self = .createSet(try CreateSet(from: decoder))
     case "add_prop": self = .addProp(try AddProp(from: decoder))

@@ -60,8 +60,8 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 
   private static func digest(_ namespace: String, _ bytes: [UInt8]) -> SHA256.Digest {
     var hasher = SHA256()
-    hasher.updateField(Array("slate.key.v1".utf8))
-    hasher.updateField(Array(namespace.utf8))
+    hasher.updateField("slate.key.v1".utf8)
+    hasher.updateField(namespace.utf8)
     hasher.updateField(bytes)
     return hasher.finalize()
   }

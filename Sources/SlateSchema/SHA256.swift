@@ -54,31 +54,38 @@ public struct SHA256: Sendable {
   }
 
   public mutating func update(_ bytes: some Sequence<UInt8>) {
-    for byte in bytes {
-      block[blockCount] = byte
-      blockCount += 1
-      totalBytes &+= 1
-      if blockCount == 64 {
-        compress()
-        blockCount = 0
-      }
+    for byte in bytes { append(byte) }
+  }
+
+  @inline(__always)
+  private mutating func append(_ byte: UInt8) {
+    block[blockCount] = byte
+    blockCount += 1
+    totalBytes &+= 1
+    if blockCount == 64 {
+      compress()
+      blockCount = 0
     }
+  }
+
+  /// Appends a 64-bit big-endian integer.
+  private mutating func append(bigEndian value: UInt64) {
+    for shift in stride(from: 56, through: 0, by: -8) { append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
   }
 
   /// Appends a length-prefixed field (8-byte big-endian length, then the bytes), so that a
   /// sequence of fields hashes unambiguously.
   public mutating func updateField(_ bytes: some Collection<UInt8>) {
-    let count = UInt64(bytes.count)
-    update((0..<8).map { UInt8(truncatingIfNeeded: count >> (56 - 8 * $0)) })
+    append(bigEndian: UInt64(bytes.count))
     update(bytes)
   }
 
   /// FIPS 180-4 §5.1.1 padding (a 1 bit, zeros, the 64-bit message length), then the digest.
   public mutating func finalize() -> Digest {
     let bitLength = totalBytes &* 8
-    update([0x80])
-    while blockCount != 56 { update([0]) }
-    update((0..<8).map { UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * $0)) })
+    append(0x80)
+    while blockCount != 56 { append(0) }
+    append(bigEndian: bitLength)
     let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
     var out: [UInt8] = []
     out.reserveCapacity(32)

@@ -130,6 +130,8 @@ final class Validator {
   private func check(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
     switch check {
     case .ref(let target, _):
+      // Core §8.2.3.1: ""$ref" … is an applicator that is used to reference a statically
+      // identified schema. Its results are the results of the referenced schema."
       return evaluate(target, &value)
     case .object(let index):
       return checkObject(objects[index], &value)
@@ -160,8 +162,11 @@ final class Validator {
   private func assert(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
     switch check {
     case .falseSchema:
+      // Core §4.3.2: "false: Always fails to validate, regardless of the value of the instance."
       return fail(.falseSchema, "false", program.nodePaths[node], "no value is allowed here (the schema is false)")
     case .type(let mask, let path):
+      // §6.1.1: "An instance validates if and only if the instance is in any of the sets
+      // listed for this keyword."
       if Validator.matches(mask, value) { return true }
       if coercing, let (coerced, coercion) = coerceType(mask, value) {
         warn(coercion, path, value, coerced)
@@ -172,6 +177,8 @@ final class Validator {
     case .enumeration(let index, let path):
       return checkEnum(program.enums[index], path, &value)
     case .required(let index, let path):
+      // §6.5.3: "An object instance is valid against this keyword if every item in the
+      // array is the name of a property in the instance."
       guard case .object(let object) = value else { return true }
       var valid = true
       for name in program.requireds[index] where Validator.member(name, of: object) == nil {
@@ -180,6 +187,8 @@ final class Validator {
       }
       return valid
     case .minProperties(let n, let path):
+      // §6.5.2: "valid against "minProperties" if its number of properties is greater
+      // than, or equal to, the value of this keyword" (and §6.5.1 the mirror image).
       guard case .object(let object) = value else { return true }
       let count = Validator.distinctCount(object)
       return count >= n || fail(.minProperties, "minProperties", path, "\(count) properties; at least \(n) required")
@@ -188,15 +197,22 @@ final class Validator {
       let count = Validator.distinctCount(object)
       return count <= n || fail(.maxProperties, "maxProperties", path, "\(count) properties; at most \(n) allowed")
     case .minItems(let n, let path):
+      // §6.4.2: "valid against "minItems" if its size is greater than, or equal to, the
+      // value of this keyword" (and §6.4.1 the mirror image).
       guard case .array(let items) = value else { return true }
       return items.count >= n || fail(.minItems, "minItems", path, "\(items.count) items; at least \(n) required")
     case .maxItems(let n, let path):
       guard case .array(let items) = value else { return true }
       return items.count <= n || fail(.maxItems, "maxItems", path, "\(items.count) items; at most \(n) allowed")
     case .uniqueItems(let path):
+      // §6.4.3: "If it has boolean value true, the instance validates successfully if all
+      // of its elements are unique." (Compiled only when true.)
       guard case .array(let items) = value, let (i, j) = Validator.firstDuplicate(items) else { return true }
       return fail(.uniqueItems, "uniqueItems", path, "items \(i) and \(j) are equal")
     case .minLength(let n, let path):
+      // §6.3.2: "valid against this keyword if its length is greater than, or equal to,
+      // the value of this keyword. The length of a string instance is defined as the
+      // number of its characters as defined by RFC 8259" (code points; §6.3.1 mirrors it).
       guard case .string(let s) = value else { return true }
       let bytes = s.utf8.count
       if n <= bytes / 4 { return true }  // at most 4 UTF-8 bytes per code point
