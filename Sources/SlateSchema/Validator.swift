@@ -20,10 +20,13 @@ public typealias InstanceLocator = @Sendable (JSONPointer) -> Range<Int>?
 /// Walks one value against a ``SchemaProgram`` node.
 ///
 /// Recursive over the value's nesting and over in-place applicators, bounded by
-/// ``ValidationOptions/maxDepth``. The walk itself does not allocate: the instance path is
-/// a reused stack of tokens turned into a string only when an error or warning is
-/// produced; numbers are compared on their lexemes' bytes; a coercion or an object with
-/// duplicate keys is the only reason to copy a container. Complexity: O(value size ×
+/// ``ValidationOptions/maxDepth``. The walk does not allocate per node: the instance path
+/// is a reused stack of tokens turned into a string only when an error or warning is
+/// produced; numbers are compared on their lexemes' bytes; patterns match in stack
+/// scratch; a coercion or an object with duplicate keys is the only reason to copy a
+/// container. Measured with a counting `malloc` in an optimised build: two allocations per
+/// valid value (this object and its path stack) whatever its size; a debug build adds
+/// some inside unspecialised standard-library generics. Complexity: O(value size ×
 /// schema applications); `anyOf`/`oneOf` evaluate each branch, `uniqueItems` is quadratic
 /// up to 64 items and hashed beyond; patterns are linear in the string (see ``Pattern``).
 ///
@@ -32,8 +35,8 @@ public typealias InstanceLocator = @Sendable (JSONPointer) -> Range<Int>?
 /// (where a struct's non-mutating helpers would copy it into every frame).
 final class Validator {
   let program: SchemaProgram
-  // The tables the recursion reads, held directly: in a debug build, reading a field of
-  // `program` materialises a copy of the whole struct in the frame.
+  // The tables the recursion reads, held directly (one load each, no projection through
+  // the program struct in unoptimised code).
   private let nodes: [Range<Int>]
   private let checks: [Check]
   private let nodeLists: [[Int]]
