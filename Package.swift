@@ -9,6 +9,7 @@ let package = Package(
   products: [
     .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
+    .library(name: "SlateSchema", targets: ["SlateSchema"]),
     .library(name: "Slate", targets: ["Slate"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
@@ -26,11 +27,15 @@ let package = Package(
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
     // Provider dialects (SSE events -> typed deltas); the turn pipeline joins them later.
     .target(name: "Slate", dependencies: ["SlateJSON"]),
+    // Schema packs, the compiled validator, idempotency keys and action batches. Standard
+    // library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
+    .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
     .executableTarget(
       name: "slate",
       dependencies: [
         "SlateSSE",
         "SlateJSON",
+        "SlateSchema",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -45,6 +50,7 @@ let package = Package(
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
     // SlateSSE only to turn the recordings into events; the Slate module does not depend on it.
     .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateTestSupport"]),
+    .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

@@ -30,6 +30,7 @@ let package = Package(
     suite("JSONBenchmarks", ["SlateJSON"]),
     suite("SSEBenchmarks", ["SlateSSE"]),
     suite("FramerBenchmarks", ["SlateJSON"]),
+    suite("SchemaBenchmarks", ["SlateSchema", "SlateJSON"]),
   ],
   swiftLanguageModes: [.v6]
 )

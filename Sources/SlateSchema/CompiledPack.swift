@@ -1,0 +1,148 @@
+import SlateJSON
+
+/// A schema pack compiled once into a validator: immutable, `Sendable`, shareable across
+/// tasks.
+///
+/// ``classify(_:metadata:options:)`` is the entry point for the action stream: a framed
+/// value (plus what the caller knows about it) becomes an ``Action`` or a ``Rejection``.
+/// Complexity per value: one validation walk (see ``Validator``), plus O(key size) to
+/// normalise and hash the key.
+public struct CompiledPack: Sendable {
+  public let pack: SchemaPack
+  let program: SchemaProgram
+  private let entries: [Utf8Key: (node: Int, declaration: ActionDeclaration)]
+
+  init(pack: SchemaPack) throws(SchemaError) {
+    let roots = Set(pack.actions.map(\.schemaPointer.description))
+    var compiler = SchemaCompiler(document: pack.document, extensionRoots: roots, resourceRoots: roots,
+                                  rootIsSchema: false)
+    var entries: [Utf8Key: (node: Int, declaration: ActionDeclaration)] = [:]
+    for declaration in pack.actions {
+      entries[Utf8Key(declaration.type)] = (compiler.node(at: declaration.schemaPointer.tokens), declaration)
+    }
+    if case .object(let defs)? = pack.document["$defs"] {
+      for name in defs.keys { _ = compiler.node(at: ["$defs", name]) }
+    } else if let defs = pack.document["$defs"] {
+      throw .invalidSchema(schemaPath: "/$defs", reason: "$defs must be an object of schemas, not \(defs.typeName)")
+    }
+    self.program = try compiler.finish()
+    self.pack = pack
+    self.entries = entries
+  }
+
+  /// Parses and compiles a pack document.
+  public init(bytes: [UInt8]) throws(SchemaError) { try self.init(pack: SchemaPack(bytes: bytes)) }
+
+  /// The declared action types, in document order.
+  public var actionTypes: [String] { pack.actions.map(\.type) }
+
+  public func declaration(for type: String) -> ActionDeclaration? { entries[Utf8Key(type)]?.declaration }
+
+  /// Validates `payload` as an action of `type` (no discriminator handling, no key).
+  /// Nil when the pack has no such type.
+  public func validate(_ payload: JSONValue, as type: String, options: ValidationOptions = .default,
+                       locator: InstanceLocator? = nil, range: Range<Int>? = nil) -> ValidationResult?
+  {
+    guard let entry = entries[Utf8Key(type)] else { return nil }
+    let validator = Validator(program: program, options: options, coercions: entry.declaration.coercions,
+                              locator: locator, wholeRange: range)
+    return validator.run(entry.node, payload)
+  }
+
+  /// Turns one framed value into an action or a rejection.
+  ///
+  /// 1. The type: ``ActionMetadata/toolName`` for a tool call (the value is the payload),
+  ///    else the pack's discriminator member, which is removed from the payload.
+  /// 2. The payload is validated against the type's schema, with the type's coercions
+  ///    when ``ValidationOptions/applyCoercions`` is on.
+  /// 3. The key: the declared fields of the validated payload, normalised and hashed
+  ///    (see ``IdempotencyKey``); a missing field is a `schema.key_missing` rejection.
+  public func classify(_ value: JSONValue, metadata: ActionMetadata = ActionMetadata(),
+                       options: ValidationOptions = .default) -> Result<Action, Rejection>
+  {
+    let actionType: String
+    var payload = value
+    if let toolName = metadata.toolName {
+      actionType = toolName
+    } else {
+      let name = pack.discriminator
+      guard case .object(let object) = value, case .string(let named)? = Validator.member(name, of: object) else {
+        let present = value.objectValue.map { Validator.member(name, of: $0) != nil } ?? false
+        let problem = CompiledPack.problem(.missingDiscriminator, present ? JSONPointer(tokens: [name]) : .root,
+                                           "a text action must be an object whose \"\(name)\" member is a string naming its type",
+                                           metadata)
+        return .failure(rejection(nil, value, metadata, [problem]))
+      }
+      actionType = named
+      payload = .object(JSONObject(object.members.filter { !utf8Equal($0.key, name) }))
+    }
+    guard let entry = entries[Utf8Key(actionType)] else {
+      let problem = CompiledPack.problem(.unknownAction, .root,
+                                         "\"\(actionType)\" is not an action of the pack \(pack.name) \(pack.version)",
+                                         metadata)
+      return .failure(rejection(actionType, value, metadata, [problem]))
+    }
+    let declaration = entry.declaration
+    let validator = Validator(program: program, options: options, coercions: declaration.coercions,
+                              locator: metadata.locator, wholeRange: metadata.textRange)
+    let result = validator.run(entry.node, payload)
+    guard result.isValid else { return .failure(rejection(actionType, value, metadata, result.errors, result.warnings)) }
+
+    let key: IdempotencyKey
+    if let declared = declaration.key {
+      switch declared.key(for: result.value, namespace: declaration.queue) {
+      case .success(let found):
+        key = found
+      case .failure(let missing):
+        let problems = missing.pointers.map {
+          CompiledPack.problem(.keyMissing, $0, "the key field \($0.description) is missing", metadata)
+        }
+        return .failure(rejection(actionType, value, metadata, problems, result.warnings))
+      }
+    } else {
+      key = IdempotencyKey(namespace: declaration.queue, content: result.value)
+    }
+    return .success(Action(type: actionType, payload: result.value, key: key, queue: declaration.queue,
+                           effects: declaration.effects, upsert: declaration.upsert,
+                           phase: metadata.phase ?? declaration.phase, index: metadata.index,
+                           rawOffset: metadata.rawOffset, textRange: metadata.textRange, warnings: result.warnings))
+  }
+
+  private func rejection(_ actionType: String?, _ value: JSONValue, _ metadata: ActionMetadata,
+                         _ errors: [ValidationError], _ warnings: [CoercionWarning] = []) -> Rejection
+  {
+    let phase = metadata.phase ?? actionType.flatMap { declaration(for: $0)?.phase }
+    return Rejection(type: actionType, bytes: metadata.bytes ?? value.canonicalBytes, errors: errors, warnings: warnings,
+                     phase: phase, index: metadata.index, rawOffset: metadata.rawOffset, textRange: metadata.textRange)
+  }
+
+  /// An error of classification itself (not of a schema keyword): no schema path.
+  private static func problem(_ code: ValidationError.Code, _ pointer: JSONPointer, _ message: String,
+                              _ metadata: ActionMetadata) -> ValidationError
+  {
+    ValidationError(code: code, keyword: "", instancePath: pointer.description, schemaPath: "", message: message,
+                    range: metadata.locator?(pointer) ?? metadata.textRange)
+  }
+}
+
+/// One JSON Schema (not a pack) compiled for validation: the entry point for plain
+/// schemas, such as the JSON-Schema-Test-Suite's. `#` refers to this schema; `$id` and
+/// `$schema` are allowed at its root.
+public struct CompiledSchema: Sendable {
+  let program: SchemaProgram
+  let root: Int
+
+  public init(schema: JSONValue) throws(SchemaError) {
+    var compiler = SchemaCompiler(document: schema)
+    root = compiler.node(at: [])
+    program = try compiler.finish()
+  }
+
+  /// Validates strictly (schemas outside a pack declare no coercions).
+  public func validate(_ value: JSONValue, options: ValidationOptions = .default, locator: InstanceLocator? = nil,
+                       range: Range<Int>? = nil) -> ValidationResult
+  {
+    let validator = Validator(program: program, options: options, coercions: [], locator: locator, wholeRange: range)
+    return validator.run(root, value)
+  }
+}

@@ -1,0 +1,78 @@
+@_spi(_Unicode) import Swift
+
+/// How a key field's string is normalised before it is hashed into an ``IdempotencyKey``.
+///
+/// Declared per field in `x-slate-key` (never guessed), applied in this fixed order
+/// whatever order the pack lists them in:
+/// 1. `trim`: remove leading and trailing scalars with the Unicode `White_Space` property;
+/// 2. `casefold`: full Unicode case folding (CaseFolding.txt statuses C and F: `ß` → `ss`,
+///    `ﬁ` → `fi`), from the standard library's `Unicode.Scalar.Properties._caseFolded`
+///    (SPI `_Unicode`). This is not `lowercased()`, which maps `ß` to itself and is
+///    locale-free lower-casing, not folding;
+/// 3. `nfc`: Unicode Normalization Form C, from the standard library (`_nfcCodeUnits`,
+///    with the `_Unicode` SPI's NFD for folding). With both `casefold` and `nfc` the result
+///    is NFC(casefold(NFD(s))), the canonical caseless form of Unicode §3.13 D145 (stated
+///    with NFC instead of NFD: equal inputs give equal outputs either way).
+///
+/// No Foundation is involved: the toolchain's standard library carries the Unicode data.
+/// Non-string key values are not normalised (numbers are canonical by value already).
+public enum KeyNormalization: String, Sendable, CaseIterable, Hashable {
+  case trim
+  case casefold
+  case nfc
+
+  /// Applies `steps` to `string` in the documented order. O(length).
+  public static func apply(_ steps: Set<KeyNormalization>, to string: String) -> String {
+    var s = string
+    if steps.contains(.trim) { s = trim(s) }
+    switch (steps.contains(.casefold), steps.contains(.nfc)) {
+    case (true, true): s = nfc(caseFold(nfd(s)))
+    case (true, false): s = caseFold(s)
+    case (false, true): s = nfc(s)
+    case (false, false): break
+    }
+    return s
+  }
+
+  /// Strips `White_Space` scalars from both ends.
+  public static func trim(_ string: String) -> String {
+    let scalars = string.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+    let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+    return String(scalars[first...last])
+  }
+
+  /// Full case folding, scalar by scalar.
+  public static func caseFold(_ string: String) -> String {
+    if #available(macOS 13.0, iOS 16.0, watchOS 9.0, tvOS 16.0, *) {
+      var out = ""
+      out.reserveCapacity(string.utf8.count)
+      for scalar in string.unicodeScalars {
+        // ASCII fast path: folding is lower-casing there.
+        if scalar.value < 0x80 {
+          let v = scalar.value
+          out.unicodeScalars.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(v + 0x20)! : scalar)
+        } else {
+          out += scalar.properties._caseFolded
+        }
+      }
+      return out
+    }
+    return string.lowercased()
+  }
+
+  /// Normalization Form C.
+  public static func nfc(_ string: String) -> String {
+    String(decoding: string._nfcCodeUnits, as: UTF8.self)
+  }
+
+  /// Normalization Form D.
+  static func nfd(_ string: String) -> String {
+    if #available(macOS 13.0, iOS 16.0, watchOS 9.0, tvOS 16.0, *) {
+      var out = String.UnicodeScalarView()
+      for scalar in string._nfd { out.append(scalar) }
+      return String(out)
+    }
+    return string
+  }
+}

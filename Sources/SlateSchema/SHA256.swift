@@ -1,0 +1,132 @@
+/// SHA-256 (FIPS 180-4 §6.2), in Swift so that the engine needs no crypto library.
+///
+/// Used for idempotency-key digests and batch content ids: integrity against accidents and
+/// collisions, not a secret. Streaming: ``update(_:)`` any number of times, then
+/// ``finalize()``. Complexity: O(bytes) time, O(1) memory (one 64-byte block buffered).
+public struct SHA256: Sendable {
+  /// The 32-byte digest.
+  public struct Digest: Sendable, Hashable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    /// Lower-case hexadecimal, 64 characters.
+    public var hex: String {
+      let digits = Array("0123456789abcdef".utf8)
+      var out: [UInt8] = []
+      out.reserveCapacity(bytes.count * 2)
+      for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0F)])
+      }
+      return String(decoding: out, as: UTF8.self)
+    }
+
+    public var description: String { hex }
+  }
+
+  /// FIPS 180-4 §4.2.2: "the first thirty-two bits of the fractional parts of the cube
+  /// roots of the first sixty-four prime numbers".
+  private static let k: [UInt32] = [
+    0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+    0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+    0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+    0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+    0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+    0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+    0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+    0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+  ]
+
+  /// FIPS 180-4 §5.3.3: the initial hash value H(0).
+  private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+  )
+  private var block = [UInt8](repeating: 0, count: 64)
+  private var blockCount = 0
+  private var totalBytes: UInt64 = 0
+
+  public init() {}
+
+  /// The digest of `bytes` in one call.
+  public static func hash(_ bytes: some Sequence<UInt8>) -> Digest {
+    var hasher = SHA256()
+    hasher.update(bytes)
+    return hasher.finalize()
+  }
+
+  public mutating func update(_ bytes: some Sequence<UInt8>) {
+    for byte in bytes { append(byte) }
+  }
+
+  @inline(__always)
+  private mutating func append(_ byte: UInt8) {
+    block[blockCount] = byte
+    blockCount += 1
+    totalBytes &+= 1
+    if blockCount == 64 {
+      compress()
+      blockCount = 0
+    }
+  }
+
+  /// Appends a 64-bit big-endian integer.
+  private mutating func append(bigEndian value: UInt64) {
+    for shift in stride(from: 56, through: 0, by: -8) { append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+  }
+
+  /// Appends a length-prefixed field (8-byte big-endian length, then the bytes), so that a
+  /// sequence of fields hashes unambiguously.
+  public mutating func updateField(_ bytes: some Collection<UInt8>) {
+    append(bigEndian: UInt64(bytes.count))
+    update(bytes)
+  }
+
+  /// FIPS 180-4 §5.1.1 padding (a 1 bit, zeros, the 64-bit message length), then the digest.
+  public mutating func finalize() -> Digest {
+    let bitLength = totalBytes &* 8
+    append(0x80)
+    while blockCount != 56 { append(0) }
+    append(bigEndian: bitLength)
+    let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+    var out: [UInt8] = []
+    out.reserveCapacity(32)
+    for word in words {
+      for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+    }
+    return Digest(bytes: out)
+  }
+
+  /// FIPS 180-4 §6.2.2: the message schedule and the 64 rounds over one block.
+  private mutating func compress() {
+    @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      for t in 0..<16 {
+        w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8
+          | UInt32(block[4 * t + 3])
+      }
+      for t in 16..<64 {
+        let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+        let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+      }
+      var (a, b, c, d, e, f, g, h) = state
+      for t in 0..<64 {
+        let sigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        let choose = (e & f) ^ (~e & g)
+        let t1 = h &+ sigma1 &+ choose &+ SHA256.k[t] &+ w[t]
+        let sigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        let majority = (a & b) ^ (a & c) ^ (b & c)
+        let t2 = sigma0 &+ majority
+        h = g
+        g = f
+        f = e
+        e = d &+ t1
+        d = c
+        c = b
+        b = a
+        a = t1 &+ t2
+      }
+      state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
+               state.7 &+ h)
+    }
+  }
+}

@@ -1,0 +1,311 @@
+import SlateJSON
+
+/// A schema pack: the action types one domain's model may emit, each with its JSON Schema
+/// and how its actions are identified, queued and dispatched.
+///
+/// ## Format
+///
+/// A pack is one JSON document:
+///
+/// ```json
+/// {
+///   "name": "film",
+///   "version": "1.2.0",
+///   "description": "…",
+///   "x-slate-discriminator": "type",
+///   "x-slate-coerce": ["enum-case"],
+///   "$defs": { "sceneId": { "type": "string", "pattern": "^s[0-9]{1,4}$" } },
+///   "x-slate-actions": {
+///     "create_scene": {
+///       "type": "object",
+///       "required": ["scene_id", "title"],
+///       "properties": { "scene_id": { "$ref": "#/$defs/sceneId" }, "title": { "type": "string" } },
+///       "additionalProperties": false,
+///       "x-slate-key": { "fields": ["/scene_id"], "normalize": ["trim", "casefold"] },
+///       "x-slate-queue": "scene",
+///       "x-slate-effects": [],
+///       "x-slate-phase": "scenes",
+///       "x-slate-upsert": false,
+///       "x-slate-coerce": ["enum-case", "string-to-number"]
+///     }
+///   }
+/// }
+/// ```
+///
+/// Top level (anything else is `schema.unsupported_keyword`):
+/// - `name`, `version` (required strings): a replay bundle records them;
+///   `description`, `title`, `$comment` (optional strings).
+/// - `x-slate-discriminator` (string, default `"type"`): the member naming the action type
+///   in a text action. That member is removed before validation, so one schema serves a
+///   text action and a tool call (whose type is its tool name and whose arguments are the
+///   payload as they are).
+/// - `x-slate-coerce` (array of ``Coercion`` names, default `[]`): coercions for every
+///   action that does not declare its own list.
+/// - `$defs` (object of schemas): shared definitions, referenced as `#/$defs/name`.
+///   References are JSON Pointer fragments into this document.
+/// - `x-slate-actions` (required, non-empty object): action type → schema (an object
+///   schema: JSON Schema draft 2020-12 within the supported subset, see ``SchemaCompiler``),
+///   which may carry, at its root only:
+///   - `x-slate-key`: the fields that identify the entity the action writes. Either an
+///     array of JSON Pointers into the payload, or an object `{"fields": [...],
+///     "normalize": [...]}` whose fields are pointers or `{"pointer": "/p", "normalize":
+///     [...]}`; `normalize` lists ``KeyNormalization`` steps (`trim`, `casefold`, `nfc`) for
+///     string values (a field's own list replaces the object's). `"fields": []` declares
+///     one action of its queue per scope (a singleton such as the turn's plan). Without
+///     `x-slate-key` the whole payload is the key (content-addressed: an identical
+///     request is a duplicate). Keys are declared, never guessed.
+///   - `x-slate-queue` (string, default: the action type): the dedup queue, also the key's
+///     namespace: `scene`, `character`, `set`, `prop`, `poster`, or the pack's own.
+///   - `x-slate-effects` (array of unique strings, default `[]`): the side effects the
+///     action implies, declared before dispatch: `image`, `video`, `reference`, `poster`,
+///     `frame`, or the pack's own.
+///   - `x-slate-phase` (string): the phase an action of this type belongs to when the
+///     caller does not say (``ActionMetadata/phase`` wins).
+///   - `x-slate-upsert` (boolean, default false): whether the same key with a different
+///     payload is an update (true) or a conflict (false) for the dispatcher.
+///   - `x-slate-coerce` (array of coercion names): replaces the pack's default list.
+///
+/// Queue, effect and phase names are 1–64 characters of `A–Z a–z 0–9 _ . -`.
+public struct SchemaPack: Sendable {
+  public let name: String
+  public let version: String
+  public let description: String?
+  public let discriminator: String
+  /// The actions in document order.
+  public let actions: [ActionDeclaration]
+  /// The pack document as parsed.
+  public let document: JSONValue
+
+  static let topLevel: Set<String> = [
+    "name", "version", "description", "title", "$comment", "x-slate-discriminator", "x-slate-coerce", "$defs",
+    "x-slate-actions",
+  ]
+  static let actionExtensions: Set<String> = [
+    "x-slate-key", "x-slate-queue", "x-slate-effects", "x-slate-phase", "x-slate-upsert", "x-slate-coerce",
+  ]
+
+  /// Parses a pack document's JSON bytes.
+  public init(bytes: [UInt8]) throws(SchemaError) {
+    let document: JSONValue
+    do {
+      document = try SimdjsonParser(limits: JSONLimits(maxBytes: max(bytes.count, JSONLimits.default.maxBytes)))
+        .parse(bytes)
+    } catch {
+      throw .invalidJSON(error)
+    }
+    try self.init(document: document)
+  }
+
+  /// Reads a pack document's declarations (schemas are compiled by ``compile()``).
+  public init(document: JSONValue) throws(SchemaError) {
+    guard case .object(let root) = document else { throw .invalidPack(schemaPath: "", reason: "a pack must be an object") }
+    for key in root.keys where !SchemaPack.topLevel.contains(key) {
+      throw .unsupportedKeyword(keyword: key, schemaPath: JSONPointer(tokens: [key]).description)
+    }
+    func string(_ key: String, required: Bool) throws(SchemaError) -> String? {
+      guard let value = root[key] else {
+        if required { throw .invalidPack(schemaPath: "", reason: "a pack needs \"\(key)\" (a string)") }
+        return nil
+      }
+      guard let text = value.stringValue, !text.isEmpty else {
+        throw .invalidPack(schemaPath: "/" + key, reason: "\"\(key)\" must be a non-empty string")
+      }
+      return text
+    }
+    self.name = try string("name", required: true)!
+    self.version = try string("version", required: true)!
+    self.description = try string("description", required: false)
+    _ = try string("title", required: false)
+    _ = try string("$comment", required: false)
+    if let value = root["x-slate-discriminator"] {
+      guard let text = value.stringValue, !text.isEmpty else {
+        throw .invalidExtension(keyword: "x-slate-discriminator", schemaPath: "/x-slate-discriminator",
+                                reason: "must be a non-empty string")
+      }
+      self.discriminator = text
+    } else {
+      self.discriminator = "type"
+    }
+    let defaultCoercions = try root["x-slate-coerce"].map { (value) throws(SchemaError) in
+      try SchemaPack.coercions(value, at: "/x-slate-coerce")
+    } ?? []
+    guard case .object(let actions)? = root["x-slate-actions"], !actions.isEmpty else {
+      throw .invalidPack(schemaPath: "/x-slate-actions",
+                         reason: "a pack needs \"x-slate-actions\": a non-empty object of action schemas")
+    }
+    var declarations: [ActionDeclaration] = []
+    for type in actions.keys {
+      guard !type.isEmpty else { throw .invalidPack(schemaPath: "/x-slate-actions/", reason: "an action type is empty") }
+      declarations.append(try ActionDeclaration(type: type, schema: actions[type]!, defaultCoercions: defaultCoercions))
+    }
+    self.actions = declarations
+    self.document = document
+  }
+
+  /// Compiles every action schema and the shared `$defs` once.
+  public func compile() throws(SchemaError) -> CompiledPack { try CompiledPack(pack: self) }
+
+  static func coercions(_ value: JSONValue, at path: String) throws(SchemaError) -> CoercionSet {
+    guard case .array(let names) = value else {
+      throw .invalidExtension(keyword: "x-slate-coerce", schemaPath: path, reason: "must be an array of coercion names")
+    }
+    var set = CoercionSet()
+    for name in names {
+      guard let text = name.stringValue, let coercion = Coercion(rawValue: text) else {
+        throw .invalidExtension(keyword: "x-slate-coerce", schemaPath: path,
+                                reason: "\(name) is not one of \(Coercion.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      set.insert(CoercionSet(coercion))
+    }
+    return set
+  }
+
+  /// 1–64 characters of `A–Z a–z 0–9 _ . -`.
+  static func isName(_ text: String) -> Bool {
+    !text.isEmpty && text.utf8.count <= 64
+      && text.utf8.allSatisfy { c in
+        (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x2E || c == 0x2D
+      }
+  }
+}
+
+/// What a pack declares about one action type, besides its schema.
+public struct ActionDeclaration: Sendable {
+  public let type: String
+  /// Nil: the whole payload is the key.
+  public let key: KeyDeclaration?
+  public let queue: String
+  public let effects: [String]
+  public let phase: String?
+  public let upsert: Bool
+  public let coercions: CoercionSet
+  /// Where the schema is in the pack document.
+  public var schemaPointer: JSONPointer { JSONPointer(tokens: ["x-slate-actions", type]) }
+
+  init(type: String, schema: JSONValue, defaultCoercions: CoercionSet) throws(SchemaError) {
+    let base = JSONPointer(tokens: ["x-slate-actions", type]).description
+    guard case .object(let object) = schema else {
+      throw .invalidPack(schemaPath: base, reason: "an action schema must be an object")
+    }
+    for key in object.keys where key.hasPrefix("x-slate-") && !SchemaPack.actionExtensions.contains(key) {
+      throw .unsupportedKeyword(keyword: key, schemaPath: base + "/" + key)
+    }
+    func name(_ keyword: String) throws(SchemaError) -> String? {
+      guard let value = object[keyword] else { return nil }
+      guard let text = value.stringValue, SchemaPack.isName(text) else {
+        throw .invalidExtension(keyword: keyword, schemaPath: base + "/" + keyword,
+                                reason: "must be 1–64 characters of A–Z a–z 0–9 _ . -")
+      }
+      return text
+    }
+    self.type = type
+    self.queue = try name("x-slate-queue") ?? type
+    self.phase = try name("x-slate-phase")
+    if let value = object["x-slate-effects"] {
+      let path = base + "/x-slate-effects"
+      guard case .array(let list) = value else {
+        throw .invalidExtension(keyword: "x-slate-effects", schemaPath: path, reason: "must be an array of effect names")
+      }
+      var effects: [String] = []
+      for item in list {
+        guard let text = item.stringValue, SchemaPack.isName(text) else {
+          throw .invalidExtension(keyword: "x-slate-effects", schemaPath: path,
+                                  reason: "\(item) is not an effect name (1–64 characters of A–Z a–z 0–9 _ . -)")
+        }
+        guard !effects.contains(text) else {
+          throw .invalidExtension(keyword: "x-slate-effects", schemaPath: path, reason: "lists \"\(text)\" twice")
+        }
+        effects.append(text)
+      }
+      self.effects = effects
+    } else {
+      self.effects = []
+    }
+    if let value = object["x-slate-upsert"] {
+      guard case .bool(let flag) = value else {
+        throw .invalidExtension(keyword: "x-slate-upsert", schemaPath: base + "/x-slate-upsert", reason: "must be a boolean")
+      }
+      self.upsert = flag
+    } else {
+      self.upsert = false
+    }
+    self.coercions = try object["x-slate-coerce"].map { (value) throws(SchemaError) in
+      try SchemaPack.coercions(value, at: base + "/x-slate-coerce")
+    } ?? defaultCoercions
+    self.key = try object["x-slate-key"].map { (value) throws(SchemaError) in
+      try KeyDeclaration(value, at: base + "/x-slate-key")
+    }
+  }
+}
+
+/// The fields that identify an action's entity, and how each is normalised.
+public struct KeyDeclaration: Sendable, Equatable {
+  public struct Field: Sendable, Equatable {
+    public var pointer: JSONPointer
+    public var normalization: Set<KeyNormalization>
+
+    public init(pointer: JSONPointer, normalization: Set<KeyNormalization>) {
+      self.pointer = pointer
+      self.normalization = normalization
+    }
+  }
+
+  public var fields: [Field]
+
+  public init(fields: [Field]) { self.fields = fields }
+
+  init(_ value: JSONValue, at path: String) throws(SchemaError) {
+    func invalid(_ reason: String) -> SchemaError { .invalidExtension(keyword: "x-slate-key", schemaPath: path, reason: reason) }
+    func steps(_ value: JSONValue?) throws(SchemaError) -> Set<KeyNormalization> {
+      guard let value else { return [] }
+      guard case .array(let names) = value else { throw invalid("normalize must be an array of trim, casefold, nfc") }
+      var out = Set<KeyNormalization>()
+      for name in names {
+        guard let text = name.stringValue, let step = KeyNormalization(rawValue: text) else {
+          throw invalid("\(name) is not a normalisation (trim, casefold, nfc)")
+        }
+        out.insert(step)
+      }
+      return out
+    }
+    func pointer(_ value: JSONValue) throws(SchemaError) -> JSONPointer {
+      guard let text = value.stringValue else { throw invalid("\(value) is not a JSON Pointer string") }
+      let parsed: JSONPointer
+      do {
+        parsed = try JSONPointer(text)
+      } catch {
+        throw invalid("\"\(text)\" is not a JSON Pointer (\(error.code))")
+      }
+      guard !parsed.tokens.isEmpty else {
+        throw invalid("\"\" names the whole payload: omit x-slate-key for a content-addressed key")
+      }
+      return parsed
+    }
+    let list: [JSONValue]
+    var defaults: Set<KeyNormalization> = []
+    switch value {
+    case .array(let items):
+      list = items
+    case .object(let object):
+      for key in object.keys where key != "fields" && key != "normalize" { throw invalid("unknown member \"\(key)\"") }
+      guard case .array(let items)? = object["fields"] else { throw invalid("needs \"fields\": an array") }
+      list = items
+      defaults = try steps(object["normalize"])
+    default:
+      throw invalid("must be an array of JSON Pointers or an object with \"fields\"")
+    }
+    var fields: [Field] = []
+    for item in list {
+      if case .object(let field) = item {
+        for key in field.keys where key != "pointer" && key != "normalize" { throw invalid("unknown field member \"\(key)\"") }
+        guard let p = field["pointer"] else { throw invalid("a field object needs \"pointer\"") }
+        let own = field["normalize"]
+        fields.append(Field(pointer: try pointer(p), normalization: own == nil ? defaults : try steps(own)))
+      } else {
+        fields.append(Field(pointer: try pointer(item), normalization: defaults))
+      }
+    }
+    guard Set(fields.map(\.pointer)).count == fields.count else { throw invalid("a field is listed twice") }
+    self.fields = fields
+  }
+}

@@ -1,0 +1,129 @@
+import SlateJSON
+
+/// JSON Schema instance equality (2020-12 core §4.2.2) without allocation for scalars,
+/// arrays and objects without duplicate keys: strings by code points, numbers by exact
+/// value, arrays element-wise, objects as sets of members regardless of order. Agrees
+/// with `JSONValue`'s `==`, which it falls back to for objects with duplicate keys.
+enum InstanceEquality {
+  static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
+    switch (a, b) {
+    case (.null, .null): return true
+    case let (.bool(x), .bool(y)): return x == y
+    case let (.string(x), .string(y)): return utf8Equal(x, y)
+    case let (.number(x), .number(y)):
+      if utf8Equal(x.lexeme, y.lexeme) { return true }
+      return DecimalView.with(x) { xv, xb in DecimalView.with(y) { yv, yb in DecimalView.compare(xv, xb, yv, yb) == 0 } }
+    case let (.array(x), .array(y)):
+      guard x.count == y.count else { return false }
+      for i in x.indices where !equal(x[i], y[i]) { return false }
+      return true
+    case let (.object(x), .object(y)):
+      if Validator.hasDuplicateKeys(x) || Validator.hasDuplicateKeys(y) { return a == b }
+      guard x.count == y.count else { return false }
+      for member in x.members {
+        guard let other = Validator.member(member.key, of: y), equal(member.value, other) else { return false }
+      }
+      return true
+    default:
+      return false
+    }
+  }
+}
+
+extension Validator {
+  /// JSON Schema 2020-12 validation §6.1.1: the instance's type is one of the listed ones,
+  /// where "integer" matches "any number with a zero fractional part".
+  static func matches(_ mask: TypeMask, _ value: JSONValue) -> Bool {
+    switch value {
+    case .null: return mask.contains(.null)
+    case .bool: return mask.contains(.boolean)
+    case .string: return mask.contains(.string)
+    case .array: return mask.contains(.array)
+    case .object: return mask.contains(.object)
+    case .number(let n):
+      if mask.contains(.number) { return true }
+      return mask.contains(.integer) && DecimalView.with(n) { view, _ in view.isInteger }
+    }
+  }
+
+  /// "string", "integer" (for integral numbers), "number", … for messages.
+  static func describeType(_ value: JSONValue) -> String {
+    if case .number(let n) = value, DecimalView.with(n, { view, _ in view.isInteger }) { return "integer" }
+    return value.typeName
+  }
+
+  /// The value of the last member named `name` (code-point comparison). O(members).
+  static func member(_ name: String, of object: JSONObject) -> JSONValue? {
+    for member in object.members.reversed() where utf8Equal(member.key, name) { return member.value }
+    return nil
+  }
+
+  /// Whether two members share a key. Quadratic without allocation up to 32 members,
+  /// hashed beyond.
+  static func hasDuplicateKeys(_ object: JSONObject) -> Bool {
+    let members = object.members
+    if members.count < 2 { return false }
+    if members.count <= 32 {
+      for i in members.indices {
+        for j in (i + 1)..<members.count where utf8Equal(members[i].key, members[j].key) { return true }
+      }
+      return false
+    }
+    var seen = Set<Utf8Key>()
+    for member in members where !seen.insert(Utf8Key(member.key)).inserted { return true }
+    return false
+  }
+
+  /// The members with only the last occurrence of each key kept, in their order.
+  static func lastOccurrences(_ object: JSONObject) -> [JSONMember] {
+    var seen = Set<Utf8Key>()
+    var out: [JSONMember] = []
+    for member in object.members.reversed() where seen.insert(Utf8Key(member.key)).inserted { out.append(member) }
+    return out.reversed()
+  }
+
+  static func distinctCount(_ object: JSONObject) -> Int {
+    hasDuplicateKeys(object) ? lastOccurrences(object).count : object.count
+  }
+
+  /// The first pair of equal items (by index), or nil. Quadratic without allocation up to
+  /// 64 items, hashed beyond.
+  static func firstDuplicate(_ items: [JSONValue]) -> (Int, Int)? {
+    if items.count <= 64 {
+      for j in items.indices {
+        for i in 0..<j where InstanceEquality.equal(items[i], items[j]) { return (i, j) }
+      }
+      return nil
+    }
+    var seen: [JSONValue: Int] = [:]
+    for (j, item) in items.enumerated() {
+      if let i = seen[item] { return (i, j) }
+      seen[item] = j
+    }
+    return nil
+  }
+
+  /// The `type` coercions: a replacement value and the coercion that produced it, or nil.
+  func coerceType(_ mask: TypeMask, _ value: JSONValue) -> (JSONValue, Coercion)? {
+    let numeric = mask.contains(.number) || mask.contains(.integer)
+    switch value {
+    case .string(let s) where !mask.contains(.string):
+      if numeric, coercions.contains(.stringToNumber), let n = JSONNumber(lexeme: s),
+        Validator.matches(mask, .number(n))
+      {
+        return (.number(n), .stringToNumber)
+      }
+      if mask.contains(.boolean), coercions.contains(.stringToBoolean) {
+        let lower = String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        if lower == "true" { return (.bool(true), .stringToBoolean) }
+        if lower == "false" { return (.bool(false), .stringToBoolean) }
+      }
+    case .number(let n) where mask.contains(.string) && !numeric:
+      if coercions.contains(.numberToString) { return (.string(n.lexeme), .numberToString) }
+    default:
+      break
+    }
+    if mask == .array, coercions.contains(.singleToArray) { return (.array([value]), .singleToArray) }
+    return nil
+  }
+}

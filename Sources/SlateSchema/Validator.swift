@@ -1,0 +1,505 @@
+import SlateJSON
+
+/// The outcome of validating one value.
+public struct ValidationResult: Sendable {
+  /// Empty when the value is valid.
+  public var errors: [ValidationError]
+  /// The coercions applied (only when the value was validated with coercions on).
+  public var warnings: [CoercionWarning]
+  /// The value as validated: the input with the reported coercions applied.
+  public var value: JSONValue
+
+  public var isValid: Bool { errors.isEmpty }
+}
+
+/// Maps an instance path to the byte range of that part of the value in the caller's
+/// coordinates (for example the framer's offsets in the channel text), or nil when
+/// unknown, in which case the whole value's range is used.
+public typealias InstanceLocator = @Sendable (JSONPointer) -> Range<Int>?
+
+/// Walks one value against a ``SchemaProgram`` node.
+///
+/// Recursive over the value's nesting and over in-place applicators, bounded by
+/// ``ValidationOptions/maxDepth``. The walk does not allocate per node: the instance path
+/// is a reused stack of tokens turned into a string only when an error or warning is
+/// produced; numbers are compared on their lexemes' bytes; patterns match in stack
+/// scratch; a coercion or an object with duplicate keys is the only reason to copy a
+/// container. Measured with a counting `malloc` in an optimised build: two allocations per
+/// valid value (this object and its path stack) whatever its size; a debug build adds
+/// some inside unspecialised standard-library generics. Complexity: O(value size ×
+/// schema applications); `anyOf`/`oneOf` evaluate each branch, `uniqueItems` is quadratic
+/// up to 64 items and hashed beyond; patterns are linear in the string (see ``Pattern``).
+///
+/// A class, created once per validated value: methods then share one reference to the
+/// walk's state, which keeps the recursion's stack frames small even in a debug build
+/// (where a struct's non-mutating helpers would copy it into every frame).
+final class Validator {
+  let program: SchemaProgram
+  // The tables the recursion reads, held directly (one load each, no projection through
+  // the program struct in unoptimised code).
+  private let nodes: [Range<Int>]
+  private let checks: [Check]
+  private let nodeLists: [[Int]]
+  private let objects: [ObjectShape]
+  private let arrays: [ArrayShape]
+  private let conditionals: [Conditional]
+  let options: ValidationOptions
+  /// Coercions enabled for this value (empty when off).
+  let coercions: CoercionSet
+  let locator: InstanceLocator?
+  let wholeRange: Range<Int>?
+
+  private(set) var errors: [ValidationError] = []
+  private(set) var warnings: [CoercionWarning] = []
+  private var path: [PathToken] = []
+  /// > 0 inside a trial evaluation (`anyOf`, `oneOf`, `not`, `if`, `propertyNames`,
+  /// `null-to-absent`): errors are not recorded and coercions are off.
+  private var trialDepth = 0
+  private var depth = 0
+  private var depthExceededAt: String?
+
+  private enum PathToken {
+    case key(String)
+    case index(Int)
+  }
+
+  init(program: SchemaProgram, options: ValidationOptions, coercions: CoercionSet, locator: InstanceLocator?,
+       wholeRange: Range<Int>?)
+  {
+    self.program = program
+    self.nodes = program.nodes
+    self.checks = program.checks
+    self.nodeLists = program.nodeLists
+    self.objects = program.objects
+    self.arrays = program.arrays
+    self.conditionals = program.conditionals
+    self.options = options
+    self.coercions = options.applyCoercions ? coercions : []
+    self.locator = locator
+    self.wholeRange = wholeRange
+    path.reserveCapacity(16)
+  }
+
+  /// Validates `value` against `node`, returning the errors, warnings and coerced value.
+  func run(_ node: Int, _ input: JSONValue) -> ValidationResult {
+    var value = input
+    _ = evaluate(node, &value)
+    if let at = depthExceededAt, !errors.contains(where: { $0.code == .depthExceeded }) {
+      errors.append(ValidationError(code: .depthExceeded, keyword: "", instancePath: at, schemaPath: "",
+                                    message: "evaluation deeper than \(options.maxDepth) levels", range: wholeRange))
+    }
+    return ValidationResult(errors: errors, warnings: warnings, value: value)
+  }
+
+  private var stopAtFirst: Bool { trialDepth > 0 || options.mode == .firstError }
+  private var coercing: Bool { trialDepth == 0 && !coercions.isEmpty }
+
+  // MARK: - Nodes
+
+  private func evaluate(_ node: Int, _ value: inout JSONValue) -> Bool {
+    guard depth < options.maxDepth else { return noteDepthExceeded() }
+    depth += 1
+    defer { depth -= 1 }
+    let range = nodes[node]
+    var valid = true
+    var i = range.lowerBound
+    while i < range.upperBound {
+      if !check(checks[i], node: node, &value) {
+        valid = false
+        if stopAtFirst { return false }
+      }
+      i += 1
+    }
+    return valid
+  }
+
+  @inline(never)
+  private func noteDepthExceeded() -> Bool {
+    if depthExceededAt == nil { depthExceededAt = instancePath() }
+    return false
+  }
+
+  /// Evaluates without recording errors or applying coercions.
+  private func trial(_ node: Int, _ value: JSONValue) -> Bool {
+    trialDepth += 1
+    defer { trialDepth -= 1 }
+    var copy = value
+    return evaluate(node, &copy)
+  }
+
+  /// The applicators, which recurse, are dispatched here; the assertions, which do not,
+  /// live in ``assert(_:node:_:)`` so that the frames on the recursion path stay small
+  /// (a debug build gives a function one stack slot per local of every case).
+  private func check(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
+    switch check {
+    case .ref(let target, _):
+      // Core §8.2.3.1: ""$ref" … is an applicator that is used to reference a statically
+      // identified schema. Its results are the results of the referenced schema."
+      return evaluate(target, &value)
+    case .object(let index):
+      return checkObject(objects[index], &value)
+    case .array(let index):
+      return checkArray(arrays[index], &value)
+    case .allOf(let list, _):
+      return checkAllOf(nodeLists[list], &value)
+    case .anyOf(let list, let path):
+      return checkAnyOf(nodeLists[list], path, value)
+    case .oneOf(let list, let path):
+      return checkOneOf(nodeLists[list], path, value)
+    case .not(let target, let path):
+      // "An instance is valid against this keyword if it fails to validate successfully
+      // against the schema defined by this keyword."
+      return !trial(target, value) || failNot(path)
+    case .conditional(let index):
+      return checkConditional(conditionals[index], &value)
+    case .propertyNames(let target, let path):
+      return checkPropertyNames(target, path, value)
+    default:
+      return assert(check, node: node, &value)
+    }
+  }
+
+  /// The assertions: they read the value (or, for `type` and `enum`, may coerce it) and
+  /// never recurse.
+  @inline(never)
+  private func assert(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
+    switch check {
+    case .falseSchema:
+      // Core §4.3.2: "false: Always fails to validate, regardless of the value of the instance."
+      return fail(.falseSchema, "false", program.nodePaths[node], "no value is allowed here (the schema is false)")
+    case .type(let mask, let path):
+      // §6.1.1: "An instance validates if and only if the instance is in any of the sets
+      // listed for this keyword."
+      if Validator.matches(mask, value) { return true }
+      if coercing, let (coerced, coercion) = coerceType(mask, value) {
+        warn(coercion, path, value, coerced)
+        value = coerced
+        return true
+      }
+      return fail(.type, "type", path, "expected \(mask.listing), got \(Validator.describeType(value))")
+    case .enumeration(let index, let path):
+      return checkEnum(program.enums[index], path, &value)
+    case .required(let index, let path):
+      // §6.5.3: "An object instance is valid against this keyword if every item in the
+      // array is the name of a property in the instance."
+      guard case .object(let object) = value else { return true }
+      var valid = true
+      for name in program.requireds[index] where Validator.member(name, of: object) == nil {
+        valid = fail(.required, "required", path, "missing required property \"\(name)\"")
+        if stopAtFirst { return false }
+      }
+      return valid
+    case .minProperties(let n, let path):
+      // §6.5.2: "valid against "minProperties" if its number of properties is greater
+      // than, or equal to, the value of this keyword" (and §6.5.1 the mirror image).
+      guard case .object(let object) = value else { return true }
+      let count = Validator.distinctCount(object)
+      return count >= n || fail(.minProperties, "minProperties", path, "\(count) properties; at least \(n) required")
+    case .maxProperties(let n, let path):
+      guard case .object(let object) = value else { return true }
+      let count = Validator.distinctCount(object)
+      return count <= n || fail(.maxProperties, "maxProperties", path, "\(count) properties; at most \(n) allowed")
+    case .minItems(let n, let path):
+      // §6.4.2: "valid against "minItems" if its size is greater than, or equal to, the
+      // value of this keyword" (and §6.4.1 the mirror image).
+      guard case .array(let items) = value else { return true }
+      return items.count >= n || fail(.minItems, "minItems", path, "\(items.count) items; at least \(n) required")
+    case .maxItems(let n, let path):
+      guard case .array(let items) = value else { return true }
+      return items.count <= n || fail(.maxItems, "maxItems", path, "\(items.count) items; at most \(n) allowed")
+    case .uniqueItems(let path):
+      // §6.4.3: "If it has boolean value true, the instance validates successfully if all
+      // of its elements are unique." (Compiled only when true.)
+      guard case .array(let items) = value, let (i, j) = Validator.firstDuplicate(items) else { return true }
+      return fail(.uniqueItems, "uniqueItems", path, "items \(i) and \(j) are equal")
+    case .minLength(let n, let path):
+      // §6.3.2: "valid against this keyword if its length is greater than, or equal to,
+      // the value of this keyword. The length of a string instance is defined as the
+      // number of its characters as defined by RFC 8259" (code points; §6.3.1 mirrors it).
+      guard case .string(let s) = value else { return true }
+      let bytes = s.utf8.count
+      if n <= bytes / 4 { return true }  // at most 4 UTF-8 bytes per code point
+      let length = bytes < n ? bytes : s.unicodeScalars.count
+      return length >= n || fail(.minLength, "minLength", path, "\(length) characters; at least \(n) required")
+    case .maxLength(let n, let path):
+      guard case .string(let s) = value else { return true }
+      if s.utf8.count <= n { return true }
+      let length = s.unicodeScalars.count
+      return length <= n || fail(.maxLength, "maxLength", path, "\(length) characters; at most \(n) allowed")
+    case .pattern(let index, let path):
+      guard case .string(let s) = value else { return true }
+      let pattern = program.patterns[index]
+      return pattern.matches(s) || fail(.pattern, "pattern", path, "does not match the pattern \(pattern.source)")
+    case .bound(let index, let kind, let path):
+      guard case .number(let n) = value else { return true }
+      return checkBound(n, program.numbers[index], kind, path)
+    case .multipleOf(let index, let path):
+      guard case .number(let n) = value else { return true }
+      let divisor = program.divisors[index]
+      let ok = DecimalView.with(n) { view, bytes in view.isMultiple(of: divisor, in: bytes) }
+      return ok || fail(.multipleOf, "multipleOf", path, "\(n.lexeme) is not a multiple of \(divisor.text)")
+    case .ref, .object, .array, .allOf, .anyOf, .oneOf, .not, .conditional, .propertyNames:
+      return self.check(check, node: node, &value)
+    }
+  }
+
+  // MARK: - Applicators
+
+  /// "An instance validates successfully against this keyword if it validates
+  /// successfully against all schemas defined by this keyword's value." Each branch
+  /// reports its own errors; the value (with any coercion) threads through them.
+  private func checkAllOf(_ branches: [Int], _ value: inout JSONValue) -> Bool {
+    var valid = true
+    for branch in branches where !evaluate(branch, &value) {
+      valid = false
+      if stopAtFirst { return false }
+    }
+    return valid
+  }
+
+  /// "… if it validates successfully against at least one schema defined by this
+  /// keyword's value."
+  private func checkAnyOf(_ branches: [Int], _ path: Int, _ value: JSONValue) -> Bool {
+    for branch in branches where trial(branch, value) { return true }
+    return fail(.anyOf, "anyOf", path, "matches none of the \(branches.count) schemas in anyOf")
+  }
+
+  /// "… if it validates successfully against exactly one schema defined by this
+  /// keyword's value."
+  private func checkOneOf(_ branches: [Int], _ path: Int, _ value: JSONValue) -> Bool {
+    var first = -1
+    for (i, branch) in branches.enumerated() where trial(branch, value) {
+      if first >= 0 {
+        return fail(.oneOf, "oneOf", path, "matches more than one schema in oneOf (\(first) and \(i))")
+      }
+      first = i
+    }
+    return first >= 0 || fail(.oneOf, "oneOf", path, "matches none of the \(branches.count) schemas in oneOf")
+  }
+
+  /// 2020-12 core §10.2.2: "if" only decides which of "then" and "else" applies.
+  private func checkConditional(_ conditional: Conditional, _ value: inout JSONValue) -> Bool {
+    guard let branch = trial(conditional.if, value) ? conditional.then : conditional.else else { return true }
+    return evaluate(branch, &value)
+  }
+
+  /// "… if every property name in the instance validates against the provided schema."
+  private func checkPropertyNames(_ target: Int, _ path: Int, _ value: JSONValue) -> Bool {
+    guard case .object(let object) = value else { return true }
+    var valid = true
+    for member in object.members where !trial(target, .string(member.key)) {
+      self.path.append(.key(member.key))
+      valid = fail(.propertyNames, "propertyNames", path, "property name \"\(member.key)\" is not allowed")
+      self.path.removeLast()
+      if stopAtFirst { return false }
+    }
+    return valid
+  }
+
+  // MARK: - Keywords with more to do
+
+  /// `enum` — "An instance validates successfully against this keyword if its value is
+  /// equal to one of the elements in this keyword's array value." `const` — "… if its
+  /// value is equal to the value of the keyword."
+  private func checkEnum(_ table: EnumTable, _ path: Int, _ value: inout JSONValue) -> Bool {
+    if let strings = table.strings, case .string(let s) = value {
+      if strings[Utf8Key(s)] != nil { return true }
+    } else if table.values.contains(where: { InstanceEquality.equal($0, value) }) {
+      return true
+    }
+    if coercing, coercions.contains(.enumCase), case .string(let s) = value {
+      let folded = KeyNormalization.caseFold(s)
+      let hits = table.folded.filter { $0.key == folded }
+      if hits.count == 1 {
+        let replacement = table.values[hits[0].index]
+        warn(.enumCase, path, value, replacement)
+        value = replacement
+        return true
+      }
+    }
+    if table.isConst {
+      return fail(.const, "const", path, "expected \(table.values[0].canonicalString)")
+    }
+    let shown = table.values.prefix(8).map(\.canonicalString).joined(separator: ", ")
+    return fail(.enumeration, "enum", path, "expected one of [\(shown)\(table.values.count > 8 ? ", …" : "")]")
+  }
+
+  /// `properties` — "validation succeeds if, for each name that appears in both the
+  /// instance and as a name within this keyword's value, the child instance for that name
+  /// successfully validates against the corresponding schema." `additionalProperties` —
+  /// applies "to the child values of instance names that do not appear in the annotation
+  /// results of either properties or patternProperties".
+  private func checkObject(_ shape: ObjectShape, _ value: inout JSONValue) -> Bool {
+    guard case .object(let object) = value else { return true }
+    // Duplicate keys: the last occurrence is the member (as lookup and equality have it).
+    var members = Validator.hasDuplicateKeys(object) ? Validator.lastOccurrences(object) : object.members
+    var changed = false
+    var removed: [Int] = []
+    var valid = true
+    for i in members.indices {
+      let key = members[i].key
+      var child = members[i].value
+      let warningsBefore = warnings.count
+      path.append(.key(key))
+      var ok = true
+      if let p = shape.index(of: key) {
+        if case .null = child, coercing, coercions.contains(.nullToAbsent), !shape.isRequired[p],
+          !trial(shape.nodes[p], child)
+        {
+          warnNullRemoved(shape.nodes[p])
+          removed.append(i)
+        } else {
+          ok = evaluate(shape.nodes[p], &child)
+        }
+      } else {
+        switch shape.additional {
+        case .any: break
+        case .forbidden(let path):
+          ok = failAdditional(path, key)
+        case .schema(let node):
+          ok = evaluate(node, &child)
+        }
+      }
+      path.removeLast()
+      if warnings.count != warningsBefore {
+        members[i].value = child
+        changed = true
+      }
+      if !ok {
+        valid = false
+        if stopAtFirst { return false }
+      }
+    }
+    if changed {
+      for i in removed.reversed() { members.remove(at: i) }
+      value = .object(JSONObject(members))
+    }
+    return valid
+  }
+
+  /// `prefixItems` — "validates successfully if each element of the instance validates
+  /// against the schema at the same position, if any." `items` — applies "to all instance
+  /// elements at indexes greater than the length of the prefixItems array".
+  private func checkArray(_ shape: ArrayShape, _ value: inout JSONValue) -> Bool {
+    guard case .array(var items) = value else { return true }
+    var changed = false
+    var valid = true
+    for i in items.indices {
+      let node: Int
+      if i < shape.prefix.count {
+        node = shape.prefix[i]
+      } else {
+        switch shape.rest {
+        case .any: return finishArray(items, changed, valid, &value)
+        case .forbidden(let path):
+          let ok = failItems(path, items.count, shape.prefix.count)
+          return finishArray(items, changed, valid && ok, &value)
+        case .schema(let rest): node = rest
+        }
+      }
+      var child = items[i]
+      let warningsBefore = warnings.count
+      path.append(.index(i))
+      let ok = evaluate(node, &child)
+      path.removeLast()
+      if warnings.count != warningsBefore {
+        items[i] = child
+        changed = true
+      }
+      if !ok {
+        valid = false
+        if stopAtFirst { return false }
+      }
+    }
+    return finishArray(items, changed, valid, &value)
+  }
+
+  private func finishArray(_ items: [JSONValue], _ changed: Bool, _ valid: Bool, _ value: inout JSONValue) -> Bool {
+    if changed { value = .array(items) }
+    return valid
+  }
+
+  /// `minimum`: "valid only if the instance is greater than or exactly equal to";
+  /// `exclusiveMinimum`: "valid only if it has a value strictly greater than"; and the
+  /// mirror images. Exact decimal comparison.
+  private func checkBound(_ n: JSONNumber, _ bound: NumberBound, _ kind: BoundKind, _ path: Int) -> Bool {
+    let order = DecimalView.with(n) { view, bytes in
+      bound.lexeme.withUnsafeBufferPointer { DecimalView.compare(view, bytes, bound.view, $0) }
+    }
+    switch kind {
+    case .minimum:
+      return order >= 0 || fail(.minimum, "minimum", path, "\(n.lexeme) is less than \(bound.text)")
+    case .maximum:
+      return order <= 0 || fail(.maximum, "maximum", path, "\(n.lexeme) is greater than \(bound.text)")
+    case .exclusiveMinimum:
+      return order > 0 || fail(.exclusiveMinimum, "exclusiveMinimum", path, "\(n.lexeme) is not greater than \(bound.text)")
+    case .exclusiveMaximum:
+      return order < 0 || fail(.exclusiveMaximum, "exclusiveMaximum", path, "\(n.lexeme) is not less than \(bound.text)")
+    }
+  }
+
+  // MARK: - Reporting
+
+  // Out-of-line reports for the recursive functions, whose frames stay small this way.
+
+  @inline(never)
+  private func failNot(_ path: Int) -> Bool {
+    fail(.not, "not", path, "must not match the schema in not")
+  }
+
+  @inline(never)
+  private func failAdditional(_ path: Int, _ key: String) -> Bool {
+    fail(.additionalProperties, "additionalProperties", path, "property \"\(key)\" is not allowed")
+  }
+
+  @inline(never)
+  private func failItems(_ path: Int, _ count: Int, _ allowed: Int) -> Bool {
+    fail(.items, "items", path, "\(count) items; at most \(allowed) allowed")
+  }
+
+  @inline(never)
+  private func warnNullRemoved(_ node: Int) {
+    warn(.nullToAbsent, program.nodePaths[node], .null, nil)
+  }
+
+  private func fail(_ code: ValidationError.Code, _ keyword: String, _ path: Int,
+                             _ message: @autoclosure () -> String) -> Bool
+  {
+    trialDepth > 0 ? false : fail(code, keyword, program.paths[path], message())
+  }
+
+  private func fail(_ code: ValidationError.Code, _ keyword: String, _ schemaPath: String,
+                             _ message: @autoclosure () -> String) -> Bool
+  {
+    guard trialDepth == 0 else { return false }
+    let pointer = currentPointer()
+    errors.append(ValidationError(code: code, keyword: keyword, instancePath: pointer.description,
+                                  schemaPath: schemaPath, message: message(), range: locate(pointer)))
+    return false
+  }
+
+  private func warn(_ coercion: Coercion, _ path: Int, _ original: JSONValue, _ replacement: JSONValue?) {
+    warn(coercion, program.paths[path], original, replacement)
+  }
+
+  private func warn(_ coercion: Coercion, _ schemaPath: String, _ original: JSONValue,
+                             _ replacement: JSONValue?)
+  {
+    let pointer = currentPointer()
+    warnings.append(CoercionWarning(coercion: coercion, instancePath: pointer.description, schemaPath: schemaPath,
+                                    original: original, replacement: replacement, range: locate(pointer)))
+  }
+
+  private func currentPointer() -> JSONPointer {
+    JSONPointer(tokens: path.map { token in
+      switch token {
+      case .key(let key): key
+      case .index(let index): String(index)
+      }
+    })
+  }
+
+  private func instancePath() -> String { currentPointer().description }
+
+  private func locate(_ pointer: JSONPointer) -> Range<Int>? { locator?(pointer) ?? wholeRange }
+}

@@ -1,0 +1,36 @@
+import SlateJSON
+
+/// One JSON object with its members in the order they are added, for JSON-lines output
+/// (the canonical form would sort them). Strings are escaped as the canonical form
+/// escapes them.
+struct JSONLine {
+  private var bytes: [UInt8] = [UInt8(ascii: "{")]
+
+  /// Adds a member whose value is any JSON value (written canonically).
+  mutating func add(_ key: String, _ value: JSONValue) {
+    addKey(key)
+    JSONValue.writeCanonical(value, into: &bytes)
+  }
+
+  /// Adds a member whose value is an array of objects built with `JSONLine`.
+  mutating func add(_ key: String, objects: [JSONLine]) {
+    addKey(key)
+    bytes.append(UInt8(ascii: "["))
+    for (i, object) in objects.enumerated() {
+      if i > 0 { bytes.append(UInt8(ascii: ",")) }
+      bytes.append(contentsOf: object.closed)
+    }
+    bytes.append(UInt8(ascii: "]"))
+  }
+
+  /// The object's text.
+  var text: String { String(decoding: closed, as: UTF8.self) }
+
+  private var closed: [UInt8] { bytes + [UInt8(ascii: "}")] }
+
+  private mutating func addKey(_ key: String) {
+    if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+    JSONValue.writeCanonicalString(key, into: &bytes)
+    bytes.append(UInt8(ascii: ":"))
+  }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import SlateJSON
+import Testing
+
+@testable import SlateSchema
+
+/// Schemas and packs that must not compile, each with its code and schema path.
+@Suite struct SchemaErrorTests {
+  @Test(arguments: [
+    (##"{"properties": {"a": {"format": "email"}}}"##, "schema.unsupported_keyword", "/properties/a/format"),
+    (##"{"patternProperties": {"^a": {}}}"##, "schema.unsupported_keyword", "/patternProperties"),
+    (##"{"items": {"contains": {}}}"##, "schema.unsupported_keyword", "/items/contains"),
+    (##"{"$defs": {"unused": {"unevaluatedProperties": false}}}"##, "schema.unsupported_keyword", "/$defs/unused/unevaluatedProperties"),
+    (##"{"properties": {"a": {"$id": "x.json"}}}"##, "schema.unsupported_keyword", "/properties/a/$id"),
+    (##"{"allOf": [{"$schema": "https://json-schema.org/draft/2020-12/schema"}]}"##, "schema.unsupported_keyword", "/allOf/0/$schema"),
+    (##"{"x-slate-queue": "scene"}"##, "schema.unsupported_keyword", "/x-slate-queue"),
+    (##"{"properties": {"a~b/c": {"dependentRequired": {}}}}"##, "schema.unsupported_keyword", "/properties/a~0b~1c/dependentRequired"),
+    (##"{"properties": {"x": {"$ref": "#/$defs/missing"}}}"##, "schema.unresolved_ref", "/properties/x/$ref"),
+    (##"{"$ref": "other.json#/a"}"##, "schema.unsupported_ref", "/$ref"),
+    (##"{"$ref": "#anchor"}"##, "schema.unsupported_ref", "/$ref"),
+    (##"{"$ref": "#"}"##, "schema.ref_cycle", ""),
+    (##"{"$defs": {"a": {"anyOf": [{"$ref": "#/$defs/b"}]}, "b": {"not": {"$ref": "#/$defs/a"}}}}"##, "schema.ref_cycle", "/$defs/a"),
+    (##"{"type": "strng"}"##, "schema.invalid_schema", "/type"),
+    (##"{"type": ["string", "string"]}"##, "schema.invalid_schema", "/type"),
+    (##"{"minLength": -1}"##, "schema.invalid_schema", "/minLength"),
+    (##"{"maxItems": 1.5}"##, "schema.invalid_schema", "/maxItems"),
+    (##"{"required": ["a", "a"]}"##, "schema.invalid_schema", "/required"),
+    (##"{"items": [{}]}"##, "schema.invalid_schema", "/items"),
+    (##"{"multipleOf": 0}"##, "schema.invalid_schema", "/multipleOf"),
+    (##"{"enum": 3}"##, "schema.invalid_schema", "/enum"),
+    (##"{"anyOf": []}"##, "schema.invalid_schema", "/anyOf"),
+    (##"{"properties": {"a": 3}}"##, "schema.invalid_schema", "/properties/a"),
+    (##"{"$schema": "http://json-schema.org/draft-07/schema#"}"##, "schema.invalid_schema", "/$schema"),
+    (##"{"title": 3}"##, "schema.invalid_schema", "/title"),
+    (##"{"$ref": "#/$defs/a%zz"}"##, "schema.invalid_schema", "/$ref"),
+    (##"{"properties": {"id": {"pattern": "^a{2,1}$"}}}"##, "schema.invalid_pattern", "/properties/id/pattern"),
+    (##"{"properties": {"id": {"pattern": "(?<=a)b"}}}"##, "schema.unsupported_pattern", "/properties/id/pattern"),
+    (##"3"##, "schema.invalid_schema", ""),
+  ])
+  func schemaRefusals(text: String, code: String, path: String) throws {
+    let error = try schemaError(text)
+    #expect(error?.code == code, "\(text): \(String(describing: error))")
+    #expect(error?.schemaPath == path, "\(text): \(String(describing: error))")
+    #expect(!(error?.message.isEmpty ?? true))
+  }
+
+  /// A recursive schema through an applicator that descends into the instance is fine.
+  @Test func recursionThroughChildrenCompilesAndTerminates() throws {
+    let tree = try schema(#"""
+      {"$defs": {"node": {"type": "object", "required": ["name"],
+        "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}},
+       "$ref": "#/$defs/node"}
+      """#)
+    #expect(tree.validate(try json(##"{"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}]}"##)).isValid)
+    let bad = tree.validate(try json(##"{"name": "a", "children": [{"name": "b", "children": [{"nom": "c"}]}]}"##))
+    #expect(bad.errors.map(\.instancePath) == ["/children/0/children/0"])
+    #expect(bad.errors.map(\.schemaPath) == ["/$defs/node/required"])
+  }
+
+  /// Nesting far deeper than any stack frame budget: compiled by a worklist, evaluated to a
+  /// clean depth error.
+  @Test func deepSchemasAndInstancesFailCleanly() throws {
+    var deepSchema: JSONValue = ["type": "integer"]
+    for _ in 0..<1500 { deepSchema = ["items": deepSchema] }
+    let compiled = try CompiledSchema(schema: deepSchema)
+    var deepValue: JSONValue = 1
+    for _ in 0..<1500 { deepValue = [deepValue] }
+    let result = compiled.validate(deepValue)
+    #expect(result.errors.map(\.code) == [.depthExceeded])
+    var shallower: JSONValue = 1
+    for _ in 0..<100 { shallower = [shallower] }
+    #expect(compiled.validate(shallower).isValid)
+
+    let recursive = try schema(##"{"items": {"$ref": "#"}, "type": "array"}"##)
+    var nested: JSONValue = []
+    for _ in 0..<1000 { nested = [nested] }
+    #expect(recursive.validate(nested).errors.first?.code == .depthExceeded)
+  }
+
+  @Test(arguments: [
+    // x-slate-* values
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-key":["scene_id"]}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-key"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-key":{"fields":["/a","/a"]}}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-key"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-key":{"fields":["/a"],"normalize":["upper"]}}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-key"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-key":{"fields":[""]}}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-key"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-queue":5}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-queue"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-queue":"two words"}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-queue"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-effects":["image","image"]}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-effects"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-effects":"image"}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-effects"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-upsert":"yes"}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-upsert"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-coerce":["guess"]}}}"##, "schema.invalid_extension", "/x-slate-actions/a/x-slate-coerce"),
+    (##"{"name":"p","version":"1","x-slate-coerce":"enum-case","x-slate-actions":{"a":{}}}"##, "schema.invalid_extension", "/x-slate-coerce"),
+    (##"{"name":"p","version":"1","x-slate-discriminator":"","x-slate-actions":{"a":{}}}"##, "schema.invalid_extension", "/x-slate-discriminator"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-keys":["/a"]}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a/x-slate-keys"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"properties":{"b":{"x-slate-queue":"q"}}}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a/properties/b/x-slate-queue"),
+    // the pack document
+    (##"{"name":"p","version":"1","x-slate-action":{},"x-slate-actions":{"a":{}}}"##, "schema.unsupported_keyword", "/x-slate-action"),
+    (##"{"name":"p","version":"1","type":"object","x-slate-actions":{"a":{}}}"##, "schema.unsupported_keyword", "/type"),
+    (##"{"version":"1","x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", ""),
+    (##"{"name":"p","version":2,"x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", "/version"),
+    (##"{"name":"p","version":"1","x-slate-actions":{}}"##, "schema.invalid_pack", "/x-slate-actions"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":true}}"##, "schema.invalid_pack", "/x-slate-actions/a"),
+    (##"[]"##, "schema.invalid_pack", ""),
+    // schemas inside a pack
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"properties":{"b":{"$ref":"#/$defs/nope"}}}}}"##, "schema.unresolved_ref", "/x-slate-actions/a/properties/b/$ref"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"$ref":"#"}}}"##, "schema.invalid_schema", "/x-slate-actions/a/$ref"),
+    (##"{"name":"p","version":"1","$defs":{"x":{"oneOf":[{"minimum":"1"}]}},"x-slate-actions":{"a":{}}}"##, "schema.invalid_schema", "/$defs/x/oneOf/0/minimum"),
+    (##"{"name":"p","version":"1","$defs":[],"x-slate-actions":{"a":{}}}"##, "schema.invalid_schema", "/$defs"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"a"}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a/$id"),
+    (##"{"name":"p","##, "json.truncated", ""),
+  ])
+  func packRefusals(text: String, code: String, path: String) {
+    let error = packError(text)
+    #expect(error?.code == code, "\(text): \(String(describing: error))")
+    #expect(error?.schemaPath == path, "\(text): \(String(describing: error))")
+  }
+
+  @Test func aMinimalPackCompilesWithItsDefaults() throws {
+    let compiled = try pack(##"{"name":"p","version":"1","x-slate-actions":{"a":{"$schema":"https://json-schema.org/draft/2020-12/schema"}}}"##)
+    let declaration = try #require(compiled.declaration(for: "a"))
+    #expect(declaration.queue == "a")
+    #expect(declaration.effects.isEmpty)
+    #expect(declaration.key == nil)
+    #expect(declaration.upsert == false)
+    #expect(declaration.coercions.isEmpty)
+    #expect(compiled.pack.discriminator == "type")
+  }
+}
+
+/// The default depth limit fits a secondary thread's stack (512 KiB, the Darwin default)
+/// even in a debug build, for the recursive shapes that cost the most stack per level.
+@Suite struct StackDepthTests {
+  @Test(arguments: [
+    (##"{"anyOf": [{"type": "integer"}, {"items": {"$ref": "#"}, "type": "array"}]}"##, false),
+    (##"{"$defs": {"n": {"type": "object", "properties": {"next": {"$ref": "#/$defs/n"}}, "additionalProperties": {"$ref": "#/$defs/n"}}}, "$ref": "#/$defs/n"}"##, true),
+    (##"{"oneOf": [{"type": "array", "prefixItems": [{"$ref": "#"}]}, {"type": "integer"}], "not": {"type": "null"}}"##, false),
+  ])
+  func defaultDepthLimitFitsASmallStack(schemaText: String, objects: Bool) async throws {
+    let compiled = try schema(schemaText)
+    var nested: JSONValue = objects ? [:] : 1
+    for _ in 0..<2000 { nested = objects ? ["next": nested] : [nested] }
+    let value = nested
+    let outcome: [ValidationError.Code] = await withCheckedContinuation { continuation in
+      let thread = Thread {
+        continuation.resume(returning: compiled.validate(value).errors.map(\.code))
+      }
+      thread.stackSize = 512 * 1024
+      thread.start()
+    }
+    #expect(outcome.contains(.depthExceeded), "\(outcome)")
+  }
+}
