@@ -89,8 +89,9 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
         default:
           let d = byte &- UInt8(ascii: "0")
           if state == 2 {
-            // Saturate: exponents beyond this range only matter as "huge".
-            explicitExponent = min(explicitExponent * 10 + Int(d), 1_000_000_000)
+            // Saturate far beyond any real number (no Int overflow); see `hugeExponent`.
+            explicitExponent = explicitExponent > 400_000_000_000_000_000
+              ? 4_000_000_000_000_000_000 : explicitExponent * 10 + Int(d)
           } else {
             if state == 1 { fraction += 1 }
             if !(digits.isEmpty && d == 0) { digits.append(d) }
@@ -106,10 +107,16 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
         negative = false
         exponent = 0
       }
+      // Exponents beyond ±10^18 all mean "astronomically large/small" and are clamped to
+      // it; clamping the final exponent (not the written one) keeps the canonical form a
+      // fixed point: it parses back to the same decimal.
+      exponent = max(-Decimal.hugeExponent, min(Decimal.hugeExponent, exponent))
       self.negative = negative
       self.digits = digits
       self.exponent = exponent
     }
+
+    static let hugeExponent = 1_000_000_000_000_000_000
 
     var canonical: String {
       if digits.isEmpty { return "0" }
