@@ -65,9 +65,9 @@ extension JSONValue {
       case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
       case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
       case 0..<0x20:
-        let hex = Array("0123456789abcdef".utf8)
+        func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + 48 : nibble + 87 }  // 0-9, a-f
         out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                                hex(byte >> 4), hex(byte & 0xF)])
       default: out.append(byte)
       }
     }

@@ -40,14 +40,7 @@ public struct JSONObject: Sendable, RandomAccessCollection {
 
   /// The value of the last member named `key` (code-point comparison), or nil. O(members).
   public subscript(key: String) -> JSONValue? {
-    var utf8Key = key
-    return utf8Key.withUTF8 { wanted in
-      for member in members.reversed() {
-        var name = member.key
-        if name.withUTF8({ $0.elementsEqual(wanted) }) { return member.value }
-      }
-      return nil
-    }
+    members.last { $0.key.utf8.elementsEqual(key.utf8) }?.value
   }
 
   /// The distinct keys, last occurrence winning, in order of first appearance.
