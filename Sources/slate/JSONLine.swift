@@ -1,4 +1,5 @@
 import SlateJSON
+import SlateSchema
 
 /// One JSON object with its members in the order they are added, for JSON-lines output
 /// (the canonical form would sort them). Strings are escaped as the canonical form
@@ -32,5 +33,29 @@ struct JSONLine {
     if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
     JSONValue.writeCanonicalString(key, into: &bytes)
     bytes.append(UInt8(ascii: ":"))
+  }
+}
+
+extension JSONLine {
+  /// `{"code","keyword","instancePath","schemaPath","message"[,"range":[from,to]]}`.
+  init(validationError error: SlateSchema.ValidationError) {
+    self.init()
+    add("code", .string(error.code.rawValue))
+    add("keyword", .string(error.keyword))
+    add("instancePath", .string(error.instancePath))
+    add("schemaPath", .string(error.schemaPath))
+    add("message", .string(error.message))
+    if let range = error.range {
+      add("range", .array([.number(JSONNumber(range.lowerBound)), .number(JSONNumber(range.upperBound))]))
+    }
+  }
+
+  /// `{"instancePath","schemaPath","coercion","message"}`.
+  init(warning: CoercionWarning) {
+    self.init()
+    add("instancePath", .string(warning.instancePath))
+    add("schemaPath", .string(warning.schemaPath))
+    add("coercion", .string(warning.coercion.rawValue))
+    add("message", .string(warning.message))
   }
 }
