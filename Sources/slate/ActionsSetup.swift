@@ -132,7 +132,7 @@ struct ActionsRenderer {
     return line.text
   }
 
-  func diagnostic(_ diagnostic: StreamDiagnostic) -> String {
+  func diagnostic(_ diagnostic: StreamDiagnostic, excerpt: Excerpt? = nil) -> String {
     guard json else { return "diagnostic \(diagnostic)" }
     var line = JSONLine()
     line.add("kind", "diagnostic")
@@ -142,6 +142,10 @@ struct ActionsRenderer {
     line.add("streamOffset", .number(JSONNumber(diagnostic.streamOffset)))
     if let offset = diagnostic.textOffset { line.add("offset", .number(JSONNumber(offset))) }
     line.add("message", .string(diagnostic.message))
+    if let excerpt {
+      line.add("excerpt", .string(excerpt.text))
+      line.add("caret", .number(JSONNumber(excerpt.caret)))
+    }
     return line.text
   }
 
