@@ -52,22 +52,21 @@ struct TimelinePrinter {
     var entries = timeline.events.map { event in
       Entry(offset: event.range.lowerBound, lines: [eventLine(event, deltas[event.range.lowerBound] ?? [])])
     }
-    let renderer = ActionsRenderer(json: true, schema: schema)
     for item in timeline.items {
       switch item {
       case .stream(.started(let start)):
-        entries.append(Entry(offset: start.streamOffset, lines: [json ? renderer.started(start) : startedLine(start)]))
+        entries.append(Entry(offset: start.streamOffset, lines: [json ? start.jsonLine.text : startedLine(start)]))
       case .stream(.value(let value)):
-        if !schema { entries.append(Entry(offset: value.streamOffset, lines: [json ? renderer.value(value) : valueLine(value)])) }
+        if !schema { entries.append(Entry(offset: value.streamOffset, lines: [json ? value.jsonLine.text : valueLine(value)])) }
       case .stream(.diagnostic(let diagnostic)):
         let excerpt = excerpt(for: diagnostic)
         entries.append(Entry(offset: diagnostic.streamOffset,
-                             lines: json ? [renderer.diagnostic(diagnostic, excerpt: excerpt)] : diagnosticLines(diagnostic, excerpt)))
+                             lines: json ? [jsonLine(diagnostic, excerpt)] : diagnosticLines(diagnostic, excerpt)))
       case .action(let action, let value):
-        entries.append(Entry(offset: value.streamOffset, lines: [json ? renderer.action(action, value) : actionLine(action, value)]))
+        entries.append(Entry(offset: value.streamOffset, lines: [json ? action.jsonLine(value).text : actionLine(action, value)]))
       case .rejected(let rejection, let value):
         entries.append(Entry(offset: value.streamOffset,
-                             lines: json ? [renderer.rejected(rejection, value)] : rejectionLines(rejection, value)))
+                             lines: json ? [rejection.jsonLine(value).text] : rejectionLines(rejection, value)))
       case .stream(.delta), .stream(.end), .batch:
         break
       }
@@ -166,6 +165,14 @@ struct TimelinePrinter {
     return Excerpt(timeline.bytes, at: diagnostic.streamOffset)
   }
 
+  /// The diagnostic's JSON line with its excerpt.
+  func jsonLine(_ diagnostic: StreamDiagnostic, _ excerpt: Excerpt) -> String {
+    var line = diagnostic.jsonLine
+    line.add("excerpt", .string(excerpt.text))
+    line.add("caret", .number(JSONNumber(excerpt.caret)))
+    return line.text
+  }
+
   func diagnosticLines(_ diagnostic: StreamDiagnostic, _ excerpt: Excerpt) -> [String] {
     let mark: String
     switch diagnostic.severity {
@@ -189,7 +196,7 @@ struct TimelinePrinter {
     let summary = timeline.summary
     let stream = summary.stream
     if json {
-      ActionsRenderer(json: true, schema: schema).writeSummary(summary, out)
+      out(summary.jsonLine(schema: schema).text)
       return
     }
     let status: String
