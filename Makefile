@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: deps demo test bench fuzz fuzz-smoke
+.PHONY: deps demo test bench bench-quick bench-thresholds bench-table fuzz fuzz-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -16,8 +16,20 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
+# Benchmarks (Benchmarks/, package-benchmark; see scripts/bench.sh): `make bench` runs every
+# suite; CI runs `make bench-quick` (quick mode, then the committed allocation thresholds);
+# `make bench-thresholds` rewrites them; `make bench-table` prints the README's ratio tables.
 bench: deps
-	cd Benchmarks && $(SWIFT) package benchmark --no-progress --format markdown
+	SWIFT=$(SWIFT) scripts/bench.sh run
+
+bench-quick: deps
+	SWIFT=$(SWIFT) scripts/bench.sh quick
+
+bench-thresholds: deps
+	SWIFT=$(SWIFT) scripts/bench.sh thresholds
+
+bench-table: deps
+	SWIFT=$(SWIFT) scripts/bench.sh table
 
 # libFuzzer targets: `make fuzz` runs each for FUZZ_SECONDS (default 600); CI runs the smoke.
 FUZZ_SECONDS ?= 600

@@ -9,11 +9,13 @@ import PackageDescription
 let rootDirectory = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent()
 let root = rootDirectory.lastPathComponent.lowercased()
 
-func suite(_ name: String, _ products: [String], extra: [Target.Dependency] = []) -> Target {
+/// One benchmark suite: an executable in a folder of its own directly under Benchmarks/
+/// (where package-benchmark looks for them), with the shared support library.
+func suite(_ name: String, _ products: [String]) -> Target {
   .executableTarget(
     name: name,
-    dependencies: [.product(name: "Benchmark", package: "benchmark")]
-      + products.map { .product(name: $0, package: root) } + extra,
+    dependencies: ["BenchSupport", .product(name: "Benchmark", package: "benchmark")]
+      + products.map { .product(name: $0, package: root) },
     path: name,
     plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
   )
@@ -27,10 +29,25 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
+    // Live heap bytes from the C allocator (glibc mallinfo2), for the peak-memory metric.
+    .target(name: "CBenchHeap", path: "Support/CBenchHeap"),
+    // What the suites share: quick mode, metrics, inputs, peers and lower bounds. Under
+    // Support/ so that package-benchmark does not take it for a suite.
+    .target(
+      name: "BenchSupport",
+      dependencies: [
+        "CBenchHeap",
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "SlateSSE", package: root),
+        .product(name: "SlateJSON", package: root),
+      ],
+      path: "Support/BenchSupport"
+    ),
     suite("JSONBenchmarks", ["SlateJSON"]),
-    suite("SSEBenchmarks", ["SlateSSE"]),
+    suite("SSEBenchmarks", ["SlateSSE", "SlateJSON"]),
     suite("FramerBenchmarks", ["SlateJSON"]),
     suite("SchemaBenchmarks", ["SlateSchema", "SlateJSON"]),
+    suite("PipelineBenchmarks", ["Slate", "SlateSchema", "SlateSSE", "SlateJSON"]),
   ],
   swiftLanguageModes: [.v6]
 )

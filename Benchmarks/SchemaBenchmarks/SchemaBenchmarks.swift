@@ -1,35 +1,31 @@
-// Validating film-pack actions: Slate's compiled validator (SlateSchema) against decoding
-// the same values into Swift structs with Foundation's JSONDecoder, in the same run.
+// Validating film-pack actions, per action: Slate's compiled validator (SlateSchema)
+// against decoding the same actions into Swift structs with Foundation's JSONDecoder (the
+// peer: it checks types and presence only), and the canonical bytes of the value (the lower
+// bound of computing a key), in the same run. One iteration is 1,000 actions (cycling
+// through the representative set), so every metric reads per action.
 //
-// Wiring (Benchmarks/Package.swift): `suite("SchemaBenchmarks", ["SlateSchema", "SlateJSON"])`.
 // The pack and the actions are read from the root package's Corpus/schemas at start-up.
 import Benchmark
+import BenchSupport
 import Foundation
 import SlateJSON
 import SlateSchema
 
-/// The root package's `Corpus/schemas` (this file is Benchmarks/SchemaBenchmarks/…).
-let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent().appendingPathComponent("Corpus/schemas")
+/// The root package's `Corpus/schemas`.
+let corpus = SharedFiles.projectRoot.appendingPathComponent("Corpus/schemas")
 
-func load(_ name: String) -> [UInt8] {
-  do {
-    return [UInt8](try Data(contentsOf: corpus.appendingPathComponent(name)))
-  } catch {
-    fatalError("SchemaBenchmarks: cannot read \(name) from \(corpus.path): \(error)")
-  }
-}
-
-let packBytes = load("film.json")
+let packBytes = SharedFiles.load(corpus.appendingPathComponent("film.json"))
 let film: CompiledPack = {
   do { return try CompiledPack(bytes: packBytes) } catch { fatalError("film.json does not compile: \(error)") }
 }()
 
-/// The representative actions (`film-actions.jsonl`), parsed once.
+/// The representative actions (`film-actions.jsonl`), as bytes and parsed once.
+let lines: [PaddedBytes] = SharedFiles.load(corpus.appendingPathComponent("film-actions.jsonl"))
+  .split(separator: UInt8(ascii: "\n")).map { PaddedBytes($0) }
 let actions: [JSONValue] = {
   let parser = SimdjsonParser()
-  return load("film-actions.jsonl").split(separator: UInt8(ascii: "\n")).map { line in
-    do { return try parser.parse(Array(line)) } catch { fatalError("film-actions.jsonl: \(error)") }
+  return lines.map { line in
+    do { return try parser.parse(line) } catch { fatalError("film-actions.jsonl: \(error)") }
   }
 }()
 
@@ -168,56 +164,46 @@ enum FilmAction: Decodable {
 // MARK: - Benchmarks
 
 let benchmarks: @Sendable () -> Void = {
-  // One iteration is one action (cycling through the set), so times read per action.
-  Benchmark.defaultConfiguration = .init(
-    metrics: [.wallClock, .throughput, .mallocCountTotal],
-    scalingFactor: .kilo,
-    maxDuration: .seconds(2),
-    maxIterations: 1_000
-  )
   let count = actions.count
 
-  Benchmark("schema per action: film pack validate (compiled, all errors)") { benchmark in
-    for i in benchmark.scaledIterations {
-      let (type, payload) = payloads[i % count]
-      blackHole(film.validate(payload, as: type))
+  measureEach("schema.per-action.Slate-validate(all-errors)") { i in
+    let (type, payload) = payloads[i % count]
+    return film.validate(payload, as: type)?.errors.count ?? -1
+  }
+
+  let firstError = ValidationOptions(mode: .firstError)
+  measureEach("schema.per-action.Slate-validate(first-error)") { i in
+    let (type, payload) = payloads[i % count]
+    return film.validate(payload, as: type, options: firstError)?.errors.count ?? -1
+  }
+
+  measureEach("schema.per-action.Slate-classify(type,validate,key+SHA-256)") { i in
+    film.classify(actions[i % count]).isSuccess ? 1 : 0
+  }
+
+  // From bytes, like JSONDecoder: one simdjson parse into a JSONValue, then classify.
+  let parser = SimdjsonParser()
+  measureEach("schema.per-action.Slate-parse+classify-from-bytes") { i in
+    film.classify(try! parser.parse(lines[i % count])).isSuccess ? 1 : 0
+  }
+
+  measureEach("schema.per-action.JSONDecoder-structs-from-bytes(peer,types-and-presence-only)") { i in
+    switch try! JSONDecoder().decode(FilmAction.self, from: encoded[i % count]) {
+    case .plan: 0
+    default: 1
     }
   }
 
-  Benchmark("schema per action: film pack validate (first error)") { benchmark in
-    let options = ValidationOptions(mode: .firstError)
-    for i in benchmark.scaledIterations {
-      let (type, payload) = payloads[i % count]
-      blackHole(film.validate(payload, as: type, options: options))
-    }
+  measureEach("schema.per-action.canonical-bytes(lower-bound-for-keying)") { i in
+    actions[i % count].canonicalBytes.count
   }
 
-  Benchmark("schema per action: film pack classify (type, validate, key + SHA-256)") { benchmark in
-    for i in benchmark.scaledIterations {
-      blackHole(film.classify(actions[i % count]))
-    }
+  measure("schema.compile-film-pack.Slate-CompiledPack", heap: false,
+          workload: { Workload(bytes: packBytes.count) }) { _ in
+    (try! CompiledPack(bytes: packBytes)).pack.actions.count
   }
+}
 
-  Benchmark("schema per action: JSONDecoder into Swift structs (peer; types and presence only)") { benchmark in
-    let decoder = JSONDecoder()
-    for i in benchmark.scaledIterations {
-      blackHole(try decoder.decode(FilmAction.self, from: encoded[i % count]))
-    }
-  }
-
-  Benchmark("schema per action: canonical bytes of the value (lower bound for keying)") { benchmark in
-    for i in benchmark.scaledIterations {
-      blackHole(actions[i % count].canonicalBytes)
-    }
-  }
-
-  Benchmark(
-    "schema: compile the film pack",
-    configuration: .init(metrics: [.wallClock, .mallocCountTotal], scalingFactor: .one, maxDuration: .seconds(2),
-                         maxIterations: 200)
-  ) { benchmark in
-    for _ in benchmark.scaledIterations {
-      blackHole(try CompiledPack(bytes: packBytes))
-    }
-  }
+extension Result {
+  var isSuccess: Bool { if case .success = self { true } else { false } }
 }
