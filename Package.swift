@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .library(name: "SlateSchema", targets: ["SlateSchema"]),
     .library(name: "Slate", targets: ["Slate"]),
+    .library(name: "SlateCorpus", targets: ["SlateCorpus"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
   dependencies: [
@@ -30,12 +31,17 @@ let package = Package(
     // Schema packs, the compiled validator, idempotency keys and action batches. Standard
     // library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
     .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
+    // The synthetic stream generator: film turns written as each provider streams them
+    // (Corpus/, tests, benchmarks). Deterministic; standard library only.
+    .target(name: "SlateCorpus", dependencies: ["Slate", "SlateJSON"]),
     .executableTarget(
       name: "slate",
       dependencies: [
         "SlateSSE",
         "SlateJSON",
         "SlateSchema",
+        "Slate",
+        "SlateCorpus",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -51,6 +57,10 @@ let package = Package(
     // SlateSSE only to turn the recordings into events; the Slate module does not depend on it.
     .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateTestSupport"]),
     .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport"]),
+    .testTarget(
+      name: "SlateCorpusTests",
+      dependencies: ["SlateCorpus", "Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]
+    ),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17
