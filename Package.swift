@@ -26,8 +26,8 @@ let package = Package(
     ),
     .target(name: "SlateSSE"),
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
-    // Provider dialects (SSE events -> typed deltas); the turn pipeline joins them later.
-    .target(name: "Slate", dependencies: ["SlateJSON"]),
+    // Provider dialects (SSE events -> typed deltas) and the action stream (raw bytes -> values).
+    .target(name: "Slate", dependencies: ["SlateSSE", "SlateJSON", "SlateSchema"]),
     // Schema packs, the compiled validator, idempotency keys and action batches. Standard
     // library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
     .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
@@ -54,8 +54,7 @@ let package = Package(
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
-    // SlateSSE only to turn the recordings into events; the Slate module does not depend on it.
-    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateTestSupport"]),
+    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]),
     .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport"]),
     .testTarget(
       name: "SlateCorpusTests",

@@ -5,8 +5,8 @@
 ///   block left open, no terminal event, text cut inside a UTF-8 sequence.
 /// - ``failed(kind:message:)``: the provider reported an error in the stream.
 ///
-/// The pipeline refines it with what the framer knows (a cut inside a value) and what had
-/// been dispatched when an error came.
+/// ``ActionStream`` refines it with what the framers know (``TruncationReason/cutInsideValue(_:)``)
+/// and reports how many values had been committed when an error came.
 public enum StreamStatus: Sendable, Equatable, CustomStringConvertible {
   case complete
   case truncated(TruncationReason)
@@ -63,6 +63,21 @@ public enum TruncationReason: Sendable, Equatable, CustomStringConvertible {
   case noTerminalEvent
   /// Text input ended inside a UTF-8 sequence.
   case cutInsideUTF8Sequence
+  /// The input ended inside a value of this channel (set by ``ActionStream``).
+  case cutInsideValue(StreamChannel)
+
+  /// A stable snake_case name: `finish_reason`, `unterminated_block`, `open_tool_call`,
+  /// `no_terminal_event`, `cut_inside_utf8`, `cut_inside_value`.
+  public var name: String {
+    switch self {
+    case .finishReason: "finish_reason"
+    case .unterminatedBlock: "unterminated_block"
+    case .openToolCall: "open_tool_call"
+    case .noTerminalEvent: "no_terminal_event"
+    case .cutInsideUTF8Sequence: "cut_inside_utf8"
+    case .cutInsideValue: "cut_inside_value"
+    }
+  }
 
   public var description: String {
     switch self {
@@ -71,6 +86,7 @@ public enum TruncationReason: Sendable, Equatable, CustomStringConvertible {
     case .openToolCall(let key): "tool call \(key) never ended"
     case .noTerminalEvent: "no terminal event"
     case .cutInsideUTF8Sequence: "cut inside a UTF-8 sequence"
+    case .cutInsideValue(let channel): "cut inside a value on \(channel)"
     }
   }
 }

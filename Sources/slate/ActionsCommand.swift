@@ -1,42 +1,56 @@
 import ArgumentParser
+import Slate
 import SlateJSON
+import SlateSchema
 
-/// `slate actions FILE|- --dialect text`: frame the JSON values of an action stream,
-/// feeding it to the framer in chunks, and list values, early announcements and
-/// diagnostics as they come.
+/// `slate actions PATH|- [--dialect D] [--schema PACK]`: run a provider stream through the
+/// action stream (and a schema pack), feeding it in chunks, and list values or actions,
+/// early announcements and diagnostics as they come.
 struct ActionsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "actions",
-    abstract: "Frame the JSON values (actions) of a stream, as they would arrive in chunks.",
+    abstract: "List the actions of a provider stream, as they would arrive in chunks.",
     discussion: """
-      With --json, one object per line: {"kind":"value","index":i,"offset":o,"value":v} (v in \
-      canonical form), {"kind":"started","index":i,"offset":o,"type":t,"keys":{…}} where an \
-      object's discriminator and key fields are complete before it closes, \
-      {"kind":"diagnostic","code":c,"offset":o,"message":m}, and last \
-      {"kind":"summary","values":n,"diagnostics":d,"status":"complete"|"truncated"|"failed"}. \
-      Offsets are byte offsets in the text.
-      Exit codes: 0 a clean, complete stream; 1 a diagnostic or truncated input; 2 usage or I/O errors.
+      With --json, one object per line:
+        {"kind":"started","channel":c,"streamOffset":r,"offset":o,"type":t,"keys":{…}[,"callId":id]}
+          an answer-text object whose discriminator and key fields are complete, or a tool call that started;
+        {"kind":"value","index":i,"channel":c,"streamOffset":r,"offset":o[,"type":t,"callId":id],"value":v}
+          a committed value (v canonical; type and callId for tool calls) — without --schema;
+        {"kind":"action","index":i,…,"type":t,"key":"scene:s12","keyDigest":h,"queue":q,"effects":[…],"phase":p,"payload":v}
+        {"kind":"rejected","index":i,…,"type":t,"errors":[{"code","keyword","instancePath","schemaPath","message","range"}…],"text":s}
+          with --schema: each value validated against the pack;
+        {"kind":"diagnostic","code":c,"severity":s[,"channel":c],"streamOffset":r[,"offset":o],"message":m}
+        {"kind":"summary","dialect":d,"values":n,["actions":n,"rejected":n,"batches":n,]"diagnostics":n,"errors":n,
+         "status":"complete"|"truncated"|"failed"[,"reason":r],"finishReason":f|null[,"error":{…},"valuesBeforeError":n]}
+      channel is "answer" (or "answer[n]" for choice n) or "call:KEY"; streamOffset is the byte offset in the raw
+      stream of the event that completed or broke the item; offset is the byte offset in the channel's text.
+      Exit codes: 0 a clean, complete stream (no error diagnostic, no rejection); 1 a truncated or failed stream,
+      an error diagnostic or a rejected action; 2 usage or I/O errors.
       """
   )
-
-  static let dialects = ["text"]
 
   @Argument(help: "The stream to read, or - for standard input.")
   var path: String = "-"
 
-  @Option(help: "The stream's dialect. Supported: text (the input is the text itself).")
-  var dialect: String
+  @Option(help: "auto, openai-chat, openai-responses, anthropic, gemini, or text (the input is the answer text itself).")
+  var dialect: String = "auto"
 
-  @Option(help: "auto, array, sequence, value, or field:NAME.")
+  @Option(help: "How answer text becomes values: auto (JSON when it starts with [ or {, else prose), none, array, sequence, value, or field:NAME.")
   var framing: String = "auto"
+
+  @Option(help: "Validate each value against this schema pack (a JSON document).")
+  var schema: String?
+
+  @Flag(help: "With --schema: validate strictly, without the pack's coercions.")
+  var noCoerce = false
 
   @OptionGroup var chunking: ChunkingOptions
 
   @Flag(help: "One JSON object per line.")
   var json = false
 
-  @Option(help: "The member naming an object's action, announced early.")
-  var discriminator: String = "type"
+  @Option(help: "The member naming an object's action, announced early (default: the pack's, else type).")
+  var discriminator: String?
 
   @Option(name: .customLong("key-field"), help: "A top-level member announced with the discriminator (repeatable).")
   var keyFields: [String] = []
@@ -47,92 +61,40 @@ struct ActionsCommand: ParsableCommand {
   @Option(help: "Largest value, in bytes.")
   var maxValueBytes: Int = FramerLimits.default.maxValueBytes
 
-  @Option(help: "Most values.")
+  @Option(help: "Most values in one framed text.")
   var maxValues: Int = FramerLimits.default.maxValues
 
+  @Option(help: "Most actions in the stream.")
+  var maxActions: Int = ActionStreamOptions.default.maxActions
+
   func validate() throws {
-    guard Self.dialects.contains(dialect) else {
-      throw ValidationError("unsupported dialect '\(dialect)'; supported: \(Self.dialects.joined(separator: ", "))")
+    guard DialectKind(rawValue: dialect) != nil else {
+      throw ValidationError("unknown dialect '\(dialect)'; use one of \(DialectKind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    guard Framing(framing) != nil else {
-      throw ValidationError("unknown framing '\(framing)'; use auto, array, sequence, value or field:NAME")
+    guard TextFraming(framing) != nil else {
+      throw ValidationError("unknown framing '\(framing)'; use auto, none, array, sequence, value or field:NAME")
     }
-    guard maxDepth >= 1, maxValueBytes >= 1, maxValues >= 0 else {
+    guard maxDepth >= 1, maxValueBytes >= 1, maxValues >= 0, maxActions >= 0 else {
       throw ValidationError("limits must be positive")
     }
   }
 
-  func run() throws {
-    let text = try CLIIO.readAll(path)
+  /// The pipeline this invocation describes (reads and compiles the pack; exit 2 when it
+  /// cannot).
+  func setup() throws -> ActionsSetup {
     let limits = FramerLimits(maxDepth: maxDepth, maxValueBytes: maxValueBytes, maxValues: maxValues)
-    var framer = JSONFramer(
-      framing: Framing(framing)!, limits: limits,
-      announcements: AnnouncementRule(discriminator: discriminator, keyFields: keyFields),
-      parser: SimdjsonParser(limits: limits.parserLimits))
-    var report = ActionsReport(json: json)
-    var events: [FramerEvent] = []
-    chunking.chunking.forEachChunk(of: text) { chunk in
-      framer.feed(chunk, into: &events)
-      if !events.isEmpty {
-        report.write(events)
-        events.removeAll(keepingCapacity: true)
-      }
-    }
-    framer.finish(into: &events)
-    report.write(events)
-    report.writeSummary(framer.status)
-    if framer.status != .complete { throw ExitCode(1) }
-  }
-}
-
-/// Prints the framer's events, as JSON lines or readably.
-private struct ActionsReport {
-  let json: Bool
-  var values = 0
-  var diagnostics = 0
-
-  mutating func write(_ events: [FramerEvent]) {
-    for event in events {
-      switch event {
-      case .value(let framed):
-        values += 1
-        let value = framed.value.map(\.canonicalString) ?? "null"
-        print(json
-          ? #"{"kind":"value","index":\#(framed.index),"offset":\#(framed.range.lowerBound),"value":\#(value)}"#
-          : "value \(framed.index) at bytes \(framed.range): \(value)")
-      case .started(let started):
-        let keys = JSONValue.object(started.keys).canonicalString
-        print(json
-          ? #"{"kind":"started","index":\#(started.index),"offset":\#(started.offset),"type":\#(started.type.canonicalString),"keys":\#(keys)}"#
-          : "started \(started.index) at byte \(started.offset): \(Self.readable(started.type))"
-            + started.keys.map { " \($0.key)=\(Self.readable($0.value))" }.joined())
-      case .diagnostic(let diagnostic):
-        diagnostics += 1
-        print(json
-          ? #"{"kind":"diagnostic","code":\#(Self.quoted(diagnostic.code.rawValue)),"offset":\#(diagnostic.offset),"message":\#(Self.quoted(diagnostic.message))}"#
-          : "error \(diagnostic.code.rawValue) at byte \(diagnostic.offset): \(diagnostic.message)")
-      }
-    }
+    let pack = try schema.map { try CLIIO.compilePack($0) }
+    let rule = AnnouncementRule(discriminator: discriminator ?? pack?.pack.discriminator ?? "type", keyFields: keyFields)
+    let options = ActionStreamOptions(dialect: DialectKind(rawValue: dialect)!, textFraming: TextFraming(framing)!,
+                                      framerLimits: limits, announcements: rule, maxActions: maxActions,
+                                      emitsDeltas: false)
+    return ActionsSetup(options: options, pack: pack, validation: ValidationOptions(applyCoercions: !noCoerce))
   }
 
-  func writeSummary(_ status: JSONFramer.Status) {
-    let name =
-      switch status {
-      case .complete: "complete"
-      case .truncated: "truncated"
-      case .failed, .running: "failed"
-      }
-    print(json
-      ? #"{"kind":"summary","values":\#(values),"diagnostics":\#(diagnostics),"status":"\#(name)"}"#
-      : "\(values) value\(values == 1 ? "" : "s"), \(diagnostics) diagnostic\(diagnostics == 1 ? "" : "s"): \(name)")
-  }
-
-  /// A string without its quotes, anything else in canonical form.
-  static func readable(_ value: JSONValue) -> String { value.stringValue ?? value.canonicalString }
-
-  static func quoted(_ s: String) -> String {
-    var out: [UInt8] = []
-    JSONValue.writeCanonicalString(s, into: &out)
-    return String(decoding: out, as: UTF8.self)
+  func run() throws {
+    let setup = try setup()
+    let bytes = try CLIIO.readAll(path)
+    let summary = setup.run(bytes, chunking: chunking.chunking, json: json) { print($0) }
+    if !summary.isClean { throw ExitCode(1) }
   }
 }

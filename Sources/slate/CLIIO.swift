@@ -1,4 +1,5 @@
 import ArgumentParser
+import SlateSchema
 
 #if canImport(Glibc)
   import Glibc
@@ -67,6 +68,17 @@ enum CLIIO {
       if name != "." && name != ".." { names.append(name) }
     }
     return names.sorted()
+  }
+
+  /// Reads and compiles a schema pack; a pack that does not compile is exit 2, with its
+  /// code and schema path on standard error.
+  static func compilePack(_ path: String) throws -> CompiledPack {
+    do {
+      return try CompiledPack(bytes: try readAll(path))
+    } catch let error as SchemaError {
+      printError("slate: \(path): \(error.code) at #\(error.schemaPath): \(error.message)")
+      throw ExitCode(usageOrIO)
+    }
   }
 
   static func fail(_ message: String) -> Never {

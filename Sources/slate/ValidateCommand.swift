@@ -37,13 +37,7 @@ struct ValidateCommand: ParsableCommand {
   var instances: [String]
 
   func run() throws {
-    let pack: CompiledPack
-    do {
-      pack = try CompiledPack(bytes: try CLIIO.readAll(schema))
-    } catch let error as SchemaError {
-      CLIIO.printError("slate: \(schema): \(error.code) at #\(error.schemaPath): \(error.message)")
-      throw ExitCode(CLIIO.usageOrIO)
-    }
+    let pack = try CLIIO.compilePack(schema)
     if let action, pack.declaration(for: action) == nil {
       CLIIO.printError("slate: the pack \(pack.pack.name) has no action \"\(action)\" (it has \(pack.actionTypes.joined(separator: ", ")))")
       throw ExitCode(CLIIO.usageOrIO)
@@ -86,25 +80,8 @@ struct ValidateCommand: ParsableCommand {
       allValid = allValid && errors.isEmpty
       line.add("valid", .bool(errors.isEmpty))
       line.add("action", type.map(JSONValue.string) ?? .null)
-      line.add("errors", objects: errors.map { error in
-        var object = JSONLine()
-        object.add("instancePath", .string(error.instancePath))
-        object.add("schemaPath", .string(error.schemaPath))
-        object.add("keyword", .string(error.keyword))
-        object.add("code", .string(error.code.rawValue))
-        object.add("message", .string(error.message))
-        return object
-      })
-      if !warnings.isEmpty {
-        line.add("warnings", objects: warnings.map { warning in
-          var object = JSONLine()
-          object.add("instancePath", .string(warning.instancePath))
-          object.add("schemaPath", .string(warning.schemaPath))
-          object.add("coercion", .string(warning.coercion.rawValue))
-          object.add("message", .string(warning.message))
-          return object
-        })
-      }
+      line.add("errors", objects: errors.map(JSONLine.init(validationError:)))
+      if !warnings.isEmpty { line.add("warnings", objects: warnings.map(JSONLine.init(warning:))) }
       print(line.text)
     }
     if !allValid { throw ExitCode(1) }

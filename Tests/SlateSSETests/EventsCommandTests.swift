@@ -7,38 +7,10 @@ import Testing
 /// `slate events`, run as a process from the build folder beside the test bundle (skipped
 /// with a message when the binary is not there).
 @Suite struct EventsCommandTests {
-  static let slate: URL? = {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("slate")
-    let debug = SharedFixtures.projectRoot.appendingPathComponent(".build/debug/slate")
-    let found = [beside, debug].first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    if found == nil { print("skipping: no slate binary beside the tests or in .build/debug") }
-    return found
-  }()
-
-  struct Result {
-    var status: Int32
-    var lines: [String]
-  }
+  typealias Result = SlateCLI.Result
 
   static func run(_ arguments: [String], stdin: [UInt8]? = nil) throws -> Result? {
-    guard let slate else { return nil }
-    let process = Process()
-    process.executableURL = slate
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    let input = Pipe()
-    if stdin != nil { process.standardInput = input }
-    try process.run()
-    if let stdin {
-      input.fileHandleForWriting.write(Data(stdin))
-      try input.fileHandleForWriting.close()
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-    return Result(status: process.terminationStatus, lines: lines)
+    try SlateCLI.run(arguments, stdin: stdin)
   }
 
   /// The JSON lines say what the library reports for the same bytes, key by key.

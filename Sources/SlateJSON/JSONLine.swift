@@ -1,19 +1,19 @@
-import SlateJSON
-
 /// One JSON object with its members in the order they are added, for JSON-lines output
-/// (the canonical form would sort them). Strings are escaped as the canonical form
-/// escapes them.
-struct JSONLine {
+/// (the canonical form would sort them). Member values, and strings, are written in
+/// canonical form. O(size) per member.
+public struct JSONLine: Sendable, Equatable {
   private var bytes: [UInt8] = [UInt8(ascii: "{")]
 
+  public init() {}
+
   /// Adds a member whose value is any JSON value (written canonically).
-  mutating func add(_ key: String, _ value: JSONValue) {
+  public mutating func add(_ key: String, _ value: JSONValue) {
     addKey(key)
     JSONValue.writeCanonical(value, into: &bytes)
   }
 
   /// Adds a member whose value is an array of objects built with `JSONLine`.
-  mutating func add(_ key: String, objects: [JSONLine]) {
+  public mutating func add(_ key: String, objects: [JSONLine]) {
     addKey(key)
     bytes.append(UInt8(ascii: "["))
     for (i, object) in objects.enumerated() {
@@ -24,7 +24,7 @@ struct JSONLine {
   }
 
   /// The object's text.
-  var text: String { String(decoding: closed, as: UTF8.self) }
+  public var text: String { String(decoding: closed, as: UTF8.self) }
 
   private var closed: [UInt8] { bytes + [UInt8(ascii: "}")] }
 
@@ -34,3 +34,4 @@ struct JSONLine {
     bytes.append(UInt8(ascii: ":"))
   }
 }
+

@@ -1,0 +1,100 @@
+import SlateJSON
+
+/// A client tool call being framed: its binding and its own `value` framer.
+struct OpenCall {
+  var start: ToolCallStart
+  var framer: JSONFramer
+  /// The complete value, held until the call's end signal.
+  var pending: FramedValue?
+  /// Whether any non-whitespace argument byte came.
+  var hasContent = false
+  /// The framer reported an error: nothing will be committed.
+  var failed = false
+}
+
+extension ActionStream {
+  /// A call started: announce it (its type is the tool name) and give it a framer.
+  mutating func startCall(_ start: ToolCallStart, at streamOffset: Int, into out: inout [StreamItem]) {
+    guard calls[start.key] == nil, !skippedCalls.contains(start.key) else { return }  // the dialect reported it
+    guard calls.count < options.maxOpenCalls else {
+      skippedCalls.insert(start.key)
+      report(StreamDiagnostic(.tooManyOpenCalls, severity: .error, streamOffset: streamOffset, channel: .call(start.key),
+                              message: "expected at most \(options.maxOpenCalls) tool calls open at once; call \(start.key) (\(start.name)) is not framed"),
+             into: &out)
+      return
+    }
+    calls[start.key] = OpenCall(start: start, framer: makeFramer(.value, announcing: false))
+    out.append(.started(ActionStart(channel: .call(start.key), streamOffset: streamOffset, textOffset: 0,
+                                    type: .string(start.name), callId: start.callId)))
+  }
+
+  /// The next fragment of a call's argument text. A value that completes is held for the
+  /// end signal; an error stops the call's framer.
+  mutating func feedCall(_ key: CallKey, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int,
+                         into out: inout [StreamItem])
+  {
+    guard calls[key] != nil, !calls[key]!.failed else { return }
+    if !calls[key]!.hasContent { calls[key]!.hasContent = bytes.contains { !PayloadDecoder.isWhitespace($0) } }
+    calls[key]!.framer.feed(bytes, into: &framerEvents)
+    drainCall(key, at: streamOffset, into: &out)
+  }
+
+  /// The call's end signal: finish its framer and commit its value when the arguments were
+  /// exactly one JSON value (or empty, which is `{}`).
+  mutating func endCall(_ key: CallKey, at streamOffset: Int, into out: inout [StreamItem]) {
+    guard calls[key] != nil else { return }
+    if calls[key]!.hasContent {
+      calls[key]!.framer.finish(into: &framerEvents)
+      drainCall(key, at: streamOffset, into: &out)
+    } else if !calls[key]!.failed {
+      let empty = PaddedBytes("{}")
+      calls[key]!.pending = FramedValue(index: 0, range: calls[key]!.framer.bytesFed..<calls[key]!.framer.bytesFed,
+                                        bytes: empty, value: .object(JSONObject()))
+    }
+    let call = calls.removeValue(forKey: key)!
+    if !call.failed, let value = call.pending {
+      commit(value, channel: .call(key), at: streamOffset, call: call.start, into: &out)
+    }
+  }
+
+  mutating func drainCall(_ key: CallKey, at streamOffset: Int, into out: inout [StreamItem]) {
+    guard !framerEvents.isEmpty else { return }
+    let events = framerEvents
+    framerEvents.removeAll(keepingCapacity: true)
+    for event in events {
+      switch event {
+      case .value(let framed):
+        calls[key]!.pending = framed
+      case .diagnostic(let diagnostic):
+        calls[key]!.failed = true
+        noteFramerDiagnostic(diagnostic, channel: .call(key), at: streamOffset, into: &out)
+      case .started:
+        break  // call framers announce nothing: the call's start did
+      }
+    }
+  }
+
+  /// The input ended with calls still open (`openFirst` in the dialect's order, then any
+  /// other, by key): none is committed. A complete value is `stream.value_not_committed`;
+  /// a value in progress is the framer's `json.truncated` (the stream is cut inside it).
+  mutating func finishCalls(openFirst: [CallKey], into out: inout [StreamItem]) {
+    let rest = calls.keys.filter { !openFirst.contains($0) }.sorted { $0.rawValue < $1.rawValue }
+    for key in openFirst + rest where calls[key] != nil {
+      let call = calls.removeValue(forKey: key)!
+      guard !call.failed else { continue }
+      if let pending = call.pending {
+        report(StreamDiagnostic(.valueNotCommitted, streamOffset: bytesFed, textOffset: pending.range.lowerBound,
+                                channel: .call(key),
+                                message: "expected the end signal of tool call \(key) (\(call.start.name)) to commit its complete arguments; the input ended first, so they are not an action"),
+               into: &out)
+      } else if call.hasContent {
+        var framer = call.framer
+        framer.finish(into: &framerEvents)
+        for case .diagnostic(let diagnostic) in framerEvents {
+          noteFramerDiagnostic(diagnostic, channel: .call(key), at: bytesFed, into: &out)
+        }
+        framerEvents.removeAll(keepingCapacity: true)
+      }
+    }
+  }
+}

@@ -1,0 +1,305 @@
+import SlateJSON
+import SlateSSE
+
+/// The action stream: raw provider bytes in, committed values (action candidates) out,
+/// with a precise status for every way the stream can end.
+///
+/// ```
+/// bytes ─▶ SSEParser ─▶ Dialect ─▶ answer text ─▶ one JSONFramer per choice ─▶ values
+///                                  tool calls  ─▶ one JSONFramer per call   ─▶ values at the end signal
+/// ```
+///
+/// Contract:
+/// - ``feed(_:into:)`` takes the next chunk of raw bytes, split anywhere, and appends what
+///   it completed; ``finish(into:)`` ends the input, reports what is still open and returns
+///   the ``StreamSummary`` (also appended as the last item, ``StreamItem/end(_:)``). The
+///   items, offsets included, do not depend on how the input was chunked (deltas aside:
+///   a text delta carries what one event or chunk carried).
+/// - Answer text (``Channel/Kind/answer``; refusal, reasoning and signatures are never
+///   framed) of each choice goes through one framer in ``ActionStreamOptions/textFraming``;
+///   each value is committed the moment its last byte arrives.
+/// - Each tool call gets its own framer in `value` framing; its value is an action named
+///   after the tool, committed only at the call's end signal and only when nothing but
+///   whitespace trails it. A call whose arguments are empty (or only whitespace) commits
+///   `{}`, as providers define for tools without parameters.
+/// - Each event payload is parsed once by simdjson, and each committed value once more
+///   (its bytes, by the same reused parser).
+/// - Bad input never traps: each layer's findings become ``StreamDiagnostic``s; a framer
+///   that met an error stops (its channel's values before the error stand).
+///
+/// Status: the dialect's ``StreamStatus``, except that when a framer was cut inside a
+/// value, ``TruncationReason/cutInsideValue(_:)`` replaces the dialect's own truncation
+/// reason (a provider error or a truncating finish reason still wins).
+///
+/// Complexity: O(1) amortised per raw byte beyond the SSE, dialect and framer costs (each
+/// O(bytes)); memory: the SSE parser's line, one event, and each open framer's value in
+/// progress. Not `Sendable`: one task owns one stream (see ``ActionStreamSequence``).
+public struct ActionStream {
+  public let options: ActionStreamOptions
+
+  /// Where the stream is.
+  enum State {
+    /// `auto`: holding the first bytes until they tell SSE from plain text.
+    case detecting
+    /// Reading SSE events through a dialect.
+    case events
+    /// The bytes are the answer text itself (`text` dialect).
+    case text
+    /// ``finish(into:)`` was called.
+    case finished
+  }
+
+  var state: State
+  var sse: SSEParser
+  var dialect: (any Dialect)?
+  let parser: SimdjsonParser
+  /// Bytes held while detecting the input format.
+  var held: [UInt8] = []
+  /// Raw bytes received.
+  var bytesFed = 0
+  /// Whether the bytes are the answer text itself (`text`, or `auto` that found no SSE).
+  var readsText = false
+
+  var answers: [Int: AnswerText] = [:]
+  /// Choices in the order their text started (for a deterministic finish).
+  var answerOrder: [Int] = []
+  var calls: [CallKey: OpenCall] = [:]
+  /// Calls past ``ActionStreamOptions/maxOpenCalls``: their fragments are ignored.
+  var skippedCalls: Set<CallKey> = []
+  /// `text` dialect: the last bytes (at most 3), to tell a cut inside a UTF-8 sequence.
+  var textTail: [UInt8] = []
+
+  var committed = 0
+  var tooManyReported = false
+  var valuesBeforeError: Int?
+  /// The first channel whose framer the input cut inside a value.
+  var cut: StreamChannel?
+  var diagnostics = 0
+  var errors = 0
+
+  // Scratch buffers, reused across events.
+  var sseOutputs: [SSEOutput] = []
+  var dialectOutputs: [DialectOutput] = []
+  var framerEvents: [FramerEvent] = []
+
+  public init(options: ActionStreamOptions = .default) {
+    self.options = options
+    self.parser = SimdjsonParser(limits: options.framerLimits.parserLimits)
+    self.sse = SSEParser(options: options.sse)
+    switch options.dialect {
+    case .auto: state = .detecting
+    case .text:
+      state = .text
+      readsText = true
+    default:
+      state = .events
+      dialect = options.dialect.makeDialect(parser: parser)
+    }
+  }
+
+  /// The dialect reading the stream: the one asked for, the one `auto` detected, or `auto`
+  /// while undecided.
+  public var dialectKind: DialectKind {
+    readsText ? .text : dialect?.kind ?? options.dialect
+  }
+
+  /// Values committed so far.
+  public var valuesCommitted: Int { committed }
+
+  // MARK: Input
+
+  /// Reads the next chunk of raw bytes and appends what it completed. Ignored after
+  /// ``finish(into:)``. O(bytes) plus the payloads and values it completes.
+  public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
+    switch state {
+    case .detecting:
+      held.append(contentsOf: bytes)
+      bytesFed += bytes.count
+      guard let format = DialectDetector.inputFormat(of: held, atEnd: false) else { return }
+      decide(format, into: &out)
+    case .events:
+      bytesFed += bytes.count
+      feedEvents(bytes, into: &out)
+    case .text:
+      bytesFed += bytes.count
+      feedRawText(bytes, into: &out)
+    case .finished:
+      return
+    }
+  }
+
+  /// Reads the next chunk and returns what it completed.
+  public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [StreamItem] {
+    var out: [StreamItem] = []
+    feed(bytes, into: &out)
+    return out
+  }
+
+  /// Reads the next chunk from any byte collection (contiguous storage in place).
+  public mutating func feed(_ bytes: some Sequence<UInt8>, into out: inout [StreamItem]) {
+    let done: Void? = bytes.withContiguousStorageIfAvailable { feed(UnsafeRawBufferPointer($0), into: &out) }
+    if done == nil { Array(bytes).withUnsafeBytes { feed($0, into: &out) } }
+  }
+
+  /// The detected input format: start the matching path and give it the held bytes.
+  mutating func decide(_ format: DialectDetector.InputFormat, into out: inout [StreamItem]) {
+    let bytes = held
+    held = []
+    switch format {
+    case .text:
+      state = .text
+      readsText = true
+      bytes.withUnsafeBytes { feedRawText($0, into: &out) }
+    case .eventStream:
+      state = .events
+      dialect = DialectKind.auto.makeDialect(parser: parser)
+      bytes.withUnsafeBytes { feedEvents($0, into: &out) }
+    }
+  }
+
+  mutating func feedEvents(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
+    sse.feed(bytes, into: &sseOutputs)
+    routeSSE(into: &out)
+  }
+
+  /// Hands the SSE parser's outputs to the dialect, and the dialect's to the framers.
+  mutating func routeSSE(into out: inout [StreamItem]) {
+    for output in sseOutputs {
+      switch output {
+      case .event(let event):
+        dialect?.feed(DialectEvent(type: event.type, data: event.data, offset: event.byteRange.lowerBound,
+                                   end: event.byteRange.upperBound),
+                      into: &dialectOutputs)
+        routeDialect(into: &out)
+      case .diagnostic(let diagnostic):
+        report(StreamDiagnostic(diagnostic), into: &out)
+      case .comment:
+        break  // keep-alives carry nothing
+      }
+    }
+    sseOutputs.removeAll(keepingCapacity: true)
+  }
+
+  mutating func routeDialect(into out: inout [StreamItem]) {
+    for output in dialectOutputs {
+      switch output {
+      case .diagnostic(let diagnostic):
+        report(StreamDiagnostic(diagnostic), into: &out)
+      case .delta(let delta):
+        if options.emitsDeltas { out.append(.delta(delta)) }
+        switch delta.kind {
+        case .text(let channel, let text) where channel.kind == .answer:
+          var text = text
+          text.withUTF8 { feedAnswer(choice: channel.choice, UnsafeRawBufferPointer($0), at: delta.offset, into: &out) }
+        case .toolCallStarted(let start):
+          startCall(start, at: delta.offset, into: &out)
+        case .toolArguments(let key, let text):
+          var text = text
+          text.withUTF8 { feedCall(key, UnsafeRawBufferPointer($0), at: delta.offset, into: &out) }
+        case .toolCallEnded(let key):
+          endCall(key, at: delta.offset, into: &out)
+        case .providerError:
+          if valuesBeforeError == nil { valuesBeforeError = committed }
+        default:
+          break
+        }
+      }
+    }
+    dialectOutputs.removeAll(keepingCapacity: true)
+  }
+
+  /// `text` dialect: the raw bytes are choice 0's answer text.
+  mutating func feedRawText(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
+    if bytes.count >= 3 {
+      textTail = Array(bytes[(bytes.count - 3)...])
+    } else {
+      textTail.append(contentsOf: bytes)
+      if textTail.count > 3 { textTail.removeFirst(textTail.count - 3) }
+    }
+    feedAnswer(choice: 0, bytes, at: nil, into: &out)
+  }
+
+  // MARK: End
+
+  /// Ends the input: flushes the SSE parser and the dialect, reports every call still
+  /// open and every framer cut inside a value, and returns the summary (also appended as
+  /// ``StreamItem/end(_:)``). Calling it again returns an empty-handed summary of the
+  /// same state.
+  @discardableResult
+  public mutating func finish(into out: inout [StreamItem]) -> StreamSummary {
+    if state == .detecting {
+      decide(DialectDetector.inputFormat(of: held, atEnd: true) ?? .text, into: &out)
+    }
+    var end: DialectEnd
+    switch state {
+    case .events:
+      sse.finish(into: &sseOutputs)
+      routeSSE(into: &out)
+      end = dialect!.finish(at: bytesFed, into: &dialectOutputs)
+      routeDialect(into: &out)
+    case .text:
+      let cutUTF8 = textTail.withUnsafeBytes { TextDialect.incompleteTail($0) } > 0
+      end = DialectEnd(kind: .text, terminated: true, cutInsideUTF8: cutUTF8, offset: bytesFed)
+    case .detecting, .finished:
+      end = DialectEnd(kind: dialectKind, terminated: false, offset: bytesFed)
+    }
+    if state != .finished {
+      finishCalls(openFirst: end.openCalls, into: &out)
+      finishAnswers(into: &out)
+    }
+    let kind = dialectKind
+    state = .finished
+    let summary = StreamSummary(
+      status: status(end), dialect: kind, values: committed, diagnostics: diagnostics, errors: errors,
+      finishes: end.finishes, terminal: end.terminal, providerError: end.error, valuesBeforeError: valuesBeforeError,
+      bytes: bytesFed)
+    out.append(.end(summary))
+    return summary
+  }
+
+  /// Ends the input and returns the tail (the summary is its last item).
+  public mutating func finish() -> [StreamItem] {
+    var out: [StreamItem] = []
+    finish(into: &out)
+    return out
+  }
+
+  /// The dialect's status, with a cut inside a value as the truncation reason unless the
+  /// provider failed or stopped on a limit.
+  func status(_ end: DialectEnd) -> StreamStatus {
+    let status = StreamStatus(end)
+    guard let cut else { return status }
+    switch status {
+    case .failed, .truncated(.finishReason): return status
+    default: return .truncated(.cutInsideValue(cut))
+    }
+  }
+
+  // MARK: Output
+
+  mutating func report(_ diagnostic: StreamDiagnostic, into out: inout [StreamItem]) {
+    diagnostics += 1
+    if diagnostic.severity == .error { errors += 1 }
+    out.append(.diagnostic(diagnostic))
+  }
+
+  /// Commits a value unless the stream has reached ``ActionStreamOptions/maxActions``.
+  mutating func commit(_ framed: FramedValue, channel: StreamChannel, at streamOffset: Int, call: ToolCallStart? = nil,
+                       into out: inout [StreamItem])
+  {
+    guard let value = framed.value else { return }
+    guard committed < options.maxActions else {
+      if !tooManyReported {
+        tooManyReported = true
+        report(StreamDiagnostic(.tooManyActions, severity: .error, streamOffset: streamOffset,
+                                textOffset: framed.range.lowerBound, channel: channel,
+                                message: "expected at most \(options.maxActions) actions in one stream; further values are dropped"),
+               into: &out)
+      }
+      return
+    }
+    out.append(.value(StreamValue(index: committed, channel: channel, streamOffset: streamOffset, textRange: framed.range,
+                                  bytes: framed.bytes, value: value, toolName: call?.name, callId: call?.callId)))
+    committed += 1
+  }
+}

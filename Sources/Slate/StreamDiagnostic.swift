@@ -1,0 +1,98 @@
+import SlateJSON
+import SlateSSE
+
+/// A diagnostic of the action stream, in the one shape every layer's diagnostics take when
+/// they surface from the pipeline (DESIGN.md, "Vocabulary"): a stable `layer.reason` code,
+/// a severity, the offset in the raw stream, the offset in the channel's text where one
+/// applies, the channel, and a message saying what was expected and what came.
+///
+/// Sources: the SSE parser (`sse.*`), the dialect (`dialect.*`), a framer (`json.*`, with
+/// the text offset of the offending byte), and the stream itself (`stream.*`).
+public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
+  /// The same scale for every layer. SSE's `error` and `warning` map to theirs.
+  public typealias Severity = DialectDiagnostic.Severity
+
+  /// Codes the action stream reports itself (the other layers' codes pass through).
+  public enum Code: String, Sendable, CaseIterable {
+    /// The answer text is not JSON (``TextFraming/auto`` found prose): it is not framed.
+    case proseText = "stream.prose_text"
+    /// A tool call's value was complete but the call never received its end signal, so it
+    /// was not committed.
+    case valueNotCommitted = "stream.value_not_committed"
+    /// More actions than ``ActionStreamOptions/maxActions``: the rest are not emitted.
+    case tooManyActions = "stream.too_many_actions"
+    /// More tool calls open at once than ``ActionStreamOptions/maxOpenCalls``: the new call
+    /// is not framed.
+    case tooManyOpenCalls = "stream.too_many_open_calls"
+  }
+
+  /// `layer.reason`, e.g. `json.unexpected_byte`, `dialect.no_terminal_event`.
+  public var code: String
+  public var severity: Severity
+  /// Byte offset in the raw stream: the start of the event that broke or completed
+  /// something (for the `text` dialect, the offending byte itself), or the end of the input
+  /// for end-of-stream findings.
+  public var streamOffset: Int
+  /// Byte offset in the channel's text (or the call's argument text), for framer findings.
+  public var textOffset: Int?
+  /// The channel or call concerned (``StreamChannel/description``), when there is one.
+  public var channel: StreamChannel?
+  public var message: String
+
+  public init(code: String, severity: Severity, streamOffset: Int, textOffset: Int? = nil,
+              channel: StreamChannel? = nil, message: String)
+  {
+    self.code = code
+    self.severity = severity
+    self.streamOffset = streamOffset
+    self.textOffset = textOffset
+    self.channel = channel
+    self.message = message
+  }
+
+  init(_ code: Code, severity: Severity = .warning, streamOffset: Int, textOffset: Int? = nil,
+       channel: StreamChannel? = nil, message: String)
+  {
+    self.init(code: code.rawValue, severity: severity, streamOffset: streamOffset, textOffset: textOffset,
+              channel: channel, message: message)
+  }
+
+  init(_ sse: SSEDiagnostic) {
+    self.init(code: sse.code.rawValue, severity: sse.severity == .error ? .error : .warning,
+              streamOffset: sse.offset, message: sse.message)
+  }
+
+  init(_ dialect: DialectDiagnostic) {
+    self.init(code: dialect.code.rawValue, severity: dialect.severity, streamOffset: dialect.offset,
+              message: dialect.message)
+  }
+
+  /// A framer's error: always `error` severity (the channel's framing stopped there).
+  init(_ framer: FramerDiagnostic, channel: StreamChannel, streamOffset: Int) {
+    self.init(code: framer.code.rawValue, severity: .error, streamOffset: streamOffset, textOffset: framer.offset,
+              channel: channel, message: framer.message)
+  }
+
+  public var description: String {
+    var place = "byte \(streamOffset)"
+    if let channel { place += " (\(channel)" + (textOffset.map { " text byte \($0)" } ?? "") + ")" }
+    return "\(code) (\(severity.rawValue)) at \(place): \(message)"
+  }
+}
+
+/// Where a framed value comes from: the answer text of one choice, or one tool call.
+public enum StreamChannel: Hashable, Sendable, CustomStringConvertible {
+  /// The answer text of choice (or candidate) `n`; every text part of that choice joins one
+  /// text, which one framer reads.
+  case answer(choice: Int)
+  /// The argument text of one tool call.
+  case call(CallKey)
+
+  /// `answer` (choice 0), `answer[n]`, or `call:KEY`.
+  public var description: String {
+    switch self {
+    case .answer(let choice): choice == 0 ? "answer" : "answer[\(choice)]"
+    case .call(let key): "call:\(key)"
+    }
+  }
+}

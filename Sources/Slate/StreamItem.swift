@@ -1,0 +1,110 @@
+import SlateJSON
+
+/// What an ``ActionStream`` reports, in stream order.
+public enum StreamItem: Sendable {
+  /// A dialect delta (text, tool-call fragments, usage, finish, provider error, terminal),
+  /// when ``ActionStreamOptions/emitsDeltas`` is on.
+  case delta(Delta)
+  /// A value has started and its type (and announced key fields) are known: an answer-text
+  /// object whose discriminator and key fields are complete, or a tool call that started.
+  case started(ActionStart)
+  /// A value was committed: an answer-text value the moment its last byte arrived, a tool
+  /// call's arguments at the call's end signal.
+  case value(StreamValue)
+  /// A finding of any layer, in the one diagnostic shape.
+  case diagnostic(StreamDiagnostic)
+  /// The last item: how the stream ended.
+  case end(StreamSummary)
+
+  public var value: StreamValue? { if case .value(let v) = self { v } else { nil } }
+  public var diagnostic: StreamDiagnostic? { if case .diagnostic(let d) = self { d } else { nil } }
+  public var started: ActionStart? { if case .started(let s) = self { s } else { nil } }
+  public var delta: Delta? { if case .delta(let d) = self { d } else { nil } }
+}
+
+/// The early announcement of a value in progress.
+public struct ActionStart: Sendable {
+  public var channel: StreamChannel
+  /// Raw-stream offset of the event that made the announcement possible.
+  public var streamOffset: Int
+  /// Offset of the value's first byte in the channel's text (0 for a tool call).
+  public var textOffset: Int
+  /// The action type: the discriminator's value for answer text (any JSON value; usually a
+  /// string), the tool name for a call.
+  public var type: JSONValue
+  /// The announced key fields (answer text), in the rule's order; empty for tool calls.
+  public var keys: JSONObject
+  /// The provider's call id (tool calls).
+  public var callId: String?
+
+  public init(channel: StreamChannel, streamOffset: Int, textOffset: Int, type: JSONValue, keys: JSONObject = JSONObject(),
+              callId: String? = nil)
+  {
+    self.channel = channel
+    self.streamOffset = streamOffset
+    self.textOffset = textOffset
+    self.type = type
+    self.keys = keys
+    self.callId = callId
+  }
+}
+
+/// A committed value: one action candidate, before schema validation.
+public struct StreamValue: Sendable {
+  /// Its position among the values the stream committed (0, 1, …), across channels.
+  public var index: Int
+  public var channel: StreamChannel
+  /// Raw-stream offset of the event that completed it: the event carrying its last byte
+  /// (answer text) or the call's end signal (tool calls). For the `text` dialect, the
+  /// offset of its last byte.
+  public var streamOffset: Int
+  /// Its byte range in the channel's text (the call's argument text for a tool call).
+  public var textRange: Range<Int>
+  /// Its bytes, validated, padded for simdjson.
+  public var bytes: PaddedBytes
+  /// The value, parsed once by simdjson.
+  public var value: JSONValue
+  /// For a tool call: the tool name, which is the action type.
+  public var toolName: String?
+  /// For a tool call: the provider's call id.
+  public var callId: String?
+
+  public init(index: Int, channel: StreamChannel, streamOffset: Int, textRange: Range<Int>, bytes: PaddedBytes,
+              value: JSONValue, toolName: String? = nil, callId: String? = nil)
+  {
+    self.index = index
+    self.channel = channel
+    self.streamOffset = streamOffset
+    self.textRange = textRange
+    self.bytes = bytes
+    self.value = value
+    self.toolName = toolName
+    self.callId = callId
+  }
+}
+
+/// How a stream ended, with what the action layer adds to the dialect's view.
+public struct StreamSummary: Sendable, Equatable {
+  /// `complete`, `truncated` (with the reason) or `failed` (with the provider's error).
+  public var status: StreamStatus
+  /// The dialect that read the stream (`auto` if detection never decided).
+  public var dialect: DialectKind
+  /// Values committed.
+  public var values: Int
+  /// Diagnostics reported, and how many of them were errors.
+  public var diagnostics: Int
+  public var errors: Int
+  /// The provider's finish reasons, one per choice or candidate, in arrival order.
+  public var finishes: [Finish]
+  /// The provider's terminal event, if one came.
+  public var terminal: String?
+  /// The first error the provider reported in the stream.
+  public var providerError: ProviderError?
+  /// When the provider reported an error: how many values had been committed before it.
+  public var valuesBeforeError: Int?
+  /// Raw bytes read.
+  public var bytes: Int
+
+  /// True when the stream is complete and no error-severity diagnostic was reported.
+  public var isClean: Bool { status == .complete && errors == 0 }
+}
