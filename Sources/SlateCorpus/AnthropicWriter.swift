@@ -74,7 +74,7 @@ struct AnthropicWriter: ProviderWriter {
     case .endCall(let i):
       if let index = open?.index { written.end(i, key: "0.\(index)") }
       stopBlock(into: &wire)
-      written.completed.append(i)
+      written.argumentsComplete.insert(i)
     case .keepAlive:
       wire.append(.event(name: "ping", data: JSONValue.members([("type", "ping")]).text(.spaced)))
     case .error:

@@ -57,7 +57,7 @@ struct ChatCompletionsWriter: ProviderWriter {
       items.append(chunk(delta: [("tool_calls", [fragment])]))
       written.append(i, piece)
     case .endCall(let i):
-      written.completed.append(i)
+      written.argumentsComplete.insert(i)
     case .keepAlive:
       items.append(.comment("OPENROUTER PROCESSING"))
     case .error:

@@ -56,7 +56,7 @@ struct GeminiWriter: ProviderWriter {
       written.start(i, name: calls[i].name, id: nil)
       written.append(i, arguments.canonicalString)
       written.end(i)
-      written.completed.append(i)
+      written.argumentsComplete.insert(i)
     case .keepAlive:
       flush(into: &wire)
       wire.append(.comment("keep-alive"))

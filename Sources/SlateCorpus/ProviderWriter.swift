@@ -85,8 +85,10 @@ struct Written: Sendable {
   var calls: [IntendedCall] = []
   /// Position in ``calls`` of each started call, by call index.
   var position: [Int: Int] = [:]
-  /// Call indexes in the order their arguments completed (a value's last byte).
-  var completed: [Int] = []
+  /// Calls whose argument text is all written.
+  var argumentsComplete: Set<Int> = []
+  /// Call indexes in the order they got their end signal.
+  var endOrder: [Int] = []
   var error: ProviderError?
   var finishes: [Finish] = []
   var terminated = false
@@ -106,7 +108,10 @@ struct Written: Sendable {
   }
 
   mutating func end(_ index: Int, key: String? = nil) {
-    if let i = position[index] { calls[i].ended = true }
+    if let i = position[index] {
+      calls[i].ended = true
+      endOrder.append(index)
+    }
     if let key { openCalls.removeAll { $0.rawValue == key } }
   }
 

@@ -85,7 +85,7 @@ struct ResponsesWriter: ProviderWriter {
       wire.append(event("response.output_item.done", [("item", done), ("output_index", .number(JSONNumber(item.index)))]))
       output[item.index] = done
       written.end(i, key: item.id)
-      written.completed.append(i)
+      written.argumentsComplete.insert(i)
     case .keepAlive:
       wire.append(.comment("OPENROUTER PROCESSING"))
     case .error:

@@ -14,9 +14,10 @@ public struct StreamIntent: Sendable, Equatable {
   /// How the answer text frames as a JSON array or sequence: nil when the turn has no
   /// answer text.
   public var answerFraming: FramingOutcome?
-  /// Every complete action, in the order its last byte arrives: the answer text's
-  /// elements up to the first invalid one, then (interleaved by completion) each call's
-  /// arguments that form a complete JSON document.
+  /// Every action a reader commits, in order: the answer text's elements up to the first
+  /// invalid one (each the moment its last byte arrives), then each call whose arguments
+  /// are a complete JSON document, at its end signal (Chat Completions: the finish chunk;
+  /// a call cut before its end signal commits nothing), as ``ActionStream`` commits them.
   public var actions: [IntendedAction]
 
   public init(answerText: String, calls: [IntendedCall], status: StreamStatus,

@@ -191,7 +191,7 @@ struct TurnScript {
       }
       if framing == .complete && length < answer.closeOffset { framing = .truncated }
     }
-    for index in written.completed {
+    for index in written.endOrder where written.argumentsComplete.contains(index) {
       guard let value = turn.calls[index].value, let position = written.position[index] else { continue }
       let call = written.calls[position]
       actions.append(IntendedAction(type: call.name, value: value, callId: call.callId))

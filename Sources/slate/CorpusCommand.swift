@@ -6,8 +6,8 @@ import SlateCorpus
 struct CorpusCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "corpus",
-    abstract: "Generate the synthetic stream corpus, or one big generated stream.",
-    subcommands: [CorpusGenerateCommand.self]
+    abstract: "Generate the synthetic stream corpus, or check every stream against its golden output.",
+    subcommands: [CorpusGenerateCommand.self, CorpusCheckCommand.self]
   )
 }
 
@@ -93,5 +93,92 @@ struct CorpusGenerateCommand: ParsableCommand {
         if !written.contains(path) { print("not generated (left alone): \(path)") }
       }
     }
+  }
+}
+
+/// `slate corpus check [DIR]`: every stream of the corpus (and the real recordings, when
+/// their folder exists) against its golden `slate actions --json` output, whole and
+/// rechunked; a table, and exit 1 on any difference.
+struct CorpusCheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Run every corpus stream against its golden output, whole and rechunked.",
+    discussion: """
+      Each DIR/<dialect>/NAME.sse is checked against DIR/<dialect>/NAME.expected.json, and \
+      each recording REAL/<dialect>/NAME.sse against DIR/real/<dialect>/NAME.expected.json \
+      (skipped, with a message, when REAL does not exist). A golden is {"args": [...], \
+      "lines": [...]}: the `slate actions` arguments (paths relative to the current \
+      directory) and its JSON output lines. Every stream is run whole, in 1-byte chunks \
+      and in three seeded random chunkings; each run must give the golden's lines. \
+      Prints one row per stream (status, values, diagnostics, whole and rechunked match), \
+      then the first differing line of each stream that differs. --update (re)writes the \
+      goldens from the whole run, keeping an existing golden's arguments; new goldens use \
+      --schema SCHEMA for the corpus streams and no pack for the recordings.
+      Exit codes: 0 every stream matches; 1 a difference, a missing or stray golden; \
+      2 usage or I/O errors.
+      """
+  )
+
+  @Argument(help: "The corpus folder.")
+  var directory: String = "Corpus"
+
+  @Option(help: "The real recordings (<dialect>/NAME.sse); skipped when absent.")
+  var real: String = "../shared/corpus-real"
+
+  @Option(help: "The schema pack new corpus goldens validate against.")
+  var schema: String = "Corpus/schemas/film.json"
+
+  @Flag(help: "Write the goldens from the whole run instead of comparing.")
+  var update = false
+
+  func run() throws {
+    guard !CLIIO.listDirectory(directory).isEmpty else { CLIIO.fail("\(directory): no corpus there") }
+    let hasReal = !CLIIO.listDirectory(real).isEmpty
+    if !hasReal { print("skipping the real recordings: \(real) does not exist") }
+    let check = CorpusCheck(directory: directory, real: hasReal ? real : nil, schema: schema)
+    let entries = check.entries()
+    var outcomes: [CorpusCheck.Outcome] = []
+    for entry in entries { outcomes.append(try check.check(entry, update: update)) }
+    let strays = update ? [] : check.strayGoldens(entries)
+    printTable(outcomes)
+    var failed = false
+    for outcome in outcomes where outcome.whole != true || !outcome.rechunked {
+      failed = true
+      print("\n\(outcome.entry.label): \(outcome.difference ?? "differs")")
+    }
+    for stray in strays {
+      failed = true
+      print("\n\(stray): a golden whose stream is gone")
+    }
+    let differing = outcomes.filter { $0.whole != true || !$0.rechunked }.count + strays.count
+    print("\n\(outcomes.count) stream\(outcomes.count == 1 ? "" : "s")\(update ? ", goldens written" : ""): "
+      + (differing == 0 ? "all match" : "\(differing) differ"))
+    if failed { throw ExitCode(1) }
+  }
+
+  private func printTable(_ outcomes: [CorpusCheck.Outcome]) {
+    let header = ["stream", "dialect", "status", "values", "diagnostics", "whole", "rechunked"]
+    let rows = outcomes.map { outcome -> [String] in
+      let stream = outcome.summary?.stream
+      return [
+        outcome.entry.label, stream?.dialect.rawValue ?? outcome.entry.dialect, stream?.status.name ?? "-",
+        stream.map { "\($0.values)" } ?? "-", stream.map { "\($0.diagnostics)" } ?? "-",
+        outcome.whole.map { $0 ? "ok" : "DIFF" } ?? "MISSING", outcome.rechunked ? "ok" : "DIFF",
+      ]
+    }
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    for row in [header] + rows {
+      let cells = row.enumerated().map { $0.element + String(repeating: " ", count: widths[$0.offset] - $0.element.count) }
+      print(cells.joined(separator: "  ").trimmingTrailingSpaces)
+    }
+  }
+}
+
+extension String {
+  /// The string without its trailing spaces.
+  var trimmingTrailingSpaces: String {
+    var s = Substring(self)
+    while s.last == " " { s = s.dropLast() }
+    return String(s)
   }
 }

@@ -74,7 +74,7 @@ struct StreamReader {
   /// The values the framers yield, in the order they complete, and how the answer text framed.
   func framed() -> (actions: [IntendedAction], answerFraming: FramingOutcome?) {
     var answer: JSONFramer?
-    var framers: [CallKey: (framer: JSONFramer, name: String, id: String?)] = [:]
+    var framers: [CallKey: (framer: JSONFramer, name: String, id: String?, events: [FramerEvent])] = [:]
     var actions: [IntendedAction] = []
     func take(_ events: [FramerEvent], name: String?, id: String?) {
       for case .value(let framed) in events {
@@ -88,11 +88,17 @@ struct StreamReader {
         if answer == nil { answer = JSONFramer(framing: .auto, parser: SimdjsonParser()) }
         take(answer!.feed(Array(text.utf8)), name: nil, id: nil)
       case .toolCallStarted(let start):
-        framers[start.key] = (JSONFramer(framing: .value, parser: SimdjsonParser()), start.name, start.callId)
+        framers[start.key] = (JSONFramer(framing: .value, parser: SimdjsonParser()), start.name, start.callId, [])
       case .toolArguments(let key, let text):
         guard var entry = framers[key] else { continue }
-        take(entry.framer.feed(Array(text.utf8)), name: entry.name, id: entry.id)
+        entry.events += entry.framer.feed(Array(text.utf8))
         framers[key] = entry
+      case .toolCallEnded(let key):
+        // A call's value commits at its end signal, when its arguments are one whole value.
+        guard var entry = framers[key] else { continue }
+        entry.framer.finish(into: &entry.events)
+        if entry.framer.status == .complete { take(entry.events, name: entry.name, id: entry.id) }
+        framers[key] = nil
       default: break
       }
     }
