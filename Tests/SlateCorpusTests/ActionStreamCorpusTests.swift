@@ -18,11 +18,7 @@ import Testing
     return (items.compactMap(\.value), summary)
   }
 
-  struct Case: Sendable, CustomTestStringConvertible {
-    var dialect: DialectKind
-    var form: ContentForm
-    var testDescription: String { "\(dialect) \(form)" }
-  }
+  typealias Case = GeneratedTurn
 
   static let thousand: [Case] = [
     Case(dialect: .openaiChat, form: .answer(.array)), Case(dialect: .openaiChat, form: .toolCalls),

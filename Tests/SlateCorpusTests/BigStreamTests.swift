@@ -6,11 +6,7 @@ import Testing
 
 /// Big generated turns (never committed) read back to exactly the actions generated.
 @Suite struct BigStreamTests {
-  struct Case: Sendable, CustomTestStringConvertible {
-    var dialect: DialectKind
-    var form: ContentForm
-    var testDescription: String { "\(dialect) \(form)" }
-  }
+  typealias Case = GeneratedTurn
 
   static let cases: [Case] = [
     Case(dialect: .openaiChat, form: .answer(.array)), Case(dialect: .openaiChat, form: .toolCalls),

@@ -16,7 +16,10 @@ import Testing
     return root
   }
 
-  static let noReal = ["--real", "/nonexistent-slate-recordings"]
+  /// `slate corpus check [OPTIONS] ROOT` without the real recordings; nil without a binary.
+  static func check(_ root: URL, _ options: [String] = []) throws -> SlateCLI.Result? {
+    try SlateCLI.run(["corpus", "check"] + options + [root.path, "--real", "/nonexistent-slate-recordings"])
+  }
 
   @Test func theCommittedCorpusAndTheRecordingsMatchTheirGoldens() throws {
     guard let result = try SlateCLI.run(["corpus", "check"]) else { return }
@@ -31,7 +34,7 @@ import Testing
   @Test func aGoldenWithOneByteChangedFails() throws {
     let root = try Self.scratch(["anthropic/tool-calls.sse", "anthropic/tool-calls.expected.json"])
     defer { try? FileManager.default.removeItem(at: root) }
-    guard let clean = try SlateCLI.run(["corpus", "check", root.path] + Self.noReal) else { return }
+    guard let clean = try Self.check(root) else { return }
     #expect(clean.status == 0)
     #expect(clean.lines.contains { $0.contains("skipping the real recordings") })
 
@@ -40,16 +43,16 @@ import Testing
     let i = try #require(bytes.indices.first { bytes[$0] == UInt8(ascii: "7") && $0 > 200 })
     bytes[i] = UInt8(ascii: "8")
     try Data(bytes).write(to: golden)
-    let changed = try #require(try SlateCLI.run(["corpus", "check", root.path] + Self.noReal))
+    let changed = try #require(try Self.check(root))
     #expect(changed.status == 1)
     #expect(changed.lines.contains { $0.contains("DIFF") })
     #expect(changed.lines.contains { $0.contains("golden line") })
     #expect(changed.lines.contains { $0.hasPrefix("    golden:") } && changed.lines.contains { $0.hasPrefix("    output:") })
 
     // --update rewrites it from the stream; then it matches again.
-    let update = try #require(try SlateCLI.run(["corpus", "check", "--update", root.path] + Self.noReal))
+    let update = try #require(try Self.check(root, ["--update"]))
     #expect(update.status == 0)
-    #expect(try SlateCLI.run(["corpus", "check", root.path] + Self.noReal)?.status == 0)
+    #expect(try Self.check(root)?.status == 0)
     #expect(Array(try Data(contentsOf: golden)) == Array(try Data(contentsOf:
       SharedFixtures.projectRoot.appendingPathComponent("Corpus/anthropic/tool-calls.expected.json"))))
   }
@@ -57,7 +60,7 @@ import Testing
   @Test func aMissingOrStrayGoldenFails() throws {
     let root = try Self.scratch(["gemini/clean.sse", "text/clean.expected.json"])
     defer { try? FileManager.default.removeItem(at: root) }
-    guard let result = try SlateCLI.run(["corpus", "check", root.path] + Self.noReal) else { return }
+    guard let result = try Self.check(root) else { return }
     #expect(result.status == 1)
     #expect(result.lines.contains { $0.contains("MISSING") })
     #expect(result.lines.contains { $0.contains("gemini/clean.expected.json is missing") })
@@ -70,9 +73,9 @@ import Testing
     let root = try Self.scratch(["text/clean.sse"])
     defer { try? FileManager.default.removeItem(at: root) }
     try Data("{\"args\": 3}".utf8).write(to: root.appendingPathComponent("text/clean.expected.json"))
-    #expect(try SlateCLI.run(["corpus", "check", root.path] + Self.noReal)?.status == 2)
+    #expect(try Self.check(root)?.status == 2)
     try Data(#"{"args": ["--dialect", "klingon"], "lines": []}"#.utf8).write(to: root.appendingPathComponent("text/clean.expected.json"))
-    let bad = try #require(try SlateCLI.run(["corpus", "check", root.path] + Self.noReal))
+    let bad = try #require(try Self.check(root))
     #expect(bad.status == 2)
     #expect(bad.errorOutput.contains("klingon"))
     #expect(try SlateCLI.run(["corpus", "generate", "--actions", "0", "--dialect", "text"])?.status == 2)

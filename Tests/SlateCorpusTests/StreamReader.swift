@@ -2,6 +2,7 @@ import Slate
 import SlateCorpus
 import SlateJSON
 import SlateSSE
+import Testing
 
 /// Reads a generated stream back with the project's readers, as `RecordingTests` does:
 /// `SSEParser` (flush at EOF) + the dialect, or `TextDialect` for text; then one
@@ -125,4 +126,11 @@ func chunks(of bytes: [UInt8], cuts: [Int]) -> [[UInt8]] {
   }
   out.append(Array(bytes[start...]))
   return out
+}
+
+/// A generated turn's dialect and form, as a test argument.
+struct GeneratedTurn: Sendable, CustomTestStringConvertible {
+  var dialect: DialectKind
+  var form: ContentForm
+  var testDescription: String { "\(dialect) \(form)" }
 }
