@@ -138,7 +138,12 @@ struct CorpusCheckCommand: ParsableCommand {
     let check = CorpusCheck(directory: directory, real: hasReal ? real : nil, schema: schema)
     let entries = check.entries()
     var outcomes: [CorpusCheck.Outcome] = []
-    for entry in entries { outcomes.append(try check.check(entry, update: update)) }
+    var progress = ProgressBar(total: entries.count)
+    for entry in entries {
+      outcomes.append(try check.check(entry, update: update))
+      progress.step(entry.label)
+    }
+    progress.finish()
     let strays = update ? [] : check.strayGoldens(entries)
     printTable(outcomes)
     var failed = false
