@@ -86,6 +86,14 @@ struct CorpusGenerateCommand: ParsableCommand {
       try CLIIO.writeAll(stream.bytes, to: "\(directory)/\(stream.path)")
       print("\(stream.path)\t\(stream.bytes.count) bytes\t\(stream.intent.status.name)\t\(stream.intent.actions.count) actions")
     }
+    for turn in SyntheticCorpus.committedTurns(seed: seed) {
+      let folder = "\(directory)/turns/\(turn.name)"
+      try CLIIO.makeDirectories(folder)
+      for file in turn.files {
+        try CLIIO.writeAll(file.bytes, to: "\(folder)/\(file.path)")
+        print("turns/\(turn.name)/\(file.path)\t\(file.bytes.count) bytes")
+      }
+    }
     let written = Set(streams.map(\.path))
     for dialect in SyntheticCorpus.dialects {
       for name in CLIIO.listDirectory("\(directory)/\(dialect.rawValue)") where name.hasSuffix(".sse") {
