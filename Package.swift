@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .library(name: "SlateSchema", targets: ["SlateSchema"]),
+    .library(name: "SlateDispatch", targets: ["SlateDispatch"]),
     .library(name: "Slate", targets: ["Slate"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
@@ -30,6 +31,9 @@ let package = Package(
     // Schema packs, the compiled validator, idempotency keys and action batches. Standard
     // library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
     .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
+    // Exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher, results, turn
+    // record, audit. Standard library only (plus Synchronization's Mutex).
+    .target(name: "SlateDispatch", dependencies: ["SlateSchema", "SlateJSON"]),
     .executableTarget(
       name: "slate",
       dependencies: [
