@@ -169,14 +169,18 @@ public struct ActionRecord: Hashable, Sendable {
   public var lease: Lease?
   /// How many times an upsert replaced the payload (0 for the first version).
   public var payloadRevision: Int
+  /// The version digests (``ActionRecord/version(type:payload:)``) of every payload
+  /// declared for the key, oldest first; the last is the current ``payload``'s. An action
+  /// whose version is listed is a replay (a duplicate), not a conflict or an update.
+  public var versions: [String]
   public var declaredAt: Timestamp
   public var updatedAt: Timestamp
 
   public init(scope: DispatchScope, key: ActionKey, turn: TurnID, phase: String? = nil, batch: String? = nil,
               ordinal: Int = 0, type: String, queue: String, payload: JSONValue, effects: [String] = [],
               upsert: Bool = false, status: ActionStatus = .declared, outcome: Outcome? = nil, attempts: Int = 0,
-              fencingToken: Int64 = 0, lease: Lease? = nil, payloadRevision: Int = 0, declaredAt: Timestamp,
-              updatedAt: Timestamp? = nil)
+              fencingToken: Int64 = 0, lease: Lease? = nil, payloadRevision: Int = 0, versions: [String]? = nil,
+              declaredAt: Timestamp, updatedAt: Timestamp? = nil)
   {
     self.scope = scope
     self.key = key
@@ -195,6 +199,7 @@ public struct ActionRecord: Hashable, Sendable {
     self.fencingToken = fencingToken
     self.lease = lease
     self.payloadRevision = payloadRevision
+    self.versions = versions ?? [ActionRecord.version(type: type, payload: payload)]
     self.declaredAt = declaredAt
     self.updatedAt = updatedAt ?? declaredAt
   }

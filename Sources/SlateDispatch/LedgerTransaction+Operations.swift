@@ -111,3 +111,19 @@ extension EffectRecord {
     return hasher.finalize().hex
   }
 }
+
+extension ActionRecord {
+  /// A payload version's digest: SHA-256 (lower-case hex) over the length-prefixed fields
+  /// `"slate.version.v1"`, the action type and the payload's canonical bytes. Two actions
+  /// with one key and one version are the same request.
+  public static func version(type: String, payload: JSONValue) -> String {
+    var hasher = SHA256()
+    hasher.updateField("slate.version.v1".utf8)
+    hasher.updateField(type.utf8)
+    hasher.updateField(payload.canonicalBytes)
+    return hasher.finalize().hex
+  }
+
+  /// The current payload's version (the last of ``versions``).
+  public var currentVersion: String { versions.last ?? ActionRecord.version(type: type, payload: payload) }
+}
