@@ -31,6 +31,8 @@ public struct HandlerCall: Sendable {
   public var payload: JSONValue
   /// The effects the action declares (`image`, `video`, …).
   public var effects: [String]
+  /// Whether the action type declares `x-slate-upsert` (an update of the key's entity).
+  public var upsert: Bool
   /// 1 for the first call of this key in this dispatch, 2 for the first retry, ….
   public var attempt: Int
   /// The fencing token of the lease the call is made under.
@@ -39,8 +41,8 @@ public struct HandlerCall: Sendable {
   public var resolvingAmbiguity: Bool
 
   public init(turn: TurnID, project: ProjectID, scope: DispatchScope, key: ActionKey, type: String, queue: String,
-              phase: String?, payload: JSONValue, effects: [String], attempt: Int, fencingToken: Int64,
-              resolvingAmbiguity: Bool)
+              phase: String?, payload: JSONValue, effects: [String], upsert: Bool = false, attempt: Int,
+              fencingToken: Int64, resolvingAmbiguity: Bool)
   {
     self.turn = turn
     self.project = project
@@ -51,6 +53,7 @@ public struct HandlerCall: Sendable {
     self.phase = phase
     self.payload = payload
     self.effects = effects
+    self.upsert = upsert
     self.attempt = attempt
     self.fencingToken = fencingToken
     self.resolvingAmbiguity = resolvingAmbiguity
@@ -72,12 +75,17 @@ public struct HandlerResult: Sendable, Hashable {
     /// The row key (hex) and readable form; nil: the action's key.
     public var key: String?
     public var readable: String?
+    /// Whether ``value``'s members are merged into the stored row's (an update that names
+    /// only the fields it changes) rather than replacing it. A merge into no row, or into
+    /// a row or value that is not an object, replaces.
+    public var merge: Bool
 
-    public init(table: String, value: JSONValue, key: String? = nil, readable: String? = nil) {
+    public init(table: String, value: JSONValue, key: String? = nil, readable: String? = nil, merge: Bool = false) {
       self.table = table
       self.value = value
       self.key = key
       self.readable = readable
+      self.merge = merge
     }
   }
 

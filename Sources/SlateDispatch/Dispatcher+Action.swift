@@ -134,6 +134,7 @@ extension Dispatcher {
       record.payload = input.payload
       record.type = input.type
       record.effects = input.effects
+      record.upsert = input.upsert
       record.phase = input.phase ?? record.phase
       record.versions.append(input.version)
       record.payloadRevision += 1

@@ -25,9 +25,20 @@ extension Dispatcher {
       var queued: [DispatchResult.EffectRef] = []
       if attempted.status == .applied, let writes = attempted.writes {
         for write in writes.entities {
+          let key = write.key ?? record.key.hex
+          var value = write.value
+          if write.merge, case .object(let changes) = value,
+            case .object(var stored)? = try tx.entity(project: turn.project, table: write.table, key: key)?.value
+          {
+            for name in changes.keys {
+              stored.members.removeAll { $0.key.utf8.elementsEqual(name.utf8) }
+              stored.append(key: name, value: changes[name]!)
+            }
+            value = .object(stored)
+          }
           try tx.upsertEntity(EntityRecord(
-            project: turn.project, table: write.table, key: write.key ?? record.key.hex,
-            readable: write.readable ?? record.key.readable, value: write.value, turn: turn.id, updatedAt: now))
+            project: turn.project, table: write.table, key: key, readable: write.readable ?? record.key.readable,
+            value: value, turn: turn.id, updatedAt: now))
         }
         for write in writes.effects {
           let key = EffectRecord.key(action: record.key, kind: write.kind, discriminator: write.discriminator)

@@ -4,8 +4,10 @@ import SlateJSON
 /// of `slate`'s main command.
 ///
 /// - entity actions (`scene`, `character`, `set`, `prop` and `poster` queues) upsert the
-///   payload into the project table named by the queue, keyed by the action's key, so
-///   `create_scene s12` then `update_scene s12` leave one row (revision 1);
+///   payload into the project table named by the queue, keyed by the action's key; an
+///   upsert action (`update_scene`) merges its members into the row, so `create_scene s12`
+///   then `update_scene s12` leave one row (revision 1) with the created fields and the
+///   updated ones;
 /// - every effect the action declares (`image`, `video`, `reference`, `poster`, `frame`)
 ///   becomes one outbox job whose idempotency key is derived from the action's key and the
 ///   kind (``EffectRecord/key(action:kind:discriminator:)``), with the action type, key and
@@ -24,7 +26,7 @@ public struct FilmHandler: ActionHandler {
   public func handle(_ call: HandlerCall) async throws -> HandlerResult {
     var result = HandlerResult(result: ["key": .string(call.key.readable), "type": .string(call.type)])
     if FilmHandler.entityTables.contains(call.queue) {
-      result.entities.append(HandlerResult.EntityWrite(table: call.queue, value: call.payload))
+      result.entities.append(HandlerResult.EntityWrite(table: call.queue, value: call.payload, merge: call.upsert))
     }
     for kind in call.effects {
       result.effects.append(HandlerResult.EffectWrite(kind: kind, payload: [
