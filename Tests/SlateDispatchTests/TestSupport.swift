@@ -171,3 +171,10 @@ func appliedCounts(_ ledger: any DispatchLedger, turn: TurnID) async throws -> [
   }
   return counts
 }
+
+/// A counter tasks share.
+final class SharedCounter: Sendable {
+  private let count = Mutex(0)
+  func increment() { count.withLock { $0 += 1 } }
+  var value: Int { count.withLock { $0 } }
+}
