@@ -74,9 +74,18 @@ import Testing
     await #expect(throws: DispatchError.invalidTransition(turn: "t1", from: .partiallyCompleted, to: .partiallyCompleted)) {
       try await dispatcher.finalize(turn: "t1")
     }
-    // Resuming it puts it back to running, and finishing the batches completes it.
-    _ = try await dispatchAll(dispatcher, batches, turn: "t1")
-    #expect(try await dispatcher.finalize(turn: "t1").status == .completed)
+    // In live mode a batch into the ended turn applies nothing …
+    let live = try await dispatcher.dispatch(batches[2], turn: "t1")
+    #expect(live.entries.count == 4)
+    #expect(live.orderedEntries.allSatisfy { $0.outcome.code == "dispatch.turn_not_running" && $0.outcome.retryable })
+    let declared = try await read(ledger) { tx throws(LedgerError) in try tx.actions(turn: "t1").count }
+    #expect(declared == 4, "the plan and the cast only: nothing was declared into the ended turn")
+    // … in recover mode the turn goes back to running, and the batches complete it.
+    let resumer = makeDispatcher(ledger: ledger, clock: clock, mode: .recover)
+    _ = try await dispatchAll(resumer, batches, turn: "t1")
+    let resumedEvents = try await read(ledger) { tx throws(LedgerError) in try tx.events(turn: "t1", after: 0) }
+    #expect(resumedEvents.contains { $0.kind == "turn.transition" && $0.detail["to"] == "running" })
+    #expect(try await resumer.finalize(turn: "t1").status == .completed)
   }
 
   @Test func recoverabilityOfAPartialTurn() throws {
