@@ -10,12 +10,15 @@ let package = Package(
     .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .library(name: "SlateSchema", targets: ["SlateSchema"]),
+    .library(name: "SlateDispatch", targets: ["SlateDispatch"]),
     .library(name: "Slate", targets: ["Slate"]),
     .library(name: "SlateCorpus", targets: ["SlateCorpus"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    // Test-only: property tests of the dispatch-result merge laws.
+    .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
   ],
   targets: [
     // C++17 shim over Debian's libsimdjson-dev; the define is what `pkg-config --cflags simdjson` gives.
@@ -34,6 +37,9 @@ let package = Package(
     // The synthetic stream generator: film turns written as each provider streams them
     // (Corpus/, tests, benchmarks). Deterministic; standard library only.
     .target(name: "SlateCorpus", dependencies: ["Slate", "SlateJSON"]),
+    // Exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher, results, turn
+    // record, audit. Standard library only (plus Synchronization's Mutex).
+    .target(name: "SlateDispatch", dependencies: ["SlateSchema", "SlateJSON"]),
     .executableTarget(
       name: "slate",
       dependencies: [
@@ -52,6 +58,9 @@ let package = Package(
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
     .executableTarget(name: "fuzz-sse", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-sse"),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
+    // The DispatchLedger contract as framework-free checks, run by every ledger's tests
+    // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).
+    .target(name: "LedgerConformance", dependencies: ["SlateDispatch", "SlateJSON"], path: "Tests/LedgerConformance"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
     .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]),
@@ -59,6 +68,13 @@ let package = Package(
     .testTarget(
       name: "SlateCorpusTests",
       dependencies: ["SlateCorpus", "Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]
+    ),
+    .testTarget(
+      name: "SlateDispatchTests",
+      dependencies: [
+        "SlateDispatch", "SlateSchema", "SlateJSON", "SlateTestSupport", "LedgerConformance",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
     ),
   ],
   swiftLanguageModes: [.v6],
