@@ -80,7 +80,7 @@ let package = Package(
     .testTarget(
       name: "SlateSQLiteTests",
       dependencies: [
-        "SlateSQLite", "SlateDispatch", "SlateSchema", "SlateJSON", "LedgerConformance",
+        "SlateSQLite", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateTestSupport", "LedgerConformance",
         // Raw access to a ledger file, to plant rows the ledger itself would never write.
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
