@@ -41,7 +41,7 @@ extension Dispatcher {
       }
       let context = DecisionContext(
         input: input, turn: turn, holder: configuration.holder, now: clock.now(), leaseDuration: policy.leaseDuration,
-        idempotent: idempotent, readOnly: turn.status == .completed, dryRun: mode == .dryRun)
+        idempotent: idempotent, readOnly: turn.status != .running, dryRun: mode == .dryRun)
       let decision = try await ledger.write { tx throws(LedgerError) in try Dispatcher.decide(context, in: tx) }
       switch decision {
       case .done(let outcome, let ordinal, let queued, let conflict):
@@ -87,7 +87,7 @@ extension Dispatcher {
     var now: Timestamp
     var leaseDuration: Duration
     var idempotent: Bool
-    /// The turn is completed: nothing may be applied any more.
+    /// The turn is not running (ended, and not reopened): nothing may be applied.
     var readOnly: Bool
     var dryRun: Bool
   }
@@ -98,8 +98,12 @@ extension Dispatcher {
     let input = c.input
     let scope = c.turn.scope
     guard var record = try tx.action(scope: scope, key: input.key.hex) else {
-      return .done(.failed(code: "dispatch.undeclared", message: "\(input.key.readable) was never declared",
-                           retryable: true, attempts: 0), ordinal: Int.max, queued: [], conflict: false)
+      let outcome: Outcome =
+        c.dryRun ? .planned
+        : c.readOnly ? turnNotRunning(input, c.turn.status)
+        : .failed(code: "dispatch.undeclared", message: "\(input.key.readable) was never declared", retryable: true,
+                  attempts: 0)
+      return .done(outcome, ordinal: Int.max, queued: [], conflict: false)
     }
     let queued = try queuedEffects(of: record, in: tx)
     func event(_ kind: String, _ detail: [String: JSONValue] = [:]) throws(LedgerError) {
@@ -128,7 +132,7 @@ extension Dispatcher {
                                 + "does not declare x-slate-upsert"), conflict: true)
       }
       if c.dryRun { return done(.planned) }
-      if c.readOnly { return done(turnCompleted(input)) }
+      if c.readOnly { return done(turnNotRunning(input, c.turn.status)) }
       if liveLease { return .wait(until: record.lease!.expiresAt) }
       // Declare the new version; the lease below fences out any holder of the old one.
       record.payload = input.payload
@@ -161,7 +165,7 @@ extension Dispatcher {
       break
     }
     if c.dryRun { return done(.planned, queued: queued) }
-    if c.readOnly { return done(turnCompleted(input)) }
+    if c.readOnly { return done(turnNotRunning(input, c.turn.status)) }
     if liveLease { return .wait(until: record.lease!.expiresAt) }
     let resolving = record.status == .ambiguous || record.status == .inProgress
     let previous = record.lease?.holder
@@ -183,9 +187,10 @@ extension Dispatcher {
     return .call(leased, resolvingAmbiguity: resolving)
   }
 
-  static func turnCompleted(_ input: ActionInput) -> Outcome {
-    .failed(code: "dispatch.turn_completed",
-            message: "the turn is completed: \(input.key.readable) was not applied", retryable: false, attempts: 0)
+  static func turnNotRunning(_ input: ActionInput, _ status: TurnStatus) -> Outcome {
+    .failed(code: "dispatch.turn_not_running",
+            message: "the turn is \(status.rawValue)" + (status == .completed ? "" : " (recover mode resumes it)")
+              + ": \(input.key.readable) was not applied", retryable: status != .completed, attempts: 0)
   }
 
   /// The outbox entries of a record's declared effects (default discriminator).

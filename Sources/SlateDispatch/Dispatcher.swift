@@ -20,9 +20,12 @@ import SlateSchema
 ///    writes nothing and reads the newer holder's outcome instead.
 ///
 /// Modes: ``Mode/live``; ``Mode/dryRun`` declares the intents (and the plan) and calls
-/// nothing, every outcome `planned` (the no-media mode); ``Mode/recover`` resumes turns
-/// that stopped (a failed, timed-out, stopped or partially completed turn goes back to
-/// `running`) and is what ``recover(turn:)`` is for.
+/// nothing, every outcome `planned` (the no-media mode); ``Mode/recover`` also resumes a
+/// turn that ended (a failed, timed-out, stopped or partially completed turn goes back to
+/// `running`), touching only what is unfinished: finished keys are duplicates. In live
+/// mode, a batch dispatched into a turn that is not running applies nothing (finished keys
+/// are duplicates, the others `dispatch.turn_not_running`). ``recover(turn:)`` resumes from
+/// the ledger alone, in live or recover mode.
 ///
 /// Time: durable times (leases, turn progress) and budgets come from one injected
 /// ``WallClock``; sleeps (backoff, lease polling) from an injected function, so tests run
@@ -128,7 +131,7 @@ public actor Dispatcher {
   /// another dispatch finishes them).
   public func dispatch(_ batch: ActionBatch, turn: TurnID) async throws -> DispatchResult {
     var record = try await begin(turn: turn)
-    record = try await reopenIfNeeded(record)
+    if mode == .recover { record = try await reopenIfNeeded(record) }
     let now = clock.now()
     if usage[turn] == nil { usage[turn] = Usage(startedAt: now) }
 
@@ -142,7 +145,9 @@ public actor Dispatcher {
         codes: rejection.errors.map(\.code.rawValue), digest: SHA256.hash(rejection.bytes).hex))
     }
     let inputs = batch.actions.map(ActionInput.init)
-    let admitted = try await declare(inputs, batch: batch, turn: record)
+    // Nothing is declared into a turn that is not running: it applies nothing more.
+    let admitted = record.status == .running
+      ? try await declare(inputs, batch: batch, turn: record) : Array(repeating: true, count: inputs.count)
     for (input, admitted) in zip(inputs, admitted) {
       guard admitted else {
         result.notes.insert("dispatch.budget_actions")
@@ -155,12 +160,12 @@ public actor Dispatcher {
       }
       try await process(input, turn: record, into: &result)
     }
-    try await closePhase(batch, turn: turn)
+    if record.status == .running { try await closePhase(batch, turn: turn) }
     return result
   }
 
-  /// A turn that stopped goes back to `running` when this dispatcher may resume it (live or
-  /// recover mode); a completed turn stays completed (its actions can only be duplicates).
+  /// A turn that ended goes back to `running` (not in dry-run mode); a completed turn stays
+  /// completed (its actions can only be duplicates).
   func reopenIfNeeded(_ record: TurnRecord) async throws -> TurnRecord {
     guard record.status != .running, record.status != .completed, mode != .dryRun else { return record }
     let now = clock.now()

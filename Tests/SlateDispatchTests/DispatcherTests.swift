@@ -182,9 +182,12 @@ import Testing
     #expect(replay.counts == [.duplicate: 19])
     let extra = try filmAction(#"{"type":"create_scene","scene_id":"s9","title":"Late"}"#)
     let late = try await dispatcher.dispatch(ActionBatch(phase: "scenes", items: [.action(extra)]), turn: "t1")
-    #expect(late.outcome(for: ActionKey(extra.key))?.code == "dispatch.turn_completed")
-    let row = try await read(ledger) { tx throws(LedgerError) in try tx.entity(project: "film", table: "scene", key: extra.key.hex) }
-    #expect(row == nil)
+    #expect(late.outcome(for: ActionKey(extra.key))?.code == "dispatch.turn_not_running")
+    #expect(late.outcome(for: ActionKey(extra.key))?.retryable == false)
+    let (row, declared) = try await read(ledger) { tx throws(LedgerError) in
+      (try tx.entity(project: "film", table: "scene", key: extra.key.hex), try tx.actions(turn: "t1").count)
+    }
+    #expect(row == nil && declared == 19)
   }
 
   @Test func rejectionsTravelToTheResultAndTheAudit() async throws {
