@@ -93,12 +93,19 @@ public final class SQLiteLedger: DispatchLedger {
     try SQLiteLedger.migrate(database)
   }
 
+  /// Runs `body` in a read transaction on a reader connection (one WAL snapshot, taken at
+  /// its first read), concurrently with writes and other reads. Complexity: that of the
+  /// reads (see ``SQLiteTransaction``).
   public func read<R: Sendable>(_ body: @Sendable (any LedgerReader) throws(LedgerError) -> R) async throws(LedgerError)
     -> R
   {
     try await retrying { database in try await database.read { db in try body(SQLiteTransaction(db)) } }
   }
 
+  /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer connection, after any
+  /// write of this ledger in progress, and commits when it returns. Complexity: the body's
+  /// statements (each one index probe and row write on its success path) plus one commit
+  /// (with ``Options/Durability/full``, one fsync of the WAL).
   public func write<R: Sendable>(_ body: @Sendable (any LedgerTransaction) throws(LedgerError) -> R)
     async throws(LedgerError) -> R
   {
