@@ -52,35 +52,3 @@ public struct RetryPolicy: Sendable, Hashable {
     return max(jittered, retryAfter ?? .zero)
   }
 }
-
-/// Per-turn limits, counted by one ``Dispatcher`` across its dispatches of the turn.
-public struct DispatchBudget: Sendable, Hashable {
-  /// Most actions declared for the turn.
-  public var maxActions: Int
-  /// Most handler calls for the turn (retries included).
-  public var maxHandlerCalls: Int
-  /// Most time from the dispatcher's first dispatch of the turn.
-  public var maxDuration: Duration
-
-  public init(maxActions: Int = 1000, maxHandlerCalls: Int = 5000, maxDuration: Duration = .seconds(900)) {
-    self.maxActions = max(0, maxActions)
-    self.maxHandlerCalls = max(0, maxHandlerCalls)
-    self.maxDuration = max(.zero, maxDuration)
-  }
-
-  public static let `default` = DispatchBudget()
-}
-
-/// SplitMix64 (Steele, Lea and Flood): a small generator whose whole state is the seed, so
-/// a run reproduces from its seed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-  public init(seed: UInt64) { state = seed }
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z &>> 31)
-  }
-}
