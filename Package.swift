@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 // Slate: streaming LLM responses to validated, idempotently dispatched actions.
-// Engine modules depend on simdjson and the standard library only; the CLI brings
-// swift-argument-parser. Benchmarks live in their own package under Benchmarks/.
+// Engine modules depend on simdjson and the standard library only; SlateSQLite brings GRDB
+// (over the system SQLite), the CLI swift-argument-parser. Benchmarks live in their own
+// package under Benchmarks/.
 import PackageDescription
 
 let package = Package(
@@ -11,12 +12,15 @@ let package = Package(
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .library(name: "SlateSchema", targets: ["SlateSchema"]),
     .library(name: "SlateDispatch", targets: ["SlateDispatch"]),
+    .library(name: "SlateSQLite", targets: ["SlateSQLite"]),
     .library(name: "Slate", targets: ["Slate"]),
     .library(name: "SlateCorpus", targets: ["SlateCorpus"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    // The SQLite ledger only (system libsqlite3-dev, see scripts/ensure-deps.sh).
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     // Test-only: property tests of the dispatch-result merge laws.
     .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
   ],
@@ -40,6 +44,12 @@ let package = Package(
     // Exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher, results, turn
     // record, audit. Standard library only (plus Synchronization's Mutex).
     .target(name: "SlateDispatch", dependencies: ["SlateSchema", "SlateJSON"]),
+    // The embedded durable ledger: SlateDispatch's DispatchLedger over SQLite (WAL) through
+    // GRDB. The only engine module that depends on GRDB.
+    .target(
+      name: "SlateSQLite",
+      dependencies: ["SlateDispatch", "SlateJSON", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
     .executableTarget(
       name: "slate",
       dependencies: [
@@ -74,6 +84,14 @@ let package = Package(
       dependencies: [
         "SlateDispatch", "SlateSchema", "SlateJSON", "SlateTestSupport", "LedgerConformance",
         .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
+    .testTarget(
+      name: "SlateSQLiteTests",
+      dependencies: [
+        "SlateSQLite", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateTestSupport", "LedgerConformance",
+        // Raw access to a ledger file, to plant rows the ledger itself would never write.
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
   ],
