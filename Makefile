@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: deps demo test bench bench-quick bench-thresholds bench-table fuzz fuzz-smoke
+.PHONY: deps demo test corpus-check bench bench-quick bench-thresholds bench-table fuzz fuzz-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -15,6 +15,12 @@ demo: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# Every Corpus stream (and ../shared/corpus-real, when present) against its golden output,
+# whole and rechunked; exit 1 on any difference (see Corpus/README.md).
+corpus-check: deps
+	$(SWIFT) build --product slate
+	.build/debug/slate corpus check
 
 # Benchmarks (Benchmarks/, package-benchmark; see scripts/bench.sh): `make bench` runs every
 # suite; CI runs `make bench-quick` (quick mode, then the committed allocation thresholds);

@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 // Slate: streaming LLM responses to validated, idempotently dispatched actions.
-// Engine modules depend on simdjson and the standard library only; the CLI brings
-// swift-argument-parser. Benchmarks live in their own package under Benchmarks/.
+// Engine modules depend on simdjson and the standard library only; SlateSQLite brings GRDB
+// (over the system SQLite), the CLI swift-argument-parser. Benchmarks live in their own
+// package under Benchmarks/.
 import PackageDescription
 
 let package = Package(
@@ -10,11 +11,18 @@ let package = Package(
     .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .library(name: "SlateSchema", targets: ["SlateSchema"]),
+    .library(name: "SlateDispatch", targets: ["SlateDispatch"]),
+    .library(name: "SlateSQLite", targets: ["SlateSQLite"]),
     .library(name: "Slate", targets: ["Slate"]),
+    .library(name: "SlateCorpus", targets: ["SlateCorpus"]),
     .executable(name: "slate", targets: ["slate"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    // The SQLite ledger only (system libsqlite3-dev, see scripts/ensure-deps.sh).
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    // Test-only: property tests of the dispatch-result merge laws.
+    .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
   ],
   targets: [
     // C++17 shim over Debian's libsimdjson-dev; the define is what `pkg-config --cflags simdjson` gives.
@@ -30,6 +38,18 @@ let package = Package(
     // Schema packs, the compiled validator, idempotency keys and action batches. Standard
     // library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
     .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
+    // The synthetic stream generator: film turns written as each provider streams them
+    // (Corpus/, tests, benchmarks). Deterministic; standard library only.
+    .target(name: "SlateCorpus", dependencies: ["Slate", "SlateJSON"]),
+    // Exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher, results, turn
+    // record, audit. Standard library only (plus Synchronization's Mutex).
+    .target(name: "SlateDispatch", dependencies: ["SlateSchema", "SlateJSON"]),
+    // The embedded durable ledger: SlateDispatch's DispatchLedger over SQLite (WAL) through
+    // GRDB. The only engine module that depends on GRDB.
+    .target(
+      name: "SlateSQLite",
+      dependencies: ["SlateDispatch", "SlateJSON", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
     .executableTarget(
       name: "slate",
       dependencies: [
@@ -37,6 +57,7 @@ let package = Package(
         "SlateJSON",
         "SlateSchema",
         "Slate",
+        "SlateCorpus",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -47,10 +68,32 @@ let package = Package(
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
     .executableTarget(name: "fuzz-sse", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-sse"),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
+    // The DispatchLedger contract as framework-free checks, run by every ledger's tests
+    // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).
+    .target(name: "LedgerConformance", dependencies: ["SlateDispatch", "SlateJSON"], path: "Tests/LedgerConformance"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
     .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]),
     .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport"]),
+    .testTarget(
+      name: "SlateCorpusTests",
+      dependencies: ["SlateCorpus", "Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]
+    ),
+    .testTarget(
+      name: "SlateDispatchTests",
+      dependencies: [
+        "SlateDispatch", "SlateSchema", "SlateJSON", "SlateTestSupport", "LedgerConformance",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
+    .testTarget(
+      name: "SlateSQLiteTests",
+      dependencies: [
+        "SlateSQLite", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateTestSupport", "LedgerConformance",
+        // Raw access to a ledger file, to plant rows the ledger itself would never write.
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

@@ -32,6 +32,44 @@ enum CLIIO {
     return out
   }
 
+  /// Writes `bytes` to the file at `path` (created or truncated), or to standard output for
+  /// "-". Throws exit 2 on failure, after printing the reason to standard error.
+  static func writeAll(_ bytes: [UInt8], to path: String) throws {
+    let fd: Int32 = path == "-" ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    if fd < 0 { fail("cannot create \(path): \(String(cString: strerror(errno)))") }
+    defer { if fd != 1 { close(fd) } }
+    var done = 0
+    while done < bytes.count {
+      let n = bytes[done...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        fail("cannot write \(path): \(String(cString: strerror(errno)))")
+      }
+      done += n
+    }
+  }
+
+  /// Creates the folder at `path` and its missing parents. Throws exit 2 on failure.
+  static func makeDirectories(_ path: String) throws {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/") {
+      prefix += component + "/"
+      if mkdir(prefix, 0o755) != 0 && errno != EEXIST { fail("cannot create \(prefix): \(String(cString: strerror(errno)))") }
+    }
+  }
+
+  /// The names of the entries of the folder at `path`, sorted; empty when it cannot be read.
+  static func listDirectory(_ path: String) -> [String] {
+    guard let dir = opendir(path) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+  }
+
   /// Reads and compiles a schema pack; a pack that does not compile is exit 2, with its
   /// code and schema path on standard error.
   static func compilePack(_ path: String) throws -> CompiledPack {

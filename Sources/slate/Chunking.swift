@@ -1,4 +1,5 @@
 import ArgumentParser
+import SlateCorpus
 
 /// `--chunk-size N [--chunk-seed S]`: how a command feeds its input to an incremental
 /// parser, to reproduce what a network might do. Shared by the stream commands through
@@ -31,7 +32,7 @@ enum Chunking: Sendable, Hashable {
   /// Chunks of `size` bytes (the last may be shorter).
   case fixed(Int)
   /// Chunks of random sizes from 1 to `maxSize`: `1 + next() % maxSize` of a
-  /// ``SplitMix64`` seeded with `seed` (spelled out, so that no library change alters it).
+  /// ``SplitMix64`` (SlateCorpus) seeded with `seed` (spelled out, so that no library change alters it).
   case random(maxSize: Int, seed: UInt64)
 
   /// Calls `body` with each chunk of `bytes` in order (nothing for an empty input).
@@ -56,21 +57,5 @@ enum Chunking: Sendable, Hashable {
         start = end
       }
     }
-  }
-}
-
-/// SplitMix64 (Steele, Lea and Flood): a tiny deterministic generator whose state is its
-/// seed, so `--chunk-seed` reproduces a chunking on every platform and Swift version.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z &>> 31)
   }
 }

@@ -13,7 +13,9 @@ struct SlateCommand: ParsableCommand {
       2 usage or I/O errors.
       """,
     version: SlateVersion.string,
-    subcommands: [JSONCommand.self, EventsCommand.self, ActionsCommand.self, InspectCommand.self, ValidateCommand.self]
+    subcommands: [
+      JSONCommand.self, EventsCommand.self, ActionsCommand.self, InspectCommand.self, ValidateCommand.self, CorpusCommand.self,
+    ]
   )
 }
 

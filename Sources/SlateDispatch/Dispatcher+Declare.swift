@@ -1,0 +1,85 @@
+import SlateJSON
+import SlateSchema
+
+extension Dispatcher {
+  /// Declares, in one transaction, every key of the batch the ledger does not hold yet
+  /// (status `declared`, with its payload version and effects), records the plan when the
+  /// batch carries one, opens the batch's phase and moves the turn's progress mark.
+  /// Returns, per input, whether it was admitted (false: over the turn's action budget,
+  /// not declared). Complexity: one transaction, O(batch + the turn's actions).
+  func declare(_ inputs: [ActionInput], batch: ActionBatch, turn: TurnRecord) async throws -> [Bool] {
+    let now = clock.now()
+    let spent = usage[turn.id]?.actions ?? 0
+    let budget = configuration.budget.maxActions
+    let planType = configuration.planType
+    let phaseName = batch.phase ?? ""
+    let (admitted, inserted) = try await ledger.write { tx throws(LedgerError) -> ([Bool], Int) in
+      var admitted: [Bool] = []
+      var inserted = 0
+      var ordinal = try tx.actions(turn: turn.id).count
+      for input in inputs {
+        if input.type == planType { try Dispatcher.recordPlan(input.payload, turn: turn.id, now: now, in: tx) }
+        if try tx.action(scope: turn.scope, key: input.key.hex) != nil {
+          admitted.append(true)
+          continue
+        }
+        guard spent + inserted < budget else {
+          admitted.append(false)
+          continue
+        }
+        try tx.insertAction(ActionRecord(
+          scope: turn.scope, key: input.key, turn: turn.id, phase: input.phase, batch: batch.id, ordinal: ordinal,
+          type: input.type, queue: input.queue, payload: input.payload, effects: input.effects, upsert: input.upsert,
+          versions: [input.version], declaredAt: now))
+        try tx.appendEvent(LedgerEvent(turn: turn.id, at: now, kind: "action.declared", key: input.key.hex, detail: [
+          "readable": .string(input.key.readable), "type": .string(input.type),
+          "effects": .array(input.effects.map(JSONValue.string)), "batch": .string(batch.id),
+        ]))
+        ordinal += 1
+        inserted += 1
+        admitted.append(true)
+      }
+      try Dispatcher.openPhase(phaseName, batch: batch.id, turn: turn.id, now: now, in: tx)
+      try tx.touchTurn(turn.id, now: now)
+      return (admitted, inserted)
+    }
+    usage[turn.id, default: Usage(startedAt: now)].actions += inserted
+    return admitted
+  }
+
+  /// Stores a plan's phases in the turn (the first plan wins; a replay changes nothing) and
+  /// one `planned` phase record per planned phase.
+  static func recordPlan(_ payload: JSONValue, turn id: TurnID, now: Timestamp, in tx: any LedgerTransaction)
+    throws(LedgerError)
+  {
+    let phases = PlannedPhase.phases(fromPlan: payload)
+    guard var turn = try tx.turn(id), turn.plan.isEmpty, !phases.isEmpty else { return }
+    turn.plan = phases
+    try tx.updateTurn(turn)
+    let existing = Set(try tx.phases(turn: id).map(\.name))
+    for (index, phase) in phases.enumerated() where !existing.contains(phase.name) {
+      try tx.putPhase(PhaseRecord(turn: id, name: phase.name, ordinal: index, planned: true,
+                                  expectedCount: phase.expectedCount, updatedAt: now))
+    }
+    try tx.appendEvent(LedgerEvent(turn: id, at: now, kind: "turn.planned",
+                                   detail: ["phases": .array(phases.map { .string($0.name) })]))
+  }
+
+  /// Marks a phase `dispatching` and adds the batch to it (creating the record, after the
+  /// turn's other phases, when the plan did not declare it).
+  static func openPhase(_ name: String, batch: String, turn: TurnID, now: Timestamp, in tx: any LedgerTransaction)
+    throws(LedgerError)
+  {
+    let phases = try tx.phases(turn: turn)
+    var phase = phases.first { $0.name == name }
+      ?? PhaseRecord(turn: turn, name: name, ordinal: (phases.map(\.ordinal).max() ?? -1) + 1, updatedAt: now)
+    let opened = phase.batches.isEmpty
+    phase.state = .dispatching
+    if !phase.batches.contains(batch) { phase.batches.append(batch) }
+    phase.updatedAt = now
+    try tx.putPhase(phase)
+    if opened {
+      try tx.appendEvent(LedgerEvent(turn: turn, at: now, kind: "phase.opened", detail: ["phase": .string(name)]))
+    }
+  }
+}

@@ -1,0 +1,234 @@
+import SlateJSON
+import SlateSchema
+
+/// Dispatches action batches exactly once per idempotency key, through a ``DispatchLedger``.
+///
+/// For each action of a batch, in order (see `Dispatcher+Action.swift`):
+/// 1. all of the batch's new keys are declared in **one transaction** before any call: the
+///    action, its payload version and the effects it implies (`declared`);
+/// 2. per action, one transaction looks the key up in the turn's scope: an applied key is
+///    a **duplicate** and returns the recorded outcome; another payload for the key is a
+///    **conflict** (reported, not applied) unless the action type is an upsert, which
+///    declares the new version; otherwise the dispatcher takes a **lease** (a new fencing
+///    token);
+/// 3. it calls the handler with the key, retrying per the ``RetryPolicy`` (transient
+///    failures with backoff and full jitter; ambiguous ones only when the handler is
+///    idempotent by key), behind a ``CircuitBreaker`` per handler and within the turn's
+///    ``DispatchBudget``;
+/// 4. one transaction records the outcome with the handler's project-table rows and outbox
+///    entries, under the lease's fencing token: a dispatcher whose lease was taken over
+///    writes nothing and reads the newer holder's outcome instead.
+///
+/// Modes: ``Mode/live``; ``Mode/dryRun`` declares the intents (and the plan) and calls
+/// nothing, every outcome `planned` (the no-media mode); ``Mode/recover`` also resumes a
+/// turn that ended (a failed, timed-out, stopped or partially completed turn goes back to
+/// `running`), touching only what is unfinished: finished keys are duplicates. In live
+/// mode, a batch dispatched into a turn that is not running applies nothing (finished keys
+/// are duplicates, the others `dispatch.turn_not_running`). ``recover(turn:)`` resumes from
+/// the ledger alone, in live or recover mode.
+///
+/// Time: durable times (leases, turn progress) and budgets come from one injected
+/// ``WallClock``; sleeps (backoff, lease polling) from an injected function, so tests run
+/// without waiting (a test's sleep can move a ``ManualWallClock``). Randomness (jitter)
+/// comes from a seeded generator.
+public actor Dispatcher {
+  public enum Mode: String, Sendable, CaseIterable {
+    case live
+    case dryRun = "dry_run"
+    case recover
+  }
+
+  public struct Configuration: Sendable {
+    /// The project of a turn the ledger does not know yet (see ``Dispatcher/begin(turn:project:scope:)``).
+    public var project: ProjectID
+    /// The key scope of such a turn.
+    public var scope: DispatchScope.Kind
+    /// This dispatcher's name on leases: unique per process (and per dispatcher in one).
+    public var holder: String
+    /// The action type whose payload declares the turn's phases (the film pack's `plan`);
+    /// without a handler for it, the dispatcher applies it itself. Nil: no plan action.
+    public var planType: String?
+    public var budget: DispatchBudget
+    public var breakerThreshold: Int
+    public var breakerCooldown: Duration
+    /// Seeds the jitter.
+    public var seed: UInt64
+
+    public init(project: ProjectID = "default", scope: DispatchScope.Kind = .turn, holder: String = "dispatcher",
+                planType: String? = "plan", budget: DispatchBudget = .default, breakerThreshold: Int = 5,
+                breakerCooldown: Duration = .seconds(30), seed: UInt64 = 0x5EED)
+    {
+      self.project = project
+      self.scope = scope
+      self.holder = holder
+      self.planType = planType
+      self.budget = budget
+      self.breakerThreshold = breakerThreshold
+      self.breakerCooldown = breakerCooldown
+      self.seed = seed
+    }
+  }
+
+  /// What one dispatcher has spent on one turn.
+  struct Usage {
+    var startedAt: Timestamp
+    var actions = 0
+    var calls = 0
+  }
+
+  public let ledger: any DispatchLedger
+  public let handlers: HandlerTable
+  public let policy: RetryPolicy
+  public let mode: Mode
+  public let configuration: Configuration
+  let clock: any WallClock
+  let sleep: @Sendable (Duration) async throws -> Void
+  var random: SeededRandom
+  var breakers: [String: CircuitBreaker] = [:]
+  var usage: [TurnID: Usage] = [:]
+
+  /// - Parameters:
+  ///   - sleep: how to wait (backoff, lease polling); `Task.sleep` by default.
+  public init(ledger: any DispatchLedger, handlers: HandlerTable, policy: RetryPolicy = .default, mode: Mode = .live,
+              configuration: Configuration = Configuration(), clock: any WallClock = SystemWallClock(),
+              sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) })
+  {
+    self.ledger = ledger
+    self.handlers = handlers
+    self.policy = policy
+    self.mode = mode
+    self.configuration = configuration
+    self.clock = clock
+    self.sleep = sleep
+    self.random = SeededRandom(seed: configuration.seed)
+  }
+
+  /// The circuit breaker of a handler, as it stands.
+  public func breaker(_ name: String) -> CircuitBreaker? { breakers[name] }
+
+  /// Creates the turn in the ledger (status `running`, event `turn.started`), or returns it
+  /// when it exists (whatever its project and scope). Idempotent.
+  @discardableResult
+  public func begin(turn: TurnID, project: ProjectID? = nil, scope: DispatchScope.Kind? = nil) async throws -> TurnRecord {
+    let record = TurnRecord(id: turn, project: project ?? configuration.project, scopeKind: scope ?? configuration.scope,
+                            createdAt: clock.now())
+    return try await ledger.write { tx throws(LedgerError) in
+      if let existing = try tx.turn(turn) { return existing }
+      try tx.insertTurn(record)
+      try tx.appendEvent(LedgerEvent(turn: turn, at: record.createdAt, kind: "turn.started",
+                                     detail: ["project": .string(record.project.rawValue),
+                                              "scope": .string(record.scopeKind.rawValue)]))
+      return try tx.turn(turn)!
+    }
+  }
+
+  /// Dispatches one batch into `turn` (begun with the configured project and scope when
+  /// the ledger does not know it). Returns what happened to each action.
+  ///
+  /// Throws a ``LedgerError`` when the ledger fails, ``SimulatedCrash`` or
+  /// `CancellationError` when the dispatch was stopped (nothing more is written: the
+  /// actions in flight stay leased until their lease expires, and ``recover(turn:)`` or
+  /// another dispatch finishes them).
+  public func dispatch(_ batch: ActionBatch, turn: TurnID) async throws -> DispatchResult {
+    var record = try await begin(turn: turn)
+    if mode == .recover { record = try await reopenIfNeeded(record) }
+    let now = clock.now()
+    if usage[turn] == nil { usage[turn] = Usage(startedAt: now) }
+
+    var result = DispatchResult()
+    result.batches.insert(batch.id)
+    result.phases.insert(batch.phase ?? "")
+    if mode == .dryRun { result.notes.insert("dispatch.dry_run") }
+    for rejection in batch.rejections {
+      result.rejections.insert(DispatchResult.RejectionRef(
+        type: rejection.type, phase: rejection.phase, index: rejection.index,
+        codes: rejection.errors.map(\.code.rawValue), digest: SHA256.hash(rejection.bytes).hex))
+    }
+    let inputs = batch.actions.map(ActionInput.init)
+    // Nothing is declared into a turn that is not running: it applies nothing more.
+    let admitted = record.status == .running
+      ? try await declare(inputs, batch: batch, turn: record) : Array(repeating: true, count: inputs.count)
+    for (input, admitted) in zip(inputs, admitted) {
+      guard admitted else {
+        result.notes.insert("dispatch.budget_actions")
+        result.record(DispatchResult.Entry(
+          key: input.key, queue: input.queue, type: input.type, phase: input.phase, ordinal: Int.max,
+          outcome: .failed(code: "dispatch.budget_actions",
+                           message: "the turn's budget of \(configuration.budget.maxActions) actions is spent",
+                           retryable: false, attempts: 0)))
+        continue
+      }
+      try await process(input, turn: record, into: &result)
+    }
+    if record.status == .running { try await closePhase(batch, turn: turn) }
+    return result
+  }
+
+  /// A turn that ended goes back to `running` (not in dry-run mode); a completed turn stays
+  /// completed (its actions can only be duplicates).
+  func reopenIfNeeded(_ record: TurnRecord) async throws -> TurnRecord {
+    guard record.status != .running, record.status != .completed, mode != .dryRun else { return record }
+    let now = clock.now()
+    return try await ledger.write { tx throws(LedgerError) in
+      guard var current = try tx.turn(record.id) else { throw .notFound(what: "turn", key: record.id.rawValue) }
+      guard current.status.canTransition(to: .running) else { return current }
+      let from = current.status
+      do {
+        try current.transition(to: .running, at: now, reason: "turn.resumed")
+      } catch {
+        return current
+      }
+      let stored = try tx.updateTurn(current)
+      try tx.appendEvent(LedgerEvent(turn: record.id, at: now, kind: "turn.transition",
+                                     detail: ["from": .string(from.rawValue), "to": "running", "reason": "turn.resumed"]))
+      return stored
+    }
+  }
+
+  /// Marks the batch's phase `dispatched`.
+  func closePhase(_ batch: ActionBatch, turn: TurnID) async throws {
+    let now = clock.now()
+    let name = batch.phase ?? ""
+    try await ledger.write { tx throws(LedgerError) in
+      guard var phase = try tx.phases(turn: turn).first(where: { $0.name == name }) else { return }
+      phase.state = .dispatched
+      phase.updatedAt = now
+      try tx.putPhase(phase)
+    }
+  }
+}
+
+/// What the dispatcher needs of an action: from an ``Action`` of a batch, or from a
+/// ledger record when recovering.
+struct ActionInput: Sendable {
+  var type: String
+  var payload: JSONValue
+  var key: ActionKey
+  var queue: String
+  var effects: [String]
+  var upsert: Bool
+  var phase: String?
+  var version: String
+
+  init(_ action: Action) {
+    type = action.type
+    payload = action.payload
+    key = ActionKey(action.key)
+    queue = action.queue
+    effects = action.effects
+    upsert = action.upsert
+    phase = action.phase
+    version = ActionRecord.version(type: action.type, payload: action.payload)
+  }
+
+  init(_ record: ActionRecord) {
+    type = record.type
+    payload = record.payload
+    key = record.key
+    queue = record.queue
+    effects = record.effects
+    upsert = record.upsert
+    phase = record.phase
+    version = record.currentVersion
+  }
+}

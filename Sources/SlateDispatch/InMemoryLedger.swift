@@ -1,0 +1,219 @@
+/// A ``DispatchLedger`` in memory: for tests, drills and dry runs.
+///
+/// It keeps the protocol exactly as a SQL ledger does: one `write` body at a time (the
+/// actor), all of a body's writes or none (the body works on a copy of the state, which
+/// replaces the state only when the body returns), unique keys, fencing and revisions
+/// checked by the primitives themselves. Nothing survives the process.
+///
+/// Complexity: a write copies the containers it changes on its first change (copy on
+/// write), so O(size of the ledger) per write transaction in the worst case; reads are
+/// O(1) by key and O(n log n) for ordered lists.
+public actor InMemoryLedger: DispatchLedger {
+  private var state = LedgerState()
+
+  public init() {}
+
+  public func read<R: Sendable>(_ body: @Sendable (any LedgerReader) throws(LedgerError) -> R) async throws(LedgerError)
+    -> R
+  {
+    try body(InMemoryTransaction(state))
+  }
+
+  public func write<R: Sendable>(_ body: @Sendable (any LedgerTransaction) throws(LedgerError) -> R)
+    async throws(LedgerError) -> R
+  {
+    let transaction = InMemoryTransaction(state)
+    let result = try body(transaction)
+    state = transaction.state
+    return result
+  }
+
+  /// Counts of what the ledger holds, for tests and `slate` summaries.
+  public var counts: (turns: Int, actions: Int, effects: Int, entities: Int, events: Int) {
+    (state.turns.count, state.actionOrder.count, state.effectOrder.count, state.entityOrder.count, state.events.count)
+  }
+}
+
+/// Everything an ``InMemoryLedger`` holds. A value: a transaction works on a copy.
+struct LedgerState: Sendable {
+  struct ActionID: Hashable, Sendable {
+    var scope: String
+    var key: String
+  }
+
+  struct EntityID: Hashable, Sendable {
+    var project: ProjectID
+    var table: String
+    var key: String
+  }
+
+  var turns: [TurnID: TurnRecord] = [:]
+  var phases: [TurnID: [String: PhaseRecord]] = [:]
+  var actions: [ActionID: ActionRecord] = [:]
+  /// Insertion order of actions, and each turn's actions in insertion order.
+  var actionOrder: [ActionID] = []
+  var actionsByTurn: [TurnID: [ActionID]] = [:]
+  var effects: [String: EffectRecord] = [:]
+  var effectOrder: [String] = []
+  var effectsByTurn: [TurnID: [String]] = [:]
+  var entities: [EntityID: EntityRecord] = [:]
+  var entityOrder: [EntityID] = []
+  var events: [LedgerEvent] = []
+  var lastSequence: Int64 = 0
+}
+
+/// One transaction (or snapshot) of an ``InMemoryLedger``: the state it started from, as
+/// changed by its writes.
+final class InMemoryTransaction: LedgerTransaction {
+  var state: LedgerState
+
+  init(_ state: LedgerState) { self.state = state }
+
+  // MARK: Reads
+
+  func turn(_ id: TurnID) throws(LedgerError) -> TurnRecord? { state.turns[id] }
+
+  func turns(project: ProjectID?) throws(LedgerError) -> [TurnRecord] {
+    state.turns.values.filter { project == nil || $0.project == project }
+      .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+  }
+
+  func phases(turn: TurnID) throws(LedgerError) -> [PhaseRecord] {
+    (state.phases[turn] ?? [:]).values.sorted {
+      $0.ordinal != $1.ordinal ? $0.ordinal < $1.ordinal : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+    }
+  }
+
+  func action(scope: DispatchScope, key: String) throws(LedgerError) -> ActionRecord? {
+    state.actions[LedgerState.ActionID(scope: scope.key, key: key)]
+  }
+
+  func actions(turn: TurnID) throws(LedgerError) -> [ActionRecord] {
+    // Stable sort: insertion order breaks ordinal ties.
+    let records = (state.actionsByTurn[turn] ?? []).compactMap { state.actions[$0] }
+    return records.enumerated().sorted { ($0.element.ordinal, $0.offset) < ($1.element.ordinal, $1.offset) }
+      .map(\.element)
+  }
+
+  func effect(key: String) throws(LedgerError) -> EffectRecord? { state.effects[key] }
+
+  func effects(turn: TurnID) throws(LedgerError) -> [EffectRecord] {
+    (state.effectsByTurn[turn] ?? []).compactMap { state.effects[$0] }
+  }
+
+  func effects(status: EffectStatus, limit: Int) throws(LedgerError) -> [EffectRecord] {
+    var out: [EffectRecord] = []
+    for key in state.effectOrder where out.count < limit {
+      if let effect = state.effects[key], effect.status == status { out.append(effect) }
+    }
+    return out
+  }
+
+  func entity(project: ProjectID, table: String, key: String) throws(LedgerError) -> EntityRecord? {
+    state.entities[LedgerState.EntityID(project: project, table: table, key: key)]
+  }
+
+  func entities(project: ProjectID, table: String?) throws(LedgerError) -> [EntityRecord] {
+    state.entityOrder.filter { $0.project == project && (table == nil || $0.table == table) }
+      .compactMap { state.entities[$0] }
+  }
+
+  func events(turn: TurnID, after: Int64) throws(LedgerError) -> [LedgerEvent] {
+    state.events.filter { $0.turn == turn && $0.sequence > after }
+  }
+
+  // MARK: Writes
+
+  func insertTurn(_ record: TurnRecord) throws(LedgerError) {
+    guard !record.id.rawValue.isEmpty else { throw .invalidRecord(what: "turn", reason: "the id is empty") }
+    guard state.turns[record.id] == nil else { throw .duplicateKey(what: "turn", key: record.id.rawValue) }
+    var stored = record
+    stored.revision = 0
+    state.turns[record.id] = stored
+  }
+
+  func updateTurn(_ record: TurnRecord) throws(LedgerError) -> TurnRecord {
+    guard let stored = state.turns[record.id] else { throw .notFound(what: "turn", key: record.id.rawValue) }
+    guard stored.revision == record.revision else {
+      throw .staleRevision(what: "turn", key: record.id.rawValue, expected: record.revision, found: stored.revision)
+    }
+    var next = record
+    next.revision = stored.revision + 1
+    state.turns[record.id] = next
+    return next
+  }
+
+  func putPhase(_ record: PhaseRecord) throws(LedgerError) {
+    guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    state.phases[record.turn, default: [:]][record.name] = record
+  }
+
+  func insertAction(_ record: ActionRecord) throws(LedgerError) {
+    guard !record.key.hex.isEmpty else { throw .invalidRecord(what: "action", reason: "the key is empty") }
+    guard record.fencingToken == 0 else {
+      throw .invalidRecord(what: "action", reason: "a new action's fencing token must be 0, not \(record.fencingToken)")
+    }
+    guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    let id = LedgerState.ActionID(scope: record.scope.key, key: record.key.hex)
+    guard state.actions[id] == nil else { throw .duplicateKey(what: "action", key: id.scope + " " + id.key) }
+    state.actions[id] = record
+    state.actionOrder.append(id)
+    state.actionsByTurn[record.turn, default: []].append(id)
+  }
+
+  func updateAction(_ record: ActionRecord, expectedToken: Int64) throws(LedgerError) {
+    let id = LedgerState.ActionID(scope: record.scope.key, key: record.key.hex)
+    guard let stored = state.actions[id] else { throw .notFound(what: "action", key: id.scope + " " + id.key) }
+    guard stored.fencingToken == expectedToken else {
+      throw .fenced(key: stored.key.readable, presented: expectedToken, current: stored.fencingToken)
+    }
+    guard record.fencingToken >= expectedToken else {
+      throw .invalidRecord(what: "action",
+                           reason: "fencing token \(record.fencingToken) goes back from \(expectedToken)")
+    }
+    guard record.turn == stored.turn else {
+      throw .invalidRecord(what: "action", reason: "the declaring turn cannot change")
+    }
+    state.actions[id] = record
+  }
+
+  func insertEffect(_ record: EffectRecord) throws(LedgerError) {
+    guard !record.key.isEmpty else { throw .invalidRecord(what: "effect", reason: "the key is empty") }
+    guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    guard state.effects[record.key] == nil else { throw .duplicateKey(what: "effect", key: record.key) }
+    var stored = record
+    stored.revision = 0
+    state.effects[record.key] = stored
+    state.effectOrder.append(record.key)
+    state.effectsByTurn[record.turn, default: []].append(record.key)
+  }
+
+  func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord {
+    guard let stored = state.effects[record.key] else { throw .notFound(what: "effect", key: record.key) }
+    guard stored.revision == record.revision else {
+      throw .staleRevision(what: "effect", key: record.key, expected: record.revision, found: stored.revision)
+    }
+    guard stored.kind == record.kind, stored.turn == record.turn, stored.action == record.action else {
+      throw .invalidRecord(what: "effect", reason: "the kind, turn and action of an effect cannot change")
+    }
+    var next = record
+    next.revision = stored.revision + 1
+    state.effects[record.key] = next
+    return next
+  }
+
+  func putEntity(_ record: EntityRecord) throws(LedgerError) {
+    guard !record.key.isEmpty else { throw .invalidRecord(what: "entity", reason: "the key is empty") }
+    let id = LedgerState.EntityID(project: record.project, table: record.table, key: record.key)
+    if state.entities[id] == nil { state.entityOrder.append(id) }
+    state.entities[id] = record
+  }
+
+  func appendEvent(_ event: LedgerEvent) throws(LedgerError) -> Int64 {
+    state.lastSequence += 1
+    var stored = event
+    stored.sequence = state.lastSequence
+    state.events.append(stored)
+    return stored.sequence
+  }
+}

@@ -1,0 +1,166 @@
+/// A deterministic check of a turn after dispatch: what was planned against what landed,
+/// what was requested against what was queued, and everything that did not go through
+/// (rejections, conflicts, ambiguous and failed outcomes, duplicates). Each ``Finding`` has
+/// a stable code, a severity and a sentence a user can read.
+///
+/// Findings come in a fixed order (phases; per key by ordinal: failed, ambiguous,
+/// conflicts; effects; rejections; duplicates and planned; budgets), so the same inputs
+/// give the same list. Complexity: O(n log n) in the number of entries and effects.
+public enum IntegrityAudit {
+  /// Audits `result` against the turn's `plan` (``TurnRecord/plan``). `queued`, when given
+  /// (``LedgerReader/effects(turn:)``), adds the outbox entries the ledger holds to those
+  /// the result saw queued.
+  public static func run(plan: [PlannedPhase], result: DispatchResult, queued: [EffectRecord] = []) -> [Finding] {
+    var findings: [Finding] = []
+    let entries = result.orderedEntries
+    let landed = entries.filter { $0.outcome.kind == .applied || $0.outcome.kind == .duplicate }
+    let dryRun = result.notes.contains("dispatch.dry_run")
+
+    // Phases: planned against landed.
+    if !plan.isEmpty {
+      let landedPhases = Set(landed.map { $0.phase ?? "" })
+      let missing = plan.filter { !landedPhases.contains($0.name) }.map(\.name)
+      let done = plan.filter { landedPhases.contains($0.name) }.map(\.name)
+      let counted = "\(plan.count) phase\(plan.count == 1 ? "" : "s") planned, \(done.count) landed"
+      if missing.isEmpty {
+        findings.append(Finding(code: "audit.phases_landed", severity: .info, message: counted + "."))
+      } else {
+        let landedText = done.isEmpty ? "" : ": " + list(done) + " landed; "
+        findings.append(Finding(
+          code: "audit.phases_not_landed", severity: dryRun ? .info : .error,
+          message: counted + (done.isEmpty ? ": " : landedText) + list(missing) + " did not"
+            + (dryRun ? " (dry run: nothing was applied)." : ".")))
+      }
+      for phase in plan {
+        guard let expected = phase.expectedCount else { continue }
+        let count = landed.filter { ($0.phase ?? "") == phase.name }.count
+        if count < expected && landedPhases.contains(phase.name) {
+          findings.append(Finding(code: "audit.phase_short", severity: .warning,
+                                  message: "Phase \(phase.name) expected \(expected) actions; \(count) landed.",
+                                  phase: phase.name))
+        }
+      }
+      let planned = Set(plan.map(\.name))
+      let unplanned = Set(landed.compactMap { entry -> String? in
+        let name = entry.phase ?? ""
+        return planned.contains(name) || entry.queue == "plan" || entry.type == "plan" ? nil : name
+      }).sorted()
+      for name in unplanned {
+        findings.append(Finding(code: "audit.phase_unplanned", severity: .warning,
+                                message: "Phase \(name.isEmpty ? "(none)" : name) landed actions but was not in the plan.",
+                                phase: name))
+      }
+    }
+
+    // Per key: failures and ambiguous outcomes.
+    for entry in entries {
+      let outcome = entry.outcome
+      let detail = [outcome.code, outcome.message].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+      switch outcome.kind {
+      case .failed:
+        findings.append(Finding(
+          code: "audit.failed", severity: outcome.retryable ? .warning : .error,
+          message: "\(entry.type) for \(entry.key.readable) failed" + (detail.isEmpty ? "" : " (\(detail))")
+            + (outcome.retryable ? "; a later run may retry it." : "; it will not be retried."),
+          key: entry.key.readable, phase: entry.phase))
+      case .ambiguous:
+        findings.append(Finding(
+          code: "audit.ambiguous", severity: outcome.retryable ? .warning : .error,
+          message: "\(entry.key.readable) may or may not have been applied: the call went out and no answer came"
+            + (detail.isEmpty ? "" : " (\(detail))")
+            + (outcome.retryable ? "; a recovery will call again with the same key." : "; an operator must check it."),
+          key: entry.key.readable, phase: entry.phase))
+      default:
+        break
+      }
+    }
+    for conflict in result.conflicts.sorted() {
+      findings.append(Finding(
+        code: "audit.conflict", severity: .error,
+        message: "\(conflict.type) for \(conflict.key.readable) carried another payload than the one recorded and was "
+          + "not applied (\(conflict.type) is not an upsert).", key: conflict.key.readable, phase: conflict.phase))
+    }
+
+    // Effects: requested against queued, by action and kind.
+    var queuedPairs = Set(result.effectsQueued.map { Pair(action: $0.action.hex, kind: $0.kind) })
+    queuedPairs.formUnion(queued.map { Pair(action: $0.action.hex, kind: $0.kind) })
+    for effect in result.effectsRequested.sorted(by: { (ordinal(of: $0, in: result), $0.key) < (ordinal(of: $1, in: result), $1.key) })
+    where !queuedPairs.contains(Pair(action: effect.action.hex, kind: effect.kind)) {
+      let entry = result.entries[effect.action.hex]
+      let actionLanded = entry.map { $0.outcome.kind == .applied || $0.outcome.kind == .duplicate } ?? false
+      let what = "\(effect.kind.prefix(1).uppercased() + effect.kind.dropFirst()) generation was requested but not queued"
+      if dryRun {
+        findings.append(Finding(code: "audit.effect_not_queued", severity: .info,
+                                message: what + " for \(effect.action.readable) (dry run).", key: effect.action.readable))
+      } else if actionLanded {
+        findings.append(Finding(code: "audit.effect_not_queued", severity: .error,
+                                message: what + ": \(effect.action.readable) was applied but no job reached the outbox.",
+                                key: effect.action.readable, phase: entry?.phase))
+      } else {
+        findings.append(Finding(
+          code: "audit.effect_not_queued", severity: .warning,
+          message: what + ": \(effect.action.readable) did not land (\(entry?.outcome.kind.rawValue ?? "not dispatched")).",
+          key: effect.action.readable, phase: entry?.phase))
+      }
+    }
+
+    // Rejections.
+    for rejection in result.rejections.sorted() {
+      var where_: [String] = []
+      if let index = rejection.index { where_.append("value \(index)") }
+      if let phase = rejection.phase { where_.append("phase \(phase)") }
+      findings.append(Finding(
+        code: "audit.rejection", severity: .warning,
+        message: "A \(rejection.type ?? "value of unknown type") was rejected (\(rejection.codes.joined(separator: ", ")))"
+          + (where_.isEmpty ? "." : " at " + where_.joined(separator: ", ") + "."), phase: rejection.phase))
+    }
+
+    // Duplicates and planned actions.
+    let duplicates = entries.filter { $0.outcome.kind == .duplicate }
+    if !duplicates.isEmpty {
+      findings.append(Finding(
+        code: "audit.duplicates", severity: .info,
+        message: "\(duplicates.count) action\(duplicates.count == 1 ? " was" : "s were") already applied and "
+          + "\(duplicates.count == 1 ? "was" : "were") not applied again: \(list(duplicates.map(\.key.readable)))."))
+    }
+    let planned = entries.filter { $0.outcome.kind == .planned }
+    if !planned.isEmpty {
+      findings.append(Finding(
+        code: "audit.planned", severity: dryRun ? .info : .warning,
+        message: "\(planned.count) action\(planned.count == 1 ? " was" : "s were") declared and not called"
+          + (dryRun ? " (dry run)" : "") + ": \(list(planned.map(\.key.readable)))."))
+    }
+
+    // Budgets.
+    let budgets = [
+      ("dispatch.budget_time", "The turn's time budget ran out before every action was dispatched."),
+      ("dispatch.budget_actions", "The turn's action budget ran out: later actions were not declared."),
+    ]
+    for (code, sentence) in budgets where result.notes.contains(code) {
+      findings.append(Finding(code: "audit.budget", severity: .warning, message: sentence))
+    }
+    return findings
+  }
+
+  private struct Pair: Hashable {
+    var action: String
+    var kind: String
+  }
+
+  private static func ordinal(of effect: DispatchResult.EffectRef, in result: DispatchResult) -> Int {
+    result.entries[effect.action.hex]?.ordinal ?? .max
+  }
+
+  /// `a`, `a and b`, `a, b and c`; more than 10 items end with "and n more".
+  static func list(_ items: [String]) -> String {
+    let shown = items.count > 10 ? Array(items.prefix(10)) : items
+    var text: String
+    switch shown.count {
+    case 0: text = ""
+    case 1: text = shown[0]
+    default: text = shown.dropLast().joined(separator: ", ") + " and " + shown.last!
+    }
+    if items.count > 10 { text = shown.joined(separator: ", ") + " and \(items.count - 10) more" }
+    return text
+  }
+}

@@ -1,0 +1,77 @@
+/// What a turn's ledger records say about how far it got: the basis of finalisation
+/// (``Dispatcher/finalize(turn:as:reason:)``), stale-run finalisation and the
+/// recoverability classification. Deterministic: a function of the records only.
+public struct TurnAssessment: Sendable, Hashable {
+  /// Actions applied (the plan action itself excluded).
+  public var landed: Int
+  /// Actions a later run can still carry on: declared, in progress, failed but retryable,
+  /// ambiguous but retryable.
+  public var unfinished: [ActionRecord]
+  /// Actions only an operator can settle: failed for good, ambiguous with a handler that
+  /// is not idempotent by key.
+  public var stuck: [ActionRecord]
+  /// Planned phases with no applied action, in plan order.
+  public var phasesNotLanded: [String]
+  /// Outbox entries not yet done.
+  public var pendingEffects: Int
+
+  /// - Parameters:
+  ///   - planType: the plan action's type, which does not count as landed work.
+  public init(turn: TurnRecord, actions: [ActionRecord], phases: [PhaseRecord], effects: [EffectRecord],
+              planType: String? = "plan")
+  {
+    var landed = 0
+    var unfinished: [ActionRecord] = []
+    var stuck: [ActionRecord] = []
+    var landedPhases = Set<String>()
+    for action in actions {
+      switch action.status {
+      case .applied:
+        if action.type != planType { landed += 1 }
+        landedPhases.insert(action.phase ?? "")
+      case .declared, .inProgress:
+        unfinished.append(action)
+      case .failed, .ambiguous:
+        if action.outcome?.retryable ?? true { unfinished.append(action) } else { stuck.append(action) }
+      }
+    }
+    self.landed = landed
+    self.unfinished = unfinished
+    self.stuck = stuck
+    self.phasesNotLanded = turn.plan.map(\.name).filter { !landedPhases.contains($0) }
+    self.pendingEffects = effects.filter { $0.status == .pending || $0.status == .claimed }.count
+    self.phaseOrder = Dictionary(phases.map { ($0.name, $0.ordinal) }, uniquingKeysWith: min)
+    for (index, planned) in turn.plan.enumerated() where phaseOrder[planned.name] == nil { phaseOrder[planned.name] = index }
+  }
+
+  private var phaseOrder: [String: Int]
+
+  /// Nothing is left for a run to do and every planned phase landed.
+  public var isComplete: Bool { unfinished.isEmpty && stuck.isEmpty && phasesNotLanded.isEmpty && landed > 0 }
+
+  /// The status a finished (or stale) turn gets: `completed` when complete,
+  /// `partiallyCompleted` when some actions landed, `failed` when none did.
+  public var status: TurnStatus { isComplete ? .completed : landed > 0 ? .partiallyCompleted : .failed }
+
+  /// How the turn can be carried on:
+  /// - complete: ``Recoverability/none``;
+  /// - nothing landed: ``Recoverability/retryFromStart``;
+  /// - what remains is only media (every unfinished action declares effects, every planned
+  ///   phase landed): ``Recoverability/continueMediaRouting``;
+  /// - something remains: ``Recoverability/resumeFromPhase(_:)`` with the earliest phase
+  ///   (by the turn's phase order) holding an unfinished action or a planned phase that
+  ///   did not land;
+  /// - only operator matters remain: ``Recoverability/none``.
+  public var recoverability: Recoverability {
+    if isComplete { return .none }
+    if landed == 0 { return .retryFromStart }
+    if phasesNotLanded.isEmpty && !unfinished.isEmpty && unfinished.allSatisfy({ !$0.effects.isEmpty }) {
+      return .continueMediaRouting
+    }
+    let gaps = Set(unfinished.map { $0.phase ?? "" }).union(phasesNotLanded)
+    if let first = gaps.min(by: { (phaseOrder[$0] ?? .max, $0) < (phaseOrder[$1] ?? .max, $1) }) {
+      return .resumeFromPhase(first)
+    }
+    return .none
+  }
+}

@@ -1,0 +1,88 @@
+import GRDB
+import SlateDispatch
+import SlateJSON
+
+/// Turns and phases: their columns (in `SELECT` order) and their stored forms.
+extension TurnRecord {
+  static let columns =
+    "id, project, scope_kind, status, created_at, updated_at, finished_at, plan, reason, recoverability, revision"
+
+  /// The values of ``columns`` but the last (`revision`, which the ledger sets).
+  var arguments: StatementArguments {
+    [
+      id.rawValue, project.rawValue, scopeKind.rawValue, status.rawValue, createdAt.milliseconds,
+      updatedAt.milliseconds, finishedAt?.milliseconds, TurnRecord.planColumn(plan), reason, recoverability?.code,
+    ]
+  }
+
+  init(_ columns: inout ColumnReader) throws(LedgerError) {
+    let id = TurnID(try columns.string())
+    let project = ProjectID(try columns.string())
+    let scopeKind = try columns.raw(DispatchScope.Kind.self)
+    let status = try columns.raw(TurnStatus.self)
+    let createdAt = try columns.timestamp()
+    let updatedAt = try columns.timestamp()
+    let finishedAt = try columns.optionalTimestamp()
+    let plan = try TurnRecord.plan(from: try columns.jsonValue(), columns)
+    let reason = try columns.optionalString()
+    var recoverability: Recoverability?
+    if let code = try columns.optionalString() {
+      guard let known = Recoverability(code: code) else { throw columns.corrupt("\"\(code)\" is not a recoverability") }
+      recoverability = known
+    }
+    self.init(id: id, project: project, scopeKind: scopeKind, status: status, createdAt: createdAt,
+              updatedAt: updatedAt, finishedAt: finishedAt, plan: plan, reason: reason,
+              recoverability: recoverability, revision: try columns.int())
+  }
+
+  /// `[{"name":…,"actions":[…],"expected_count":n}]`, `expected_count` absent when nil.
+  static func planColumn(_ plan: [PlannedPhase]) -> String {
+    JSONValue.array(plan.map { phase in
+      var object = JSONObject()
+      object.append(key: "name", value: .string(phase.name))
+      object.append(key: "actions", value: .array(phase.actions.map { .string($0) }))
+      if let count = phase.expectedCount { object.append(key: "expected_count", value: .number(JSONNumber(count))) }
+      return .object(object)
+    }).canonicalString
+  }
+
+  static func plan(from value: JSONValue, _ columns: ColumnReader) throws(LedgerError) -> [PlannedPhase] {
+    guard let phases = value.arrayValue else { throw columns.corrupt("the plan \(value) is not an array") }
+    var plan: [PlannedPhase] = []
+    plan.reserveCapacity(phases.count)
+    for phase in phases {
+      guard let name = phase["name"]?.stringValue, let actions = phase["actions"]?.arrayValue else {
+        throw columns.corrupt("the planned phase \(phase) has no name or actions")
+      }
+      var types: [String] = []
+      for action in actions {
+        guard let type = action.stringValue else { throw columns.corrupt("the planned action \(action) is not a string") }
+        types.append(type)
+      }
+      var count: Int?
+      if let number = phase["expected_count"] {
+        guard let exact = number.numberValue?.int64Value.flatMap({ Int(exactly: $0) }) else {
+          throw columns.corrupt("the expected count \(number) is not an integer")
+        }
+        count = exact
+      }
+      plan.append(PlannedPhase(name: name, actions: types, expectedCount: count))
+    }
+    return plan
+  }
+}
+
+extension PhaseRecord {
+  static let columns = "turn, name, ordinal, planned, expected_count, state, batches, updated_at"
+
+  /// The values of ``columns``.
+  var arguments: StatementArguments {
+    [turn.rawValue, name, ordinal, planned, expectedCount, state.rawValue, batches.jsonColumn, updatedAt.milliseconds]
+  }
+
+  init(_ columns: inout ColumnReader) throws(LedgerError) {
+    self.init(turn: TurnID(try columns.string()), name: try columns.string(), ordinal: try columns.int(),
+              planned: try columns.bool(), expectedCount: try columns.optionalInt(), state: try columns.raw(State.self),
+              batches: try columns.strings(), updatedAt: try columns.timestamp())
+  }
+}

@@ -1,0 +1,138 @@
+import GRDB
+
+/// The ledger's tables, as versioned migrations (GRDB's `DatabaseMigrator`, which records
+/// the applied ones in `grdb_migrations`).
+///
+/// Every table is `STRICT` (SQLite checks each column's type on write). JSON columns hold
+/// canonical JSON text (`JSONValue.canonicalString`). Times are milliseconds since the
+/// epoch (`Timestamp.milliseconds`). Insertion order is the `INTEGER PRIMARY KEY` (rows are
+/// never deleted, so it only grows); the event log's sequence is `AUTOINCREMENT`, so a
+/// sequence is never handed out twice even if the log were ever trimmed.
+///
+/// A new schema is a new migration appended to ``migrator``, never an edit of a shipped
+/// one: a file written by an older build is migrated forward on open, and a file written by
+/// a newer build (a migration this build does not know) is refused.
+enum SQLiteSchema {
+  /// The migration identifiers, oldest first.
+  static let versions = ["v1"]
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      for statement in v1 { try db.execute(sql: statement) }
+    }
+    return migrator
+  }
+
+  /// Turns, phases, actions, the outbox, project tables and the event log.
+  static let v1 = [
+    """
+    CREATE TABLE turns (
+      id TEXT NOT NULL PRIMARY KEY,
+      project TEXT NOT NULL,
+      scope_kind TEXT NOT NULL,
+      status TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      finished_at INTEGER,
+      plan TEXT NOT NULL,
+      reason TEXT,
+      recoverability TEXT,
+      revision INTEGER NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX turns_by_creation ON turns (created_at, id)",
+    "CREATE INDEX turns_by_project ON turns (project, created_at, id)",
+    """
+    CREATE TABLE phases (
+      turn TEXT NOT NULL REFERENCES turns (id),
+      name TEXT NOT NULL,
+      ordinal INTEGER NOT NULL,
+      planned INTEGER NOT NULL,
+      expected_count INTEGER,
+      state TEXT NOT NULL,
+      batches TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (turn, name)
+    ) STRICT
+    """,
+    """
+    CREATE TABLE actions (
+      id INTEGER PRIMARY KEY,
+      scope TEXT NOT NULL,
+      key TEXT NOT NULL,
+      namespace TEXT NOT NULL,
+      readable TEXT NOT NULL,
+      canonical BLOB NOT NULL,
+      turn TEXT NOT NULL REFERENCES turns (id),
+      phase TEXT,
+      batch TEXT,
+      ordinal INTEGER NOT NULL,
+      type TEXT NOT NULL,
+      queue TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      effects TEXT NOT NULL,
+      upsert INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      outcome TEXT,
+      attempts INTEGER NOT NULL,
+      fencing_token INTEGER NOT NULL,
+      lease_holder TEXT,
+      lease_token INTEGER,
+      lease_expires_at INTEGER,
+      payload_revision INTEGER NOT NULL,
+      versions TEXT NOT NULL,
+      declared_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      UNIQUE (scope, key)
+    ) STRICT
+    """,
+    "CREATE INDEX actions_by_turn ON actions (turn, ordinal, id)",
+    """
+    CREATE TABLE effects (
+      id INTEGER PRIMARY KEY,
+      key TEXT NOT NULL UNIQUE,
+      kind TEXT NOT NULL,
+      turn TEXT NOT NULL REFERENCES turns (id),
+      project TEXT NOT NULL,
+      action_key TEXT NOT NULL,
+      action_namespace TEXT NOT NULL,
+      action_readable TEXT NOT NULL,
+      action_canonical BLOB NOT NULL,
+      payload TEXT NOT NULL,
+      status TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX effects_by_turn ON effects (turn, id)",
+    "CREATE INDEX effects_by_status ON effects (status, id)",
+    """
+    CREATE TABLE entities (
+      id INTEGER PRIMARY KEY,
+      project TEXT NOT NULL,
+      tbl TEXT NOT NULL,
+      key TEXT NOT NULL,
+      readable TEXT NOT NULL,
+      value TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      turn TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      UNIQUE (project, tbl, key)
+    ) STRICT
+    """,
+    "CREATE INDEX entities_by_table ON entities (project, tbl, id)",
+    """
+    CREATE TABLE events (
+      sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+      turn TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      key TEXT,
+      detail TEXT NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX events_by_turn ON events (turn, sequence)",
+  ]
+}

@@ -1,0 +1,93 @@
+import SlateDispatch
+
+/// The ledger's SQL, each text built once: the connection's statement cache is keyed by
+/// the text, so a hot path looks its prepared statement up without building a string.
+///
+/// Inserts that meet a unique key do nothing (`ON CONFLICT … DO NOTHING`) and report zero
+/// changed rows, which the caller turns into `ledger.duplicate_key` with the transaction
+/// still usable. Inserts of a child row check the parent turn in the same statement
+/// (`INSERT … SELECT … WHERE EXISTS`), so the hot path is one statement; the rarer
+/// zero-change case reads to tell a missing turn from a duplicate. Guarded updates
+/// (`WHERE … AND revision = ?`, `AND fencing_token = ?`) likewise change one row or none.
+enum SQL {
+  // MARK: Reads
+
+  static let turnExists = "SELECT 1 FROM turns WHERE id = ?"
+  static let turn = "SELECT \(TurnRecord.columns) FROM turns WHERE id = ?"
+  static let turns = "SELECT \(TurnRecord.columns) FROM turns ORDER BY created_at, id"
+  static let turnsOfProject = "SELECT \(TurnRecord.columns) FROM turns WHERE project = ? ORDER BY created_at, id"
+  static let phases = "SELECT \(PhaseRecord.columns) FROM phases WHERE turn = ? ORDER BY ordinal, name"
+  static let action = "SELECT \(ActionRecord.columns) FROM actions WHERE scope = ? AND key = ?"
+  static let actions = "SELECT \(ActionRecord.columns) FROM actions WHERE turn = ? ORDER BY ordinal, id"
+  static let effect = "SELECT \(EffectRecord.columns) FROM effects WHERE key = ?"
+  static let effectsOfTurn = "SELECT \(EffectRecord.columns) FROM effects WHERE turn = ? ORDER BY id"
+  static let effectsWithStatus = "SELECT \(EffectRecord.columns) FROM effects WHERE status = ? ORDER BY id LIMIT ?"
+  static let entity = "SELECT \(EntityRecord.columns) FROM entities WHERE project = ? AND tbl = ? AND key = ?"
+  static let entitiesOfProject = "SELECT \(EntityRecord.columns) FROM entities WHERE project = ? ORDER BY id"
+  static let entitiesOfTable = "SELECT \(EntityRecord.columns) FROM entities WHERE project = ? AND tbl = ? ORDER BY id"
+  static let events = "SELECT \(LedgerEvent.columns) FROM events WHERE turn = ? AND sequence > ? ORDER BY sequence"
+
+  // MARK: Writes
+
+  static let insertTurn = """
+    INSERT INTO turns (\(TurnRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING
+    """
+
+  /// Parameters: the turn's values (1–10), then the expected revision (11).
+  static let updateTurn = """
+    UPDATE turns SET (\(TurnRecord.columns)) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, revision + 1) \
+    WHERE id = ?1 AND revision = ?11
+    """
+
+  static let putPhase = """
+    INSERT INTO phases (\(PhaseRecord.columns)) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 \
+    WHERE EXISTS (SELECT 1 FROM turns WHERE id = ?1) \
+    ON CONFLICT (turn, name) DO UPDATE SET ordinal = excluded.ordinal, planned = excluded.planned, \
+    expected_count = excluded.expected_count, state = excluded.state, batches = excluded.batches, \
+    updated_at = excluded.updated_at
+    """
+
+  static let insertAction = """
+    INSERT INTO actions (\(ActionRecord.columns)) SELECT \(numbered(ActionRecord.columnCount)) \
+    WHERE EXISTS (SELECT 1 FROM turns WHERE id = ?6) ON CONFLICT (scope, key) DO NOTHING
+    """
+
+  /// Parameters: the action's values (1–25), then the expected fencing token (26). The
+  /// scope, key and declaring turn are the row's identity: the `WHERE` requires them.
+  static let updateAction = """
+    UPDATE actions SET (\(ActionRecord.columns)) = (\(numbered(ActionRecord.columnCount))) \
+    WHERE scope = ?1 AND key = ?2 AND fencing_token = ?26 AND turn = ?6
+    """
+
+  /// The stored fencing token and declaring turn, to explain an update that changed nothing.
+  static let actionGuard = "SELECT fencing_token, turn FROM actions WHERE scope = ? AND key = ?"
+
+  static let insertEffect = """
+    INSERT INTO effects (\(EffectRecord.columns)) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?12, ?13 \
+    WHERE EXISTS (SELECT 1 FROM turns WHERE id = ?3) ON CONFLICT (key) DO NOTHING
+    """
+
+  /// Parameters: the effect's values (1–13; 11 is the expected revision). The kind, turn
+  /// and action cannot change: the `WHERE` requires them.
+  static let updateEffect = """
+    UPDATE effects SET (\(EffectRecord.columns)) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, revision + 1, ?12, ?13) \
+    WHERE key = ?1 AND revision = ?11 AND kind = ?2 AND turn = ?3 AND action_key = ?5
+    """
+
+  /// The stored revision, to explain an update that changed nothing.
+  static let effectRevision = "SELECT revision FROM effects WHERE key = ?"
+  static let turnRevision = "SELECT revision FROM turns WHERE id = ?"
+
+  static let putEntity = """
+    INSERT INTO entities (\(EntityRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+    ON CONFLICT (project, tbl, key) DO UPDATE SET readable = excluded.readable, value = excluded.value, \
+    revision = excluded.revision, turn = excluded.turn, updated_at = excluded.updated_at
+    """
+
+  static let appendEvent = "INSERT INTO events (turn, at, kind, key, detail) VALUES (?, ?, ?, ?, ?)"
+
+  /// `?1, ?2, …, ?n`.
+  private static func numbered(_ n: Int) -> String {
+    (1...n).map { "?\($0)" }.joined(separator: ", ")
+  }
+}

@@ -1,0 +1,101 @@
+import GRDB
+import SlateDispatch
+
+/// The writes of a ``SQLiteTransaction``, each one statement on its success path (see
+/// ``SQL``). When a guarded statement changes no row, a read of the stored row tells which
+/// rule refused it, in the protocol's order (the same as ``InMemoryLedger``'s), and nothing
+/// was written.
+extension SQLiteTransaction {
+  func insertTurn(_ record: TurnRecord) throws(LedgerError) {
+    guard !record.id.rawValue.isEmpty else { throw .invalidRecord(what: "turn", reason: "the id is empty") }
+    guard try change(SQL.insertTurn, record.arguments) == 1 else {
+      throw .duplicateKey(what: "turn", key: record.id.rawValue)
+    }
+  }
+
+  func updateTurn(_ record: TurnRecord) throws(LedgerError) -> TurnRecord {
+    if try change(SQL.updateTurn, record.arguments + [record.revision]) == 1 {
+      var stored = record
+      stored.revision = record.revision + 1
+      return stored
+    }
+    guard let found = try storedRevision(SQL.turnRevision, record.id.rawValue) else {
+      throw .notFound(what: "turn", key: record.id.rawValue)
+    }
+    throw .staleRevision(what: "turn", key: record.id.rawValue, expected: record.revision, found: found)
+  }
+
+  func putPhase(_ record: PhaseRecord) throws(LedgerError) {
+    guard try change(SQL.putPhase, record.arguments) == 1 else {
+      throw .notFound(what: "turn", key: record.turn.rawValue)
+    }
+  }
+
+  func insertAction(_ record: ActionRecord) throws(LedgerError) {
+    guard !record.key.hex.isEmpty else { throw .invalidRecord(what: "action", reason: "the key is empty") }
+    guard record.fencingToken == 0 else {
+      throw .invalidRecord(what: "action", reason: "a new action's fencing token must be 0, not \(record.fencingToken)")
+    }
+    if try change(SQL.insertAction, record.arguments) == 1 { return }
+    guard try turnExists(record.turn) else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    throw .duplicateKey(what: "action", key: record.scope.key + " " + record.key.hex)
+  }
+
+  func updateAction(_ record: ActionRecord, expectedToken: Int64) throws(LedgerError) {
+    let forwards = record.fencingToken >= expectedToken
+    if forwards, try change(SQL.updateAction, record.arguments + [expectedToken]) == 1 { return }
+    // Nothing was written: say why, in the protocol's order.
+    let id = record.scope.key + " " + record.key.hex
+    let stored = try with(SQL.actionGuard) { statement -> (token: Int64, turn: String)? in
+      guard let row = try Row.fetchOne(statement, arguments: [record.scope.key, record.key.hex]) else { return nil }
+      return (try row.decode(Int64.self, atIndex: 0), try row.decode(String.self, atIndex: 1))
+    }
+    guard let stored else { throw .notFound(what: "action", key: id) }
+    guard stored.token == expectedToken else {
+      throw .fenced(key: record.key.readable, presented: expectedToken, current: stored.token)
+    }
+    guard forwards else {
+      throw .invalidRecord(what: "action", reason: "fencing token \(record.fencingToken) goes back from \(expectedToken)")
+    }
+    throw .invalidRecord(what: "action", reason: "the declaring turn cannot change")
+  }
+
+  func insertEffect(_ record: EffectRecord) throws(LedgerError) {
+    guard !record.key.isEmpty else { throw .invalidRecord(what: "effect", reason: "the key is empty") }
+    if try change(SQL.insertEffect, record.arguments) == 1 { return }
+    guard try turnExists(record.turn) else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    throw .duplicateKey(what: "effect", key: record.key)
+  }
+
+  func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord {
+    if try change(SQL.updateEffect, record.arguments) == 1 {
+      var stored = record
+      stored.revision = record.revision + 1
+      return stored
+    }
+    guard let found = try storedRevision(SQL.effectRevision, record.key) else {
+      throw .notFound(what: "effect", key: record.key)
+    }
+    guard found == record.revision else {
+      throw .staleRevision(what: "effect", key: record.key, expected: record.revision, found: found)
+    }
+    throw .invalidRecord(what: "effect", reason: "the kind, turn and action of an effect cannot change")
+  }
+
+  func putEntity(_ record: EntityRecord) throws(LedgerError) {
+    guard !record.key.isEmpty else { throw .invalidRecord(what: "entity", reason: "the key is empty") }
+    _ = try change(SQL.putEntity, record.arguments)
+  }
+
+  func appendEvent(_ event: LedgerEvent) throws(LedgerError) -> Int64 {
+    try with(SQL.appendEvent) { statement in
+      try statement.execute(arguments: event.arguments)
+      return db.lastInsertedRowID
+    }
+  }
+
+  /// The `revision` column of the row `key` names, or nil when there is none.
+  private func storedRevision(_ sql: String, _ key: String) throws(LedgerError) -> Int? {
+    try with(sql) { statement in try Int.fetchOne(statement, arguments: [key]) }
+  }
+}
