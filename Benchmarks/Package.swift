@@ -47,7 +47,7 @@ let package = Package(
     suite("SSEBenchmarks", ["SlateSSE", "SlateJSON"]),
     suite("FramerBenchmarks", ["SlateJSON"]),
     suite("SchemaBenchmarks", ["SlateSchema", "SlateJSON"]),
-    suite("PipelineBenchmarks", ["Slate", "SlateSchema", "SlateSSE", "SlateJSON"]),
+    suite("PipelineBenchmarks", ["Slate", "SlateCorpus", "SlateSchema", "SlateSSE", "SlateJSON"]),
   ],
   swiftLanguageModes: [.v6]
 )

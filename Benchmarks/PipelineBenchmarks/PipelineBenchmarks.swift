@@ -1,10 +1,18 @@
 // The end-to-end pipeline, raw bytes to values (ActionStream: SSE, dialect, framers) and to
-// validated actions (TurnPipeline: the stream, the film pack, batches), on every stream of
-// the project's Corpus/ and every corpus-real recording, each stream through a pipeline of
-// its own, in 64 KiB and 1-byte chunks; with the lower bounds on the same bytes: a simdjson
-// DOM parse of every envelope (no SSE parsing, nothing built) and a plain copy.
+// validated actions (TurnPipeline: the stream, the film pack, batches):
+// - on every stream of the project's Corpus/ and every corpus-real recording, each stream
+//   through a pipeline of its own, in 64 KiB and 1-byte chunks, with the lower bounds on
+//   the same bytes: a simdjson DOM parse of every envelope (no SSE parsing, nothing built)
+//   and a plain copy;
+// - on generated OpenAI Chat Completions and Anthropic Messages turns of 10, 100, 1,000
+//   and 5,000 film actions (SlateCorpus; 5,000 only in full mode), against what SDKs do on
+//   the same bytes (BenchSupport/SDKPeers.swift): JSONDecoder on every envelope and on the
+//   final text, and re-parsing the accumulated text with JSONSerialization after every delta
+//   (10 and 100 actions only: it is quadratic); and the lower bounds: one simdjson parse of
+//   every envelope and of the final text, and a plain copy.
 import Benchmark
 import BenchSupport
+import SlateCorpus
 import SlateJSON
 import SlateSchema
 import Slate
@@ -50,9 +58,9 @@ func streamValues(_ bytes: [UInt8], chunk: Int, watch: HeapWatch? = nil) -> Int 
   return stream.finish(into: &items).values
 }
 
-/// Slate's turn pipeline with the film pack over one stream: the values it classified
-/// (actions and rejections).
-func turnValues(_ bytes: [UInt8], chunk: Int, watch: HeapWatch? = nil) -> Int {
+/// Slate's turn pipeline with the film pack over one stream: its summary (values
+/// classified as actions or rejections, batches).
+func turnSummary(_ bytes: [UInt8], chunk: Int, watch: HeapWatch? = nil) -> TurnSummary {
   var pipeline = TurnPipeline(pack: film)
   var items: [TurnItem] = []
   forEachChunk(of: bytes, size: chunk) { piece in
@@ -60,8 +68,7 @@ func turnValues(_ bytes: [UInt8], chunk: Int, watch: HeapWatch? = nil) -> Int {
     items.removeAll(keepingCapacity: true)
     watch?.sample()
   }
-  let summary = pipeline.finish(into: &items)
-  return summary.actions + summary.rejected
+  return pipeline.finish(into: &items)
 }
 
 /// Registers Slate's stream and pipeline and the lower bounds on one set of streams.
@@ -76,7 +83,10 @@ func compare(_ label: String, _ set: @escaping () -> StreamSet) {
     }
     measure("pipeline.\(label).Slate-TurnPipeline(film-pack).\(ChunkSize.name(chunk))", pace: pace, counts: .actions,
             heap: chunk == ChunkSize.large, workload: { set().workload }) { watch in
-      set().streams.reduce(0) { $0 + turnValues($1, chunk: chunk, watch: watch) }
+      set().streams.reduce(0) {
+        let summary = turnSummary($1, chunk: chunk, watch: watch)
+        return $0 + summary.actions + summary.rejected
+      }
     }
   }
   let parser = SimdjsonParser()
@@ -89,6 +99,76 @@ func compare(_ label: String, _ set: @escaping () -> StreamSet) {
   }
 }
 
+/// A generated turn and what the suites know about it, built on first use.
+struct GeneratedTurn {
+  let bytes: [UInt8]
+  /// The film actions the turn carries (all valid for the film pack).
+  let actions: Int
+  /// What a one-shot parser would parse: every JSON envelope, then the final answer text.
+  let documents: [PaddedBytes]
+  var workload: Workload { Workload(bytes: bytes.count, actions: actions) }
+
+  nonisolated(unsafe) static var built: [String: GeneratedTurn] = [:]
+
+  static func of(_ dialect: DialectKind, actions count: Int) -> GeneratedTurn {
+    let id = "\(dialect.rawValue)-\(count)"
+    if let turn = built[id] { return turn }
+    guard let stream = SyntheticCorpus.generate(dialect: dialect, actions: count) else {
+      fatalError("SlateCorpus cannot generate \(id)")
+    }
+    let turn = GeneratedTurn(bytes: stream.bytes, actions: stream.intent.actions.count,
+                             documents: SSEInput(stream.bytes).envelopes + [PaddedBytes(stream.intent.answerText.utf8)])
+    built[id] = turn
+    return turn
+  }
+}
+
+/// Registers Slate, the SDK peers and the lower bounds on one generated turn.
+func compare(_ dialect: DialectKind, actions count: Int) {
+  let turn = { GeneratedTurn.of(dialect, actions: count) }
+  let name = "pipeline.\(dialect.rawValue)-\(count)-actions"
+  let sdk: SDKDialect = dialect == .anthropic ? .anthropic : .openaiChat
+  let large = ChunkSize.large
+  // 1-byte chunks on one size: the cost of a network that delivers byte by byte.
+  let chunkings = count == 1_000 ? [large, ChunkSize.single] : [large]
+  for chunk in chunkings {
+    let pace: BenchMode.Pace = chunk == ChunkSize.single ? .slow : .normal
+    measure("\(name).Slate-ActionStream.\(ChunkSize.name(chunk))", pace: pace, counts: .actions,
+            heap: chunk == large, workload: { turn().workload }) { watch in
+      let values = streamValues(turn().bytes, chunk: chunk, watch: watch)
+      precondition(values == turn().actions, "the action stream missed actions of \(name)")
+      return values
+    }
+    measure("\(name).Slate-TurnPipeline(film-pack).\(ChunkSize.name(chunk))", pace: pace, counts: .actions,
+            heap: chunk == large, workload: { turn().workload }) { watch in
+      let actions = turnSummary(turn().bytes, chunk: chunk, watch: watch).actions
+      precondition(actions == turn().actions, "the turn pipeline rejected or missed actions of \(name)")
+      return actions
+    }
+  }
+  measure("\(name).JSONDecoder-envelopes+final-text(peer).64KB-chunks", counts: .actions,
+          workload: { turn().workload }) { watch in
+    let actions = sdkDecoderActions(turn().bytes, dialect: sdk, chunk: large, watch: watch)
+    precondition(actions == turn().actions, "the JSONDecoder peer missed actions of \(name)")
+    return actions
+  }
+  if count <= 100 {
+    measure("\(name).JSONSerialization-reparse-per-delta(peer).64KB-chunks", pace: .slow, counts: .actions,
+            workload: { turn().workload }) { watch in
+      let actions = sdkReparseActions(turn().bytes, dialect: sdk, chunk: large, watch: watch)
+      precondition(actions == turn().actions, "the re-parse peer missed actions of \(name)")
+      return actions
+    }
+  }
+  let parser = SimdjsonParser()
+  measure("\(name).simdjson-envelopes+final-text(lower-bound)", counts: .actions, workload: { turn().workload }) { watch in
+    simdjsonEnvelopes(turn().documents, parser: parser, watch: watch)
+  }
+  measure("\(name).plain-copy(lower-bound)", counts: .actions, workload: { turn().workload }) { watch in
+    plainCopy(turn().bytes, watch: watch)
+  }
+}
+
 let benchmarks: @Sendable () -> Void = {
   compare("Corpus(\(SharedFiles.corpusStreams.count)-streams)", { corpus })
   let recordings = SharedFiles.corpusRealStreams.count
@@ -96,5 +176,10 @@ let benchmarks: @Sendable () -> Void = {
     print("PipelineBenchmarks: ../shared/corpus-real is absent; benchmarking the project's Corpus/ only")
   } else {
     compare("corpus-real(\(recordings)-streams)", { corpusReal })
+  }
+  for dialect in [DialectKind.openaiChat, .anthropic] {
+    for count in BenchMode.quick ? [10, 100, 1_000] : [10, 100, 1_000, 5_000] {
+      compare(dialect, actions: count)
+    }
   }
 }

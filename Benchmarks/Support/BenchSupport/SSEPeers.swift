@@ -10,8 +10,13 @@ import SlateJSON
 /// The peer: what many SDKs hand-roll. Append each chunk to a buffer, search the buffer
 /// from its start for a blank line ("\n\n", LF only), cut the event off, decode it as a
 /// String and split its lines. Every search rescans the unfinished event, so the cost of
-/// an event grows with the number of chunks it arrives in. Returns the events found.
-public func naiveReaderEvents(_ bytes: [UInt8], chunk: Int, watch: HeapWatch? = nil) -> Int {
+/// an event grows with the number of chunks it arrives in. Calls `body` with the data of
+/// each event that has some (its `data:` lines joined by LF, one leading space dropped)
+/// and returns how many there were.
+@discardableResult
+public func naiveReaderEvents(_ bytes: [UInt8], chunk: Int, watch: HeapWatch? = nil,
+                              _ body: (String) -> Void = { _ in }) -> Int
+{
   var buffer: [UInt8] = []
   var events = 0
   forEachChunk(of: bytes, size: chunk) { piece in
@@ -19,8 +24,14 @@ public func naiveReaderEvents(_ bytes: [UInt8], chunk: Int, watch: HeapWatch? = 
     while let cut = firstBlankLine(buffer) {
       let block = String(decoding: buffer[..<cut], as: UTF8.self)
       var data: [Substring] = []
-      for line in block.split(separator: "\n") where line.hasPrefix("data:") { data.append(line.dropFirst(5)) }
-      if !data.isEmpty { events += 1 }
+      for line in block.split(separator: "\n") where line.hasPrefix("data:") {
+        let value = line.dropFirst(5)
+        data.append(value.first == " " ? value.dropFirst() : value)
+      }
+      if !data.isEmpty {
+        events += 1
+        body(data.joined(separator: "\n"))
+      }
       buffer.removeFirst(cut + 2)
     }
     watch?.sample()
