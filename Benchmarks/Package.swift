@@ -40,6 +40,7 @@ let package = Package(
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "SlateSSE", package: root),
         .product(name: "SlateJSON", package: root),
+        .product(name: "SlateSchema", package: root),
       ],
       path: "Support/BenchSupport"
     ),
@@ -48,6 +49,7 @@ let package = Package(
     suite("FramerBenchmarks", ["SlateJSON"]),
     suite("SchemaBenchmarks", ["SlateSchema", "SlateJSON"]),
     suite("PipelineBenchmarks", ["Slate", "SlateCorpus", "SlateSchema", "SlateSSE", "SlateJSON"]),
+    suite("DispatchBenchmarks", ["SlateDispatch", "SlateSQLite", "SlateCorpus", "SlateSchema", "SlateJSON"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -37,12 +37,6 @@ struct StreamSet {
   }
 }
 
-/// The film pack of the root package's Corpus/schemas.
-let film: CompiledPack = {
-  let url = SharedFiles.projectRoot.appendingPathComponent("Corpus/schemas/film.json")
-  do { return try CompiledPack(bytes: SharedFiles.load(url)) } catch { fatalError("film.json does not compile: \(error)") }
-}()
-
 let corpus = StreamSet(SharedFiles.corpusStreams.map(\.bytes))
 let corpusReal = StreamSet(SharedFiles.corpusRealStreams.map(\.bytes))
 
@@ -61,7 +55,7 @@ func streamValues(_ bytes: [UInt8], chunk: Int, watch: HeapWatch? = nil) -> Int 
 /// Slate's turn pipeline with the film pack over one stream: its summary (values
 /// classified as actions or rejections, batches).
 func turnSummary(_ bytes: [UInt8], chunk: Int, watch: HeapWatch? = nil) -> TurnSummary {
-  var pipeline = TurnPipeline(pack: film)
+  var pipeline = TurnPipeline(pack: FilmPack.compiled)
   var items: [TurnItem] = []
   forEachChunk(of: bytes, size: chunk) { piece in
     pipeline.feed(piece, into: &items)

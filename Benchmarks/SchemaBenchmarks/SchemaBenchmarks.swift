@@ -14,10 +14,8 @@ import SlateSchema
 /// The root package's `Corpus/schemas`.
 let corpus = SharedFiles.projectRoot.appendingPathComponent("Corpus/schemas")
 
-let packBytes = SharedFiles.load(corpus.appendingPathComponent("film.json"))
-let film: CompiledPack = {
-  do { return try CompiledPack(bytes: packBytes) } catch { fatalError("film.json does not compile: \(error)") }
-}()
+let packBytes = FilmPack.bytes
+let film = FilmPack.compiled
 
 /// The representative actions (`film-actions.jsonl`), as bytes and parsed once.
 let lines: [PaddedBytes] = SharedFiles.load(corpus.appendingPathComponent("film-actions.jsonl"))

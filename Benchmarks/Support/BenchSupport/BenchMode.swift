@@ -36,16 +36,18 @@ public enum BenchMode {
     case perOperation
   }
 
-  /// The allowed drift of a gated malloc count: 1% of the committed p90, either way.
+  /// The allowed drift of a gated malloc count: 2% of the committed p90, either way.
   ///
-  /// Counts are exact run to run for most benchmarks, but not all: Swift sizes array and
-  /// string storage by what `malloc_usable_size` reports, and glibc sometimes hands out a
-  /// chunk up to 31 bytes larger than asked (it does not split off a remainder too small
-  /// to use), depending on the heap's state; a larger capacity saves a later reallocation.
-  /// The pipeline over corpus-real moved by up to 4 of 11,000 mallocs between iterations of
-  /// one process. 1% absorbs that and still catches one more malloc per event, per framed
-  /// value or per operation (the per-action figures of a whole turn are coarser).
-  public static var mallocTolerance: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 1.0]) }
+  /// Most counts are exact run to run, but not all. Swift sizes array and string storage
+  /// by what `malloc_usable_size` reports, and glibc sometimes hands out a chunk up to 31
+  /// bytes larger than asked (it does not split off a remainder too small to use),
+  /// depending on the heap's history, which other threads of the benchmark process (the
+  /// harness's) also write to; a larger capacity saves a later reallocation. Measured here:
+  /// the pipeline over corpus-real moves by up to 4 of 11,000 mallocs between iterations
+  /// of one process, and about one process in ten runs the Corpus/ pipeline in 1-byte
+  /// chunks with 0.9% fewer mallocs than the others. 2% absorbs that and still catches one
+  /// more malloc per event, per framed value or per operation.
+  public static var mallocTolerance: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 2.0]) }
 
   /// The configuration of a benchmark measuring `metrics` at `pace`. Time metrics are
   /// reported, never gated; the malloc count is gated by `Thresholds/` (Slate's own

@@ -49,13 +49,7 @@ public func measure(_ name: String, pace: BenchMode.Pace = .normal, counts: Coun
                     workload: @escaping () -> Workload, _ run: @escaping (HeapWatch?) -> Int)
 {
   precondition(!name.contains(" ") && !name.contains("/"), "benchmark names carry no spaces or slashes: \(name)")
-  var metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal, SlateMetric.bytes]
-  switch counts {
-  case .bytesOnly: break
-  case .actions: metrics.append(SlateMetric.actions)
-  case .events: metrics.append(SlateMetric.events)
-  }
-  if heap { metrics.append(SlateMetric.heapPeak) }
+  let metrics = streamMetrics(counts: counts, heap: heap)
   Benchmark(name, configuration: BenchMode.configuration(metrics, pace: pace)) { benchmark in
     blackHole(run(nil))
     benchmark.stopMeasurement()
@@ -78,11 +72,49 @@ public func measureEach(_ name: String, _ operation: @escaping (Int) -> Int) {
   }
 }
 
+/// The metrics of a benchmark that processes a workload.
+func streamMetrics(counts: Counted, heap: Bool) -> [BenchmarkMetric] {
+  var metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal, SlateMetric.bytes]
+  switch counts {
+  case .bytesOnly: break
+  case .actions: metrics.append(SlateMetric.actions)
+  case .events: metrics.append(SlateMetric.events)
+  }
+  if heap { metrics.append(SlateMetric.heapPeak) }
+  return metrics
+}
+
 func record(_ workload: Workload, _ counts: Counted, in benchmark: Benchmark) {
   benchmark.measurement(SlateMetric.bytes, workload.bytes)
   switch counts {
   case .bytesOnly: break
   case .actions: benchmark.measurement(SlateMetric.actions, workload.actions ?? 0)
   case .events: benchmark.measurement(SlateMetric.events, workload.events ?? 0)
+  }
+}
+
+/// Registers an async benchmark: each iteration calls `prepare()` untimed (a fresh ledger,
+/// a turn already dispatched once …), then `run(prepared, nil)` timed. Metrics as for
+/// ``measure(_:pace:counts:heap:workload:_:)``; the heap pass prepares anew and calls
+/// `run(prepared, watch)` once, outside the timed region.
+public func measureAsync<Prepared>(
+  _ name: String, pace: BenchMode.Pace = .normal, counts: Counted = .bytesOnly, heap: Bool = true,
+  workload: @escaping () -> Workload, prepare: @escaping () async -> Prepared,
+  _ run: @escaping (Prepared, HeapWatch?) async -> Int
+) {
+  precondition(!name.contains(" ") && !name.contains("/"), "benchmark names carry no spaces or slashes: \(name)")
+  let metrics = streamMetrics(counts: counts, heap: heap)
+  Benchmark(name, configuration: BenchMode.configuration(metrics, pace: pace)) { benchmark async in
+    let prepared = await prepare()
+    benchmark.startMeasurement()
+    blackHole(await run(prepared, nil))
+    benchmark.stopMeasurement()
+    record(workload(), counts, in: benchmark)
+    if heap && benchmark.currentIteration == benchmark.configuration.warmupIterations {
+      let again = await prepare()
+      let watch = HeapWatch()
+      blackHole(await run(again, watch))
+      benchmark.measurement(SlateMetric.heapPeak, watch.peak)
+    }
   }
 }
