@@ -8,8 +8,8 @@
 #                                 more than 2% either way (make bench-quick, CI)
 #   scripts/bench.sh thresholds   rewrites Benchmarks/Thresholds/ from a quick run: malloc
 #                                 counts of Slate's own benchmarks only (make bench-thresholds)
-#   scripts/bench.sh table        full run, then the README's ratio tables on stdout
-#                                 (make bench-table; the raw tables stay in .build/bench-table.md)
+#   scripts/bench.sh table        two full runs, then the README's ratio tables on stdout
+#                                 (make bench-table; the raw runs stay in .build/bench-table-N.md)
 # Times are reported, never gated: on shared 2-core machines they move by tens of percent.
 set -euo pipefail
 cd "$(dirname "$0")/../Benchmarks"
@@ -62,9 +62,14 @@ case "$mode" in
     ;;
 
   table)
+    # Two full runs (BENCH_RUNS to change), each row's time the lower of its medians.
     mkdir -p .build
-    "$swift" package benchmark --no-progress --format markdown --time-units nanoseconds > .build/bench-table.md
-    python3 ../scripts/bench-table.py .build/bench-table.md
+    runs=()
+    for run in $(seq 1 "${BENCH_RUNS:-2}"); do
+      "$swift" package benchmark --no-progress --format markdown --time-units nanoseconds > ".build/bench-table-$run.md"
+      runs+=(".build/bench-table-$run.md")
+    done
+    python3 ../scripts/bench-table.py "${runs[@]}"
     ;;
 
   *)
