@@ -34,7 +34,7 @@ let package = Package(
     .target(name: "SlateSSE"),
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
     // Provider dialects (SSE events -> typed deltas) and the action stream (raw bytes -> values).
-    .target(name: "Slate", dependencies: ["SlateSSE", "SlateJSON", "SlateSchema"]),
+    .target(name: "Slate", dependencies: ["SlateSSE", "SlateJSON", "SlateSchema", "SlateDispatch"]),
     // Schema packs, the compiled validator, idempotency keys and action batches. Standard
     // library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
     .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
@@ -56,6 +56,8 @@ let package = Package(
         "SlateSSE",
         "SlateJSON",
         "SlateSchema",
+        "SlateDispatch",
+        "SlateSQLite",
         "Slate",
         "SlateCorpus",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
