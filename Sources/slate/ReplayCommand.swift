@@ -73,7 +73,9 @@ struct ReplayCommand: AsyncParsableCommand {
       bytes, body in chunking.forEachChunk(of: bytes, body)
     }
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
-    if !report.isClean { throw ExitCode(1) }
+    // A dry run applies nothing, so its turn is not finalised: only the streams count.
+    let clean = dryRun ? report.phases.allSatisfy(\.summary.isClean) && report.planRejection == nil : report.isClean
+    if !clean { throw ExitCode(1) }
   }
 }
 
