@@ -61,21 +61,106 @@ struct ReplayCommand: AsyncParsableCommand {
     }
   }
 
+  @Option(help: ArgumentHelp("Write the turn's replay bundle to this folder.", valueName: "DIR"))
+  var bundle: String?
+
   func run() async throws {
+    if CLIIO.listDirectory(path).contains("manifest.json") { return try await replayBundle() }
+    let packBytes = try CLIIO.readAll(schema)
     let pack = try CLIIO.compilePack(schema)
     let input = try TurnLoader.load(path)
-    let dispatcher = Dispatcher(ledger: try ledger.open(), handlers: dispatch.handlers(), policy: dispatch.policy, mode: dryRun ? .dryRun : .live,
-                                configuration: .init(project: ProjectID(project), holder: "slate-\(getpid())"))
-    let runner = TurnRunner(pack: pack, dispatcher: dispatcher,
-                            options: ActionStreamOptions(dialect: DialectKind(rawValue: dialect)!))
-    let chunking = chunking.chunking
-    let report = try await runner.run(input, turn: TurnID(turn ?? TurnLoader.name(of: path)), project: ProjectID(project)) {
-      bytes, body in chunking.forEachChunk(of: bytes, body)
-    }
+    let kind = DialectKind(rawValue: dialect)!
+    let report = try await run(input, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live, ledger: try ledger.open(),
+                               turn: turn ?? TurnLoader.name(of: path))
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
+    if let bundle {
+      let record = ReplayBundle(input: input, packBytes: packBytes, pack: pack, report: report, dialect: kind,
+                                mode: dryRun ? "dry_run" : "live", slateVersion: SlateVersion.string)
+      try BundleFiles.write(record, to: bundle)
+      if !json { print("bundle: \(bundle) (\(record.files.count) files)") }
+    }
     // A dry run applies nothing, so its turn is not finalised: only the streams count.
     let clean = dryRun ? report.phases.allSatisfy(\.summary.isClean) && report.planRejection == nil : report.isClean
     if !clean { throw ExitCode(1) }
+  }
+
+  func run(_ input: TurnInput, pack: CompiledPack, dialect: DialectKind, mode: Dispatcher.Mode, ledger: any DispatchLedger,
+           turn: String) async throws -> TurnReport
+  {
+    let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(), policy: dispatch.policy, mode: mode,
+                                configuration: .init(project: ProjectID(project), holder: "slate-\(getpid())"))
+    let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: dialect))
+    let chunking = chunking.chunking
+    return try await runner.run(input, turn: TurnID(turn), project: ProjectID(project)) { bytes, body in
+      chunking.forEachChunk(of: bytes, body)
+    }
+  }
+
+  /// `slate replay BUNDLE`: the recorded inputs again, in dry run on a ledger in memory,
+  /// compared with what the bundle recorded.
+  func replayBundle() async throws {
+    let recorded = try BundleFiles.read(path)
+    do {
+      let manifest = try recorded.manifest()
+      let input = try recorded.input()
+      guard let packBytes = recorded.files["pack.json"] else { throw BundleError.missingFile("pack.json") }
+      let pack: CompiledPack
+      do { pack = try CompiledPack(bytes: packBytes) } catch { throw BundleError.unreadable("pack.json: \(error)") }
+      let kind = manifest["dialect"]?.stringValue.flatMap(DialectKind.init(rawValue:)) ?? .auto
+      let turn = manifest["turn"]?.stringValue ?? TurnLoader.name(of: path)
+      let report = try await run(input, pack: pack, dialect: kind, mode: .dryRun, ledger: InMemoryLedger(), turn: turn)
+      let rerun = ReplayBundle(input: input, packBytes: packBytes, pack: pack, report: report, dialect: kind,
+                               mode: "dry_run", slateVersion: SlateVersion.string)
+      let differences = try recorded.differences(from: rerun)
+      if json {
+        var line = JSONLine()
+        line.add("bundle", .string(path))
+        line.add("turn", .string(turn))
+        line.add("recordedWith", manifest["slate"] ?? .null)
+        line.add("differences", .array(differences.map {
+          ["file": .string($0.file), "line": $0.line.map { .number(JSONNumber($0)) } ?? .null,
+           "recorded": .string($0.recorded), "now": .string($0.now)]
+        }))
+        print(line.text)
+      } else {
+        print("bundle \(path): turn \(turn), recorded with slate \(manifest["slate"]?.stringValue ?? "?"), "
+          + "pack \(manifest["pack"]?["name"]?.stringValue ?? "?") \(manifest["pack"]?["version"]?.stringValue ?? "?")")
+        if differences.isEmpty { print("no difference: this build reads and plans the turn as recorded") }
+        for difference in differences {
+          print("differs: \(difference.file)\(difference.line.map { ":\($0)" } ?? "")")
+          print("  recorded: \(TimelinePrinter.clip(difference.recorded, 200))")
+          print("  now:      \(TimelinePrinter.clip(difference.now, 200))")
+        }
+      }
+      if !differences.isEmpty { throw ExitCode(1) }
+    } catch let error as BundleError {
+      CLIIO.fail("\(path): \(error)")
+    }
+  }
+}
+
+/// Writes and reads replay bundles on disk.
+enum BundleFiles {
+  static func write(_ bundle: ReplayBundle, to directory: String) throws {
+    for (path, bytes) in bundle.files.sorted(by: { $0.key < $1.key }) {
+      let full = "\(directory)/\(path)"
+      if let slash = full.lastIndex(of: "/") { try CLIIO.makeDirectories(String(full[..<slash])) }
+      try CLIIO.writeAll(bytes, to: full)
+    }
+  }
+
+  /// The manifest and every file it lists (a missing one is left out, and reported by the
+  /// comparison).
+  static func read(_ directory: String) throws -> ReplayBundle {
+    var files = ["manifest.json": try CLIIO.readAll("\(directory)/manifest.json")]
+    let manifest = try? SimdjsonParser().parse(files["manifest.json"]!)
+    if case .object(let listed)? = manifest?["files"] {
+      for member in listed.members where !member.key.contains("..") {
+        let path = "\(directory)/\(member.key)"
+        if access(path, R_OK) == 0 { files[member.key] = try CLIIO.readAll(path) }
+      }
+    }
+    return ReplayBundle(files: files)
   }
 }
 

@@ -164,6 +164,37 @@ import Testing
     #expect(try Self.summary(live)["applied"] == 31, "a dry run applies nothing, so a live run applies everything")
   }
 
+  @Test func aBundleReplaysWithNoDifferenceUntilOneByteChanges() throws {
+    let path = try Self.ledgerPath("bundle")
+    let bundle = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("bundle").path
+    guard let written = try SlateCLI.run(["replay", "Corpus/turns/heist-cut", "--ledger", path, "--bundle", bundle]) else { return }
+    #expect(written.status == 1, "the cut turn is partially completed")
+    let files = try FileManager.default.subpathsOfDirectory(atPath: bundle)
+    for expected in ["manifest.json", "pack.json", "plan.json", "events.jsonl", "deltas.jsonl", "actions.jsonl", "intent.json",
+                     "dispatch.json", "audit.json", "turn.json", "streams/01-cast.sse", "streams/03-scenes.sse"]
+    {
+      #expect(files.contains(expected), "\(expected)")
+    }
+    let same = try #require(try SlateCLI.run(["replay", bundle, "--json"]))
+    #expect(same.status == 0)
+    #expect(try Self.parser.parse(try #require(same.lines.first))["differences"]?.arrayValue?.isEmpty == true)
+
+    // One byte of a stream changed: its hash and what it reads differ.
+    let stream = bundle + "/streams/02-design.sse"
+    var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: stream)))
+    bytes[500] = UInt8(ascii: "X")
+    try Data(bytes).write(to: URL(fileURLWithPath: stream))
+    let changed = try #require(try SlateCLI.run(["replay", bundle, "--json"]))
+    #expect(changed.status == 1)
+    let differences = try Self.parser.parse(try #require(changed.lines.first))["differences"]?.arrayValue ?? []
+    #expect(differences.first?["file"] == "streams/02-design.sse")
+    #expect(differences.contains { $0["file"] == "actions.jsonl" })
+
+    // A bundle whose manifest is not one: exit 2.
+    try Data("not a manifest".utf8).write(to: URL(fileURLWithPath: bundle + "/manifest.json"))
+    #expect(try SlateCLI.run(["replay", bundle])?.status == 2)
+  }
+
   @Test func usageAndMissingThings() throws {
     let path = try Self.ledgerPath("usage")
     #expect(try SlateCLI.run(["replay", "/nonexistent/turn", "--ledger", path])?.status == 2)
