@@ -195,6 +195,16 @@ import Testing
     #expect(try SlateCLI.run(["replay", bundle])?.status == 2)
   }
 
+  @Test func snapshotsOfTheReadableAndJSONReports() throws {
+    for (arguments, name, status) in [
+      (["replay", "Corpus/turns/heist-cut"], "replay/heist-cut.txt", Int32(1)),
+      (["replay", "Corpus/turns/heist-cut", "--json"], "replay/heist-cut.json", 1),
+      (["replay", "Corpus/turns/heist", "--dry-run"], "replay/heist-dry-run.txt", 0),
+    ] {
+      try InspectCommandTests.expectSnapshot(arguments, name, status: status)
+    }
+  }
+
   @Test func usageAndMissingThings() throws {
     let path = try Self.ledgerPath("usage")
     #expect(try SlateCLI.run(["replay", "/nonexistent/turn", "--ledger", path])?.status == 2)
