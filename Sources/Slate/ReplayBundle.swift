@@ -44,7 +44,7 @@ public struct ReplayBundle: Sendable {
     var deltas: [String] = []
     var actions: [String] = []
     for (i, phase) in input.phases.enumerated() {
-      let stream = "streams/" + String(format2: i + 1) + "-" + (phase.name ?? "stream") + ".sse"
+      let stream = "streams/" + (i < 9 ? "0" : "") + String(i + 1) + "-" + (phase.name ?? "stream") + ".sse"
       files[stream] = phase.bytes
       phases.append(["name": phase.name.map(JSONValue.string) ?? .null, "stream": .string(stream), "source": .string(phase.source)])
       events += Self.eventLines(phase.bytes, phase: i)
@@ -221,9 +221,4 @@ public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
     case .unreadable(let why): "\(code): \(why)"
     }
   }
-}
-
-extension String {
-  /// `n` with at least two digits.
-  init(format2 n: Int) { self = n < 10 ? "0\(n)" : "\(n)" }
 }
