@@ -40,7 +40,7 @@ let package = Package(
     .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
     // The synthetic stream generator: film turns written as each provider streams them
     // (Corpus/, tests, benchmarks). Deterministic; standard library only.
-    .target(name: "SlateCorpus", dependencies: ["Slate", "SlateJSON"]),
+    .target(name: "SlateCorpus", dependencies: ["Slate", "SlateDispatch", "SlateJSON"]),
     // Exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher, results, turn
     // record, audit. Standard library only (plus Synchronization's Mutex).
     .target(name: "SlateDispatch", dependencies: ["SlateSchema", "SlateJSON"]),
