@@ -103,8 +103,10 @@ public struct TurnRunner: Sendable {
   }
 
   /// Runs `input` as turn `turn` of `project` (the dispatcher's configured project when
-  /// nil). `feed` cuts each stream into the chunks the pipeline reads (whole by default).
+  /// nil). `feed` cuts each stream into the chunks the pipeline reads (whole by default);
+  /// `progress` hears of each batch dispatched (done, total).
   public func run(_ input: TurnInput, turn: TurnID, project: ProjectID? = nil,
+                  progress: (_ done: Int, _ total: Int) -> Void = { _, _ in },
                   feed: (_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) -> Void) -> Void = { bytes, body in
                     bytes.withUnsafeBytes(body)
                   }) async throws -> TurnReport
@@ -151,8 +153,10 @@ public struct TurnRunner: Sendable {
     // The whole turn's intent is durable before the first handler call: a crash from here
     // on leaves everything `slate recover` needs in the ledger.
     try await dispatcher.declare(batchesByPhase.flatMap { $0 }, turn: turn)
-    for batch in batchesByPhase.joined() {
+    let total = batchesByPhase.reduce(0) { $0 + $1.count }
+    for (done, batch) in batchesByPhase.joined().enumerated() {
       merged.merge(try await dispatcher.dispatch(batch, turn: turn))
+      progress(done + 1, total)
     }
     var record: TurnRecord
     if await dispatcher.mode == .dryRun {

@@ -91,7 +91,12 @@ struct ReplayCommand: AsyncParsableCommand {
                                 configuration: .init(project: ProjectID(project), holder: "slate-\(getpid())"))
     let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: dialect))
     let chunking = chunking.chunking
-    return try await runner.run(input, turn: TurnID(turn), project: ProjectID(project)) { bytes, body in
+    var bar: ProgressBar?
+    defer { bar?.finish() }
+    return try await runner.run(input, turn: TurnID(turn), project: ProjectID(project), progress: { done, total in
+      if bar == nil { bar = ProgressBar(total: total) }
+      bar?.step("batch \(done) of \(total)")
+    }) { bytes, body in
       chunking.forEachChunk(of: bytes, body)
     }
   }
