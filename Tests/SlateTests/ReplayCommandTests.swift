@@ -205,6 +205,13 @@ import Testing
     }
   }
 
+  @Test func snapshotsOfTurnsAndTurnShow() throws {
+    let path = try Self.ledgerPath("snapshots")
+    guard try SlateCLI.run(["replay", "Corpus/turns/heist-cut", "--ledger", path]) != nil else { return }
+    try InspectCommandTests.expectSnapshot(["turns", "--ledger", path], "replay/turns.txt", status: 0)
+    try InspectCommandTests.expectSnapshot(["turn", "show", "heist-cut", "--ledger", path], "replay/turn-show.txt", status: 0)
+  }
+
   @Test func usageAndMissingThings() throws {
     let path = try Self.ledgerPath("usage")
     #expect(try SlateCLI.run(["replay", "/nonexistent/turn", "--ledger", path])?.status == 2)
