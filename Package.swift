@@ -42,15 +42,18 @@ let package = Package(
     // Fuzzing: the properties live in FuzzChecks (also run by the tests over saved inputs);
     // each fuzz-* executable is a libFuzzer entry point (scripts/fuzz.sh) or, built plainly,
     // a replayer of the files it is given.
-    .target(name: "FuzzChecks", dependencies: ["SlateJSON", "SlateSSE"], path: "Fuzz/FuzzChecks"),
+    .target(name: "FuzzChecks", dependencies: ["SlateJSON", "SlateSSE", "Slate", "SlateSchema"], path: "Fuzz/FuzzChecks"),
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
     .executableTarget(name: "fuzz-sse", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-sse"),
+    .executableTarget(name: "fuzz-framer", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-framer"),
+    .executableTarget(name: "fuzz-dialect", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-dialect"),
+    .executableTarget(name: "fuzz-schema", dependencies: ["FuzzChecks", "SlateSchema"], path: "Fuzz/fuzz-schema"),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
     // SlateSSE only to turn the recordings into events; the Slate module does not depend on it.
-    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateTestSupport"]),
-    .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport"]),
+    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateTestSupport", "FuzzChecks"]),
+    .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport", "FuzzChecks"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

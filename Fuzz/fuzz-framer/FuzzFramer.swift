@@ -1,0 +1,22 @@
+// libFuzzer target: the incremental framer (FramerFuzzInput documents the input layout):
+// whole against chunked, against its own syntax-only scan, and against simdjson one-shot.
+// A plain build replays the files named on the command line.
+import FuzzChecks
+
+nonisolated(unsafe) let fuzzer = FramerFuzzer()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+  fuzzer.check(UnsafeRawBufferPointer(start: data, count: size))
+  return 0
+}
+
+#if !FUZZING
+  @main enum Replay {
+    static func main() {
+      FuzzReplay.run(CommandLine.arguments.dropFirst()) { bytes in
+        bytes.withUnsafeBytes { fuzzer.check($0) }
+      }
+    }
+  }
+#endif
