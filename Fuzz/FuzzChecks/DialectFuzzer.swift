@@ -127,6 +127,16 @@ struct DialectRun {
 
   var deltas: [Delta] { outputs.compactMap(\.delta) }
 
+  /// The outputs about tool calls, for failure messages.
+  var callTrace: String {
+    outputs.filter { output in
+      switch output.delta?.kind {
+      case .toolCallStarted?, .toolArguments?, .toolCallEnded?, .finish?: true
+      default: output.diagnostic.map { $0.severity > .info } ?? false
+      }
+    }.map(\.description).joined(separator: "\n")
+  }
+
   /// Properties 2 to 4.
   func checkContract(_ events: [DialectEvent]) {
     let starts = Set(events.map(\.offset))
@@ -160,7 +170,7 @@ struct DialectRun {
                  "event offsets outside the stream")
     let open = order.filter { !ended.contains($0) }
     precondition(Set(end.openCalls) == Set(open) && end.openCalls.count == open.count,
-                 "open calls \(end.openCalls) are not the calls started and never ended \(open)")
+                 "open calls \(end.openCalls) are not the calls started and never ended \(open): \(callTrace)")
 
     let finishing = outputs[finishStart...].compactMap(\.diagnostic).map(\.code)
     precondition(finishing.count { $0 == .callNotEnded } == end.openCalls.count, "finish reports other open calls")

@@ -188,7 +188,7 @@ public struct ActionDeclaration: Sendable {
       throw .invalidPack(schemaPath: base, reason: "an action schema must be an object")
     }
     for key in object.keys where key.hasPrefix("x-slate-") && !SchemaPack.actionExtensions.contains(key) {
-      throw .unsupportedKeyword(keyword: key, schemaPath: base + "/" + key)
+      throw .unsupportedKeyword(keyword: key, schemaPath: JSONPointer(tokens: ["x-slate-actions", type, key]).description)
     }
     func name(_ keyword: String) throws(SchemaError) -> String? {
       guard let value = object[keyword] else { return nil }

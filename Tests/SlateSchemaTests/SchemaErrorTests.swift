@@ -93,6 +93,8 @@ import Testing
     (##"{"name":"p","version":"1","x-slate-discriminator":"","x-slate-actions":{"a":{}}}"##, "schema.invalid_extension", "/x-slate-discriminator"),
     (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-keys":["/a"]}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a/x-slate-keys"),
     (##"{"name":"p","version":"1","x-slate-actions":{"a":{"properties":{"b":{"x-slate-queue":"q"}}}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a/properties/b/x-slate-queue"),
+    // '/' and '~' in the action type and the keyword are escaped in the pointer (found by fuzz-schema)
+    (##"{"name":"p","version":"1","x-slate-actions":{"a/~":{"x-slate-effec/ts":[]}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a~1~0/x-slate-effec~1ts"),
     // the pack document
     (##"{"name":"p","version":"1","x-slate-action":{},"x-slate-actions":{"a":{}}}"##, "schema.unsupported_keyword", "/x-slate-action"),
     (##"{"name":"p","version":"1","type":"object","x-slate-actions":{"a":{}}}"##, "schema.unsupported_keyword", "/type"),
