@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (-sanitize=fuzzer,address) and runs each for a while.
+# Builds the libFuzzer targets (release, -sanitize=fuzzer,address) and runs each for a while.
 #   scripts/fuzz.sh [SECONDS] [TARGET ...]     default: 600 seconds, every target
 # Seeds come from Corpus/ and ../shared (conformance suites, real recordings); targets whose
 # input starts with a control header get seeds written with that header into
@@ -101,9 +101,12 @@ max_len_for() {
   esac
 }
 
+# Release builds run the checks 10-15 times faster than debug ones (fuzz-dialect: 617
+# against 41 executions a second); their preconditions still trap, without a message:
+# replay a crash with a plain debug build to read it (printed below).
 status=0
 for target in "${targets[@]}"; do
-  swift build --product "$target" --scratch-path .build-fuzz \
+  swift build -c release --product "$target" --scratch-path .build-fuzz \
     --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -2
   corpus=.build-fuzz/corpus/$target
   artifacts=fuzz-artifacts/$target
@@ -111,13 +114,14 @@ for target in "${targets[@]}"; do
   seed_dirs=()
   for dir in $(seeds_for "$target"); do [ -d "$dir" ] && seed_dirs+=("$dir"); done
   echo "fuzz: $target for ${seconds}s (seeds: ${seed_dirs[*]:-none})"
-  if SWIFT_BACKTRACE=enable=no ".build-fuzz/debug/$target" -max_total_time="$seconds" -timeout=10 $(max_len_for "$target") \
+  if SWIFT_BACKTRACE=enable=no ".build-fuzz/release/$target" -max_total_time="$seconds" -timeout=10 $(max_len_for "$target") \
       -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "${seed_dirs[@]}" \
       > "$artifacts/last-run.log" 2>&1; then
     grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$artifacts/last-run.log" | tail -2 | sed "s/^/fuzz: $target: /"
   else
     echo "fuzz: $target FOUND A CRASH (see $artifacts/):"
     grep -E "ERROR|Precondition|Fatal|SUMMARY|Test unit written" "$artifacts/last-run.log" | head -10
+    echo "fuzz: to read the violated property: swift build --product $target && .build/debug/$target $artifacts/crash-*"
     status=1
   fi
 done

@@ -187,9 +187,13 @@ public final class FramerFuzzer {
   }
 
   /// A complete `field` framing frames the elements of every top-level member `name`.
+  /// Numbers outside the framed values are never materialised, so never judged by
+  /// simdjson: the text may hold one beyond its range.
   private func checkField(_ name: String, _ run: FramerRun, _ text: UnsafeRawBufferPointer, _ oneShot: SimdjsonParser) {
-    guard case .object(let object)? = try? oneShot.parse(text) else {
-      preconditionFailure("a complete field framing over a text one-shot does not read as an object")
+    let document = Result { () throws(JSONParseError) in try oneShot.parse(text) }
+    if case .failure(let error) = document, error.code == .numberOutOfRange { return }
+    guard case .success(.object(let object)) = document else {
+      preconditionFailure("a complete field framing over a text one-shot does not read as an object: \(document)")
     }
     var elements: [JSONValue] = []
     for member in object.members where member.key.utf8.elementsEqual(name.utf8) {
