@@ -17,6 +17,17 @@ public enum FuzzReplay {
     print("replayed \(count) inputs")
   }
 
+  /// The body of `LLVMFuzzerTestOneInput`: runs `check` on libFuzzer's input.
+  public static func one(_ data: UnsafePointer<UInt8>, _ size: Int, _ check: (UnsafeRawBufferPointer) -> Void) -> Int32 {
+    check(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+  }
+
+  /// The body of a plain build's `main`: replays the files named on the command line.
+  public static func main(_ check: (UnsafeRawBufferPointer) -> Void) {
+    run(CommandLine.arguments.dropFirst()) { bytes in bytes.withUnsafeBytes { check($0) } }
+  }
+
   /// The bytes of the file at `path`, or nil when it cannot be opened.
   public static func read(_ path: String) -> [UInt8]? {
     guard let file = fopen(path, "rb") else { return nil }

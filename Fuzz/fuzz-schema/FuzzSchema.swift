@@ -15,16 +15,9 @@ nonisolated(unsafe) let fuzzer: SchemaFuzzer = {
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-  fuzzer.check(UnsafeRawBufferPointer(start: data, count: size))
-  return 0
+  FuzzReplay.one(data, size, fuzzer.check)
 }
 
 #if !FUZZING
-  @main enum Replay {
-    static func main() {
-      FuzzReplay.run(CommandLine.arguments.dropFirst()) { bytes in
-        bytes.withUnsafeBytes { fuzzer.check($0) }
-      }
-    }
-  }
+  @main enum Replay { static func main() { FuzzReplay.main(fuzzer.check) } }
 #endif

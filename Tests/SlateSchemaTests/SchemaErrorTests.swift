@@ -101,6 +101,8 @@ import Testing
     (##"{"version":"1","x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", ""),
     (##"{"name":"p","version":2,"x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", "/version"),
     (##"{"name":"p","version":"1","x-slate-actions":{}}"##, "schema.invalid_pack", "/x-slate-actions"),
+    // a missing member is reported at the pack, a path that names something (found by fuzz-schema)
+    (##"{"name":"p","version":"1"}"##, "schema.invalid_pack", ""),
     (##"{"name":"p","version":"1","x-slate-actions":{"a":true}}"##, "schema.invalid_pack", "/x-slate-actions/a"),
     (##"[]"##, "schema.invalid_pack", ""),
     // schemas inside a pack
