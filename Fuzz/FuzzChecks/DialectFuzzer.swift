@@ -49,6 +49,8 @@ public struct DialectFuzzInput {
 ///    block left open at the finish.
 /// 5. `auto` gives exactly the outputs of the dialect it detected (but for its own
 ///    `dialect.undetected` diagnostic), or, undetected, no delta at all.
+/// 6. The action stream over the same bytes (``ActionStreamChecks``): chunk invariance,
+///    offsets within the stream, a summary that counts what was reported.
 ///
 /// The events are built by ``events(_:flushOnEOF:ends:)`` so that a later check can feed
 /// the same events (or the same bytes) through the whole action pipeline.
@@ -78,6 +80,9 @@ public final class DialectFuzzer {
     } else {
       precondition(whole.end.kind == setup.kind, "the dialect reports another kind")
     }
+    // 6. The whole action pipeline on the same bytes (ActionStreamChecks).
+    ActionStreamChecks.chunkInvariance(sse, kind: setup.kind, flushOnEOF: setup.flushOnEOF,
+                                       ends: random.chunkEnds(count: sse.count, maxChunk: 23))
   }
 
   /// Property 5.
