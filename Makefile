@@ -10,7 +10,8 @@ deps:
 
 demo: deps
 	$(SWIFT) build --product slate
-	.build/debug/slate json Corpus/text/film-turn-array.sse
+	rm -f .build/demo-ledger.sqlite .build/demo-ledger.sqlite-wal .build/demo-ledger.sqlite-shm
+	.build/debug/slate replay Corpus/turns/heist --ledger .build/demo-ledger.sqlite
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -34,13 +34,13 @@ let package = Package(
     .target(name: "SlateSSE"),
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
     // Provider dialects (SSE events -> typed deltas) and the action stream (raw bytes -> values).
-    .target(name: "Slate", dependencies: ["SlateSSE", "SlateJSON", "SlateSchema"]),
+    .target(name: "Slate", dependencies: ["SlateSSE", "SlateJSON", "SlateSchema", "SlateDispatch"]),
     // Schema packs, the compiled validator, idempotency keys and action batches. Standard
     // library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
     .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
     // The synthetic stream generator: film turns written as each provider streams them
     // (Corpus/, tests, benchmarks). Deterministic; standard library only.
-    .target(name: "SlateCorpus", dependencies: ["Slate", "SlateJSON"]),
+    .target(name: "SlateCorpus", dependencies: ["Slate", "SlateDispatch", "SlateJSON"]),
     // Exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher, results, turn
     // record, audit. Standard library only (plus Synchronization's Mutex).
     .target(name: "SlateDispatch", dependencies: ["SlateSchema", "SlateJSON"]),
@@ -56,6 +56,8 @@ let package = Package(
         "SlateSSE",
         "SlateJSON",
         "SlateSchema",
+        "SlateDispatch",
+        "SlateSQLite",
         "Slate",
         "SlateCorpus",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,17 +66,20 @@ let package = Package(
     // Fuzzing: the properties live in FuzzChecks (also run by the tests over saved inputs);
     // each fuzz-* executable is a libFuzzer entry point (scripts/fuzz.sh) or, built plainly,
     // a replayer of the files it is given.
-    .target(name: "FuzzChecks", dependencies: ["SlateJSON", "SlateSSE"], path: "Fuzz/FuzzChecks"),
+    .target(name: "FuzzChecks", dependencies: ["SlateJSON", "SlateSSE", "Slate", "SlateSchema"], path: "Fuzz/FuzzChecks"),
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
     .executableTarget(name: "fuzz-sse", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-sse"),
+    .executableTarget(name: "fuzz-framer", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-framer"),
+    .executableTarget(name: "fuzz-dialect", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-dialect"),
+    .executableTarget(name: "fuzz-schema", dependencies: ["FuzzChecks", "SlateSchema"], path: "Fuzz/fuzz-schema"),
     .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
     // The DispatchLedger contract as framework-free checks, run by every ledger's tests
     // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).
     .target(name: "LedgerConformance", dependencies: ["SlateDispatch", "SlateJSON"], path: "Tests/LedgerConformance"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
-    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]),
-    .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport"]),
+    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport", "FuzzChecks"]),
+    .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(
       name: "SlateCorpusTests",
       dependencies: ["SlateCorpus", "Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]

@@ -14,15 +14,9 @@ extension FuzzChecks {
 
     var chunked = SSEParser(options: options)
     var outputs: [SSEOutput] = []
-    var seed = UInt64(first) &* 0x9E37_79B9_7F4A_7C15 | 1
-    var start = 0
-    while start < bytes.count {
-      seed ^= seed << 13
-      seed ^= seed >> 7
-      seed ^= seed << 17
-      let end = min(bytes.count, start + 1 + Int(seed % 9))
-      outputs += chunked.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-      start = end
+    var random = FuzzRandom(seed: UInt64(first))
+    for chunk in bytes.chunks(endingAt: random.chunkEnds(count: bytes.count, maxChunk: 9)) {
+      outputs += chunked.feed(chunk)
     }
     outputs += chunked.finish()
     precondition(outputs == expected, "chunked outputs differ from whole-input outputs")

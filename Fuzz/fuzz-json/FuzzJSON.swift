@@ -8,16 +8,9 @@ nonisolated(unsafe) let parser = SimdjsonParser(limits: JSONLimits(maxDepth: 256
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-  FuzzChecks.oneShotJSON(UnsafeRawBufferPointer(start: data, count: size), parser: parser)
-  return 0
+  FuzzReplay.one(data, size) { FuzzChecks.oneShotJSON($0, parser: parser) }
 }
 
 #if !FUZZING
-  @main enum Replay {
-    static func main() {
-      FuzzReplay.run(CommandLine.arguments.dropFirst()) { bytes in
-        bytes.withUnsafeBytes { FuzzChecks.oneShotJSON($0, parser: parser) }
-      }
-    }
-  }
+  @main enum Replay { static func main() { FuzzReplay.main { FuzzChecks.oneShotJSON($0, parser: parser) } } }
 #endif

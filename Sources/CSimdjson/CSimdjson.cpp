@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -11,10 +13,19 @@
 struct slate_json_parser {
   simdjson::dom::parser dom;
   size_t max_depth;
+  // The document size limit, checked here: simdjson allocates at least
+  // MINIMAL_DOCUMENT_CAPACITY (32) bytes for any document and refuses every document when
+  // its own maximum is below that, so its maximum is never set lower.
+  size_t max_bytes;
+  // simdjson refuses a non-empty container at exactly `max_depth` levels, which the limit
+  // (the strict locator's, counting every container) allows: such a document is parsed
+  // again by this parser, allocated one level deeper on first need.
+  std::unique_ptr<simdjson::dom::parser> deeper;
   std::vector<slate_json_node> nodes;
   std::string arena;
 
-  slate_json_parser(size_t capacity, size_t depth) : dom(capacity), max_depth(depth) {}
+  slate_json_parser(size_t capacity, size_t depth)
+      : dom(std::max(capacity, simdjson::dom::MINIMAL_DOCUMENT_CAPACITY)), max_depth(depth), max_bytes(capacity) {}
 };
 
 namespace {
@@ -50,9 +61,8 @@ struct frame {
 
 class flattener {
 public:
-  flattener(slate_json_parser &p, const uint8_t *bytes)
-      : parser(p), cursor{bytes, p.dom.implementation->structural_indexes.get(),
-                          p.dom.implementation->n_structural_indexes} {}
+  flattener(slate_json_parser &p, const simdjson::dom::parser &dom, const uint8_t *bytes)
+      : parser(p), cursor{bytes, dom.implementation->structural_indexes.get(), dom.implementation->n_structural_indexes} {}
 
   void run(element root) {
     parser.nodes.clear();
@@ -147,8 +157,10 @@ private:
   }
 };
 
-int32_t parse_dom(slate_json_parser *parser, const uint8_t *bytes, size_t length,
-                  slate_json_error *error, simdjson::dom::element *root) {
+// Parses with simdjson; `*used` is the simdjson parser that holds the document.
+int32_t parse_dom(slate_json_parser *parser, const uint8_t *bytes, size_t length, slate_json_error *error,
+                  simdjson::dom::element *root, const simdjson::dom::parser **used) {
+  *used = &parser->dom;
   auto result = parser->dom.parse(bytes, length, /*realloc_if_needed=*/false);
   simdjson::error_code code = result.error();
   if (code == simdjson::SUCCESS) {
@@ -167,6 +179,21 @@ int32_t parse_dom(slate_json_parser *parser, const uint8_t *bytes, size_t length
   }
   uint64_t offset = 0;
   int32_t reason = slate_json_locate_error(bytes, length, parser->max_depth, &offset);
+  if (code == simdjson::DEPTH_ERROR && reason == SLATE_SYNTAX_NONE) {
+    // Nested exactly `max_depth` deep (the locator found nothing): one level more is enough.
+    if (!parser->deeper) {
+      parser->deeper.reset(new (std::nothrow) simdjson::dom::parser(parser->dom.max_capacity()));
+    }
+    if (parser->deeper && parser->deeper->allocate(std::max(length, simdjson::dom::MINIMAL_DOCUMENT_CAPACITY),
+                                                   parser->max_depth + 1) == simdjson::SUCCESS) {
+      auto again = parser->deeper->parse(bytes, length, /*realloc_if_needed=*/false);
+      if (again.error() == simdjson::SUCCESS) {
+        *root = again.value_unsafe();
+        *used = parser->deeper.get();
+        return 0;
+      }
+    }
+  }
   error->reason = reason;
   error->offset = offset;
   return int32_t(code);
@@ -180,7 +207,7 @@ slate_json_parser *slate_json_parser_create(size_t max_capacity, size_t max_dept
   auto *parser = new (std::nothrow) slate_json_parser(max_capacity, max_depth);
   if (parser == nullptr) { return nullptr; }
   // Allocate for small documents now; parse() grows the buffers up to max_capacity.
-  if (parser->dom.allocate(max_capacity < 4096 ? max_capacity : 4096, max_depth) != simdjson::SUCCESS) {
+  if (parser->dom.allocate(std::min(parser->dom.max_capacity(), size_t(4096)), max_depth) != simdjson::SUCCESS) {
     delete parser;
     return nullptr;
   }
@@ -190,8 +217,8 @@ slate_json_parser *slate_json_parser_create(size_t max_capacity, size_t max_dept
 void slate_json_parser_destroy(slate_json_parser *parser) { delete parser; }
 
 static int32_t ensure_capacity(slate_json_parser *parser, size_t length, slate_json_error *error) {
-  if (length <= parser->dom.capacity()) { return 0; }
-  simdjson::error_code code = length > parser->dom.max_capacity()
+  if (length <= parser->dom.capacity() && length <= parser->max_bytes) { return 0; }
+  simdjson::error_code code = length > parser->max_bytes
                                   ? simdjson::CAPACITY
                                   : parser->dom.allocate(length, parser->max_depth);
   if (code == simdjson::SUCCESS) { return 0; }
@@ -205,9 +232,10 @@ int32_t slate_json_parse(slate_json_parser *parser, const uint8_t *bytes, size_t
                          slate_json_error *error) {
   if (int32_t code = ensure_capacity(parser, length, error)) { return code; }
   simdjson::dom::element root;
-  if (int32_t code = parse_dom(parser, bytes, length, error, &root)) { return code; }
+  const simdjson::dom::parser *used = nullptr;
+  if (int32_t code = parse_dom(parser, bytes, length, error, &root, &used)) { return code; }
   try {
-    flattener(*parser, bytes).run(root);
+    flattener(*parser, *used, bytes).run(root);
   } catch (const std::bad_alloc &) {
     error->simdjson_code = int32_t(simdjson::MEMALLOC);
     error->reason = SLATE_SYNTAX_CAPACITY;
@@ -221,7 +249,8 @@ int32_t slate_json_validate(slate_json_parser *parser, const uint8_t *bytes, siz
                             slate_json_error *error) {
   if (int32_t code = ensure_capacity(parser, length, error)) { return code; }
   simdjson::dom::element root;
-  return parse_dom(parser, bytes, length, error, &root);
+  const simdjson::dom::parser *used = nullptr;
+  return parse_dom(parser, bytes, length, error, &root, &used);
 }
 
 const slate_json_node *slate_json_nodes(const slate_json_parser *parser, size_t *count) {

@@ -76,6 +76,8 @@ public struct ActionStream {
   var cut: StreamChannel?
   var diagnostics = 0
   var errors = 0
+  /// The summary ``finish(into:)`` returned.
+  var summary: StreamSummary?
 
   // Scratch buffers, reused across events.
   var sseOutputs: [SSEOutput] = []
@@ -115,7 +117,10 @@ public struct ActionStream {
     case .detecting:
       held.append(contentsOf: bytes)
       bytesFed += bytes.count
-      guard let format = DialectDetector.inputFormat(of: held, atEnd: false) else { return }
+      // Only blank lines (or a BOM) so far: still undecided. They are valid SSE, so past a
+      // few KiB of them the input is taken for SSE rather than held without bound.
+      guard let format = DialectDetector.inputFormat(of: held, atEnd: false) ?? (held.count > 4096 ? .eventStream : nil)
+      else { return }
       decide(format, into: &out)
     case .events:
       bytesFed += bytes.count
@@ -223,10 +228,11 @@ public struct ActionStream {
 
   /// Ends the input: flushes the SSE parser and the dialect, reports every call still
   /// open and every framer cut inside a value, and returns the summary (also appended as
-  /// ``StreamItem/end(_:)``). Calling it again returns an empty-handed summary of the
-  /// same state.
+  /// ``StreamItem/end(_:)``). Calling it again appends nothing and returns the same
+  /// summary.
   @discardableResult
   public mutating func finish(into out: inout [StreamItem]) -> StreamSummary {
+    if let summary { return summary }
     if state == .detecting {
       decide(DialectDetector.inputFormat(of: held, atEnd: true) ?? .text, into: &out)
     }
@@ -243,10 +249,8 @@ public struct ActionStream {
     case .detecting, .finished:
       end = DialectEnd(kind: dialectKind, terminated: false, offset: bytesFed)
     }
-    if state != .finished {
-      finishCalls(openFirst: end.openCalls, into: &out)
-      finishAnswers(into: &out)
-    }
+    finishCalls(openFirst: end.openCalls, into: &out)
+    finishAnswers(into: &out)
     let kind = dialectKind
     state = .finished
     let summary = StreamSummary(
@@ -254,6 +258,7 @@ public struct ActionStream {
       finishes: end.finishes, terminal: end.terminal, providerError: end.error, valuesBeforeError: valuesBeforeError,
       bytes: bytesFed)
     out.append(.end(summary))
+    self.summary = summary
     return summary
   }
 

@@ -21,7 +21,8 @@ import SlateJSON
 /// `error` is the provider's error (§3 "Errors after the 200"). Order is checked:
 /// a delta or stop for a block that never started is `dialect.delta_without_start`, a
 /// block still open at `message_delta` / `message_stop` / the end of input is
-/// `dialect.block_not_stopped` (its call stays open: the stream is truncated), a second
+/// `dialect.block_not_stopped` (its call stays open, and the stream is truncated, unless a
+/// late `content_block_stop` before `message_stop` still closes it), a second
 /// `message_start` is `dialect.second_message_start` (its blocks are a new message).
 /// Unknown event and delta types are skipped (`dialect.unknown_event`, info).
 ///

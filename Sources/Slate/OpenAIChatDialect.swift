@@ -24,7 +24,9 @@ import SlateJSON
 /// `dialect.new_call_on_reused_index` (Ollama, SGLang); a fragment without `index` falls
 /// back to its `id`, then to the choice's latest call. `arguments` given as an object is
 /// serialized canonically. A call's start is emitted once its name is known (fragments
-/// before that are held); its end signal is the `finish_reason` of its choice. `[DONE]`
+/// before that are held); its end signal is the `finish_reason` of its choice. A call
+/// still without a name at its choice's finish or at the end of the input is started then,
+/// with an empty name and `dialect.call_without_name`, so no fragment is lost. `[DONE]`
 /// is the terminal event; a stream without it still ends cleanly when every choice has
 /// a `finish_reason` (recorders often drop `[DONE]`).
 ///
@@ -55,6 +57,8 @@ public struct OpenAIChatDialect: PayloadDialect {
     var choice: Int
     var name = ""
     var id: String?
+    /// Raw offset of the event whose fragment opened the call.
+    var opened: Int
     var started = false
     var ended = false
     /// Argument fragments (with their event offsets) that came before the name.
@@ -83,6 +87,17 @@ public struct OpenAIChatDialect: PayloadDialect {
   }
 
   public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+    // A call still open that never got its name is started now, as a finish_reason would
+    // (its held fragments are not lost), and then reported as not ended.
+    for c in choiceOrder {
+      for key in choices[c]?.open ?? [] {
+        guard var call = calls[key], !call.started else { continue }
+        out.report(.callWithoutName, at: call.opened,
+                   "expected a function name for tool call \(key) before the end of the input; none came")
+        start(key, &call, at: call.opened, into: &out)
+        calls[key] = call
+      }
+    }
     let allFinished = !choiceOrder.isEmpty && choiceOrder.allSatisfy { choices[$0]?.finish != nil }
     return outcome.end(.openaiChat, terminated: outcome.terminal != nil || allFinished,
                        openCalls: choiceOrder.flatMap { choices[$0]?.open ?? [] }, at: offset, into: &out)
@@ -218,25 +233,25 @@ public struct OpenAIChatDialect: PayloadDialect {
   {
     guard let state = choices[c] else { return nil }
     if let slot {
-      guard let key = state.slots[slot], let call = calls[key] else { return open(slot: slot, id: id, choice: c) }
+      guard let key = state.slots[slot], let call = calls[key] else { return open(slot: slot, id: id, choice: c, at: at) }
       if let id, let old = call.id, old != id {
         out.report(.newCallOnReusedIndex, at: at,
                    "expected call id \(old) (or none) at choice \(c) index \(slot); got \(id): starting a new call")
-        return open(slot: slot, id: id, choice: c)
+        return open(slot: slot, id: id, choice: c, at: at)
       }
       return key
     }
     if let id {
-      return state.byId[id] ?? open(slot: nil, id: id, choice: c)
+      return state.byId[id] ?? open(slot: nil, id: id, choice: c, at: at)
     }
     if let latest = state.latest, let call = calls[latest], !(call.ended && named) { return latest }
-    if named { return open(slot: nil, id: nil, choice: c) }
+    if named { return open(slot: nil, id: nil, choice: c, at: at) }
     out.report(.toolFragmentWithoutCall, at: at,
                "expected an index, an id or an earlier call in choice \(c) for a tool-call fragment; none (dropped)")
     return nil
   }
 
-  private mutating func open(slot: String?, id: String?, choice c: Int) -> CallKey {
+  private mutating func open(slot: String?, id: String?, choice c: Int, at: Int) -> CallKey {
     var state = choices[c] ?? ChoiceState()
     let key: CallKey
     if let slot {
@@ -254,7 +269,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     state.open.append(key)
     state.latest = key
     choices[c] = state
-    calls[key] = CallState(choice: c, id: id)
+    calls[key] = CallState(choice: c, id: id, opened: at)
     return key
   }
 

@@ -2,6 +2,26 @@ import SlateJSON
 import SlateSchema
 
 extension Dispatcher {
+  /// Declares the intents of `batches`, in order, without calling any handler: each batch's
+  /// new keys (with their effects), its plan and its phase, one transaction per batch (see
+  /// ``declare(_:batch:turn:)``). A host that holds several batches at once (a replayed turn,
+  /// a phase stream that has ended) declares them all first, so that a crash during
+  /// dispatch leaves every intent in the ledger and ``recover(turn:)`` can finish the turn
+  /// from the ledger alone. ``dispatch(_:turn:)`` of a declared batch declares nothing
+  /// again. Nothing is declared into a turn that is not running. Returns how many keys
+  /// were admitted (over the turn's action budget: not declared).
+  @discardableResult
+  public func declare(_ batches: [ActionBatch], turn: TurnID) async throws -> Int {
+    var record = try await begin(turn: turn)
+    if mode == .recover { record = try await reopenIfNeeded(record) }
+    guard record.status == .running else { return 0 }
+    var admitted = 0
+    for batch in batches {
+      admitted += try await declare(batch.actions.map(ActionInput.init), batch: batch, turn: record).filter { $0 }.count
+    }
+    return admitted
+  }
+
   /// Declares, in one transaction, every key of the batch the ledger does not hold yet
   /// (status `declared`, with its payload version and effects), records the plan when the
   /// batch carries one, opens the batch's phase and moves the turn's progress mark.

@@ -12,6 +12,9 @@ public struct TurnAssessment: Sendable, Hashable {
   public var stuck: [ActionRecord]
   /// Planned phases with no applied action, in plan order.
   public var phasesNotLanded: [String]
+  /// Planned phases that landed fewer actions than the plan's `expected_count`, in plan
+  /// order (a stream cut part-way through a phase).
+  public var phasesShort: [String]
   /// Outbox entries not yet done.
   public var pendingEffects: Int
 
@@ -24,10 +27,14 @@ public struct TurnAssessment: Sendable, Hashable {
     var unfinished: [ActionRecord] = []
     var stuck: [ActionRecord] = []
     var landedPhases = Set<String>()
+    var landedPerPhase: [String: Int] = [:]
     for action in actions {
       switch action.status {
       case .applied:
-        if action.type != planType { landed += 1 }
+        if action.type != planType {
+          landed += 1
+          landedPerPhase[action.phase ?? "", default: 0] += 1
+        }
         landedPhases.insert(action.phase ?? "")
       case .declared, .inProgress:
         unfinished.append(action)
@@ -39,6 +46,10 @@ public struct TurnAssessment: Sendable, Hashable {
     self.unfinished = unfinished
     self.stuck = stuck
     self.phasesNotLanded = turn.plan.map(\.name).filter { !landedPhases.contains($0) }
+    self.phasesShort = turn.plan.filter { phase in
+      guard let expected = phase.expectedCount, let count = landedPerPhase[phase.name] else { return false }
+      return count < expected
+    }.map(\.name)
     self.pendingEffects = effects.filter { $0.status == .pending || $0.status == .claimed }.count
     self.phaseOrder = Dictionary(phases.map { ($0.name, $0.ordinal) }, uniquingKeysWith: min)
     for (index, planned) in turn.plan.enumerated() where phaseOrder[planned.name] == nil { phaseOrder[planned.name] = index }
@@ -59,8 +70,8 @@ public struct TurnAssessment: Sendable, Hashable {
   /// - what remains is only media (every unfinished action declares effects, every planned
   ///   phase landed): ``Recoverability/continueMediaRouting``;
   /// - something remains: ``Recoverability/resumeFromPhase(_:)`` with the earliest phase
-  ///   (by the turn's phase order) holding an unfinished action or a planned phase that
-  ///   did not land;
+  ///   (by the turn's phase order) holding an unfinished action, a planned phase that did
+  ///   not land, or one that landed fewer actions than the plan expected;
   /// - only operator matters remain: ``Recoverability/none``.
   public var recoverability: Recoverability {
     if isComplete { return .none }
@@ -68,7 +79,7 @@ public struct TurnAssessment: Sendable, Hashable {
     if phasesNotLanded.isEmpty && !unfinished.isEmpty && unfinished.allSatisfy({ !$0.effects.isEmpty }) {
       return .continueMediaRouting
     }
-    let gaps = Set(unfinished.map { $0.phase ?? "" }).union(phasesNotLanded)
+    let gaps = Set(unfinished.map { $0.phase ?? "" }).union(phasesNotLanded).union(phasesShort)
     if let first = gaps.min(by: { (phaseOrder[$0] ?? .max, $0) < (phaseOrder[$1] ?? .max, $1) }) {
       return .resumeFromPhase(first)
     }

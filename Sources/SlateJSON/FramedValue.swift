@@ -84,7 +84,9 @@ public enum FramerEvent: Sendable {
 /// `scene_id`). An announcement fires once all of them are complete; their values must be
 /// scalars (a string, number, `true`, `false` or `null`): a value whose discriminator or
 /// key field is an array or object is reported only when it completes. When a member
-/// repeats before the announcement fires, the later occurrence counts.
+/// repeats before the announcement fires, the later occurrence counts. A value already
+/// larger than ``FramerLimits/maxValueBytes`` where its announcement would fire is not
+/// announced (it ends in `json.value_too_large` whatever comes).
 public struct AnnouncementRule: Sendable, Hashable {
   public var discriminator: String
   public var keyFields: [String]

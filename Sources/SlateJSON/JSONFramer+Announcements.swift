@@ -63,6 +63,12 @@ extension JSONFramer {
     }
     guard foundCount == found.count else { return }
     announcePending = false
+    // The last byte before which a chunk could have ended with the announcement still to
+    // come: a number completes at the byte after it, a string or literal at its last byte.
+    // Past the size limit there, the value is too large whatever comes (a chunking cut
+    // there reports it first), so it is not announced: the events stay chunk-invariant.
+    let isNumber = value.numberValue != nil
+    guard base + end - (isNumber ? 0 : 1) - valueStart <= limits.maxValueBytes else { return }
     var keys = JSONObject()
     if let names = announcementRule?.keyFields, !names.isEmpty {
       keys.members.reserveCapacity(names.count)

@@ -57,7 +57,9 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
 
   /// The normalised decimal spelling: no leading or trailing zeros, no `+`, no `-0`,
   /// positional notation when the decimal point is within 21 digits (as ECMAScript's
-  /// Number::toString, but exact: every digit of the lexeme is kept).
+  /// Number::toString, but exact: every digit of the lexeme is kept), except for integers
+  /// outside [-2⁶³, 2⁶⁴ - 1], which take the exponent form (`1e20` is `1e+20`) because
+  /// simdjson refuses such an integer lexeme: the canonical form always parses back.
   public var canonical: String { decimal.canonical }
 
   /// The value as sign, significant digits (no leading or trailing zeros) and a power of ten.
@@ -124,10 +126,10 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
       let k = digits.count
       let n = k + exponent  // position of the decimal point relative to the first digit
       func append(_ range: Range<Int>) { for i in range { out.unicodeScalars.append(Unicode.Scalar(digits[i] + 48)) } }
-      if k <= n && n <= 21 {
+      if k <= n && n <= 21 && positionalIntegerParses {
         append(0..<k)
         out += String(repeating: "0", count: n - k)
-      } else if 0 < n && n <= 21 {
+      } else if k > n && 0 < n && n <= 21 {
         append(0..<n)
         out += "."
         append(n..<k)
@@ -144,6 +146,23 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
         out += String(abs(n - 1))
       }
       return out
+    }
+
+    /// Whether this integer, spelled positionally, is a lexeme simdjson reads: one within
+    /// [-2⁶³, 2⁶⁴ - 1]. Beyond that range an integer lexeme is `json.number_out_of_range`,
+    /// so the canonical form spells such an integer (1e19 ≤ |x| < 1e21) with an exponent,
+    /// which simdjson reads as a double, and the canonical bytes of every parsed value
+    /// parse back. O(digits).
+    var positionalIntegerParses: Bool {
+      let n = digits.count + exponent
+      if n < 19 { return true }
+      let bound = Array((negative ? "9223372036854775808" : "18446744073709551615").utf8)
+      guard n == bound.count else { return n < bound.count }
+      for i in 0..<n {
+        let digit = i < digits.count ? digits[i] + 48 : 48
+        if digit != bound[i] { return digit < bound[i] }
+      }
+      return true
     }
   }
 

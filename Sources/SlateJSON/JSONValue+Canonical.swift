@@ -9,7 +9,8 @@
 ///   where they exist and `\u00xx` (lower-case hex) otherwise (RFC 8785 §3.2.2.2);
 /// - numbers in ``JSONNumber/canonical`` form: ECMAScript's layout but with every digit
 ///   of the lexeme kept exactly, never rounded through a Double (RFC 8785 would round
-///   `12345678901234567890` to `12345678901234567000`; an idempotency key must not).
+///   `12345678901234567890` to `12345678901234567000`; an idempotency key must not), and
+///   integers beyond 64 bits in exponent form (`1e+20`), so that the bytes parse back.
 ///
 /// Complexity: O(size of the value + Σ k·log k over objects of k members).
 extension JSONValue {

@@ -130,7 +130,8 @@ public struct SchemaPack: Sendable {
       try SchemaPack.coercions(value, at: "/x-slate-coerce")
     } ?? []
     guard case .object(let actions)? = root["x-slate-actions"], !actions.isEmpty else {
-      throw .invalidPack(schemaPath: "/x-slate-actions",
+      // The path names the member when it is there, else the pack (as for "name").
+      throw .invalidPack(schemaPath: root["x-slate-actions"] == nil ? "" : "/x-slate-actions",
                          reason: "a pack needs \"x-slate-actions\": a non-empty object of action schemas")
     }
     var declarations: [ActionDeclaration] = []
@@ -188,7 +189,7 @@ public struct ActionDeclaration: Sendable {
       throw .invalidPack(schemaPath: base, reason: "an action schema must be an object")
     }
     for key in object.keys where key.hasPrefix("x-slate-") && !SchemaPack.actionExtensions.contains(key) {
-      throw .unsupportedKeyword(keyword: key, schemaPath: base + "/" + key)
+      throw .unsupportedKeyword(keyword: key, schemaPath: JSONPointer(tokens: ["x-slate-actions", type, key]).description)
     }
     func name(_ keyword: String) throws(SchemaError) -> String? {
       guard let value = object[keyword] else { return nil }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Slate
 import SlateCorpus
+import SlateJSON
 
 /// `slate corpus`: the synthetic stream corpus (`Corpus/<dialect>/<scenario>.sse`).
 struct CorpusCommand: ParsableCommand {
@@ -41,6 +42,9 @@ struct CorpusGenerateCommand: ParsableCommand {
 
   @Flag(help: "Carry the actions as tool calls (not in the text dialect).")
   var toolCalls = false
+
+  @Flag(help: "List the files written as JSON lines {\"path\",\"bytes\"} instead of text.")
+  var json = false
 
   @Flag(help: "Lay out the answer text as NDJSON instead of a JSON array.")
   var ndjson = false
@@ -84,23 +88,32 @@ struct CorpusGenerateCommand: ParsableCommand {
     for stream in streams {
       try CLIIO.makeDirectories("\(directory)/\(stream.dialect.rawValue)")
       try CLIIO.writeAll(stream.bytes, to: "\(directory)/\(stream.path)")
-      print("\(stream.path)\t\(stream.bytes.count) bytes\t\(stream.intent.status.name)\t\(stream.intent.actions.count) actions")
+      report(stream.path, stream.bytes.count, "\(stream.intent.status.name)\t\(stream.intent.actions.count) actions")
     }
     for turn in SyntheticCorpus.committedTurns(seed: seed) {
       let folder = "\(directory)/turns/\(turn.name)"
       try CLIIO.makeDirectories(folder)
       for file in turn.files {
         try CLIIO.writeAll(file.bytes, to: "\(folder)/\(file.path)")
-        print("turns/\(turn.name)/\(file.path)\t\(file.bytes.count) bytes")
+        report("turns/\(turn.name)/\(file.path)", file.bytes.count, nil)
       }
     }
     let written = Set(streams.map(\.path))
     for dialect in SyntheticCorpus.dialects {
       for name in CLIIO.listDirectory("\(directory)/\(dialect.rawValue)") where name.hasSuffix(".sse") {
         let path = "\(dialect.rawValue)/\(name)"
-        if !written.contains(path) { print("not generated (left alone): \(path)") }
+        if !written.contains(path) { CLIIO.printError("slate: not generated (left alone): \(path)") }
       }
     }
+  }
+
+  /// One line per file written.
+  func report(_ path: String, _ bytes: Int, _ note: String?) {
+    guard json else { return print("\(path)\t\(bytes) bytes" + (note.map { "\t\($0)" } ?? "")) }
+    var line = JSONLine()
+    line.add("path", .string(path))
+    line.add("bytes", .number(JSONNumber(bytes)))
+    print(line.text)
   }
 }
 
@@ -139,10 +152,13 @@ struct CorpusCheckCommand: ParsableCommand {
   @Flag(help: "Write the goldens from the whole run instead of comparing.")
   var update = false
 
+  @Flag(help: "One JSON object per stream, then a summary, instead of the table.")
+  var json = false
+
   func run() throws {
     guard !CLIIO.listDirectory(directory).isEmpty else { CLIIO.fail("\(directory): no corpus there") }
     let hasReal = !CLIIO.listDirectory(real).isEmpty
-    if !hasReal { print("skipping the real recordings: \(real) does not exist") }
+    if !hasReal { CLIIO.printError("slate: skipping the real recordings: \(real) does not exist") }
     let check = CorpusCheck(directory: directory, real: hasReal ? real : nil, schema: schema)
     let entries = check.entries()
     var outcomes: [CorpusCheck.Outcome] = []
@@ -153,6 +169,12 @@ struct CorpusCheckCommand: ParsableCommand {
     }
     progress.finish()
     let strays = update ? [] : check.strayGoldens(entries)
+    let differing = outcomes.filter { $0.whole != true || !$0.rechunked }.count + strays.count
+    if json {
+      printJSON(outcomes, strays: strays, differing: differing)
+      if differing > 0 { throw ExitCode(1) }
+      return
+    }
     printTable(outcomes)
     var failed = false
     for outcome in outcomes where outcome.whole != true || !outcome.rechunked {
@@ -163,10 +185,37 @@ struct CorpusCheckCommand: ParsableCommand {
       failed = true
       print("\n\(stray): a golden whose stream is gone")
     }
-    let differing = outcomes.filter { $0.whole != true || !$0.rechunked }.count + strays.count
     print("\n\(outcomes.count) stream\(outcomes.count == 1 ? "" : "s")\(update ? ", goldens written" : ""): "
       + (differing == 0 ? "all match" : "\(differing) differ"))
     if failed { throw ExitCode(1) }
+  }
+
+  /// `{"stream","dialect","status","values","diagnostics","whole","rechunked"[,"difference"]}` per
+  /// stream, `{"stray":golden}` per stray golden, then `{"kind":"summary","streams","differ"}`.
+  private func printJSON(_ outcomes: [CorpusCheck.Outcome], strays: [String], differing: Int) {
+    for outcome in outcomes {
+      let stream = outcome.summary?.stream
+      var line = JSONLine()
+      line.add("stream", .string(outcome.entry.label))
+      line.add("dialect", .string(stream?.dialect.rawValue ?? outcome.entry.dialect))
+      line.add("status", stream.map { .string($0.status.name) } ?? .null)
+      line.add("values", stream.map { .number(JSONNumber($0.values)) } ?? .null)
+      line.add("diagnostics", stream.map { .number(JSONNumber($0.diagnostics)) } ?? .null)
+      line.add("whole", outcome.whole.map { .string($0 ? "match" : "differs") } ?? "missing")
+      line.add("rechunked", .string(outcome.rechunked ? "match" : "differs"))
+      if let difference = outcome.difference { line.add("difference", .string(difference)) }
+      print(line.text)
+    }
+    for stray in strays {
+      var line = JSONLine()
+      line.add("stray", .string(stray))
+      print(line.text)
+    }
+    var summary = JSONLine()
+    summary.add("kind", "summary")
+    summary.add("streams", .number(JSONNumber(outcomes.count)))
+    summary.add("differ", .number(JSONNumber(differing)))
+    print(summary.text)
   }
 
   private func printTable(_ outcomes: [CorpusCheck.Outcome]) {

@@ -8,6 +8,7 @@ struct JSONCommand: ParsableCommand {
     abstract: "Parse one JSON document and print it in canonical form.",
     discussion: """
       On a syntax error, prints `CODE at byte OFFSET: MESSAGE` to standard error and exits 1.
+      With --json, one object instead: {"valid":true,"value":v} or {"valid":false,"code":c,"offset":o,"message":m}.
       Exit codes: 0 valid; 1 invalid JSON; 2 usage or I/O errors.
       """
   )
@@ -18,14 +19,29 @@ struct JSONCommand: ParsableCommand {
   @Option(help: "Deepest nesting of arrays and objects.")
   var maxDepth: Int = JSONLimits.default.maxDepth
 
+  @Flag(help: "One JSON object saying whether the document is valid.")
+  var json = false
+
   func run() throws {
     let bytes = try CLIIO.readAll(path)
     let parser = SimdjsonParser(limits: JSONLimits(maxDepth: maxDepth, maxBytes: max(bytes.count, JSONLimits.default.maxBytes)))
+    var line = JSONLine()
     do {
       let value = try parser.parse(bytes)
-      print(value.canonicalString)
+      guard json else { return print(value.canonicalString) }
+      line.add("valid", true)
+      line.add("value", value)
+      print(line.text)
     } catch {
-      CLIIO.printError("\(error.code.rawValue) at byte \(error.offset): \(error.message)")
+      if json {
+        line.add("valid", false)
+        line.add("code", .string(error.code.rawValue))
+        line.add("offset", .number(JSONNumber(error.offset)))
+        line.add("message", .string(error.message))
+        print(line.text)
+      } else {
+        CLIIO.printError("\(error.code.rawValue) at byte \(error.offset): \(error.message)")
+      }
       throw ExitCode(1)
     }
   }

@@ -4,7 +4,7 @@ import SlateJSON
 /// The `slate` command: debugging tools for LLM provider streams.
 ///
 /// Exit codes: 0 clean; 1 the input (stream, document or turn) had problems; 2 usage or I/O.
-struct SlateCommand: ParsableCommand {
+struct SlateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "slate",
     abstract: "Parse, inspect and replay LLM provider streams.",
@@ -14,7 +14,8 @@ struct SlateCommand: ParsableCommand {
       """,
     version: SlateVersion.string,
     subcommands: [
-      JSONCommand.self, EventsCommand.self, ActionsCommand.self, InspectCommand.self, ValidateCommand.self, CorpusCommand.self,
+      JSONCommand.self, EventsCommand.self, ActionsCommand.self, InspectCommand.self, ValidateCommand.self,
+      ReplayCommand.self, TurnsCommand.self, TurnCommand.self, RecoverCommand.self, CorpusCommand.self,
     ]
   )
 }
@@ -27,10 +28,14 @@ enum SlateVersion {
 /// (ArgumentParser's default is 64) so that scripts see one documented set of codes.
 @main
 enum SlateMain {
-  static func main() {
+  static func main() async {
     do {
       var command = try SlateCommand.parseAsRoot()
-      try command.run()
+      if var asynchronous = command as? any AsyncParsableCommand {
+        try await asynchronous.run()
+      } else {
+        try command.run()
+      }
     } catch let exit as ExitCode {
       SlateCommand.exit(withError: exit)
     } catch {

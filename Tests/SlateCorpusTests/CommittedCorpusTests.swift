@@ -20,6 +20,22 @@ import Testing
     }
   }
 
+  @Test func committedTurnDirectoriesEqualTheGeneratorsOutput() throws {
+    for turn in SyntheticCorpus.committedTurns() {
+      let folder = Self.corpus.appendingPathComponent("turns/\(turn.name)")
+      let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+      #expect(names == turn.files.map(\.path).sorted(), "turns/\(turn.name) holds other files: run `slate corpus generate`")
+      for file in turn.files {
+        let committed = try? Data(contentsOf: folder.appendingPathComponent(file.path))
+        #expect(committed.map(Array.init) == file.bytes, "turns/\(turn.name)/\(file.path) differs from the generator")
+      }
+    }
+    // The cut turn stops inside its scenes stream and never streams the media phase.
+    let cut = try #require(SyntheticCorpus.committedTurns().first { $0.name == "heist-cut" })
+    #expect(cut.phases.map(\.name) == ["1-cast", "2-design", "3-scenes"])
+    #expect(cut.phases.last?.intent.status != .complete)
+  }
+
   @Test func everyCommittedStreamIsGeneratedOrKnownHandMade() throws {
     let generated = Set(SyntheticCorpus.committed().map(\.path))
     for dialect in SyntheticCorpus.dialects {

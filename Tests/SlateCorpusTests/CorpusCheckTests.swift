@@ -36,7 +36,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: root) }
     guard let clean = try Self.check(root) else { return }
     #expect(clean.status == 0)
-    #expect(clean.lines.contains { $0.contains("skipping the real recordings") })
+    #expect(clean.errorOutput.contains("skipping the real recordings"))
 
     let golden = root.appendingPathComponent("anthropic/tool-calls.expected.json")
     var bytes = Array(try Data(contentsOf: golden))

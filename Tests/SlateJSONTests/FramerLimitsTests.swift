@@ -21,6 +21,24 @@ import Testing
     }
   }
 
+  /// A value already past the size limit when its announcement would fire is not
+  /// announced, so that no chunking (one cut before the limit is enforced at a chunk's
+  /// end) changes the events (found by fuzz-framer). At or within the limit, it is.
+  @Test(arguments: [
+    (#"[{"type":"plan","summary":"x"}]"#, 13, true),  // before its closing quote (byte 14) the value has 13 bytes
+    (#"[{"type":"plan","summary":"x"}]"#, 12, false),
+    (#"[{"type":123456,"summary":"x"}]"#, 14, true),  // a number ends at the byte after it (','
+    (#"[{"type":123456,"summary":"x"}]"#, 13, false),  // at 15), so 14 bytes must fit
+  ])
+  func announcementsPastTheSizeLimitAreNotMade(text: String, limit: Int, announced: Bool) {
+    let bytes = Array(text.utf8)
+    let limits = FramerLimits(maxValueBytes: limit)
+    let run = frame(bytes, .array, limits: limits)
+    #expect(run.announcements.count == (announced ? 1 : 0), "\(run.transcript)")
+    #expect(run.diagnostic?.code == .valueTooLarge && run.diagnostic?.offset == 1 + limit, "\(run.transcript)")
+    #expect(firstChunkingDifference(bytes, .array, limits: limits) == nil)
+  }
+
   @Test func deepObjectsAreACleanError() {
     let text = Array(String(repeating: #"{"a":"#, count: 100_000).utf8)
     let run = frame(text, .value)

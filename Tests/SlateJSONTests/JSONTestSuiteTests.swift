@@ -135,6 +135,30 @@ import Testing
     #expect(throws: JSONParseError.self) { try huge.parse(String(repeating: "[", count: 100_000)) }
   }
 
+  /// simdjson itself refuses a non-empty container at exactly its maximum depth; the limit
+  /// counts every container, empty or not, as the strict locator and the framer do (found
+  /// by fuzz-framer: `[1]` failed under a limit of 1 as `json.unexpected_byte` at byte 0).
+  @Test(arguments: [1, 2, 16])
+  func documentsExactlyAtTheDepthLimitParse(limit: Int) throws {
+    let parser = SimdjsonParser(limits: JSONLimits(maxDepth: limit))
+    let open = String(repeating: "[", count: limit - 1), close = String(repeating: "]", count: limit - 1)
+    for text in [open + "[1]" + close, open + "{\"a\":true}" + close, open + "[]" + close] {
+      #expect(try parser.parse(text) == SimdjsonParser().parse(text), "\(text)")
+      #expect(parser.validate(PaddedBytes(text)) == nil)
+    }
+    // The bracket that opens level limit + 1.
+    for (text, offset) in [(open + "[[1]]" + close, limit), (open + "[[]]" + close, limit), (open + "{\"a\":{}}" + close, limit + 4)] {
+      do {
+        _ = try parser.parse(text)
+        Issue.record("accepted \(text) under a depth limit of \(limit)")
+      } catch {
+        #expect(error.code == .depthExceeded && error.offset == offset, "\(text): \(error)")
+        #expect(parser.validate(PaddedBytes(text)) == error)
+      }
+    }
+    #expect(try parser.parse("[2]") == [2])  // the parser is still usable
+  }
+
   @Test func sizeLimitIsACleanError() {
     let parser = SimdjsonParser(limits: JSONLimits(maxBytes: 64))
     #expect((try? parser.parse("[" + String(repeating: "1,", count: 20) + "1]")) != nil)
@@ -144,6 +168,31 @@ import Testing
     } catch {
       #expect(error.code == .valueTooLarge)
     }
+  }
+
+  /// simdjson refuses every document when its own maximum is below 32 bytes; the limit is
+  /// the shim's, so a small limit still parses what fits (found by fuzz-framer, whose
+  /// framers materialise values with parsers limited to the value size limit).
+  @Test func sizeLimitsBelowSimdjsonsMinimumCapacityWork() throws {
+    let parser = SimdjsonParser(limits: JSONLimits(maxBytes: 4))
+    #expect(try parser.parse("1E22") == .number(JSONNumber(lexeme: "1E22")!))
+    #expect(try parser.parse("[1]") == [1])
+    #expect(throws: JSONParseError.self) { try parser.parse("") }
+    for text in ["12345", "[1,2]", String(repeating: " ", count: 40) + "1"] {
+      do {
+        _ = try parser.parse(text)
+        Issue.record("accepted \(text.utf8.count) bytes under a 4-byte limit")
+      } catch {
+        #expect(error.code == .valueTooLarge)
+      }
+    }
+    #expect(try parser.parse("true") == true)  // still usable after refusals
+    var framer = JSONFramer(framing: .array, limits: FramerLimits(maxValueBytes: 4),
+                            parser: SimdjsonParser(limits: FramerLimits(maxValueBytes: 4).parserLimits))
+    let events = framer.feed(Array("[1E22]".utf8)) + framer.finish()
+    #expect(framer.status == .complete)
+    let values: [JSONValue] = events.compactMap { if case .value(let v) = $0 { v.value } else { nil } }
+    #expect(values == [.number(JSONNumber(lexeme: "1E22")!)])
   }
 
   @Test func parserIsReusableAcrossDocumentsOfGrowingSize() throws {

@@ -93,12 +93,16 @@ import Testing
     (##"{"name":"p","version":"1","x-slate-discriminator":"","x-slate-actions":{"a":{}}}"##, "schema.invalid_extension", "/x-slate-discriminator"),
     (##"{"name":"p","version":"1","x-slate-actions":{"a":{"x-slate-keys":["/a"]}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a/x-slate-keys"),
     (##"{"name":"p","version":"1","x-slate-actions":{"a":{"properties":{"b":{"x-slate-queue":"q"}}}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a/properties/b/x-slate-queue"),
+    // '/' and '~' in the action type and the keyword are escaped in the pointer (found by fuzz-schema)
+    (##"{"name":"p","version":"1","x-slate-actions":{"a/~":{"x-slate-effec/ts":[]}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a~1~0/x-slate-effec~1ts"),
     // the pack document
     (##"{"name":"p","version":"1","x-slate-action":{},"x-slate-actions":{"a":{}}}"##, "schema.unsupported_keyword", "/x-slate-action"),
     (##"{"name":"p","version":"1","type":"object","x-slate-actions":{"a":{}}}"##, "schema.unsupported_keyword", "/type"),
     (##"{"version":"1","x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", ""),
     (##"{"name":"p","version":2,"x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", "/version"),
     (##"{"name":"p","version":"1","x-slate-actions":{}}"##, "schema.invalid_pack", "/x-slate-actions"),
+    // a missing member is reported at the pack, a path that names something (found by fuzz-schema)
+    (##"{"name":"p","version":"1"}"##, "schema.invalid_pack", ""),
     (##"{"name":"p","version":"1","x-slate-actions":{"a":true}}"##, "schema.invalid_pack", "/x-slate-actions/a"),
     (##"[]"##, "schema.invalid_pack", ""),
     // schemas inside a pack

@@ -229,3 +229,27 @@ import Testing
     #expect(summary.values == 2)
   }
 }
+
+extension ActionStreamTests {
+  @Test func finishingTwiceChangesNothing() {
+    var stream = ActionStream()
+    var items: [StreamItem] = []
+    stream.feed(Array("[{\"type\":\"a\"}".utf8), into: &items)
+    let first = stream.finish(into: &items)
+    var more: [StreamItem] = []
+    let second = stream.finish(into: &more)
+    #expect(more.isEmpty)
+    #expect(first == second && first.status == .truncated(.cutInsideValue(.answer(choice: 0))))
+  }
+
+  @Test func blankLinesAloneAreHeldOnlyUpToALimit() {
+    var stream = ActionStream()
+    let blank = [UInt8](repeating: 0x0A, count: 5000)
+    _ = blank.withUnsafeBytes { stream.feed($0) }
+    let tail = Array("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"[{}]\"},\"finish_reason\":\"stop\"}]}\n\n".utf8)
+    var items = tail.withUnsafeBytes { stream.feed($0) }
+    let summary = stream.finish(into: &items)
+    #expect(summary.dialect == .openaiChat)
+    #expect(summary.values == 1)
+  }
+}

@@ -50,6 +50,20 @@ import Testing
     #expect(t.contractViolations.isEmpty)
   }
 
+  /// A block still open at message_delta is reported, but a stop that comes before
+  /// message_stop still closes it and its call: nothing is left open, the stream is
+  /// complete (the case fuzz-dialect met; the status depends on the final state).
+  @Test func blockStoppedAfterMessageDeltaStillEnds() {
+    let t = T.run([
+      T.messageStart, T.blockStart(0, T.toolUse), T.json(0, #"{"x":1}"#),
+      T.messageDelta("tool_use"), T.blockStop(0), T.messageStop,
+    ])
+    #expect(t.codes == ["dialect.block_not_stopped"])
+    #expect(t.calls == [RecordedCall(key: "0.0", name: "move", callId: "toolu_1", choice: 0, arguments: #"{"x":1}"#, ended: true)])
+    #expect(t.end.openBlocks.isEmpty && t.end.openCalls.isEmpty)
+    #expect(t.status == .complete)
+  }
+
   @Test func toolUseWithOnlyAnEmptyFragmentHasEmptyObjectArguments() {
     let t = T.run([
       T.messageStart, T.blockStart(0, T.toolUse), T.ping, T.json(0, ""), T.blockStop(0),

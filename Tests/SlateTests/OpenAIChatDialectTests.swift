@@ -159,6 +159,25 @@ import Testing
     #expect(t.codes == ["dialect.call_without_name"])
   }
 
+  /// The stream ends before the name and before any finish: the call is started at the end
+  /// (at the offset of the event that opened it) so its held fragments are not lost, then
+  /// reported as not ended (found by fuzz-dialect: the call was open but never started).
+  @Test func callStillNamelessAtTheEndOfTheInputStartsThere() {
+    var list = EventList()
+    list.add(T.chunk(T.choice(0, #"{"content":"Hi"}"#)))
+    let opened = list.end
+    list.add(T.chunk(T.choice(0, #"{"tool_calls":[{"index":0,"id":"c","function":{"arguments":"{\"a\":"}}]}"#)))
+    list.add(T.chunk(T.choice(0, #"{"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]}"#)))
+    let t = Transcript(OpenAIChatDialect(), list)
+    #expect(t.calls == [RecordedCall(key: "0.0", name: "", callId: "c", choice: 0, arguments: #"{"a":1}"#, ended: false)])
+    #expect(t.codes == ["dialect.call_without_name", "dialect.call_not_ended", "dialect.no_terminal_event"])
+    #expect(t.diagnostics.first?.offset == opened)
+    #expect(t.deltas.first { if case .toolCallStarted = $0.kind { true } else { false } }?.offset == opened)
+    #expect(t.end.openCalls == ["0.0"])
+    #expect(t.status == .truncated(.openToolCall("0.0")))
+    #expect(t.contractViolations.isEmpty)
+  }
+
   @Test func argumentsAsAnObjectAreSerialized() {
     let t = T.run([
       T.chunk(T.choice(0, #"{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"b":[1,2],"a":"x"}}}]}"#)),

@@ -1,0 +1,239 @@
+import ArgumentParser
+import Slate
+import SlateDispatch
+import SlateJSON
+import SlateSchema
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `slate replay PATH`: run a turn through the pipeline and the dispatcher, into a ledger.
+struct ReplayCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "replay",
+    abstract: "Run a turn (one stream, or a turn directory) through the pipeline and dispatch its actions exactly once.",
+    discussion: """
+      PATH is one provider stream, or a turn directory: plan.json (the turn's plan action) and the phase streams \
+      (*.sse), dispatched in file-name order, each named by its file without a leading number (2-design.sse is \
+      phase design). The film pack's reference handlers apply entities into the ledger's project tables (upsert by \
+      key) and queue media jobs in its outbox. Replaying a turn into the same ledger applies nothing again: every \
+      action is a duplicate.
+      --dry-run declares the intended effects and calls nothing (the no-media mode).
+      With --json, one object: {"turn","status","applied","duplicates","conflicts","failed","ambiguous","planned",\
+      "rejected","queues":{"scene":[…],"character":[…],"set":[…],"prop":[…],"poster":[…]},"effects":[…],\
+      "audit":[…],"recoverability"}.
+      Exit codes: 0 the turn completed from clean streams; 1 a stream or the turn had problems (a truncated or \
+      failed stream, a rejection, a turn not completed); 2 usage or I/O errors.
+      """
+  )
+
+  @Argument(help: "A stream, or a turn directory.")
+  var path: String
+
+  @Option(help: "auto, openai-chat, openai-responses, anthropic, gemini, or text.")
+  var dialect: String = "auto"
+
+  @Option(help: "The schema pack.")
+  var schema: String = "Corpus/schemas/film.json"
+
+  @OptionGroup var ledger: LedgerOptions
+
+  @Option(help: "The turn's id (default: the stream's or directory's name).")
+  var turn: String?
+
+  @Option(help: "The project the turn belongs to.")
+  var project: String = "default"
+
+  @Flag(help: "Declare intended effects; call no handler.")
+  var dryRun = false
+
+  @OptionGroup var dispatch: DispatchOptions
+
+  @OptionGroup var chunking: ChunkingOptions
+
+  @Flag(help: "One JSON summary object.")
+  var json = false
+
+  func validate() throws {
+    guard DialectKind(rawValue: dialect) != nil else {
+      throw ValidationError("unknown dialect '\(dialect)'; use one of \(DialectKind.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+  }
+
+  @Option(help: ArgumentHelp("Write the turn's replay bundle to this folder.", valueName: "DIR"))
+  var bundle: String?
+
+  func run() async throws {
+    if CLIIO.listDirectory(path).contains("manifest.json") { return try await replayBundle() }
+    let packBytes = try CLIIO.readAll(schema)
+    let pack = try CLIIO.compilePack(schema)
+    let input = try TurnLoader.load(path)
+    let kind = DialectKind(rawValue: dialect)!
+    let report = try await run(input, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live, ledger: try ledger.open(),
+                               turn: turn ?? TurnLoader.name(of: path))
+    if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
+    if let bundle {
+      let record = ReplayBundle(input: input, packBytes: packBytes, pack: pack, report: report, dialect: kind,
+                                mode: dryRun ? "dry_run" : "live", slateVersion: SlateVersion.string)
+      try BundleFiles.write(record, to: bundle)
+      if !json { print("bundle: \(bundle) (\(record.files.count) files)") }
+    }
+    // A dry run applies nothing, so its turn is not finalised: only the streams count.
+    let clean = dryRun ? report.phases.allSatisfy(\.summary.isClean) && report.planRejection == nil : report.isClean
+    if !clean { throw ExitCode(1) }
+  }
+
+  func run(_ input: TurnInput, pack: CompiledPack, dialect: DialectKind, mode: Dispatcher.Mode, ledger: any DispatchLedger,
+           turn: String) async throws -> TurnReport
+  {
+    let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(), policy: dispatch.policy, mode: mode,
+                                configuration: .init(project: ProjectID(project), holder: "slate-\(getpid())"))
+    let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: dialect))
+    let chunking = chunking.chunking
+    var bar: ProgressBar?
+    defer { bar?.finish() }
+    return try await runner.run(input, turn: TurnID(turn), project: ProjectID(project), progress: { done, total in
+      if bar == nil { bar = ProgressBar(total: total) }
+      bar?.step("batch \(done) of \(total)")
+    }) { bytes, body in
+      chunking.forEachChunk(of: bytes, body)
+    }
+  }
+
+  /// `slate replay BUNDLE`: the recorded inputs again, in dry run on a ledger in memory,
+  /// compared with what the bundle recorded.
+  func replayBundle() async throws {
+    let recorded = try BundleFiles.read(path)
+    do {
+      let manifest = try recorded.manifest()
+      let input = try recorded.input()
+      guard let packBytes = recorded.files["pack.json"] else { throw BundleError.missingFile("pack.json") }
+      let pack: CompiledPack
+      do { pack = try CompiledPack(bytes: packBytes) } catch { throw BundleError.unreadable("pack.json: \(error)") }
+      let kind = manifest["dialect"]?.stringValue.flatMap(DialectKind.init(rawValue:)) ?? .auto
+      let turn = manifest["turn"]?.stringValue ?? TurnLoader.name(of: path)
+      let report = try await run(input, pack: pack, dialect: kind, mode: .dryRun, ledger: InMemoryLedger(), turn: turn)
+      let rerun = ReplayBundle(input: input, packBytes: packBytes, pack: pack, report: report, dialect: kind,
+                               mode: "dry_run", slateVersion: SlateVersion.string)
+      let differences = try recorded.differences(from: rerun)
+      if json {
+        var line = JSONLine()
+        line.add("bundle", .string(path))
+        line.add("turn", .string(turn))
+        line.add("recordedWith", manifest["slate"] ?? .null)
+        line.add("differences", .array(differences.map {
+          ["file": .string($0.file), "line": $0.line.map { .number(JSONNumber($0)) } ?? .null,
+           "recorded": .string($0.recorded), "now": .string($0.now)]
+        }))
+        print(line.text)
+      } else {
+        print("bundle \(path): turn \(turn), recorded with slate \(manifest["slate"]?.stringValue ?? "?"), "
+          + "pack \(manifest["pack"]?["name"]?.stringValue ?? "?") \(manifest["pack"]?["version"]?.stringValue ?? "?")")
+        if differences.isEmpty { print("no difference: this build reads and plans the turn as recorded") }
+        for difference in differences {
+          print("differs: \(difference.file)\(difference.line.map { ":\($0)" } ?? "")")
+          print("  recorded: \(TimelinePrinter.clip(difference.recorded, 200))")
+          print("  now:      \(TimelinePrinter.clip(difference.now, 200))")
+        }
+      }
+      if !differences.isEmpty { throw ExitCode(1) }
+    } catch let error as BundleError {
+      CLIIO.fail("\(path): \(error)")
+    }
+  }
+}
+
+/// Writes and reads replay bundles on disk.
+enum BundleFiles {
+  static func write(_ bundle: ReplayBundle, to directory: String) throws {
+    for (path, bytes) in bundle.files.sorted(by: { $0.key < $1.key }) {
+      let full = "\(directory)/\(path)"
+      if let slash = full.lastIndex(of: "/") { try CLIIO.makeDirectories(String(full[..<slash])) }
+      try CLIIO.writeAll(bytes, to: full)
+    }
+  }
+
+  /// The manifest and every file it lists (a missing one is left out, and reported by the
+  /// comparison).
+  static func read(_ directory: String) throws -> ReplayBundle {
+    var files = ["manifest.json": try CLIIO.readAll("\(directory)/manifest.json")]
+    let manifest = try? SimdjsonParser().parse(files["manifest.json"]!)
+    if case .object(let listed)? = manifest?["files"] {
+      for member in listed.members where !member.key.contains("..") {
+        let path = "\(directory)/\(member.key)"
+        if access(path, R_OK) == 0 { files[member.key] = try CLIIO.readAll(path) }
+      }
+    }
+    return ReplayBundle(files: files)
+  }
+}
+
+/// Reads a turn from a stream file or a turn directory.
+enum TurnLoader {
+  /// The last path component without its extension: the default turn id.
+  static func name(of path: String) -> String {
+    let last = path.split(separator: "/").last.map(String.init) ?? path
+    return last.hasSuffix(".sse") ? String(last.dropLast(4)) : last
+  }
+
+  /// The phase a stream file names: `2-design.sse` is `design`.
+  static func phase(of file: String) -> String {
+    let base = name(of: file)
+    guard let dash = base.firstIndex(of: "-"), base[..<dash].allSatisfy(\.isNumber), !base[..<dash].isEmpty else { return base }
+    return String(base[base.index(after: dash)...])
+  }
+
+  static func load(_ path: String) throws -> TurnInput {
+    let files = CLIIO.listDirectory(path)
+    guard !files.isEmpty else {
+      return TurnInput(phases: [TurnInput.Phase(name: nil, source: path, bytes: try CLIIO.readAll(path))])
+    }
+    var plan: JSONValue?
+    if files.contains("plan.json") {
+      let bytes = try CLIIO.readAll("\(path)/plan.json")
+      do {
+        plan = try SimdjsonParser().parse(bytes)
+      } catch {
+        CLIIO.fail("\(path)/plan.json: \(error.code.rawValue) at byte \(error.offset): \(error.message)")
+      }
+    }
+    let streams = files.filter { $0.hasSuffix(".sse") }.sorted()
+    if streams.isEmpty { CLIIO.fail("\(path) holds no .sse phase streams") }
+    let phases = try streams.map { TurnInput.Phase(name: phase(of: $0), source: "\(path)/\($0)", bytes: try CLIIO.readAll("\(path)/\($0)")) }
+    return TurnInput(plan: plan, phases: phases)
+  }
+}
+
+/// Prints a turn report for people: each phase stream, the turn's status, what landed by
+/// queue, the outbox, the audit's sentences, and how to recover.
+struct TurnReportPrinter {
+  let report: TurnReport
+
+  func print(_ out: (String) -> Void) {
+    for phase in report.phases {
+      let stream = phase.summary.stream
+      out("phase \(phase.name ?? "-") (\(phase.source)): \(stream.dialect), \(phase.summary.actions) actions, "
+        + "\(phase.summary.rejected) rejected, stream \(stream.status)")
+    }
+    if let rejection = report.planRejection {
+      out("plan rejected: " + rejection.errors.map { "\($0.code.rawValue) at \($0.instancePath): \($0.message)" }.joined(separator: "; "))
+    }
+    let counts = report.result.counts
+    let turn = report.turn
+    out("turn \(turn.id.rawValue): \(turn.status.rawValue)" + (turn.reason.map { " (\($0))" } ?? ""))
+    out("applied \(counts[.applied] ?? 0), duplicates \(counts[.duplicate] ?? 0), conflicts \(counts[.conflict] ?? 0), "
+      + "failed \(counts[.failed] ?? 0), ambiguous \(counts[.ambiguous] ?? 0), planned \(counts[.planned] ?? 0)")
+    for queue in report.result.queues {
+      let keys = report.result.keys(queue: queue).map { TurnReport.entityName($0) }
+      out("  \(queue): " + keys.joined(separator: ", "))
+    }
+    out("outbox: \(report.effects.count) media job\(report.effects.count == 1 ? "" : "s")"
+      + (report.effects.isEmpty ? "" : " (" + Dictionary(grouping: report.effects, by: \.kind).sorted { $0.key < $1.key }
+        .map { "\($0.value.count) \($0.key)" }.joined(separator: ", ") + ")"))
+    for finding in report.findings {
+      out("audit \(finding.severity.rawValue): \(finding.message)")
+    }
+    out("recoverability: \(turn.recoverability?.code ?? "none")")
+  }
+}
