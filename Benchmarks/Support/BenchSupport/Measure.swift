@@ -35,16 +35,13 @@ public enum Counted: Sendable {
 
 /// Registers a benchmark whose iteration is one call of `run(nil)`.
 ///
-/// Metrics: wall clock and throughput (reported, never gated), `mallocCountTotal` (exact,
-/// gated by `Thresholds/`), the workload (input bytes, and actions or events), and with
+/// Metrics: wall clock and throughput (reported, never gated), `mallocCountTotal` (gated by
+/// `Thresholds/` within ``BenchMode/mallocTolerance``), the workload (input bytes, and actions or events), and with
 /// `heap` the peak live heap of one more call, `run(watch)`, made once outside the timed
 /// region. `workload` is read after the timed region (the input exists by then: the
 /// warm-up iteration built it). `run` returns something derived from its work, which is
-/// black-holed so the optimiser keeps the work.
-///
-/// Names carry no spaces or slashes: package-benchmark writes threshold files under a
-/// cleaned name but reads them under the raw one, so a name with either could never be
-/// checked.
+/// black-holed so the optimiser keeps the work. Names carry no spaces or slashes
+/// (``checkName(_:)``).
 public func measure(_ name: String, pace: BenchMode.Pace = .normal, counts: Counted = .bytesOnly, heap: Bool = true,
                     workload: @escaping () -> Workload, _ run: @escaping (HeapWatch?) -> Int)
 {
