@@ -28,13 +28,20 @@ extension StreamValue {
     line.add("offset", .number(JSONNumber(textRange.lowerBound)))
   }
 
+  /// The head every line about this value starts with: `kind`, ``place(_:)``, then `type`
+  /// (when given) and the call id (for a tool call).
+  func head(_ kind: String, type: JSONValue?) -> JSONLine {
+    var line = JSONLine()
+    line.add("kind", .string(kind))
+    place(&line)
+    if let type { line.add("type", type) }
+    if let callId { line.add("callId", .string(callId)) }
+    return line
+  }
+
   /// `{"kind":"value",…[,"type","callId"],"value":v}`.
   public var jsonLine: JSONLine {
-    var line = JSONLine()
-    line.add("kind", "value")
-    place(&line)
-    if let toolName { line.add("type", .string(toolName)) }
-    if let callId { line.add("callId", .string(callId)) }
+    var line = head("value", type: toolName.map(JSONValue.string))
     line.add("value", value)
     return line
   }
@@ -58,11 +65,7 @@ extension ActionStart {
 extension Action {
   /// `{"kind":"action",<place>,"type"[,"callId"],"key","keyDigest","queue","effects","phase"[,"warnings"],"payload"}`.
   public func jsonLine(_ value: StreamValue) -> JSONLine {
-    var line = JSONLine()
-    line.add("kind", "action")
-    value.place(&line)
-    line.add("type", .string(type))
-    if let id = value.callId { line.add("callId", .string(id)) }
+    var line = value.head("action", type: .string(type))
     line.add("key", .string(key.readable))
     line.add("keyDigest", .string(key.hex))
     line.add("queue", .string(queue))
@@ -77,11 +80,7 @@ extension Action {
 extension Rejection {
   /// `{"kind":"rejected",<place>,"type"[,"callId"],"errors"[,"warnings"],"text"}`.
   public func jsonLine(_ value: StreamValue) -> JSONLine {
-    var line = JSONLine()
-    line.add("kind", "rejected")
-    value.place(&line)
-    line.add("type", type.map(JSONValue.string) ?? .null)
-    if let id = value.callId { line.add("callId", .string(id)) }
+    var line = value.head("rejected", type: type.map(JSONValue.string) ?? .null)
     line.add("errors", objects: errors.map(JSONLine.init(validationError:)))
     if !warnings.isEmpty { line.add("warnings", objects: warnings.map(JSONLine.init(warning:))) }
     line.add("text", .string(String(decoding: bytes, as: UTF8.self)))
