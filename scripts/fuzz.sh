@@ -104,10 +104,14 @@ max_len_for() {
 # Release builds run the checks 10-15 times faster than debug ones (fuzz-dialect: 617
 # against 41 executions a second); their preconditions still trap, without a message:
 # replay a crash with a plain debug build to read it (printed below).
+# swiftc keeps only its last -sanitize= flag, and SwiftPM passes `--sanitize fuzzer
+# --sanitize address` as two flags in no fixed order: Swift code got either coverage or
+# ASan. The -Xswiftc flag comes last and asks for both; SwiftPM's own flags still make it
+# link libFuzzer's main and instrument the C++ shim.
 status=0
 for target in "${targets[@]}"; do
-  swift build -c release --product "$target" --scratch-path .build-fuzz \
-    --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -2
+  swift build -c release --product "$target" --scratch-path .build-fuzz --sanitize fuzzer --sanitize address \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -2
   corpus=.build-fuzz/corpus/$target
   artifacts=fuzz-artifacts/$target
   mkdir -p "$corpus" "$artifacts"
@@ -117,7 +121,8 @@ for target in "${targets[@]}"; do
   if SWIFT_BACKTRACE=enable=no ".build-fuzz/release/$target" -max_total_time="$seconds" -timeout=10 $(max_len_for "$target") \
       -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "${seed_dirs[@]}" \
       > "$artifacts/last-run.log" 2>&1; then
-    grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$artifacts/last-run.log" | tail -2 | sed "s/^/fuzz: $target: /"
+    grep -E "inline 8-bit counters|stat::number_of_executed_units|Done [0-9]+ runs" "$artifacts/last-run.log" \
+      | tail -3 | sed "s/^/fuzz: $target: /"
   else
     echo "fuzz: $target FOUND A CRASH (see $artifacts/):"
     grep -E "ERROR|Precondition|Fatal|SUMMARY|Test unit written" "$artifacts/last-run.log" | head -10

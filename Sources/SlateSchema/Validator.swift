@@ -56,7 +56,9 @@ final class Validator {
   /// `null-to-absent`): errors are not recorded and coercions are off.
   private var trialDepth = 0
   private var depth = 0
+  /// Where the depth limit was first met inside a trial, whose errors are not recorded.
   private var depthExceededAt: String?
+  private var depthErrorRecorded = false
 
   private enum PathToken {
     case key(String)
@@ -84,11 +86,17 @@ final class Validator {
   func run(_ node: Int, _ input: JSONValue) -> ValidationResult {
     var value = input
     _ = evaluate(node, &value)
-    if let at = depthExceededAt, !errors.contains(where: { $0.code == .depthExceeded }) {
-      errors.append(ValidationError(code: .depthExceeded, keyword: "", instancePath: at, schemaPath: "",
-                                    message: "evaluation deeper than \(options.maxDepth) levels", range: wholeRange))
+    // The limit met only inside trials (`anyOf`, `not`, …) is reported last; in first-error
+    // mode only when nothing else was, so that it gives the first error of all-errors mode.
+    if let at = depthExceededAt, !depthErrorRecorded, options.mode == .allErrors || errors.isEmpty {
+      errors.append(depthError(at: at))
     }
     return ValidationResult(errors: errors, warnings: warnings, value: value)
+  }
+
+  private func depthError(at path: String) -> ValidationError {
+    ValidationError(code: .depthExceeded, keyword: "", instancePath: path, schemaPath: "",
+                    message: "evaluation deeper than \(options.maxDepth) levels", range: wholeRange)
   }
 
   private var stopAtFirst: Bool { trialDepth > 0 || options.mode == .firstError }
@@ -113,9 +121,16 @@ final class Validator {
     return valid
   }
 
+  /// Outside a trial the depth error is recorded once, in evaluation order (first-error
+  /// mode then stops on it as all-errors mode lists it); inside one, noted for the end.
   @inline(never)
   private func noteDepthExceeded() -> Bool {
-    if depthExceededAt == nil { depthExceededAt = instancePath() }
+    if trialDepth == 0 {
+      if !depthErrorRecorded { errors.append(depthError(at: instancePath())) }
+      depthErrorRecorded = true
+    } else if depthExceededAt == nil {
+      depthExceededAt = instancePath()
+    }
     return false
   }
 

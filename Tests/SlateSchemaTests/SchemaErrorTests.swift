@@ -57,6 +57,26 @@ import Testing
     #expect(bad.errors.map(\.schemaPath) == ["/$defs/node/required"])
   }
 
+  /// The depth limit takes its place in the error list: met outside `anyOf`/`not`/… it is
+  /// listed where evaluation met it, met only inside one it comes last; either way
+  /// first-error mode gives exactly the first error of all-errors mode (found by
+  /// fuzz-schema: the depth error was always appended last).
+  @Test(arguments: [
+    (##"{"type":"array","items":false,"prefixItems":[{"$ref":"#/$defs/item"},{"$ref":"#/$defs/item"}],"$defs":{"item":{"type":"array","items":false,"prefixItems":[{"$ref":"#/$defs/sub"}]},"sub":{"required":["a"]}}}"##,
+     ##"[[{"b":1},2],[3]]"##, "/0/0"),
+    (##"{"items":{"anyOf":[{"items":{"items":{"items":{}}}},{"type":"string"}]},"maxItems":1}"##, ##"[[[[1]]],2]"##, "/0/0/0"),
+    (##"{"not":{"items":{"items":{"items":{"items":{}}}}},"minItems":3}"##, ##"[[[[1]]]]"##, "/0/0/0"),
+  ])
+  func depthErrorsKeepFirstErrorModeConsistent(schemaText: String, instance: String, depthPath: String) throws {
+    let compiled = try schema(schemaText)
+    let value = try json(instance)
+    let all = compiled.validate(value, options: ValidationOptions(maxDepth: 4))
+    let first = compiled.validate(value, options: ValidationOptions(mode: .firstError, maxDepth: 4))
+    #expect(all.errors.contains { $0.code == .depthExceeded && $0.instancePath == depthPath }, "\(all.errors)")
+    #expect(all.errors.count > 1, "\(all.errors)")
+    #expect(first.errors == Array(all.errors.prefix(1)), "\(first.errors) against \(all.errors)")
+  }
+
   /// Nesting far deeper than any stack frame budget: compiled by a worklist, evaluated to a
   /// clean depth error.
   @Test func deepSchemasAndInstancesFailCleanly() throws {
