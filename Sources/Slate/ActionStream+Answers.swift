@@ -41,7 +41,7 @@ extension ActionStream {
           let offset = answers[choice]!.length + first
           report(StreamDiagnostic(.proseText, severity: .info, streamOffset: streamOffset ?? offset, textOffset: offset,
                                   channel: .answer(choice: choice),
-                                  message: "expected '[' or '{' to start JSON actions, found \(Self.describe(byte)); the answer text is prose and is not framed"),
+                                  message: "expected '[' or '{' to start JSON actions, found \(JSONFramer.describe(byte)); the answer text is prose and is not framed"),
                  into: &out)
           return
         }
@@ -98,11 +98,5 @@ extension ActionStream {
       answers[choice]!.framer!.finish(into: &framerEvents)
       drainAnswer(choice: choice, at: readsText ? nil : bytesFed, into: &out)
     }
-  }
-
-  /// `'x'` for printable ASCII, `0xNN` otherwise.
-  static func describe(_ byte: UInt8) -> String {
-    let hex = "0x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-    return byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))' (\(hex))" : hex
   }
 }

@@ -30,7 +30,7 @@ import SlateJSON
 public struct AnthropicDialect: PayloadDialect {
   public var kind: DialectKind { .anthropic }
 
-  private let payloads: PayloadDecoder
+  let payloads: PayloadDecoder
   /// Ordinal of the current message; -1 before the first `message_start`.
   private var message = -1
   private var blocks: [Int: Block] = [:]
@@ -60,10 +60,6 @@ public struct AnthropicDialect: PayloadDialect {
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
     payloads = PayloadDecoder(parser: parser)
-  }
-
-  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
-    handle(event, payloads.decode(event, into: &out), into: &out)
   }
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {

@@ -6,8 +6,11 @@ extension Delta {
   /// `call_arguments` (`key`, `text`), `call_ended` (`key`), `server_tool` (`key`, `name`,
   /// `input`), `usage` (`usage`), `finish` (`choice`, `reason`, `truncated`),
   /// `provider_error` (`errorKind`, `code`, `message`), `terminal` (`name`).
-  public var jsonLine: JSONLine {
-    var line = JSONLine()
+  public var jsonLine: JSONLine { jsonLine(after: JSONLine()) }
+
+  /// The delta's members appended to `prefix` (e.g. a replay bundle's `phase`).
+  public func jsonLine(after prefix: JSONLine) -> JSONLine {
+    var line = prefix
     func head(_ kind: String) {
       line.add("kind", .string(kind))
       line.add("offset", .number(JSONNumber(offset)))

@@ -43,6 +43,8 @@ extension Dialect {
 /// detector and the dialect parse each payload once between them.
 protocol PayloadDialect: Dialect {
   init(parser: SimdjsonParser)
+  /// Decodes each event's data once, with the stream's one parser.
+  var payloads: PayloadDecoder { get }
   /// Reads one event whose data has been decoded.
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput])
 }
@@ -101,6 +103,11 @@ struct PayloadDecoder {
 }
 
 extension PayloadDialect {
+  /// Reads one event: decodes its data once, then ``handle(_:_:into:)``.
+  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
+    handle(event, payloads.decode(event, into: &out), into: &out)
+  }
+
   /// The payload's `type`, reporting `dialect.event_type_mismatch` when the SSE event name
   /// differs from it (Responses and Anthropic repeat the name in `type`). Falls back to
   /// the event name when the payload has no `type`; nil (reported) when there is neither.

@@ -26,7 +26,7 @@ import SlateJSON
 public struct GeminiDialect: PayloadDialect {
   public var kind: DialectKind { .gemini }
 
-  private let payloads: PayloadDecoder
+  let payloads: PayloadDecoder
   private var candidates: [Int: Candidate] = [:]
   private var candidateOrder: [Int] = []
   private var lastUsage: JSONValue?
@@ -43,10 +43,6 @@ public struct GeminiDialect: PayloadDialect {
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
     payloads = PayloadDecoder(parser: parser)
-  }
-
-  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
-    handle(event, payloads.decode(event, into: &out), into: &out)
   }
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {

@@ -34,7 +34,7 @@ import SlateJSON
 public struct OpenAIChatDialect: PayloadDialect {
   public var kind: DialectKind { .openaiChat }
 
-  private let payloads: PayloadDecoder
+  let payloads: PayloadDecoder
   private var choices: [Int: ChoiceState] = [:]
   private var choiceOrder: [Int] = []
   private var calls: [CallKey: CallState] = [:]
@@ -67,10 +67,6 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
     payloads = PayloadDecoder(parser: parser)
-  }
-
-  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
-    handle(event, payloads.decode(event, into: &out), into: &out)
   }
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {

@@ -27,7 +27,7 @@ import SlateJSON
 public struct OpenAIResponsesDialect: PayloadDialect {
   public var kind: DialectKind { .openaiResponses }
 
-  private let payloads: PayloadDecoder
+  let payloads: PayloadDecoder
   private var calls: [String: CallState] = [:]
   private var callOrder: [String] = []
   private var outcome = Outcome()
@@ -51,10 +51,6 @@ public struct OpenAIResponsesDialect: PayloadDialect {
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
     payloads = PayloadDecoder(parser: parser)
-  }
-
-  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
-    handle(event, payloads.decode(event, into: &out), into: &out)
   }
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {

@@ -169,9 +169,9 @@ public struct ReplayBundle: Sendable {
     stream.feed(bytes, into: &items)
     stream.finish(into: &items)
     return items.compactMap(\.delta).map { delta in
-      var line = JSONLine()
-      line.add("phase", .number(JSONNumber(phase)))
-      return line.text.dropLast() + "," + delta.jsonLine.text.dropFirst()
+      var head = JSONLine()
+      head.add("phase", .number(JSONNumber(phase)))
+      return delta.jsonLine(after: head).text
     }
   }
 

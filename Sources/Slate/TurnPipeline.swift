@@ -71,12 +71,15 @@ public struct TurnPipeline {
     for item in items {
       out.append(.stream(item))
       guard let pack, case .value(let value) = item else { continue }
-      let result = pack.classify(value.value, metadata: metadata(for: value), options: validation)
+      var result = pack.classify(value.value, metadata: metadata(for: value), options: validation)
       switch result {
       case .success(let action):
         actions += 1
         out.append(.action(action, value))
-      case .failure(let rejection):
+      case .failure(var rejection):
+        // Only a rejection keeps the value's source bytes: copied here, not for every value.
+        rejection.bytes = Array(value.bytes.bytes)
+        result = .failure(rejection)
         rejected += 1
         out.append(.rejected(rejection, value))
       }
@@ -90,8 +93,9 @@ public struct TurnPipeline {
     out.append(.batch(batch))
   }
 
-  /// What the pack needs to know about a value: its tool name, position, offsets, source
-  /// bytes, and a locator that finds an instance path's bytes in the channel's text.
+  /// What the pack needs to know about a value: its tool name, position, offsets, and a
+  /// locator that finds an instance path's bytes in the channel's text (the source bytes
+  /// are given to a rejection afterwards, see ``route(into:)``).
   func metadata(for value: StreamValue) -> ActionMetadata {
     let bytes = value.bytes
     let base = value.textRange.lowerBound
@@ -99,7 +103,7 @@ public struct TurnPipeline {
       pointer.range(in: bytes).map { ($0.lowerBound + base)..<($0.upperBound + base) }
     }
     return ActionMetadata(toolName: value.toolName, phase: phase, index: value.index, rawOffset: value.streamOffset,
-                          textRange: value.textRange, bytes: Array(bytes.bytes), locator: locator)
+                          textRange: value.textRange, locator: locator)
   }
 }
 

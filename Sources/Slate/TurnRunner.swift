@@ -129,7 +129,6 @@ public struct TurnRunner: Sendable {
                                   phase: phase.name)
       var items: [TurnItem] = []
       var lines: [JSONLine] = []
-      var batchIDs: [String] = []
       var batches: [ActionBatch] = []
       func absorb() {
         for item in items {
@@ -146,9 +145,9 @@ public struct TurnRunner: Sendable {
       let summary = pipeline.finish(into: &items)
       absorb()
       lines.append(summary.jsonLine(schema: true))
-      batchIDs = batches.map(\.id)
       batchesByPhase.append(batches)
-      phases.append(PhaseReport(name: phase.name, source: phase.source, summary: summary, lines: lines, batches: batchIDs))
+      phases.append(PhaseReport(name: phase.name, source: phase.source, summary: summary, lines: lines,
+                                batches: batches.map(\.id)))
     }
     // The whole turn's intent is durable before the first handler call: a crash from here
     // on leaves everything `slate recover` needs in the ledger.

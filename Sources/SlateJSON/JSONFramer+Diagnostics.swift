@@ -93,8 +93,8 @@ extension JSONFramer {
 
   // MARK: Describing bytes
 
-  /// `'x' (0x78)` for printable ASCII, `0x0A` otherwise.
-  static func describe(_ c: UInt8) -> String {
+  /// `'x' (0x78)` for printable ASCII, `0x0A` otherwise: how every diagnostic names a byte.
+  public static func describe(_ c: UInt8) -> String {
     c >= 0x20 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))' (\(hex(c)))" : hex(c)
   }
 
