@@ -1,21 +1,25 @@
 // swift-tools-version: 6.1
 // Slate: streaming LLM responses to validated, idempotently dispatched actions.
 // Engine modules depend on simdjson and the standard library only; SlateSQLite brings GRDB
-// (over the system SQLite), the CLI swift-argument-parser. Benchmarks live in their own
+// (over the system SQLite), the CLI swift-argument-parser. One module per step of the data
+// flow (see ../shared/DESIGN.md and the README's module table). Benchmarks live in their own
 // package under Benchmarks/.
 import PackageDescription
 
 let package = Package(
   name: "Slate",
   products: [
+    // `import Slate`: the whole engine and the embedded SQLite ledger, for a host.
+    .library(name: "Slate", targets: ["Slate"]),
     .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .library(name: "SlateSchema", targets: ["SlateSchema"]),
+    .library(name: "SlateStream", targets: ["SlateStream"]),
     .library(name: "SlateDispatch", targets: ["SlateDispatch"]),
     .library(name: "SlateSQLite", targets: ["SlateSQLite"]),
-    .library(name: "Slate", targets: ["Slate"]),
-    .library(name: "SlateCorpus", targets: ["SlateCorpus"]),
-    .executable(name: "slate", targets: ["slate"]),
+    .library(name: "SlateTurn", targets: ["SlateTurn"]),
+    .library(name: "SlateFilm", targets: ["SlateFilm"]),
+    .executable(name: "slate", targets: ["SlateCLI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -31,18 +35,18 @@ let package = Package(
       cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1")],
       linkerSettings: [.linkedLibrary("simdjson")]
     ),
+    // Step 1: the WHATWG event-stream parser. Standard library only.
     .target(name: "SlateSSE"),
+    // Step 3 and the JSON foundation: values, pointers, the incremental framer, simdjson.
     .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
-    // Provider dialects (SSE events -> typed deltas) and the action stream (raw bytes -> values).
-    .target(name: "Slate", dependencies: ["SlateSSE", "SlateJSON", "SlateSchema", "SlateDispatch"]),
-    // Schema packs, the compiled validator, idempotency keys and action batches. Standard
-    // library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
+    // Step 4-5: schema packs, the compiled validator, idempotency keys and action batches.
+    // Standard library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
     .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
-    // The synthetic stream generator: film turns written as each provider streams them
-    // (Corpus/, tests, benchmarks). Deterministic; standard library only.
-    .target(name: "SlateCorpus", dependencies: ["Slate", "SlateDispatch", "SlateJSON"]),
-    // Exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher, results, turn
-    // record, audit. Standard library only (plus Synchronization's Mutex).
+    // Step 2: provider dialects (SSE events -> typed deltas) and the action stream (raw
+    // bytes -> framed values, with one diagnostic shape). Knows nothing of schemas or ledgers.
+    .target(name: "SlateStream", dependencies: ["SlateSSE", "SlateJSON"]),
+    // Step 6-8: exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher,
+    // results, turn record, audit. Standard library only (plus Synchronization's Mutex).
     .target(name: "SlateDispatch", dependencies: ["SlateSchema", "SlateJSON"]),
     // The embedded durable ledger: SlateDispatch's DispatchLedger over SQLite (WAL) through
     // GRDB. The only engine module that depends on GRDB.
@@ -50,51 +54,63 @@ let package = Package(
       name: "SlateSQLite",
       dependencies: ["SlateDispatch", "SlateJSON", .product(name: "GRDB", package: "GRDB.swift")]
     ),
+    // A turn end to end: the pipeline (stream -> actions and batches), the turn runner,
+    // replay bundles and the JSON-lines output of every layer.
+    .target(name: "SlateTurn", dependencies: ["SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]),
+    // `import Slate`: `@_exported import`s of the engine and the SQLite ledger, nothing else.
+    .target(
+      name: "Slate",
+      dependencies: ["SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch", "SlateSQLite", "SlateTurn"]
+    ),
+    // The reference film domain: its handler and the synthetic corpus generator (film turns
+    // written as each provider streams them, for Corpus/, tests and benchmarks).
+    .target(name: "SlateFilm", dependencies: ["SlateStream", "SlateDispatch", "SlateJSON"]),
+    // The `slate` executable.
     .executableTarget(
-      name: "slate",
+      name: "SlateCLI",
       dependencies: [
-        "SlateSSE",
-        "SlateJSON",
-        "SlateSchema",
-        "SlateDispatch",
-        "SlateSQLite",
         "Slate",
-        "SlateCorpus",
+        "SlateFilm",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     // Fuzzing: the properties live in FuzzChecks (also run by the tests over saved inputs);
     // each fuzz-* executable is a libFuzzer entry point (scripts/fuzz.sh) or, built plainly,
     // a replayer of the files it is given.
-    .target(name: "FuzzChecks", dependencies: ["SlateJSON", "SlateSSE", "Slate", "SlateSchema"], path: "Fuzz/FuzzChecks"),
+    .target(name: "FuzzChecks", dependencies: ["SlateJSON", "SlateSSE", "SlateStream", "SlateSchema", "SlateTurn"], path: "Fuzz/FuzzChecks"),
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
     .executableTarget(name: "fuzz-sse", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-sse"),
     .executableTarget(name: "fuzz-framer", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-framer"),
     .executableTarget(name: "fuzz-dialect", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-dialect"),
     .executableTarget(name: "fuzz-schema", dependencies: ["FuzzChecks", "SlateSchema"], path: "Fuzz/fuzz-schema"),
-    .target(name: "SlateTestSupport", path: "Tests/SlateTestSupport"),
+    .target(name: "SlateTestSupport", dependencies: ["SlateJSON"], path: "Tests/SlateTestSupport"),
     // The DispatchLedger contract as framework-free checks, run by every ledger's tests
     // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).
     .target(name: "LedgerConformance", dependencies: ["SlateDispatch", "SlateJSON"], path: "Tests/LedgerConformance"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
-    .testTarget(name: "SlateTests", dependencies: ["Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport", "FuzzChecks"]),
+    .testTarget(name: "SlateStreamTests", dependencies: ["SlateStream", "SlateJSON", "SlateSSE", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport", "FuzzChecks"]),
+    .testTarget(name: "SlateTurnTests", dependencies: ["SlateTurn", "SlateStream", "SlateDispatch", "SlateJSON", "SlateSchema", "SlateTestSupport"]),
+    // The CLI end to end: runs the built `slate` executable.
+    .testTarget(name: "SlateCLITests", dependencies: ["SlateJSON", "SlateTestSupport"]),
     .testTarget(
-      name: "SlateCorpusTests",
-      dependencies: ["SlateCorpus", "Slate", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]
+      name: "SlateFilmTests",
+      dependencies: ["SlateFilm", "SlateStream", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]
     ),
+    // A host that imports only `Slate`: a pack, a handler, the dispatcher over SQLite.
+    .testTarget(name: "SlateHostTests", dependencies: ["Slate"]),
     .testTarget(
       name: "SlateDispatchTests",
       dependencies: [
-        "SlateDispatch", "SlateSchema", "SlateJSON", "SlateTestSupport", "LedgerConformance",
+        "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport", "LedgerConformance",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
     .testTarget(
       name: "SlateSQLiteTests",
       dependencies: [
-        "SlateSQLite", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateTestSupport", "LedgerConformance",
+        "SlateSQLite", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport", "LedgerConformance",
         // Raw access to a ledger file, to plant rows the ledger itself would never write.
         .product(name: "GRDB", package: "GRDB.swift"),
       ]

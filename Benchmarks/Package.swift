@@ -48,8 +48,8 @@ let package = Package(
     suite("SSEBenchmarks", ["SlateSSE", "SlateJSON"]),
     suite("FramerBenchmarks", ["SlateJSON"]),
     suite("SchemaBenchmarks", ["SlateSchema", "SlateJSON"]),
-    suite("PipelineBenchmarks", ["Slate", "SlateCorpus", "SlateSchema", "SlateSSE", "SlateJSON"]),
-    suite("DispatchBenchmarks", ["SlateDispatch", "SlateSQLite", "SlateCorpus", "SlateSchema", "SlateJSON"]),
+    suite("PipelineBenchmarks", ["Slate", "SlateFilm", "SlateSchema", "SlateSSE", "SlateJSON"]),
+    suite("DispatchBenchmarks", ["SlateDispatch", "SlateSQLite", "SlateFilm", "SlateSchema", "SlateJSON"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,4 @@
-// Dispatching a film turn (SlateCorpus's generator, classified by the film pack and batched
+// Dispatching a film turn (SlateFilm's generator, classified by the film pack and batched
 // as the turn pipeline batches: by phase, at most 64 actions): the dispatcher's decisions
 // per second with the in-memory ledger, applying every action (declare, lease, call the
 // film handler, record) and replaying the turn (every action a duplicate); the same with
@@ -10,7 +10,7 @@
 import Benchmark
 import BenchSupport
 import Foundation
-import SlateCorpus
+import SlateFilm
 import SlateDispatch
 import SlateJSON
 import SlateSchema

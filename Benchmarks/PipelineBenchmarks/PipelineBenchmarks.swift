@@ -5,14 +5,14 @@
 //   the same bytes: a simdjson DOM parse of every envelope (no SSE parsing, nothing built)
 //   and a plain copy;
 // - on generated OpenAI Chat Completions and Anthropic Messages turns of 10, 100, 1,000
-//   and 5,000 film actions (SlateCorpus; 5,000 only in full mode), against what SDKs do on
+//   and 5,000 film actions (SlateFilm; 5,000 only in full mode), against what SDKs do on
 //   the same bytes (BenchSupport/SDKPeers.swift): JSONDecoder on every envelope and on the
 //   final text, and re-parsing the accumulated text with JSONSerialization after every delta
 //   (10 and 100 actions only: it is quadratic); and the lower bounds: one simdjson parse of
 //   every envelope and of the final text, and a plain copy.
 import Benchmark
 import BenchSupport
-import SlateCorpus
+import SlateFilm
 import SlateJSON
 import SlateSchema
 import Slate
@@ -108,7 +108,7 @@ struct GeneratedTurn {
     let id = "\(dialect.rawValue)-\(count)"
     if let turn = built[id] { return turn }
     guard let stream = SyntheticCorpus.generate(dialect: dialect, actions: count) else {
-      fatalError("SlateCorpus cannot generate \(id)")
+      fatalError("SlateFilm cannot generate \(id)")
     }
     let turn = GeneratedTurn(bytes: stream.bytes, actions: stream.intent.actions.count,
                              documents: SSEInput(stream.bytes).envelopes + [PaddedBytes(stream.intent.answerText.utf8)])

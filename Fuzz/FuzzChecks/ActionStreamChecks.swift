@@ -1,4 +1,5 @@
-import Slate
+import SlateStream
+import SlateTurn
 import SlateJSON
 import SlateSSE
 

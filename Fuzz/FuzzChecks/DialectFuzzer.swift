@@ -1,4 +1,4 @@
-import Slate
+import SlateStream
 import SlateJSON
 import SlateSSE
 

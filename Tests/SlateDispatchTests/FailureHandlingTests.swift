@@ -1,3 +1,4 @@
+import SlateFilm
 import SlateDispatch
 import SlateJSON
 import SlateSchema

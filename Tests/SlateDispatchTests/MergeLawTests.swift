@@ -116,18 +116,4 @@ import Testing
       #expect(DispatchResult.merge(order).outcome(for: key) == .applied(["id": 7], attempts: 1))
     }
   }
-
-  @Test func queuesListTheirKeysInTurnOrder() {
-    var result = DispatchResult()
-    for (i, name) in ["s3", "s1", "s2"].enumerated() {
-      let key = ActionKey(hex: name, namespace: "scene", readable: "scene:" + name, canonicalBytes: [])
-      result.record(DispatchResult.Entry(key: key, queue: "scene", type: "create_scene", phase: nil, ordinal: [2, 0, 1][i],
-                                         outcome: .applied()))
-    }
-    #expect(result.keys(queue: "scene").map(\.readable) == ["scene:s1", "scene:s2", "scene:s3"])
-    #expect(result.queues == ["scene"])
-    let json = result.json
-    #expect(json["queues"]?["scene"] == ["scene:s1", "scene:s2", "scene:s3"])
-    #expect(json["counts"]?["applied"] == 3)
-  }
 }

@@ -139,16 +139,4 @@ import Testing
     }
     #expect(Recoverability(code: "bogus") == nil)
   }
-
-  @Test func turnRecordJSON() throws {
-    var record = TurnRecord(id: "t1", project: "film", createdAt: Timestamp(milliseconds: 5),
-                            plan: [PlannedPhase(name: "cast", actions: ["add_character"], expectedCount: 3)])
-    try record.transition(to: .failed, at: Timestamp(milliseconds: 9), reason: "turn.stale",
-                          recoverability: .retryFromStart)
-    #expect(record.json == [
-      "id": "t1", "project": "film", "scope": "turn", "status": "failed", "created_at": 5, "updated_at": 9,
-      "finished_at": 9, "plan": [["name": "cast", "actions": ["add_character"], "expected_count": 3]],
-      "reason": "turn.stale", "recoverability": "retry_from_start", "revision": 0,
-    ])
-  }
 }

@@ -1,3 +1,4 @@
+import SlateFilm
 import Foundation
 import SlateDispatch
 import SlateJSON

@@ -1,0 +1,12 @@
+// `import Slate` gives a host the whole engine: the SSE parser, JSON values and the framer,
+// schema packs and the validator, provider dialects and the action stream, the dispatcher
+// and its ledgers (in memory and the embedded SQLite default), and the turn layer (live
+// turns, the turn runner, replay bundles). The reference film domain (SlateFilm) and the
+// CLI are not part of it.
+@_exported import SlateDispatch
+@_exported import SlateJSON
+@_exported import SlateSQLite
+@_exported import SlateSSE
+@_exported import SlateSchema
+@_exported import SlateStream
+@_exported import SlateTurn

@@ -1,0 +1,58 @@
+import SlateFilm
+import ArgumentParser
+import SlateDispatch
+import SlateSQLite
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `--ledger FILE|memory`: where dispatch is recorded. A file is a SQLite ledger (WAL),
+/// created when missing, shared safely by several processes; `memory` lasts as long as the
+/// command.
+struct LedgerOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("The ledger: a SQLite file (created when missing) or memory.", valueName: "FILE|memory"))
+  var ledger: String = "memory"
+
+  func open() throws -> any DispatchLedger {
+    if ledger == "memory" { return InMemoryLedger() }
+    do {
+      return try SQLiteLedger(path: ledger)
+    } catch {
+      CLIIO.fail("cannot open the ledger \(ledger): \(error)")
+    }
+  }
+}
+
+/// How this process dispatches: `--lease SECONDS` and the drills.
+///
+/// `--fault SPEC` (repeatable): drills. `crash-after=N` kills this process (SIGKILL) right
+/// after the N-th handler call, before its outcome is recorded; `transient-rate=P` and
+/// `timeout-rate=P` make that share of calls fail transiently or lose their answer;
+/// `seed=S` makes the draw reproducible.
+struct DispatchOptions: ParsableArguments {
+  @Option(name: .customLong("fault"), help: ArgumentHelp("A drill: crash-after=N, transient-rate=P, timeout-rate=P, seed=S (repeatable).", valueName: "SPEC"))
+  var faults: [String] = []
+
+  @Option(help: ArgumentHelp("How long a dispatcher holds an action it is calling a handler for; another process takes it over only after that.", valueName: "SECONDS"))
+  var lease: Double = 120
+
+  func validate() throws {
+    do { _ = try FaultPlan(specs: faults) } catch { throw ValidationError("\(error)") }
+    guard lease > 0 else { throw ValidationError("--lease must be positive") }
+  }
+
+  /// The default retry policy with this lease.
+  var policy: RetryPolicy { RetryPolicy(leaseDuration: .milliseconds(Int64(lease * 1000))) }
+
+  /// The film handlers, behind the drills when any are asked for.
+  func handlers() -> HandlerTable {
+    let table = FilmHandler.table()
+    guard !faults.isEmpty, let plan = try? FaultPlan(specs: faults) else { return table }
+    let injector = FaultInjector(plan: plan) { calls in
+      CLIIO.printError("slate: fault crash-after=\(calls): killing the process")
+      kill(getpid(), SIGKILL)
+    }
+    return injector.wrap(table)
+  }
+}

@@ -1,0 +1,61 @@
+import SlateStream
+import SlateJSON
+
+extension Delta {
+  /// The delta as a JSON line: `{"kind", "offset", …}` with `kind` one of `text`
+  /// (`channel`, `text`), `call_started` (`key`, `name`, `callId`, `choice`),
+  /// `call_arguments` (`key`, `text`), `call_ended` (`key`), `server_tool` (`key`, `name`,
+  /// `input`), `usage` (`usage`), `finish` (`choice`, `reason`, `truncated`),
+  /// `provider_error` (`errorKind`, `code`, `message`), `terminal` (`name`).
+  public var jsonLine: JSONLine { jsonLine(after: JSONLine()) }
+
+  /// The delta's members appended to `prefix` (e.g. a replay bundle's `phase`).
+  public func jsonLine(after prefix: JSONLine) -> JSONLine {
+    var line = prefix
+    func head(_ kind: String) {
+      line.add("kind", .string(kind))
+      line.add("offset", .number(JSONNumber(offset)))
+    }
+    switch kind {
+    case .text(let channel, let text):
+      head("text")
+      line.add("channel", .string(channel.description))
+      line.add("text", .string(text))
+    case .toolCallStarted(let start):
+      head("call_started")
+      line.add("key", .string(start.key.rawValue))
+      line.add("name", .string(start.name))
+      line.add("callId", start.callId.map(JSONValue.string) ?? .null)
+      line.add("choice", .number(JSONNumber(start.choice)))
+    case .toolArguments(let key, let text):
+      head("call_arguments")
+      line.add("key", .string(key.rawValue))
+      line.add("text", .string(text))
+    case .toolCallEnded(let key):
+      head("call_ended")
+      line.add("key", .string(key.rawValue))
+    case .serverToolUse(let use):
+      head("server_tool")
+      line.add("key", .string(use.key.rawValue))
+      line.add("name", .string(use.name))
+      line.add("input", .string(use.input))
+    case .usage(let usage):
+      head("usage")
+      line.add("usage", usage)
+    case .finish(let finish):
+      head("finish")
+      line.add("choice", .number(JSONNumber(finish.choice)))
+      line.add("reason", .string(finish.reason))
+      line.add("truncated", .bool(finish.truncated))
+    case .providerError(let error):
+      head("provider_error")
+      line.add("errorKind", .string(error.kind))
+      line.add("code", error.code.map(JSONValue.string) ?? .null)
+      line.add("message", .string(error.message))
+    case .terminal(let name):
+      head("terminal")
+      line.add("name", .string(name))
+    }
+    return line
+  }
+}

@@ -1,0 +1,129 @@
+import SlateStream
+import SlateJSON
+import SlateSchema
+
+/// One phase stream of a turn, end to end: raw bytes ─▶ ``ActionStream`` ─▶ schema pack
+/// (``CompiledPack/classify(_:metadata:options:)``) ─▶ ``Batcher`` ─▶ ``ActionBatch``es
+/// for the dispatcher.
+///
+/// Every ``StreamItem`` is passed on; after each committed value comes its
+/// classification (``TurnItem/action(_:_:)`` or ``TurnItem/rejected(_:_:)``), and a batch
+/// whenever the batcher closes one (by size, then all at ``finish(into:)``). Without a
+/// pack the pipeline is the action stream alone.
+///
+/// Each value is classified once, from the JSONValue the stream already built; a
+/// rejection keeps the value's source bytes, and its errors carry byte ranges in the
+/// channel's text (located lazily, on the error path only). Complexity: the stream's, plus
+/// one validation walk and one key hash per value. Not `Sendable` (one task owns it).
+public struct TurnPipeline {
+  public let pack: CompiledPack?
+  public let validation: ValidationOptions
+  /// The phase given to every value's metadata (a turn directory's phase stream); nil
+  /// leaves each action type's declared phase.
+  public let phase: String?
+  var stream: ActionStream
+  var batcher: Batcher
+  var items: [StreamItem] = []
+  var actions = 0
+  var rejected = 0
+  var batches = 0
+
+  public init(pack: CompiledPack?, options: ActionStreamOptions = .default, validation: ValidationOptions = .default,
+              batchLimits: BatchLimits = .default, phase: String? = nil)
+  {
+    self.pack = pack
+    self.validation = validation
+    self.phase = phase
+    var options = options
+    if let pack, var rule = options.announcements, rule.discriminator == AnnouncementRule().discriminator {
+      rule.discriminator = pack.pack.discriminator  // announce what the pack calls the type
+      options.announcements = rule
+    }
+    self.stream = ActionStream(options: options)
+    self.batcher = Batcher(limits: batchLimits)
+  }
+
+  public var options: ActionStreamOptions { stream.options }
+
+  /// Reads the next chunk of raw bytes and appends what it completed.
+  public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [TurnItem]) {
+    stream.feed(bytes, into: &items)
+    route(into: &out)
+  }
+
+  /// Reads the next chunk from any byte collection.
+  public mutating func feed(_ bytes: some Sequence<UInt8>, into out: inout [TurnItem]) {
+    stream.feed(bytes, into: &items)
+    route(into: &out)
+  }
+
+  /// Ends the input: the stream's tail, then every open batch; returns the summary.
+  @discardableResult
+  public mutating func finish(into out: inout [TurnItem]) -> TurnSummary {
+    let streamSummary = stream.finish(into: &items)
+    route(into: &out)
+    if pack != nil {
+      for batch in batcher.finish() { emit(batch, into: &out) }
+    }
+    return TurnSummary(stream: streamSummary, actions: actions, rejected: rejected, batches: batches)
+  }
+
+  mutating func route(into out: inout [TurnItem]) {
+    for item in items {
+      out.append(.stream(item))
+      guard let pack, case .value(let value) = item else { continue }
+      var result = pack.classify(value.value, metadata: metadata(for: value), options: validation)
+      switch result {
+      case .success(let action):
+        actions += 1
+        out.append(.action(action, value))
+      case .failure(var rejection):
+        // Only a rejection keeps the value's source bytes: copied here, not for every value.
+        rejection.bytes = Array(value.bytes.bytes)
+        result = .failure(rejection)
+        rejected += 1
+        out.append(.rejected(rejection, value))
+      }
+      for batch in batcher.add(result) { emit(batch, into: &out) }
+    }
+    items.removeAll(keepingCapacity: true)
+  }
+
+  mutating func emit(_ batch: ActionBatch, into out: inout [TurnItem]) {
+    batches += 1
+    out.append(.batch(batch))
+  }
+
+  /// What the pack needs to know about a value: its tool name, position, offsets, and a
+  /// locator that finds an instance path's bytes in the channel's text (the source bytes
+  /// are given to a rejection afterwards, see ``route(into:)``).
+  func metadata(for value: StreamValue) -> ActionMetadata {
+    let bytes = value.bytes
+    let base = value.textRange.lowerBound
+    let locator: InstanceLocator = { pointer in
+      pointer.range(in: bytes).map { ($0.lowerBound + base)..<($0.upperBound + base) }
+    }
+    return ActionMetadata(toolName: value.toolName, phase: phase, index: value.index, rawOffset: value.streamOffset,
+                          textRange: value.textRange, locator: locator)
+  }
+}
+
+/// What a ``TurnPipeline`` reports, in stream order.
+public enum TurnItem: Sendable {
+  /// Everything the action stream reports (deltas, starts, values, diagnostics, the end).
+  case stream(StreamItem)
+  /// The value just before it is a valid action.
+  case action(Action, StreamValue)
+  /// The value just before it is not a valid action.
+  case rejected(Rejection, StreamValue)
+  /// A batch closed, ready to dispatch.
+  case batch(ActionBatch)
+}
+
+/// How a phase stream ended, and what its values became.
+public struct TurnSummary: Sendable, Equatable {
+  public var stream: StreamSummary
+  public var actions: Int
+  public var rejected: Int
+  public var batches: Int
+}

@@ -1,0 +1,222 @@
+import SlateStream
+import SlateDispatch
+import SlateJSON
+import SlateSchema
+
+/// A turn as it arrived: its plan and its phase streams, in order.
+public struct TurnInput: Sendable {
+  public struct Phase: Sendable {
+    /// The phase the stream's actions belong to; nil leaves each action type's declared
+    /// phase (`x-slate-phase`).
+    public var name: String?
+    /// Where the bytes came from (a path), for reports.
+    public var source: String
+    public var bytes: [UInt8]
+
+    public init(name: String?, source: String, bytes: [UInt8]) {
+      self.name = name
+      self.source = source
+      self.bytes = bytes
+    }
+  }
+
+  /// The plan action (with its discriminator member), dispatched before the phases so the
+  /// ledger knows what was planned; nil when the turn has none (a plan may also come in a
+  /// stream).
+  public var plan: JSONValue?
+  public var phases: [Phase]
+
+  public init(plan: JSONValue? = nil, phases: [Phase]) {
+    self.plan = plan
+    self.phases = phases
+  }
+}
+
+/// What one phase stream did.
+public struct PhaseReport: Sendable {
+  public var name: String?
+  public var source: String
+  public var summary: TurnSummary
+  /// The stream's `slate actions --json` lines (starts, values or actions, rejections,
+  /// diagnostics, then the summary).
+  public var lines: [JSONLine]
+  /// The ids of the batches the phase closed, in order.
+  public var batches: [String]
+}
+
+/// What a turn run did: each phase stream, the merged dispatch result, the turn record,
+/// the outbox, and the integrity audit.
+public struct TurnReport: Sendable {
+  public var turn: TurnRecord
+  public var phases: [PhaseReport]
+  public var result: DispatchResult
+  public var effects: [EffectRecord]
+  public var findings: [Finding]
+  /// The plan was rejected by the pack (it is then not dispatched).
+  public var planRejection: Rejection?
+
+  public init(turn: TurnRecord, phases: [PhaseReport], result: DispatchResult, effects: [EffectRecord], findings: [Finding],
+              planRejection: Rejection? = nil)
+  {
+    self.turn = turn
+    self.phases = phases
+    self.result = result
+    self.effects = effects
+    self.findings = findings
+    self.planRejection = planRejection
+  }
+
+  /// True when every stream was clean and the turn completed.
+  public var isClean: Bool {
+    phases.allSatisfy(\.summary.isClean) && planRejection == nil && turn.status == .completed
+  }
+}
+
+/// Runs a turn end to end: each phase stream through a ``TurnPipeline`` (one schema pack);
+/// then every batch the streams closed is declared (the turn's whole intent, durable before
+/// any handler call), then dispatched in order through the ``Dispatcher``, the results
+/// merged; then the turn is finalised and audited.
+///
+/// Finalisation: the ledger's assessment decides (completed, partially completed, failed),
+/// except that a turn any of whose streams was truncated or failed is never `completed`:
+/// it is `partiallyCompleted` when actions landed, `failed` otherwise, with the first bad
+/// stream as its reason. In dry-run mode the turn is not finalised (nothing was applied):
+/// the report carries the record as it stands.
+///
+/// Complexity: the pipeline's per byte, plus one dispatch per batch.
+public struct TurnRunner: Sendable {
+  public let pack: CompiledPack
+  public let options: ActionStreamOptions
+  public let validation: ValidationOptions
+  public let batchLimits: BatchLimits
+  public let dispatcher: Dispatcher
+
+  public init(pack: CompiledPack, dispatcher: Dispatcher, options: ActionStreamOptions = .default,
+              validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
+  {
+    self.pack = pack
+    self.dispatcher = dispatcher
+    var options = options
+    options.emitsDeltas = false
+    self.options = options
+    self.validation = validation
+    self.batchLimits = batchLimits
+  }
+
+  /// Runs `input` as turn `turn` of `project` (the dispatcher's configured project when
+  /// nil). `feed` cuts each stream into the chunks the pipeline reads (whole by default);
+  /// `progress` hears of each batch dispatched (done, total).
+  public func run(_ input: TurnInput, turn: TurnID, project: ProjectID? = nil,
+                  progress: (_ done: Int, _ total: Int) -> Void = { _, _ in },
+                  feed: (_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) -> Void) -> Void = { bytes, body in
+                    bytes.withUnsafeBytes(body)
+                  }) async throws -> TurnReport
+  {
+    try await dispatcher.begin(turn: turn, project: project)
+    var merged = DispatchResult()
+    var planRejection: Rejection?
+    if let plan = input.plan {
+      switch pack.classify(plan, metadata: ActionMetadata(bytes: plan.canonicalBytes), options: validation) {
+      case .success(let action):
+        merged.merge(try await dispatcher.dispatch(ActionBatch(phase: action.phase, items: [.action(action)]), turn: turn))
+      case .failure(let rejection):
+        planRejection = rejection
+      }
+    }
+    var phases: [PhaseReport] = []
+    var batchesByPhase: [[ActionBatch]] = []
+    for phase in input.phases {
+      var pipeline = TurnPipeline(pack: pack, options: options, validation: validation, batchLimits: batchLimits,
+                                  phase: phase.name)
+      var items: [TurnItem] = []
+      var lines: [JSONLine] = []
+      var batches: [ActionBatch] = []
+      func absorb() {
+        for item in items {
+          if let line = item.jsonLine(schema: true) { lines.append(line) }
+          if case .batch(let batch) = item { batches.append(batch) }
+        }
+        items.removeAll(keepingCapacity: true)
+      }
+      feed(phase.bytes) { chunk in
+        pipeline.feed(chunk, into: &items)
+        absorb()
+      }
+      // Batches close by size while feeding and at the end; dispatch them in order.
+      let summary = pipeline.finish(into: &items)
+      absorb()
+      lines.append(summary.jsonLine(schema: true))
+      batchesByPhase.append(batches)
+      phases.append(PhaseReport(name: phase.name, source: phase.source, summary: summary, lines: lines,
+                                batches: batches.map(\.id)))
+    }
+    // The whole turn's intent is durable before the first handler call: a crash from here
+    // on leaves everything `slate recover` needs in the ledger.
+    try await dispatcher.declare(batchesByPhase.flatMap { $0 }, turn: turn)
+    let total = batchesByPhase.reduce(0) { $0 + $1.count }
+    for (done, batch) in batchesByPhase.joined().enumerated() {
+      merged.merge(try await dispatcher.dispatch(batch, turn: turn))
+      progress(done + 1, total)
+    }
+    var record: TurnRecord
+    if await dispatcher.mode == .dryRun {
+      record = try await dispatcher.assess(turn: turn).0
+    } else {
+      let (current, assessment) = try await dispatcher.assess(turn: turn)
+      record = current
+      if current.status == .running {
+        if let bad = phases.first(where: { $0.summary.stream.status != .complete }) {
+          let reason = "stream.\(bad.summary.stream.status.name): \(bad.name.map { "phase \($0)" } ?? bad.source): \(bad.summary.stream.status)"
+          record = try await dispatcher.finalize(turn: turn, as: assessment.landed > 0 ? .partiallyCompleted : .failed,
+                                                 reason: reason)
+        } else {
+          record = try await dispatcher.finalize(turn: turn)
+        }
+      }
+    }
+    let effects = try await dispatcher.ledger.read { tx throws(LedgerError) in try tx.effects(turn: turn) }
+    let findings = IntegrityAudit.run(plan: record.plan, result: merged, queued: effects)
+    return TurnReport(turn: record, phases: phases, result: merged, effects: effects, findings: findings,
+                      planRejection: planRejection)
+  }
+}
+
+extension TurnReport {
+  /// `slate replay --json`: `{"turn","status","applied","duplicates","conflicts","failed","ambiguous",
+  /// "queues":{queue:[readable keys]},"effects":[{"key","kind","action","status"}],"audit":[findings],
+  /// "recoverability"}`. The five film queues are always present.
+  public var summaryJSON: JSONLine {
+    var line = JSONLine()
+    line.add("turn", .string(turn.id.rawValue))
+    line.add("status", .string(turn.status.rawValue))
+    let counts = result.counts
+    for (name, kind) in [("applied", SlateDispatch.Outcome.Kind.applied), ("duplicates", .duplicate), ("conflicts", .conflict),
+                         ("failed", .failed), ("ambiguous", .ambiguous), ("planned", .planned)]
+    {
+      line.add(name, .number(JSONNumber(counts[kind] ?? 0)))
+    }
+    line.add("rejected", .number(JSONNumber(result.rejections.count + (planRejection == nil ? 0 : 1))))
+    var queues = JSONObject()
+    for queue in Array(Set(["scene", "character", "set", "prop", "poster"] + result.queues)).sorted() {
+      queues.append(key: queue, value: .array(result.keys(queue: queue).map { .string(Self.entityName($0)) }))
+    }
+    line.add("queues", .object(queues))
+    line.add("effects", .array(effects.map { effect in
+      var object = JSONObject()
+      object.append(key: "key", value: .string(effect.key))
+      object.append(key: "kind", value: .string(effect.kind))
+      object.append(key: "action", value: .string(effect.action.readable))
+      object.append(key: "status", value: .string(effect.status.rawValue))
+      return .object(object)
+    }))
+    line.add("audit", .array(findings.map(\.json)))
+    line.add("recoverability", turn.recoverability.map { .string($0.code) } ?? .null)
+    return line
+  }
+
+  /// `scene:s12` → `s12`: the entity's own name in its queue's list.
+  public static func entityName(_ key: ActionKey) -> String {
+    let prefix = key.namespace + ":"
+    return key.readable.hasPrefix(prefix) ? String(key.readable.dropFirst(prefix.count)) : key.readable
+  }
+}
