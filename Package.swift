@@ -11,6 +11,7 @@ let package = Package(
   products: [
     // `import Slate`: the whole engine and the embedded SQLite ledger, for a host.
     .library(name: "Slate", targets: ["Slate"]),
+    .library(name: "SlateCore", targets: ["SlateCore"]),
     .library(name: "SlateSSE", targets: ["SlateSSE"]),
     .library(name: "SlateJSON", targets: ["SlateJSON"]),
     .library(name: "SlateSchema", targets: ["SlateSchema"]),
@@ -35,19 +36,23 @@ let package = Package(
       cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1")],
       linkerSettings: [.linkedLibrary("simdjson")]
     ),
+    // What every layer shares: one `Severity`, one typed `DiagnosticCode`, the `PushParser`
+    // contract with its overloads and `AsyncSequence` adapter, the seeded `SplitMix64`.
+    // Standard library only; SlateSSE and SlateJSON re-export it.
+    .target(name: "SlateCore"),
     // Step 1: the WHATWG event-stream parser. Standard library only.
-    .target(name: "SlateSSE"),
+    .target(name: "SlateSSE", dependencies: ["SlateCore"]),
     // Step 3 and the JSON foundation: values, pointers, the incremental framer, simdjson.
-    .target(name: "SlateJSON", dependencies: ["CSimdjson"]),
+    .target(name: "SlateJSON", dependencies: ["SlateCore", "CSimdjson"]),
     // Step 4-5: schema packs, the compiled validator, idempotency keys and action batches.
     // Standard library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
     .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
     // Step 2: provider dialects (SSE events -> typed deltas) and the action stream (raw
     // bytes -> framed values, with one diagnostic shape). Knows nothing of schemas or ledgers.
-    .target(name: "SlateStream", dependencies: ["SlateSSE", "SlateJSON"]),
+    .target(name: "SlateStream", dependencies: ["SlateCore", "SlateSSE", "SlateJSON"]),
     // Step 6-8: exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher,
     // results, turn record, audit. Standard library only (plus Synchronization's Mutex).
-    .target(name: "SlateDispatch", dependencies: ["SlateSchema", "SlateJSON"]),
+    .target(name: "SlateDispatch", dependencies: ["SlateCore", "SlateSchema", "SlateJSON"]),
     // The embedded durable ledger: SlateDispatch's DispatchLedger over SQLite (WAL) through
     // GRDB. The only engine module that depends on GRDB.
     .target(
@@ -56,15 +61,15 @@ let package = Package(
     ),
     // A turn end to end: the pipeline (stream -> actions and batches), the turn runner,
     // replay bundles and the JSON-lines output of every layer.
-    .target(name: "SlateTurn", dependencies: ["SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]),
+    .target(name: "SlateTurn", dependencies: ["SlateCore", "SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]),
     // `import Slate`: `@_exported import`s of the engine and the SQLite ledger, nothing else.
     .target(
       name: "Slate",
-      dependencies: ["SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch", "SlateSQLite", "SlateTurn"]
+      dependencies: ["SlateCore", "SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch", "SlateSQLite", "SlateTurn"]
     ),
     // The reference film domain: its handler and the synthetic corpus generator (film turns
     // written as each provider streams them, for Corpus/, tests and benchmarks).
-    .target(name: "SlateFilm", dependencies: ["SlateStream", "SlateDispatch", "SlateJSON"]),
+    .target(name: "SlateFilm", dependencies: ["SlateCore", "SlateStream", "SlateDispatch", "SlateJSON"]),
     // The `slate` executable.
     .executableTarget(
       name: "SlateCLI",
@@ -77,13 +82,13 @@ let package = Package(
     // Fuzzing: the properties live in FuzzChecks (also run by the tests over saved inputs);
     // each fuzz-* executable is a libFuzzer entry point (scripts/fuzz.sh) or, built plainly,
     // a replayer of the files it is given.
-    .target(name: "FuzzChecks", dependencies: ["SlateJSON", "SlateSSE", "SlateStream", "SlateSchema", "SlateTurn"], path: "Fuzz/FuzzChecks"),
+    .target(name: "FuzzChecks", dependencies: ["SlateCore", "SlateJSON", "SlateSSE", "SlateStream", "SlateSchema", "SlateTurn"], path: "Fuzz/FuzzChecks"),
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
     .executableTarget(name: "fuzz-sse", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-sse"),
     .executableTarget(name: "fuzz-framer", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-framer"),
     .executableTarget(name: "fuzz-dialect", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-dialect"),
     .executableTarget(name: "fuzz-schema", dependencies: ["FuzzChecks", "SlateSchema"], path: "Fuzz/fuzz-schema"),
-    .target(name: "SlateTestSupport", dependencies: ["SlateJSON"], path: "Tests/SlateTestSupport"),
+    .target(name: "SlateTestSupport", dependencies: ["SlateCore", "SlateJSON"], path: "Tests/SlateTestSupport"),
     // The DispatchLedger contract as framework-free checks, run by every ledger's tests
     // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).
     .target(name: "LedgerConformance", dependencies: ["SlateDispatch", "SlateJSON"], path: "Tests/LedgerConformance"),

@@ -1,17 +1,15 @@
-/// A xorshift64 generator seeded from the input's own bytes: every choice a check makes
-/// (a chunking, a limit) is derived from the input, so a saved input replays exactly.
+import SlateCore
+
+/// The fuzz checks' generator, seeded from the input's own bytes: every choice a check
+/// makes (a chunking, a limit) is derived from the input, so a saved input replays exactly.
+/// Its draws are SlateCore's ``SplitMix64`` (the one seeded generator of the engine, the
+/// tests and the benchmarks).
 public struct FuzzRandom {
-  private var state: UInt64
+  private var base: SplitMix64
 
-  /// Seeds are spread by the golden-ratio multiplier; the state is never zero.
-  public init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+  public init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
-  public mutating func next() -> UInt64 {
-    state ^= state << 13
-    state ^= state >> 7
-    state ^= state << 17
-    return state
-  }
+  public mutating func next() -> UInt64 { base.next() }
 
   /// The ends of the chunks that cut `count` bytes into pieces of 1…`maxChunk` bytes, the
   /// last one `count` (empty for no bytes). O(chunks).

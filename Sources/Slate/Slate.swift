@@ -3,6 +3,7 @@
 // and its ledgers (in memory and the embedded SQLite default), and the turn layer (live
 // turns, the turn runner, replay bundles). The reference film domain (SlateFilm) and the
 // CLI are not part of it.
+@_exported import SlateCore
 @_exported import SlateDispatch
 @_exported import SlateJSON
 @_exported import SlateSQLite

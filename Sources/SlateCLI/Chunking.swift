@@ -1,3 +1,4 @@
+import SlateCore
 import ArgumentParser
 import SlateFilm
 

@@ -83,7 +83,7 @@ public actor Dispatcher {
   public let configuration: Configuration
   let clock: any WallClock
   let sleep: @Sendable (Duration) async throws -> Void
-  var random: SeededRandom
+  var random: SplitMix64
   var breakers: [String: CircuitBreaker] = [:]
   var usage: [TurnID: Usage] = [:]
 
@@ -100,7 +100,7 @@ public actor Dispatcher {
     self.configuration = configuration
     self.clock = clock
     self.sleep = sleep
-    self.random = SeededRandom(seed: configuration.seed)
+    self.random = SplitMix64(seed: configuration.seed)
   }
 
   /// The circuit breaker of a handler, as it stands.

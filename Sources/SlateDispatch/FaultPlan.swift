@@ -1,3 +1,4 @@
+import SlateCore
 import Synchronization
 
 /// A seeded, deterministic plan of faults for drills and tests, applied by wrapping
@@ -85,7 +86,7 @@ public enum FaultPlanError: Error, Sendable, Hashable, CustomStringConvertible {
 public final class FaultInjector: Sendable {
   public let plan: FaultPlan
   private let crash: @Sendable (Int) throws -> Void
-  private let state: Mutex<(calls: Int, random: SeededRandom)>
+  private let state: Mutex<(calls: Int, random: SplitMix64)>
 
   /// - Parameter crash: called after call number ``FaultPlan/crashAfter`` with that number;
   ///   it must not return normally for a real crash (the CLI calls `_exit`), or throw
@@ -93,7 +94,7 @@ public final class FaultInjector: Sendable {
   public init(plan: FaultPlan, crash: @escaping @Sendable (Int) throws -> Void = { throw SimulatedCrash(afterCall: $0) }) {
     self.plan = plan
     self.crash = crash
-    self.state = Mutex((0, SeededRandom(seed: plan.seed)))
+    self.state = Mutex((0, SplitMix64(seed: plan.seed)))
   }
 
   /// Wrapped calls so far.

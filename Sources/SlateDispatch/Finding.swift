@@ -1,26 +1,14 @@
+import SlateCore
 import SlateJSON
 
 /// One result of the ``IntegrityAudit``: a stable code, a severity and a sentence a user
 /// can read.
 public struct Finding: Sendable, Hashable {
-  public enum Severity: String, Sendable, CaseIterable, Comparable {
-    case info
-    case warning
-    case error
+  /// The one scale of every layer (``SlateCore/Severity``).
+  public typealias Severity = SlateCore.Severity
 
-    var rank: Int {
-      switch self {
-      case .info: 0
-      case .warning: 1
-      case .error: 2
-      }
-    }
-
-    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
-  }
-
-  /// `audit.*`.
-  public var code: String
+  /// `audit.*` (``DiagnosticCode/auditPhasesLanded`` …).
+  public var code: DiagnosticCode
   public var severity: Severity
   public var message: String
   /// The action key it is about (readable), if one.
@@ -28,7 +16,7 @@ public struct Finding: Sendable, Hashable {
   /// The phase it is about, if one.
   public var phase: String?
 
-  public init(code: String, severity: Severity, message: String, key: String? = nil, phase: String? = nil) {
+  public init(code: DiagnosticCode, severity: Severity, message: String, key: String? = nil, phase: String? = nil) {
     self.code = code
     self.severity = severity
     self.message = message
@@ -39,11 +27,27 @@ public struct Finding: Sendable, Hashable {
   /// `{"code","severity","message","key"?,"phase"?}`.
   public var json: JSONValue {
     var object = JSONObject([
-      JSONMember(key: "code", value: .string(code)), JSONMember(key: "severity", value: .string(severity.rawValue)),
+      JSONMember(key: "code", value: .string(code.rawValue)), JSONMember(key: "severity", value: .string(severity.rawValue)),
       JSONMember(key: "message", value: .string(message)),
     ])
     if let key { object.append(key: "key", value: .string(key)) }
     if let phase { object.append(key: "phase", value: .string(phase)) }
     return .object(object)
   }
+}
+
+/// The codes of the ``IntegrityAudit``.
+extension DiagnosticCode {
+  public static let auditAmbiguous: DiagnosticCode = "audit.ambiguous"
+  public static let auditBudget: DiagnosticCode = "audit.budget"
+  public static let auditConflict: DiagnosticCode = "audit.conflict"
+  public static let auditDuplicates: DiagnosticCode = "audit.duplicates"
+  public static let auditEffectNotQueued: DiagnosticCode = "audit.effect_not_queued"
+  public static let auditFailed: DiagnosticCode = "audit.failed"
+  public static let auditPhaseShort: DiagnosticCode = "audit.phase_short"
+  public static let auditPhaseUnplanned: DiagnosticCode = "audit.phase_unplanned"
+  public static let auditPhasesLanded: DiagnosticCode = "audit.phases_landed"
+  public static let auditPhasesNotLanded: DiagnosticCode = "audit.phases_not_landed"
+  public static let auditPlanned: DiagnosticCode = "audit.planned"
+  public static let auditRejection: DiagnosticCode = "audit.rejection"
 }

@@ -23,11 +23,11 @@ public enum IntegrityAudit {
       let done = plan.filter { landedPhases.contains($0.name) }.map(\.name)
       let counted = "\(plan.count) phase\(plan.count == 1 ? "" : "s") planned, \(done.count) landed"
       if missing.isEmpty {
-        findings.append(Finding(code: "audit.phases_landed", severity: .info, message: counted + "."))
+        findings.append(Finding(code: .auditPhasesLanded, severity: .info, message: counted + "."))
       } else {
         let landedText = done.isEmpty ? "" : ": " + list(done) + " landed; "
         findings.append(Finding(
-          code: "audit.phases_not_landed", severity: dryRun ? .info : .error,
+          code: .auditPhasesNotLanded, severity: dryRun ? .info : .error,
           message: counted + (done.isEmpty ? ": " : landedText) + list(missing) + " did not"
             + (dryRun ? " (dry run: nothing was applied)." : ".")))
       }
@@ -35,7 +35,7 @@ public enum IntegrityAudit {
         guard let expected = phase.expectedCount else { continue }
         let count = landed.filter { ($0.phase ?? "") == phase.name }.count
         if count < expected && landedPhases.contains(phase.name) {
-          findings.append(Finding(code: "audit.phase_short", severity: .warning,
+          findings.append(Finding(code: .auditPhaseShort, severity: .warning,
                                   message: "Phase \(phase.name) expected \(expected) actions; \(count) landed.",
                                   phase: phase.name))
         }
@@ -46,7 +46,7 @@ public enum IntegrityAudit {
         return planned.contains(name) || entry.queue == "plan" || entry.type == "plan" ? nil : name
       }).sorted()
       for name in unplanned {
-        findings.append(Finding(code: "audit.phase_unplanned", severity: .warning,
+        findings.append(Finding(code: .auditPhaseUnplanned, severity: .warning,
                                 message: "Phase \(name.isEmpty ? "(none)" : name) landed actions but was not in the plan.",
                                 phase: name))
       }
@@ -59,13 +59,13 @@ public enum IntegrityAudit {
       switch outcome.kind {
       case .failed:
         findings.append(Finding(
-          code: "audit.failed", severity: outcome.retryable ? .warning : .error,
+          code: .auditFailed, severity: outcome.retryable ? .warning : .error,
           message: "\(entry.type) for \(entry.key.readable) failed" + (detail.isEmpty ? "" : " (\(detail))")
             + (outcome.retryable ? "; a later run may retry it." : "; it will not be retried."),
           key: entry.key.readable, phase: entry.phase))
       case .ambiguous:
         findings.append(Finding(
-          code: "audit.ambiguous", severity: outcome.retryable ? .warning : .error,
+          code: .auditAmbiguous, severity: outcome.retryable ? .warning : .error,
           message: "\(entry.key.readable) may or may not have been applied: the call went out and no answer came"
             + (detail.isEmpty ? "" : " (\(detail))")
             + (outcome.retryable ? "; a recovery will call again with the same key." : "; an operator must check it."),
@@ -76,7 +76,7 @@ public enum IntegrityAudit {
     }
     for conflict in result.conflicts.sorted() {
       findings.append(Finding(
-        code: "audit.conflict", severity: .error,
+        code: .auditConflict, severity: .error,
         message: "\(conflict.type) for \(conflict.key.readable) carried another payload than the one recorded and was "
           + "not applied (\(conflict.type) is not an upsert).", key: conflict.key.readable, phase: conflict.phase))
     }
@@ -90,15 +90,15 @@ public enum IntegrityAudit {
       let actionLanded = entry.map { $0.outcome.kind == .applied || $0.outcome.kind == .duplicate } ?? false
       let what = "\(effect.kind.prefix(1).uppercased() + effect.kind.dropFirst()) generation was requested but not queued"
       if dryRun {
-        findings.append(Finding(code: "audit.effect_not_queued", severity: .info,
+        findings.append(Finding(code: .auditEffectNotQueued, severity: .info,
                                 message: what + " for \(effect.action.readable) (dry run).", key: effect.action.readable))
       } else if actionLanded {
-        findings.append(Finding(code: "audit.effect_not_queued", severity: .error,
+        findings.append(Finding(code: .auditEffectNotQueued, severity: .error,
                                 message: what + ": \(effect.action.readable) was applied but no job reached the outbox.",
                                 key: effect.action.readable, phase: entry?.phase))
       } else {
         findings.append(Finding(
-          code: "audit.effect_not_queued", severity: .warning,
+          code: .auditEffectNotQueued, severity: .warning,
           message: what + ": \(effect.action.readable) did not land (\(entry?.outcome.kind.rawValue ?? "not dispatched")).",
           key: effect.action.readable, phase: entry?.phase))
       }
@@ -110,7 +110,7 @@ public enum IntegrityAudit {
       if let index = rejection.index { where_.append("value \(index)") }
       if let phase = rejection.phase { where_.append("phase \(phase)") }
       findings.append(Finding(
-        code: "audit.rejection", severity: .warning,
+        code: .auditRejection, severity: .warning,
         message: "A \(rejection.type ?? "value of unknown type") was rejected (\(rejection.codes.joined(separator: ", ")))"
           + (where_.isEmpty ? "." : " at " + where_.joined(separator: ", ") + "."), phase: rejection.phase))
     }
@@ -119,14 +119,14 @@ public enum IntegrityAudit {
     let duplicates = entries.filter { $0.outcome.kind == .duplicate }
     if !duplicates.isEmpty {
       findings.append(Finding(
-        code: "audit.duplicates", severity: .info,
+        code: .auditDuplicates, severity: .info,
         message: "\(duplicates.count) action\(duplicates.count == 1 ? " was" : "s were") already applied and "
           + "\(duplicates.count == 1 ? "was" : "were") not applied again: \(list(duplicates.map(\.key.readable)))."))
     }
     let planned = entries.filter { $0.outcome.kind == .planned }
     if !planned.isEmpty {
       findings.append(Finding(
-        code: "audit.planned", severity: dryRun ? .info : .warning,
+        code: .auditPlanned, severity: dryRun ? .info : .warning,
         message: "\(planned.count) action\(planned.count == 1 ? " was" : "s were") declared and not called"
           + (dryRun ? " (dry run)" : "") + ": \(list(planned.map(\.key.readable)))."))
     }
@@ -137,7 +137,7 @@ public enum IntegrityAudit {
       ("dispatch.budget_actions", "The turn's action budget ran out: later actions were not declared."),
     ]
     for (code, sentence) in budgets where result.notes.contains(code) {
-      findings.append(Finding(code: "audit.budget", severity: .warning, message: sentence))
+      findings.append(Finding(code: .auditBudget, severity: .warning, message: sentence))
     }
     return findings
   }

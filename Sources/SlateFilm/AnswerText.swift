@@ -1,3 +1,4 @@
+import SlateCore
 /// How answer text lays out a turn's actions.
 public enum AnswerLayout: String, Sendable, CaseIterable {
   /// A JSON array, one element per line: `[\n  {…},\n  {…}\n]\n`.

@@ -248,23 +248,6 @@ public struct JSONFramer {
     drain(into: &events)
   }
 
-  /// Scans `bytes` and returns what completed.
-  public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [FramerEvent] {
-    var events: [FramerEvent] = []
-    feed(bytes, into: &events)
-    return events
-  }
-
-  /// Scans `bytes` and returns what completed.
-  public mutating func feed(_ bytes: [UInt8]) -> [FramerEvent] {
-    bytes.withUnsafeBytes { feed($0) }
-  }
-
-  /// Scans `bytes` and appends what completed to `events`.
-  public mutating func feed(_ bytes: [UInt8], into events: inout [FramerEvent]) {
-    bytes.withUnsafeBytes { feed($0, into: &events) }
-  }
-
   /// Ends the text: completes a top-level number still tentative (`sequence`, `value`),
   /// and reports an unfinished value or framing as `json.truncated` at the text's length
   /// (an unfinished UTF-8 sequence as `json.invalid_utf8` at its first byte). Idempotent.
@@ -297,13 +280,6 @@ public struct JSONFramer {
       release()
     }
     drain(into: &events)
-  }
-
-  /// Ends the text and returns what completed (see ``finish(into:)``).
-  public mutating func finish() -> [FramerEvent] {
-    var events: [FramerEvent] = []
-    finish(into: &events)
-    return events
   }
 
   // MARK: The scan

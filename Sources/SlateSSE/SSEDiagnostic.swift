@@ -1,7 +1,10 @@
+import SlateCore
+
 /// A problem the parser met and recovered from. Diagnostics are reported in stream order
 /// beside events, never thrown: the parser always carries on with the next event.
 public struct SSEDiagnostic: Sendable, Hashable, CustomStringConvertible {
-  /// Stable codes (`sse.*`).
+  /// Stable codes (`sse.*`), the closed set of this layer (as ``DiagnosticCode``s:
+  /// ``DiagnosticCode/sseLineTooLong`` …).
   public enum Code: String, Sendable, CaseIterable, Codable {
     /// The stream ended inside an event: lines after the last blank line, or a last line
     /// with no line ending. Per the spec the event is discarded (severity error); with
@@ -16,14 +19,8 @@ public struct SSEDiagnostic: Sendable, Hashable, CustomStringConvertible {
     case eventTooLarge = "sse.event_too_large"
   }
 
-  public enum Severity: String, Sendable, Hashable, Codable, Comparable {
-    /// Data was lost, or the stream was not well formed where it matters.
-    case error
-    /// Worth knowing; nothing an event consumer relies on was lost.
-    case warning
-
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .error }
-  }
+  /// The one scale of every layer: SSE reports `error` (data lost) and `warning`.
+  public typealias Severity = SlateCore.Severity
 
   public var code: Code
   public var severity: Severity
@@ -44,4 +41,10 @@ public struct SSEDiagnostic: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { "\(severity.rawValue) \(code.rawValue) at byte \(offset): \(message)" }
+}
+
+extension DiagnosticCode {
+  public static let sseUnterminatedEvent = DiagnosticCode(SSEDiagnostic.Code.unterminatedEvent)
+  public static let sseLineTooLong = DiagnosticCode(SSEDiagnostic.Code.lineTooLong)
+  public static let sseEventTooLarge = DiagnosticCode(SSEDiagnostic.Code.eventTooLarge)
 }

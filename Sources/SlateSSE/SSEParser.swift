@@ -90,39 +90,6 @@ public struct SSEParser: Sendable {
     self.options = options
   }
 
-  /// Parses `bytes`, the next chunk of the stream, and returns what it completed.
-  public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [SSEOutput] {
-    var outputs: [SSEOutput] = []
-    feed(bytes, into: &outputs)
-    return outputs
-  }
-
-  /// Parses the next chunk of the stream from any byte sequence (contiguous storage is
-  /// read in place; anything else is copied once).
-  @inlinable
-  public mutating func feed(_ bytes: some Sequence<UInt8>, into outputs: inout [SSEOutput]) {
-    let done: Void? = bytes.withContiguousStorageIfAvailable { feed(UnsafeRawBufferPointer($0), into: &outputs) }
-    if done == nil {
-      let copy = Array(bytes)
-      copy.withUnsafeBytes { feed($0, into: &outputs) }
-    }
-  }
-
-  /// Parses the next chunk of the stream from any byte sequence and returns what it completed.
-  @inlinable
-  public mutating func feed(_ bytes: some Sequence<UInt8>) -> [SSEOutput] {
-    var outputs: [SSEOutput] = []
-    feed(bytes, into: &outputs)
-    return outputs
-  }
-
-  /// Ends the stream and returns the tail: see ``finish(into:)``.
-  public mutating func finish() -> [SSEOutput] {
-    var outputs: [SSEOutput] = []
-    finish(into: &outputs)
-    return outputs
-  }
-
   /// Ends the stream. An event still open (lines after the last blank line, or a last line
   /// with no line ending) is discarded and reported as an error `sse.unterminated_event`
   /// with its byte range; with ``Options/flushOnEOF`` its last line is taken as complete

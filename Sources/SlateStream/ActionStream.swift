@@ -133,19 +133,6 @@ public struct ActionStream {
     }
   }
 
-  /// Reads the next chunk and returns what it completed.
-  public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [StreamItem] {
-    var out: [StreamItem] = []
-    feed(bytes, into: &out)
-    return out
-  }
-
-  /// Reads the next chunk from any byte collection (contiguous storage in place).
-  public mutating func feed(_ bytes: some Sequence<UInt8>, into out: inout [StreamItem]) {
-    let done: Void? = bytes.withContiguousStorageIfAvailable { feed(UnsafeRawBufferPointer($0), into: &out) }
-    if done == nil { Array(bytes).withUnsafeBytes { feed($0, into: &out) } }
-  }
-
   /// The detected input format: start the matching path and give it the held bytes.
   mutating func decide(_ format: DialectDetector.InputFormat, into out: inout [StreamItem]) {
     let bytes = held
@@ -260,13 +247,6 @@ public struct ActionStream {
     out.append(.end(summary))
     self.summary = summary
     return summary
-  }
-
-  /// Ends the input and returns the tail (the summary is its last item).
-  public mutating func finish() -> [StreamItem] {
-    var out: [StreamItem] = []
-    finish(into: &out)
-    return out
   }
 
   /// The dialect's status, with a cut inside a value as the truncation reason unless the

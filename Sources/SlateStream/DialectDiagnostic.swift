@@ -1,22 +1,12 @@
+import SlateCore
 import SlateJSON
 
 /// Something a dialect noticed about the shape or order of a provider stream: never a
 /// delta, never fatal. Each has a stable code (`dialect.*`), a severity, the raw-stream
 /// offset of the event concerned, and a message saying what was expected and what came.
 public struct DialectDiagnostic: Sendable, Equatable, CustomStringConvertible {
-  public enum Severity: String, Sendable, Comparable, CaseIterable {
-    case info, warning, error
-
-    private var rank: Int {
-      switch self {
-      case .info: 0
-      case .warning: 1
-      case .error: 2
-      }
-    }
-
-    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
-  }
+  /// The one scale of every layer (``SlateCore/Severity``).
+  public typealias Severity = SlateCore.Severity
 
   /// The stable codes. Each code has one fixed severity (``Code/severity``).
   public enum Code: String, Sendable, CaseIterable {

@@ -1,3 +1,4 @@
+import SlateCore
 import SlateJSON
 import SlateSSE
 
@@ -9,8 +10,8 @@ import SlateSSE
 /// Sources: the SSE parser (`sse.*`), the dialect (`dialect.*`), a framer (`json.*`, with
 /// the text offset of the offending byte), and the stream itself (`stream.*`).
 public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
-  /// The same scale for every layer. SSE's `error` and `warning` map to theirs.
-  public typealias Severity = DialectDiagnostic.Severity
+  /// The one scale of every layer (``SlateCore/Severity``).
+  public typealias Severity = SlateCore.Severity
 
   /// Codes the action stream reports itself (the other layers' codes pass through).
   public enum Code: String, Sendable, CaseIterable {
@@ -26,8 +27,9 @@ public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
     case tooManyOpenCalls = "stream.too_many_open_calls"
   }
 
-  /// `layer.reason`, e.g. `json.unexpected_byte`, `dialect.no_terminal_event`.
-  public var code: String
+  /// `layer.reason`, e.g. ``DiagnosticCode/jsonUnexpectedByte``,
+  /// ``DiagnosticCode/dialectNoTerminalEvent``.
+  public var code: DiagnosticCode
   public var severity: Severity
   /// Byte offset in the raw stream: the start of the event that broke or completed
   /// something (for the `text` dialect, the offending byte itself), or the end of the input
@@ -39,7 +41,7 @@ public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
   public var channel: StreamChannel?
   public var message: String
 
-  public init(code: String, severity: Severity, streamOffset: Int, textOffset: Int? = nil,
+  public init(code: DiagnosticCode, severity: Severity, streamOffset: Int, textOffset: Int? = nil,
               channel: StreamChannel? = nil, message: String)
   {
     self.code = code
@@ -53,23 +55,23 @@ public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
   init(_ code: Code, severity: Severity = .warning, streamOffset: Int, textOffset: Int? = nil,
        channel: StreamChannel? = nil, message: String)
   {
-    self.init(code: code.rawValue, severity: severity, streamOffset: streamOffset, textOffset: textOffset,
+    self.init(code: DiagnosticCode(code), severity: severity, streamOffset: streamOffset, textOffset: textOffset,
               channel: channel, message: message)
   }
 
   init(_ sse: SSEDiagnostic) {
-    self.init(code: sse.code.rawValue, severity: sse.severity == .error ? .error : .warning,
+    self.init(code: DiagnosticCode(sse.code), severity: sse.severity,
               streamOffset: sse.offset, message: sse.message)
   }
 
   init(_ dialect: DialectDiagnostic) {
-    self.init(code: dialect.code.rawValue, severity: dialect.severity, streamOffset: dialect.offset,
+    self.init(code: DiagnosticCode(dialect.code), severity: dialect.severity, streamOffset: dialect.offset,
               message: dialect.message)
   }
 
   /// A framer's error: always `error` severity (the channel's framing stopped there).
   init(_ framer: FramerDiagnostic, channel: StreamChannel, streamOffset: Int) {
-    self.init(code: framer.code.rawValue, severity: .error, streamOffset: streamOffset, textOffset: framer.offset,
+    self.init(code: DiagnosticCode(framer.code), severity: .error, streamOffset: streamOffset, textOffset: framer.offset,
               channel: channel, message: framer.message)
   }
 

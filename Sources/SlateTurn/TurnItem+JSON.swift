@@ -94,7 +94,7 @@ extension StreamDiagnostic {
   public var jsonLine: JSONLine {
     var line = JSONLine()
     line.add("kind", "diagnostic")
-    line.add("code", .string(code))
+    line.add("code", .string(code.rawValue))
     line.add("severity", .string(severity.rawValue))
     if let channel { line.add("channel", .string(channel.description)) }
     line.add("streamOffset", .number(JSONNumber(streamOffset)))

@@ -1,3 +1,4 @@
+import SlateCore
 import SlateStream
 import SlateJSON
 import SlateSchema
@@ -47,12 +48,6 @@ public struct TurnPipeline {
 
   /// Reads the next chunk of raw bytes and appends what it completed.
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [TurnItem]) {
-    stream.feed(bytes, into: &items)
-    route(into: &out)
-  }
-
-  /// Reads the next chunk from any byte collection.
-  public mutating func feed(_ bytes: some Sequence<UInt8>, into out: inout [TurnItem]) {
     stream.feed(bytes, into: &items)
     route(into: &out)
   }
@@ -127,3 +122,6 @@ public struct TurnSummary: Sendable, Equatable {
   public var rejected: Int
   public var batches: Int
 }
+
+/// The pipeline is a push parser of raw provider bytes (its overloads come from SlateCore).
+extension TurnPipeline: PushParser {}

@@ -101,7 +101,7 @@ import Testing
     let cleanPath = try Self.ledgerPath("kill-clean")
     _ = try SlateCLI.run(["replay", "Corpus/turns/heist", "--ledger", cleanPath])
     let clean = try #require(try Self.ledger(cleanPath, turn: "heist"))
-    var generator = SeededChunking.Generator(seed: 2026)
+    var generator = SplitMix64(seed: 2026)
     for round in 0..<6 {
       let path = try Self.ledgerPath("kill-\(round)")
       let process = Process()

@@ -39,7 +39,7 @@ import Testing
     #expect((1...6).map { policy.ceiling(retry: $0) } == [.milliseconds(100), .milliseconds(200), .milliseconds(400),
                                                            .milliseconds(800), .milliseconds(1000), .milliseconds(1000)])
     #expect(policy.ceiling(retry: 10_000) == .milliseconds(1000))
-    var random = SeededRandom(seed: 7)
+    var random = SplitMix64(seed: 7)
     let draws = (0..<2000).map { _ in policy.delay(retry: 3, random: &random) }
     #expect(draws.allSatisfy { $0 >= .zero && $0 <= .milliseconds(400) })
     // Full jitter: the draws spread over the whole window, not bunched at its top.

@@ -66,7 +66,7 @@ import Testing
   ].map { Array($0.utf8) } + [[0xEF, 0xBB, 0xBF], [0xEF, 0xBB], [0x00], [0xFF], [0xE2, 0x82], [0xF0, 0x9F, 0x98, 0x80]]
 
   static func randomStream(seed: UInt64) -> [UInt8] {
-    var generator = SeededChunking.Generator(seed: seed)
+    var generator = SplitMix64(seed: seed)
     var bytes: [UInt8] = []
     for _ in 0..<Int.random(in: 0...40, using: &generator) {
       bytes += pieces[Int.random(in: 0..<pieces.count, using: &generator)]

@@ -41,6 +41,6 @@ struct StreamRun {
     }
   }
 
-  var codes: [String] { diagnostics.map(\.code) }
+  var codes: [String] { diagnostics.map(\.code.rawValue) }
   var canonicalValues: [String] { values.map(\.value.canonicalString) }
 }

@@ -7,24 +7,12 @@ import Testing
 /// Bad input never traps and never breaks the delta contract: every recording, damaged in
 /// several ways, through every event dialect (including the wrong ones).
 @Suite struct RobustnessTests {
-  /// SplitMix64: a small seeded generator, so every run damages the streams the same way.
-  struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   static let eventDialects = DialectKind.allCases.filter(\.readsEvents)
 
   /// The ways a stream is damaged: events shuffled, payloads cut short, names swapped,
   /// events dropped, events repeated.
   static func variants(of events: [DialectEvent], seed: UInt64) -> [[DialectEvent]] {
-    var rng = SplitMix64(state: seed)
+    var rng = SplitMix64(seed: seed)
     let names = Array(Set(events.map(\.type))) + ["error", "message_start", "response.completed", ""]
     let shuffled = events.shuffled(using: &rng)
     let cut = events.map { event -> DialectEvent in
@@ -136,7 +124,7 @@ import Testing
   }
 
   @Test func randomPayloadsNeverBreakTheContract() {
-    var generator = EventGenerator(rng: SplitMix64(state: 42))
+    var generator = EventGenerator(rng: SplitMix64(seed: 42))
     var seen: [String: Int] = [:]  // what the random streams reached, so the test exercises something
     for round in 0..<800 {
       var list = EventList()

@@ -1,25 +1,13 @@
+import SlateCore
+
 /// Deterministic ways of cutting an input into chunks, for testing incremental parsers
 /// (every result must be the same however the bytes are split).
 ///
 /// A chunking is given by its cut offsets: strictly increasing, each in `1..<count`.
 public enum SeededChunking {
-  /// SplitMix64 (Steele, Lea and Flood): a small, fast generator whose whole state is
-  /// the seed, so a failing seed reproduces.
-  public struct Generator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z &>> 31)
-    }
-  }
-
   /// Cuts giving chunks of random sizes from 1 to `maxChunk` (the last may be shorter).
   public static func randomCuts(count: Int, maxChunk: Int, seed: UInt64) -> [Int] {
-    var generator = Generator(seed: seed)
+    var generator = SplitMix64(seed: seed)
     var cuts: [Int] = []
     var position = 0
     while true {

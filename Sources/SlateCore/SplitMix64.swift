@@ -1,16 +1,27 @@
-import SlateDispatch
+/// SplitMix64 (Steele, Lea and Flood): a tiny deterministic generator whose whole state is
+/// its seed, so that a run, a generated corpus, a chunking or a fault plan reproduces from
+/// its seed on every platform and with every standard library. The one seeded generator of
+/// the engine, the tests, the fuzz checks and the benchmarks.
+///
+/// The draws below (``below(_:)``, ``within(_:)``, ``chance(_:)``, ``pick(_:)``,
+/// ``token(_:from:)``) are spelled out so that no library change alters what a seed gives;
+/// `Int.random(in:using:)` and `shuffled(using:)` depend on the standard library's
+/// algorithms and are used only where that is acceptable (tests).
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+  /// The whole state: the seed advanced by the golden gamma once per draw.
+  @usableFromInline var state: UInt64
 
-/// SplitMix64 (Steele, Lea and Flood, spelled out once in SlateDispatch's `SeededRandom`):
-/// a tiny deterministic generator whose whole state is its seed, so that no library or
-/// platform change alters a generated corpus. Every draw the generator makes is one of the
-/// helpers below, never `Int.random(in:using:)`, whose algorithm the standard library may
-/// change.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var base: SeededRandom
+  public init(seed: UInt64) { state = seed }
 
-  public init(seed: UInt64) { base = SeededRandom(seed: seed) }
-
-  public mutating func next() -> UInt64 { base.next() }
+  /// The next 64 random bits. O(1).
+  @inlinable
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z &>> 31)
+  }
 
   /// A number in `0..<bound` (`next() % bound`; 0 when `bound` < 1). O(1).
   public mutating func below(_ bound: Int) -> Int {
