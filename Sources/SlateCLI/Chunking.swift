@@ -1,6 +1,5 @@
 import SlateCore
 import ArgumentParser
-import SlateFilm
 
 /// `--chunk-size N [--chunk-seed S]`: how a command feeds its input to an incremental
 /// parser, to reproduce what a network might do. Shared by the stream commands through
@@ -33,7 +32,7 @@ enum Chunking: Sendable, Hashable {
   /// Chunks of `size` bytes (the last may be shorter).
   case fixed(Int)
   /// Chunks of random sizes from 1 to `maxSize`: `1 + next() % maxSize` of a
-  /// ``SplitMix64`` (SlateFilm) seeded with `seed` (spelled out, so that no library change alters it).
+  /// ``SplitMix64`` (SlateCore) seeded with `seed` (spelled out, so that no library change alters it).
   case random(maxSize: Int, seed: UInt64)
 
   /// Calls `body` with each chunk of `bytes` in order (nothing for an empty input).

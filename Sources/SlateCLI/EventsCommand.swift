@@ -1,6 +1,7 @@
 import ArgumentParser
 import SlateJSON
 import SlateSSE
+import SlateTurn
 
 /// `slate events [FILE|-]`: parse a `text/event-stream` and list what the parser reports.
 struct EventsCommand: ParsableCommand {
@@ -73,29 +74,23 @@ struct EventsReport {
         events += 1
         let end = event.byteRange.upperBound
         if json {
-          emit("{\"kind\":\"event\",\"type\":\(quoted(event.type)),\"data\":\(quoted(event.data)),"
-            + "\"id\":\(quoted(event.lastEventId)),\"retry\":\(number(event.retry)),"
-            + "\"offset\":\(event.byteRange.lowerBound),\"end\":\(end)}")
+          emit(event.jsonLine.text)
         } else {
           emit("event \(quoted(event.type)) bytes \(event.byteRange.lowerBound)..<\(end) id \(quoted(event.lastEventId)) "
             + "retry \(number(event.retry))\n  data \(quoted(event.data))")
         }
       case .comment(let comment):
-        emit(json ? "{\"kind\":\"comment\",\"text\":\(quoted(comment.text)),\"offset\":\(comment.offset)}"
+        emit(json ? comment.jsonLine.text
                   : "comment at byte \(comment.offset): \(quoted(comment.text))")
       case .diagnostic(let diagnostic):
         if diagnostic.severity == .error { errors += 1 } else { warnings += 1 }
-        emit(json ? "{\"kind\":\"diagnostic\",\"code\":\(quoted(diagnostic.code.rawValue)),"
-                    + "\"severity\":\(quoted(diagnostic.severity.rawValue)),\"offset\":\(diagnostic.offset),"
-                    + "\"message\":\(quoted(diagnostic.message))}"
-                  : diagnostic.description)
+        emit(json ? diagnostic.jsonLine.text : diagnostic.description)
       }
     }
   }
 
   func writeSummary(lastEventId: String, retry: Int?, bytes: Int) {
-    emit(json ? "{\"kind\":\"summary\",\"events\":\(events),\"lastEventId\":\(quoted(lastEventId)),"
-                + "\"retry\":\(number(retry)),\"bytes\":\(bytes)}"
+    emit(json ? JSONLine.sseSummary(events: events, lastEventId: lastEventId, retry: retry, bytes: bytes).text
               : "summary: events \(events), errors \(errors), warnings \(warnings), "
                 + "last event id \(quoted(lastEventId)), retry \(number(retry)), bytes \(bytes)")
   }

@@ -17,11 +17,11 @@ struct ReplayCommand: AsyncParsableCommand {
       PATH is one provider stream, or a turn directory: plan.json (the turn's plan action) and the phase streams \
       (*.sse), dispatched in file-name order, each named by its file without a leading number (2-design.sse is \
       phase design). The film pack's reference handlers apply entities into the ledger's project tables (upsert by \
-      key) and queue media jobs in its outbox. Replaying a turn into the same ledger applies nothing again: every \
+      key) and queue the effects they imply in its outbox. Replaying a turn into the same ledger applies nothing again: every \
       action is a duplicate.
-      --dry-run declares the intended effects and calls nothing (the no-media mode).
+      --dry-run declares the intended effects and calls nothing (the no-effects mode).
       With --json, one object: {"turn","status","applied","duplicates","conflicts","failed","ambiguous","planned",\
-      "rejected","queues":{"scene":[…],"character":[…],"set":[…],"prop":[…],"poster":[…]},"effects":[…],\
+      "rejected","queues":{QUEUE:[…] for every queue the pack declares},"effects":[…],\
       "audit":[…],"recoverability"}.
       Exit codes: 0 the turn completed from clean streams; 1 a stream or the turn had problems (a truncated or \
       failed stream, a rejection, a turn not completed); 2 usage or I/O errors.
@@ -228,7 +228,7 @@ struct TurnReportPrinter {
       let keys = report.result.keys(queue: queue).map { TurnReport.entityName($0) }
       out("  \(queue): " + keys.joined(separator: ", "))
     }
-    out("outbox: \(report.effects.count) media job\(report.effects.count == 1 ? "" : "s")"
+    out("outbox: \(report.effects.count) effect\(report.effects.count == 1 ? "" : "s")"
       + (report.effects.isEmpty ? "" : " (" + Dictionary(grouping: report.effects, by: \.kind).sorted { $0.key < $1.key }
         .map { "\($0.value.count) \($0.key)" }.joined(separator: ", ") + ")"))
     for finding in report.findings {

@@ -133,7 +133,9 @@ struct RecoverCommand: AsyncParsableCommand {
     if record.status == .running { record = try await dispatcher.finalize(turn: turn) }
     let effects = try await store.read { tx throws(LedgerError) in try tx.effects(turn: turn) }
     let report = TurnReport(turn: record, phases: [], result: result, effects: effects,
-                            findings: IntegrityAudit.run(plan: record.plan, result: result, queued: effects), planRejection: nil)
+                            findings: IntegrityAudit.run(plan: record.plan, result: result, queued: effects,
+                                                          planType: dispatcher.planType),
+                            planRejection: nil)
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
     if record.status != .completed { throw ExitCode(1) }
   }

@@ -120,13 +120,21 @@ public struct HandlerTable: Sendable {
   public var byType: [String: any ActionHandler]
   public var byQueue: [String: any ActionHandler]
   public var fallback: (any ActionHandler)?
+  /// The domain's plan action type: the action whose payload declares the turn's phases
+  /// (`{"phases":[{"name","expected_count"?}…]}`, see ``PlannedPhase``). The dispatcher
+  /// records those phases when it declares the action and, without a handler for the type,
+  /// applies it itself; the plan does not count as landed work. Nil: the domain has no
+  /// plan action. The table is where a domain is wired to the engine, so it names it
+  /// (``Dispatcher/Configuration/planType`` overrides it).
+  public var planType: String?
 
   public init(byType: [String: any ActionHandler] = [:], byQueue: [String: any ActionHandler] = [:],
-              fallback: (any ActionHandler)? = nil)
+              fallback: (any ActionHandler)? = nil, planType: String? = nil)
   {
     self.byType = byType
     self.byQueue = byQueue
     self.fallback = fallback
+    self.planType = planType
   }
 
   /// The handler for an action and the name its circuit breaker goes by (`type:<t>`,
@@ -141,6 +149,6 @@ public struct HandlerTable: Sendable {
   /// Every handler wrapped by `transform` (for example in a fault-injecting wrapper).
   public func map(_ transform: (any ActionHandler) -> any ActionHandler) -> HandlerTable {
     HandlerTable(byType: byType.mapValues(transform), byQueue: byQueue.mapValues(transform),
-                 fallback: fallback.map(transform))
+                 fallback: fallback.map(transform), planType: planType)
   }
 }

@@ -86,7 +86,7 @@ public protocol LedgerReader: AnyObject {
   /// The outbox entries the turn queued, in insertion order.
   func effects(turn: TurnID) throws(LedgerError) -> [EffectRecord]
 
-  /// Up to `limit` outbox entries with `status`, in insertion order (the media router's
+  /// Up to `limit` outbox entries with `status`, in insertion order (the outbox consumer's
   /// queue).
   func effects(status: EffectStatus, limit: Int) throws(LedgerError) -> [EffectRecord]
 

@@ -16,7 +16,7 @@ extension Dispatcher {
   /// held elsewhere or taken over.
   func process(_ input: ActionInput, turn: TurnRecord, into result: inout DispatchResult) async throws {
     let found = handlers.handler(type: input.type, queue: input.queue)
-      ?? (input.type == configuration.planType ? ("plan", PlanHandler()) : nil)
+      ?? (input.type == self.planType ? ("plan", PlanHandler()) : nil)
     let idempotent = found?.handler.idempotentByKey ?? false
     let requested = input.effects.map {
       DispatchResult.EffectRef(key: EffectRecord.key(action: input.key, kind: $0), kind: $0, action: input.key)

@@ -31,7 +31,7 @@ extension Dispatcher {
     let now = clock.now()
     let spent = usage[turn.id]?.actions ?? 0
     let budget = configuration.budget.maxActions
-    let planType = configuration.planType
+    let planType = self.planType
     let phaseName = batch.phase ?? ""
     let (admitted, inserted) = try await ledger.write { tx throws(LedgerError) -> ([Bool], Int) in
       var admitted: [Bool] = []

@@ -26,7 +26,7 @@ extension Dispatcher {
 
   /// The turn's records, assessed (see ``TurnAssessment``).
   public func assess(turn: TurnID) async throws -> (TurnRecord, TurnAssessment) {
-    let planType = configuration.planType
+    let planType = self.planType
     return try await ledger.read { tx throws(LedgerError) in
       guard let record = try tx.turn(turn) else { throw .notFound(what: "turn", key: turn.rawValue) }
       return (record, TurnAssessment(turn: record, actions: try tx.actions(turn: turn), phases: try tx.phases(turn: turn),
@@ -50,8 +50,8 @@ extension Dispatcher {
   }
 
   /// Stale-run finalisation: every `running` turn (of `project`, or all) whose last progress
-  /// is at least `threshold` old becomes `partiallyCompleted` when actions landed (media
-  /// routing can continue) or `failed` when none did (retry from the start), with reason
+  /// is at least `threshold` old becomes `partiallyCompleted` when actions landed (queued
+  /// effects can continue) or `failed` when none did (retry from the start), with reason
   /// `turn.stale`. Returns the turns it ended. A turn that moves meanwhile is left alone.
   @discardableResult
   public func finalizeStale(olderThan threshold: Duration, project: ProjectID? = nil) async throws -> [TurnRecord] {
@@ -77,7 +77,7 @@ extension Dispatcher {
                    _ decide: @escaping @Sendable (TurnAssessment) -> TurnStatus) async throws -> TurnRecord
   {
     let now = clock.now()
-    let planType = configuration.planType
+    let planType = self.planType
     let outcome = try await ledger.write { tx throws(LedgerError) -> Result<TurnRecord, DispatchError> in
       guard var record = try tx.turn(turn) else { return .failure(.unknownTurn(turn)) }
       if let revision, record.revision != revision {

@@ -20,7 +20,7 @@ import SlateSchema
 ///    writes nothing and reads the newer holder's outcome instead.
 ///
 /// Modes: ``Mode/live``; ``Mode/dryRun`` declares the intents (and the plan) and calls
-/// nothing, every outcome `planned` (the no-media mode); ``Mode/recover`` also resumes a
+/// nothing, every outcome `planned` (the no-effects mode); ``Mode/recover`` also resumes a
 /// turn that ended (a failed, timed-out, stopped or partially completed turn goes back to
 /// `running`), touching only what is unfinished: finished keys are duplicates. In live
 /// mode, a batch dispatched into a turn that is not running applies nothing (finished keys
@@ -45,8 +45,9 @@ public actor Dispatcher {
     public var scope: DispatchScope.Kind
     /// This dispatcher's name on leases: unique per process (and per dispatcher in one).
     public var holder: String
-    /// The action type whose payload declares the turn's phases (the film pack's `plan`);
-    /// without a handler for it, the dispatcher applies it itself. Nil: no plan action.
+    /// The action type whose payload declares the turn's phases (the pack's plan action);
+    /// without a handler for it, the dispatcher applies it itself. Nil: the handler table's
+    /// ``HandlerTable/planType`` (nil there too: no plan action).
     public var planType: String?
     public var budget: DispatchBudget
     public var breakerThreshold: Int
@@ -55,7 +56,7 @@ public actor Dispatcher {
     public var seed: UInt64
 
     public init(project: ProjectID = "default", scope: DispatchScope.Kind = .turn, holder: String = "dispatcher",
-                planType: String? = "plan", budget: DispatchBudget = .default, breakerThreshold: Int = 5,
+                planType: String? = nil, budget: DispatchBudget = .default, breakerThreshold: Int = 5,
                 breakerCooldown: Duration = .seconds(30), seed: UInt64 = 0x5EED)
     {
       self.project = project
@@ -102,6 +103,9 @@ public actor Dispatcher {
     self.sleep = sleep
     self.random = SplitMix64(seed: configuration.seed)
   }
+
+  /// The plan action's type: the configuration's, else the handler table's.
+  public nonisolated var planType: String? { configuration.planType ?? handlers.planType }
 
   /// The circuit breaker of a handler, as it stands.
   public func breaker(_ name: String) -> CircuitBreaker? { breakers[name] }

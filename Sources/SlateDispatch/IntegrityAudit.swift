@@ -9,8 +9,11 @@
 public enum IntegrityAudit {
   /// Audits `result` against the turn's `plan` (``TurnRecord/plan``). `queued`, when given
   /// (``LedgerReader/effects(turn:)``), adds the outbox entries the ledger holds to those
-  /// the result saw queued.
-  public static func run(plan: [PlannedPhase], result: DispatchResult, queued: [EffectRecord] = []) -> [Finding] {
+  /// the result saw queued. `planType` is the plan action's type (``Dispatcher/planType``):
+  /// its own entry is not work of an unplanned phase.
+  public static func run(plan: [PlannedPhase], result: DispatchResult, queued: [EffectRecord] = [],
+                         planType: String? = nil) -> [Finding]
+  {
     var findings: [Finding] = []
     let entries = result.orderedEntries
     let landed = entries.filter { $0.outcome.kind == .applied || $0.outcome.kind == .duplicate }
@@ -43,7 +46,7 @@ public enum IntegrityAudit {
       let planned = Set(plan.map(\.name))
       let unplanned = Set(landed.compactMap { entry -> String? in
         let name = entry.phase ?? ""
-        return planned.contains(name) || entry.queue == "plan" || entry.type == "plan" ? nil : name
+        return planned.contains(name) || entry.type == planType ? nil : name
       }).sorted()
       for name in unplanned {
         findings.append(Finding(code: .auditPhaseUnplanned, severity: .warning,
@@ -88,13 +91,13 @@ public enum IntegrityAudit {
     where !queuedPairs.contains(Pair(action: effect.action.hex, kind: effect.kind)) {
       let entry = result.entries[effect.action.hex]
       let actionLanded = entry.map { $0.outcome.kind == .applied || $0.outcome.kind == .duplicate } ?? false
-      let what = "\(effect.kind.prefix(1).uppercased() + effect.kind.dropFirst()) generation was requested but not queued"
+      let what = "The \(effect.kind) effect was requested but not queued"
       if dryRun {
         findings.append(Finding(code: .auditEffectNotQueued, severity: .info,
                                 message: what + " for \(effect.action.readable) (dry run).", key: effect.action.readable))
       } else if actionLanded {
         findings.append(Finding(code: .auditEffectNotQueued, severity: .error,
-                                message: what + ": \(effect.action.readable) was applied but no job reached the outbox.",
+                                message: what + ": \(effect.action.readable) was applied but the effect never reached the outbox.",
                                 key: effect.action.readable, phase: entry?.phase))
       } else {
         findings.append(Finding(

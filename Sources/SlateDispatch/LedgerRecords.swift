@@ -1,6 +1,6 @@
 import SlateJSON
 
-/// A phase the turn's plan declared before any of it ran (the film pack's `plan` action:
+/// A phase the turn's plan declared before any of it ran (the pack's plan action:
 /// `{"phases":[{"name":…,"actions":[…],"expected_count":n}]}`).
 public struct PlannedPhase: Hashable, Sendable {
   public var name: String
@@ -205,7 +205,7 @@ public struct ActionRecord: Hashable, Sendable {
   }
 }
 
-/// The state of an outbox entry: the media router's side of the protocol.
+/// The state of an outbox entry: the outbox consumer's side of the protocol.
 public enum EffectStatus: String, Sendable, CaseIterable, Hashable {
   /// Queued: the router has not taken it.
   case pending
@@ -215,7 +215,7 @@ public enum EffectStatus: String, Sendable, CaseIterable, Hashable {
   case failed
 }
 
-/// One side effect queued in the transactional outbox (a media job). Unique key: ``key``
+/// One side effect queued in the transactional outbox (an effect a handler queued). Unique key: ``key``
 /// (across the whole ledger).
 ///
 /// The key is derived from the action's key and the effect kind (see

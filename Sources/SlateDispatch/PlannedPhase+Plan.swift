@@ -2,8 +2,8 @@ import SlateJSON
 
 extension PlannedPhase {
   /// The phases of a plan payload: `{"phases":[{"name":…,"actions":[…],"expected_count":n}]}`
-  /// (the film pack's `plan`). Entries without a string name are skipped; a repeated name
-  /// keeps its first entry.
+  /// (the pack's plan action, ``Dispatcher/planType``). Entries without a string name are
+  /// skipped; a repeated name keeps its first entry.
   public static func phases(fromPlan payload: JSONValue) -> [PlannedPhase] {
     var out: [PlannedPhase] = []
     for item in payload["phases"]?.arrayValue ?? [] {

@@ -19,9 +19,10 @@ public struct TurnAssessment: Sendable, Hashable {
   public var pendingEffects: Int
 
   /// - Parameters:
-  ///   - planType: the plan action's type, which does not count as landed work.
+  ///   - planType: the plan action's type (``Dispatcher/planType``), which does not count as
+  ///     landed work; nil when the domain has none.
   public init(turn: TurnRecord, actions: [ActionRecord], phases: [PhaseRecord], effects: [EffectRecord],
-              planType: String? = "plan")
+              planType: String? = nil)
   {
     var landed = 0
     var unfinished: [ActionRecord] = []
@@ -67,8 +68,8 @@ public struct TurnAssessment: Sendable, Hashable {
   /// How the turn can be carried on:
   /// - complete: ``Recoverability/none``;
   /// - nothing landed: ``Recoverability/retryFromStart``;
-  /// - what remains is only media (every unfinished action declares effects, every planned
-  ///   phase landed): ``Recoverability/continueMediaRouting``;
+  /// - what remains is only effects (every unfinished action declares effects, every
+  ///   planned phase landed): ``Recoverability/continueEffects``;
   /// - something remains: ``Recoverability/resumeFromPhase(_:)`` with the earliest phase
   ///   (by the turn's phase order) holding an unfinished action, a planned phase that did
   ///   not land, or one that landed fewer actions than the plan expected;
@@ -77,7 +78,7 @@ public struct TurnAssessment: Sendable, Hashable {
     if isComplete { return .none }
     if landed == 0 { return .retryFromStart }
     if phasesNotLanded.isEmpty && !unfinished.isEmpty && unfinished.allSatisfy({ !$0.effects.isEmpty }) {
-      return .continueMediaRouting
+      return .continueEffects
     }
     let gaps = Set(unfinished.map { $0.phase ?? "" }).union(phasesNotLanded).union(phasesShort)
     if let first = gaps.min(by: { (phaseOrder[$0] ?? .max, $0) < (phaseOrder[$1] ?? .max, $1) }) {

@@ -5,7 +5,7 @@ extension TurnStatus {
   /// | from | to |
   /// |---|---|
   /// | running | completed, partially_completed, failed, timed_out, stopped |
-  /// | partially_completed | running (resume), completed (media routing finished), stopped |
+  /// | partially_completed | running (resume), completed (queued effects done), stopped |
   /// | failed | running (retry), stopped |
   /// | timed_out | running (resume), stopped |
   /// | stopped | running (an operator resumes) |

@@ -3,7 +3,7 @@
 ///
 /// - `running`: a dispatcher is (or was, until it stopped making progress) working on it;
 /// - `completed`: every planned phase landed and every action reached a final outcome;
-/// - `partiallyCompleted`: some actions landed, some did not (or media routing remains);
+/// - `partiallyCompleted`: some actions landed, some did not (or queued effects remain);
 /// - `failed`: nothing useful landed, or a failure stopped it;
 /// - `timedOut`: the turn's time budget ran out;
 /// - `stopped`: an operator or the host stopped it.
@@ -22,28 +22,30 @@ public enum Recoverability: Hashable, Sendable, CustomStringConvertible {
   case retryFromStart
   /// Some phases landed: resume from the first phase that did not.
   case resumeFromPhase(String)
-  /// Every action landed but queued media jobs remain: the media router can carry on.
-  case continueMediaRouting
+  /// Every phase landed and what remains is only effects queued in the outbox: whatever
+  /// consumes the outbox can carry on.
+  case continueEffects
   /// Nothing to do (completed), or only an operator can decide (ambiguous outcomes of a
   /// handler that is not idempotent by key, permanent failures).
   case none
 
-  /// `retry_from_start`, `resume_from_phase:<name>`, `continue_media_routing`, `none`: the
+  /// `retry_from_start`, `resume_from_phase:<name>`, `continue_effects`, `none`: the
   /// stored form.
   public var code: String {
     switch self {
     case .retryFromStart: "retry_from_start"
     case .resumeFromPhase(let phase): "resume_from_phase:" + phase
-    case .continueMediaRouting: "continue_media_routing"
+    case .continueEffects: "continue_effects"
     case .none: "none"
     }
   }
 
-  /// Parses ``code``; nil for anything else.
+  /// Parses ``code``; nil for anything else. Ledgers written before the effects wording
+  /// stored `continue_effects` as `continue_media_routing`: both read as ``continueEffects``.
   public init?(code: String) {
     switch code {
     case "retry_from_start": self = .retryFromStart
-    case "continue_media_routing": self = .continueMediaRouting
+    case "continue_effects", "continue_media_routing": self = .continueEffects
     case "none": self = .none
     default:
       guard code.hasPrefix("resume_from_phase:") else { return nil }

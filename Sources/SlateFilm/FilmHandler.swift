@@ -38,11 +38,16 @@ public struct FilmHandler: ActionHandler {
     return result
   }
 
-  /// The film pack's handler table: one ``FilmHandler`` for every queue of the pack (the
-  /// `plan` is applied by the dispatcher itself).
+  /// The film pack's plan action (`Corpus/schemas/film.json`'s `plan`): its payload lists
+  /// the turn's phases.
+  public static let planType = "plan"
+
+  /// The film pack's handler table: one ``FilmHandler`` for every queue of the pack; the
+  /// plan action (``planType``) is applied by the dispatcher itself.
   public static func table() -> HandlerTable {
     let handler = FilmHandler()
     let queues = ["scene", "character", "set", "prop", "poster", "image", "video", "reference", "frame"]
-    return HandlerTable(byQueue: Dictionary(uniqueKeysWithValues: queues.map { ($0, handler as any ActionHandler) }))
+    return HandlerTable(byQueue: Dictionary(uniqueKeysWithValues: queues.map { ($0, handler as any ActionHandler) }),
+                        planType: planType)
   }
 }

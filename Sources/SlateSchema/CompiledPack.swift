@@ -35,6 +35,8 @@ public struct CompiledPack: Sendable {
 
   /// The declared action types, in document order.
   public var actionTypes: [String] { pack.actions.map(\.type) }
+  /// The queues the pack's actions declare (``ActionDeclaration/queue``), sorted, each once.
+  public var queues: [String] { Array(Set(pack.actions.map(\.queue))).sorted() }
 
   public func declaration(for type: String) -> ActionDeclaration? { entries[Utf8Key(type)]?.declaration }
 

@@ -9,7 +9,7 @@ import SlateJSON
 ///
 /// ```json
 /// {
-///   "name": "film",
+///   "name": "studio",
 ///   "version": "1.2.0",
 ///   "description": "…",
 ///   "x-slate-discriminator": "type",

@@ -54,10 +54,14 @@ public struct TurnReport: Sendable {
   public var findings: [Finding]
   /// The plan was rejected by the pack (it is then not dispatched).
   public var planRejection: Rejection?
+  /// The queues the pack declares (``CompiledPack/queues``): the summary lists each, even
+  /// an empty one, beside any other queue the result holds.
+  public var queues: [String]
 
   public init(turn: TurnRecord, phases: [PhaseReport], result: DispatchResult, effects: [EffectRecord], findings: [Finding],
-              planRejection: Rejection? = nil)
+              planRejection: Rejection? = nil, queues: [String] = [])
   {
+    self.queues = queues
     self.turn = turn
     self.phases = phases
     self.result = result
@@ -175,48 +179,8 @@ public struct TurnRunner: Sendable {
       }
     }
     let effects = try await dispatcher.ledger.read { tx throws(LedgerError) in try tx.effects(turn: turn) }
-    let findings = IntegrityAudit.run(plan: record.plan, result: merged, queued: effects)
+    let findings = IntegrityAudit.run(plan: record.plan, result: merged, queued: effects, planType: dispatcher.planType)
     return TurnReport(turn: record, phases: phases, result: merged, effects: effects, findings: findings,
-                      planRejection: planRejection)
-  }
-}
-
-extension TurnReport {
-  /// `slate replay --json`: `{"turn","status","applied","duplicates","conflicts","failed","ambiguous",
-  /// "queues":{queue:[readable keys]},"effects":[{"key","kind","action","status"}],"audit":[findings],
-  /// "recoverability"}`. The five film queues are always present.
-  public var summaryJSON: JSONLine {
-    var line = JSONLine()
-    line.add("turn", .string(turn.id.rawValue))
-    line.add("status", .string(turn.status.rawValue))
-    let counts = result.counts
-    for (name, kind) in [("applied", SlateDispatch.Outcome.Kind.applied), ("duplicates", .duplicate), ("conflicts", .conflict),
-                         ("failed", .failed), ("ambiguous", .ambiguous), ("planned", .planned)]
-    {
-      line.add(name, .number(JSONNumber(counts[kind] ?? 0)))
-    }
-    line.add("rejected", .number(JSONNumber(result.rejections.count + (planRejection == nil ? 0 : 1))))
-    var queues = JSONObject()
-    for queue in Array(Set(["scene", "character", "set", "prop", "poster"] + result.queues)).sorted() {
-      queues.append(key: queue, value: .array(result.keys(queue: queue).map { .string(Self.entityName($0)) }))
-    }
-    line.add("queues", .object(queues))
-    line.add("effects", .array(effects.map { effect in
-      var object = JSONObject()
-      object.append(key: "key", value: .string(effect.key))
-      object.append(key: "kind", value: .string(effect.kind))
-      object.append(key: "action", value: .string(effect.action.readable))
-      object.append(key: "status", value: .string(effect.status.rawValue))
-      return .object(object)
-    }))
-    line.add("audit", .array(findings.map(\.json)))
-    line.add("recoverability", turn.recoverability.map { .string($0.code) } ?? .null)
-    return line
-  }
-
-  /// `scene:s12` → `s12`: the entity's own name in its queue's list.
-  public static func entityName(_ key: ActionKey) -> String {
-    let prefix = key.namespace + ":"
-    return key.readable.hasPrefix(prefix) ? String(key.readable.dropFirst(prefix.count)) : key.readable
+                      planRejection: planRejection, queues: pack.queues)
   }
 }

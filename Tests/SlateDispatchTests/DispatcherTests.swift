@@ -1,3 +1,4 @@
+import SlateFilm
 import SlateDispatch
 import SlateJSON
 import SlateSchema
@@ -39,7 +40,7 @@ import Testing
     #expect(turn.plan.map(\.name) == ["cast", "design", "scenes", "media"])
     #expect(turn.plan[0].expectedCount == 3)
 
-    let findings = IntegrityAudit.run(plan: turn.plan, result: result)
+    let findings = IntegrityAudit.run(plan: turn.plan, result: result, planType: FilmHandler.planType)
     #expect(findings.map(\.code) == ["audit.phases_landed"])
     #expect(findings.first?.message == "4 phases planned, 4 landed.")
 
@@ -153,9 +154,9 @@ import Testing
     #expect(declared.0.count == 19 && declared.0.allSatisfy { $0 == .declared })
     #expect(declared.1 == 0)
     #expect(declared.2.plan.count == 4, "the plan is declared too")
-    let findings = IntegrityAudit.run(plan: declared.2.plan, result: result)
+    let findings = IntegrityAudit.run(plan: declared.2.plan, result: result, planType: FilmHandler.planType)
     #expect(findings.allSatisfy { $0.severity == .info })
-    #expect(findings.contains { $0.message == "Video generation was requested but not queued for video:s3 (dry run)." })
+    #expect(findings.contains { $0.message == "The video effect was requested but not queued for video:s3 (dry run)." })
 
     // Recovery from the ledger alone applies what was declared: every key, each at its
     // first version (an upsert's later version is declared when it is dispatched) …

@@ -29,18 +29,18 @@ import Testing
     let turn = try await read(ledger) { tx throws(LedgerError) in try tx.turn("t1")! }
     #expect(turn.plan.count == 9)
 
-    let findings = IntegrityAudit.run(plan: turn.plan, result: result)
+    let findings = IntegrityAudit.run(plan: turn.plan, result: result, planType: FilmHandler.planType)
     let phases = try #require(findings.first)
     #expect(phases.code == "audit.phases_not_landed" && phases.severity == .error)
     #expect(phases.message == "9 phases planned, 1 landed: cast landed; design, scenes, blocking, lighting, sound, "
       + "media, edit and grade did not.")
     let effect = try #require(findings.first { $0.code == "audit.effect_not_queued" })
     #expect(effect.severity == .error)
-    #expect(effect.message == "Video generation was requested but not queued: video:s3 was applied but no job "
-      + "reached the outbox.")
+    #expect(effect.message == "The video effect was requested but not queued: video:s3 was applied but the effect "
+      + "never reached the outbox.")
     #expect(findings.contains { $0.code == "audit.phase_unplanned" && $0.phase == "stray" })
     // Deterministic: the same inputs, in any merge order, give the same findings.
-    #expect(IntegrityAudit.run(plan: turn.plan, result: result) == findings)
+    #expect(IntegrityAudit.run(plan: turn.plan, result: result, planType: FilmHandler.planType) == findings)
     let effects = try await read(ledger) { tx throws(LedgerError) in try tx.effects(turn: "t1") }
     #expect(effects.isEmpty)
   }
@@ -88,7 +88,7 @@ import Testing
   }
 }
 
-/// Applies entities but never queues the media job it should.
+/// Applies entities but never queues the effect it should.
 struct ForgetfulHandler: ActionHandler {
   var idempotentByKey: Bool { true }
 

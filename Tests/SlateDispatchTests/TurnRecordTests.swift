@@ -107,7 +107,7 @@ import Testing
       action("c", "media", .applied, effects: ["image"], ordinal: 2),
       action("d", "media", .declared, effects: ["video"], ordinal: 3),
     ], phases: phases, effects: [])
-    #expect(mediaLeft.status == .partiallyCompleted && mediaLeft.recoverability == .continueMediaRouting)
+    #expect(mediaLeft.status == .partiallyCompleted && mediaLeft.recoverability == .continueEffects)
     // A scene failed for now: resume from its phase.
     let sceneLeft = TurnAssessment(turn: turn, actions: [
       action("a", "cast", .applied, ordinal: 0),
@@ -134,9 +134,11 @@ import Testing
   }
 
   @Test func recoverabilityCodesRoundTrip() {
-    for value in [Recoverability.retryFromStart, .resumeFromPhase("scenes"), .continueMediaRouting, .none] {
+    for value in [Recoverability.retryFromStart, .resumeFromPhase("scenes"), .continueEffects, .none] {
       #expect(Recoverability(code: value.code) == value)
     }
+    // Ledgers written before the generic wording stored this code.
+    #expect(Recoverability(code: "continue_media_routing") == .continueEffects)
     #expect(Recoverability(code: "bogus") == nil)
   }
 }

@@ -43,7 +43,7 @@ import Testing
     #expect(turns == [bare, full])
     #expect(storedPhases == phases)
 
-    for recoverability in [Recoverability.retryFromStart, .continueMediaRouting, .none] {
+    for recoverability in [Recoverability.retryFromStart, .continueEffects, .none] {
       let updated = try await ledger.write { tx throws(LedgerError) in
         var turn = try tx.turn("t2")!
         turn.recoverability = recoverability

@@ -2,13 +2,9 @@ import SlateDispatch
 import SlateStream
 import SlateJSON
 
-// JSON renderings for the CLI (`slate replay`, `slate turns`, `slate turn show`): stable
-// member names in snake_case, absent values omitted, lists in a deterministic order.
-
-extension JSONValue {
-  static func int(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
-  static func int64(_ value: Int64) -> JSONValue { .number(JSONNumber(value)) }
-}
+// The dispatch layer's renderings (`slate replay`, `slate turns`, `slate turn show`, a
+// replay bundle's result and audit): stable member names in snake_case, absent values
+// omitted, lists in a deterministic order.
 
 extension ActionKey {
   /// `{"readable","namespace","hex"}`.

@@ -1,6 +1,9 @@
 import SlateStream
 import SlateJSON
 
+// `slate actions --json` (the stream layer) and a replay bundle's deltas: dialect deltas,
+// framed values, early announcements, stream diagnostics.
+
 extension Delta {
   /// The delta as a JSON line: `{"kind", "offset", …}` with `kind` one of `text`
   /// (`channel`, `text`), `call_started` (`key`, `name`, `callId`, `choice`),
@@ -14,7 +17,7 @@ extension Delta {
     var line = prefix
     func head(_ kind: String) {
       line.add("kind", .string(kind))
-      line.add("offset", .number(JSONNumber(offset)))
+      line.add("offset", .int(offset))
     }
     switch kind {
     case .text(let channel, let text):
@@ -26,7 +29,7 @@ extension Delta {
       line.add("key", .string(start.key.rawValue))
       line.add("name", .string(start.name))
       line.add("callId", start.callId.map(JSONValue.string) ?? .null)
-      line.add("choice", .number(JSONNumber(start.choice)))
+      line.add("choice", .int(start.choice))
     case .toolArguments(let key, let text):
       head("call_arguments")
       line.add("key", .string(key.rawValue))
@@ -44,7 +47,7 @@ extension Delta {
       line.add("usage", usage)
     case .finish(let finish):
       head("finish")
-      line.add("choice", .number(JSONNumber(finish.choice)))
+      line.add("choice", .int(finish.choice))
       line.add("reason", .string(finish.reason))
       line.add("truncated", .bool(finish.truncated))
     case .providerError(let error):
@@ -56,6 +59,53 @@ extension Delta {
       head("terminal")
       line.add("name", .string(name))
     }
+    return line
+  }
+}
+
+extension StreamValue {
+  /// `index`, `channel`, `streamOffset`, `offset` (the first byte in the channel's text).
+  func place(_ line: inout JSONLine) {
+    line.add("index", .int(index))
+    line.addPlace(channel: channel, streamOffset: streamOffset, textOffset: textRange.lowerBound)
+  }
+
+  /// The head every line about this value starts with: `kind`, ``place(_:)``, then `type`
+  /// (when given) and the call id (for a tool call).
+  func head(_ kind: String, type: JSONValue?) -> JSONLine {
+    var line = JSONLine(kind: kind)
+    place(&line)
+    if let type { line.add("type", type) }
+    if let callId { line.add("callId", .string(callId)) }
+    return line
+  }
+
+  /// `{"kind":"value",…[,"type","callId"],"value":v}`.
+  public var jsonLine: JSONLine {
+    var line = head("value", type: toolName.map(JSONValue.string))
+    line.add("value", value)
+    return line
+  }
+}
+
+extension ActionStart {
+  /// `{"kind":"started","channel","streamOffset","offset","type","keys"[,"callId"]}`.
+  public var jsonLine: JSONLine {
+    var line = JSONLine(kind: "started")
+    line.addPlace(channel: channel, streamOffset: streamOffset, textOffset: textOffset)
+    line.add("type", type)
+    line.add("keys", .object(keys))
+    if let callId { line.add("callId", .string(callId)) }
+    return line
+  }
+}
+
+extension StreamDiagnostic {
+  /// `{"kind":"diagnostic","code","severity"[,"channel"],"streamOffset"[,"offset"],"message"}`.
+  public var jsonLine: JSONLine {
+    var line = JSONLine(diagnostic: code, severity: severity)
+    line.addPlace(channel: channel, streamOffset: streamOffset, textOffset: textOffset)
+    line.add("message", .string(message))
     return line
   }
 }

@@ -1,0 +1,95 @@
+import SlateDispatch
+import SlateJSON
+import SlateSchema
+import SlateStream
+
+// The turn layer's lines: a pipeline item (`slate actions --json`, a replay bundle's
+// lines), the pipeline's summary, and a turn report's summary (`slate replay --json`).
+
+extension TurnItem {
+  /// The item's line, or nil for items that have none (deltas, the end, batches; with a
+  /// pack, the bare value, which its action or rejection line replaces).
+  public func jsonLine(schema: Bool) -> JSONLine? {
+    switch self {
+    case .stream(.started(let start)): start.jsonLine
+    case .stream(.value(let value)): schema ? nil : value.jsonLine
+    case .stream(.diagnostic(let diagnostic)): diagnostic.jsonLine
+    case .action(let action, let value): action.jsonLine(value)
+    case .rejected(let rejection, let value): rejection.jsonLine(value)
+    case .stream(.delta), .stream(.end), .batch: nil
+    }
+  }
+}
+
+extension TurnSummary {
+  /// `{"kind":"summary","dialect","values"[,"actions","rejected","batches"],"diagnostics","errors","status"[,"reason"],
+  /// "finishReason"[,"error","valuesBeforeError"]}`.
+  public func jsonLine(schema: Bool) -> JSONLine {
+    var line = JSONLine(kind: "summary")
+    line.add("dialect", .string(stream.dialect.rawValue))
+    line.add("values", .int(stream.values))
+    if schema {
+      line.add("actions", .int(actions))
+      line.add("rejected", .int(rejected))
+      line.add("batches", .int(batches))
+    }
+    line.add("diagnostics", .int(stream.diagnostics))
+    line.add("errors", .int(stream.errors))
+    line.add("status", .string(stream.status.name))
+    if case .truncated(let reason) = stream.status { line.add("reason", .string(reason.description)) }
+    line.add("finishReason", stream.finishes.first.map { .string($0.reason) } ?? .null)
+    if let error = stream.providerError {
+      var problem = JSONObject()
+      problem.append(key: "kind", value: .string(error.kind))
+      problem.append(key: "code", value: error.code.map(JSONValue.string) ?? .null)
+      problem.append(key: "message", value: .string(error.message))
+      line.add("error", .object(problem))
+      line.add("valuesBeforeError", .int(stream.valuesBeforeError ?? 0))
+    }
+    return line
+  }
+
+  /// Complete, no error diagnostic, no rejected action.
+  public var isClean: Bool { stream.isClean && rejected == 0 }
+}
+
+extension TurnReport {
+  /// `slate replay --json`: `{"turn","status","applied","duplicates","conflicts","failed","ambiguous",
+  /// "queues":{queue:[readable keys]},"effects":[{"key","kind","action","status"}],"audit":[findings],
+  /// "recoverability"}`. Every queue the pack declares is present (``queues``), then any other
+  /// queue the result holds.
+  public var summaryJSON: JSONLine {
+    var line = JSONLine()
+    line.add("turn", .string(turn.id.rawValue))
+    line.add("status", .string(turn.status.rawValue))
+    let counts = result.counts
+    for (name, kind) in [("applied", SlateDispatch.Outcome.Kind.applied), ("duplicates", .duplicate), ("conflicts", .conflict),
+                         ("failed", .failed), ("ambiguous", .ambiguous), ("planned", .planned)]
+    {
+      line.add(name, .int(counts[kind] ?? 0))
+    }
+    line.add("rejected", .int(result.rejections.count + (planRejection == nil ? 0 : 1)))
+    var lists = JSONObject()
+    for queue in Array(Set(queues + result.queues)).sorted() {
+      lists.append(key: queue, value: .array(result.keys(queue: queue).map { .string(Self.entityName($0)) }))
+    }
+    line.add("queues", .object(lists))
+    line.add("effects", .array(effects.map { effect in
+      var object = JSONObject()
+      object.append(key: "key", value: .string(effect.key))
+      object.append(key: "kind", value: .string(effect.kind))
+      object.append(key: "action", value: .string(effect.action.readable))
+      object.append(key: "status", value: .string(effect.status.rawValue))
+      return .object(object)
+    }))
+    line.add("audit", .array(findings.map(\.json)))
+    line.add("recoverability", turn.recoverability.map { .string($0.code) } ?? .null)
+    return line
+  }
+
+  /// `scene:s12` → `s12`: the entity's own name in its queue's list.
+  public static func entityName(_ key: ActionKey) -> String {
+    let prefix = key.namespace + ":"
+    return key.readable.hasPrefix(prefix) ? String(key.readable.dropFirst(prefix.count)) : key.readable
+  }
+}
