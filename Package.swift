@@ -82,7 +82,7 @@ let package = Package(
     // Fuzzing: the properties live in FuzzChecks (also run by the tests over saved inputs);
     // each fuzz-* executable is a libFuzzer entry point (scripts/fuzz.sh) or, built plainly,
     // a replayer of the files it is given.
-    .target(name: "FuzzChecks", dependencies: ["SlateCore", "SlateJSON", "SlateSSE", "SlateStream", "SlateSchema", "SlateTurn"], path: "Fuzz/FuzzChecks"),
+    .target(name: "FuzzChecks", dependencies: ["SlateCore", "SlateTestSupport", "SlateJSON", "SlateSSE", "SlateStream", "SlateSchema", "SlateTurn"], path: "Fuzz/FuzzChecks"),
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzChecks", "SlateJSON"], path: "Fuzz/fuzz-json"),
     .executableTarget(name: "fuzz-sse", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-sse"),
     .executableTarget(name: "fuzz-framer", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-framer"),

@@ -1,4 +1,5 @@
 import SlateJSON
+import SlateTestSupport
 
 /// fuzz-framer's input: a two-byte header that says how to frame, then the text.
 ///
@@ -204,7 +205,8 @@ public final class FramerFuzzer {
   }
 }
 
-/// One framer run over a text cut at `ends`, and what it reported.
+/// One framer run over a text cut at `ends` (a ``PushParserVerifier`` run: guard bytes
+/// around every chunk, nothing left after `finish`), and what it reported.
 struct FramerRun {
   var raw: [FramerEvent] = []
   var events: [FramerRecord] = []
@@ -216,21 +218,20 @@ struct FramerRun {
   init(_ text: UnsafeRawBufferPointer, _ setup: FramerFuzzInput, ends: [Int], parser: SimdjsonParser?,
        snapshots: SimdjsonParser? = nil)
   {
-    var framer = JSONFramer(framing: setup.framing, limits: setup.limits, announcements: setup.announcements, parser: parser)
-    var raw: [FramerEvent] = []
+    let fresh = JSONFramer(framing: setup.framing, limits: setup.limits, announcements: setup.announcements, parser: parser)
     // About 32 snapshots a run: each copies and parses the value so far.
     let stride = max(1, ends.count / 32)
-    for (k, chunk) in text.chunks(endingAt: ends).enumerated() {
-      framer.feed(chunk, into: &raw)
-      if let snapshots, k % stride == 0 {
-        do {
-          _ = try framer.snapshot(with: snapshots)
-        } catch {
-          precondition(error.code == .numberOutOfRange, "a snapshot does not parse: \(error)")
-        }
+    let run = PushParserVerifier.run(fresh, text, cuts: ends.filter { $0 < text.count }) { framer, k in
+      guard let snapshots, k % stride == 0 else { return }
+      do throws(JSONParseError) {
+        _ = try framer.snapshot(with: snapshots)
+      } catch {
+        precondition(error.code == .numberOutOfRange, "a snapshot does not parse: \(error)")
       }
     }
-    framer.finish(into: &raw)
+    precondition(run.leftovers.isEmpty, "the framer reported \(run.leftovers.count) events after finish")
+    let framer = run.parser
+    let raw = run.outputs
     precondition(framer.bytesFed == text.count && framer.valuesFramed == raw.count { if case .value = $0 { true } else { false } },
                  "the framer's counters disagree with its events")
     status = framer.status

@@ -18,7 +18,7 @@ import Testing
       random.write(value, into: &text)
       random.whitespace(into: &text)
       let expected = try parser.parse(text)
-      let cuts = Chunking.random(text.count, seed: batch * 1000 + UInt64(round), maxChunk: round % 3 == 0 ? 1 : 9)
+      let cuts = Chunking.random(count: text.count, seed: batch * 1000 + UInt64(round), maxChunk: round % 3 == 0 ? 1 : 9).cuts
       let run = frame(text, .value, cuts: cuts, parser: parser)
       let framed = try #require(run.values.first, "\(String(decoding: text, as: UTF8.self)): \(run.transcript)")
       #expect(run.status == .complete)
@@ -63,7 +63,7 @@ import Testing
         if diagnostic.code == error.code && diagnostic.offset == error.offset { exact += 1 }
         #expect(agrees(diagnostic, with: error), "\(shown): framer \(diagnostic), one-shot \(error)")
       }
-      let cuts = Chunking.random(text.count, seed: UInt64(round), maxChunk: 1 + round % 5)
+      let cuts = Chunking.random(count: text.count, seed: UInt64(round), maxChunk: 1 + round % 5).cuts
       #expect(frame(text, .value, cuts: cuts, parser: parser).transcript == run.transcript, "\(shown)")
     }
     #expect(rejected > 200)

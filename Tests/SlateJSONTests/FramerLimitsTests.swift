@@ -13,7 +13,7 @@ import Testing
   ])
   func deepNestingIsACleanError(framing: Framing, prefix: String, offset: Int) {
     let text = Array(prefix.utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
-    for cuts in [Chunking.whole, Chunking.bytewise(text.count)] {
+    for cuts in [Chunking.whole.cuts, Chunking.fixed(count: text.count, size: 1).cuts] {
       let run = frame(text, framing, cuts: cuts)
       #expect(run.diagnostic?.code == .depthExceeded)
       #expect(run.diagnostic?.offset == offset)
@@ -88,7 +88,7 @@ import Testing
       let limit = random.int(1...30)
       let limits = FramerLimits(maxValueBytes: limit)
       let expectedCount = unlimited.values.prefix { $0.range.count <= limit }.count
-      let cuts = Chunking.random(text.count, seed: UInt64(round), maxChunk: 1 + round % 4)
+      let cuts = Chunking.random(count: text.count, seed: UInt64(round), maxChunk: 1 + round % 4).cuts
       let run = frame(text, .array, cuts: cuts, limits: limits)
       #expect(run.values.map(\.range) == unlimited.values.prefix(expectedCount).map(\.range))
       if expectedCount < unlimited.values.count {

@@ -36,7 +36,7 @@ import Testing
     var random = RandomJSON(seed: seed)
     for round in 0..<60 {
       let (text, elements, framings) = spell(&random)
-      let cuts = Chunking.random(text.count, seed: UInt64(round), maxChunk: [1, 5, 64][round % 3])
+      let cuts = Chunking.random(count: text.count, seed: UInt64(round), maxChunk: [1, 5, 64][round % 3]).cuts
       for framing in framings {
         check(frame(text, framing, cuts: cuts, parser: parser), framed: elements, in: text, "\(framing) \(round)")
       }

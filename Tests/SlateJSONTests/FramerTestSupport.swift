@@ -1,27 +1,13 @@
+import SlateTestSupport
 import SlateJSON
 
-/// Ways to cut a text of `count` bytes into chunks, as the chunk ends before the last.
-enum Chunking {
-  static let whole: [Int] = []
-  static func bytewise(_ count: Int) -> [Int] { count > 1 ? Array(1..<count) : [] }
-  static func split(at k: Int) -> [Int] { [k] }
-  /// Chunks of random sizes 1…maxChunk.
-  static func random(_ count: Int, seed: UInt64, maxChunk: Int) -> [Int] {
-    var rng = SplitMix64(seed: seed)
-    var cuts: [Int] = []
-    var at = Int.random(in: 1...maxChunk, using: &rng)
-    while at < count {
-      cuts.append(at)
-      at += Int.random(in: 1...maxChunk, using: &rng)
-    }
-    return cuts
-  }
-}
-
-/// Everything a framer reported over one text.
+/// Everything a framer reported over one text: the framer's view of a
+/// ``PushParserVerifier`` run (guard bytes around every chunk; ``leftovers`` is what a
+/// second `finish` reported, which the transcript includes).
 struct FramerRun {
   var events: [FramerEvent]
   var status: JSONFramer.Status
+  var leftovers: [FramerEvent] = []
 
   var values: [FramedValue] {
     events.compactMap { if case .value(let v) = $0 { v } else { nil } }
@@ -45,7 +31,7 @@ struct FramerRun {
       case .diagnostic(let d):
         "diagnostic \(d.code.rawValue) \(d.offset) \(d.message)"
       }
-    } + ["status \(status)"]
+    } + ["status \(status)"] + (leftovers.isEmpty ? [] : ["\(leftovers.count) events after finish"])
   }
 }
 
@@ -53,17 +39,9 @@ struct FramerRun {
 func frame(_ bytes: [UInt8], _ framing: Framing, cuts: [Int] = [], limits: FramerLimits = .default,
            announcements: AnnouncementRule? = AnnouncementRule(), parser: SimdjsonParser? = nil) -> FramerRun
 {
-  var framer = JSONFramer(framing: framing, limits: limits, announcements: announcements, parser: parser)
-  var events: [FramerEvent] = []
-  bytes.withUnsafeBytes { raw in
-    var from = 0
-    for end in cuts + [raw.count] where end >= from {
-      framer.feed(UnsafeRawBufferPointer(rebasing: raw[from..<end]), into: &events)
-      from = end
-    }
-  }
-  framer.finish(into: &events)
-  return FramerRun(events: events, status: framer.status)
+  let framer = JSONFramer(framing: framing, limits: limits, announcements: announcements, parser: parser)
+  let run = PushParserVerifier.run(framer, bytes, cuts: cuts)
+  return FramerRun(events: run.outputs, status: run.parser.status, leftovers: run.leftovers)
 }
 
 func frame(_ text: String, _ framing: Framing, cuts: [Int] = [], limits: FramerLimits = .default,
@@ -72,16 +50,14 @@ func frame(_ text: String, _ framing: Framing, cuts: [Int] = [], limits: FramerL
   frame(Array(text.utf8), framing, cuts: cuts, limits: limits, announcements: announcements, parser: parser)
 }
 
-/// The chunkings every chunk-invariance check uses: whole, one byte at a time, every
-/// single split point (for texts up to `exhaustiveUpTo` bytes), and seeded random cuts.
-func chunkings(for count: Int, exhaustiveUpTo: Int = 512, randomSeeds: ClosedRange<UInt64> = 1...4) -> [[Int]] {
-  var all: [[Int]] = [Chunking.whole, Chunking.bytewise(count)]
-  if count <= exhaustiveUpTo { all += (1..<max(count, 1)).map(Chunking.split(at:)) }
-  for seed in randomSeeds {
-    all.append(Chunking.random(count, seed: seed, maxChunk: 2))
-    all.append(Chunking.random(count, seed: seed &* 31, maxChunk: 17))
-  }
-  return all
+/// The chunkings every chunk-invariance check uses (``PushParserVerifier/chunkings``):
+/// whole, one byte at a time, every single split point (for texts up to `exhaustiveUpTo`
+/// bytes), and seeded random cuts.
+func chunkings(for count: Int, exhaustiveUpTo: Int = 512, randomSeeds: ClosedRange<UInt64> = 1...4)
+  -> [PushParserVerifier.Chunking]
+{
+  PushParserVerifier.chunkings(count: count, exhaustiveUpTo: exhaustiveUpTo,
+                               random: randomSeeds.flatMap { seed in [(seed, 2), (seed &* 31, 17)] })
 }
 
 /// The first chunking under which the transcript differs from the whole text's, if any.
@@ -90,12 +66,10 @@ func firstChunkingDifference(_ bytes: [UInt8], _ framing: Framing, limits: Frame
                              exhaustiveUpTo: Int = 512) -> String?
 {
   let reference = frame(bytes, framing, limits: limits, announcements: announcements, parser: parser).transcript
-  for cuts in chunkings(for: bytes.count, exhaustiveUpTo: exhaustiveUpTo).dropFirst() {
-    let run = frame(bytes, framing, cuts: cuts, limits: limits, announcements: announcements, parser: parser).transcript
-    if run != reference {
-      let shown = cuts.count > 12 ? "\(cuts.prefix(12))… (\(cuts.count) cuts)" : "\(cuts)"
-      return "cuts \(shown): \(run) instead of \(reference)"
-    }
+  for chunking in chunkings(for: bytes.count, exhaustiveUpTo: exhaustiveUpTo).dropFirst() {
+    let run = frame(bytes, framing, cuts: chunking.cuts, limits: limits, announcements: announcements, parser: parser)
+      .transcript
+    if run != reference { return "\(chunking): \(run) instead of \(reference)" }
   }
   return nil
 }
@@ -285,3 +259,6 @@ struct RandomJSON {
     return out
   }
 }
+
+/// The verifier's chunkings, by their short name.
+typealias Chunking = PushParserVerifier.Chunking

@@ -91,21 +91,17 @@ import Testing
   func everyChunkingGivesTheSameOutputs(_ c: Case) {
     let bytes = c.bytes
     let whole = ParserRun(bytes, options: c.options)
-    var chunkings: [(String, [Int])] = [("one byte at a time", SeededChunking.fixedCuts(count: bytes.count, size: 1))]
-    if bytes.count <= 2048 {
-      chunkings += (1..<max(1, bytes.count)).map { ("split at \($0)", [$0]) }
-    }
-    if let splitAt = c.splitAt { chunkings.append(("splitAt \(splitAt)", splitAt)) }
-    for seed in UInt64(1)...20 {
-      // Small chunks for half of the seeds, chunks up to half the input for the rest.
-      let maxChunk = seed <= 10 ? Int(seed) + 1 : max(2, bytes.count / 2)
-      chunkings.append(("seed \(seed) max \(maxChunk)", SeededChunking.randomCuts(count: bytes.count, maxChunk: maxChunk, seed: seed)))
-    }
+    // Small chunks for half of the seeds, chunks up to half the input for the rest.
+    var chunkings = PushParserVerifier.chunkings(
+      count: bytes.count, exhaustiveUpTo: 2048,
+      random: (UInt64(1)...20).map { seed in (seed, seed <= 10 ? Int(seed) + 1 : max(2, bytes.count / 2)) }
+    ).dropFirst()
+    if let splitAt = c.splitAt { chunkings.append(PushParserVerifier.Chunking("splitAt", cuts: splitAt)) }
     var failures: [String] = []
-    for (name, cuts) in chunkings {
-      let run = ParserRun(bytes, cuts: cuts, options: c.options)
+    for chunking in chunkings {
+      let run = ParserRun(bytes, cuts: chunking.cuts, options: c.options)
       if let difference = whole.firstDifference(from: run) {
-        failures.append("\(name): \(difference)")
+        failures.append("\(chunking): \(difference)")
         break
       }
     }

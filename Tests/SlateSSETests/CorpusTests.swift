@@ -134,14 +134,10 @@ import Testing
       // The dispatching blank line counts through its CR: the LF after it is outside.
       #expect(whole.events.allSatisfy { bytes[$0.byteRange.upperBound - 1] == 0x0D })
     }
-    var chunkings = [("one byte at a time", SeededChunking.fixedCuts(count: bytes.count, size: 1)),
-                     ("8 bytes", SeededChunking.fixedCuts(count: bytes.count, size: 8))]
-    for seed in UInt64(1)...5 {
-      chunkings.append(("seed \(seed)", SeededChunking.randomCuts(count: bytes.count, maxChunk: 64, seed: seed)))
-    }
-    for (name, cuts) in chunkings {
-      let run = ParserRun(bytes, cuts: cuts, options: options)
-      #expect(whole.firstDifference(from: run) == nil, "\(name): \(whole.firstDifference(from: run) ?? "")")
+    let chunkings = PushParserVerifier.chunkings(count: bytes.count, fixed: [8], random: (UInt64(1)...5).map { ($0, 64) })
+    for chunking in chunkings.dropFirst() {
+      let run = ParserRun(bytes, cuts: chunking.cuts, options: options)
+      #expect(whole.firstDifference(from: run) == nil, "\(chunking): \(whole.firstDifference(from: run) ?? "")")
     }
   }
 

@@ -9,11 +9,9 @@ import Testing
   /// Parses whole, then checks that byte-by-byte and random chunkings agree.
   static func parse(_ bytes: [UInt8], options: SSEParser.Options = .default) -> ParserRun {
     let whole = ParserRun(bytes, options: options)
-    let single = ParserRun.byteByByte(bytes, options: options)
-    #expect(whole.firstDifference(from: single) == nil, "one byte at a time: \(whole.firstDifference(from: single) ?? "")")
-    for seed in UInt64(1)...5 {
-      let run = ParserRun(bytes, cuts: SeededChunking.randomCuts(count: bytes.count, maxChunk: 7, seed: seed), options: options)
-      #expect(whole.firstDifference(from: run) == nil, "seed \(seed): \(whole.firstDifference(from: run) ?? "")")
+    for chunking in PushParserVerifier.chunkings(count: bytes.count, random: (UInt64(1)...5).map { ($0, 7) }).dropFirst() {
+      let run = ParserRun(bytes, cuts: chunking.cuts, options: options)
+      #expect(whole.firstDifference(from: run) == nil, "\(chunking): \(whole.firstDifference(from: run) ?? "")")
     }
     return whole
   }

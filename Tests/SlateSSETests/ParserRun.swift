@@ -1,11 +1,15 @@
 import SlateSSE
 import SlateTestSupport
 
-/// Everything one parse of a whole input reports, for comparing chunkings.
+/// Everything one parse of a whole input reports, for comparing chunkings: the SSE view of
+/// a ``PushParserVerifier`` run (guard bytes around every chunk; nothing may be left after
+/// `finish`, which ``leftovers`` records and `==` compares).
 struct ParserRun: Equatable, CustomStringConvertible {
   var outputs: [SSEOutput]
   var lastEventId: String
   var retry: Int?
+  /// What a second `finish` reported: always empty for a parser that keeps its contract.
+  var leftovers: [SSEOutput]
 
   var events: [SSEEvent] { outputs.compactMap(\.event) }
   var comments: [SSEComment] { outputs.compactMap(\.comment) }
@@ -13,20 +17,11 @@ struct ParserRun: Equatable, CustomStringConvertible {
 
   /// Feeds `bytes` cut at `cuts`, then finishes.
   init(_ bytes: [UInt8], cuts: [Int] = [], options: SSEParser.Options = .default) {
-    var parser = SSEParser(options: options)
-    var outputs: [SSEOutput] = []
-    for chunk in SeededChunking.chunks(of: bytes, cuts: cuts) {
-      chunk.withUnsafeBytes { parser.feed($0, into: &outputs) }
-    }
-    parser.finish(into: &outputs)
-    self.outputs = outputs
-    self.lastEventId = parser.lastEventId
-    self.retry = parser.retry
-  }
-
-  /// One byte per `feed` call.
-  static func byteByByte(_ bytes: [UInt8], options: SSEParser.Options = .default) -> ParserRun {
-    ParserRun(bytes, cuts: SeededChunking.fixedCuts(count: bytes.count, size: 1), options: options)
+    let run = PushParserVerifier.run(SSEParser(options: options), bytes, cuts: cuts)
+    self.outputs = run.outputs
+    self.lastEventId = run.parser.lastEventId
+    self.retry = run.parser.retry
+    self.leftovers = run.leftovers
   }
 
   var description: String {
@@ -43,6 +38,7 @@ struct ParserRun: Equatable, CustomStringConvertible {
     if outputs.count != other.outputs.count {
       return "\(other.outputs.count) outputs, expected \(outputs.count):\n\(other)\nexpected:\n\(self)"
     }
+    if !other.leftovers.isEmpty { return "\(other.leftovers.count) outputs after finish" }
     if lastEventId != other.lastEventId || retry != other.retry {
       return "final lastEventId/retry \(other.lastEventId.debugDescription)/\(String(describing: other.retry)), "
         + "expected \(lastEventId.debugDescription)/\(String(describing: retry))"

@@ -11,12 +11,16 @@ struct StreamRun {
   var starts: [ActionStart] = []
   var summary: StreamSummary!
 
+  /// What a second `finish` reported: always empty for a stream that keeps its contract.
+  var leftovers: [StreamItem] = []
+
+  /// The action stream's view of a ``PushParserVerifier`` run over `bytes` cut at `cuts`.
   init(_ bytes: [UInt8], options: ActionStreamOptions = .default, cuts: [Int] = []) {
-    var stream = ActionStream(options: options)
-    var items: [StreamItem] = []
-    for chunk in SeededChunking.chunks(of: bytes, cuts: cuts) { stream.feed(chunk, into: &items) }
-    summary = stream.finish(into: &items)
-    absorb(items)
+    let run = PushParserVerifier.run(ActionStream(options: options), bytes, cuts: cuts)
+    summary = run.summary
+    leftovers = run.leftovers
+    absorb(run.outputs)
+    if !leftovers.isEmpty { lines.append("\(leftovers.count) items after finish") }
   }
 
   init(items: [StreamItem]) { absorb(items) }
