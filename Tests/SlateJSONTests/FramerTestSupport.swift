@@ -60,18 +60,16 @@ func chunkings(for count: Int, exhaustiveUpTo: Int = 512, randomSeeds: ClosedRan
                                random: randomSeeds.flatMap { seed in [(seed, 2), (seed &* 31, 17)] })
 }
 
-/// The first chunking under which the transcript differs from the whole text's, if any.
+/// The first chunking under which the transcript differs from the whole text's (or a run
+/// leaves events after `finish`), if any: ``PushParserVerifier/firstDifference``.
 func firstChunkingDifference(_ bytes: [UInt8], _ framing: Framing, limits: FramerLimits = .default,
                              announcements: AnnouncementRule? = AnnouncementRule(), parser: SimdjsonParser? = nil,
                              exhaustiveUpTo: Int = 512) -> String?
 {
-  let reference = frame(bytes, framing, limits: limits, announcements: announcements, parser: parser).transcript
-  for chunking in chunkings(for: bytes.count, exhaustiveUpTo: exhaustiveUpTo).dropFirst() {
-    let run = frame(bytes, framing, cuts: chunking.cuts, limits: limits, announcements: announcements, parser: parser)
-      .transcript
-    if run != reference { return "\(chunking): \(run) instead of \(reference)" }
-  }
-  return nil
+  PushParserVerifier.firstDifference(
+    { JSONFramer(framing: framing, limits: limits, announcements: announcements, parser: parser) }, bytes,
+    chunkings: chunkings(for: bytes.count, exhaustiveUpTo: exhaustiveUpTo)
+  ) { run in FramerRun(events: run.outputs, status: run.parser.status, leftovers: run.leftovers).transcript }
 }
 
 /// How the one-shot path judges a whole document: simdjson's verdict, with the
