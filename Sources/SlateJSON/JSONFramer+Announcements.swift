@@ -18,8 +18,7 @@ extension JSONFramer {
 
   /// The opening quote of a member name at chunk index `i`.
   mutating func beginKey(at i: Int) -> Int {
-    isKey = true
-    state = .string
+    state = .string(key: true)
     captureSlot = -1
     if (mode == .field && depth == 1) || (announcePending && depth == frameDepth + 1) { startTrack(.name, at: i) }
     return i + 1
@@ -27,14 +26,13 @@ extension JSONFramer {
 
   /// The member name ended before chunk index `end`: match it if it was tracked.
   mutating func keyDone(end: Int) {
-    state = .colon
-    keyIsField = false
+    state = .structure(.colon)
     guard track == .name else { return }
     appendTrack(upTo: end)
     track = .none
     guard !trackOverflow else { return }
     if mode == .field && depth == 1 {
-      keyIsField = Self.spells(trackBuffer, fieldName)
+      if Self.spells(trackBuffer, fieldName) { state = .structure(.fieldColon) }
     } else if let slot = announceNames.firstIndex(where: { Self.spells(trackBuffer, $0) }) {
       captureSlot = slot
     }
@@ -120,10 +118,14 @@ extension JSONFramer {
   /// when no container value is in progress. Call it between feeds; it copies the value's
   /// bytes so far and parses them once: O(bytes of the value so far), never done per feed.
   public func snapshot(with parser: SimdjsonParser) throws(JSONParseError) -> JSONValue? {
-    guard state != .stopped && state != .classify, valueStart >= 0, depth > frameDepth else { return nil }
+    switch state {
+    case .stopped, .classify: return nil
+    default: break
+    }
+    guard valueStart >= 0, depth > frameDepth else { return nil }
     var closers: [UInt8] = []
     for level in stride(from: depth - 1, through: frameDepth, by: -1) {
-      closers.append(containers.isObject(level: level) ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+      closers.append(stack.isObject(level: level) ? UInt8(ascii: "}") : UInt8(ascii: "]"))
     }
     let cut = lastCut - valueStart
     let bytes = carry.withUnsafeBytes { head in

@@ -23,65 +23,115 @@ extension JSONFramer {
   /// locator checks UTF-8 first); when the sequence is cut by the chunk's end, the verdict
   /// waits for the next bytes (state `.classify`). Returns the index to resume at.
   mutating func reject(_ code: JSONErrorCode, at offset: Int? = nil, byte i: Int,
-                       _ p: UnsafePointer<UInt8>, _ n: Int, expected: String) -> Int
+                       _ p: UnsafePointer<UInt8>, _ n: Int, expected: Expected) -> Int
   {
     let c = p[i]
     if c < 0x80 {
-      fail(code, at: offset ?? base + i, "expected \(expected), found \(Self.describe(c))")
+      fail(code, at: offset ?? base + i, "expected \(text(expected)), found \(Self.describe(c))")
       return n
     }
-    guard beginUTF8(c, at: base + i) else {
-      fail(.invalidUTF8, at: base + i, "invalid UTF-8: \(Self.hex(c)) cannot start a sequence (expected \(expected))")
+    guard let sequence = UTF8Sequence(lead: c, at: base + i) else {
+      fail(.invalidUTF8, at: base + i, "invalid UTF-8: \(Self.hex(c)) cannot start a sequence (expected \(text(expected)))")
       return n
     }
-    pendingCode = code
-    pendingOffset = offset ?? base + i
-    pendingExpected = expected
-    state = .classify
+    state = .classify(sequence, Rejection(code: code, offset: offset ?? base + i, expected: expected))
     return i + 1
   }
 
   /// The rest of the UTF-8 sequence of a rejected non-ASCII byte.
-  mutating func scanClassify(_ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+  mutating func scanClassify(_ sequence: UTF8Sequence, _ rejection: Rejection,
+                             _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+    var sequence = sequence
     var i = from
-    switch continueUTF8(p, &i, n) {
+    switch sequence.consume(p, &i, n) {
     case .complete:
-      let found = Unicode.Scalar(utf8Scalar).map(Self.describe(scalar:)) ?? Self.hex(leadByte)
-      fail(pendingCode, at: pendingOffset, "expected \(pendingExpected), found \(found)")
+      let found = Unicode.Scalar(sequence.scalar).map(Self.describe(scalar:)) ?? Self.hex(sequence.lead)
+      fail(rejection.code, at: rejection.offset, "expected \(text(rejection.expected)), found \(found)")
       return n
     case .invalid:
-      return failInvalidUTF8(found: p[i], where: "where \(pendingExpected) was expected")
+      return failInvalidUTF8(sequence, found: p[i], where: "where \(text(rejection.expected)) was expected")
     case .needMore:
+      state = .classify(sequence, rejection)
       return n
     }
   }
 
   /// What the state waits for, for `json.truncated` messages.
   var expectation: String {
-    let close = depth > 0 && containers.isObject(level: depth - 1) ? "',' or '}'" : "',' or ']'"
+    let close = depth > 0 && stack.innermostIsObject ? "',' or '}'" : "',' or ']'"
     switch state {
-    case .start:
-      return mode == .array
-        ? "'[' to open the array of values" : "'{' to open the object holding \(quotedFieldName)"
-    case .value, .between, .trailing: return "a value"
-    case .arrayFirst: return "a value or ']'"
-    case .objectFirst: return "a string key or '}'"
-    case .key: return "a string key"
-    case .colon: return "':' after an object key"
-    case .afterValue: return close
-    case .fieldArray: return "'[' to open the array under \(quotedFieldName)"
+    case .structure(let next):
+      switch next {
+      case .start:
+        return mode == .array
+          ? "'[' to open the array of values" : "'{' to open the object holding \(quotedFieldName)"
+      case .value, .between, .adjacent, .trailing: return "a value"
+      case .arrayFirst: return "a value or ']'"
+      case .objectFirst: return "a string key or '}'"
+      case .key: return "a string key"
+      case .colon, .fieldColon: return "':' after an object key"
+      case .afterValue: return close
+      case .fieldArray: return "'[' to open the array under \(quotedFieldName)"
+      }
     case .string: return "the rest of a string and its closing '\"'"
-    case .escape: return "an escape character after '\\'"
-    case .unicode: return "four hex digits after '\\u'"
-    case .lowBackslash, .lowU, .lowUnicode:
-      return "a low surrogate escape \\uDC00–\\uDFFF after \(Self.uEscape(highSurrogate))"
-    case .literal: return "the rest of '\(literalName)'"
-    case .minus: return "a digit after '-'"
-    case .dot: return "a digit after '.'"
-    case .exponentMark: return "a digit, '+' or '-' after the exponent's 'e'"
-    case .exponentSign: return "a digit after the exponent's sign"
-    case .zero, .integer, .fraction, .exponent: return "more of the number, or \(close)"
+    case .escape(let escape):
+      switch escape.step {
+      case .afterBackslash: return "an escape character after '\\'"
+      case .hex: return "four hex digits after '\\u'"
+      case .lowBackslash, .lowU, .lowHex:
+        return "a low surrogate escape \\uDC00–\\uDFFF after \(Self.uEscape(UInt32(escape.high)))"
+      }
+    case .literal(let literal): return "the rest of '\(Self.literalName(first: literal.first))'"
+    case .number(let step):
+      switch step {
+      case .minus: return "a digit after '-'"
+      case .dot: return "a digit after '.'"
+      case .exponentMark: return "a digit, '+' or '-' after the exponent's 'e'"
+      case .exponentSign: return "a digit after the exponent's sign"
+      case .zero, .integer, .fraction, .exponent: return "more of the number, or \(close)"
+      }
     case .utf8, .classify, .stopped: return "the rest of a UTF-8 sequence"
+    }
+  }
+
+  /// What was expected where a byte was rejected (kept as a case, not text, so that
+  /// ``State`` stays trivial while a rejected sequence is classified).
+  enum Expected {
+    case value, valueOrArrayClose, keyOrObjectClose, keyAfterComma, colon
+    case commaOrObjectClose, commaOrArrayClose, separator, nothingAfterValue, nothingAfterClose
+    case framingArray, fieldObject, fieldArray
+    case digitAfterMinus, digitAfterDot, exponentDigitOrSign, exponentDigit
+    case literal(want: UInt8, first: UInt8)
+    case escapeCharacter, hexDigit
+    case lowSurrogate(high: UInt16)
+  }
+
+  /// The words for `expected` in a diagnostic: "expected …, found …".
+  func text(_ expected: Expected) -> String {
+    switch expected {
+    case .value: "a value"
+    case .valueOrArrayClose: "a value or ']' after '['"
+    case .keyOrObjectClose: "a string key or '}' after '{'"
+    case .keyAfterComma: "a string key after ',' in an object"
+    case .colon: "':' after an object key"
+    case .commaOrObjectClose: "',' or '}' after an object member"
+    case .commaOrArrayClose: "',' or ']' after an array element"
+    case .separator: "whitespace after a top-level number or literal"
+    case .nothingAfterValue: "only whitespace after the value"
+    case .nothingAfterClose: "only whitespace after the closing bracket"
+    case .framingArray: "'[' to open the array of values"
+    case .fieldObject: "'{' to open the object holding \(quotedFieldName)"
+    case .fieldArray: "'[' to open the array under \(quotedFieldName)"
+    case .digitAfterMinus: "a digit after '-'"
+    case .digitAfterDot: "a digit after '.'"
+    case .exponentDigitOrSign: "a digit, '+' or '-' after the exponent's 'e'"
+    case .exponentDigit: "a digit after the exponent's sign"
+    case .literal(let want, let first):
+      "'\(Character(Unicode.Scalar(want)))' to continue '\(Self.literalName(first: first))'"
+    case .escapeCharacter: "one of \" \\ / b f n r t u after '\\'"
+    case .hexDigit: "a hex digit in a \\u escape"
+    case .lowSurrogate(let high):
+      "a \\u escape with a low surrogate after the high surrogate \(Self.uEscape(UInt32(high)))"
     }
   }
 

@@ -45,8 +45,8 @@ extension JSONFramer {
   /// in it would be reported there).
   func acceptedEnd(chunkEnd: Int) -> Int {
     switch state {
-    case .utf8: utf8Start
-    case .escape, .unicode, .lowBackslash, .lowU, .lowUnicode: escapeStart
+    case .utf8(let sequence, _): sequence.start
+    case .escape(let escape): escape.start
     default: chunkEnd
     }
   }

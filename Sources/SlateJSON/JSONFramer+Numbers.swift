@@ -10,122 +10,109 @@
 // for a top-level number.
 
 extension JSONFramer {
-  /// Number bytes from `from`, in the number state the previous byte left.
-  mutating func scanNumber(_ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+  /// Number bytes from `from`, after `step`.
+  mutating func scanNumber(_ step: NumberStep, _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+    var step = step
     var i = from
-    while i < n {
+    scanning: while i < n {
       let c = p[i]
-      switch state {
+      switch step {
       case .minus:
         // int = zero / ( digit1-9 *DIGIT )
-        guard Self.isDigit(c) else { return reject(.invalidNumber, byte: i, p, n, expected: "a digit after '-'") }
-        state = c == UInt8(ascii: "0") ? .zero : .integer
+        guard Self.isDigit(c) else { return reject(.invalidNumber, byte: i, p, n, expected: .digitAfterMinus) }
+        step = c == UInt8(ascii: "0") ? .zero : .integer
         i += 1
       case .zero:
         if Self.isDigit(c) {
           fail(.invalidNumber, at: base + i, "expected '.', 'e' or the end of a number after a leading 0, found \(Self.describe(c)) (leading zeros are not allowed)")
           return n
         }
-        guard let next = afterInteger(c) else { return numberDone(at: i) }
-        state = next
+        guard let next = Self.afterInteger(c) else { return unquotedScalarDone(end: i) }
+        step = next
         i += 1
       case .integer:
         while i < n, Self.isDigit(p[i]) { i += 1 }
-        guard i < n else { return n }
-        guard let next = afterInteger(p[i]) else { return numberDone(at: i) }
-        state = next
+        guard i < n else { break scanning }
+        guard let next = Self.afterInteger(p[i]) else { return unquotedScalarDone(end: i) }
+        step = next
         i += 1
       case .dot:
         // frac = decimal-point 1*DIGIT
-        guard Self.isDigit(c) else { return reject(.invalidNumber, byte: i, p, n, expected: "a digit after '.'") }
-        state = .fraction
+        guard Self.isDigit(c) else { return reject(.invalidNumber, byte: i, p, n, expected: .digitAfterDot) }
+        step = .fraction
         i += 1
       case .fraction:
         while i < n, Self.isDigit(p[i]) { i += 1 }
-        guard i < n else { return n }
-        guard p[i] | 0x20 == UInt8(ascii: "e") else { return numberDone(at: i) }
-        state = .exponentMark
+        guard i < n else { break scanning }
+        guard p[i] | 0x20 == UInt8(ascii: "e") else { return unquotedScalarDone(end: i) }
+        step = .exponentMark
         i += 1
       case .exponentMark:
         // exp = e [ minus / plus ] 1*DIGIT
         if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
-          state = .exponentSign
+          step = .exponentSign
         } else if Self.isDigit(c) {
-          state = .exponent
+          step = .exponent
         } else {
-          return reject(.invalidNumber, byte: i, p, n, expected: "a digit, '+' or '-' after the exponent's 'e'")
+          return reject(.invalidNumber, byte: i, p, n, expected: .exponentDigitOrSign)
         }
         i += 1
       case .exponentSign:
-        guard Self.isDigit(c) else {
-          return reject(.invalidNumber, byte: i, p, n, expected: "a digit after the exponent's sign")
-        }
-        state = .exponent
+        guard Self.isDigit(c) else { return reject(.invalidNumber, byte: i, p, n, expected: .exponentDigit) }
+        step = .exponent
         i += 1
       case .exponent:
         while i < n, Self.isDigit(p[i]) { i += 1 }
-        guard i < n else { return n }
-        return numberDone(at: i)
-      default:
-        preconditionFailure("scanNumber in state \(state)")
+        guard i < n else { break scanning }
+        return unquotedScalarDone(end: i)
       }
     }
+    state = .number(step)
     return n
   }
 
-  /// The state after an integer part when `c` continues the number ('.' or 'e'), else nil.
+  /// The step after an integer part when `c` continues the number ('.' or 'e'), else nil.
   @inline(__always)
-  func afterInteger(_ c: UInt8) -> State? {
+  static func afterInteger(_ c: UInt8) -> NumberStep? {
     if c == UInt8(ascii: ".") { return .dot }
     if c | 0x20 == UInt8(ascii: "e") { return .exponentMark }
     return nil
   }
 
-  /// The number ended before chunk index `i` (the byte there, if any, is not part of it).
-  mutating func numberDone(at i: Int) -> Int {
-    scalarDone(end: i)
-    if depth == 0 { separatorNeeded = true }
-    return i
-  }
-
   // MARK: Literals
 
-  /// `true`, `false` or `null` after its first byte `c`: the bytes still expected.
-  mutating func beginLiteral(_ c: UInt8) {
-    literalFirst = c
-    switch c {
-    case UInt8(ascii: "t"): (literalRest, literalLeft) = (0x65_75_72, 3)  // "rue"
-    case UInt8(ascii: "f"): (literalRest, literalLeft) = (0x65_73_6C_61, 4)  // "alse"
-    default: (literalRest, literalLeft) = (0x6C_6C_75, 3)  // "ull"
-    }
-    state = .literal
-  }
-
   /// The rest of a literal, which may be split anywhere.
-  mutating func scanLiteral(_ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+  mutating func scanLiteral(_ literal: Literal, _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+    var rest = literal.rest
     var i = from
-    while literalLeft > 0 && i < n {
-      let want = UInt8(truncatingIfNeeded: literalRest)
+    while rest != 0 && i < n {
+      let want = UInt8(truncatingIfNeeded: rest)
       guard p[i] == want else {
-        return reject(.unexpectedByte, byte: i, p, n, expected: "'\(Character(Unicode.Scalar(want)))' to continue '\(literalName)'")
+        return reject(.unexpectedByte, byte: i, p, n, expected: .literal(want: want, first: literal.first))
       }
-      literalRest >>= 8
-      literalLeft -= 1
+      rest &>>= 8
       i += 1
     }
-    if literalLeft == 0 {
-      scalarDone(end: i)
-      if depth == 0 { separatorNeeded = true }
-    }
+    if rest == 0 { return unquotedScalarDone(end: i) }
+    state = .literal(Literal(first: literal.first, rest: rest))
     return i
   }
 
-  var literalName: String {
-    switch literalFirst {
+  static func literalName(first: UInt8) -> String {
+    switch first {
     case UInt8(ascii: "t"): "true"
     case UInt8(ascii: "f"): "false"
     default: "null"
     }
+  }
+
+  /// A number or literal ended before chunk index `end` (the byte there, if any, is not
+  /// part of it): at the top level of `sequence`, whitespace must come before the next value.
+  @inline(__always)
+  mutating func unquotedScalarDone(end: Int) -> Int {
+    scalarDone(end: end)
+    if case .structure(.between) = state { state = .structure(.adjacent) }
+    return end
   }
 
   /// A string, number or literal value ended before chunk index `end`.
@@ -133,5 +120,18 @@ extension JSONFramer {
   mutating func scalarDone(end: Int) {
     if track == .capture { captureDone(end: end) }
     valueDone(end: base + end)
+  }
+}
+
+extension JSONFramer.Literal {
+  /// The literal whose first byte is `first` (`t`, `f` or `n`).
+  @inline(__always)
+  init(first: UInt8) {
+    self.first = first
+    switch first {
+    case UInt8(ascii: "t"): rest = 0x65_75_72  // "rue"
+    case UInt8(ascii: "f"): rest = 0x65_73_6C_61  // "alse"
+    default: rest = 0x6C_6C_75  // "ull"
+    }
   }
 }

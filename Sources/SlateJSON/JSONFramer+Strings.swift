@@ -5,21 +5,20 @@
 //   unescaped = %x20-21 / %x23-5B / %x5D-10FFFF
 
 extension JSONFramer {
-  /// A string body: runs of plain bytes eight at a time, simple escapes inline; a `\u`
-  /// escape, a UTF-8 sequence or an escape cut by the chunk's end continue in their own
-  /// states.
-  mutating func scanString(_ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+  /// A string body (a member name when `key`): runs of plain bytes eight at a time, simple
+  /// escapes inline; a `\u` escape, a UTF-8 sequence cut by the chunk's end or an escape
+  /// cut by it continue in their own states.
+  mutating func scanString(key: Bool, _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
     var i = Self.plainRunEnd(p, from, n)
     while i < n {
       let c = p[i]
-      if c == UInt8(ascii: "\"") { return stringDone(end: i + 1) }
+      if c == UInt8(ascii: "\"") { return stringDone(key: key, end: i + 1) }
       if c == UInt8(ascii: "\\") {
         if i + 1 < n, Self.isSimpleEscape(p[i + 1]) {
           i = Self.plainRunEnd(p, i + 2, n)
           continue
         }
-        escapeStart = base + i
-        state = .escape
+        state = .escape(Escape(start: base + i, step: .afterBackslash, key: key))
         return i + 1
       }
       if c < 0x20 {
@@ -28,16 +27,16 @@ extension JSONFramer {
         return n
       }
       // A non-ASCII byte: the lead of a UTF-8 sequence.
-      guard beginUTF8(c, at: base + i) else {
+      guard var sequence = UTF8Sequence(lead: c, at: base + i) else {
         fail(.invalidUTF8, at: base + i, "invalid UTF-8 in a string: \(Self.hex(c)) cannot start a sequence")
         return n
       }
       i += 1
-      switch continueUTF8(p, &i, n) {
+      switch sequence.consume(p, &i, n) {
       case .complete: i = Self.plainRunEnd(p, i, n)
-      case .invalid: return failInvalidUTF8(found: p[i], where: "in a string")
+      case .invalid: return failInvalidUTF8(sequence, found: p[i], where: "in a string")
       case .needMore:
-        state = .utf8
+        state = .utf8(sequence, key: key)
         return n
       }
     }
@@ -45,92 +44,91 @@ extension JSONFramer {
   }
 
   /// The continuation bytes of a UTF-8 sequence in a string cut by a chunk's end.
-  mutating func scanStringUTF8(_ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+  mutating func scanStringUTF8(_ sequence: UTF8Sequence, key: Bool, _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+    var sequence = sequence
     var i = from
-    switch continueUTF8(p, &i, n) {
-    case .complete: state = .string
-    case .invalid: return failInvalidUTF8(found: p[i], where: "in a string")
-    case .needMore: break
+    switch sequence.consume(p, &i, n) {
+    case .complete: state = .string(key: key)
+    case .invalid: return failInvalidUTF8(sequence, found: p[i], where: "in a string")
+    case .needMore: state = .utf8(sequence, key: key)
     }
     return i
   }
 
-  /// The byte after '\'.
-  mutating func scanEscape(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
-    let c = p[i]
-    if Self.isSimpleEscape(c) {
-      state = .string
-    } else if c == UInt8(ascii: "u") {
-      state = .unicode
-      hexValue = 0
-      hexCount = 0
-    } else {
-      return reject(.invalidEscape, at: escapeStart, byte: i, p, n,
-                    expected: "one of \" \\ / b f n r t u after '\\'")
-    }
-    return i + 1
-  }
-
-  /// The four hex digits of a `\u` escape (`.unicode`) or of the low surrogate escape that
-  /// must follow a high one (`.lowUnicode`).
-  mutating func scanHex(_ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+  /// An escape after its '\': a simple one, or a `\u` escape with its four hex digits, and
+  /// after a high surrogate the `\u` escape of its low partner.
+  mutating func scanEscape(_ escape: Escape, _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+    var escape = escape
     var i = from
-    while hexCount < 4 && i < n {
+    while i < n {
       let c = p[i]
-      let digit: UInt8
-      switch c {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c &- UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c &- UInt8(ascii: "a") &+ 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c &- UInt8(ascii: "A") &+ 10
-      default: return reject(.invalidEscape, byte: i, p, n, expected: "a hex digit in a \\u escape")
+      switch escape.step {
+      case .afterBackslash:
+        if Self.isSimpleEscape(c) {
+          state = .string(key: escape.key)
+          return i + 1
+        }
+        guard c == UInt8(ascii: "u") else {
+          return reject(.invalidEscape, at: escape.start, byte: i, p, n, expected: .escapeCharacter)
+        }
+        escape.step = .hex
+      case .lowBackslash, .lowU:
+        let first = escape.step == .lowBackslash
+        guard c == (first ? UInt8(ascii: "\\") : UInt8(ascii: "u")) else {
+          return reject(.invalidEscape, at: escape.start, byte: i, p, n, expected: .lowSurrogate(high: escape.high))
+        }
+        escape.step = first ? .lowU : .lowHex
+      case .hex, .lowHex:
+        guard let digit = Self.hexDigit(c) else {
+          return reject(.invalidEscape, byte: i, p, n, expected: .hexDigit)
+        }
+        escape.hex = escape.hex << 4 | UInt16(digit)
+        escape.digits += 1
+        if escape.digits == 4 { return unicodeEscapeDone(escape, at: i + 1) }
       }
-      hexValue = hexValue << 4 | UInt32(digit)
-      hexCount += 1
       i += 1
     }
-    guard hexCount == 4 else { return i }
-    let isLow = (0xDC00...0xDFFF).contains(hexValue)
-    if state == .lowUnicode {
+    state = .escape(escape)
+    return n
+  }
+
+  /// The fourth hex digit of a `\u` escape ended before chunk index `i`: a high surrogate
+  /// waits for its low partner; a low one must close a pair.
+  mutating func unicodeEscapeDone(_ escape: Escape, at i: Int) -> Int {
+    let isLow = (0xDC00...0xDFFF).contains(escape.hex)
+    if escape.step == .lowHex {
       guard isLow else {
-        fail(.invalidEscape, at: escapeStart,
-             "expected a low surrogate \\uDC00–\\uDFFF after the high surrogate \(Self.uEscape(highSurrogate)), found \(Self.uEscape(hexValue))")
-        return n
+        fail(.invalidEscape, at: escape.start,
+             "expected a low surrogate \\uDC00–\\uDFFF after the high surrogate \(Self.uEscape(UInt32(escape.high))), found \(Self.uEscape(UInt32(escape.hex)))")
+        return chunk.count
       }
-      state = .string
     } else if isLow {
-      fail(.invalidEscape, at: escapeStart,
-           "unpaired low surrogate \(Self.uEscape(hexValue)): expected a high surrogate \\uD800–\\uDBFF before it")
-      return n
-    } else if (0xD800...0xDBFF).contains(hexValue) {
-      highSurrogate = hexValue
-      state = .lowBackslash
-    } else {
-      state = .string
+      fail(.invalidEscape, at: escape.start,
+           "unpaired low surrogate \(Self.uEscape(UInt32(escape.hex))): expected a high surrogate \\uD800–\\uDBFF before it")
+      return chunk.count
+    } else if (0xD800...0xDBFF).contains(escape.hex) {
+      state = .escape(Escape(start: escape.start, step: .lowBackslash, key: escape.key, high: escape.hex))
+      return i
     }
+    state = .string(key: escape.key)
     return i
   }
 
-  /// The '\' and 'u' that must follow a high surrogate escape.
-  mutating func scanLowSurrogateStart(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
-    let want = state == .lowBackslash ? UInt8(ascii: "\\") : UInt8(ascii: "u")
-    guard p[i] == want else {
-      return reject(.invalidEscape, at: escapeStart, byte: i, p, n,
-                    expected: "a \\u escape with a low surrogate after the high surrogate \(Self.uEscape(highSurrogate))")
+  /// The value of the hex digit `c`, or nil.
+  @inline(__always)
+  static func hexDigit(_ c: UInt8) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): c &- UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): c &- UInt8(ascii: "a") &+ 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): c &- UInt8(ascii: "A") &+ 10
+    default: nil
     }
-    if state == .lowBackslash {
-      state = .lowU
-    } else {
-      state = .lowUnicode
-      hexValue = 0
-      hexCount = 0
-    }
-    return i + 1
   }
 
   /// The closing quote of a string at chunk index `end - 1`.
   @inline(__always)
-  mutating func stringDone(end: Int) -> Int {
-    if isKey { keyDone(end: end) } else { scalarDone(end: end) }
+  mutating func stringDone(key: Bool, end: Int) -> Int {
+    if key { keyDone(end: end) } else { scalarDone(end: end) }
     return end
   }
 
@@ -138,54 +136,17 @@ extension JSONFramer {
 
   enum UTF8Step { case complete, invalid, needMore }
 
-  /// Opens the sequence whose lead byte `c` is at text offset `offset`; false when `c`
-  /// cannot start one. RFC 3629 §4 narrows the second byte to exclude overlongs
-  /// (E0 A0–BF, F0 90–BF), surrogates (ED 80–9F) and code points above U+10FFFF (F4 80–8F).
-  @inline(__always)
-  mutating func beginUTF8(_ c: UInt8, at offset: Int) -> Bool {
-    switch c {
-    case 0xC2...0xDF: (utf8Need, utf8Low, utf8High) = (1, 0x80, 0xBF)
-    case 0xE0: (utf8Need, utf8Low, utf8High) = (2, 0xA0, 0xBF)
-    case 0xE1...0xEC, 0xEE, 0xEF: (utf8Need, utf8Low, utf8High) = (2, 0x80, 0xBF)
-    case 0xED: (utf8Need, utf8Low, utf8High) = (2, 0x80, 0x9F)
-    case 0xF0: (utf8Need, utf8Low, utf8High) = (3, 0x90, 0xBF)
-    case 0xF1...0xF3: (utf8Need, utf8Low, utf8High) = (3, 0x80, 0xBF)
-    case 0xF4: (utf8Need, utf8Low, utf8High) = (3, 0x80, 0x8F)
-    default: return false
-    }
-    utf8Start = offset
-    leadByte = c
-    utf8Scalar = UInt32(c) & (c >= 0xF0 ? 0x07 : c >= 0xE0 ? 0x0F : 0x1F)
-    return true
-  }
-
-  /// Consumes continuation bytes of the open sequence from `i`. On `.invalid`, `i` is at
-  /// the byte that does not continue it; on `.needMore`, `i == n`.
-  @inline(__always)
-  mutating func continueUTF8(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int) -> UTF8Step {
-    while utf8Need > 0 {
-      guard i < n else { return .needMore }
-      let c = p[i]
-      guard c >= utf8Low && c <= utf8High else { return .invalid }
-      utf8Scalar = utf8Scalar << 6 | UInt32(c & 0x3F)
-      (utf8Low, utf8High) = (0x80, 0xBF)
-      utf8Need -= 1
-      i += 1
-    }
-    return .complete
-  }
-
   /// Stops at the sequence that `found` does not continue (reported at its first byte).
-  mutating func failInvalidUTF8(found: UInt8, where place: String) -> Int {
+  mutating func failInvalidUTF8(_ sequence: UTF8Sequence, found: UInt8, where place: String) -> Int {
     let reason =
-      switch (leadByte, utf8Low, utf8High) {
+      switch (sequence.lead, sequence.low, sequence.high) {
       case (0xE0, 0xA0, _), (0xF0, 0x90, _): " (an overlong encoding)"
       case (0xED, _, 0x9F): " (an encoded surrogate)"
       case (0xF4, _, 0x8F): " (beyond U+10FFFF)"
       default: ""
       }
-    fail(.invalidUTF8, at: utf8Start,
-         "invalid UTF-8 \(place): after \(Self.hex(leadByte)) expected a byte \(Self.hex(utf8Low))–\(Self.hex(utf8High)), found \(Self.hex(found))\(reason)")
+    fail(.invalidUTF8, at: sequence.start,
+         "invalid UTF-8 \(place): after \(Self.hex(sequence.lead)) expected a byte \(Self.hex(sequence.low))–\(Self.hex(sequence.high)), found \(Self.hex(found))\(reason)")
     return chunk.count
   }
 
@@ -270,5 +231,43 @@ extension JSONFramer {
       }
     }
     return out
+  }
+}
+
+extension JSONFramer.UTF8Sequence {
+  /// Opens the sequence whose lead byte `c` is at text offset `offset`; nil when `c`
+  /// cannot start one. RFC 3629 §4 narrows the second byte to exclude overlongs
+  /// (E0 A0–BF, F0 90–BF), surrogates (ED 80–9F) and code points above U+10FFFF (F4 80–8F).
+  @inline(__always)
+  init?(lead c: UInt8, at offset: Int) {
+    switch c {
+    case 0xC2...0xDF: (need, low, high) = (1, 0x80, 0xBF)
+    case 0xE0: (need, low, high) = (2, 0xA0, 0xBF)
+    case 0xE1...0xEC, 0xEE, 0xEF: (need, low, high) = (2, 0x80, 0xBF)
+    case 0xED: (need, low, high) = (2, 0x80, 0x9F)
+    case 0xF0: (need, low, high) = (3, 0x90, 0xBF)
+    case 0xF1...0xF3: (need, low, high) = (3, 0x80, 0xBF)
+    case 0xF4: (need, low, high) = (3, 0x80, 0x8F)
+    default: return nil
+    }
+    start = offset
+    lead = c
+    scalar = UInt32(c) & (c >= 0xF0 ? 0x07 : c >= 0xE0 ? 0x0F : 0x1F)
+  }
+
+  /// Consumes continuation bytes from `i`. On `.invalid`, `i` is at the byte that does not
+  /// continue the sequence; on `.needMore`, `i == n`.
+  @inline(__always)
+  mutating func consume(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int) -> JSONFramer.UTF8Step {
+    while need > 0 {
+      guard i < n else { return .needMore }
+      let c = p[i]
+      guard c >= low && c <= high else { return .invalid }
+      scalar = scalar << 6 | UInt32(c & 0x3F)
+      (low, high) = (0x80, 0xBF)
+      need -= 1
+      i += 1
+    }
+    return .complete
   }
 }

@@ -5,63 +5,57 @@
 //   end-object = ws %x7D ws; name-separator = ws %x3A ws; value-separator = ws %x2C ws
 
 extension JSONFramer {
-  /// Whitespace, then one structural byte or the first byte of a token.
-  mutating func scanStructure(_ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+  /// Whitespace, then one structural byte or the first byte of a token, where `next` says
+  /// what may come.
+  mutating func scanStructure(_ next: Next, _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
     var i = from
     // RFC 8259 §2: ws = *( %x20 / %x09 / %x0A / %x0D )
     while i < n, Self.isWhitespace(p[i]) { i += 1 }
-    if i > from { separatorNeeded = false }
+    var next = next
+    if i > from && next == .adjacent {
+      next = .between
+      state = .structure(.between)
+    }
     guard i < n else { return n }
     let c = p[i]
-    switch state {
-    case .value:
-      return beginValue(p, i, n, expected: "a value")
+    switch next {
+    case .value, .between:
+      return beginValue(p, i, n, expected: .value)
     case .arrayFirst:
       // array = begin-array [ value *( value-separator value ) ] end-array
       if c == UInt8(ascii: "]") { return closeContainer(at: i) }
-      return beginValue(p, i, n, expected: "a value or ']' after '['")
+      return beginValue(p, i, n, expected: .valueOrArrayClose)
     case .objectFirst:
       // object = begin-object [ member *( value-separator member ) ] end-object
       if c == UInt8(ascii: "}") { return closeContainer(at: i) }
       if c == UInt8(ascii: "\"") { return beginKey(at: i) }
-      return reject(.unexpectedByte, byte: i, p, n, expected: "a string key or '}' after '{'")
+      return reject(.unexpectedByte, byte: i, p, n, expected: .keyOrObjectClose)
     case .key:
       if c == UInt8(ascii: "\"") { return beginKey(at: i) }
-      return reject(.unexpectedByte, byte: i, p, n, expected: "a string key after ',' in an object")
-    case .colon:
+      return reject(.unexpectedByte, byte: i, p, n, expected: .keyAfterComma)
+    case .colon, .fieldColon:
       // member = string name-separator value
-      guard c == UInt8(ascii: ":") else {
-        return reject(.unexpectedByte, byte: i, p, n, expected: "':' after an object key")
-      }
-      state = keyIsField ? .fieldArray : .value
+      guard c == UInt8(ascii: ":") else { return reject(.unexpectedByte, byte: i, p, n, expected: .colon) }
+      state = .structure(next == .fieldColon ? .fieldArray : .value)
       return i + 1
     case .afterValue:
-      let inObject = containers.isObject(level: depth - 1)
+      let inObject = stack.innermostIsObject
       // value-separator = ws %x2C ws
       if c == UInt8(ascii: ",") {
-        state = inObject ? .key : .value
+        state = .structure(inObject ? .key : .value)
         return i + 1
       }
       if c == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) { return closeContainer(at: i) }
-      return reject(.unexpectedByte, byte: i, p, n,
-                    expected: inObject ? "',' or '}' after an object member" : "',' or ']' after an array element")
-    case .between:
-      if separatorNeeded {
-        return reject(.unexpectedByte, byte: i, p, n, expected: "whitespace after a top-level number or literal")
-      }
-      return beginValue(p, i, n, expected: "a value")
+      return reject(.unexpectedByte, byte: i, p, n, expected: inObject ? .commaOrObjectClose : .commaOrArrayClose)
+    case .adjacent:
+      return reject(.unexpectedByte, byte: i, p, n, expected: .separator)
     case .trailing:
-      return reject(.trailingContent, byte: i, p, n,
-                    expected: mode == .value ? "only whitespace after the value" : "only whitespace after the closing bracket")
+      return reject(.trailingContent, byte: i, p, n, expected: mode == .value ? .nothingAfterValue : .nothingAfterClose)
     case .fieldArray:
-      guard c == UInt8(ascii: "[") else {
-        return reject(.unexpectedByte, byte: i, p, n, expected: "'[' to open the array under \(quotedFieldName)")
-      }
+      guard c == UInt8(ascii: "[") else { return reject(.unexpectedByte, byte: i, p, n, expected: .fieldArray) }
       return openContainer(at: i, isObject: false, opensFraming: true)
     case .start:
       return beginFraming(p, i, n)
-    default:
-      preconditionFailure("scanStructure in token state \(state)")
     }
   }
 
@@ -77,16 +71,16 @@ extension JSONFramer {
       }
       mode = .sequence
       framingOpen = true
-      state = .between
+      state = .structure(.between)
       return i
     case .array:
       guard c == UInt8(ascii: "[") else {
-        return reject(.unexpectedByte, byte: i, p, n, expected: "'[' to open the array of values")
+        return reject(.unexpectedByte, byte: i, p, n, expected: .framingArray)
       }
       return openContainer(at: i, isObject: false, opensFraming: true)
     case .field:
       guard c == UInt8(ascii: "{") else {
-        return reject(.unexpectedByte, byte: i, p, n, expected: "'{' to open the object holding \(quotedFieldName)")
+        return reject(.unexpectedByte, byte: i, p, n, expected: .fieldObject)
       }
       return openContainer(at: i, isObject: true, opensFraming: false)
     case .sequence, .value:
@@ -95,7 +89,7 @@ extension JSONFramer {
   }
 
   /// The first byte of a value: `value = false / null / true / object / array / number / string`.
-  mutating func beginValue(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, expected: String) -> Int {
+  mutating func beginValue(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, expected: Expected) -> Int {
     let c = p[i]
     let isContainer = c == UInt8(ascii: "{") || c == UInt8(ascii: "[")
     guard isContainer || c == UInt8(ascii: "\"") || c == UInt8(ascii: "t") || c == UInt8(ascii: "f")
@@ -110,13 +104,11 @@ extension JSONFramer {
     switch c {
     case UInt8(ascii: "{"): return openContainer(at: i, isObject: true, opensFraming: false)
     case UInt8(ascii: "["): return openContainer(at: i, isObject: false, opensFraming: false)
-    case UInt8(ascii: "\""):
-      isKey = false
-      state = .string
-    case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): beginLiteral(c)
-    case UInt8(ascii: "-"): state = .minus
-    case UInt8(ascii: "0"): state = .zero
-    default: state = .integer
+    case UInt8(ascii: "\""): state = .string(key: false)
+    case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): state = .literal(Literal(first: c))
+    case UInt8(ascii: "-"): state = .number(.minus)
+    case UInt8(ascii: "0"): state = .number(.zero)
+    default: state = .number(.integer)
     }
     return i + 1
   }
@@ -128,18 +120,16 @@ extension JSONFramer {
            "nesting deeper than \(limits.maxDepth) levels, the limit: '\(isObject ? "{" : "[")' opens level \(depth + 1)")
       return i + 1
     }
-    containers.set(level: depth, isObject: isObject)
-    depth += 1
+    stack.push(isObject: isObject)
     if valueStart >= 0 { lastCut = base + i + 1 }
     if opensFraming { framingOpen = true }
-    keyIsField = false
-    state = isObject ? .objectFirst : .arrayFirst
+    state = .structure(isObject ? .objectFirst : .arrayFirst)
     return i + 1
   }
 
   /// `end-array` / `end-object` at chunk index `i`: the container is a complete value.
   mutating func closeContainer(at i: Int) -> Int {
-    depth -= 1
+    stack.pop()
     if framingOpen && depth == frameDepth - 1 { framingOpen = false }  // the framing array closed
     valueDone(end: base + i + 1)
     return i + 1
@@ -147,8 +137,7 @@ extension JSONFramer {
 
   /// A value (scalar or container) ended at text offset `end`, at the current depth.
   mutating func valueDone(end: Int) {
-    separatorNeeded = false
-    state = depth > 0 ? .afterValue : (mode == .sequence ? .between : .trailing)
+    state = .structure(depth > 0 ? .afterValue : (mode == .sequence ? .between : .trailing))
     guard valueStart >= 0 else { return }
     if depth == frameDepth { completeValue(end: end) } else { lastCut = end }
   }

@@ -24,7 +24,10 @@ extension JSONFramer {
   /// The end of a chunk of `n` bytes: keep the bytes of the value in progress (and of a
   /// tracked name or scalar), and enforce the value size limit on what is accepted so far.
   mutating func endChunk(_ n: Int) {
-    guard state != .stopped && state != .classify else { return }
+    switch state {
+    case .stopped, .classify: return
+    default: break
+    }
     if valueStart >= 0 {
       if acceptedEnd(chunkEnd: base + n) - valueStart > limits.maxValueBytes { return failTooLarge() }
       let from = max(valueStart - base, 0)

@@ -41,53 +41,48 @@ public struct JSONFramer {
   /// Materialises each value when set.
   let parser: SimdjsonParser?
 
-  /// Where the scanner is: between tokens (structural states, where whitespace is
-  /// skipped) or inside one.
-  enum State: UInt8 {
-    /// Before the first byte of the framing (`array`, `field`, `auto`).
-    case start
-    /// A value must come: after ':' or after ',' in an array (or the one of `value`).
-    case value
-    /// After '[': a value or ']'.
-    case arrayFirst
-    /// After '{': a key or '}'.
-    case objectFirst
-    /// After ',' in an object: a key.
-    case key
-    /// After a key: ':'.
-    case colon
-    /// After a value inside a container: ',' or the container's closing bracket.
-    case afterValue
-    /// After `"NAME":` in the top-level object of `field` framing: '['.
-    case fieldArray
-    /// `sequence` framing, between top-level values.
-    case between
-    /// After the value of `value` framing or the closed container of `array` / `field`.
-    case trailing
-    /// Inside a string (key or value) body.
-    case string
-    /// After '\' in a string.
-    case escape
-    /// Reading the four hex digits of a `\u` escape.
-    case unicode
-    /// After a high surrogate escape: its '\' partner must come, then 'u', then four hex
-    /// digits naming a low surrogate.
-    case lowBackslash, lowU, lowUnicode
-    /// Inside a multi-byte UTF-8 sequence in a string.
-    case utf8
-    /// Inside `true`, `false` or `null`.
-    case literal
-    /// Number states (RFC 8259 §6), named for what was read last.
-    case minus, zero, integer, dot, fraction, exponentMark, exponentSign, exponent
-    /// An error at a non-ASCII byte, waiting for the rest of its UTF-8 sequence to decide
-    /// between its own code and `json.invalid_utf8`.
-    case classify
-    /// After an error or ``finish()``.
-    case stopped
-  }
+  // MARK: The machine (its states: JSONFramer+State.swift)
 
-  /// The framing once `auto` is decided.
-  enum Mode: UInt8 { case undecided, array, sequence, field, value }
+  var state: State
+  /// The open containers, innermost last.
+  var stack = ContainerStack()
+  var mode: Mode
+  /// The depth at which framed values start: 0 (`value`, `sequence`), 1 (`array`), 2 (`field`).
+  var frameDepth: Int
+  /// Whether values at `frameDepth` are framed now (the framing array is open).
+  var framingOpen: Bool
+
+  // MARK: The framed value in progress
+
+  /// Text offset of its first byte; -1 when none is in progress.
+  var valueStart = -1
+  /// Values completed so far.
+  var valueCount = 0
+  /// Its bytes from earlier chunks (empty when it started in the current chunk).
+  var carry: [UInt8] = []
+  /// Text offset where a snapshot is cut: past its last complete member or element.
+  var lastCut = 0
+
+  // MARK: Names and announcements (JSONFramer+Announcements.swift)
+
+  let fieldName: [UInt8]
+  /// The discriminator's name, then the key fields' names.
+  let announceNames: [[UInt8]]
+  /// The longest raw spelling a wanted name can have (each byte as a six-byte `\u` escape).
+  let longestNameSpelling: Int
+  /// The object value in progress waits for its announcement.
+  var announcePending = false
+  /// The announced members' values so far, in the order of `announceNames`.
+  var found: [JSONValue?] = []
+  var foundCount = 0
+  /// The announcement slot the member being read fills; -1 for none.
+  var captureSlot = -1
+  /// What the framer is collecting the raw bytes of, from chunk index `trackStart`.
+  var track: Track = .none
+  var trackStart = 0
+  var trackBuffer: [UInt8] = []
+  /// The tracked name grew longer than any wanted name can be spelled.
+  var trackOverflow = false
 
   /// What the framer is collecting the raw bytes of, besides the value in progress.
   enum Track: UInt8 {
@@ -98,81 +93,14 @@ public struct JSONFramer {
     case capture
   }
 
-  // MARK: Structure
+  // MARK: Input and output
 
-  var state: State
-  var mode: Mode
-  /// Open containers.
-  var depth = 0
-  var containers = ContainerStack()
-  /// The depth at which framed values start: 0 (`value`, `sequence`), 1 (`array`), 2 (`field`).
-  var frameDepth: Int
-  /// Whether values at `frameDepth` are framed now (the framing array is open).
-  var framingOpen: Bool
-  /// `sequence`: the last top-level value was a number or literal and no whitespace followed yet.
-  var separatorNeeded = false
-  /// `field`: the key just read is the framing field's name.
-  var keyIsField = false
   /// Text offset of the chunk being scanned (the bytes fed before it).
   var base = 0
   /// The chunk being scanned (empty outside `feed`).
   var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
-
-  // MARK: Tokens
-
-  var isKey = false
-  /// Text offset of the '\' of the escape in progress.
-  var escapeStart = 0
-  var hexValue: UInt32 = 0
-  var hexCount = 0
-  var highSurrogate: UInt32 = 0
-  /// Text offset of the first byte of the UTF-8 sequence in progress.
-  var utf8Start = 0
-  var utf8Need = 0
-  var utf8Low: UInt8 = 0x80
-  var utf8High: UInt8 = 0xBF
-  var utf8Scalar: UInt32 = 0
-  var leadByte: UInt8 = 0
-  /// The literal's bytes still expected, first in the low byte.
-  var literalRest: UInt64 = 0
-  var literalLeft = 0
-  var literalFirst: UInt8 = 0
-
-  // MARK: The framed value in progress
-
-  /// Text offset of its first byte; -1 when none is in progress.
-  var valueStart = -1
-  var valueCount = 0
-  /// Its bytes from earlier chunks (empty when it started in the current chunk).
-  var carry: [UInt8] = []
-  /// Text offset where a snapshot is cut: past its last complete member or element.
-  var lastCut = 0
-
-  // MARK: Names and announcements
-
-  let fieldName: [UInt8]
-  /// The discriminator's name, then the key fields' names.
-  let announceNames: [[UInt8]]
-  /// The longest raw spelling a wanted name can have (each byte as a six-byte `\u` escape).
-  let longestNameSpelling: Int
-  var announcePending = false
-  var found: [JSONValue?] = []
-  var foundCount = 0
-  /// The announcement slot the member being read fills; -1 for none.
-  var captureSlot = -1
-  var track: Track = .none
-  var trackStart = 0
-  var trackBuffer: [UInt8] = []
-  var trackOverflow = false
-
-  // MARK: Errors and output
-
-  var pendingCode: JSONErrorCode = .unexpectedByte
-  var pendingOffset = 0
-  var pendingExpected = ""
   /// The error that stopped the framer, if any.
   public internal(set) var diagnostic: FramerDiagnostic?
-  var finished = false
   var output: [FramerEvent] = []
 
   /// A framer for `framing`. With `parser`, each value is parsed as it completes
@@ -186,12 +114,12 @@ public struct JSONFramer {
     self.parser = parser
     var field: [UInt8] = []
     switch framing {
-    case .array: (mode, state, frameDepth, framingOpen) = (.array, .start, 1, false)
-    case .sequence: (mode, state, frameDepth, framingOpen) = (.sequence, .between, 0, true)
-    case .value: (mode, state, frameDepth, framingOpen) = (.value, .value, 0, true)
-    case .auto: (mode, state, frameDepth, framingOpen) = (.undecided, .start, 0, false)
+    case .array: (mode, state, frameDepth, framingOpen) = (.array, .structure(.start), 1, false)
+    case .sequence: (mode, state, frameDepth, framingOpen) = (.sequence, .structure(.between), 0, true)
+    case .value: (mode, state, frameDepth, framingOpen) = (.value, .structure(.value), 0, true)
+    case .auto: (mode, state, frameDepth, framingOpen) = (.undecided, .structure(.start), 0, false)
     case .field(let name):
-      (mode, state, frameDepth, framingOpen) = (.field, .start, 2, false)
+      (mode, state, frameDepth, framingOpen) = (.field, .structure(.start), 2, false)
       field = Array(name.utf8)
     }
     fieldName = field
@@ -225,7 +153,7 @@ public struct JSONFramer {
 
   public var status: Status {
     if let diagnostic { return diagnostic.code == .truncated ? .truncated : .failed }
-    return finished ? .complete : .running
+    return isStopped ? .complete : .running
   }
 
   /// Values completed so far.
@@ -238,7 +166,7 @@ public struct JSONFramer {
   /// Scans `bytes`, the next part of the text, and appends what completed to `events`:
   /// announcements, values, at most one diagnostic. Ignored once stopped. O(bytes).
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, into events: inout [FramerEvent]) {
-    if state != .stopped, let start = bytes.baseAddress, !bytes.isEmpty {
+    if !isStopped, let start = bytes.baseAddress, !bytes.isEmpty {
       chunk = bytes
       scan(start.assumingMemoryBound(to: UInt8.self), bytes.count)
       endChunk(bytes.count)
@@ -252,22 +180,22 @@ public struct JSONFramer {
   /// and reports an unfinished value or framing as `json.truncated` at the text's length
   /// (an unfinished UTF-8 sequence as `json.invalid_utf8` at its first byte). Idempotent.
   public mutating func finish(into events: inout [FramerEvent]) {
-    if state != .stopped {
+    if !isStopped {
       chunk = UnsafeRawBufferPointer(start: nil, count: 0)
       switch state {
-      case .classify:
-        fail(.invalidUTF8, at: utf8Start,
-             "invalid UTF-8: the input ended inside the sequence starting with \(Self.hex(leadByte)) (expected \(pendingExpected))")
-      case .utf8:
-        fail(.invalidUTF8, at: utf8Start,
-             "invalid UTF-8: the input ended inside the sequence starting with \(Self.hex(leadByte)) in a string")
-      case .zero, .integer, .fraction, .exponent:
-        if depth == 0 { _ = numberDone(at: 0) }
+      case .classify(let sequence, let rejection):
+        fail(.invalidUTF8, at: sequence.start,
+             "invalid UTF-8: the input ended inside the sequence starting with \(Self.hex(sequence.lead)) (expected \(text(rejection.expected)))")
+      case .utf8(let sequence, _):
+        fail(.invalidUTF8, at: sequence.start,
+             "invalid UTF-8: the input ended inside the sequence starting with \(Self.hex(sequence.lead)) in a string")
+      case .number(.zero), .number(.integer), .number(.fraction), .number(.exponent):
+        if depth == 0 { _ = unquotedScalarDone(end: 0) }
       default: break
       }
       switch state {
-      case .stopped, .between, .trailing: break
-      case .start where mode == .undecided: break
+      case .stopped, .structure(.between), .structure(.adjacent), .structure(.trailing): break
+      case .structure(.start) where mode == .undecided: break
       default:
         if valueStart >= 0 && base - valueStart > limits.maxValueBytes {
           failTooLarge()
@@ -275,35 +203,36 @@ public struct JSONFramer {
           fail(.truncated, at: base, "input ended too soon: expected \(expectation), found the end of the input")
         }
       }
-      finished = true
-      state = .stopped
-      release()
+      if !isStopped {  // finished cleanly
+        state = .stopped
+        release()
+      }
     }
     drain(into: &events)
   }
 
   // MARK: The scan
 
-  /// The hot loop: hands each run of bytes to the state that consumes it.
+  /// The hot loop: hands each run of bytes, with its state's data, to the state that
+  /// consumes it.
   mutating func scan(_ p: UnsafePointer<UInt8>, _ n: Int) {
     var i = 0
     while i < n {
       switch state {
-      case .string: i = scanString(p, i, n)
-      case .utf8: i = scanStringUTF8(p, i, n)
-      case .escape: i = scanEscape(p, i, n)
-      case .unicode, .lowUnicode: i = scanHex(p, i, n)
-      case .lowBackslash, .lowU: i = scanLowSurrogateStart(p, i, n)
-      case .literal: i = scanLiteral(p, i, n)
-      case .minus, .zero, .integer, .dot, .fraction, .exponentMark, .exponentSign, .exponent:
-        i = scanNumber(p, i, n)
-      case .classify: i = scanClassify(p, i, n)
+      case .structure(let next): i = scanStructure(next, p, i, n)
+      case .string(let key): i = scanString(key: key, p, i, n)
+      case .utf8(let sequence, let key): i = scanStringUTF8(sequence, key: key, p, i, n)
+      case .escape(let escape): i = scanEscape(escape, p, i, n)
+      case .literal(let literal): i = scanLiteral(literal, p, i, n)
+      case .number(let step): i = scanNumber(step, p, i, n)
+      case .classify(let sequence, let rejection): i = scanClassify(sequence, rejection, p, i, n)
       case .stopped: return
-      case .start, .value, .arrayFirst, .objectFirst, .key, .colon, .afterValue, .fieldArray, .between, .trailing:
-        i = scanStructure(p, i, n)
       }
     }
   }
+
+  /// Open containers.
+  var depth: Int { stack.depth }
 
   // MARK: Bytes
 
