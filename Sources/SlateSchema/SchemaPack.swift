@@ -71,21 +71,35 @@ public struct SchemaPack: Sendable {
   public let version: String
   public let description: String?
   public let discriminator: String
+  /// `x-slate-format-assert` at the top: `format` is asserted in every action that does
+  /// not say otherwise.
+  public let assertFormats: Bool
   /// The actions in document order.
   public let actions: [ActionDeclaration]
   /// The pack document as parsed.
   public let document: JSONValue
 
   static let topLevel: Set<String> = [
-    "name", "version", "description", "title", "$comment", "x-slate-discriminator", "x-slate-coerce", "$defs",
-    "x-slate-actions",
+    "$schema", "name", "version", "description", "title", "$comment", "x-slate-discriminator", "x-slate-coerce",
+    "x-slate-format-assert", "$defs", "x-slate-actions",
   ]
   static let actionExtensions: Set<String> = [
     "x-slate-key", "x-slate-queue", "x-slate-effects", "x-slate-phase", "x-slate-upsert", "x-slate-coerce",
+    "x-slate-format-assert",
   ]
 
-  /// Parses a pack document's JSON bytes.
-  public init(bytes: [UInt8]) throws(SchemaError) {
+  /// The `$id` of Slate's pack meta-schema (`Corpus/schemas/pack.schema.json`), which a
+  /// pack's `$schema` may name. The `.invalid` domain (RFC 2606) never resolves: an editor
+  /// maps the URI to the file in its settings, or the pack names the file by a relative
+  /// path ending in `pack.schema.json`.
+  public static let metaSchemaURI = "https://slate.invalid/schemas/pack.schema.json"
+
+  /// The name of a pack without `"name"` when the caller knows no file: `pack`.
+  public static let defaultName = "pack"
+
+  /// Parses a pack document's JSON bytes. `defaultName` (the file's stem, for a file) is
+  /// the name of a pack without `"name"`.
+  public init(bytes: [UInt8], defaultName: String? = nil) throws(SchemaError) {
     let document: JSONValue
     do {
       document = try SimdjsonParser(limits: JSONLimits(maxBytes: max(bytes.count, JSONLimits.default.maxBytes)))
@@ -93,11 +107,13 @@ public struct SchemaPack: Sendable {
     } catch {
       throw .invalidJSON(error)
     }
-    try self.init(document: document)
+    try self.init(document: document, defaultName: defaultName)
   }
 
   /// Reads a pack document's declarations (schemas are compiled by ``compile()``).
-  public init(document: JSONValue) throws(SchemaError) {
+  ///
+  /// `name` defaults to `defaultName` (else ``defaultName``) and `version` to `"0"`.
+  public init(document: JSONValue, defaultName: String? = nil) throws(SchemaError) {
     guard case .object(let root) = document else { throw .invalidPack(schemaPath: "", reason: "a pack must be an object") }
     for key in root.keys where !SchemaPack.topLevel.contains(key) {
       throw .unsupportedKeyword(keyword: key, schemaPath: JSONPointer(tokens: [key]).description)
@@ -112,8 +128,17 @@ public struct SchemaPack: Sendable {
       }
       return text
     }
-    self.name = try string("name", required: true)!
-    self.version = try string("version", required: true)!
+    if let value = root["$schema"] {
+      guard let uri = value.stringValue,
+        uri == SchemaCompiler.dialect || uri == SchemaCompiler.dialect + "#" || uri == SchemaPack.metaSchemaURI
+          || (!uri.contains("://") && (uri == "pack.schema.json" || uri.hasSuffix("/pack.schema.json")))
+      else {
+        throw .invalidPack(schemaPath: "/$schema",
+                           reason: "$schema must be \"\(SchemaCompiler.dialect)\", \"\(SchemaPack.metaSchemaURI)\" or a relative path to pack.schema.json")
+      }
+    }
+    self.name = try string("name", required: false) ?? defaultName ?? SchemaPack.defaultName
+    self.version = try string("version", required: false) ?? "0"
     self.description = try string("description", required: false)
     _ = try string("title", required: false)
     _ = try string("$comment", required: false)
@@ -126,6 +151,8 @@ public struct SchemaPack: Sendable {
     } else {
       self.discriminator = "type"
     }
+    self.assertFormats = try SchemaPack.flag(root["x-slate-format-assert"], "x-slate-format-assert",
+                                             at: "/x-slate-format-assert") ?? false
     let defaultCoercions = try root["x-slate-coerce"].map { (value) throws(SchemaError) in
       try SchemaPack.coercions(value, at: "/x-slate-coerce")
     } ?? []
@@ -137,7 +164,8 @@ public struct SchemaPack: Sendable {
     var declarations: [ActionDeclaration] = []
     for type in actions.keys {
       guard !type.isEmpty else { throw .invalidPack(schemaPath: "/x-slate-actions/", reason: "an action type is empty") }
-      declarations.append(try ActionDeclaration(type: type, schema: actions[type]!, defaultCoercions: defaultCoercions))
+      declarations.append(try ActionDeclaration(type: type, schema: actions[type]!, defaultCoercions: defaultCoercions,
+                                                assertFormats: assertFormats))
     }
     self.actions = declarations
     self.document = document
@@ -145,6 +173,13 @@ public struct SchemaPack: Sendable {
 
   /// Compiles every action schema and the shared `$defs` once.
   public func compile() throws(SchemaError) -> CompiledPack { try CompiledPack(pack: self) }
+
+  /// A boolean extension, or nil when absent.
+  static func flag(_ value: JSONValue?, _ keyword: String, at path: String) throws(SchemaError) -> Bool? {
+    guard let value else { return nil }
+    guard case .bool(let flag) = value else { throw .invalidExtension(keyword: keyword, schemaPath: path, reason: "must be a boolean") }
+    return flag
+  }
 
   static func coercions(_ value: JSONValue, at path: String) throws(SchemaError) -> CoercionSet {
     guard case .array(let names) = value else {
@@ -180,10 +215,13 @@ public struct ActionDeclaration: Sendable {
   public let phase: String?
   public let upsert: Bool
   public let coercions: CoercionSet
+  /// Whether `format` is asserted for this action (`x-slate-format-assert`, the action's or
+  /// else the pack's).
+  public let assertFormats: Bool
   /// Where the schema is in the pack document.
   public var schemaPointer: JSONPointer { JSONPointer(tokens: ["x-slate-actions", type]) }
 
-  init(type: String, schema: JSONValue, defaultCoercions: CoercionSet) throws(SchemaError) {
+  init(type: String, schema: JSONValue, defaultCoercions: CoercionSet, assertFormats: Bool) throws(SchemaError) {
     let base = JSONPointer(tokens: ["x-slate-actions", type]).description
     guard case .object(let object) = schema else {
       throw .invalidPack(schemaPath: base, reason: "an action schema must be an object")
@@ -222,14 +260,9 @@ public struct ActionDeclaration: Sendable {
     } else {
       self.effects = []
     }
-    if let value = object["x-slate-upsert"] {
-      guard case .bool(let flag) = value else {
-        throw .invalidExtension(keyword: "x-slate-upsert", schemaPath: base + "/x-slate-upsert", reason: "must be a boolean")
-      }
-      self.upsert = flag
-    } else {
-      self.upsert = false
-    }
+    self.upsert = try SchemaPack.flag(object["x-slate-upsert"], "x-slate-upsert", at: base + "/x-slate-upsert") ?? false
+    self.assertFormats = try SchemaPack.flag(object["x-slate-format-assert"], "x-slate-format-assert",
+                                             at: base + "/x-slate-format-assert") ?? assertFormats
     self.coercions = try object["x-slate-coerce"].map { (value) throws(SchemaError) in
       try SchemaPack.coercions(value, at: base + "/x-slate-coerce")
     } ?? defaultCoercions

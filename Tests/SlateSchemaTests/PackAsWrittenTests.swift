@@ -1,0 +1,121 @@
+import Foundation
+import SlateJSON
+import SlateTestSupport
+import Testing
+
+@testable import SlateSchema
+
+/// The six refusals issue 15 met with packs written as JSON Schema users write them.
+@Suite struct PackAsWrittenTests {
+  @Test func schemaAtTheTopAndDefaultsForNameAndVersion() throws {
+    for uri in [SchemaCompiler.dialect, SchemaPack.metaSchemaURI, "./pack.schema.json", "../schemas/pack.schema.json"] {
+      let compiled = try pack(#"{"$schema": "\#(uri)", "x-slate-actions": {"a": {}}}"#)
+      #expect(compiled.pack.name == "pack")
+      #expect(compiled.pack.version == "0")
+    }
+    let named = try CompiledPack(bytes: Array(#"{"x-slate-actions": {"a": {}}}"#.utf8), defaultName: "tickets")
+    #expect(named.pack.name == "tickets")
+    let explicit = try CompiledPack(bytes: Array(#"{"name": "n", "version": "2", "x-slate-actions": {"a": {}}}"#.utf8),
+                                    defaultName: "tickets")
+    #expect(explicit.pack.name == "n" && explicit.pack.version == "2")
+  }
+
+  /// zod-to-json-schema's default output: draft-07, `definitions`, `$ref` from the root.
+  @Test func draft07ActionSchemasCompileWhereKeywordsMeanTheSame() throws {
+    let compiled = try pack(##"""
+      {"x-slate-actions": {"point": {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "properties": {
+          "at": {"type": "array", "items": [{"type": "number"}, {"type": "number"}], "additionalItems": false},
+          "tags": {"type": "array", "items": {"$ref": "#/definitions/tag"}},
+          "owner": {"$ref": "#/properties/tags/items"}
+        },
+        "required": ["at"],
+        "dependencies": {"owner": ["tags"], "tags": {"required": ["at"]}},
+        "additionalProperties": false,
+        "definitions": {"tag": {"type": "string", "minLength": 1}}
+      }}}
+      """##)
+    #expect(compiled.classify(try json(#"{"type": "point", "at": [1, 2], "tags": ["x"], "owner": "y"}"#)).success != nil)
+    let extra = compiled.classify(try json(#"{"type": "point", "at": [1, 2, 3]}"#)).failure
+    #expect(extra?.errors.map(\.schemaPath) == ["/x-slate-actions/point/properties/at/additionalItems"])
+    #expect(extra?.errors.map(\.instancePath) == ["/at"])
+    let wrong = compiled.classify(try json(#"{"type": "point", "at": ["1", 2], "tags": [""]}"#)).failure
+    #expect(wrong?.errors.map(\.schemaPath) == [
+      "/x-slate-actions/point/properties/at/items/0/type", "/x-slate-actions/point/definitions/tag/minLength",
+    ])
+    let dependent = compiled.classify(try json(#"{"type": "point", "at": [1, 2], "owner": "y"}"#)).failure
+    #expect(dependent?.errors.map(\.keyword) == ["dependentRequired"])
+    #expect(dependent?.errors.first?.params["missingProperty"] == "tags")
+  }
+
+  /// Each member of a pydantic or Zod discriminated union requires its `type` and fixes it
+  /// with `const`; the instance keeps it. A schema without it validates the rest.
+  @Test func aSchemaThatDeclaresTheDiscriminatorSeesIt() throws {
+    let compiled = try pack(##"""
+      {"x-slate-actions": {
+        "create_ticket": {"type": "object", "title": "CreateTicket",
+          "properties": {"type": {"const": "create_ticket", "title": "Type"}, "title": {"type": "string"}},
+          "required": ["type", "title"], "additionalProperties": false},
+        "close_ticket": {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"],
+          "additionalProperties": false},
+        "via_ref": {"$ref": "#/$defs/Via", "$defs": {"Via": {"type": "object", "required": ["type"]}}}
+      }}
+      """##)
+    let created = compiled.classify(try json(#"{"type": "create_ticket", "title": "Printer"}"#)).success
+    #expect(created?.payload == (try json(#"{"type": "create_ticket", "title": "Printer"}"#)))
+    // A tool call: the tool's name is put in as the discriminator.
+    let tool = compiled.classify(try json(#"{"title": "Printer"}"#), metadata: ActionMetadata(toolName: "create_ticket"))
+    #expect(tool.success?.payload == (try json(#"{"type": "create_ticket", "title": "Printer"}"#)))
+    // A schema without the member: removed as before, so additionalProperties false holds.
+    #expect(compiled.classify(try json(#"{"type": "close_ticket", "id": 4}"#)).success?.payload == (try json(#"{"id": 4}"#)))
+    #expect(compiled.classify(try json(#"{"id": 4}"#), metadata: ActionMetadata(toolName: "close_ticket")).success != nil)
+    // Through a root $ref into the action's own $defs.
+    #expect(compiled.classify(try json(#"{"type": "via_ref"}"#)).success != nil)
+    #expect(compiled.classify(try json(#"{}"#), metadata: ActionMetadata(toolName: "via_ref")).success != nil)
+  }
+
+  /// pydantic's `model_json_schema()` pasted as an action: its own `$defs`, `#/$defs/X`.
+  @Test func anActionIsItsOwnSchemaResource() throws {
+    let compiled = try pack(##"""
+      {"$defs": {"Shared": {"type": "string", "maxLength": 3}},
+       "x-slate-actions": {"ticket": {
+         "$defs": {"Priority": {"enum": ["low", "high"], "title": "Priority", "type": "string"}},
+         "properties": {
+           "priority": {"$ref": "#/$defs/Priority"},
+           "code": {"$ref": "#/$defs/Shared"},
+           "again": {"$ref": "#/properties/priority"},
+           "child": {"anyOf": [{"$ref": "#"}, {"type": "null"}], "default": null}
+         },
+         "required": ["priority"], "title": "Ticket", "type": "object"}}}
+      """##)
+    #expect(compiled.classify(try json(#"{"type": "ticket", "priority": "low", "code": "abc", "again": "high"}"#)).success != nil)
+    let bad = compiled.classify(try json(#"{"type": "ticket", "priority": "mid", "code": "abcd", "child": {"priority": 1}}"#)).failure
+    #expect(bad?.errors.map(\.schemaPath) == [
+      "/x-slate-actions/ticket/$defs/Priority/enum", "/$defs/Shared/maxLength", "/x-slate-actions/ticket/properties/child/anyOf",
+    ])
+  }
+
+  /// ajv's params and instance paths; the byte range stays on the offending member.
+  @Test func errorsCarryParamsAndAjvPaths() throws {
+    let compiled = try schema(##"""
+      {"type": "object", "properties": {"n": {"type": "integer", "minimum": 2}, "e": {"enum": [1, "a"]}},
+       "required": ["r"], "additionalProperties": false, "propertyNames": {"maxLength": 3},
+       "dependentRequired": {"n": ["m"]}}
+      """##)
+    let value = try json(#"{"n": 1.5, "e": 2, "zzzz": 1}"#)
+    let ranges: [String: Range<Int>] = ["/zzzz": 20..<29, "": 0..<30]
+    let result = compiled.validate(value, locator: { ranges[$0.description] }, range: 0..<30)
+    let rows = result.errors.map { "\($0.keyword) \($0.instancePath) \($0.params.canonicalString) \($0.range.map { "\($0)" } ?? "-")" }
+    #expect(rows == [
+      #"type /n {"type":"integer"} 0..<30"#,
+      #"minimum /n {"comparison":">=","limit":2} 0..<30"#,
+      #"enum /e {"allowedValues":[1,"a"]} 0..<30"#,
+      #"additionalProperties  {"additionalProperty":"zzzz"} 20..<29"#,
+      #"required  {"missingProperty":"r"} 0..<30"#,
+      #"dependentRequired  {"deps":"m","depsCount":1,"missingProperty":"m","property":"n"} 0..<30"#,
+      #"propertyNames  {"propertyName":"zzzz"} 20..<29"#,
+    ], "\(rows)")
+  }
+}
