@@ -43,8 +43,18 @@ public struct CompiledPack: Sendable {
 
   /// Parses and compiles a pack document; `defaultName` (the file's stem) names a pack
   /// without `"name"`.
-  public init(bytes: [UInt8], defaultName: String? = nil) throws(SchemaError) {
-    try self.init(pack: SchemaPack(bytes: bytes, defaultName: defaultName))
+  public init(bytes: [UInt8], defaultName: String? = nil, loadFile: SchemaPack.FileLoader? = nil) throws(SchemaError) {
+    try self.init(pack: SchemaPack(bytes: bytes, defaultName: defaultName, loadFile: loadFile))
+  }
+
+  /// The keywords (and annotations) the pack's schemas use, sorted; `x-slate-*` aside.
+  public var keywordsUsed: [String] {
+    var used = Set<String>()
+    for path in program.nodePaths {
+      guard let pointer = try? JSONPointer(path), case .object(let schema)? = pointer.resolve(in: pack.document) else { continue }
+      for key in schema.keys where !key.hasPrefix("x-slate-") { used.insert(key) }
+    }
+    return used.sorted()
   }
 
   /// Whether the schema at `tokens` declares `member` in its `properties` or `required`,
@@ -74,12 +84,14 @@ public struct CompiledPack: Sendable {
 
   public func declaration(for type: String) -> ActionDeclaration? { entries[Utf8Key(type)]?.declaration }
 
-  /// Validates `payload` as an action of `type` (no discriminator handling, no key).
-  /// Nil when the pack has no such type.
+  /// Validates `payload` as an action of `type`, as a tool call's arguments (the
+  /// discriminator is put in only for a schema that declares it; no key). Nil when the
+  /// pack has no such type.
   public func validate(_ payload: JSONValue, as type: String, options: ValidationOptions = .default,
                        locator: InstanceLocator? = nil, range: Range<Int>? = nil) -> ValidationResult?
   {
     guard let entry = entries[Utf8Key(type)] else { return nil }
+    let payload = withDiscriminator(payload, entry, type)
     let validator = Validator(program: program, options: options, coercions: entry.declaration.coercions,
                               locator: locator, wholeRange: range, assertFormats: entry.declaration.assertFormats)
     return validator.run(entry.node, payload)
@@ -124,12 +136,7 @@ public struct CompiledPack: Sendable {
       return .failure(rejection(actionType, value, metadata, [problem]))
     }
     let declaration = entry.declaration
-    if metadata.toolName != nil, entry.keepsDiscriminator, case .object(var object) = payload,
-      Validator.member(pack.discriminator, of: object) == nil
-    {
-      object.members.insert(JSONMember(key: pack.discriminator, value: .string(actionType)), at: 0)
-      payload = .object(object)
-    }
+    if metadata.toolName != nil { payload = withDiscriminator(payload, entry, actionType) }
     let validator = Validator(program: program, options: options, coercions: declaration.coercions,
                               locator: metadata.locator, wholeRange: metadata.textRange,
                               assertFormats: declaration.assertFormats)
@@ -154,6 +161,16 @@ public struct CompiledPack: Sendable {
                            effects: declaration.effects, upsert: declaration.upsert,
                            phase: metadata.phase ?? declaration.phase, index: metadata.index,
                            rawOffset: metadata.rawOffset, textRange: metadata.textRange, warnings: result.warnings))
+  }
+
+  /// A tool call's arguments as its schema sees them: with the discriminator member (the
+  /// type) first when the schema declares it and the arguments lack it.
+  private func withDiscriminator(_ payload: JSONValue, _ entry: Entry, _ type: String) -> JSONValue {
+    guard entry.keepsDiscriminator, case .object(var object) = payload,
+      Validator.member(pack.discriminator, of: object) == nil
+    else { return payload }
+    object.members.insert(JSONMember(key: pack.discriminator, value: .string(type)), at: 0)
+    return .object(object)
   }
 
   private func rejection(_ actionType: String?, _ value: JSONValue, _ metadata: ActionMetadata,

@@ -81,12 +81,16 @@ public struct SchemaPack: Sendable {
 
   static let topLevel: Set<String> = [
     "$schema", "name", "version", "description", "title", "$comment", "x-slate-discriminator", "x-slate-coerce",
-    "x-slate-format-assert", "$defs", "x-slate-actions",
+    "x-slate-format-assert", "x-slate-tools", "$defs", "x-slate-actions",
   ]
   static let actionExtensions: Set<String> = [
     "x-slate-key", "x-slate-queue", "x-slate-effects", "x-slate-phase", "x-slate-upsert", "x-slate-coerce",
-    "x-slate-format-assert",
+    "x-slate-format-assert", "x-slate-description",
   ]
+
+  /// Reads the file a pack's `x-slate-tools` names (a path relative to the pack); nil
+  /// when it cannot be read.
+  public typealias FileLoader = @Sendable (String) -> [UInt8]?
 
   /// The `$id` of Slate's pack meta-schema (`Corpus/schemas/pack.schema.json`), which a
   /// pack's `$schema` may name. The `.invalid` domain (RFC 2606) never resolves: an editor
@@ -99,7 +103,7 @@ public struct SchemaPack: Sendable {
 
   /// Parses a pack document's JSON bytes. `defaultName` (the file's stem, for a file) is
   /// the name of a pack without `"name"`.
-  public init(bytes: [UInt8], defaultName: String? = nil) throws(SchemaError) {
+  public init(bytes: [UInt8], defaultName: String? = nil, loadFile: FileLoader? = nil) throws(SchemaError) {
     let document: JSONValue
     do {
       document = try SimdjsonParser(limits: JSONLimits(maxBytes: max(bytes.count, JSONLimits.default.maxBytes)))
@@ -107,17 +111,26 @@ public struct SchemaPack: Sendable {
     } catch {
       throw .invalidJSON(error)
     }
-    try self.init(document: document, defaultName: defaultName)
+    try self.init(document: document, defaultName: defaultName, loadFile: loadFile)
   }
 
   /// Reads a pack document's declarations (schemas are compiled by ``compile()``).
   ///
   /// `name` defaults to `defaultName` (else ``defaultName``) and `version` to `"0"`.
-  public init(document: JSONValue, defaultName: String? = nil) throws(SchemaError) {
-    guard case .object(let root) = document else { throw .invalidPack(schemaPath: "", reason: "a pack must be an object") }
+  ///
+  /// `x-slate-tools` imports tool definitions (see ``ToolDefinition/read(_:at:)``) as
+  /// actions: each tool becomes the action type of its name, whose schema is its
+  /// parameters, with its description as `x-slate-description`, plus the extensions that
+  /// `{"source": …, "actions": {"tool": {"x-slate-key": …}}}` gives it. The pack's
+  /// ``document`` is then the expanded one (the tools under `x-slate-actions`, no
+  /// `x-slate-tools`), and error paths point there. A string source is read with
+  /// `loadFile`.
+  public init(document: JSONValue, defaultName: String? = nil, loadFile: FileLoader? = nil) throws(SchemaError) {
+    guard case .object(var root) = document else { throw .invalidPack(schemaPath: "", reason: "a pack must be an object") }
     for key in root.keys where !SchemaPack.topLevel.contains(key) {
       throw .unsupportedKeyword(keyword: key, schemaPath: JSONPointer(tokens: [key]).description)
     }
+    if let tools = root["x-slate-tools"] { root = try SchemaPack.importTools(tools, into: root, loadFile) }
     func string(_ key: String, required: Bool) throws(SchemaError) -> String? {
       guard let value = root[key] else {
         if required { throw .invalidPack(schemaPath: "", reason: "a pack needs \"\(key)\" (a string)") }
@@ -168,7 +181,70 @@ public struct SchemaPack: Sendable {
                                                 assertFormats: assertFormats))
     }
     self.actions = declarations
-    self.document = document
+    self.document = .object(root)
+  }
+
+  /// Adds the tools of `x-slate-tools` to `x-slate-actions` and removes `x-slate-tools`.
+  static func importTools(_ value: JSONValue, into root: JSONObject, _ loadFile: FileLoader?) throws(SchemaError)
+    -> JSONObject
+  {
+    func invalid(_ path: String, _ reason: String) -> SchemaError {
+      .invalidExtension(keyword: "x-slate-tools", schemaPath: path, reason: reason)
+    }
+    var source = value
+    var path = "/x-slate-tools"
+    var extensions = JSONObject()
+    if case .object(let object) = value, let inner = object["source"] {
+      for key in object.keys where key != "source" && key != "actions" { throw invalid(path, "unknown member \"\(key)\"") }
+      source = inner
+      path += "/source"
+      if let actions = object["actions"] {
+        guard case .object(let map) = actions else { throw invalid("/x-slate-tools/actions", "must be an object: tool → extensions") }
+        extensions = map
+      }
+    }
+    if case .string(let file) = source {
+      guard let loadFile, let bytes = loadFile(file) else { throw invalid(path, "cannot read the tools file \"\(file)\"") }
+      do {
+        source = try SimdjsonParser(limits: JSONLimits(maxBytes: max(bytes.count, JSONLimits.default.maxBytes))).parse(bytes)
+      } catch {
+        throw invalid(path, "\(file) is not JSON: \(error.code.rawValue) at byte \(error.offset): \(error.message)")
+      }
+    }
+    let tools = try ToolDefinition.read(source, at: path)
+    var actions = root["x-slate-actions"]?.objectValue ?? JSONObject()
+    var names = Set<String>()
+    for tool in tools {
+      guard actions[tool.name] == nil, names.insert(tool.name).inserted else {
+        throw .invalidPack(schemaPath: "/x-slate-actions", reason: "the tool \"\(tool.name)\" is declared twice")
+      }
+      guard case .object(var schema) = tool.parameters else {
+        throw invalid(path, "the parameters of the tool \"\(tool.name)\" must be an object schema")
+      }
+      if let description = tool.description, schema["x-slate-description"] == nil {
+        schema.append(key: "x-slate-description", value: .string(description))
+      }
+      if let added = extensions[tool.name] {
+        guard case .object(let members) = added else {
+          throw invalid("/x-slate-tools/actions/" + tool.name, "must be an object of x-slate-* extensions")
+        }
+        for member in members.members {
+          guard SchemaPack.actionExtensions.contains(member.key) else {
+            throw .unsupportedKeyword(keyword: member.key,
+                                      schemaPath: JSONPointer(tokens: ["x-slate-tools", "actions", tool.name, member.key]).description)
+          }
+          schema.members.removeAll { $0.key == member.key }
+          schema.append(key: member.key, value: member.value)
+        }
+      }
+      actions.append(key: tool.name, value: .object(schema))
+    }
+    for name in extensions.keys where !names.contains(name) {
+      throw invalid("/x-slate-tools/actions/" + name, "names no tool (the tools are \(tools.map(\.name).joined(separator: ", ")))")
+    }
+    var out = JSONObject(root.members.filter { $0.key != "x-slate-tools" && $0.key != "x-slate-actions" })
+    out.append(key: "x-slate-actions", value: .object(actions))
+    return out
   }
 
   /// Compiles every action schema and the shared `$defs` once.
@@ -218,6 +294,9 @@ public struct ActionDeclaration: Sendable {
   /// Whether `format` is asserted for this action (`x-slate-format-assert`, the action's or
   /// else the pack's).
   public let assertFormats: Bool
+  /// The description a tool definition gives the model: `x-slate-description` (an imported
+  /// tool's description), else the schema's root `description`.
+  public let toolDescription: String?
   /// Where the schema is in the pack document.
   public var schemaPointer: JSONPointer { JSONPointer(tokens: ["x-slate-actions", type]) }
 
@@ -259,6 +338,14 @@ public struct ActionDeclaration: Sendable {
       self.effects = effects
     } else {
       self.effects = []
+    }
+    if let value = object["x-slate-description"] {
+      guard let text = value.stringValue else {
+        throw .invalidExtension(keyword: "x-slate-description", schemaPath: base + "/x-slate-description", reason: "must be a string")
+      }
+      self.toolDescription = text
+    } else {
+      self.toolDescription = object["description"]?.stringValue
     }
     self.upsert = try SchemaPack.flag(object["x-slate-upsert"], "x-slate-upsert", at: base + "/x-slate-upsert") ?? false
     self.assertFormats = try SchemaPack.flag(object["x-slate-format-assert"], "x-slate-format-assert",

@@ -119,3 +119,48 @@ import Testing
     ], "\(rows)")
   }
 }
+
+/// `Corpus/schemas/pack.schema.json`, Slate's pack meta-schema, checked by Slate's own
+/// validator: the film pack and the test packs pass, mistakes are found where they are.
+@Suite struct PackMetaSchemaTests {
+  static func metaSchema() throws -> CompiledSchema {
+    let url = SharedFixtures.projectRoot.appendingPathComponent("Corpus/schemas/pack.schema.json")
+    return try CompiledSchema(schema: SimdjsonParser().parse([UInt8](Data(contentsOf: url))))
+  }
+
+  @Test func packsValidateAgainstTheMetaSchema() throws {
+    let meta = try Self.metaSchema()
+    let film = try SimdjsonParser().parse(
+      [UInt8](Data(contentsOf: SharedFixtures.projectRoot.appendingPathComponent("Corpus/schemas/film.json"))))
+    #expect(meta.validate(film).errors == [])
+    for text in PackSamples.all {
+      #expect(meta.validate(try json(text)).errors == [], "\(text)")
+      #expect(packError(text) == nil, "\(text)")
+    }
+  }
+
+  @Test(arguments: [
+    (#"{"x-slate-actions": {"a": {"x-slate-queue": 5}}}"#, "/x-slate-actions/a/x-slate-queue"),
+    (#"{"x-slate-actions": {"a": {"x-slate-keys": ["/a"]}}}"#, "/x-slate-actions/a"),
+    (#"{"x-slate-actions": {"a": {"x-slate-key": ["a"]}}}"#, "/x-slate-actions/a/x-slate-key"),
+    (#"{"nmae": "p", "x-slate-actions": {"a": {}}}"#, ""),
+    (#"{"x-slate-actions": {}}"#, ""),
+    (#"{"x-slate-coerce": ["guess"], "x-slate-actions": {"a": {}}}"#, "/x-slate-coerce/0"),
+  ])
+  func mistakesAreFoundWhereTheyAre(text: String, path: String) throws {
+    let result = try Self.metaSchema().validate(try json(text))
+    #expect(!result.isValid)
+    #expect(result.errors.contains { $0.instancePath == path }, "\(result.errors)")
+    #expect(packError(text) != nil, "Slate refuses it too")
+  }
+}
+
+/// Packs written as users write them (used by several suites).
+enum PackSamples {
+  static let all: [String] = [
+    ##"{"$schema": "https://slate.invalid/schemas/pack.schema.json", "x-slate-actions": {"a": {}}}"##,
+    ##"{"$schema": "https://json-schema.org/draft/2020-12/schema", "name": "t", "version": "1", "x-slate-format-assert": true, "x-slate-actions": {"a": {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}, "x-slate-key": {"fields": [{"pointer": "/at", "normalize": ["trim"]}]}, "x-slate-effects": ["image"], "x-slate-queue": "q"}}}"##,
+    ##"{"x-slate-actions": {"p": {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "properties": {"x": {"$ref": "#/definitions/x"}}, "definitions": {"x": {"type": "integer"}}}}}"##,
+    ##"{"x-slate-actions": {"t": {"$defs": {"P": {"enum": ["low", "high"]}}, "properties": {"type": {"const": "t"}, "p": {"$ref": "#/$defs/P"}}, "required": ["type", "p"]}}}"##,
+  ]
+}
