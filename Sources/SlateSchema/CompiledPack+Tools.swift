@@ -83,11 +83,12 @@ extension CompiledPack {
     return names
   }
 
-  /// The keywords OpenAI's structured outputs accept in a strict tool's parameters.
+  /// The keywords OpenAI's structured outputs accept in a strict tool's parameters
+  /// (`default` as openai-python's `pydantic_function_tool` sends it under strict).
   static let strictKeywords: Set<String> = [
     "type", "properties", "required", "additionalProperties", "items", "enum", "const", "anyOf", "$ref", "$defs",
     "definitions", "description", "title", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "multipleOf", "minItems", "maxItems",
+    "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "default",
   ]
 
   /// Whether OpenAI's strict mode (structured outputs) accepts `parameters`: an object at

@@ -133,6 +133,13 @@ import Testing
     let film = try SimdjsonParser().parse(
       [UInt8](Data(contentsOf: SharedFixtures.projectRoot.appendingPathComponent("Corpus/schemas/film.json"))))
     #expect(meta.validate(film).errors == [])
+    let tools = SharedFixtures.projectRoot.appendingPathComponent("Corpus/schemas/tools")
+    let packs = try FileManager.default.contentsOfDirectory(atPath: tools.path).filter { $0.hasSuffix(".pack.json") }
+    #expect(packs.count == 6)
+    for name in packs {
+      let document = try SimdjsonParser().parse([UInt8](Data(contentsOf: tools.appendingPathComponent(name))))
+      #expect(meta.validate(document).errors == [], "\(name)")
+    }
     for text in PackSamples.all {
       #expect(meta.validate(try json(text)).errors == [], "\(text)")
       #expect(packError(text) == nil, "\(text)")
