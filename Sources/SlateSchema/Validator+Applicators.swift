@@ -4,7 +4,7 @@ import SlateJSON
 ///
 /// `unevaluatedProperties`/`unevaluatedItems` (core §11) apply to the members or items
 /// that no adjacent keyword of their schema evaluated, counting what successful in-place
-/// subschemas (`$ref`, `allOf`, the passing `anyOf`/`oneOf` branches, the `if` that
+/// subschemas (`$ref`, the passing `allOf`/`anyOf`/`oneOf` branches, the `if` that
 /// passed with its `then`, or the `else`, `dependentSchemas`) evaluated. Slate does not
 /// collect annotations during the walk (which would cost every validation); a schema with
 /// an `unevaluated*` keyword recomputes them over its in-place subschemas when it meets an
@@ -199,14 +199,14 @@ extension Validator {
     }
   }
 
-  /// Calls `body` with each in-place subschema of `check` whose annotations count: every
-  /// `$ref` and `allOf` target, the `anyOf`/`oneOf` branches the value passes, `if` (when it
+  /// Calls `body` with each in-place subschema of `check` whose annotations count: the
+  /// `$ref` target, the `allOf`/`anyOf`/`oneOf` branches the value passes (a failing
+  /// branch's annotations are dropped, core §7.7.1.2, as jsonschema does), `if` (when it
   /// passes) and the branch it chose, the `dependentSchemas` of present members.
   private func forEachPassingInPlace(_ check: Check, object: JSONObject?, _ value: JSONValue, _ body: (Int) -> Void) {
     switch check {
     case .ref(let target, _): body(target)
-    case .allOf(let list, _): for branch in nodeLists[list] { body(branch) }
-    case .anyOf(let list, _), .oneOf(let list, _):
+    case .allOf(let list, _), .anyOf(let list, _), .oneOf(let list, _):
       for branch in nodeLists[list] where trial(branch, value) { body(branch) }
     case .conditional(let index):
       let conditional = conditionals[index]
