@@ -33,18 +33,25 @@ import SlateJSON
 /// ```
 ///
 /// Top level (anything else is `schema.unsupported_keyword`):
-/// - `name`, `version` (required strings): a replay bundle records them;
-///   `description`, `title`, `$comment` (optional strings).
+/// - `$schema`: the 2020-12 URI, ``metaSchemaURI``, or a relative path to
+///   `pack.schema.json` (`Corpus/schemas/pack.schema.json`, the pack meta-schema).
+/// - `name`, `version` (strings, default the file's stem and `"0"`): a replay bundle
+///   records them; `description`, `title`, `$comment` (optional strings).
 /// - `x-slate-discriminator` (string, default `"type"`): the member naming the action type
-///   in a text action. That member is removed before validation, so one schema serves a
-///   text action and a tool call (whose type is its tool name and whose arguments are the
-///   payload as they are).
+///   in a text action. A schema that declares it (`properties` or `required`) sees it,
+///   and a tool call's arguments get it (the tool name); for any other schema it is
+///   removed before validation, so one schema serves a text action and a tool call.
+/// - `x-slate-format-assert` (boolean, default false): assert `format` (see ``Format``).
+/// - `x-slate-tools`: tool definitions imported as actions (see
+///   ``init(document:defaultName:loadFile:)``).
 /// - `x-slate-coerce` (array of ``Coercion`` names, default `[]`): coercions for every
 ///   action that does not declare its own list.
 /// - `$defs` (object of schemas): shared definitions, referenced as `#/$defs/name`.
 ///   References are JSON Pointer fragments into this document.
-/// - `x-slate-actions` (required, non-empty object): action type → schema (an object
-///   schema: JSON Schema draft 2020-12 within the supported subset, see ``SchemaCompiler``),
+/// - `x-slate-actions` (a non-empty object, unless `x-slate-tools` gives the actions):
+///   action type → schema (an object schema: JSON Schema 2020-12, or draft-07 where its
+///   keywords mean the same, within the supported subset, see ``SchemaCompiler``), its own
+///   schema resource (`#/$defs/X` inside it names its own `$defs` first, then the pack's),
 ///   which may carry, at its root only:
 ///   - `x-slate-key`: the fields that identify the entity the action writes. Either an
 ///     array of JSON Pointers into the payload, or an object `{"fields": [...],
@@ -64,6 +71,8 @@ import SlateJSON
 ///   - `x-slate-upsert` (boolean, default false): whether the same key with a different
 ///     payload is an update (true) or a conflict (false) for the dispatcher.
 ///   - `x-slate-coerce` (array of coercion names): replaces the pack's default list.
+///   - `x-slate-format-assert` (boolean): replaces the pack's.
+///   - `x-slate-description` (string): the description of the action as a tool.
 ///
 /// Queue, effect and phase names are 1–64 characters of `A–Z a–z 0–9 _ . -`.
 public struct SchemaPack: Sendable {

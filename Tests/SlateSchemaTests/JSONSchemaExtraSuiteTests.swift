@@ -70,19 +70,10 @@ import Testing
           failures.append("\(file) «\(description)»: refused: \(error)")
           continue
         }
-        for test in testCase["tests"]?.arrayValue ?? [] {
-          totals.tests += 1
-          let data = test["data"] ?? .null
-          let expected = test["valid"]?.boolValue ?? false
-          let all = schema.validate(data)
-          let first = schema.validate(data, options: ValidationOptions(mode: .firstError))
-          if all.isValid == expected && first.isValid == expected && (expected || first.errors.count == 1) {
-            totals.passed += 1
-          } else {
-            failures.append("\(file) «\(description)» / «\(test["description"]?.stringValue ?? "?")»: "
-              + "expected \(expected), got \(all.isValid) \(all.errors) (first-error mode: \(first.errors.count) errors)")
-          }
-        }
+        let outcome = suiteCaseFailures(schema, testCase["tests"]?.arrayValue ?? [], "\(file) «\(description)»")
+        totals.tests += outcome.tests
+        totals.passed += outcome.tests - outcome.failures.count
+        failures += outcome.failures
       }
     }
     print("json-schema-test-suite extra: \(totals.cases) cases; \(totals.passed)/\(totals.tests) tests pass; "

@@ -61,19 +61,10 @@ import Testing
           continue
         }
         counts.compiled += 1
-        for test in tests {
-          counts.tests += 1
-          let data = test["data"] ?? .null
-          let expected = test["valid"]?.boolValue ?? false
-          let all = schema.validate(data)
-          let first = schema.validate(data, options: ValidationOptions(mode: .firstError))
-          if all.isValid == expected && first.isValid == expected && (expected || first.errors.count == 1) {
-            counts.passed += 1
-          } else {
-            failures.append("\(file) «\(description)» / «\(test["description"]?.stringValue ?? "?")»: "
-              + "expected \(expected), got \(all.isValid) \(all.errors) (first-error mode: \(first.errors.count) errors)")
-          }
-        }
+        let outcome = suiteCaseFailures(schema, tests, "\(file) «\(description)»")
+        counts.tests += outcome.tests
+        counts.passed += outcome.tests - outcome.failures.count
+        failures += outcome.failures
       }
       print("json-schema-test-suite \(file): \(counts.cases) cases, \(counts.compiled) compiled, "
         + "\(counts.refused) refused as unsupported; \(counts.passed)/\(counts.tests) tests pass")
