@@ -17,7 +17,7 @@ struct ActionsCommand: ParsableCommand {
         {"kind":"value","index":i,"channel":c,"streamOffset":r,"offset":o[,"type":t,"callId":id],"value":v}
           a committed value (v canonical; type and callId for tool calls) — without --schema;
         {"kind":"action","index":i,…,"type":t,"key":"scene:s12","keyDigest":h,"queue":q,"effects":[…],"phase":p,"payload":v}
-        {"kind":"rejected","index":i,…,"type":t,"errors":[{"code","keyword","instancePath","schemaPath","message","range"}…],"text":s}
+        {"kind":"rejected","index":i,…,"type":t,"errors":[{"code","keyword","instancePath","schemaPath","params","message","range"}…],"text":s}
           with --schema: each value validated against the pack;
         {"kind":"diagnostic","code":c,"severity":s[,"channel":c],"streamOffset":r[,"offset":o],"message":m}
         {"kind":"summary","dialect":d,"values":n,["actions":n,"rejected":n,"batches":n,]"diagnostics":n,"errors":n,

@@ -74,7 +74,9 @@ enum CLIIO {
   /// code and schema path on standard error.
   static func compilePack(_ path: String) throws -> CompiledPack {
     do {
-      return try CompiledPack(bytes: try readAll(path))
+      let stem = path.split(separator: "/").last.map { $0.split(separator: ".").first.map(String.init) ?? "" } ?? ""
+      return try CompiledPack(bytes: try readAll(path), defaultName: stem.isEmpty || path == "-" ? nil : stem,
+                              loadFile: toolsLoader(packPath: path))
     } catch let error as SchemaError {
       printError("slate: \(path): \(error.code) at #\(error.schemaPath): \(error.message)")
       throw ExitCode(usageOrIO)

@@ -15,7 +15,7 @@ struct SlateCommand: AsyncParsableCommand {
     version: SlateVersion.string,
     subcommands: [
       JSONCommand.self, EventsCommand.self, ActionsCommand.self, InspectCommand.self, ValidateCommand.self,
-      ReplayCommand.self, TurnsCommand.self, TurnCommand.self, RecoverCommand.self, CorpusCommand.self,
+      ReplayCommand.self, TurnsCommand.self, TurnCommand.self, RecoverCommand.self, CorpusCommand.self, PackCommand.self,
     ]
   )
 }

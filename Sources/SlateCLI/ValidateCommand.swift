@@ -10,7 +10,7 @@ struct ValidateCommand: ParsableCommand {
     abstract: "Validate JSON instances against a schema pack.",
     discussion: """
       Prints one line per instance:
-        {"file":…,"valid":true|false,"action":…,"errors":[{"instancePath","schemaPath","keyword","code","message"}…]}
+        {"file":…,"valid":true|false,"action":…,"errors":[{"code","keyword","instancePath","schemaPath","params","message"}…]}
       plus "warnings" (the coercions applied) when there are any. Without --action, each
       instance is a text action: its type is the pack's discriminator member (default
       "type"), and its key fields must be present. With --action, each instance is the
@@ -57,6 +57,7 @@ struct ValidateCommand: ParsableCommand {
         var problem = JSONLine()
         problem.add("instancePath", "")
         problem.add("schemaPath", "")
+        problem.add("params", .object(JSONObject()))
         problem.add("keyword", "")
         problem.add("code", .string(error.code.rawValue))
         problem.add("message", .string("at byte \(error.offset): \(error.message)"))

@@ -10,15 +10,26 @@ import SlateJSON
 public struct CompiledPack: Sendable {
   public let pack: SchemaPack
   let program: SchemaProgram
-  private let entries: [Utf8Key: (node: Int, declaration: ActionDeclaration)]
+  private let entries: [Utf8Key: Entry]
+
+  struct Entry {
+    var node: Int
+    var declaration: ActionDeclaration
+    /// The schema declares the discriminator member: the payload keeps it (see
+    /// ``CompiledPack/classify(_:metadata:options:)``).
+    var keepsDiscriminator: Bool
+  }
 
   init(pack: SchemaPack) throws(SchemaError) {
     let roots = Set(pack.actions.map(\.schemaPointer.description))
     var compiler = SchemaCompiler(document: pack.document, extensionRoots: roots, resourceRoots: roots,
                                   rootIsSchema: false)
-    var entries: [Utf8Key: (node: Int, declaration: ActionDeclaration)] = [:]
+    var entries: [Utf8Key: Entry] = [:]
     for declaration in pack.actions {
-      entries[Utf8Key(declaration.type)] = (compiler.node(at: declaration.schemaPointer.tokens), declaration)
+      let tokens = declaration.schemaPointer.tokens
+      entries[Utf8Key(declaration.type)] = Entry(
+        node: compiler.node(at: tokens), declaration: declaration,
+        keepsDiscriminator: CompiledPack.declares(pack.discriminator, schemaAt: tokens, in: pack.document))
     }
     if case .object(let defs)? = pack.document["$defs"] {
       for name in defs.keys { _ = compiler.node(at: ["$defs", name]) }
@@ -30,8 +41,43 @@ public struct CompiledPack: Sendable {
     self.entries = entries
   }
 
-  /// Parses and compiles a pack document.
-  public init(bytes: [UInt8]) throws(SchemaError) { try self.init(pack: SchemaPack(bytes: bytes)) }
+  /// Parses and compiles a pack document; `defaultName` (the file's stem) names a pack
+  /// without `"name"`.
+  public init(bytes: [UInt8], defaultName: String? = nil, loadFile: SchemaPack.FileLoader? = nil) throws(SchemaError) {
+    try self.init(pack: SchemaPack(bytes: bytes, defaultName: defaultName, loadFile: loadFile))
+  }
+
+  /// The keywords (and annotations) the pack's schemas use, sorted; `x-slate-*` aside.
+  public var keywordsUsed: [String] {
+    var used = Set<String>()
+    for path in program.nodePaths {
+      guard let pointer = try? JSONPointer(path), case .object(let schema)? = pointer.resolve(in: pack.document) else { continue }
+      for key in schema.keys where !key.hasPrefix("x-slate-") { used.insert(key) }
+    }
+    return used.sorted()
+  }
+
+  /// Whether the schema at `tokens` declares `member` in its `properties` or `required`,
+  /// directly or through the `$ref`s and `allOf` branches at its root (resolved as the
+  /// compiler resolves them: in the action first, then in the pack). Bounded: at most 64
+  /// schemas are looked at.
+  static func declares(_ member: String, schemaAt tokens: [String], in document: JSONValue) -> Bool {
+    var pending = [tokens]
+    var seen = Set<[String]>()
+    while let next = pending.popLast(), seen.count < 64 {
+      guard seen.insert(next).inserted, case .object(let schema)? = JSONPointer(tokens: next).resolve(in: document) else {
+        continue
+      }
+      if schema["properties"]?.objectValue?[member] != nil { return true }
+      if schema["required"]?.arrayValue?.contains(where: { $0.stringValue == member }) == true { return true }
+      if let ref = schema["$ref"]?.stringValue, let pointer = try? JSONPointer(fragment: ref) {
+        let local = tokens + pointer.tokens
+        pending.append(JSONPointer(tokens: local).resolve(in: document) != nil ? local : pointer.tokens)
+      }
+      for i in (schema["allOf"]?.arrayValue ?? []).indices { pending.append(next + ["allOf", String(i)]) }
+    }
+    return false
+  }
 
   /// The declared action types, in document order.
   public var actionTypes: [String] { pack.actions.map(\.type) }
@@ -40,21 +86,26 @@ public struct CompiledPack: Sendable {
 
   public func declaration(for type: String) -> ActionDeclaration? { entries[Utf8Key(type)]?.declaration }
 
-  /// Validates `payload` as an action of `type` (no discriminator handling, no key).
-  /// Nil when the pack has no such type.
+  /// Validates `payload` as an action of `type`, as a tool call's arguments (the
+  /// discriminator is put in only for a schema that declares it; no key). Nil when the
+  /// pack has no such type.
   public func validate(_ payload: JSONValue, as type: String, options: ValidationOptions = .default,
                        locator: InstanceLocator? = nil, range: Range<Int>? = nil) -> ValidationResult?
   {
     guard let entry = entries[Utf8Key(type)] else { return nil }
+    let payload = withDiscriminator(payload, entry, type)
     let validator = Validator(program: program, options: options, coercions: entry.declaration.coercions,
-                              locator: locator, wholeRange: range)
+                              locator: locator, wholeRange: range, assertFormats: entry.declaration.assertFormats)
     return validator.run(entry.node, payload)
   }
 
   /// Turns one framed value into an action or a rejection.
   ///
   /// 1. The type: ``ActionMetadata/toolName`` for a tool call (the value is the payload),
-  ///    else the pack's discriminator member, which is removed from the payload.
+  ///    else the pack's discriminator member. A schema that declares the discriminator
+  ///    member (in its `properties` or `required`, see ``declares(_:schemaAt:in:)``) sees
+  ///    it: a text action keeps it, and a tool call's arguments get it (the tool name)
+  ///    when they lack it. For any other schema it is removed from a text action.
   /// 2. The payload is validated against the type's schema, with the type's coercions
   ///    when ``ValidationOptions/applyCoercions`` is on.
   /// 3. The key: the declared fields of the validated payload, normalised and hashed
@@ -76,7 +127,9 @@ public struct CompiledPack: Sendable {
         return .failure(rejection(nil, value, metadata, [problem]))
       }
       actionType = named
-      payload = .object(JSONObject(object.members.filter { !utf8Equal($0.key, name) }))
+      if entries[Utf8Key(actionType)]?.keepsDiscriminator != true {
+        payload = .object(JSONObject(object.members.filter { !utf8Equal($0.key, name) }))
+      }
     }
     guard let entry = entries[Utf8Key(actionType)] else {
       let problem = CompiledPack.problem(.unknownAction, .root,
@@ -85,8 +138,10 @@ public struct CompiledPack: Sendable {
       return .failure(rejection(actionType, value, metadata, [problem]))
     }
     let declaration = entry.declaration
+    if metadata.toolName != nil { payload = withDiscriminator(payload, entry, actionType) }
     let validator = Validator(program: program, options: options, coercions: declaration.coercions,
-                              locator: metadata.locator, wholeRange: metadata.textRange)
+                              locator: metadata.locator, wholeRange: metadata.textRange,
+                              assertFormats: declaration.assertFormats)
     let result = validator.run(entry.node, payload)
     guard result.isValid else { return .failure(rejection(actionType, value, metadata, result.errors, result.warnings)) }
 
@@ -108,6 +163,16 @@ public struct CompiledPack: Sendable {
                            effects: declaration.effects, upsert: declaration.upsert,
                            phase: metadata.phase ?? declaration.phase, index: metadata.index,
                            rawOffset: metadata.rawOffset, textRange: metadata.textRange, warnings: result.warnings))
+  }
+
+  /// A tool call's arguments as its schema sees them: with the discriminator member (the
+  /// type) first when the schema declares it and the arguments lack it.
+  private func withDiscriminator(_ payload: JSONValue, _ entry: Entry, _ type: String) -> JSONValue {
+    guard entry.keepsDiscriminator, case .object(var object) = payload,
+      Validator.member(pack.discriminator, of: object) == nil
+    else { return payload }
+    object.members.insert(JSONMember(key: pack.discriminator, value: .string(type)), at: 0)
+    return .object(object)
   }
 
   private func rejection(_ actionType: String?, _ value: JSONValue, _ metadata: ActionMetadata,
@@ -140,7 +205,8 @@ public struct CompiledSchema: Sendable {
     program = try compiler.finish()
   }
 
-  /// Validates strictly (schemas outside a pack declare no coercions).
+  /// Validates strictly (schemas outside a pack declare no coercions); `format` is
+  /// asserted when ``ValidationOptions/assertFormats`` says so.
   public func validate(_ value: JSONValue, options: ValidationOptions = .default, locator: InstanceLocator? = nil,
                        range: Range<Int>? = nil) -> ValidationResult
   {

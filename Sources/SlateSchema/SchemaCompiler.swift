@@ -18,13 +18,32 @@ struct SchemaCompiler {
   /// The 2020-12 meta-schema URI a `$schema` may name (with or without an empty fragment).
   static let dialect = "https://json-schema.org/draft/2020-12/schema"
 
-  static let annotations: Set<String> = ["title", "description", "default", "examples", "$comment"]
-  static let keywords: Set<String> = [
-    "type", "enum", "const", "required", "properties", "additionalProperties", "items", "prefixItems",
-    "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "multipleOf", "pattern", "oneOf", "anyOf", "allOf", "not", "if", "then", "else",
-    "minProperties", "maxProperties", "propertyNames", "$ref", "$defs", "$schema", "$id",
+  /// The draft-07 meta-schema URIs a resource's `$schema` may name.
+  static let draft07: Set<String> = [
+    "http://json-schema.org/draft-07/schema#", "http://json-schema.org/draft-07/schema",
+    "https://json-schema.org/draft-07/schema#", "https://json-schema.org/draft-07/schema",
   ]
+
+  static let annotations: Set<String> = [
+    "title", "description", "default", "examples", "$comment", "deprecated", "readOnly", "writeOnly",
+    "contentMediaType", "contentEncoding",
+  ]
+  /// The keywords both dialects share, with the same meaning.
+  static let shared: Set<String> = [
+    "type", "enum", "const", "required", "properties", "additionalProperties", "items", "minItems", "maxItems",
+    "uniqueItems", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "multipleOf", "pattern", "oneOf", "anyOf", "allOf", "not", "if", "then", "else", "minProperties",
+    "maxProperties", "propertyNames", "$ref", "$defs", "$schema", "$id", "patternProperties", "contains", "format",
+  ]
+  /// Draft 2020-12 only.
+  static let keywords: Set<String> = shared.union([
+    "prefixItems", "dependentRequired", "dependentSchemas", "minContains", "maxContains", "unevaluatedProperties",
+    "unevaluatedItems",
+  ])
+  /// Draft-07 only: `definitions` (as `$defs`), `dependencies` (split into
+  /// `dependentRequired` and `dependentSchemas`) and `additionalItems` (the `items` after an
+  /// array-form `items`, which is `prefixItems`).
+  static let draft07Keywords: Set<String> = shared.union(["definitions", "dependencies", "additionalItems"])
 
   let document: JSONValue
   /// Pointers of schemas that may carry `x-slate-*` members (action roots in a pack).
@@ -32,6 +51,7 @@ struct SchemaCompiler {
   /// Pointers of schema resource roots: where `$schema` (and, for the document root, `$id`)
   /// may appear.
   let resourceRoots: Set<String>
+  let resourceRootTokens: [[String]]
   /// Whether `#` (the document root) is itself a schema; false for a pack.
   let rootIsSchema: Bool
 
@@ -46,6 +66,7 @@ struct SchemaCompiler {
     self.document = document
     self.extensionRoots = extensionRoots
     self.resourceRoots = resourceRoots
+    self.resourceRootTokens = resourceRoots.map { (try? JSONPointer($0).tokens) ?? [] }
     self.rootIsSchema = rootIsSchema
   }
 
@@ -90,19 +111,36 @@ struct SchemaCompiler {
   }
 
   private mutating func compile(_ schema: JSONObject, tokens: [String], here: String) throws(SchemaError) -> [Check] {
+    let dialect = self.dialect(of: tokens)
+    let known = dialect == .draft07 ? SchemaCompiler.draft07Keywords : SchemaCompiler.keywords
     for member in schema.members {
       let keyword = member.key
       if keyword.hasPrefix("x-slate-") && extensionRoots.contains(here) { continue }
       let path = JSONPointer(tokens: tokens + [keyword]).description
-      guard SchemaCompiler.keywords.contains(keyword) || SchemaCompiler.annotations.contains(keyword) else {
+      guard known.contains(keyword) || SchemaCompiler.annotations.contains(keyword) else {
+        if dialect == .draft07 && SchemaCompiler.keywords.contains(keyword) {
+          throw .dialectMismatch(keyword: keyword, schemaPath: path,
+                                 reason: "\"\(keyword)\" is not a draft-07 keyword (draft-07 ignores it; 2020-12 asserts it): "
+                                   + "declare \"$schema\": \"\(SchemaCompiler.dialect)\" to use it")
+        }
         throw .unsupportedKeyword(keyword: keyword, schemaPath: path)
       }
-      if keyword == "$id" && !(here.isEmpty && rootIsSchema) {
+      if keyword == "$id" && !(rootIsSchema ? here.isEmpty : resourceRoots.contains(here)) {
         throw .unsupportedKeyword(keyword: keyword, schemaPath: path)
       }
     }
     let c = Keywords(schema: schema, tokens: tokens, here: here)
     try checkAnnotations(c)
+    if dialect == .draft07, schema["$ref"] != nil {
+      // Draft-07 §8.3: "All other properties in a "$ref" object MUST be ignored"; 2020-12
+      // applies them. Annotations are harmless either way; an assertion beside $ref is not.
+      let inert: Set<String> = SchemaCompiler.annotations.union(["$ref", "$schema", "$id", "definitions", "$defs"])
+      if let sibling = schema.keys.first(where: { !inert.contains($0) && !$0.hasPrefix("x-slate-") }) {
+        throw .dialectMismatch(keyword: sibling, schemaPath: c.path(sibling),
+                               reason: "draft-07 ignores \"\(sibling)\" beside \"$ref\", 2020-12 applies it: "
+                                 + "move it into an allOf with the $ref")
+      }
+    }
     var checks: [Check] = []
 
     if let value = c.value("type") { checks.append(.type(try typeMask(value, c), path: pathID(c.path("type")))) }
@@ -118,7 +156,7 @@ struct SchemaCompiler {
       program.objects.append(shape)
       checks.append(.object(program.objects.count - 1))
     }
-    if let shape = try arrayShape(c) {
+    if let shape = try arrayShape(c, dialect: dialect) {
       program.arrays.append(shape)
       checks.append(.array(program.arrays.count - 1))
     }
@@ -127,6 +165,7 @@ struct SchemaCompiler {
       program.requireds.append(names)
       checks.append(.required(program.requireds.count - 1, path: pathID(c.path("required"))))
     }
+    try dependencies(c, into: &checks)
     if let n = try c.count("minProperties") { checks.append(.minProperties(n, path: pathID(c.path("minProperties")))) }
     if let n = try c.count("maxProperties") { checks.append(.maxProperties(n, path: pathID(c.path("maxProperties")))) }
     if c.value("propertyNames") != nil {
@@ -138,9 +177,22 @@ struct SchemaCompiler {
       guard case .bool(let on) = value else { throw c.invalid("uniqueItems", "must be a boolean") }
       if on { checks.append(.uniqueItems(path: pathID(c.path("uniqueItems")))) }
     }
+    let minContains = try c.count("minContains")
+    let maxContains = try c.count("maxContains")
+    if c.value("contains") != nil {
+      program.contains.append(Contains(node: node(at: c.child("contains")), min: minContains ?? 1, max: maxContains,
+                                       path: pathID(c.path("contains")), minPath: pathID(c.path("minContains")),
+                                       maxPath: pathID(c.path("maxContains"))))
+      checks.append(.contains(program.contains.count - 1))
+    }
     if let n = try c.count("minLength") { checks.append(.minLength(n, path: pathID(c.path("minLength")))) }
     if let n = try c.count("maxLength") { checks.append(.maxLength(n, path: pathID(c.path("maxLength")))) }
     if let value = c.value("pattern") { checks.append(.pattern(try pattern(value, c), path: pathID(c.path("pattern")))) }
+    if let value = c.value("format") {
+      guard let name = value.stringValue else { throw c.invalid("format", "must be a string") }
+      // An unknown format is an annotation (2020-12 validation §7.2), asserted or not.
+      if let format = Format(rawValue: name) { checks.append(.format(format, path: pathID(c.path("format")))) }
+    }
     let bounds: [(String, BoundKind)] = [
       ("minimum", .minimum), ("maximum", .maximum), ("exclusiveMinimum", .exclusiveMinimum),
       ("exclusiveMaximum", .exclusiveMaximum),
@@ -172,11 +224,75 @@ struct SchemaCompiler {
       program.conditionals.append(Conditional(if: node(at: c.child("if")), then: thenNode, else: elseNode))
       checks.append(.conditional(program.conditionals.count - 1))
     }
-    if let value = c.value("$defs") {
-      guard case .object(let defs) = value else { throw c.invalid("$defs", "must be an object of schemas") }
-      for name in defs.keys { _ = node(at: c.child("$defs", name)) }
+    for defs in ["$defs", "definitions"] {
+      guard let value = c.value(defs) else { continue }
+      guard case .object(let members) = value else { throw c.invalid(defs, "must be an object of schemas") }
+      for name in members.keys { _ = node(at: c.child(defs, name)) }
+    }
+    // Last: they read what every other keyword of this schema evaluated (core §11).
+    if let value = c.value("unevaluatedItems") {
+      checks.append(.unevaluatedItems(restShape(value, c.child("unevaluatedItems")),
+                                      path: pathID(c.path("unevaluatedItems"))))
+    }
+    if let value = c.value("unevaluatedProperties") {
+      checks.append(.unevaluatedProperties(restShape(value, c.child("unevaluatedProperties")),
+                                           path: pathID(c.path("unevaluatedProperties"))))
     }
     return checks
+  }
+
+  /// `dependentRequired`, `dependentSchemas`, and draft-07 `dependencies` (an array value
+  /// is a `dependentRequired` entry, a schema a `dependentSchemas` one).
+  private mutating func dependencies(_ c: Keywords, into checks: inout [Check]) throws(SchemaError) {
+    for keyword in ["dependentRequired", "dependentSchemas", "dependencies"] {
+      guard let value = c.value(keyword) else { continue }
+      guard case .object(let members) = value else { throw c.invalid(keyword, "must be an object") }
+      var required: [(String, [String])] = []
+      var schemas: [(String, Int)] = []
+      for member in Validator.lastOccurrences(members) {
+        if case .array = member.value, keyword != "dependentSchemas" {
+          let names = try uniqueStrings(member.value, keyword, c)
+          required.append((member.key, names))
+        } else if keyword != "dependentRequired" {
+          schemas.append((member.key, node(at: c.child(keyword, member.key))))
+        } else {
+          throw c.invalid(keyword, "must be an object of arrays of strings")
+        }
+      }
+      let path = pathID(c.path(keyword))
+      if !required.isEmpty {
+        program.dependentRequireds.append(required)
+        checks.append(.dependentRequired(program.dependentRequireds.count - 1, path: path))
+      }
+      if !schemas.isEmpty {
+        program.dependentSchemas.append(schemas)
+        checks.append(.dependentSchemas(program.dependentSchemas.count - 1, path: path))
+      }
+    }
+  }
+
+  // MARK: - Resources and dialects
+
+  enum Dialect { case draft2020, draft07 }
+
+  /// The tokens of the schema resource holding `tokens`: the longest resource root that is
+  /// a prefix of them, or nil (a pack's own `$defs`, whose base is the pack document).
+  func resourceRoot(of tokens: [String]) -> [String]? {
+    var best: [String]?
+    for root in resourceRootTokens where root.count <= tokens.count && Array(tokens.prefix(root.count)) == root {
+      if best == nil || root.count > best!.count { best = root }
+    }
+    return best
+  }
+
+  /// The dialect of the resource holding `tokens`: draft-07 when its root's `$schema`
+  /// names draft-07, else 2020-12.
+  func dialect(of tokens: [String]) -> Dialect {
+    guard let root = resourceRoot(of: tokens),
+      let uri = JSONPointer(tokens: root + ["$schema"]).resolve(in: document)?.stringValue,
+      SchemaCompiler.draft07.contains(uri)
+    else { return .draft2020 }
+    return .draft07
   }
 
   /// The members of one schema object, with helpers that name paths.
@@ -187,7 +303,7 @@ struct SchemaCompiler {
 
     func value(_ keyword: String) -> JSONValue? { schema[keyword] }
     func child(_ keyword: String, _ more: String...) -> [String] { tokens + [keyword] + more }
-    func path(_ keyword: String) -> String { JSONPointer(tokens: tokens + [keyword]).description }
+    func path(_ keyword: String, _ more: String...) -> String { JSONPointer(tokens: tokens + [keyword] + more).description }
     func invalid(_ keyword: String, _ reason: String) -> SchemaError {
       .invalidSchema(schemaPath: path(keyword), reason: "\(keyword) \(reason)")
     }
@@ -211,8 +327,10 @@ struct SchemaCompiler {
       guard resourceRoots.contains(c.here) else {
         throw .unsupportedKeyword(keyword: "$schema", schemaPath: c.path("$schema"))
       }
-      guard let uri = value.stringValue, uri == SchemaCompiler.dialect || uri == SchemaCompiler.dialect + "#" else {
-        throw c.invalid("$schema", "must be \"\(SchemaCompiler.dialect)\": only draft 2020-12 is supported")
+      guard let uri = value.stringValue,
+        uri == SchemaCompiler.dialect || uri == SchemaCompiler.dialect + "#" || SchemaCompiler.draft07.contains(uri)
+      else {
+        throw c.invalid("$schema", "must be \"\(SchemaCompiler.dialect)\" or \"http://json-schema.org/draft-07/schema#\"")
       }
     }
   }
@@ -268,6 +386,11 @@ struct SchemaCompiler {
     return names
   }
 
+  /// A `$ref` resolves within its schema resource first (an action schema in a pack, or
+  /// the whole document for a plain schema): `#/$defs/X` inside an action names the
+  /// action's own `$defs`; when that names nothing, the pointer is read from the pack
+  /// document, so the pack's shared `$defs` (and absolute pointers such as
+  /// `#/x-slate-actions/…`) stay reachable.
   private mutating func refTarget(_ value: JSONValue, _ c: Keywords) throws(SchemaError) -> Int {
     let path = c.path("$ref")
     guard let ref = value.stringValue else { throw c.invalid("$ref", "must be a string") }
@@ -280,6 +403,11 @@ struct SchemaCompiler {
     } catch {
       throw .invalidSchema(schemaPath: path, reason: "$ref \"\(ref)\" is not a valid JSON Pointer fragment")
     }
+    if let root = resourceRoot(of: c.tokens), !root.isEmpty,
+      JSONPointer(tokens: root + pointer.tokens).resolve(in: document) != nil
+    {
+      return node(at: root + pointer.tokens)
+    }
     guard pointer.resolve(in: document) != nil else { throw .unresolvedRef(ref: ref, schemaPath: path) }
     if pointer.tokens.isEmpty && !rootIsSchema {
       throw .invalidSchema(schemaPath: path, reason: "$ref \"#\" names the pack document, which is not a schema")
@@ -289,8 +417,9 @@ struct SchemaCompiler {
 
   private mutating func objectShape(_ c: Keywords) throws(SchemaError) -> ObjectShape? {
     let properties = c.value("properties")
+    let patterns = c.value("patternProperties")
     let additional = c.value("additionalProperties")
-    guard properties != nil || additional != nil else { return nil }
+    guard properties != nil || additional != nil || patterns != nil else { return nil }
     var shape = ObjectShape()
     let required = Set((c.value("required")?.arrayValue ?? []).compactMap { $0.stringValue.map(Utf8Key.init) })
     if let properties {
@@ -306,26 +435,47 @@ struct SchemaCompiler {
         shape.lookup = lookup
       }
     }
-    if let additional { shape.additional = restShape(additional, c.child("additionalProperties")) }
+    if let patterns {
+      guard case .object(let members) = patterns else {
+        throw c.invalid("patternProperties", "must be an object of schemas")
+      }
+      for source in members.keys {
+        let index = try pattern(.string(source), c, keyword: "patternProperties", at: c.path("patternProperties", source))
+        shape.patterns.append((pattern: index, node: node(at: c.child("patternProperties", source))))
+      }
+    }
+    if let additional {
+      shape.additional = restShape(additional, c.child("additionalProperties"))
+      shape.hasAdditional = true
+    }
     return shape
   }
 
-  private mutating func arrayShape(_ c: Keywords) throws(SchemaError) -> ArrayShape? {
-    let prefix = c.value("prefixItems")
-    let items = c.value("items")
+  private mutating func arrayShape(_ c: Keywords, dialect: Dialect) throws(SchemaError) -> ArrayShape? {
+    // Draft-07: an array `items` is 2020-12's `prefixItems`, and `additionalItems` (which
+    // only applies after an array `items`) is 2020-12's `items`.
+    let draft07Prefix = dialect == .draft07 && c.value("items")?.arrayValue != nil
+    let prefixKeyword = draft07Prefix ? "items" : "prefixItems"
+    let restKeyword = draft07Prefix ? "additionalItems" : "items"
+    if dialect == .draft07, !draft07Prefix, c.value("additionalItems") != nil {
+      _ = node(at: c.child("additionalItems"))  // no effect without an array "items"; still checked
+    }
+    let prefix = c.value(prefixKeyword)
+    let items = c.value(restKeyword)
     guard prefix != nil || items != nil else { return nil }
     var shape = ArrayShape()
     if let prefix {
-      guard case .array(let list) = prefix, !list.isEmpty else {
-        throw c.invalid("prefixItems", "must be a non-empty array of schemas")
+      guard case .array(let list) = prefix, !list.isEmpty || draft07Prefix else {
+        throw c.invalid(prefixKeyword, "must be a non-empty array of schemas")
       }
-      shape.prefix = list.indices.map { node(at: c.child("prefixItems", String($0))) }
+      shape.prefix = list.indices.map { node(at: c.child(prefixKeyword, String($0))) }
     }
     if let items {
       if case .array = items {
-        throw c.invalid("items", "must be a schema (the array form is draft 2019-09; use prefixItems)")
+        throw c.invalid(restKeyword, "must be a schema (the array form is draft 2019-09; use prefixItems)")
       }
-      shape.rest = restShape(items, c.child("items"))
+      shape.rest = restShape(items, c.child(restKeyword))
+      shape.hasRest = true
     }
     return shape
   }
@@ -339,15 +489,18 @@ struct SchemaCompiler {
     }
   }
 
-  private mutating func pattern(_ value: JSONValue, _ c: Keywords) throws(SchemaError) -> Int {
-    guard let source = value.stringValue else { throw c.invalid("pattern", "must be a string") }
+  private mutating func pattern(_ value: JSONValue, _ c: Keywords, keyword: String = "pattern",
+                                at path: String? = nil) throws(SchemaError) -> Int
+  {
+    guard let source = value.stringValue else { throw c.invalid(keyword, "must be a string") }
+    let path = path ?? c.path(keyword)
     do {
       program.patterns.append(try Pattern(source))
     } catch {
       if error.unsupported {
-        throw .unsupportedPattern(schemaPath: c.path("pattern"), offset: error.offset, reason: error.reason)
+        throw .unsupportedPattern(schemaPath: path, offset: error.offset, reason: error.reason)
       }
-      throw .invalidPattern(schemaPath: c.path("pattern"), offset: error.offset, reason: error.reason)
+      throw .invalidPattern(schemaPath: path, offset: error.offset, reason: error.reason)
     }
     return program.patterns.count - 1
   }

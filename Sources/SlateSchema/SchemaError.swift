@@ -38,6 +38,9 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
   /// `schema.invalid_pack`: the pack document itself is malformed (no `x-slate-actions`,
   /// an unknown top-level member, …).
   case invalidPack(schemaPath: String, reason: String)
+  /// `schema.dialect_mismatch`: a keyword in a draft-07 schema whose meaning differs from
+  /// 2020-12's (a 2020-12-only keyword, an assertion beside `$ref`).
+  case dialectMismatch(keyword: String, schemaPath: String, reason: String)
   /// `json.*`: the document is not JSON.
   case invalidJSON(JSONParseError)
 
@@ -53,6 +56,7 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     case .unsupportedValue: "schema.unsupported_value"
     case .invalidExtension: "schema.invalid_extension"
     case .invalidPack: "schema.invalid_pack"
+    case .dialectMismatch: "schema.dialect_mismatch"
     case .invalidJSON(let error): error.code.rawValue
     }
   }
@@ -63,7 +67,7 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     case .unsupportedKeyword(_, let path), .invalidSchema(let path, _), .unresolvedRef(_, let path),
       .unsupportedRef(_, let path), .refCycle(let path), .invalidPattern(let path, _, _),
       .unsupportedPattern(let path, _, _), .unsupportedValue(_, let path, _), .invalidExtension(_, let path, _),
-      .invalidPack(let path, _):
+      .invalidPack(let path, _), .dialectMismatch(_, let path, _):
       path
     case .invalidJSON: ""
     }
@@ -82,6 +86,7 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     case .unsupportedValue(let keyword, _, let reason): "\(keyword): \(reason)"
     case .invalidExtension(let keyword, _, let reason): "\(keyword): \(reason)"
     case .invalidPack(_, let reason): reason
+    case .dialectMismatch(_, _, let reason): reason
     case .invalidJSON(let error): error.message
     }
   }

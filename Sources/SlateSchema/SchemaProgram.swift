@@ -27,6 +27,11 @@ struct SchemaProgram: Sendable {
   var requireds: [[String]] = []
   var nodeLists: [[Int]] = []
   var conditionals: [Conditional] = []
+  var contains: [Contains] = []
+  /// `dependentRequired`: per check, (property, the names it requires).
+  var dependentRequireds: [[(String, [String])]] = []
+  /// `dependentSchemas`: per check, (property, the node applied when it is present).
+  var dependentSchemas: [[(String, Int)]] = []
 }
 
 /// One keyword's work. `path` is an index into ``SchemaProgram/paths``.
@@ -58,6 +63,17 @@ enum Check: Sendable {
   case oneOf(list: Int, path: Int)
   case not(node: Int, path: Int)
   case conditional(Int)
+  /// `dependentRequired` (or draft-07 `dependencies` with array values).
+  case dependentRequired(Int, path: Int)
+  /// `dependentSchemas` (or draft-07 `dependencies` with schema values).
+  case dependentSchemas(Int, path: Int)
+  /// `contains` with `minContains`/`maxContains`: index into ``SchemaProgram/contains``.
+  case contains(Int)
+  /// `format`, asserted only when the validation asks for it.
+  case format(Format, path: Int)
+  /// `unevaluatedProperties` / `unevaluatedItems`: always the last checks of their node.
+  case unevaluatedProperties(ObjectShape.Additional, path: Int)
+  case unevaluatedItems(ObjectShape.Additional, path: Int)
 
   /// The nodes this check evaluates against the same instance (not a child of it): the
   /// edges along which an evaluation could loop without consuming the instance.
@@ -65,6 +81,7 @@ enum Check: Sendable {
     switch self {
     case .ref(let node, _), .not(let node, _): [node]
     case .allOf(let list, _), .anyOf(let list, _), .oneOf(let list, _): program.nodeLists[list]
+    case .dependentSchemas(let index, _): program.dependentSchemas[index].map(\.1)
     case .conditional(let index):
       [program.conditionals[index].if] + [program.conditionals[index].then, program.conditionals[index].else]
         .compactMap { $0 }
@@ -131,7 +148,11 @@ struct ObjectShape: Sendable {
   /// Whether the same schema's `required` lists the name (for `null-to-absent`).
   var isRequired: [Bool] = []
   var lookup: [Utf8Key: Int]?
+  /// `patternProperties`: (index into ``SchemaProgram/patterns``, node).
+  var patterns: [(pattern: Int, node: Int)] = []
   var additional: Additional = .any
+  /// Whether `additionalProperties` is written (it then evaluates every other member).
+  var hasAdditional = false
 
   enum Additional: Sendable {
     case any
@@ -151,6 +172,18 @@ struct ObjectShape: Sendable {
 struct ArrayShape: Sendable {
   var prefix: [Int] = []
   var rest: ObjectShape.Additional = .any
+  /// Whether `items` is written (it then evaluates every item after the prefix).
+  var hasRest = false
+}
+
+/// `contains`, `minContains` (default 1) and `maxContains`.
+struct Contains: Sendable {
+  var node: Int
+  var min: Int
+  var max: Int?
+  var path: Int
+  var minPath: Int
+  var maxPath: Int
 }
 
 struct Conditional: Sendable {

@@ -1,3 +1,5 @@
+import SlateJSON
+
 /// One reason a value failed validation, shaped as ajv and jsonschema-rs report them.
 ///
 /// - ``instancePath``: JSON Pointer (RFC 6901) of the offending part of the value (`""` is
@@ -6,6 +8,8 @@
 ///   the keyword (`/x-slate-actions/create_scene/properties/duration/minimum`); through a
 ///   `$ref` it names the keyword where it is written (the absolute keyword location);
 /// - ``keyword`` and a stable ``code`` (`schema.required`, `schema.type`, …);
+/// - ``params``: what ajv gives in `params` for the keyword (`missingProperty`,
+///   `additionalProperty`, `limit`, `allowedValues`, …), an object;
 /// - ``range``: the byte range of the offending part in the caller's coordinates (see
 ///   ``ActionMetadata/locator``), or the whole value's range, or nil when unknown.
 public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -14,16 +18,18 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
   public var instancePath: String
   public var schemaPath: String
   public var message: String
+  public var params: JSONValue
   public var range: Range<Int>?
 
   public init(code: Code, keyword: String, instancePath: String, schemaPath: String, message: String,
-              range: Range<Int>? = nil)
+              params: JSONValue = .object(JSONObject()), range: Range<Int>? = nil)
   {
     self.code = code
     self.keyword = keyword
     self.instancePath = instancePath
     self.schemaPath = schemaPath
     self.message = message
+    self.params = params
     self.range = range
   }
 
@@ -56,6 +62,13 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
     case anyOf = "schema.any_of"
     case oneOf = "schema.one_of"
     case not = "schema.not"
+    case dependentRequired = "schema.dependent_required"
+    case contains = "schema.contains"
+    case minContains = "schema.min_contains"
+    case maxContains = "schema.max_contains"
+    case format = "schema.format"
+    case unevaluatedProperties = "schema.unevaluated_properties"
+    case unevaluatedItems = "schema.unevaluated_items"
     /// The value (or the chain of in-place applicators) nests deeper than
     /// ``ValidationOptions/maxDepth``.
     case depthExceeded = "schema.depth_exceeded"
@@ -86,10 +99,15 @@ public struct ValidationOptions: Sendable, Equatable {
   /// 512 KiB thread stack even in a debug build (about 2 KiB of stack per step there).
   public var maxDepth: Int
 
-  public init(mode: Mode = .allErrors, applyCoercions: Bool = true, maxDepth: Int = 128) {
+  /// Assert `format` (see ``Format``) even where the pack does not ask for it with
+  /// `x-slate-format-assert`.
+  public var assertFormats: Bool
+
+  public init(mode: Mode = .allErrors, applyCoercions: Bool = true, maxDepth: Int = 128, assertFormats: Bool = false) {
     self.mode = mode
     self.applyCoercions = applyCoercions
     self.maxDepth = maxDepth
+    self.assertFormats = assertFormats
   }
 
   public static let `default` = ValidationOptions()

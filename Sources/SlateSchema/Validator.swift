@@ -37,21 +37,24 @@ final class Validator {
   let program: SchemaProgram
   // The tables the recursion reads, held directly (one load each, no projection through
   // the program struct in unoptimised code).
-  private let nodes: [Range<Int>]
-  private let checks: [Check]
-  private let nodeLists: [[Int]]
-  private let objects: [ObjectShape]
-  private let arrays: [ArrayShape]
-  private let conditionals: [Conditional]
+  let nodes: [Range<Int>]
+  let checks: [Check]
+  let nodeLists: [[Int]]
+  let objects: [ObjectShape]
+  let arrays: [ArrayShape]
+  let conditionals: [Conditional]
+  let containers: [Contains]
   let options: ValidationOptions
   /// Coercions enabled for this value (empty when off).
   let coercions: CoercionSet
   let locator: InstanceLocator?
   let wholeRange: Range<Int>?
+  /// Whether `format` is asserted (else an annotation).
+  let assertFormats: Bool
 
-  private(set) var errors: [ValidationError] = []
-  private(set) var warnings: [CoercionWarning] = []
-  private var path: [PathToken] = []
+  var errors: [ValidationError] = []
+  var warnings: [CoercionWarning] = []
+  var path: [PathToken] = []
   /// > 0 inside a trial evaluation (`anyOf`, `oneOf`, `not`, `if`, `propertyNames`,
   /// `null-to-absent`): errors are not recorded and coercions are off.
   private var trialDepth = 0
@@ -60,14 +63,16 @@ final class Validator {
   private var depthExceededAt: String?
   private var depthErrorRecorded = false
 
-  private enum PathToken {
+  enum PathToken {
     case key(String)
     case index(Int)
   }
 
   init(program: SchemaProgram, options: ValidationOptions, coercions: CoercionSet, locator: InstanceLocator?,
-       wholeRange: Range<Int>?)
+       wholeRange: Range<Int>?, assertFormats: Bool = false)
   {
+    self.assertFormats = assertFormats || options.assertFormats
+    self.containers = program.contains
     self.program = program
     self.nodes = program.nodes
     self.checks = program.checks
@@ -96,15 +101,16 @@ final class Validator {
 
   private func depthError(at path: String) -> ValidationError {
     ValidationError(code: .depthExceeded, keyword: "", instancePath: path, schemaPath: "",
-                    message: "evaluation deeper than \(options.maxDepth) levels", range: wholeRange)
+                    message: "evaluation deeper than \(options.maxDepth) levels",
+                    params: ["limit": .number(JSONNumber(Int64(options.maxDepth)))], range: wholeRange)
   }
 
-  private var stopAtFirst: Bool { trialDepth > 0 || options.mode == .firstError }
-  private var coercing: Bool { trialDepth == 0 && !coercions.isEmpty }
+  var stopAtFirst: Bool { trialDepth > 0 || options.mode == .firstError }
+  var coercing: Bool { trialDepth == 0 && !coercions.isEmpty }
 
   // MARK: - Nodes
 
-  private func evaluate(_ node: Int, _ value: inout JSONValue) -> Bool {
+  func evaluate(_ node: Int, _ value: inout JSONValue) -> Bool {
     guard depth < options.maxDepth else { return noteDepthExceeded() }
     depth += 1
     defer { depth -= 1 }
@@ -135,7 +141,7 @@ final class Validator {
   }
 
   /// Evaluates without recording errors or applying coercions.
-  private func trial(_ node: Int, _ value: JSONValue) -> Bool {
+  func trial(_ node: Int, _ value: JSONValue) -> Bool {
     trialDepth += 1
     defer { trialDepth -= 1 }
     var copy = value
@@ -169,6 +175,14 @@ final class Validator {
       return checkConditional(conditionals[index], &value)
     case .propertyNames(let target, let path):
       return checkPropertyNames(target, path, value)
+    case .dependentSchemas(let index, _):
+      return checkDependentSchemas(program.dependentSchemas[index], &value)
+    case .contains(let index):
+      return checkContains(containers[index], value)
+    case .unevaluatedProperties(let rest, let path):
+      return checkUnevaluatedProperties(rest, path, node: node, &value)
+    case .unevaluatedItems(let rest, let path):
+      return checkUnevaluatedItems(rest, path, node: node, &value)
     default:
       return assert(check, node: node, &value)
     }
@@ -191,7 +205,8 @@ final class Validator {
         value = coerced
         return true
       }
-      return fail(.type, "type", path, "expected \(mask.listing), got \(Validator.describeType(value))")
+      return fail(.type, "type", path, "expected \(mask.listing), got \(Validator.describeType(value))",
+                  Validator.typeParams(mask))
     case .enumeration(let index, let path):
       return checkEnum(program.enums[index], path, &value)
     case .required(let index, let path):
@@ -200,7 +215,8 @@ final class Validator {
       guard case .object(let object) = value else { return true }
       var valid = true
       for name in program.requireds[index] where Validator.member(name, of: object) == nil {
-        valid = fail(.required, "required", path, "missing required property \"\(name)\"")
+        valid = fail(.required, "required", path, "missing required property \"\(name)\"",
+                     ["missingProperty": .string(name)])
         if stopAtFirst { return false }
       }
       return valid
@@ -209,24 +225,29 @@ final class Validator {
       // than, or equal to, the value of this keyword" (and §6.5.1 the mirror image).
       guard case .object(let object) = value else { return true }
       let count = Validator.distinctCount(object)
-      return count >= n || fail(.minProperties, "minProperties", path, "\(count) properties; at least \(n) required")
+      return count >= n
+        || fail(.minProperties, "minProperties", path, "\(count) properties; at least \(n) required", limit(n))
     case .maxProperties(let n, let path):
       guard case .object(let object) = value else { return true }
       let count = Validator.distinctCount(object)
-      return count <= n || fail(.maxProperties, "maxProperties", path, "\(count) properties; at most \(n) allowed")
+      return count <= n
+        || fail(.maxProperties, "maxProperties", path, "\(count) properties; at most \(n) allowed", limit(n))
     case .minItems(let n, let path):
       // §6.4.2: "valid against "minItems" if its size is greater than, or equal to, the
       // value of this keyword" (and §6.4.1 the mirror image).
       guard case .array(let items) = value else { return true }
-      return items.count >= n || fail(.minItems, "minItems", path, "\(items.count) items; at least \(n) required")
+      return items.count >= n
+        || fail(.minItems, "minItems", path, "\(items.count) items; at least \(n) required", limit(n))
     case .maxItems(let n, let path):
       guard case .array(let items) = value else { return true }
-      return items.count <= n || fail(.maxItems, "maxItems", path, "\(items.count) items; at most \(n) allowed")
+      return items.count <= n
+        || fail(.maxItems, "maxItems", path, "\(items.count) items; at most \(n) allowed", limit(n))
     case .uniqueItems(let path):
       // §6.4.3: "If it has boolean value true, the instance validates successfully if all
       // of its elements are unique." (Compiled only when true.)
       guard case .array(let items) = value, let (i, j) = Validator.firstDuplicate(items) else { return true }
-      return fail(.uniqueItems, "uniqueItems", path, "items \(i) and \(j) are equal")
+      return fail(.uniqueItems, "uniqueItems", path, "items \(i) and \(j) are equal",
+                  ["i": .number(JSONNumber(Int64(j))), "j": .number(JSONNumber(Int64(i)))])
     case .minLength(let n, let path):
       // §6.3.2: "valid against this keyword if its length is greater than, or equal to,
       // the value of this keyword. The length of a string instance is defined as the
@@ -235,16 +256,20 @@ final class Validator {
       let bytes = s.utf8.count
       if n <= bytes / 4 { return true }  // at most 4 UTF-8 bytes per code point
       let length = bytes < n ? bytes : s.unicodeScalars.count
-      return length >= n || fail(.minLength, "minLength", path, "\(length) characters; at least \(n) required")
+      return length >= n
+        || fail(.minLength, "minLength", path, "\(length) characters; at least \(n) required", limit(n))
     case .maxLength(let n, let path):
       guard case .string(let s) = value else { return true }
       if s.utf8.count <= n { return true }
       let length = s.unicodeScalars.count
-      return length <= n || fail(.maxLength, "maxLength", path, "\(length) characters; at most \(n) allowed")
+      return length <= n
+        || fail(.maxLength, "maxLength", path, "\(length) characters; at most \(n) allowed", limit(n))
     case .pattern(let index, let path):
       guard case .string(let s) = value else { return true }
       let pattern = program.patterns[index]
-      return pattern.matches(s) || fail(.pattern, "pattern", path, "does not match the pattern \(pattern.source)")
+      return pattern.matches(s)
+        || fail(.pattern, "pattern", path, "does not match the pattern \(pattern.source)",
+                ["pattern": .string(pattern.source)])
     case .bound(let index, let kind, let path):
       guard case .number(let n) = value else { return true }
       return checkBound(n, program.numbers[index], kind, path)
@@ -252,8 +277,16 @@ final class Validator {
       guard case .number(let n) = value else { return true }
       let divisor = program.divisors[index]
       let ok = DecimalView.with(n) { view, bytes in view.isMultiple(of: divisor, in: bytes) }
-      return ok || fail(.multipleOf, "multipleOf", path, "\(n.lexeme) is not a multiple of \(divisor.text)")
-    case .ref, .object, .array, .allOf, .anyOf, .oneOf, .not, .conditional, .propertyNames:
+      return ok
+        || fail(.multipleOf, "multipleOf", path, "\(n.lexeme) is not a multiple of \(divisor.text)",
+                ["multipleOf": Validator.number(divisor.text)])
+    case .dependentRequired(let index, let path):
+      return checkDependentRequired(program.dependentRequireds[index], path, value)
+    case .format(let format, let path):
+      guard assertFormats, case .string(let s) = value, !format.matches(s) else { return true }
+      return fail(.format, "format", path, "is not a valid \(format.rawValue)", ["format": .string(format.rawValue)])
+    case .ref, .object, .array, .allOf, .anyOf, .oneOf, .not, .conditional, .propertyNames, .dependentSchemas,
+      .contains, .unevaluatedProperties, .unevaluatedItems:
       return self.check(check, node: node, &value)
     }
   }
@@ -276,7 +309,7 @@ final class Validator {
   /// keyword's value."
   private func checkAnyOf(_ branches: [Int], _ path: Int, _ value: JSONValue) -> Bool {
     for branch in branches where trial(branch, value) { return true }
-    return fail(.anyOf, "anyOf", path, "matches none of the \(branches.count) schemas in anyOf")
+    return fail(.anyOf, "anyOf", path, "matches none of the \(branches.count) schemas in anyOf", [:])
   }
 
   /// "… if it validates successfully against exactly one schema defined by this
@@ -285,11 +318,13 @@ final class Validator {
     var first = -1
     for (i, branch) in branches.enumerated() where trial(branch, value) {
       if first >= 0 {
-        return fail(.oneOf, "oneOf", path, "matches more than one schema in oneOf (\(first) and \(i))")
+        return fail(.oneOf, "oneOf", path, "matches more than one schema in oneOf (\(first) and \(i))",
+                    ["passingSchemas": [.number(JSONNumber(Int64(first))), .number(JSONNumber(Int64(i)))]])
       }
       first = i
     }
-    return first >= 0 || fail(.oneOf, "oneOf", path, "matches none of the \(branches.count) schemas in oneOf")
+    return first >= 0
+      || fail(.oneOf, "oneOf", path, "matches none of the \(branches.count) schemas in oneOf", ["passingSchemas": .null])
   }
 
   /// 2020-12 core §10.2.2: "if" only decides which of "then" and "else" applies.
@@ -303,9 +338,9 @@ final class Validator {
     guard case .object(let object) = value else { return true }
     var valid = true
     for member in object.members where !trial(target, .string(member.key)) {
-      self.path.append(.key(member.key))
-      valid = fail(.propertyNames, "propertyNames", path, "property name \"\(member.key)\" is not allowed")
-      self.path.removeLast()
+      // As ajv and jsonschema: the object, with the name in params (the range is the member's).
+      valid = fail(.propertyNames, "propertyNames", path, "property name \"\(member.key)\" is not allowed",
+                   ["propertyName": .string(member.key)], member: member.key)
       if stopAtFirst { return false }
     }
     return valid
@@ -333,10 +368,12 @@ final class Validator {
       }
     }
     if table.isConst {
-      return fail(.const, "const", path, "expected \(table.values[0].canonicalString)")
+      return fail(.const, "const", path, "expected \(table.values[0].canonicalString)",
+                  ["allowedValue": table.values[0]])
     }
     let shown = table.values.prefix(8).map(\.canonicalString).joined(separator: ", ")
-    return fail(.enumeration, "enum", path, "expected one of [\(shown)\(table.values.count > 8 ? ", …" : "")]")
+    return fail(.enumeration, "enum", path, "expected one of [\(shown)\(table.values.count > 8 ? ", …" : "")]",
+                ["allowedValues": .array(table.values)])
   }
 
   /// `properties` — "validation succeeds if, for each name that appears in both the
@@ -357,7 +394,9 @@ final class Validator {
       let warningsBefore = warnings.count
       path.append(.key(key))
       var ok = true
+      var matched = false
       if let p = shape.index(of: key) {
+        matched = true
         if case .null = child, coercing, coercions.contains(.nullToAbsent), !shape.isRequired[p],
           !trial(shape.nodes[p], child)
         {
@@ -366,11 +405,20 @@ final class Validator {
         } else {
           ok = evaluate(shape.nodes[p], &child)
         }
-      } else {
+      }
+      // patternProperties: every pattern that matches the name applies (as well).
+      for entry in shape.patterns where (ok || !stopAtFirst) && program.patterns[entry.pattern].matches(key) {
+        matched = true
+        if removed.last != i, !evaluate(entry.node, &child) { ok = false }
+      }
+      if !matched {
         switch shape.additional {
         case .any: break
-        case .forbidden(let path):
-          ok = failAdditional(path, key)
+        case .forbidden(let schemaPath):
+          // As ajv and jsonschema: the object, with the member in params (its range is the member's).
+          self.path.removeLast()
+          ok = failAdditional(schemaPath, key)
+          self.path.append(.key(key))
         case .schema(let node):
           ok = evaluate(node, &child)
         }
@@ -443,13 +491,15 @@ final class Validator {
     }
     switch kind {
     case .minimum:
-      return order >= 0 || fail(.minimum, "minimum", path, "\(n.lexeme) is less than \(bound.text)")
+      return order >= 0 || failBound(.minimum, "minimum", ">=", path, "\(n.lexeme) is less than \(bound.text)", bound)
     case .maximum:
-      return order <= 0 || fail(.maximum, "maximum", path, "\(n.lexeme) is greater than \(bound.text)")
+      return order <= 0 || failBound(.maximum, "maximum", "<=", path, "\(n.lexeme) is greater than \(bound.text)", bound)
     case .exclusiveMinimum:
-      return order > 0 || fail(.exclusiveMinimum, "exclusiveMinimum", path, "\(n.lexeme) is not greater than \(bound.text)")
+      return order > 0
+        || failBound(.exclusiveMinimum, "exclusiveMinimum", ">", path, "\(n.lexeme) is not greater than \(bound.text)", bound)
     case .exclusiveMaximum:
-      return order < 0 || fail(.exclusiveMaximum, "exclusiveMaximum", path, "\(n.lexeme) is not less than \(bound.text)")
+      return order < 0
+        || failBound(.exclusiveMaximum, "exclusiveMaximum", "<", path, "\(n.lexeme) is not less than \(bound.text)", bound)
     }
   }
 
@@ -464,12 +514,31 @@ final class Validator {
 
   @inline(never)
   private func failAdditional(_ path: Int, _ key: String) -> Bool {
-    fail(.additionalProperties, "additionalProperties", path, "property \"\(key)\" is not allowed")
+    fail(.additionalProperties, "additionalProperties", path, "property \"\(key)\" is not allowed",
+         ["additionalProperty": .string(key)], member: key)
   }
 
   @inline(never)
   private func failItems(_ path: Int, _ count: Int, _ allowed: Int) -> Bool {
-    fail(.items, "items", path, "\(count) items; at most \(allowed) allowed")
+    fail(.items, "items", path, "\(count) items; at most \(allowed) allowed", limit(allowed))
+  }
+
+  @inline(never)
+  private func failBound(_ code: ValidationError.Code, _ keyword: String, _ comparison: String, _ path: Int,
+                         _ message: String, _ bound: NumberBound) -> Bool
+  {
+    fail(code, keyword, path, message, ["comparison": .string(comparison), "limit": Validator.number(bound.text)])
+  }
+
+  func limit(_ n: Int) -> JSONValue { ["limit": .number(JSONNumber(Int64(n)))] }
+
+  /// A number param from a keyword's lexeme.
+  static func number(_ lexeme: String) -> JSONValue { JSONNumber(lexeme: lexeme).map { .number($0) } ?? .string(lexeme) }
+
+  /// ajv's `params.type`: the type name, or the list of names.
+  static func typeParams(_ mask: TypeMask) -> JSONValue {
+    let names = TypeMask.names.filter { mask.contains($0.1) }.map { JSONValue.string($0.0) }
+    return ["type": names.count == 1 ? names[0] : .array(names)]
   }
 
   @inline(never)
@@ -477,27 +546,34 @@ final class Validator {
     warn(.nullToAbsent, program.nodePaths[node], .null, nil)
   }
 
-  private func fail(_ code: ValidationError.Code, _ keyword: String, _ path: Int,
-                             _ message: @autoclosure () -> String) -> Bool
+  func fail(_ code: ValidationError.Code, _ keyword: String, _ path: Int,
+                    _ message: @autoclosure () -> String, _ params: @autoclosure () -> JSONValue = [:],
+                    member: String? = nil) -> Bool
   {
-    trialDepth > 0 ? false : fail(code, keyword, program.paths[path], message())
+    trialDepth > 0 ? false : fail(code, keyword, program.paths[path], message(), params(), member: member)
   }
 
-  private func fail(_ code: ValidationError.Code, _ keyword: String, _ schemaPath: String,
-                             _ message: @autoclosure () -> String) -> Bool
+  /// Records an error at the current instance location; `member` (a key of the object
+  /// there) narrows the byte range to that member while the instance path stays the
+  /// object's, as ajv reports `additionalProperties`.
+  func fail(_ code: ValidationError.Code, _ keyword: String, _ schemaPath: String,
+                    _ message: @autoclosure () -> String, _ params: @autoclosure () -> JSONValue = [:],
+                    member: String? = nil) -> Bool
   {
     guard trialDepth == 0 else { return false }
     let pointer = currentPointer()
+    let located = member.map { JSONPointer(tokens: pointer.tokens + [$0]) } ?? pointer
     errors.append(ValidationError(code: code, keyword: keyword, instancePath: pointer.description,
-                                  schemaPath: schemaPath, message: message(), range: locate(pointer)))
+                                  schemaPath: schemaPath, message: message(), params: params(),
+                                  range: locator?(located) ?? locate(pointer)))
     return false
   }
 
-  private func warn(_ coercion: Coercion, _ path: Int, _ original: JSONValue, _ replacement: JSONValue?) {
+  func warn(_ coercion: Coercion, _ path: Int, _ original: JSONValue, _ replacement: JSONValue?) {
     warn(coercion, program.paths[path], original, replacement)
   }
 
-  private func warn(_ coercion: Coercion, _ schemaPath: String, _ original: JSONValue,
+  func warn(_ coercion: Coercion, _ schemaPath: String, _ original: JSONValue,
                              _ replacement: JSONValue?)
   {
     let pointer = currentPointer()

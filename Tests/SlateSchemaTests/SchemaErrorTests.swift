@@ -7,14 +7,20 @@ import Testing
 /// Schemas and packs that must not compile, each with its code and schema path.
 @Suite struct SchemaErrorTests {
   @Test(arguments: [
-    (##"{"properties": {"a": {"format": "email"}}}"##, "schema.unsupported_keyword", "/properties/a/format"),
-    (##"{"patternProperties": {"^a": {}}}"##, "schema.unsupported_keyword", "/patternProperties"),
-    (##"{"items": {"contains": {}}}"##, "schema.unsupported_keyword", "/items/contains"),
-    (##"{"$defs": {"unused": {"unevaluatedProperties": false}}}"##, "schema.unsupported_keyword", "/$defs/unused/unevaluatedProperties"),
+    (##"{"properties": {"a": {"fromat": "email"}}}"##, "schema.unsupported_keyword", "/properties/a/fromat"),
+    (##"{"patternProperty": {"^a": {}}}"##, "schema.unsupported_keyword", "/patternProperty"),
+    (##"{"items": {"$anchor": "x"}}"##, "schema.unsupported_keyword", "/items/$anchor"),
+    (##"{"$defs": {"unused": {"unevaluatedProperty": false}}}"##, "schema.unsupported_keyword", "/$defs/unused/unevaluatedProperty"),
+    (##"{"$dynamicRef": "#x"}"##, "schema.unsupported_keyword", "/$dynamicRef"),
+    (##"{"dependencies": {"a": ["b"]}}"##, "schema.unsupported_keyword", "/dependencies"),
+    (##"{"format": 3}"##, "schema.invalid_schema", "/format"),
+    (##"{"patternProperties": {"(": {}}}"##, "schema.invalid_pattern", "/patternProperties/("),
+    (##"{"contains": {}, "minContains": -1}"##, "schema.invalid_schema", "/minContains"),
+    (##"{"dependentRequired": {"a": "b"}}"##, "schema.invalid_schema", "/dependentRequired"),
     (##"{"properties": {"a": {"$id": "x.json"}}}"##, "schema.unsupported_keyword", "/properties/a/$id"),
     (##"{"allOf": [{"$schema": "https://json-schema.org/draft/2020-12/schema"}]}"##, "schema.unsupported_keyword", "/allOf/0/$schema"),
     (##"{"x-slate-queue": "scene"}"##, "schema.unsupported_keyword", "/x-slate-queue"),
-    (##"{"properties": {"a~b/c": {"dependentRequired": {}}}}"##, "schema.unsupported_keyword", "/properties/a~0b~1c/dependentRequired"),
+    (##"{"properties": {"a~b/c": {"dependentRequire": {}}}}"##, "schema.unsupported_keyword", "/properties/a~0b~1c/dependentRequire"),
     (##"{"properties": {"x": {"$ref": "#/$defs/missing"}}}"##, "schema.unresolved_ref", "/properties/x/$ref"),
     (##"{"$ref": "other.json#/a"}"##, "schema.unsupported_ref", "/$ref"),
     (##"{"$ref": "#anchor"}"##, "schema.unsupported_ref", "/$ref"),
@@ -30,7 +36,11 @@ import Testing
     (##"{"enum": 3}"##, "schema.invalid_schema", "/enum"),
     (##"{"anyOf": []}"##, "schema.invalid_schema", "/anyOf"),
     (##"{"properties": {"a": 3}}"##, "schema.invalid_schema", "/properties/a"),
-    (##"{"$schema": "http://json-schema.org/draft-07/schema#"}"##, "schema.invalid_schema", "/$schema"),
+    (##"{"$schema": "http://json-schema.org/draft-04/schema#"}"##, "schema.invalid_schema", "/$schema"),
+    // Draft-07: what its keywords mean differently is refused with its path.
+    (##"{"$schema": "http://json-schema.org/draft-07/schema#", "prefixItems": [{}]}"##, "schema.dialect_mismatch", "/prefixItems"),
+    (##"{"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"a": {"unevaluatedProperties": false}}}"##, "schema.dialect_mismatch", "/properties/a/unevaluatedProperties"),
+    (##"{"$schema": "http://json-schema.org/draft-07/schema#", "definitions": {"d": {}}, "properties": {"a": {"$ref": "#/definitions/d", "minimum": 1}}}"##, "schema.dialect_mismatch", "/properties/a/minimum"),
     (##"{"title": 3}"##, "schema.invalid_schema", "/title"),
     (##"{"$ref": "#/$defs/a%zz"}"##, "schema.invalid_schema", "/$ref"),
     (##"{"properties": {"id": {"pattern": "^a{2,1}$"}}}"##, "schema.invalid_pattern", "/properties/id/pattern"),
@@ -118,7 +128,9 @@ import Testing
     // the pack document
     (##"{"name":"p","version":"1","x-slate-action":{},"x-slate-actions":{"a":{}}}"##, "schema.unsupported_keyword", "/x-slate-action"),
     (##"{"name":"p","version":"1","type":"object","x-slate-actions":{"a":{}}}"##, "schema.unsupported_keyword", "/type"),
-    (##"{"version":"1","x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", ""),
+    (##"{"name":7,"version":"1","x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", "/name"),
+    (##"{"$schema":"https://example.com/other.json","x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", "/$schema"),
+    (##"{"x-slate-format-assert":"yes","x-slate-actions":{"a":{}}}"##, "schema.invalid_extension", "/x-slate-format-assert"),
     (##"{"name":"p","version":2,"x-slate-actions":{"a":{}}}"##, "schema.invalid_pack", "/version"),
     (##"{"name":"p","version":"1","x-slate-actions":{}}"##, "schema.invalid_pack", "/x-slate-actions"),
     // a missing member is reported at the pack, a path that names something (found by fuzz-schema)
@@ -127,10 +139,12 @@ import Testing
     (##"[]"##, "schema.invalid_pack", ""),
     // schemas inside a pack
     (##"{"name":"p","version":"1","x-slate-actions":{"a":{"properties":{"b":{"$ref":"#/$defs/nope"}}}}}"##, "schema.unresolved_ref", "/x-slate-actions/a/properties/b/$ref"),
-    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"$ref":"#"}}}"##, "schema.invalid_schema", "/x-slate-actions/a/$ref"),
+    // "#" inside an action names the action (its own resource): here a cycle.
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"$ref":"#"}}}"##, "schema.ref_cycle", "/x-slate-actions/a"),
+    (##"{"name":"p","version":"1","$defs":{"d":{"$ref":"#"}},"x-slate-actions":{"a":{}}}"##, "schema.invalid_schema", "/$defs/d/$ref"),
     (##"{"name":"p","version":"1","$defs":{"x":{"oneOf":[{"minimum":"1"}]}},"x-slate-actions":{"a":{}}}"##, "schema.invalid_schema", "/$defs/x/oneOf/0/minimum"),
     (##"{"name":"p","version":"1","$defs":[],"x-slate-actions":{"a":{}}}"##, "schema.invalid_schema", "/$defs"),
-    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"a"}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a/$id"),
+    (##"{"name":"p","version":"1","x-slate-actions":{"a":{"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"b":{"$id":"b"}}}}}"##, "schema.unsupported_keyword", "/x-slate-actions/a/properties/b/$id"),
     (##"{"name":"p","##, "json.truncated", ""),
   ])
   func packRefusals(text: String, code: String, path: String) {

@@ -44,3 +44,21 @@ extension Result {
   var success: Success? { if case .success(let s) = self { s } else { nil } }
   var failure: Failure? { if case .failure(let f) = self { f } else { nil } }
 }
+
+/// Runs one suite case's tests in both reporting modes: the failure message of each test
+/// that does not give the expected verdict (or, invalid, not exactly one error in
+/// first-error mode), and how many tests ran.
+func suiteCaseFailures(_ schema: CompiledSchema, _ tests: [JSONValue], _ label: String) -> (tests: Int, failures: [String]) {
+  var failures: [String] = []
+  for test in tests {
+    let data = test["data"] ?? .null
+    let expected = test["valid"]?.boolValue ?? false
+    let all = schema.validate(data)
+    let first = schema.validate(data, options: ValidationOptions(mode: .firstError))
+    if !(all.isValid == expected && first.isValid == expected && (expected || first.errors.count == 1)) {
+      failures.append("\(label) / «\(test["description"]?.stringValue ?? "?")»: "
+        + "expected \(expected), got \(all.isValid) \(all.errors) (first-error mode: \(first.errors.count) errors)")
+    }
+  }
+  return (tests.count, failures)
+}

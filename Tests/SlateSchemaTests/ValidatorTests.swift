@@ -25,7 +25,7 @@ import Testing
       ["schema.type", "type", "/a~1b/0", "/properties/a~1b/prefixItems/0/type"],
       ["schema.items", "items", "/a~1b", "/properties/a~1b/items"],
       ["schema.minimum", "minimum", "/count", "/properties/count/minimum"],
-      ["schema.additional_properties", "additionalProperties", "/extra", "/additionalProperties"],
+      ["schema.additional_properties", "additionalProperties", "", "/additionalProperties"],
       ["schema.required", "required", "", "/required"],
     ])
     #expect(result.errors.allSatisfy { !$0.message.isEmpty })
