@@ -46,6 +46,8 @@ struct ActionsCommand: ParsableCommand {
 
   @OptionGroup var chunking: ChunkingOptions
 
+  @OptionGroup var output: OutputOptions
+
   @Flag(help: "One JSON object per line.")
   var json = false
 
@@ -93,8 +95,12 @@ struct ActionsCommand: ParsableCommand {
 
   func run() throws {
     let setup = try setup()
-    let bytes = try CLIIO.readAll(path)
-    let summary = setup.run(bytes, chunking: chunking.chunking, json: json) { print($0) }
+    var input = InputReader(path)
+    let out = output.writer(input: path)
+    var run = setup.start(json: json)
+    input.forEachChunk(chunking.chunking) { run.feed($0, out.line) }
+    let summary = run.finish(out.line)
+    out.flush()
     if !summary.isClean { throw ExitCode(1) }
   }
 }

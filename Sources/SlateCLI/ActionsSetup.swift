@@ -15,18 +15,15 @@ struct ActionsSetup {
   /// depend on the chunking. Returns the summary.
   @discardableResult
   func run(_ bytes: [UInt8], chunking: Chunking, json: Bool, line: (String) -> Void) -> TurnSummary {
-    var pipeline = TurnPipeline(pack: pack, options: options, validation: validation)
-    var items: [TurnItem] = []
-    let renderer = ActionsRenderer(json: json, schema: pack != nil)
-    chunking.forEachChunk(of: bytes) { chunk in
-      pipeline.feed(chunk, into: &items)
-      renderer.write(items, line)
-      items.removeAll(keepingCapacity: true)
-    }
-    let summary = pipeline.finish(into: &items)
-    renderer.write(items, line)
-    renderer.writeSummary(summary, line)
-    return summary
+    var run = start(json: json)
+    chunking.forEachChunk(of: bytes) { run.feed($0, line) }
+    return run.finish(line)
+  }
+
+  /// A run of the pipeline to feed chunk by chunk (an input read as it arrives).
+  func start(json: Bool) -> ActionsRun {
+    ActionsRun(pipeline: TurnPipeline(pack: pack, options: options, validation: validation),
+               renderer: ActionsRenderer(json: json, schema: pack != nil))
   }
 
   /// The JSON output lines for `bytes` fed in `chunking`.
@@ -34,6 +31,35 @@ struct ActionsSetup {
     var lines: [String] = []
     let summary = run(bytes, chunking: chunking, json: true) { lines.append($0) }
     return (lines, summary)
+  }
+}
+
+/// One run of `slate actions`: each chunk fed gives the lines of what it completed at once.
+/// Memory: the pipeline's state, never the input.
+struct ActionsRun {
+  var pipeline: TurnPipeline
+  let renderer: ActionsRenderer
+  private var items: [TurnItem] = []
+
+  init(pipeline: TurnPipeline, renderer: ActionsRenderer) {
+    self.pipeline = pipeline
+    self.renderer = renderer
+  }
+
+  /// Feeds the next chunk and hands `line` the lines of what it completed.
+  mutating func feed(_ chunk: UnsafeRawBufferPointer, _ line: (String) -> Void) {
+    pipeline.feed(chunk, into: &items)
+    renderer.write(items, line)
+    items.removeAll(keepingCapacity: true)
+  }
+
+  /// Ends the input: the last lines and the summary line. Returns the summary.
+  mutating func finish(_ line: (String) -> Void) -> TurnSummary {
+    let summary = pipeline.finish(into: &items)
+    renderer.write(items, line)
+    renderer.writeSummary(summary, line)
+    items.removeAll()
+    return summary
   }
 }
 

@@ -38,24 +38,76 @@ enum Chunking: Sendable, Hashable {
   /// Calls `body` with each chunk of `bytes` in order (nothing for an empty input).
   /// O(bytes.count); the chunks are views of `bytes`, never copies.
   func forEachChunk(of bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-    try bytes.withUnsafeBytes { all in
-      var generator = SplitMix64(seed: 0)
-      var maxSize = all.count
-      switch self {
-      case .whole: break
-      case .fixed(let size): maxSize = max(1, size)
-      case .random(let size, let seed):
-        maxSize = max(1, size)
-        generator = SplitMix64(seed: seed)
-      }
-      var start = 0
-      while start < all.count {
-        var size = maxSize
-        if case .random = self { size = 1 + Int(generator.next() % UInt64(maxSize)) }
-        let end = min(all.count, start + size)
-        try body(UnsafeRawBufferPointer(rebasing: all[start..<end]))
-        start = end
-      }
+    var cutter = ChunkCutter(self)
+    try bytes.withUnsafeBytes { all in try cutter.feed(all, body) }
+    try cutter.finish(body)
+  }
+}
+
+/// Cuts an input that arrives in blocks (as `read(2)` returns them) into the chunks of a
+/// ``Chunking``, as if the whole input had been cut at once: the same chunk sizes in the
+/// same order whatever the blocks. ``Chunking/whole`` passes each block on as it arrives
+/// (the parsers' output does not depend on the chunking).
+///
+/// Memory: at most one chunk carried between blocks (less than the chunk size); none for
+/// `.whole`. O(bytes) time; chunks that lie inside one block are views of it, not copies.
+struct ChunkCutter {
+  let chunking: Chunking
+  private var generator: SplitMix64
+  /// The size of the chunk being cut (0 for `.whole`).
+  private var size: Int
+  /// The start of the chunk being cut, when it spans blocks.
+  private var carry: [UInt8] = []
+
+  init(_ chunking: Chunking) {
+    self.chunking = chunking
+    switch chunking {
+    case .whole:
+      generator = SplitMix64(seed: 0)
+      size = 0
+    case .fixed(let size):
+      generator = SplitMix64(seed: 0)
+      self.size = max(1, size)
+    case .random(let maxSize, let seed):
+      generator = SplitMix64(seed: seed)
+      size = 0
+      size = nextRandomSize(maxSize)
     }
+  }
+
+  private mutating func nextRandomSize(_ maxSize: Int) -> Int { 1 + Int(generator.next() % UInt64(max(1, maxSize))) }
+
+  /// The chunk after this one starts: draws its size.
+  private mutating func advance() {
+    if case .random(let maxSize, _) = chunking { size = nextRandomSize(maxSize) }
+  }
+
+  /// Hands `body` every chunk that `block` completes, keeping an incomplete tail.
+  mutating func feed(_ block: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    guard !block.isEmpty else { return }
+    guard size > 0 else { return try body(block) }
+    var rest = block
+    if !carry.isEmpty {
+      let take = min(size - carry.count, rest.count)
+      carry.append(contentsOf: rest.prefix(take))
+      rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(take))
+      guard carry.count == size else { return }
+      try carry.withUnsafeBytes { try body($0) }
+      carry.removeAll(keepingCapacity: true)
+      advance()
+    }
+    while rest.count >= size {
+      try body(UnsafeRawBufferPointer(rebasing: rest.prefix(size)))
+      rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(size))
+      advance()
+    }
+    carry.append(contentsOf: rest)
+  }
+
+  /// Hands `body` the incomplete last chunk, if any.
+  mutating func finish(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    guard !carry.isEmpty else { return }
+    try carry.withUnsafeBytes { try body($0) }
+    carry.removeAll()
   }
 }

@@ -28,6 +28,8 @@ struct EventsCommand: ParsableCommand {
 
   @OptionGroup var chunking: ChunkingOptions
 
+  @OptionGroup var output: OutputOptions
+
   @Flag(name: .customLong("flush-on-eof"), help: "Dispatch an event the stream ends inside of, instead of discarding it.")
   var flushOnEOF = false
 
@@ -41,19 +43,20 @@ struct EventsCommand: ParsableCommand {
   var maxEventBytes = SSELimits.default.maxEventDataBytes
 
   func run() throws {
-    let bytes = try CLIIO.readAll(path)
+    var input = InputReader(path)
     let limits = SSELimits(maxLineBytes: maxLineBytes, maxEventDataBytes: maxEventBytes)
     var parser = SSEParser(options: SSEParser.Options(limits: limits, flushOnEOF: flushOnEOF))
-    var report = EventsReport(json: json)
+    var report = EventsReport(json: json, out: output.writer(input: path))
     var outputs: [SSEOutput] = []
-    chunking.chunking.forEachChunk(of: bytes) { chunk in
+    input.forEachChunk(chunking.chunking) { chunk in
       parser.feed(chunk, into: &outputs)
       report.write(outputs)
       outputs.removeAll(keepingCapacity: true)
     }
     parser.finish(into: &outputs)
     report.write(outputs)
-    report.writeSummary(lastEventId: parser.lastEventId, retry: parser.retry, bytes: bytes.count)
+    report.writeSummary(lastEventId: parser.lastEventId, retry: parser.retry, bytes: input.bytesRead)
+    report.out.flush()
     if report.errors > 0 { throw ExitCode(1) }
   }
 }
@@ -64,8 +67,12 @@ struct EventsReport {
   private(set) var events = 0
   private(set) var errors = 0
   private(set) var warnings = 0
+  let out: OutputWriter
 
-  init(json: Bool) { self.json = json }
+  init(json: Bool, out: OutputWriter) {
+    self.json = json
+    self.out = out
+  }
 
   mutating func write(_ outputs: [SSEOutput]) {
     for output in outputs {
@@ -95,7 +102,7 @@ struct EventsReport {
                 + "last event id \(quoted(lastEventId)), retry \(number(retry)), bytes \(bytes)")
   }
 
-  private func emit(_ line: String) { print(line) }
+  private func emit(_ line: String) { out.line(line) }
 
   /// A JSON string literal (control characters, quotes and backslashes escaped).
   private func quoted(_ text: String) -> String {

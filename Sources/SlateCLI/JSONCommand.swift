@@ -22,23 +22,31 @@ struct JSONCommand: ParsableCommand {
   @Flag(help: "One JSON object saying whether the document is valid.")
   var json = false
 
+  @OptionGroup var output: OutputOptions
+
   func run() throws {
-    let bytes = try CLIIO.readAll(path)
-    let parser = SimdjsonParser(limits: JSONLimits(maxDepth: maxDepth, maxBytes: max(bytes.count, JSONLimits.default.maxBytes)))
+    // The document is read block by block straight into simdjson's padded buffer: one copy
+    // of the input in memory, not two.
+    var document = PaddedBytes()
+    var input = InputReader(path)
+    input.forEachBlock { document.append($0) }
+    let parser = SimdjsonParser(limits: JSONLimits(maxDepth: maxDepth, maxBytes: max(document.count, JSONLimits.default.maxBytes)))
+    let out = output.writer(input: path)
+    defer { out.flush() }
     var line = JSONLine()
     do {
-      let value = try parser.parse(bytes)
-      guard json else { return print(value.canonicalString) }
+      let value = try parser.parse(document)
+      guard json else { return out.line(value.canonicalString) }
       line.add("valid", true)
       line.add("value", value)
-      print(line.text)
+      out.line(line.text)
     } catch {
       if json {
         line.add("valid", false)
         line.add("code", .string(error.code.rawValue))
         line.add("offset", .number(JSONNumber(error.offset)))
         line.add("message", .string(error.message))
-        print(line.text)
+        out.line(line.text)
       } else {
         CLIIO.printError("\(error.code.rawValue) at byte \(error.offset): \(error.message)")
       }

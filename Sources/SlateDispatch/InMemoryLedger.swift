@@ -1,40 +1,50 @@
 /// A ``DispatchLedger`` in memory: for tests, drills and dry runs.
 ///
 /// It keeps the protocol exactly as a SQL ledger does: one `write` body at a time (the
-/// actor), all of a body's writes or none (the body works on a copy of the state, which
-/// replaces the state only when the body returns), unique keys, fencing and revisions
-/// checked by the primitives themselves. Nothing survives the process.
+/// actor), all of a body's writes or none (the body writes in place and logs how to undo
+/// each write; a body that throws is rolled back from the log, newest first), unique keys,
+/// fencing and revisions checked by the primitives themselves. Nothing survives the process.
 ///
-/// Complexity: a write copies the containers it changes on its first change (copy on
-/// write), so O(size of the ledger) per write transaction in the worst case; reads are
-/// O(1) by key and O(n log n) for ordered lists.
+/// Complexity: O(1) amortised per write primitive (an in-place change and one undo entry),
+/// O(writes) for a rollback; reads are O(1) by key and O(n log n) for ordered lists.
 public actor InMemoryLedger: DispatchLedger {
-  private var state = LedgerState()
+  private let store = LedgerStore()
 
   public init() {}
 
   public func read<R: Sendable>(_ body: @Sendable (any LedgerReader) throws(LedgerError) -> R) async throws(LedgerError)
     -> R
   {
-    try body(InMemoryTransaction(state))
+    try body(InMemoryTransaction(store))
   }
 
   public func write<R: Sendable>(_ body: @Sendable (any LedgerTransaction) throws(LedgerError) -> R)
     async throws(LedgerError) -> R
   {
-    let transaction = InMemoryTransaction(state)
-    let result = try body(transaction)
-    state = transaction.state
-    return result
+    let transaction = InMemoryTransaction(store)
+    do {
+      return try body(transaction)
+    } catch {
+      transaction.rollBack()
+      throw error
+    }
   }
 
   /// Counts of what the ledger holds, for tests and `slate` summaries.
   public var counts: (turns: Int, actions: Int, effects: Int, entities: Int, events: Int) {
-    (state.turns.count, state.actionOrder.count, state.effectOrder.count, state.entityOrder.count, state.events.count)
+    let state = store.state
+    return (state.turns.count, state.actionOrder.count, state.effectOrder.count, state.entityOrder.count,
+            state.events.count)
   }
 }
 
-/// Everything an ``InMemoryLedger`` holds. A value: a transaction works on a copy.
+/// The state of an ``InMemoryLedger``, held by reference so that a transaction changes it
+/// in place (never a copy of the whole state).
+final class LedgerStore {
+  var state = LedgerState()
+}
+
+/// Everything an ``InMemoryLedger`` holds.
 struct LedgerState: Sendable {
   struct ActionID: Hashable, Sendable {
     var scope: String
@@ -62,12 +72,50 @@ struct LedgerState: Sendable {
   var lastSequence: Int64 = 0
 }
 
-/// One transaction (or snapshot) of an ``InMemoryLedger``: the state it started from, as
-/// changed by its writes.
+/// One transaction (or read) of an ``InMemoryLedger``: it reads and writes the ledger's
+/// state in place, logging the inverse of each write so that ``rollBack()`` can restore the
+/// state the transaction started from.
 final class InMemoryTransaction: LedgerTransaction {
-  var state: LedgerState
+  private let store: LedgerStore
+  /// The inverse of each write, oldest first.
+  private var undo: [(inout LedgerState) -> Void] = []
 
-  init(_ state: LedgerState) { self.state = state }
+  init(_ store: LedgerStore) { self.store = store }
+
+  /// The ledger's state, read in place. Writes go through the logged primitives below.
+  var state: LedgerState {
+    _read { yield store.state }
+  }
+
+  /// Undoes every write of this transaction, newest first. O(writes).
+  func rollBack() {
+    while let inverse = undo.popLast() { inverse(&store.state) }
+  }
+
+  // MARK: Logged primitives (each O(1) amortised)
+
+  /// `state[keyPath: path][key] = value`, logged.
+  private func set<Key: Hashable, Value>(_ path: WritableKeyPath<LedgerState, [Key: Value]>, _ key: Key, _ value: Value) {
+    let old = store.state[keyPath: path].updateValue(value, forKey: key)
+    undo.append { $0[keyPath: path][key] = old }
+  }
+
+  /// `state[keyPath: path][key, default: []].append(element)`, logged.
+  private func append<Key: Hashable, Element>(_ path: WritableKeyPath<LedgerState, [Key: [Element]]>, _ key: Key,
+                                              _ element: Element)
+  {
+    let existed = store.state[keyPath: path][key] != nil
+    store.state[keyPath: path][key, default: []].append(element)
+    undo.append { state in
+      if existed { state[keyPath: path][key]!.removeLast() } else { state[keyPath: path][key] = nil }
+    }
+  }
+
+  /// `state[keyPath: path].append(element)`, logged.
+  private func append<Element>(_ path: WritableKeyPath<LedgerState, [Element]>, _ element: Element) {
+    store.state[keyPath: path].append(element)
+    undo.append { $0[keyPath: path].removeLast() }
+  }
 
   // MARK: Reads
 
@@ -129,7 +177,7 @@ final class InMemoryTransaction: LedgerTransaction {
     guard state.turns[record.id] == nil else { throw .duplicateKey(what: "turn", key: record.id.rawValue) }
     var stored = record
     stored.revision = 0
-    state.turns[record.id] = stored
+    set(\.turns, record.id, stored)
   }
 
   func updateTurn(_ record: TurnRecord) throws(LedgerError) -> TurnRecord {
@@ -139,13 +187,18 @@ final class InMemoryTransaction: LedgerTransaction {
     }
     var next = record
     next.revision = stored.revision + 1
-    state.turns[record.id] = next
+    set(\.turns, record.id, next)
     return next
   }
 
   func putPhase(_ record: PhaseRecord) throws(LedgerError) {
     guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
-    state.phases[record.turn, default: [:]][record.name] = record
+    let turn = record.turn
+    let existed = state.phases[turn] != nil
+    let old = store.state.phases[turn, default: [:]].updateValue(record, forKey: record.name)
+    undo.append { state in
+      if existed { state.phases[turn]![record.name] = old } else { state.phases[turn] = nil }
+    }
   }
 
   func insertAction(_ record: ActionRecord) throws(LedgerError) {
@@ -156,9 +209,9 @@ final class InMemoryTransaction: LedgerTransaction {
     guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
     let id = LedgerState.ActionID(scope: record.scope.key, key: record.key.hex)
     guard state.actions[id] == nil else { throw .duplicateKey(what: "action", key: id.scope + " " + id.key) }
-    state.actions[id] = record
-    state.actionOrder.append(id)
-    state.actionsByTurn[record.turn, default: []].append(id)
+    set(\.actions, id, record)
+    append(\.actionOrder, id)
+    append(\.actionsByTurn, record.turn, id)
   }
 
   func updateAction(_ record: ActionRecord, expectedToken: Int64) throws(LedgerError) {
@@ -174,7 +227,7 @@ final class InMemoryTransaction: LedgerTransaction {
     guard record.turn == stored.turn else {
       throw .invalidRecord(what: "action", reason: "the declaring turn cannot change")
     }
-    state.actions[id] = record
+    set(\.actions, id, record)
   }
 
   func insertEffect(_ record: EffectRecord) throws(LedgerError) {
@@ -183,9 +236,9 @@ final class InMemoryTransaction: LedgerTransaction {
     guard state.effects[record.key] == nil else { throw .duplicateKey(what: "effect", key: record.key) }
     var stored = record
     stored.revision = 0
-    state.effects[record.key] = stored
-    state.effectOrder.append(record.key)
-    state.effectsByTurn[record.turn, default: []].append(record.key)
+    set(\.effects, record.key, stored)
+    append(\.effectOrder, record.key)
+    append(\.effectsByTurn, record.turn, record.key)
   }
 
   func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord {
@@ -198,22 +251,24 @@ final class InMemoryTransaction: LedgerTransaction {
     }
     var next = record
     next.revision = stored.revision + 1
-    state.effects[record.key] = next
+    set(\.effects, record.key, next)
     return next
   }
 
   func putEntity(_ record: EntityRecord) throws(LedgerError) {
     guard !record.key.isEmpty else { throw .invalidRecord(what: "entity", reason: "the key is empty") }
     let id = LedgerState.EntityID(project: record.project, table: record.table, key: record.key)
-    if state.entities[id] == nil { state.entityOrder.append(id) }
-    state.entities[id] = record
+    if state.entities[id] == nil { append(\.entityOrder, id) }
+    set(\.entities, id, record)
   }
 
   func appendEvent(_ event: LedgerEvent) throws(LedgerError) -> Int64 {
-    state.lastSequence += 1
+    let previous = state.lastSequence
+    store.state.lastSequence = previous + 1
+    undo.append { $0.lastSequence = previous }
     var stored = event
-    stored.sequence = state.lastSequence
-    state.events.append(stored)
+    stored.sequence = previous + 1
+    append(\.events, stored)
     return stored.sequence
   }
 }

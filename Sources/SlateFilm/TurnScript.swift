@@ -39,9 +39,11 @@ struct TurnScript {
 
     var writer = W(calls: turn.calls, seed: seed)
     var items: [WireItem] = []
+    // Only the state before the last step is kept (a UTF-8 cut needs it): a snapshot at
+    // every step would copy the growing answer text on the next write, O(steps²).
     var beforeLast = writer.written
-    for step in steps {
-      beforeLast = writer.written
+    for (i, step) in steps.enumerated() {
+      if i == steps.count - 1 { beforeLast = writer.written }
       writer.write(step, into: &items)
     }
     writer.flush(into: &items)

@@ -34,8 +34,13 @@ public enum SlateCLI {
     if stdin != nil { process.standardInput = input }
     try process.run()
     if let stdin {
-      input.fileHandleForWriting.write(Data(stdin))
-      try input.fileHandleForWriting.close()
+      // From another thread: the command writes its output while it reads its input, so a
+      // big input written here first could fill both pipes and wait forever.
+      let writer = input.fileHandleForWriting
+      Thread.detachNewThread {
+        writer.write(Data(stdin))
+        try? writer.close()
+      }
     }
     let data = output.fileHandleForReading.readDataToEndOfFile()
     let errorData = errors.fileHandleForReading.readDataToEndOfFile()
