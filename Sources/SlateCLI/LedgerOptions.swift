@@ -34,16 +34,18 @@ struct DispatchOptions: ParsableArguments {
   @Option(name: .customLong("fault"), help: ArgumentHelp("A drill: crash-after=N, transient-rate=P, timeout-rate=P, seed=S (repeatable).", valueName: "SPEC"))
   var faults: [String] = []
 
-  @Option(help: ArgumentHelp("How long a dispatcher holds an action it is calling a handler for; another process takes it over only after that.", valueName: "SECONDS"))
-  var lease: Double = 120
+  @Option(parsing: .unconditional, help: ArgumentHelp(
+    "How long a dispatcher holds an action it is calling a handler for; another process takes it over only after that "
+      + "(seconds, or with s or ms: 1ms to 86400s).", valueName: "DURATION"),
+          transform: OptionValues.duration(OptionRanges.lease))
+  var lease: Duration = .seconds(120)
 
   func validate() throws {
     do { _ = try FaultPlan(specs: faults) } catch { throw ValidationError("\(error)") }
-    guard lease > 0 else { throw ValidationError("--lease must be positive") }
   }
 
   /// The default retry policy with this lease.
-  var policy: RetryPolicy { RetryPolicy(leaseDuration: .milliseconds(Int64(lease * 1000))) }
+  var policy: RetryPolicy { RetryPolicy(leaseDuration: lease) }
 
   /// The film handlers, behind the drills when any are asked for.
   func handlers() -> HandlerTable {
