@@ -17,10 +17,32 @@ struct LedgerOptions: ParsableArguments {
   func open() throws -> any DispatchLedger {
     if ledger == "memory" { return InMemoryLedger() }
     do {
-      return try SQLiteLedger(path: ledger)
+      return Self.warned(try SQLiteLedger(path: ledger))
     } catch {
       CLIIO.fail("cannot open the ledger \(ledger): \(error)")
     }
+  }
+
+  /// The ledger for a command that only reads (`turns`, `turn show`): an existing SQLite
+  /// file opened read-only (never created, never migrated; a file without write permission
+  /// is fine). A missing file or one that is not a ledger is exit 2.
+  func openReadOnly() throws -> any DispatchLedger {
+    if ledger == "memory" { return InMemoryLedger() }
+    var info = stat()
+    guard stat(ledger, &info) == 0 else {
+      CLIIO.fail("cannot open the ledger \(ledger): \(String(cString: strerror(errno))) (a read-only command creates no ledger)")
+    }
+    do {
+      return Self.warned(try SQLiteLedger(path: ledger, options: .init(readOnly: true)))
+    } catch {
+      CLIIO.fail("cannot open the ledger \(ledger): \(error)")
+    }
+  }
+
+  /// `ledger`, after printing what opening it noticed (a lost WAL) to standard error.
+  static func warned(_ ledger: SQLiteLedger) -> SQLiteLedger {
+    for warning in ledger.openingWarnings { CLIIO.printError("slate: warning: \(warning)") }
+    return ledger
   }
 }
 
