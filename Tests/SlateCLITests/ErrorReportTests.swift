@@ -18,6 +18,20 @@ import Testing
     #expect(!result.errorOutput.contains("film.json"), "\(result.errorOutput)")
   }
 
+  /// Issue 19: an integer beyond 64 bits is a value like any other; the film pack judges it
+  /// by its exact value (its maximum is 1000), not as a JSON error.
+  @Test func anIntegerBeyondSixtyFourBitsReachesTheValidator() throws {
+    let text = #"[{"type": "add_prop", "name": "Diamond drill", "set": "Vault", "quantity": 99999999999999999999999}]"#
+    guard let plain = try SlateCLI.run(["actions", "-", "--dialect", "text", "--json"], stdin: Array(text.utf8)) else { return }
+    #expect(plain.status == 0, "\(plain.lines)")
+    #expect(plain.lines.contains { $0.contains("\"quantity\":9.9999999999999999999999e+22") }, "\(plain.lines)")
+    let checked = try #require(try SlateCLI.run(["actions", "-", "--dialect", "text", "--json", "--schema", "Corpus/schemas/film.json"],
+                                                stdin: Array(text.utf8)))
+    #expect(checked.status == 1)
+    #expect(checked.lines.contains { $0.contains("\"kind\":\"rejected\"") && $0.contains("schema.maximum") }, "\(checked.lines)")
+    #expect(!checked.lines.joined().contains("number_out_of_range"))
+  }
+
   @Test func aPackThatIsNotJSONIsReportedWithAByteOffset() throws {
     let pack = Self.folder.appendingPathComponent("broken-pack.json")
     try Data("{\"name\": \"film\",\n  oops: 1}".utf8).write(to: pack)
