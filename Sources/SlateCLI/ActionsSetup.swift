@@ -21,12 +21,30 @@ struct ActionsSetup {
     chunking.forEachChunk(of: bytes) { chunk in
       pipeline.feed(chunk, into: &items)
       renderer.write(items, line)
-      items.removeAll(keepingCapacity: true)
+      Self.release(&items)
     }
     let summary = pipeline.finish(into: &items)
     renderer.write(items, line)
+    Self.release(&items)
     renderer.writeSummary(summary, line)
     return summary
+  }
+
+  /// Empties `items`, freeing the values they carry without recursion
+  /// (``JSONValue/release(_:)``): with a large `--max-depth`, these are the last
+  /// references to values nested deeper than a recursive free survives.
+  static func release(_ items: inout [TurnItem]) {
+    var values: [JSONValue] = []
+    while let item = items.popLast() {
+      switch consume item {
+      case .stream(.value(let value)): values.append(value.value)
+      case .action(let action, let value): values += [action.payload, value.value]
+      case .rejected(_, let value): values.append(value.value)
+      case .batch(let batch): values += batch.actions.map(\.payload)
+      case .stream: break
+      }
+    }
+    while let value = values.popLast() { JSONValue.release(consume value) }
   }
 
   /// The JSON output lines for `bytes` fed in `chunking`.

@@ -137,4 +137,15 @@ import Testing
     let refused = try #require(try SlateCLI.run(["json", path, "--max-depth", String(depth - 1)], timeout: 120))
     #expect(refused.status == 1 && refused.errorOutput.contains("json.depth_exceeded"), "\(refused.errorOutput.prefix(300))")
   }
+
+  /// `slate actions` frees the values it printed without recursion (50,000 levels crashed
+  /// a recursive free).
+  @Test func slateActionsHandlesDeepValues() throws {
+    let depth = 300_000
+    let path = NumericOptionTests.input("deep-actions", String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
+    guard let result = try SlateCLI.run(["actions", path, "--dialect", "text", "--framing", "value", "--max-depth", String(depth),
+                                         "--json"], timeout: 120) else { return }
+    #expect(!result.signaled && result.status == 0, "exit \(result.status): \(result.errorOutput.prefix(300))")
+    #expect(result.lines.count == 2 && result.lines.last?.contains("\"status\":\"complete\"") == true)
+  }
 }
