@@ -25,7 +25,9 @@ extension SQLiteLedger {
   }
 
   /// The warning for `path`, when its WAL index records frames its WAL no longer holds.
-  /// O(1): two `stat`s and a 48-byte read.
+  /// O(1): a `stat`, an `open` and a 96-byte read. The index header is trusted only when
+  /// its two copies agree (SQLite writes one, then the other), so a header being rewritten
+  /// by a live connection is never read as a loss.
   static func lostWALWarning(path: String) -> OpeningWarning? {
     var wal = stat()
     let walSize = stat(path + "-wal", &wal) == 0 ? Int(wal.st_size) : 0
@@ -34,8 +36,10 @@ extension SQLiteLedger {
     defer { _ = Glibc.close(fd) }
     // WalIndexHdr (sqlite3 wal.c): iVersion u32, unused u32, iChange u32, isInit u8,
     // bigEndCksum u8, szPage u16, mxFrame u32 at offset 16, in native byte order.
-    var header = [UInt8](repeating: 0, count: 48)
-    guard header.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 48, 0) }) == 48 else { return nil }
+    var header = [UInt8](repeating: 0, count: 96)
+    guard header.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 96, 0) }) == 96,
+          header[0..<48].elementsEqual(header[48..<96])
+    else { return nil }
     let version = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }
     let isInit = header[12]
     let pageSize = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 14, as: UInt16.self) })
