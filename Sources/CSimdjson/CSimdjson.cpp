@@ -21,6 +21,10 @@ struct slate_json_parser {
   // (the strict locator's, counting every container) allows: such a document is parsed
   // again by this parser, allocated one level deeper on first need.
   std::unique_ptr<simdjson::dom::parser> deeper;
+  // A copy of a document whose numbers simdjson cannot hold (an integer beyond 64 bits, a
+  // real beyond a double), each such number replaced by a placeholder of the same length
+  // (`0e00…`): simdjson parses the copy, the flattener reads every lexeme from the original.
+  std::vector<uint8_t> substitute;
   std::vector<slate_json_node> nodes;
   std::string arena;
 
@@ -157,6 +161,55 @@ private:
   }
 };
 
+// Fills `parser->substitute` with `bytes` (plus padding), every number simdjson cannot hold
+// replaced by `0e` and zeros to the same length (such a number has at least 3 bytes). The
+// document must be valid JSON (the strict locator found only out-of-range numbers), so
+// strings and numbers are delimited by the grammar alone. O(length).
+void substitute_numbers(slate_json_parser *parser, const uint8_t *bytes, size_t length) {
+  std::vector<uint8_t> &copy = parser->substitute;
+  copy.assign(bytes, bytes + length);
+  copy.resize(length + simdjson::SIMDJSON_PADDING, ' ');
+  size_t i = 0;
+  while (i < length) {
+    uint8_t c = copy[i];
+    if (c == '"') {
+      for (i++; i < length && copy[i] != '"'; i++) {
+        if (copy[i] == '\\') { i++; }
+      }
+      i++;
+      continue;
+    }
+    if (c != '-' && !(c >= '0' && c <= '9')) { i++; continue; }
+    size_t start = i;
+    while (i < length && is_number_byte(copy[i])) { i++; }
+    uint64_t ignored = 0;
+    if (i - start >= 3 && slate_json_locate_error(bytes + start, i - start, 1, &ignored) != SLATE_SYNTAX_NONE) {
+      copy[start] = '0';
+      copy[start + 1] = 'e';
+      std::fill(copy.begin() + start + 2, copy.begin() + i, uint8_t('0'));
+    }
+  }
+}
+
+// Parses `input` with the parser allocated one level deeper than `max_depth`: simdjson
+// refuses a non-empty container exactly `max_depth` deep, which the limit allows. True on
+// success, with `*used` that parser.
+bool parse_one_deeper(slate_json_parser *parser, const uint8_t *input, size_t length, simdjson::dom::element *root,
+                      const simdjson::dom::parser **used) {
+  if (!parser->deeper) {
+    parser->deeper.reset(new (std::nothrow) simdjson::dom::parser(parser->dom.max_capacity()));
+  }
+  if (!parser->deeper || parser->deeper->allocate(std::max(length, simdjson::dom::MINIMAL_DOCUMENT_CAPACITY),
+                                                  parser->max_depth + 1) != simdjson::SUCCESS) {
+    return false;
+  }
+  auto again = parser->deeper->parse(input, length, /*realloc_if_needed=*/false);
+  if (again.error() != simdjson::SUCCESS) { return false; }
+  *root = again.value_unsafe();
+  *used = parser->deeper.get();
+  return true;
+}
+
 // Parses with simdjson; `*used` is the simdjson parser that holds the document.
 int32_t parse_dom(slate_json_parser *parser, const uint8_t *bytes, size_t length, slate_json_error *error,
                   simdjson::dom::element *root, const simdjson::dom::parser **used) {
@@ -179,20 +232,27 @@ int32_t parse_dom(slate_json_parser *parser, const uint8_t *bytes, size_t length
   }
   uint64_t offset = 0;
   int32_t reason = slate_json_locate_error(bytes, length, parser->max_depth, &offset);
-  if (code == simdjson::DEPTH_ERROR && reason == SLATE_SYNTAX_NONE) {
-    // Nested exactly `max_depth` deep (the locator found nothing): one level more is enough.
-    if (!parser->deeper) {
-      parser->deeper.reset(new (std::nothrow) simdjson::dom::parser(parser->dom.max_capacity()));
+  if (code == simdjson::DEPTH_ERROR && reason == SLATE_SYNTAX_NONE &&
+      parse_one_deeper(parser, bytes, length, root, used)) {
+    return 0;
+  }
+  if (reason == SLATE_SYNTAX_NUMBER_OUT_OF_RANGE) {
+    // Valid JSON whose numbers simdjson cannot hold: parse a copy with placeholders (the
+    // structure, and so every offset, is unchanged; depth was checked by the locator).
+    try {
+      substitute_numbers(parser, bytes, length);
+    } catch (const std::bad_alloc &) {
+      error->reason = SLATE_SYNTAX_CAPACITY;
+      error->offset = 0;
+      return int32_t(simdjson::MEMALLOC);
     }
-    if (parser->deeper && parser->deeper->allocate(std::max(length, simdjson::dom::MINIMAL_DOCUMENT_CAPACITY),
-                                                   parser->max_depth + 1) == simdjson::SUCCESS) {
-      auto again = parser->deeper->parse(bytes, length, /*realloc_if_needed=*/false);
-      if (again.error() == simdjson::SUCCESS) {
-        *root = again.value_unsafe();
-        *used = parser->deeper.get();
-        return 0;
-      }
+    const uint8_t *copy = parser->substitute.data();
+    auto again = parser->dom.parse(copy, length, /*realloc_if_needed=*/false);
+    if (again.error() == simdjson::SUCCESS) {
+      *root = again.value_unsafe();
+      return 0;
     }
+    if (again.error() == simdjson::DEPTH_ERROR && parse_one_deeper(parser, copy, length, root, used)) { return 0; }
   }
   error->reason = reason;
   error->offset = offset;

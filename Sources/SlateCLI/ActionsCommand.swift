@@ -57,16 +57,18 @@ struct ActionsCommand: ParsableCommand {
   @Option(name: .customLong("key-field"), help: "A top-level member announced with the discriminator (repeatable).")
   var keyFields: [String] = []
 
-  @Option(help: "Deepest nesting of arrays and objects.")
+  @Option(parsing: .unconditional, help: "Deepest nesting of arrays and objects (1 to 1000000).",
+          transform: OptionValues.integer(OptionRanges.depth))
   var maxDepth: Int = FramerLimits.default.maxDepth
 
-  @Option(help: "Largest value, in bytes.")
+  @Option(parsing: .unconditional, help: "Largest value, in bytes (1 to 2^40).", transform: OptionValues.integer(OptionRanges.bytes))
   var maxValueBytes: Int = FramerLimits.default.maxValueBytes
 
-  @Option(help: "Most values in one framed text.")
+  @Option(parsing: .unconditional, help: "Most values in one framed text (1 to 2^40).",
+          transform: OptionValues.integer(OptionRanges.count))
   var maxValues: Int = FramerLimits.default.maxValues
 
-  @Option(help: "Most actions in the stream.")
+  @Option(parsing: .unconditional, help: "Most actions in the stream (1 to 2^40).", transform: OptionValues.integer(OptionRanges.count))
   var maxActions: Int = ActionStreamOptions.default.maxActions
 
   func validate() throws {
@@ -75,9 +77,6 @@ struct ActionsCommand: ParsableCommand {
     }
     guard TextFraming(framing) != nil else {
       throw ValidationError("unknown framing '\(framing)'; use auto, none, array, sequence, value or field:NAME")
-    }
-    guard maxDepth >= 1, maxValueBytes >= 1, maxValues >= 0, maxActions >= 0 else {
-      throw ValidationError("limits must be positive")
     }
   }
 

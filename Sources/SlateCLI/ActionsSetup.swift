@@ -26,6 +26,23 @@ struct ActionsSetup {
                renderer: ActionsRenderer(json: json, schema: pack != nil))
   }
 
+  /// Empties `items`, freeing the values they carry without recursion
+  /// (``JSONValue/release(_:)``): with a large `--max-depth`, these are the last
+  /// references to values nested deeper than a recursive free survives.
+  static func release(_ items: inout [TurnItem]) {
+    var values: [JSONValue] = []
+    while let item = items.popLast() {
+      switch consume item {
+      case .stream(.value(let value)): values.append(value.value)
+      case .action(let action, let value): values += [action.payload, value.value]
+      case .rejected(_, let value): values.append(value.value)
+      case .batch(let batch): values += batch.actions.map(\.payload)
+      case .stream: break
+      }
+    }
+    while let value = values.popLast() { JSONValue.release(consume value) }
+  }
+
   /// The JSON output lines for `bytes` fed in `chunking`.
   func lines(_ bytes: [UInt8], chunking: Chunking = .whole) -> (lines: [String], summary: TurnSummary) {
     var lines: [String] = []
@@ -50,7 +67,7 @@ struct ActionsRun {
   mutating func feed(_ chunk: UnsafeRawBufferPointer, _ line: (String) -> Void) {
     pipeline.feed(chunk, into: &items)
     renderer.write(items, line)
-    items.removeAll(keepingCapacity: true)
+    ActionsSetup.release(&items)
   }
 
   /// Ends the input: the last lines and the summary line. Returns the summary.
@@ -58,7 +75,7 @@ struct ActionsRun {
     let summary = pipeline.finish(into: &items)
     renderer.write(items, line)
     renderer.writeSummary(summary, line)
-    items.removeAll()
+    ActionsSetup.release(&items)
     return summary
   }
 }

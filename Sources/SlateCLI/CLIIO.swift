@@ -1,4 +1,5 @@
 import ArgumentParser
+import SlateJSON
 import SlateSchema
 
 #if canImport(Glibc)
@@ -70,12 +71,20 @@ enum CLIIO {
     return names.sorted()
   }
 
-  /// Reads and compiles a schema pack; a pack that does not compile is exit 2, with its
-  /// code and schema path on standard error.
+  /// Reads and compiles a schema pack; a pack that is not JSON is exit 2 with the parse
+  /// error's code and byte offset, one that does not compile is exit 2 with its code and
+  /// schema path, on standard error.
   static func compilePack(_ path: String) throws -> CompiledPack {
+    let bytes = try readAll(path)
     do {
-      let stem = path.split(separator: "/").last.map { $0.split(separator: ".").first.map(String.init) ?? "" } ?? ""
-      return try CompiledPack(bytes: try readAll(path), defaultName: stem.isEmpty || path == "-" ? nil : stem,
+      _ = try SimdjsonParser().parse(bytes)
+    } catch {
+      printError("slate: \(path): the pack is not JSON: \(error.code.rawValue) at byte \(error.offset): \(error.message)")
+      throw ExitCode(usageOrIO)
+    }
+    do {
+      let stem = path.split(separator: "/").last.map { $0.split(separator: ".").first.map { String($0) } ?? "" } ?? ""
+      return try CompiledPack(bytes: bytes, defaultName: stem.isEmpty || path == "-" ? nil : stem,
                               loadFile: toolsLoader(packPath: path))
     } catch let error as SchemaError {
       printError("slate: \(path): \(error.code) at #\(error.schemaPath): \(error.message)")

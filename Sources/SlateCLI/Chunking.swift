@@ -5,14 +5,15 @@ import ArgumentParser
 /// parser, to reproduce what a network might do. Shared by the stream commands through
 /// `@OptionGroup var chunking: ChunkingOptions`.
 struct ChunkingOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("Feed the input in chunks of N bytes (whole when not given).", valueName: "N"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Feed the input in chunks of N bytes, 1 to 2^30 (whole when not given).", valueName: "N"),
+          transform: OptionValues.integer(OptionRanges.chunkSize))
   var chunkSize: Int?
 
-  @Option(help: ArgumentHelp("Make chunk sizes random from 1 to --chunk-size, from this seed (reproducible).", valueName: "S"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Make chunk sizes random from 1 to --chunk-size, from this seed (0 to 2^64-1; reproducible).", valueName: "S"),
+          transform: OptionValues.seed)
   var chunkSeed: UInt64?
 
   func validate() throws {
-    if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1, got \(chunkSize)") }
     if chunkSeed != nil && chunkSize == nil { throw ValidationError("--chunk-seed needs --chunk-size (the largest chunk)") }
   }
 

@@ -37,7 +37,8 @@ struct CorpusGenerateCommand: ParsableCommand {
   @Option(help: "The dialect of the big stream: openai-chat, openai-responses, anthropic, gemini or text.")
   var dialect: String?
 
-  @Option(help: ArgumentHelp("Write one big stream of N actions to standard output.", valueName: "N"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Write one big stream of N actions (1 to 1000000) to standard output.", valueName: "N"),
+          transform: OptionValues.integer(OptionRanges.generatedActions))
   var actions: Int?
 
   @Flag(help: "Carry the actions as tool calls (not in the text dialect).")
@@ -49,30 +50,30 @@ struct CorpusGenerateCommand: ParsableCommand {
   @Flag(help: "Lay out the answer text as NDJSON instead of a JSON array.")
   var ndjson = false
 
-  @Option(help: "The generator's seed.")
+  @Option(parsing: .unconditional, help: "The generator's seed (0 to 2^64-1).", transform: OptionValues.seed)
   var seed: UInt64 = SyntheticCorpus.committedSeed
 
-  @Option(help: ArgumentHelp("Delta sizes in characters, MIN-MAX (big streams).", valueName: "MIN-MAX"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Delta sizes in characters, MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 2^20 (big streams).", valueName: "MIN-MAX"))
   var deltaSizes: String = "8-32"
 
   func validate() throws {
-    guard let actions else {
+    guard actions != nil else {
       if dialect != nil || toolCalls || ndjson { throw ValidationError("--dialect, --tool-calls and --ndjson need --actions N") }
       return
     }
-    guard actions >= 1 else { throw ValidationError("--actions must be at least 1, got \(actions)") }
     guard let dialect, let kind = DialectKind(rawValue: dialect), SyntheticCorpus.dialects.contains(kind) else {
       throw ValidationError("--actions needs --dialect, one of: \(SyntheticCorpus.dialects.map(\.rawValue).joined(separator: ", "))")
     }
     if kind == .text && toolCalls { throw ValidationError("the text dialect has no tool calls") }
     if toolCalls && ndjson { throw ValidationError("--tool-calls and --ndjson exclude each other") }
-    guard sizes != nil else { throw ValidationError("--delta-sizes must be MIN-MAX with 1 ≤ MIN ≤ MAX, got '\(deltaSizes)'") }
+    guard sizes != nil else { throw ValidationError("--delta-sizes must be MIN-MAX with 1 ≤ MIN ≤ MAX ≤ \(OptionRanges.deltaSize.upperBound), got '\(deltaSizes)'") }
   }
 
   /// `--delta-sizes` parsed.
   var sizes: DeltaSizes? {
     let parts = deltaSizes.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-    guard parts.count == 2, let low = parts[0], let high = parts[1], 1 <= low, low <= high else { return nil }
+    guard parts.count == 2, let low = parts[0], let high = parts[1], OptionRanges.deltaSize.contains(low),
+          OptionRanges.deltaSize.contains(high), low <= high else { return nil }
     return DeltaSizes(low...high)
   }
 

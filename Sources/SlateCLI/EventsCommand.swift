@@ -36,10 +36,10 @@ struct EventsCommand: ParsableCommand {
   @Flag(help: "One JSON object per line instead of a readable listing.")
   var json = false
 
-  @Option(help: "The longest line in bytes.")
+  @Option(parsing: .unconditional, help: "The longest line in bytes (1 to 2^40).", transform: OptionValues.integer(OptionRanges.bytes))
   var maxLineBytes = SSELimits.default.maxLineBytes
 
-  @Option(help: "The largest event data in bytes.")
+  @Option(parsing: .unconditional, help: "The largest event data in bytes (1 to 2^40).", transform: OptionValues.integer(OptionRanges.bytes))
   var maxEventBytes = SSELimits.default.maxEventDataBytes
 
   func run() throws {

@@ -38,10 +38,11 @@ struct InspectCommand: ParsableCommand {
   @Option(help: "Validate each value against this schema pack.")
   var schema: String?
 
-  @Option(help: "Show only what happened within --window bytes of this raw offset.")
+  @Option(parsing: .unconditional, help: "Show only what happened within --window bytes of this raw offset (0 to 2^48).",
+          transform: OptionValues.integer(OptionRanges.offset))
   var around: Int?
 
-  @Option(help: "Bytes on each side of --around.")
+  @Option(parsing: .unconditional, help: "Bytes on each side of --around (0 to 2^48).", transform: OptionValues.integer(OptionRanges.offset))
   var window: Int = 256
 
   @Flag(help: "No colour, even on a terminal.")
@@ -54,8 +55,6 @@ struct InspectCommand: ParsableCommand {
     guard DialectKind(rawValue: dialect) != nil else {
       throw ValidationError("unknown dialect '\(dialect)'; use one of \(DialectKind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    if let around, around < 0 { throw ValidationError("--around must be a byte offset (0 or more)") }
-    guard window >= 0 else { throw ValidationError("--window must be 0 or more") }
   }
 
   func run() throws {

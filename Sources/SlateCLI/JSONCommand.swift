@@ -16,7 +16,8 @@ struct JSONCommand: ParsableCommand {
   @Argument(help: "The file to parse, or - for standard input.")
   var path: String
 
-  @Option(help: "Deepest nesting of arrays and objects.")
+  @Option(parsing: .unconditional, help: "Deepest nesting of arrays and objects (1 to 1000000).",
+          transform: OptionValues.integer(OptionRanges.depth))
   var maxDepth: Int = JSONLimits.default.maxDepth
 
   @Flag(help: "One JSON object saying whether the document is valid.")
@@ -36,10 +37,15 @@ struct JSONCommand: ParsableCommand {
     var line = JSONLine()
     do {
       let value = try parser.parse(document)
-      guard json else { return out.line(value.canonicalString) }
-      line.add("valid", true)
-      line.add("value", value)
-      out.line(line.text)
+      if json {
+        line.add("valid", true)
+        line.add("value", value)
+        out.line(line.text)
+      } else {
+        out.line(value.canonicalString)
+      }
+      // The last reference: freed without recursion, at any depth the limit allows.
+      JSONValue.release(consume value)
     } catch {
       if json {
         line.add("valid", false)

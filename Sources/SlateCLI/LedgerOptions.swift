@@ -17,10 +17,32 @@ struct LedgerOptions: ParsableArguments {
   func open() throws -> any DispatchLedger {
     if ledger == "memory" { return InMemoryLedger() }
     do {
-      return try SQLiteLedger(path: ledger)
+      return Self.warned(try SQLiteLedger(path: ledger))
     } catch {
       CLIIO.fail("cannot open the ledger \(ledger): \(error)")
     }
+  }
+
+  /// The ledger for a command that only reads (`turns`, `turn show`): an existing SQLite
+  /// file opened read-only (never created, never migrated; a file without write permission
+  /// is fine). A missing file or one that is not a ledger is exit 2.
+  func openReadOnly() throws -> any DispatchLedger {
+    if ledger == "memory" { return InMemoryLedger() }
+    var info = stat()
+    guard stat(ledger, &info) == 0 else {
+      CLIIO.fail("cannot open the ledger \(ledger): \(String(cString: strerror(errno))) (a read-only command creates no ledger)")
+    }
+    do {
+      return Self.warned(try SQLiteLedger(path: ledger, options: .init(readOnly: true)))
+    } catch {
+      CLIIO.fail("cannot open the ledger \(ledger): \(error)")
+    }
+  }
+
+  /// `ledger`, after printing what opening it noticed (a lost WAL) to standard error.
+  static func warned(_ ledger: SQLiteLedger) -> SQLiteLedger {
+    for warning in ledger.openingWarnings { CLIIO.printError("slate: warning: \(warning)") }
+    return ledger
   }
 }
 
@@ -34,16 +56,18 @@ struct DispatchOptions: ParsableArguments {
   @Option(name: .customLong("fault"), help: ArgumentHelp("A drill: crash-after=N, transient-rate=P, timeout-rate=P, seed=S (repeatable).", valueName: "SPEC"))
   var faults: [String] = []
 
-  @Option(help: ArgumentHelp("How long a dispatcher holds an action it is calling a handler for; another process takes it over only after that.", valueName: "SECONDS"))
-  var lease: Double = 120
+  @Option(parsing: .unconditional, help: ArgumentHelp(
+    "How long a dispatcher holds an action it is calling a handler for; another process takes it over only after that "
+      + "(seconds, or with s or ms: 1ms to 86400s).", valueName: "DURATION"),
+          transform: OptionValues.duration(OptionRanges.lease))
+  var lease: Duration = .seconds(120)
 
   func validate() throws {
     do { _ = try FaultPlan(specs: faults) } catch { throw ValidationError("\(error)") }
-    guard lease > 0 else { throw ValidationError("--lease must be positive") }
   }
 
   /// The default retry policy with this lease.
-  var policy: RetryPolicy { RetryPolicy(leaseDuration: .milliseconds(Int64(lease * 1000))) }
+  var policy: RetryPolicy { RetryPolicy(leaseDuration: lease) }
 
   /// The film handlers, behind the drills when any are asked for.
   func handlers() -> HandlerTable {

@@ -66,9 +66,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
   func run() async throws {
     if CLIIO.listDirectory(path).contains("manifest.json") { return try await replayBundle() }
+    let input = try TurnLoader.load(path)  // first: a missing stream is the error to report, not the pack
     let packBytes = try CLIIO.readAll(schema)
     let pack = try CLIIO.compilePack(schema)
-    let input = try TurnLoader.load(path)
     let kind = DialectKind(rawValue: dialect)!
     let report = try await run(input, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live, ledger: try ledger.open(),
                                turn: turn ?? TurnLoader.name(of: path))
@@ -104,8 +104,8 @@ struct ReplayCommand: AsyncParsableCommand {
   /// `slate replay BUNDLE`: the recorded inputs again, in dry run on a ledger in memory,
   /// compared with what the bundle recorded.
   func replayBundle() async throws {
-    let recorded = try BundleFiles.read(path)
     do {
+      let recorded = try BundleReader.read(path)
       let manifest = try recorded.manifest()
       let input = try recorded.input()
       guard let packBytes = recorded.files["pack.json"] else { throw BundleError.missingFile("pack.json") }
@@ -152,20 +152,6 @@ enum BundleFiles {
       if let slash = full.lastIndex(of: "/") { try CLIIO.makeDirectories(String(full[..<slash])) }
       try CLIIO.writeAll(bytes, to: full)
     }
-  }
-
-  /// The manifest and every file it lists (a missing one is left out, and reported by the
-  /// comparison).
-  static func read(_ directory: String) throws -> ReplayBundle {
-    var files = ["manifest.json": try CLIIO.readAll("\(directory)/manifest.json")]
-    let manifest = try? SimdjsonParser().parse(files["manifest.json"]!)
-    if case .object(let listed)? = manifest?["files"] {
-      for member in listed.members where !member.key.contains("..") {
-        let path = "\(directory)/\(member.key)"
-        if access(path, R_OK) == 0 { files[member.key] = try CLIIO.readAll(path) }
-      }
-    }
-    return ReplayBundle(files: files)
   }
 }
 

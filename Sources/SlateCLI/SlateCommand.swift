@@ -1,4 +1,5 @@
 import ArgumentParser
+import SlateDispatch
 import SlateJSON
 
 /// The `slate` command: debugging tools for LLM provider streams.
@@ -38,6 +39,11 @@ enum SlateMain {
       }
     } catch let exit as ExitCode {
       SlateCommand.exit(withError: exit)
+    } catch let error as LedgerError {
+      // A ledger that cannot be read or written (SQLITE_CORRUPT, SQLITE_IOERR, SQLITE_FULL,
+      // SQLITE_READONLY, an unreadable row …) is an I/O error.
+      CLIIO.printError("slate: the ledger failed: \(error)")
+      SlateCommand.exit(withError: ExitCode(CLIIO.usageOrIO))
     } catch {
       let code = SlateCommand.exitCode(for: error)
       if code == .success || code == .failure {

@@ -24,7 +24,7 @@ struct TurnsCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let store = try ledger.open()
+    let store = try ledger.openReadOnly()
     let project = project.map { ProjectID($0) }
     let turns = try await store.read { tx throws(LedgerError) in try tx.turns(project: project) }
     for turn in turns {
@@ -62,7 +62,7 @@ struct TurnShowCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let store = try ledger.open()
+    let store = try ledger.openReadOnly()
     let turn = TurnID(id)
     let found = try await store.read { tx throws(LedgerError) -> (TurnRecord, [ActionRecord], [EffectRecord], [LedgerEvent])? in
       guard let record = try tx.turn(turn) else { return nil }

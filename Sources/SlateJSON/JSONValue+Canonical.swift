@@ -12,7 +12,8 @@
 ///   `12345678901234567890` to `12345678901234567000`; an idempotency key must not), and
 ///   integers beyond 64 bits in exponent form (`1e+20`), so that the bytes parse back.
 ///
-/// Complexity: O(size of the value + Σ k·log k over objects of k members).
+/// Complexity: O(size of the value + Σ k·log k over objects of k members); no recursion on
+/// the native stack (an explicit stack of open containers), so any depth serializes.
 extension JSONValue {
   /// The canonical UTF-8 bytes of this value.
   public var canonicalBytes: [UInt8] {
@@ -25,31 +26,55 @@ extension JSONValue {
   /// The canonical serialization as a String.
   public var canonicalString: String { String(decoding: canonicalBytes, as: UTF8.self) }
 
-  /// Appends the canonical bytes of `value` to `out`. Recursive: the depth is bounded by
-  /// the depth limit the value was parsed with (``JSONLimits/maxDepth``).
+  /// Appends the canonical bytes of `value` to `out`. Iterative: an explicit stack of the
+  /// open containers, so the depth is bounded by memory, not by the native stack.
   public static func writeCanonical(_ value: JSONValue, into out: inout [UInt8]) {
-    switch value {
-    case .null: out.append(contentsOf: "null".utf8)
-    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-    case .number(let n): out.append(contentsOf: n.canonical.utf8)
-    case .string(let s): writeCanonicalString(s, into: &out)
-    case .array(let elements):
-      out.append(UInt8(ascii: "["))
-      for (i, element) in elements.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        writeCanonical(element, into: &out)
+    /// An open container and the index of its next element or member.
+    enum Open {
+      case array([JSONValue], next: Int)
+      case object([JSONMember], next: Int)
+    }
+    var stack: [Open] = []
+    var pending: JSONValue? = value
+    while true {
+      if let value = pending {
+        pending = nil
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let n): out.append(contentsOf: n.canonical.utf8)
+        case .string(let s): writeCanonicalString(s, into: &out)
+        case .array(let elements):
+          out.append(UInt8(ascii: "["))
+          stack.append(.array(elements, next: 0))
+        case .object(let object):
+          out.append(UInt8(ascii: "{"))
+          stack.append(.object(object.sortedDistinctMembers, next: 0))
+        }
       }
-      out.append(UInt8(ascii: "]"))
-    case .object(let object):
-      out.append(UInt8(ascii: "{"))
-      let keys = object.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-      for (i, key) in keys.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        writeCanonicalString(key, into: &out)
+      guard let top = stack.last else { return }
+      switch top {
+      case .array(let elements, let next):
+        guard next < elements.count else {
+          out.append(UInt8(ascii: "]"))
+          stack.removeLast()
+          continue
+        }
+        if next > 0 { out.append(UInt8(ascii: ",")) }
+        stack[stack.count - 1] = .array(elements, next: next + 1)
+        pending = elements[next]
+      case .object(let members, let next):
+        guard next < members.count else {
+          out.append(UInt8(ascii: "}"))
+          stack.removeLast()
+          continue
+        }
+        if next > 0 { out.append(UInt8(ascii: ",")) }
+        writeCanonicalString(members[next].key, into: &out)
         out.append(UInt8(ascii: ":"))
-        writeCanonical(object[key]!, into: &out)
+        stack[stack.count - 1] = .object(members, next: next + 1)
+        pending = members[next].value
       }
-      out.append(UInt8(ascii: "}"))
     }
   }
 
@@ -73,5 +98,26 @@ extension JSONValue {
       }
     }
     out.append(UInt8(ascii: "\""))
+  }
+}
+
+extension JSONObject {
+  /// The distinct members, the last occurrence of each key winning, sorted by their keys'
+  /// UTF-16 code units (RFC 8785 §3.2.3). O(k log k).
+  public var sortedDistinctMembers: [JSONMember] {
+    var members = distinctMembers
+    members.sort { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+    return members
+  }
+
+  /// The distinct members, the last occurrence of each key winning, in no promised order.
+  /// O(k).
+  var distinctMembers: [JSONMember] {
+    if members.count < 2 { return members }
+    var seen = Set<CodePoints>()
+    var out: [JSONMember] = []
+    out.reserveCapacity(members.count)
+    for member in members.reversed() where seen.insert(CodePoints(member.key)).inserted { out.append(member) }
+    return out
   }
 }

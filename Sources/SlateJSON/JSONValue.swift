@@ -73,43 +73,110 @@ struct CodePoints: Hashable {
   }
 }
 
+/// Equality and hashing walk the values with explicit stacks (no native recursion), so
+/// values of any depth compare and hash. O(size) time.
 extension JSONValue: Hashable {
   public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-    switch (lhs, rhs) {
-    case (.null, .null): return true
-    case let (.bool(a), .bool(b)): return a == b
-    case let (.number(a), .number(b)): return a == b
-    case let (.string(a), .string(b)): return a.utf8.elementsEqual(b.utf8)
-    case let (.array(a), .array(b)): return a == b
-    case let (.object(a), .object(b)):
-      let keys = a.keys
-      guard keys.count == b.keys.count else { return false }
-      for key in keys {
-        guard let other = b[key], other == a[key]! else { return false }
+    var pending: [(JSONValue, JSONValue)] = []
+    var pair = (lhs, rhs)
+    while true {
+      switch pair {
+      case (.null, .null): break
+      case let (.bool(a), .bool(b)): if a != b { return false }
+      case let (.number(a), .number(b)): if a != b { return false }
+      case let (.string(a), .string(b)): if !a.utf8.elementsEqual(b.utf8) { return false }
+      case let (.array(a), .array(b)):
+        guard a.count == b.count else { return false }
+        for i in a.indices.reversed() { pending.append((a[i], b[i])) }
+      case let (.object(a), .object(b)):
+        let members = a.distinctMembers
+        guard members.count == b.distinctMembers.count else { return false }
+        for member in members {
+          guard let other = b[member.key] else { return false }
+          pending.append((member.value, other))
+        }
+      default: return false
       }
-      return true
-    default: return false
+      guard let next = pending.popLast() else { return true }
+      pair = next
     }
   }
 
-  public func hash(into hasher: inout Hasher) {
-    switch self {
-    case .null: hasher.combine(0 as UInt8)
-    case .bool(let b): hasher.combine(1 as UInt8); hasher.combine(b)
-    case .number(let n): hasher.combine(2 as UInt8); hasher.combine(n)
-    case .string(let s): hasher.combine(3 as UInt8); hasher.combine(CodePoints(s))
-    case .array(let a): hasher.combine(4 as UInt8); hasher.combine(a)
-    case .object(let o):
-      // Order-insensitive: a commutative sum of each distinct member's own hash.
-      hasher.combine(5 as UInt8)
-      var sum = 0
-      for key in o.keys {
-        var member = Hasher()
-        member.combine(CodePoints(key))
-        member.combine(o[key]!)
-        sum = sum &+ member.finalize()
+  public func hash(into hasher: inout Hasher) { hasher.combine(structuralDigest) }
+
+  /// A hash of the value computed bottom-up with an explicit stack: scalars by kind and
+  /// value (numbers by exact value, strings by code points), arrays by their elements in
+  /// order, objects by a commutative sum over their distinct members (order-insensitive).
+  private var structuralDigest: Int {
+    enum Open {
+      case array([JSONValue], next: Int, Hasher)
+      case object([JSONMember], next: Int, sum: Int)
+    }
+    var stack: [Open] = []
+    var pending: JSONValue? = self
+    var result = 0
+    var delivered = false  // `result` is a finished child of `stack.last`
+    while true {
+      if let value = pending {
+        pending = nil
+        var hasher = Hasher()
+        switch value {
+        case .null: hasher.combine(0 as UInt8)
+        case .bool(let b): hasher.combine(1 as UInt8); hasher.combine(b)
+        case .number(let n): hasher.combine(2 as UInt8); hasher.combine(n)
+        case .string(let s): hasher.combine(3 as UInt8); hasher.combine(CodePoints(s))
+        case .array(let elements):
+          hasher.combine(4 as UInt8)
+          hasher.combine(elements.count)
+          stack.append(.array(elements, next: 0, hasher))
+        case .object(let object):
+          stack.append(.object(object.distinctMembers, next: 0, sum: 0))
+        }
+        switch value {
+        case .array, .object: break
+        default:
+          result = hasher.finalize()
+          delivered = true
+        }
       }
-      hasher.combine(sum)
+      guard !stack.isEmpty else { return result }
+      let top = stack.count - 1
+      switch stack[top] {
+      case .array(let elements, var next, var hasher):
+        if delivered {
+          hasher.combine(result)
+          next += 1
+          delivered = false
+        }
+        if next < elements.count {
+          stack[top] = .array(elements, next: next, hasher)
+          pending = elements[next]
+        } else {
+          result = hasher.finalize()
+          stack.removeLast()
+          delivered = true
+        }
+      case .object(let members, var next, var sum):
+        if delivered {
+          var member = Hasher()
+          member.combine(CodePoints(members[next].key))
+          member.combine(result)
+          sum = sum &+ member.finalize()
+          next += 1
+          delivered = false
+        }
+        if next < members.count {
+          stack[top] = .object(members, next: next, sum: sum)
+          pending = members[next].value
+        } else {
+          var hasher = Hasher()
+          hasher.combine(5 as UInt8)
+          hasher.combine(sum)
+          result = hasher.finalize()
+          stack.removeLast()
+          delivered = true
+        }
+      }
     }
   }
 }

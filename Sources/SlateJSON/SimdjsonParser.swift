@@ -158,7 +158,9 @@ public final class SimdjsonParser {
 
 extension SimdjsonParser {
   /// The strict RFC 8259 scan the error path uses, run on its own: the first syntax error
-  /// in `bytes` and its offset, or nil for valid JSON. O(bytes); no padding needed.
+  /// in `bytes` and its offset, or nil for valid JSON. Every RFC 8259 number is valid, also
+  /// one beyond 64 bits or a double (the parser reads those too). O(bytes); no padding
+  /// needed.
   public static func locateSyntaxError(in bytes: UnsafeRawBufferPointer, maxDepth: Int = JSONLimits.default.maxDepth)
     -> (code: JSONErrorCode, offset: Int)?
   {
@@ -166,7 +168,9 @@ extension SimdjsonParser {
     let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
     let reason = base.map { slate_json_locate_error($0, bytes.count, maxDepth, &offset) }
       ?? slate_json_locate_error([UInt8(0)], 0, maxDepth, &offset)
-    guard reason != Int32(SLATE_SYNTAX_NONE.rawValue) else { return nil }
+    guard reason != Int32(SLATE_SYNTAX_NONE.rawValue), reason != Int32(SLATE_SYNTAX_NUMBER_OUT_OF_RANGE.rawValue) else {
+      return nil
+    }
     let error = JSONParseError(simdjsonCode: 0, reason: reason, offset: Int(offset), input: bytes, limits: .default)
     return (error.code, error.offset)
   }

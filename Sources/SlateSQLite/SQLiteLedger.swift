@@ -46,20 +46,28 @@ public final class SQLiteLedger: DispatchLedger {
     public var durability: Durability
     /// Reader connections for concurrent ``SQLiteLedger/read(_:)`` bodies.
     public var maximumReaderCount: Int
+    /// Open an existing ledger for reading only (`SQLITE_OPEN_READONLY`): a missing file is
+    /// `SQLITE_CANTOPEN` (never created), nothing is migrated (a file that is not a ledger,
+    /// or one from a newer build, is refused when opened), a file without write permission
+    /// can be read, and ``SQLiteLedger/write(_:)`` fails with `SQLITE_READONLY`.
+    public var readOnly: Bool
 
     public init(busyTimeout: Duration = .seconds(5), attempts: Int = 3, durability: Durability = .full,
-                maximumReaderCount: Int = 4)
+                maximumReaderCount: Int = 4, readOnly: Bool = false)
     {
       self.busyTimeout = busyTimeout
       self.attempts = attempts
       self.durability = durability
       self.maximumReaderCount = maximumReaderCount
+      self.readOnly = readOnly
     }
   }
 
   /// The database file, or nil for an in-memory ledger.
   public let path: String?
   public let options: Options
+  /// What opening the file noticed without refusing it (``lostWALWarning(path:)``).
+  public let openingWarnings: [OpeningWarning]
   private let database: any DatabaseWriter
 
   /// Opens (creating it if needed) the ledger at `path`, in WAL mode, and migrates its
@@ -68,6 +76,18 @@ public final class SQLiteLedger: DispatchLedger {
   public init(path: String, options: Options = Options()) throws(LedgerError) {
     self.path = path
     self.options = options
+    openingWarnings = SQLiteLedger.lostWALWarning(path: path).map { [$0] } ?? []
+    if options.readOnly {
+      // One read-only connection: a pool would need to write the WAL index of a file that
+      // may not be writable.
+      do {
+        database = try DatabaseQueue(path: path, configuration: SQLiteLedger.configuration(options))
+      } catch {
+        throw LedgerError(sqlite: error)
+      }
+      try SQLiteLedger.checkReadable(database)
+      return
+    }
     do {
       database = try DatabasePool(path: path, configuration: SQLiteLedger.configuration(options))
     } catch {
@@ -85,6 +105,7 @@ public final class SQLiteLedger: DispatchLedger {
   private init(inMemory options: Options) throws(LedgerError) {
     path = nil
     self.options = options
+    openingWarnings = []
     do {
       database = try DatabaseQueue(configuration: SQLiteLedger.configuration(options))
     } catch {
@@ -164,9 +185,35 @@ public final class SQLiteLedger: DispatchLedger {
     configuration.maximumReaderCount = max(1, options.maximumReaderCount)
     configuration.foreignKeysEnabled = true
     configuration.label = "SlateSQLite"
+    configuration.readonly = options.readOnly
+    if options.readOnly { return configuration }
     let synchronous = options.durability == .full ? "FULL" : "NORMAL"
     configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
     return configuration
+  }
+
+  /// For a read-only ledger: refuses a file that is not a ledger of this build's schema
+  /// (`SLATE_NOT_A_LEDGER`, `SLATE_SCHEMA_NEWER`); SQLite's own errors (`SQLITE_NOTADB`,
+  /// `SQLITE_CORRUPT`, …) as they come.
+  private static func checkReadable(_ database: any DatabaseWriter) throws(LedgerError) {
+    let migrator = SQLiteSchema.migrator
+    do {
+      let (applied, newer) = try database.read { db in
+        (try migrator.appliedMigrations(db), try migrator.hasBeenSuperseded(db))
+      }
+      if newer {
+        throw LedgerError.storage(code: "SLATE_SCHEMA_NEWER",
+                                  message: "the ledger file was written by a newer build (this build knows "
+                                    + "schema \(SQLiteSchema.versions.joined(separator: ", ")))")
+      }
+      if applied != SQLiteSchema.versions {
+        throw LedgerError.storage(code: "SLATE_NOT_A_LEDGER",
+                                  message: "the file holds no ledger of this build's schema (migrations applied: "
+                                    + (applied.isEmpty ? "none" : applied.joined(separator: ", ")) + ")")
+      }
+    } catch {
+      throw LedgerError(sqlite: error)
+    }
   }
 
   /// Brings the schema up to this build's, refusing a file from a newer build.

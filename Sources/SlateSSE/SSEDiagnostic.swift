@@ -17,6 +17,9 @@ public struct SSEDiagnostic: Sendable, Hashable, CustomStringConvertible {
     /// The event's data would grow past ``SSELimits/maxEventDataBytes``; the event is
     /// discarded up to the next blank line (error).
     case eventTooLarge = "sse.event_too_large"
+    /// The event's data is not valid UTF-8: each invalid sequence became U+FFFD, as the
+    /// WHATWG decoder does, and the event is dispatched (warning).
+    case invalidUTF8 = "sse.invalid_utf8"
   }
 
   /// The one scale of every layer: SSE reports `error` (data lost) and `warning`.

@@ -148,7 +148,16 @@ extension SSEParser {
     }
     // "3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then
     // remove the last character from the data buffer." (It always is.)
-    let data = String(decoding: dataBuffer[..<(dataBuffer.count - 1)], as: UTF8.self)
+    let raw = dataBuffer[..<(dataBuffer.count - 1)]
+    let data: String
+    if let valid = String(validating: raw, as: UTF8.self) {
+      data = valid
+    } else {
+      data = String(decoding: raw, as: UTF8.self)
+      outputs.append(.diagnostic(SSEDiagnostic(
+        code: .invalidUTF8, severity: .warning, offset: start, byteRange: start..<end,
+        message: "the event's data is not valid UTF-8; each invalid sequence became U+FFFD, as the WHATWG decoder does")))
+    }
     // "the type attribute initialized to "message" ... If the event type buffer has a
     // value other than the empty string, change the type of the newly created event to
     // equal the value of the event type buffer."

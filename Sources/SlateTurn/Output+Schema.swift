@@ -31,15 +31,16 @@ extension Rejection {
   }
 }
 
-
 extension JSONLine {
-  /// `{"code","keyword","instancePath","schemaPath","message"[,"range":[from,to]]}`.
+  /// `{"code","keyword","instancePath","schemaPath","params","message"[,"range":[from,to]]}`
+  /// (`params` as ajv gives them).
   public init(validationError error: SlateSchema.ValidationError) {
     self.init()
     add("code", .string(error.code.rawValue))
     add("keyword", .string(error.keyword))
     add("instancePath", .string(error.instancePath))
     add("schemaPath", .string(error.schemaPath))
+    add("params", error.params)
     add("message", .string(error.message))
     if let range = error.range {
       add("range", .array([.int(range.lowerBound), .int(range.upperBound)]))

@@ -9,7 +9,7 @@ import SlateSchema
 ///
 /// | file | what it holds |
 /// |---|---|
-/// | `manifest.json` | format `slate.bundle.v1`, the Slate version, the turn, project, dialect and mode, the pack's name, version and SHA-256, the phases and their streams, and the SHA-256 of every other file |
+/// | `manifest.json` | format `slate.bundle.v1`, the Slate version, the turn, project, dialect and mode, the pack's name, version and SHA-256, the phases and their streams, the SHA-256 (`files`) and the size in bytes (`sizes`) of every other file |
 /// | `pack.json` | the schema pack, byte for byte |
 /// | `plan.json` | the turn's plan action, when it had one |
 /// | `streams/NN-NAME.sse` | each phase's raw stream, byte for byte |
@@ -25,8 +25,16 @@ import SlateSchema
 /// hash, then `events.jsonl`, `deltas.jsonl`, `actions.jsonl` and `intent.json` line by
 /// line. Outcomes, the audit and the turn record depend on the ledger a run had, so they
 /// are recorded for people, not compared.
+///
+/// A bundle read from disk is untrusted input: a host reads only the files the manifest
+/// lists, each at a path ``components(of:)`` accepts (relative, inside the bundle's
+/// folder), each a regular file (never following a symbolic link, never opening a device
+/// or a FIFO for reading), and each at most ``sizeLimit(of:manifest:)`` bytes.
 public struct ReplayBundle: Sendable {
   public static let format = "slate.bundle.v1"
+
+  /// The largest file a bundle may hold (and the manifest's own limit): 256 MiB.
+  public static let maxFileBytes = 256 << 20
 
   /// File path (relative, `/`-separated) to bytes.
   public var files: [String: [UInt8]]
@@ -66,7 +74,11 @@ public struct ReplayBundle: Sendable {
     files["turn.json"] = Array((report.turn.json.canonicalString + "\n").utf8)
 
     var hashes = JSONObject()
-    for path in files.keys.sorted() { hashes.append(key: path, value: .string(SHA256.hash(files[path]!).hex)) }
+    var sizes = JSONObject()
+    for path in files.keys.sorted() {
+      hashes.append(key: path, value: .string(SHA256.hash(files[path]!).hex))
+      sizes.append(key: path, value: .number(JSONNumber(files[path]!.count)))
+    }
     var manifest = JSONLine()
     manifest.add("format", .string(Self.format))
     manifest.add("slate", .string(slateVersion))
@@ -78,11 +90,29 @@ public struct ReplayBundle: Sendable {
                           "sha256": .string(SHA256.hash(packBytes).hex)])
     manifest.add("phases", .array(phases))
     manifest.add("files", .object(hashes))
+    manifest.add("sizes", .object(sizes))
     files["manifest.json"] = Array((manifest.text + "\n").utf8)
     self.files = files
   }
 
   // MARK: Reading
+
+  /// The path components of a file the manifest lists, when the path stays inside the
+  /// bundle's folder: relative, `/`-separated, no empty, `.` or `..` component, no NUL or
+  /// backslash. Else `bundle.outside`.
+  public static func components(of path: String) throws(BundleError) -> [String] {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false).map { String($0) }
+    let bad = parts.contains { $0.isEmpty || $0 == "." || $0 == ".." || $0.utf8.contains(0) || $0.contains("\\") }
+    if path.isEmpty || bad { throw .outside(path) }
+    return parts
+  }
+
+  /// The most bytes a host reads for the listed file `path`: the size the manifest records
+  /// for it (`sizes`), else ``maxFileBytes``, never more than ``maxFileBytes``.
+  public static func sizeLimit(of path: String, manifest: JSONValue) -> Int {
+    guard let recorded = manifest["sizes"]?[path]?.numberValue?.int64Value, recorded >= 0 else { return maxFileBytes }
+    return Int(min(recorded, Int64(maxFileBytes)))
+  }
 
   /// The manifest, or a ``BundleError``.
   public func manifest() throws(BundleError) -> JSONValue {
@@ -124,7 +154,8 @@ public struct ReplayBundle: Sendable {
   /// the first differing line of each compared file.
   public func differences(from rerun: ReplayBundle) throws(BundleError) -> [BundleDifference] {
     var found = try tamperedFiles().map {
-      BundleDifference(file: $0, line: nil, recorded: "sha256 in manifest.json", now: "the file's bytes hash differently")
+      BundleDifference(file: $0, line: nil, recorded: "sha256 in manifest.json",
+                       now: files[$0] == nil ? "the file is missing from the bundle" : "the file's bytes hash differently")
     }
     for file in ["events.jsonl", "deltas.jsonl", "actions.jsonl", "intent.json"] {
       let recorded = Self.lines(files[file] ?? [])
@@ -208,11 +239,20 @@ public struct BundleDifference: Sendable, Equatable, CustomStringConvertible {
 public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
   case missingFile(String)
   case unreadable(String)
+  /// A listed path that leaves the bundle's folder (absolute, `..`, empty components).
+  case outside(String)
+  /// A listed file that is not a regular file: a symbolic link, a device, a FIFO, a folder.
+  case notRegularFile(String, kind: String)
+  /// A listed file larger than its limit (``ReplayBundle/sizeLimit(of:manifest:)``).
+  case tooLarge(String, limit: Int)
 
   public var code: String {
     switch self {
     case .missingFile: "bundle.missing_file"
     case .unreadable: "bundle.unreadable"
+    case .outside: "bundle.outside"
+    case .notRegularFile: "bundle.not_regular_file"
+    case .tooLarge: "bundle.file_too_large"
     }
   }
 
@@ -220,6 +260,9 @@ public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .missingFile(let path): "\(code): the bundle has no \(path)"
     case .unreadable(let why): "\(code): \(why)"
+    case .outside(let path): "\(code): the manifest lists \(path), a path outside the bundle's folder"
+    case .notRegularFile(let path, let kind): "\(code): \(path) is \(kind), not a regular file"
+    case .tooLarge(let path, let limit): "\(code): \(path) is larger than \(limit) bytes, its limit"
     }
   }
 }

@@ -13,19 +13,27 @@ public enum SlateCLI {
 
   /// What a run printed and how it exited.
   public struct Result: Sendable {
+    /// The exit code, or the signal's number when ``signaled``.
     public var status: Int32
     public var lines: [String]
     public var errorOutput: String
+    /// The process died of a signal (a crash, or the timeout's SIGTERM).
+    public var signaled = false
+    /// The process outlived the timeout and was terminated.
+    public var timedOut = false
   }
 
-  /// Runs `slate ARGUMENTS` from the project root, with `stdin` as standard input when
-  /// given. Nil when there is no binary.
-  public static func run(_ arguments: [String], stdin: [UInt8]? = nil) throws -> Result? {
+  /// Runs `slate ARGUMENTS` from the project root (or `directory`), with `stdin` as standard
+  /// input when given, terminating it after `timeout` seconds (a hang is a failure the
+  /// caller sees, not a test that never ends). Nil when there is no binary.
+  public static func run(_ arguments: [String], stdin: [UInt8]? = nil, timeout: Double = 120, directory: URL? = nil) throws
+    -> Result?
+  {
     guard let binary else { return nil }
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
-    process.currentDirectoryURL = SharedFixtures.projectRoot
+    process.currentDirectoryURL = directory ?? SharedFixtures.projectRoot
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output
@@ -33,6 +41,9 @@ public enum SlateCLI {
     let input = Pipe()
     if stdin != nil { process.standardInput = input }
     try process.run()
+    let timer = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
+    defer { timer.cancel() }
     if let stdin {
       // From another thread: the command writes its output while it reads its input, so a
       // big input written here first could fill both pipes and wait forever.
@@ -46,6 +57,8 @@ public enum SlateCLI {
     let errorData = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-    return Result(status: process.terminationStatus, lines: lines, errorOutput: String(decoding: errorData, as: UTF8.self))
+    let signaled = process.terminationReason == .uncaughtSignal
+    return Result(status: process.terminationStatus, lines: lines, errorOutput: String(decoding: errorData, as: UTF8.self),
+                  signaled: signaled, timedOut: signaled && process.terminationStatus == SIGTERM)
   }
 }
