@@ -86,7 +86,7 @@ enum CLIIO {
       let stem = path.split(separator: "/").last.map { $0.split(separator: ".").first.map { String($0) } ?? "" } ?? ""
       return try CompiledPack(bytes: bytes, defaultName: stem.isEmpty || path == "-" ? nil : stem,
                               loadFile: toolsLoader(packPath: path))
-    } catch let error as SchemaError {
+    } catch {
       printError("slate: \(path): \(error.code) at #\(error.schemaPath): \(error.message)")
       throw ExitCode(usageOrIO)
     }
