@@ -8,6 +8,16 @@ struct AnswerText {
   var framer: JSONFramer?
   /// ``TextFraming/auto`` found prose: the text is not framed.
   var prose = false
+  /// A gap cut the text: nothing more of it is framed (``ActionStream/poisonAnswer(_:at:into:)``).
+  var poisoned = false
+  /// Bytes of a UTF-8 byte order mark matched at the text's start and held (0 to 2), until
+  /// ``bomDecided``.
+  var bomSeen = 0
+  /// Whether the text's first bytes have shown whether it starts with a byte order mark.
+  var bomDecided = false
+
+  /// The UTF-8 byte order mark.
+  static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 }
 
 extension ActionStream {
@@ -15,14 +25,72 @@ extension ActionStream {
   /// at raw offset `streamOffset` (nil for the `text` dialect, whose raw offsets are the
   /// text offsets). With ``TextFraming/auto`` the first non-whitespace byte decides
   /// between framing (`[` or `{`) and prose.
+  ///
+  /// A UTF-8 byte order mark at the very start of the text (`EF BB BF`, split anywhere
+  /// across fragments) is skipped with one `stream.byte_order_mark` info diagnostic: the
+  /// framer reads three spaces in its place, so every text offset stays that of the
+  /// channel's text. Bytes that only begin one are held (at most 2) until the next byte
+  /// or the end shows they do not.
   mutating func feedAnswer(choice: Int, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int?,
                            into out: inout [StreamItem])
   {
     if answers[choice] == nil {
       answers[choice] = AnswerText()
       answerOrder.append(choice)
+      // Its first bytes may have been in the lost event.
+      if let gap = answersGap { poisonAnswer(choice, at: gap, into: &out) }
     }
-    guard !answers[choice]!.prose else { return }
+    if _slowPath(!answers[choice]!.bomDecided) {
+      skipByteOrderMark(choice: choice, bytes, at: streamOffset, into: &out)
+    } else {
+      feedAnswerText(choice: choice, bytes, at: streamOffset, into: &out)
+    }
+  }
+
+  /// The text's first bytes, while they may still be a byte order mark.
+  mutating func skipByteOrderMark(choice: Int, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int?,
+                                  into out: inout [StreamItem])
+  {
+    let held = answers[choice]!.bomSeen
+    var seen = held
+    var i = 0
+    while i < bytes.count, seen < 3, bytes[i] == AnswerText.byteOrderMark[seen] {
+      i += 1
+      seen += 1
+    }
+    if seen == 3 {
+      answers[choice]!.bomDecided = true
+      report(StreamDiagnostic(.byteOrderMark, severity: .info, streamOffset: streamOffset ?? 0, textOffset: 0,
+                              channel: .answer(choice: choice),
+                              message: "expected the answer text to start with JSON or prose; it starts with a UTF-8 byte order mark, which is skipped"),
+             into: &out)
+      [UInt8](repeating: 0x20, count: 3).withUnsafeBytes { feedAnswerText(choice: choice, $0, at: streamOffset, into: &out) }
+      if i < bytes.count {
+        feedAnswerText(choice: choice, UnsafeRawBufferPointer(rebasing: bytes[i...]), at: streamOffset, into: &out)
+      }
+    } else if i == bytes.count {
+      answers[choice]!.bomSeen = seen  // all a byte order mark's beginning so far: hold
+    } else {
+      flushByteOrderMark(choice: choice, at: streamOffset, into: &out)
+      feedAnswerText(choice: choice, bytes, at: streamOffset, into: &out)
+    }
+  }
+
+  /// The held bytes turned out not to be a byte order mark: they are text.
+  mutating func flushByteOrderMark(choice: Int, at streamOffset: Int?, into out: inout [StreamItem]) {
+    let held = answers[choice]!.bomSeen
+    answers[choice]!.bomDecided = true
+    answers[choice]!.bomSeen = 0
+    if held > 0 {
+      AnswerText.byteOrderMark[..<held].withUnsafeBytes { feedAnswerText(choice: choice, $0, at: streamOffset, into: &out) }
+    }
+  }
+
+  /// The text after any byte order mark.
+  mutating func feedAnswerText(choice: Int, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int?,
+                               into out: inout [StreamItem])
+  {
+    guard !answers[choice]!.prose, !answers[choice]!.poisoned else { return }
     if answers[choice]!.framer == nil {
       switch options.textFraming {
       case .none:
@@ -54,6 +122,19 @@ extension ActionStream {
     answers[choice]!.length += bytes.count
     answers[choice]!.framer!.feed(bytes, into: &framerEvents)
     drainAnswer(choice: choice, at: streamOffset, into: &out)
+  }
+
+  /// A gap at raw offset `offset` may have cut choice `choice`'s text: the value in
+  /// progress is dropped and nothing more of the text is framed, with one `stream.gap`
+  /// error. Prose and a framer already stopped by an error are left as they are.
+  mutating func poisonAnswer(_ choice: Int, at offset: Int, into out: inout [StreamItem]) {
+    guard let answer = answers[choice], !answer.prose, !answer.poisoned, answer.framer?.status != .failed else { return }
+    answers[choice]!.poisoned = true
+    answers[choice]!.framer = nil
+    let channel = StreamChannel.answer(choice: choice)
+    report(StreamDiagnostic(.gap, severity: .error, streamOffset: offset, textOffset: answer.length, channel: channel,
+                            message: "expected \(channel)'s text to continue across the event at byte \(offset), which could not be read; the value in progress is dropped and nothing more of this text is framed"),
+           into: &out)
   }
 
   /// A framer reading with this stream's limits and parser.
@@ -94,7 +175,10 @@ extension ActionStream {
   /// Finishes every answer framer, in the order the choices started: a value still
   /// tentative (a top-level number) completes, a value in progress is `json.truncated`.
   mutating func finishAnswers(into out: inout [StreamItem]) {
-    for choice in answerOrder where answers[choice]?.framer != nil {
+    for choice in answerOrder where answers[choice]?.bomDecided == false {
+      flushByteOrderMark(choice: choice, at: readsText ? nil : bytesFed, into: &out)
+    }
+    for choice in answerOrder where answers[choice]?.framer != nil {  // nil when prose or cut by a gap
       answers[choice]!.framer!.finish(into: &framerEvents)
       drainAnswer(choice: choice, at: readsText ? nil : bytesFed, into: &out)
     }

@@ -106,6 +106,7 @@ extension StreamDiagnostic {
 
 extension TurnSummary {
   /// `{"kind":"summary","dialect","values"[,"actions","rejected","batches"],"diagnostics","errors","status"[,"reason"],
+  /// (`reason` for a truncated stream and for one failed by a gap, `stream.gap: …`)
   /// "finishReason"[,"error","valuesBeforeError"]}`.
   public func jsonLine(schema: Bool) -> JSONLine {
     var line = JSONLine()
@@ -121,6 +122,7 @@ extension TurnSummary {
     line.add("errors", .number(JSONNumber(stream.errors)))
     line.add("status", .string(stream.status.name))
     if case .truncated(let reason) = stream.status { line.add("reason", .string(reason.description)) }
+    if case .failed(let kind, let message) = stream.status, stream.status.isGap { line.add("reason", .string("\(kind): \(message)")) }
     line.add("finishReason", stream.finishes.first.map { .string($0.reason) } ?? .null)
     if let error = stream.providerError {
       var problem = JSONObject()
