@@ -51,7 +51,8 @@ public struct DialectFuzzInput {
 /// 5. `auto` gives exactly the outputs of the dialect it detected (but for its own
 ///    `dialect.undetected` diagnostic), or, undetected, no delta at all.
 /// 6. The action stream over the same bytes (``ActionStreamChecks``): chunk invariance,
-///    offsets within the stream, a summary that counts what was reported.
+///    offsets within the stream, a summary that counts what was reported; and, with one
+///    event (chosen by the input) made unreadable, a gap poisons its channel.
 ///
 /// The events are built by ``events(_:flushOnEOF:ends:)`` so that a later check can feed
 /// the same events (or the same bytes) through the whole action pipeline.
@@ -84,6 +85,8 @@ public final class DialectFuzzer {
     // 6. The whole action pipeline on the same bytes (ActionStreamChecks).
     ActionStreamChecks.chunkInvariance(sse, kind: setup.kind, flushOnEOF: setup.flushOnEOF,
                                        ends: random.chunkEnds(count: sse.count, maxChunk: 23))
+    ActionStreamChecks.gapPoisoning(sse, kind: setup.kind, flushOnEOF: setup.flushOnEOF, event: Int(random.next() % 64),
+                                    ends: random.chunkEnds(count: sse.count, maxChunk: 29))
   }
 
   /// Property 5.

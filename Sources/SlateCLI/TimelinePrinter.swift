@@ -115,6 +115,7 @@ struct TimelinePrinter {
       case .finish(let finish): parts.append("finish \(finish.reason)")
       case .providerError(let error): parts.append("provider error \(error.kind)")
       case .terminal(let name): parts.append("terminal \(name)")
+      case .gap(let scope): parts.append("gap (\(scope))")
       }
     }
     return (textBytes.map { "\($0.0) +\($0.1) B" } + parts).joined(separator: ", ")

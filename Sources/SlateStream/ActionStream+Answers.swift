@@ -8,6 +8,32 @@ struct AnswerText {
   var framer: JSONFramer?
   /// ``TextFraming/auto`` found prose: the text is not framed.
   var prose = false
+  /// A gap cut the text: nothing more of it is framed (``ActionStream/poisonAnswer(_:at:into:)``).
+  var poisoned = false
+  /// Bytes of a UTF-8 byte order mark matched at the text's start and held (0 to 2), until
+  /// ``bomDecided``.
+  var bomSeen = 0
+  /// Whether the text's first bytes have shown whether it starts with a byte order mark.
+  var bomDecided = false
+  /// Where the text stands with respect to a Markdown code fence (``TextFraming/auto``).
+  var fence: Fence = .none
+
+  /// A Markdown code fence around the answer's JSON (```` ```json ```` … ```` ``` ````).
+  enum Fence: Equatable {
+    /// No fence (yet).
+    case none
+    /// Backticks at the text's start (`at` the first one): three or more open a fence.
+    case opening(backticks: Int, at: Int)
+    /// The fence's info string (`json`), to the end of its line.
+    case info
+    /// Inside the fence; `lineStart` while only whitespace follows the last line feed.
+    case inside(lineStart: Bool)
+    /// The fence closed: nothing more of the text is framed.
+    case closed
+  }
+
+  /// The UTF-8 byte order mark.
+  static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 }
 
 extension ActionStream {
@@ -15,45 +41,205 @@ extension ActionStream {
   /// at raw offset `streamOffset` (nil for the `text` dialect, whose raw offsets are the
   /// text offsets). With ``TextFraming/auto`` the first non-whitespace byte decides
   /// between framing (`[` or `{`) and prose.
+  ///
+  /// A UTF-8 byte order mark at the very start of the text (`EF BB BF`, split anywhere
+  /// across fragments) is skipped with one `stream.byte_order_mark` info diagnostic: the
+  /// framer reads three spaces in its place, so every text offset stays that of the
+  /// channel's text. Bytes that only begin one are held (at most 2) until the next byte
+  /// or the end shows they do not.
   mutating func feedAnswer(choice: Int, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int?,
                            into out: inout [StreamItem])
   {
     if answers[choice] == nil {
       answers[choice] = AnswerText()
       answerOrder.append(choice)
+      // Its first bytes may have been in the lost event.
+      if let gap = answersGap { poisonAnswer(choice, at: gap, into: &out) }
     }
-    guard !answers[choice]!.prose else { return }
+    if _slowPath(!answers[choice]!.bomDecided) {
+      skipByteOrderMark(choice: choice, bytes, at: streamOffset, into: &out)
+    } else {
+      feedAnswerText(choice: choice, bytes, at: streamOffset, into: &out)
+    }
+  }
+
+  /// The text's first bytes, while they may still be a byte order mark.
+  mutating func skipByteOrderMark(choice: Int, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int?,
+                                  into out: inout [StreamItem])
+  {
+    let held = answers[choice]!.bomSeen
+    var seen = held
+    var i = 0
+    while i < bytes.count, seen < 3, bytes[i] == AnswerText.byteOrderMark[seen] {
+      i += 1
+      seen += 1
+    }
+    if seen == 3 {
+      answers[choice]!.bomDecided = true
+      report(StreamDiagnostic(.byteOrderMark, severity: .info, streamOffset: streamOffset ?? 0, textOffset: 0,
+                              channel: .answer(choice: choice),
+                              message: "expected the answer text to start with JSON or prose; it starts with a UTF-8 byte order mark, which is skipped"),
+             into: &out)
+      [UInt8](repeating: 0x20, count: 3).withUnsafeBytes { feedAnswerText(choice: choice, $0, at: streamOffset, into: &out) }
+      if i < bytes.count {
+        feedAnswerText(choice: choice, UnsafeRawBufferPointer(rebasing: bytes[i...]), at: streamOffset, into: &out)
+      }
+    } else if i == bytes.count {
+      answers[choice]!.bomSeen = seen  // all a byte order mark's beginning so far: hold
+    } else {
+      flushByteOrderMark(choice: choice, at: streamOffset, into: &out)
+      feedAnswerText(choice: choice, bytes, at: streamOffset, into: &out)
+    }
+  }
+
+  /// The held bytes turned out not to be a byte order mark: they are text.
+  mutating func flushByteOrderMark(choice: Int, at streamOffset: Int?, into out: inout [StreamItem]) {
+    let held = answers[choice]!.bomSeen
+    answers[choice]!.bomDecided = true
+    answers[choice]!.bomSeen = 0
+    if held > 0 {
+      AnswerText.byteOrderMark[..<held].withUnsafeBytes { feedAnswerText(choice: choice, $0, at: streamOffset, into: &out) }
+    }
+  }
+
+  /// The text after any byte order mark.
+  mutating func feedAnswerText(choice: Int, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int?,
+                               into out: inout [StreamItem])
+  {
+    guard !answers[choice]!.prose, !answers[choice]!.poisoned else { return }
     if answers[choice]!.framer == nil {
       switch options.textFraming {
       case .none:
         answers[choice]!.prose = true
         return
-      case .framed(let framing):
-        answers[choice]!.framer = makeFramer(framing, announcing: true)
-      case .auto:
+      case .framed(.value):
+        // Framed from the first non-whitespace byte, so a text of only whitespace has no
+        // value (`json.no_value` at the end) rather than a value cut short.
         guard let first = bytes.firstIndex(where: { !PayloadDecoder.isWhitespace($0) }) else {
           answers[choice]!.length += bytes.count
           return
         }
-        let byte = bytes[first]
-        guard byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") else {
-          answers[choice]!.prose = true
-          let offset = answers[choice]!.length + first
-          report(StreamDiagnostic(.proseText, severity: .info, streamOffset: streamOffset ?? offset, textOffset: offset,
-                                  channel: .answer(choice: choice),
-                                  message: "expected '[' or '{' to start JSON actions, found \(JSONFramer.describe(byte)); the answer text is prose and is not framed"),
-                 into: &out)
-          return
-        }
-        var framer = makeFramer(.auto, announcing: true)
-        let leading = answers[choice]!.length
+        var framer = makeFramer(.value, announcing: true)
+        let leading = answers[choice]!.length + first
         if leading > 0 { framer.feed([UInt8](repeating: 0x20, count: leading), into: &framerEvents) }
         answers[choice]!.framer = framer
+        answers[choice]!.length += first
+        feedFramed(choice: choice, UnsafeRawBufferPointer(rebasing: bytes[first...]), at: streamOffset, into: &out)
+        return
+      case .framed(let framing):
+        answers[choice]!.framer = makeFramer(framing, announcing: true)
+      case .auto:
+        decideAuto(choice: choice, bytes, at: streamOffset, into: &out)
+        return
       }
     }
+    feedFramed(choice: choice, bytes, at: streamOffset, into: &out)
+  }
+
+  /// ``TextFraming/auto`` before the framing is decided: whitespace, then `[` or `{`
+  /// frames, a Markdown code fence (three or more backticks and an info string such as
+  /// `json`, to the end of the line) is skipped and its content decided the same way,
+  /// anything else is prose (`stream.prose_text`). The framer reads spaces for every byte
+  /// before the value, so its offsets are the channel's text offsets.
+  mutating func decideAuto(choice: Int, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int?,
+                           into out: inout [StreamItem])
+  {
+    var i = 0
+    while i < bytes.count {
+      let byte = bytes[i]
+      switch answers[choice]!.fence {
+      case .none, .inside:
+        if PayloadDecoder.isWhitespace(byte) { break }
+        if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+          let leading = answers[choice]!.length + i
+          var framer = makeFramer(.auto, announcing: true)
+          if leading > 0 { framer.feed([UInt8](repeating: 0x20, count: leading), into: &framerEvents) }
+          answers[choice]!.framer = framer
+          answers[choice]!.length += i
+          feedFramed(choice: choice, UnsafeRawBufferPointer(rebasing: bytes[i...]), at: streamOffset, into: &out)
+          return
+        }
+        if byte == UInt8(ascii: "`"), answers[choice]!.fence == .none {
+          answers[choice]!.fence = .opening(backticks: 1, at: answers[choice]!.length + i)
+          break
+        }
+        if byte == UInt8(ascii: "`") {  // an empty fenced block: nothing to frame
+          answers[choice]!.fence = .closed
+          answers[choice]!.length += bytes.count
+          return
+        }
+        markProse(choice: choice, at: answers[choice]!.length + i, byte, streamOffset, into: &out)
+        return
+      case .opening(let backticks, let at):
+        if byte == UInt8(ascii: "`") {
+          answers[choice]!.fence = .opening(backticks: backticks + 1, at: at)
+        } else if backticks >= 3 {
+          answers[choice]!.fence = byte == 0x0A ? .inside(lineStart: true) : .info
+        } else {
+          markProse(choice: choice, at: at, UInt8(ascii: "`"), streamOffset, into: &out)
+          return
+        }
+      case .info:
+        if byte == 0x0A { answers[choice]!.fence = .inside(lineStart: true) }
+      case .closed:
+        answers[choice]!.length += bytes.count
+        return
+      }
+      i += 1
+    }
     answers[choice]!.length += bytes.count
-    answers[choice]!.framer!.feed(bytes, into: &framerEvents)
+  }
+
+  /// ``TextFraming/auto`` found prose at text offset `offset` (its first byte `byte`).
+  mutating func markProse(choice: Int, at offset: Int, _ byte: UInt8, _ streamOffset: Int?, into out: inout [StreamItem]) {
+    answers[choice]!.prose = true
+    report(StreamDiagnostic(.proseText, severity: .info, streamOffset: streamOffset ?? offset, textOffset: offset,
+                            channel: .answer(choice: choice),
+                            message: "expected '[' or '{' to start JSON actions, found \(JSONFramer.describe(byte)); the answer text is prose and is not framed"),
+           into: &out)
+  }
+
+  /// Feeds the framer. Inside a code fence, a backtick at the start of a line (where JSON
+  /// can only have whitespace outside its strings) closes the fence: the framer reads up to
+  /// it, and what follows the fence is not framed.
+  mutating func feedFramed(choice: Int, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int?,
+                           into out: inout [StreamItem])
+  {
+    answers[choice]!.length += bytes.count
+    var end = bytes.count
+    switch answers[choice]!.fence {
+    case .none: break
+    case .inside(var lineStart):
+      for k in 0..<bytes.count {
+        let byte = bytes[k]
+        if byte == 0x0A {
+          lineStart = true
+        } else if byte == UInt8(ascii: "`") && lineStart {
+          end = k
+          break
+        } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
+          lineStart = false
+        }
+      }
+      answers[choice]!.fence = end < bytes.count ? .closed : .inside(lineStart: lineStart)
+    case .closed: return
+    case .opening, .info: break  // never with a framer
+    }
+    answers[choice]!.framer!.feed(UnsafeRawBufferPointer(rebasing: bytes[..<end]), into: &framerEvents)
     drainAnswer(choice: choice, at: streamOffset, into: &out)
+  }
+
+  /// A gap at raw offset `offset` may have cut choice `choice`'s text: the value in
+  /// progress is dropped and nothing more of the text is framed, with one `stream.gap`
+  /// error. Prose and a framer already stopped by an error are left as they are.
+  mutating func poisonAnswer(_ choice: Int, at offset: Int, into out: inout [StreamItem]) {
+    guard let answer = answers[choice], !answer.prose, !answer.poisoned, answer.framer?.status != .failed else { return }
+    answers[choice]!.poisoned = true
+    answers[choice]!.framer = nil
+    let channel = StreamChannel.answer(choice: choice)
+    report(StreamDiagnostic(.gap, severity: .error, streamOffset: offset, textOffset: answer.length, channel: channel,
+                            message: "expected \(channel)'s text to continue across the event at byte \(offset), which could not be read; the value in progress is dropped and nothing more of this text is framed"),
+           into: &out)
   }
 
   /// A framer reading with this stream's limits and parser.
@@ -94,9 +280,29 @@ extension ActionStream {
   /// Finishes every answer framer, in the order the choices started: a value still
   /// tentative (a top-level number) completes, a value in progress is `json.truncated`.
   mutating func finishAnswers(into out: inout [StreamItem]) {
-    for choice in answerOrder where answers[choice]?.framer != nil {
+    for choice in answerOrder where answers[choice]?.bomDecided == false {
+      flushByteOrderMark(choice: choice, at: readsText ? nil : bytesFed, into: &out)
+    }
+    for choice in answerOrder where answers[choice]?.framer != nil {  // nil when prose or cut by a gap
       answers[choice]!.framer!.finish(into: &framerEvents)
       drainAnswer(choice: choice, at: readsText ? nil : bytesFed, into: &out)
+      if let framer = answers[choice]!.framer, framer.status == .complete, framer.valuesFramed == 0 {
+        reportNoValue(choice: choice, textOffset: framer.bytesFed, into: &out)
+      }
     }
+    for choice in answerOrder where answers[choice]!.framer == nil && !answers[choice]!.poisoned && !answers[choice]!.prose {
+      reportNoValue(choice: choice, textOffset: answers[choice]!.length, into: &out)  // an empty text
+    }
+    if readsText, answers[0] == nil { reportNoValue(choice: 0, textOffset: 0, into: &out) }
+  }
+
+  /// ``TextFraming/framed(_:)`` `value` on a text that holds no value (empty, or only
+  /// whitespace): `json.no_value`, an error, rather than a clean empty stream.
+  mutating func reportNoValue(choice: Int, textOffset: Int, into out: inout [StreamItem]) {
+    guard case .framed(.value) = options.textFraming else { return }
+    report(StreamDiagnostic(code: "json.no_value", severity: .error, streamOffset: readsText ? textOffset : bytesFed,
+                            textOffset: textOffset, channel: .answer(choice: choice),
+                            message: "expected one JSON value in the answer text (--framing value); the text ended with none"),
+           into: &out)
   }
 }

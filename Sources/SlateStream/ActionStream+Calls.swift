@@ -10,6 +10,10 @@ struct OpenCall {
   var hasContent = false
   /// The framer reported an error: nothing will be committed.
   var failed = false
+  /// A gap cut the call's arguments: nothing will be committed, nothing more is framed.
+  var poisoned = false
+  /// The call's position among the calls this stream started (for a deterministic order).
+  var ordinal: Int
 }
 
 extension ActionStream {
@@ -23,7 +27,8 @@ extension ActionStream {
              into: &out)
       return
     }
-    calls[start.key] = OpenCall(start: start, framer: makeFramer(.value, announcing: false))
+    callsStarted += 1
+    calls[start.key] = OpenCall(start: start, framer: makeFramer(.value, announcing: false), ordinal: callsStarted)
     out.append(.started(ActionStart(channel: .call(start.key), streamOffset: streamOffset, textOffset: 0,
                                     type: .string(start.name), callId: start.callId)))
   }
@@ -33,7 +38,7 @@ extension ActionStream {
   mutating func feedCall(_ key: CallKey, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int,
                          into out: inout [StreamItem])
   {
-    guard calls[key] != nil, !calls[key]!.failed else { return }
+    guard calls[key] != nil, !calls[key]!.failed, !calls[key]!.poisoned else { return }
     if !calls[key]!.hasContent { calls[key]!.hasContent = bytes.contains { !PayloadDecoder.isWhitespace($0) } }
     calls[key]!.framer.feed(bytes, into: &framerEvents)
     drainCall(key, at: streamOffset, into: &out)
@@ -43,6 +48,10 @@ extension ActionStream {
   /// exactly one JSON value (or empty, which is `{}`).
   mutating func endCall(_ key: CallKey, at streamOffset: Int, into out: inout [StreamItem]) {
     guard calls[key] != nil else { return }
+    guard !calls[key]!.poisoned else {
+      calls[key] = nil
+      return
+    }
     if calls[key]!.hasContent {
       calls[key]!.framer.finish(into: &framerEvents)
       drainCall(key, at: streamOffset, into: &out)
@@ -55,6 +64,24 @@ extension ActionStream {
     if !call.failed, let value = call.pending {
       commit(value, channel: .call(key), at: streamOffset, call: call.start, into: &out)
     }
+  }
+
+  /// A gap at raw offset `offset` may have cut call `key`'s arguments: nothing of it will be
+  /// committed, with one `stream.gap` error. A call whose framer already failed is left.
+  mutating func poisonCall(_ key: CallKey, at offset: Int, into out: inout [StreamItem]) {
+    guard let call = calls[key], !call.failed, !call.poisoned else { return }
+    calls[key]!.poisoned = true
+    report(StreamDiagnostic(.gap, severity: .error, streamOffset: offset, textOffset: call.framer.bytesFed, channel: .call(key),
+                            message: "expected the arguments of tool call \(key) (\(call.start.name)) to continue across the event at byte \(offset), which could not be read; the call is not committed"),
+           into: &out)
+  }
+
+  /// A gap of unknown scope at raw offset `offset`: every answer text (now and later) and
+  /// every call open now is cut (``GapScope/any``).
+  mutating func poisonAll(at offset: Int, into out: inout [StreamItem]) {
+    if answersGap == nil { answersGap = offset }
+    for choice in answerOrder { poisonAnswer(choice, at: offset, into: &out) }
+    for key in calls.keys.sorted(by: { calls[$0]!.ordinal < calls[$1]!.ordinal }) { poisonCall(key, at: offset, into: &out) }
   }
 
   mutating func drainCall(_ key: CallKey, at streamOffset: Int, into out: inout [StreamItem]) {
@@ -81,7 +108,7 @@ extension ActionStream {
     let rest = calls.keys.filter { !openFirst.contains($0) }.sorted { $0.rawValue < $1.rawValue }
     for key in openFirst + rest where calls[key] != nil {
       let call = calls.removeValue(forKey: key)!
-      guard !call.failed else { continue }
+      guard !call.failed, !call.poisoned else { continue }
       if let pending = call.pending {
         report(StreamDiagnostic(.valueNotCommitted, streamOffset: bytesFed, textOffset: pending.range.lowerBound,
                                 channel: .call(key),

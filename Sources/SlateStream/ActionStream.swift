@@ -27,6 +27,20 @@ import SlateSSE
 /// - Bad input never traps: each layer's findings become ``StreamDiagnostic``s; a framer
 ///   that met an error stops (its channel's values before the error stand).
 ///
+/// Gaps: an event that may have carried content and could not be read (its data not JSON,
+/// or discarded by the SSE layer past a limit) is a ``Delta/Kind/gap(_:)``. The channels it
+/// may have cut are poisoned: the value in progress is never emitted, and nothing more on
+/// the channel is framed, not even values that start after the gap (a framer cannot prove
+/// where a value boundary lies in text it has not seen whole: a lost `},{` or `\n` would
+/// join two values, a lost `[` turns elements into a sequence). Each poisoned channel is
+/// one `stream.gap` error at the gap's raw offset, and the status is ``StreamStatus/gap(at:)``.
+/// With ``GapScope/any`` (every dialect's unreadable event) that is every answer text, the
+/// ones that start later included (their first bytes may have been lost), and every call
+/// open at the gap; calls that start after it are framed as usual (their start is an event
+/// of its own), except those the dialect names with ``GapScope/call(_:)``. Values
+/// committed before the gap stand. An event cut off by the end of the input is not a gap
+/// but a truncation (nothing follows it).
+///
 /// Status: the dialect's ``StreamStatus``, except that when a framer was cut inside a
 /// value, ``TruncationReason/cutInsideValue(_:)`` replaces the dialect's own truncation
 /// reason (a provider error or a truncating finish reason still wins).
@@ -64,6 +78,10 @@ public struct ActionStream {
   /// Choices in the order their text started (for a deterministic finish).
   var answerOrder: [Int] = []
   var calls: [CallKey: OpenCall] = [:]
+  /// Calls started so far (each call's ordinal).
+  var callsStarted = 0
+  /// Raw offset of the first gap of unknown scope: from there on every answer text is cut.
+  var answersGap: Int?
   /// Calls past ``ActionStreamOptions/maxOpenCalls``: their fragments are ignored.
   var skippedCalls: Set<CallKey> = []
   /// `text` dialect: the last bytes (at most 3), to tell a cut inside a UTF-8 sequence.
@@ -165,6 +183,10 @@ public struct ActionStream {
         routeDialect(into: &out)
       case .diagnostic(let diagnostic):
         report(StreamDiagnostic(diagnostic), into: &out)
+        if diagnostic.discardsEvent {
+          dialect?.lost(at: diagnostic.offset, into: &dialectOutputs)
+          routeDialect(into: &out)
+        }
       case .comment:
         break  // keep-alives carry nothing
       }
@@ -192,6 +214,10 @@ public struct ActionStream {
           endCall(key, at: delta.offset, into: &out)
         case .providerError:
           if valuesBeforeError == nil { valuesBeforeError = committed }
+        case .gap(.any):
+          poisonAll(at: delta.offset, into: &out)
+        case .gap(.call(let key)):
+          poisonCall(key, at: delta.offset, into: &out)
         default:
           break
         }

@@ -47,9 +47,12 @@ public struct ActionStreamOptions: Sendable {
 public enum TextFraming: Sendable, Hashable, CustomStringConvertible {
   /// Actions when the text is JSON, prose otherwise: the first non-whitespace byte
   /// decides. `[` frames the array's elements, `{` a sequence of objects (NDJSON or
-  /// concatenated); anything else means the answer is prose (a model talking before or
-  /// instead of calling tools): it is not framed, and one `stream.prose_text` info
-  /// diagnostic says so.
+  /// concatenated); a Markdown code fence (```` ```json ```` or plain ```` ``` ````, to the
+  /// end of its line) is skipped and its content decided the same way, up to the closing
+  /// fence (a backtick at the start of a line), after which nothing is framed; anything
+  /// else means the answer is prose (a model talking before or instead of calling tools):
+  /// it is not framed, and one `stream.prose_text` info diagnostic says so. Offsets are
+  /// always those of the channel's text, fence included.
   case auto
   /// Strict: the text must be JSON in this framing; anything else is a framer error.
   case framed(Framing)

@@ -38,7 +38,7 @@ public struct AnthropicDialect: PayloadDialect {
   /// Blocks (and their calls) of earlier messages that never stopped.
   private var abandonedBlocks: [String] = []
   private var abandonedCalls: [CallKey] = []
-  private var outcome = Outcome()
+  var outcome = Outcome()
 
   private enum BlockType: Equatable {
     case text, thinking, toolUse, serverToolUse, opaque
@@ -91,6 +91,12 @@ public struct AnthropicDialect: PayloadDialect {
     default:
       out.report(.unknownEvent, at: at, "expected an Anthropic event type this reader knows; got \"\(type)\" (skipped)")
     }
+  }
+
+  /// A lost event is always a gap: even after `message_stop` it may have been the
+  /// `message_start` of a new message.
+  mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
+    outcome.lose(at: offset, into: &out)
   }
 
   public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {

@@ -21,7 +21,13 @@ public struct AutoDialect: Dialect {
   private let payloads: PayloadDecoder
   private var detected: (any PayloadDialect)?
   /// Events held before detection, each with what decoding it reported (replayed in order).
-  private var pending: [(event: DialectEvent, payload: Payload, decoding: [DialectOutput])] = []
+  private var pending: [Held] = []
+
+  private enum Held {
+    case event(DialectEvent, Payload, decoding: [DialectOutput])
+    /// An event the SSE layer discarded, at this offset.
+    case lost(Int)
+  }
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
     payloads = PayloadDecoder(parser: parser)
@@ -29,16 +35,17 @@ public struct AutoDialect: Dialect {
 
   public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
     if detected != nil {
-      detected!.handle(event, payloads.decode(event, into: &out), into: &out)
+      detected!.confirmLoss(into: &out)
+      detected!.route(event, payloads.decode(event, into: &out), into: &out)
       return
     }
     var decoding: [DialectOutput] = []
     let payload = payloads.decode(event, into: &decoding)
-    pending.append((event, payload, decoding))
+    pending.append(.event(event, payload, decoding: decoding))
     let found: DialectKind? = switch payload {
     case .done: .openaiChat
     case .json(let value): DialectDetector.kind(eventName: event.name, payload: value)
-    case .invalid: DialectDetector.kind(eventName: event.name, payload: nil)
+    case .invalid, .unreadable: DialectDetector.kind(eventName: event.name, payload: nil)
     }
     if let found {
       adopt(found, into: &out)
@@ -49,9 +56,14 @@ public struct AutoDialect: Dialect {
     }
   }
 
+  /// Before detection the lost event is held in its place, then given to the detected dialect.
+  public mutating func lost(at offset: Int, into out: inout [DialectOutput]) {
+    if detected != nil { detected!.lost(at: offset, into: &out) } else { pending.append(.lost(offset)) }
+  }
+
   public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
     if detected != nil { return detected!.finish(at: offset, into: &out) }
-    for held in pending { out += held.decoding }
+    for case .event(_, _, let decoding) in pending { out += decoding }
     out.report(.undetectedDialect, at: offset,
                "expected an event that reveals the dialect; the input ended after \(pending.count) event(s) that did not")
     return Outcome().end(.auto, terminated: false, openCalls: [], at: offset, into: &out)
@@ -65,8 +77,14 @@ public struct AutoDialect: Dialect {
     default: OpenAIChatDialect(parser: payloads.parser)
     }
     for held in pending {
-      out += held.decoding
-      dialect.handle(held.event, held.payload, into: &out)
+      switch held {
+      case .event(let event, let payload, let decoding):
+        dialect.confirmLoss(into: &out)
+        out += decoding
+        dialect.route(event, payload, into: &out)
+      case .lost(let offset):
+        dialect.lost(at: offset, into: &out)
+      }
     }
     pending = []
     detected = dialect

@@ -37,6 +37,11 @@ public struct Delta: Sendable, Equatable, CustomStringConvertible {
     case providerError(ProviderError)
     /// The provider's terminal event (`[DONE]`, `message_stop`, `response.completed` …).
     case terminal(String)
+    /// An event that may have carried text or argument bytes could not be read (its data
+    /// is not JSON, or the SSE layer discarded it): the channels in the scope are not
+    /// contiguous across this point (``GapScope``). Never emitted for an event the
+    /// dialect would have ignored anyway (after `[DONE]`, or after a Responses terminal event).
+    case gap(GapScope)
   }
 
   public var description: String {
@@ -50,6 +55,29 @@ public struct Delta: Sendable, Equatable, CustomStringConvertible {
     case .finish(let finish): "@\(offset) finish choice=\(finish.choice) \(finish.reason)\(finish.truncated ? " (truncated)" : "")"
     case .providerError(let error): "@\(offset) provider error \(error.kind): \(error.message)"
     case .terminal(let name): "@\(offset) terminal \(name)"
+    case .gap(let scope): "@\(offset) gap \(scope)"
+    }
+  }
+}
+
+/// What a ``Delta/Kind/gap(_:)`` may have cut.
+///
+/// A lost event's content cannot be known, so in every dialect an unreadable event is
+/// ``any``: it may have carried answer text of any choice (the first bytes of a choice's
+/// text included) and argument bytes of any call open at that point. A dialect whose calls
+/// can continue across a lost event without a provable start (Chat Completions, where a
+/// call's first fragment carries its name) also names each such call with ``call(_:)``
+/// right after it starts.
+public enum GapScope: Sendable, Equatable, CustomStringConvertible {
+  /// Every channel: the answer text of every choice, now and later, and every call open.
+  case any
+  /// One call, whose earlier fragments may have been in a lost event.
+  case call(CallKey)
+
+  public var description: String {
+    switch self {
+    case .any: "any"
+    case .call(let key): "call \(key)"
     }
   }
 }

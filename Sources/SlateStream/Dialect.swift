@@ -8,6 +8,14 @@ import SlateJSON
 ///   removes anything). Bad input never traps: a payload that is not JSON is reported as
 ///   `dialect.invalid_payload`, an unknown event or delta type as `dialect.unknown_event`
 ///   (info) and skipped.
+/// - An event whose data cannot be read (not JSON, unless the SSE event is named `error`,
+///   whose data is then the provider's error message) or that the SSE layer discarded
+///   (``lost(at:into:)``) may have carried text or argument bytes: the dialect emits a
+///   ``Delta/Kind/gap(_:)`` at its offset, except where it would have ignored the event
+///   anyway (after Chat Completions' `[DONE]` or a Responses terminal event). An unreadable
+///   event is a gap only once another event follows it: the last event of the input, cut
+///   or damaged, joins nothing across it, so the input's end judges it (a truncation where
+///   it left something open) and the gap is never emitted.
 /// - Each payload is parsed once, whole, by the stream's one ``SimdjsonParser``.
 /// - ``finish(at:into:)`` is called once, at the end of the input; it reports what is
 ///   still open (calls never ended, blocks never stopped, no terminal event) as diagnostics
@@ -24,6 +32,11 @@ public protocol Dialect {
 
   /// Reads one event, appending its deltas and diagnostics to `out`.
   mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput])
+
+  /// An event starting near raw offset `offset` was lost before it reached the dialect (the
+  /// SSE layer discarded it: a line or event past its limit, already reported): appends a
+  /// ``Delta/Kind/gap(_:)`` where the lost event may have carried content.
+  mutating func lost(at offset: Int, into out: inout [DialectOutput])
 
   /// The input ended at raw offset `offset`: appends end-of-stream diagnostics and
   /// returns the final state.
@@ -45,8 +58,14 @@ protocol PayloadDialect: Dialect {
   init(parser: SimdjsonParser)
   /// Decodes each event's data once, with the stream's one parser.
   var payloads: PayloadDecoder { get }
-  /// Reads one event whose data has been decoded.
+  /// Reads one event whose data has been decoded (never ``Payload/unreadable`` unless the
+  /// event is named `error`: ``route(_:_:into:)`` holds the others as a pending loss).
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput])
+  /// The stream's end-of-stream bookkeeping, with the pending loss.
+  var outcome: Outcome { get set }
+  /// An event that may have carried content was lost at `offset` (certainly: something
+  /// followed it): emits the gap, unless this dialect would have ignored the event.
+  mutating func loseContent(at offset: Int, into out: inout [DialectOutput])
 }
 
 /// An event's data as decoded once for its dialect.
@@ -55,8 +74,10 @@ enum Payload {
   case json(JSONValue)
   /// The `[DONE]` sentinel (surrounding whitespace allowed).
   case done
-  /// Not JSON (already reported as `dialect.invalid_payload` or `dialect.empty_payload`).
+  /// Empty or only whitespace (already reported as `dialect.empty_payload`): it carried nothing.
   case invalid
+  /// Not JSON (already reported as `dialect.invalid_payload`): what it carried is lost.
+  case unreadable
 }
 
 /// Decodes event data with the stream's one parser: the `[DONE]` sentinel, or one JSON
@@ -86,7 +107,7 @@ struct PayloadDecoder {
           .invalidPayload, offset: event.offset,
           message: "expected one JSON document as the event's data; \(error.code.rawValue) at byte \(error.offset) of the data in \(shown)",
           jsonError: error)))
-        return .invalid
+        return .unreadable
       }
     }
   }
@@ -105,7 +126,32 @@ struct PayloadDecoder {
 extension PayloadDialect {
   /// Reads one event: decodes its data once, then ``handle(_:_:into:)``.
   public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
-    handle(event, payloads.decode(event, into: &out), into: &out)
+    confirmLoss(into: &out)
+    route(event, payloads.decode(event, into: &out), into: &out)
+  }
+
+  /// An event discarded by the SSE layer: a loss (after confirming any pending one).
+  public mutating func lost(at offset: Int, into out: inout [DialectOutput]) {
+    confirmLoss(into: &out)
+    loseContent(at: offset, into: &out)
+  }
+
+  /// Hands a decoded event to ``handle(_:_:into:)``, or, when its data could not be read
+  /// and it is not the provider's `error` event, holds it as the pending loss, which the
+  /// next event confirms (``confirmLoss(into:)``) and the end of the input drops.
+  mutating func route(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+    if case .unreadable = payload, event.name != "error" {
+      outcome.pendingLoss = event.offset
+    } else {
+      handle(event, payload, into: &out)
+    }
+  }
+
+  /// Another event follows the pending loss: it is a gap.
+  mutating func confirmLoss(into out: inout [DialectOutput]) {
+    guard let offset = outcome.pendingLoss else { return }
+    outcome.pendingLoss = nil
+    loseContent(at: offset, into: &out)
   }
 
   /// The payload's `type`, reporting `dialect.event_type_mismatch` when the SSE event name

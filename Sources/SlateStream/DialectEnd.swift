@@ -22,13 +22,17 @@ public struct DialectEnd: Sendable, Equatable {
   public var openBlocks: [String]
   /// Text input that ended inside a UTF-8 sequence (``TextDialect``).
   public var cutInsideUTF8: Bool
+  /// Raw offset of the first ``Delta/Kind/gap(_:)``: an event that may have carried
+  /// content could not be read, so the stream's content is not whole.
+  public var gap: Int?
   /// Raw offset of the end of the input.
   public var offset: Int
 
   public init(kind: DialectKind, terminated: Bool, terminal: String? = nil, finishes: [Finish] = [],
               error: ProviderError? = nil, openCalls: [CallKey] = [], openBlocks: [String] = [],
-              cutInsideUTF8: Bool = false, offset: Int)
+              cutInsideUTF8: Bool = false, gap: Int? = nil, offset: Int)
   {
+    self.gap = gap
     self.kind = kind
     self.terminated = terminated
     self.terminal = terminal
@@ -66,6 +70,16 @@ struct Outcome {
   var finishes: [Finish] = []
   var error: ProviderError?
   var terminal: String?
+  /// Raw offset of the first gap.
+  var gap: Int?
+  /// Raw offset of an unreadable event that no event has followed yet (``PayloadDialect/route(_:_:into:)``).
+  var pendingLoss: Int?
+
+  /// An event that may have carried content was lost: emits a ``GapScope/any`` gap.
+  mutating func lose(at offset: Int, into out: inout [DialectOutput]) {
+    if gap == nil { gap = offset }
+    out.emit(.gap(.any), at: offset)
+  }
 
   /// Reports a provider error; the first one is the stream's error.
   mutating func fail(_ error: ProviderError, at offset: Int, into out: inout [DialectOutput]) {
@@ -87,9 +101,9 @@ struct Outcome {
       out.report(.unexpectedPayload, at: event.offset, "expected \(what); got a JSON \(value.typeName)")
     case .done:
       out.report(.unexpectedPayload, at: event.offset, "expected \(what); got [DONE], which this dialect does not send (ignored)")
-    case .invalid where event.name == "error":
+    case .invalid where event.name == "error", .unreadable where event.name == "error":
       fail(ProviderError(kind: "error", code: nil, message: event.data, payload: .string(event.data)), at: event.offset, into: &out)
-    case .invalid:
+    case .invalid, .unreadable:
       break
     }
     return nil
@@ -110,7 +124,7 @@ struct Outcome {
            at offset: Int, into out: inout [DialectOutput]) -> DialectEnd
   {
     let end = DialectEnd(kind: kind, terminated: terminated, terminal: terminal, finishes: finishes, error: error,
-                         openCalls: openCalls, openBlocks: openBlocks, offset: offset)
+                         openCalls: openCalls, openBlocks: openBlocks, gap: gap, offset: offset)
     end.reportOpenState(into: &out)
     return end
   }

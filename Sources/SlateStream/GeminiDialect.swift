@@ -30,7 +30,7 @@ public struct GeminiDialect: PayloadDialect {
   private var candidates: [Int: Candidate] = [:]
   private var candidateOrder: [Int] = []
   private var lastUsage: JSONValue?
-  private var outcome = Outcome()
+  var outcome = Outcome()
 
   private struct Candidate {
     var callCount = 0
@@ -73,6 +73,12 @@ public struct GeminiDialect: PayloadDialect {
     if !recognized {
       out.report(.unknownEvent, at: at, "expected candidates, usageMetadata, promptFeedback or error; got \(PayloadDecoder.excerpt(event.data)) (skipped)")
     }
+  }
+
+  /// A lost chunk is always a gap (Gemini has no terminal event; it may even have held
+  /// whole function calls).
+  mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
+    outcome.lose(at: offset, into: &out)
   }
 
   public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {

@@ -30,6 +30,11 @@ import SlateJSON
 /// is the terminal event; a stream without it still ends cleanly when every choice has
 /// a `finish_reason` (recorders often drop `[DONE]`).
 ///
+/// A lost chunk (``lost(at:)``; its data not JSON) is a ``GapScope/any`` gap unless it came
+/// after `[DONE]`. A call open at the gap that has not started yet (no name so far), and a
+/// call a nameless fragment opens after a gap (its first fragment, which carries the name,
+/// may have been the lost one), is named by a ``GapScope/call(_:)`` gap right after its start.
+///
 /// Complexity: O(payload) per chunk; state O(choices + calls).
 public struct OpenAIChatDialect: PayloadDialect {
   public var kind: DialectKind { .openaiChat }
@@ -38,7 +43,7 @@ public struct OpenAIChatDialect: PayloadDialect {
   private var choices: [Int: ChoiceState] = [:]
   private var choiceOrder: [Int] = []
   private var calls: [CallKey: CallState] = [:]
-  private var outcome = Outcome()
+  var outcome = Outcome()
 
   private struct ChoiceState {
     /// The current call of each slot (`tool_calls[].index`, or `function_call`).
@@ -63,6 +68,8 @@ public struct OpenAIChatDialect: PayloadDialect {
     var ended = false
     /// Argument fragments (with their event offsets) that came before the name.
     var pending: [(text: String, offset: Int)] = []
+    /// Offset of a gap the call may continue across (reported when it starts).
+    var gap: Int?
   }
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
@@ -79,6 +86,14 @@ public struct OpenAIChatDialect: PayloadDialect {
       outcome.terminate("[DONE]", at: at, into: &out)
     } else if let value = outcome.object(of: event, payload, expecting: "a chat.completion.chunk object", into: &out) {
       chunk(value, event, into: &out)
+    }
+  }
+
+  mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
+    guard outcome.terminal == nil else { return }  // nothing after [DONE] is read
+    outcome.lose(at: offset, into: &out)
+    for c in choiceOrder {
+      for key in choices[c]?.open ?? [] where calls[key]?.started == false { calls[key]?.gap = offset }
     }
   }
 
@@ -199,9 +214,11 @@ public struct OpenAIChatDialect: PayloadDialect {
                                      into out: inout [DialectOutput])
   {
     let name = function?.nonEmptyString("name")
+    let known = calls.count
     guard let key = route(slot: slot, id: id, named: name != nil, choice: c, at: at, into: &out),
           var call = calls[key]
     else { return }
+    if calls.count > known, name == nil, let gap = outcome.gap { call.gap = gap }  // may continue a lost first fragment
     if call.ended {
       out.report(.deltaAfterStop, at: at,
                  "expected no more fragments for tool call \(key) after the finish of choice \(c); one came (dropped)")
@@ -274,6 +291,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     out.emit(.toolCallStarted(ToolCallStart(key: key, name: call.name, callId: call.id, choice: call.choice)), at: at)
     for fragment in call.pending { out.emit(.toolArguments(key, fragment.text), at: fragment.offset) }
     call.pending = []
+    if let gap = call.gap { out.emit(.gap(.call(key)), at: gap) }
   }
 
   private mutating func finish(choice c: Int, reason: String, at: Int, into out: inout [DialectOutput]) {

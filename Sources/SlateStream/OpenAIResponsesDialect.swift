@@ -30,7 +30,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
   let payloads: PayloadDecoder
   private var calls: [String: CallState] = [:]
   private var callOrder: [String] = []
-  private var outcome = Outcome()
+  var outcome = Outcome()
 
   private struct CallState {
     var name: String
@@ -85,6 +85,11 @@ public struct OpenAIResponsesDialect: PayloadDialect {
         out.report(.unknownEvent, at: at, "expected a Responses event type this reader knows; got \"\(type)\" (skipped)")
       }
     }
+  }
+
+  /// A lost event is a gap unless it came after the terminal event (only `error` is read then).
+  mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
+    if outcome.terminal == nil { outcome.lose(at: offset, into: &out) }
   }
 
   public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {

@@ -25,6 +25,12 @@ public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
     /// More tool calls open at once than ``ActionStreamOptions/maxOpenCalls``: the new call
     /// is not framed.
     case tooManyOpenCalls = "stream.too_many_open_calls"
+    /// An event that may have carried bytes of this channel could not be read (a
+    /// ``Delta/Kind/gap(_:)``): the value in progress is dropped and nothing more on the
+    /// channel is framed (error; the stream's status is ``StreamStatus/gap(at:)``).
+    case gap = "stream.gap"
+    /// The answer text starts with a UTF-8 byte order mark: skipped (info).
+    case byteOrderMark = "stream.byte_order_mark"
   }
 
   /// `layer.reason`, e.g. ``DiagnosticCode/jsonUnexpectedByte``,
@@ -95,6 +101,18 @@ public enum StreamChannel: Hashable, Sendable, CustomStringConvertible {
     switch self {
     case .answer(let choice): choice == 0 ? "answer" : "answer[\(choice)]"
     case .call(let key): "call:\(key)"
+    }
+  }
+}
+
+extension SSEDiagnostic {
+  /// Whether the SSE parser discarded an event in the middle of the stream (a field line or
+  /// an event past its limit), so its content is lost: a gap for the dialect.
+  var discardsEvent: Bool {
+    switch code {
+    case .eventTooLarge: true
+    case .lineTooLong: severity == .error
+    case .unterminatedEvent: false  // the end of the input: a truncation, nothing follows
     }
   }
 }

@@ -3,7 +3,9 @@
 /// - ``complete``: the provider's end signal came, nothing was left open, no limit cut it.
 /// - ``truncated(_:)``: the output stopped early: a length or token limit, a call or content
 ///   block left open, no terminal event, text cut inside a UTF-8 sequence.
-/// - ``failed(kind:message:)``: the provider reported an error in the stream.
+/// - ``failed(kind:message:)``: the provider reported an error in the stream, or (kind
+///   ``gapKind``, `stream.gap`) an event that may have carried content could not be read,
+///   so what the stream carried is not whole.
 ///
 /// ``ActionStream`` refines it with what the framers know (``TruncationReason/cutInsideValue(_:)``)
 /// and reports how many values had been committed when an error came.
@@ -12,12 +14,28 @@ public enum StreamStatus: Sendable, Equatable, CustomStringConvertible {
   case truncated(TruncationReason)
   case failed(kind: String, message: String)
 
-  /// Classifies a dialect's final state. A provider error wins over everything; then, in
-  /// this order, a truncating finish reason, a content block never stopped, a call never
+  /// The ``failed(kind:message:)`` kind of a stream with a gap.
+  public static let gapKind = "stream.gap"
+
+  /// A stream whose event at raw offset `offset` could not be read.
+  public static func gap(at offset: Int) -> StreamStatus {
+    .failed(kind: gapKind, message: "the event at byte \(offset) could not be read and may have carried text or tool-call arguments; the values across it are dropped")
+  }
+
+  /// True for a stream failed by a gap (not by the provider).
+  public var isGap: Bool {
+    if case .failed(let kind, _) = self { return kind == StreamStatus.gapKind }
+    return false
+  }
+
+  /// Classifies a dialect's final state. A provider error wins over everything; then a gap
+  /// (``gap(at:)``); then, in this order, a truncating finish reason, a content block never stopped, a call never
   /// ended, a missing terminal event, a cut UTF-8 sequence. O(finishes).
   public init(_ end: DialectEnd) {
     if let error = end.error {
       self = .failed(kind: error.kind, message: error.message)
+    } else if let gap = end.gap {
+      self = .gap(at: gap)
     } else if let finish = end.finishes.first(where: \.truncated) {
       self = .truncated(.finishReason(finish.reason))
     } else if let block = end.openBlocks.first {

@@ -9,7 +9,8 @@ extension Delta {
   /// (`channel`, `text`), `call_started` (`key`, `name`, `callId`, `choice`),
   /// `call_arguments` (`key`, `text`), `call_ended` (`key`), `server_tool` (`key`, `name`,
   /// `input`), `usage` (`usage`), `finish` (`choice`, `reason`, `truncated`),
-  /// `provider_error` (`errorKind`, `code`, `message`), `terminal` (`name`).
+  /// `provider_error` (`errorKind`, `code`, `message`), `terminal` (`name`), `gap`
+  /// (`scope`: `any`, or `call` with `key`).
   public var jsonLine: JSONLine { jsonLine(after: JSONLine()) }
 
   /// The delta's members appended to `prefix` (e.g. a replay bundle's `phase`).
@@ -58,6 +59,14 @@ extension Delta {
     case .terminal(let name):
       head("terminal")
       line.add("name", .string(name))
+    case .gap(let scope):
+      head("gap")
+      switch scope {
+      case .any: line.add("scope", "any")
+      case .call(let key):
+        line.add("scope", "call")
+        line.add("key", .string(key.rawValue))
+      }
     }
     return line
   }

@@ -37,6 +37,7 @@ extension TurnSummary {
     line.add("errors", .int(stream.errors))
     line.add("status", .string(stream.status.name))
     if case .truncated(let reason) = stream.status { line.add("reason", .string(reason.description)) }
+    if case .failed(let kind, let message) = stream.status, stream.status.isGap { line.add("reason", .string("\(kind): \(message)")) }
     line.add("finishReason", stream.finishes.first.map { .string($0.reason) } ?? .null)
     if let error = stream.providerError {
       var problem = JSONObject()

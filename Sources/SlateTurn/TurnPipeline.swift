@@ -12,6 +12,9 @@ import SlateSchema
 /// whenever the batcher closes one (by size, then all at ``finish(into:)``). Without a
 /// pack the pipeline is the action stream alone.
 ///
+/// With a pack, an answer that was prose (`stream.prose_text`, info) and a stream that
+/// gave no action at all add one `turn.prose_without_actions` warning before the end.
+///
 /// Each value is classified once, from the JSONValue the stream already built; a
 /// rejection keeps the value's source bytes, and its errors carry byte ranges in the
 /// channel's text (located lazily, on the error path only). Complexity: the stream's, plus
@@ -28,6 +31,9 @@ public struct TurnPipeline {
   var actions = 0
   var rejected = 0
   var batches = 0
+  /// The first `stream.prose_text` diagnostic: with a pack and no action at the end, it
+  /// becomes a `turn.prose_without_actions` warning.
+  var prose: StreamDiagnostic?
 
   public init(pack: CompiledPack?, options: ActionStreamOptions = .default, validation: ValidationOptions = .default,
               batchLimits: BatchLimits = .default, phase: String? = nil)
@@ -55,7 +61,19 @@ public struct TurnPipeline {
   /// Ends the input: the stream's tail, then every open batch; returns the summary.
   @discardableResult
   public mutating func finish(into out: inout [TurnItem]) -> TurnSummary {
-    let streamSummary = stream.finish(into: &items)
+    var streamSummary = stream.finish(into: &items)
+    let prose = prose ?? items.lazy.compactMap(\.diagnostic).first { $0.code == "stream.prose_text" }
+    if pack != nil, actions + rejected == 0, !items.contains(where: { $0.value != nil }), let prose,
+       let end = items.lastIndex(where: { if case .end = $0 { true } else { false } })
+    {
+      // The pack expected actions and the answer was prose with none: a warning, not just the info line.
+      items.insert(.diagnostic(StreamDiagnostic(
+        code: "turn.prose_without_actions", severity: .warning, streamOffset: prose.streamOffset, textOffset: prose.textOffset,
+        channel: prose.channel,
+        message: "expected actions for pack \(pack!.pack.name); the answer text is prose and the stream gave no action")), at: end)
+      streamSummary.diagnostics += 1
+      items[end + 1] = .end(streamSummary)
+    }
     route(into: &out)
     if pack != nil {
       for batch in batcher.finish() { emit(batch, into: &out) }
@@ -66,6 +84,7 @@ public struct TurnPipeline {
   mutating func route(into out: inout [TurnItem]) {
     for item in items {
       out.append(.stream(item))
+      if prose == nil, case .diagnostic(let d) = item, d.code == "stream.prose_text" { prose = d }
       guard let pack, case .value(let value) = item else { continue }
       var result = pack.classify(value.value, metadata: metadata(for: value), options: validation)
       switch result {
