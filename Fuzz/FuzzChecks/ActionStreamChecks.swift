@@ -82,7 +82,7 @@ public enum ActionStreamChecks {
     }
     let gaps = whole.diagnostics.filter { $0.code == "stream.gap" }
     // Gaps are at the corrupted event, or where the input already lost an event.
-    let losses: Set<String> = ["dialect.invalid_payload", "sse.line_too_long", "sse.event_too_large"]
+    let losses: Set<DiagnosticCode> = ["dialect.invalid_payload", "sse.line_too_long", "sse.event_too_large"]
     let allowed = Set(clean.diagnostics.filter { losses.contains($0.code) }.map(\.streamOffset)).union([gap])
     precondition(gaps.allSatisfy { allowed.contains($0.streamOffset) }, "a stream.gap away from any lost event")
     let carried = clean.deltas.contains { delta in

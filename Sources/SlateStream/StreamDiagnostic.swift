@@ -113,6 +113,7 @@ extension SSEDiagnostic {
     case .eventTooLarge: true
     case .lineTooLong: severity == .error
     case .unterminatedEvent: false  // the end of the input: a truncation, nothing follows
+    case .invalidUTF8: false  // the event is kept, with U+FFFD in place of the bad bytes
     }
   }
 }
