@@ -86,7 +86,7 @@ let package = Package(
     .target(name: "SlateTestSupport", dependencies: ["SlateJSON"], path: "Tests/SlateTestSupport"),
     // The DispatchLedger contract as framework-free checks, run by every ledger's tests
     // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).
-    .target(name: "LedgerConformance", dependencies: ["SlateDispatch", "SlateJSON"], path: "Tests/LedgerConformance"),
+    .target(name: "LedgerConformance", dependencies: ["SlateDispatch", "SlateSchema", "SlateJSON"], path: "Tests/LedgerConformance"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
     .testTarget(name: "SlateStreamTests", dependencies: ["SlateStream", "SlateJSON", "SlateSSE", "SlateTestSupport", "FuzzChecks"]),

@@ -20,8 +20,8 @@ struct ReplayCommand: AsyncParsableCommand {
       key) and queue media jobs in its outbox. Replaying a turn into the same ledger applies nothing again: every \
       action is a duplicate.
       --dry-run declares the intended effects and calls nothing (the no-media mode).
-      With --json, one object: {"turn","status","applied","duplicates","conflicts","failed","ambiguous","planned",\
-      "rejected","queues":{"scene":[…],"character":[…],"set":[…],"prop":[…],"poster":[…]},"effects":[…],\
+      With --json, one object: {"turn","status","actions","applied","duplicates","conflicts","rejected","failed",\
+      "ambiguous","planned" (each action counted once: actions is the sum),"keys":{outcome: keys},"queues":{"scene":[…],"character":[…],"set":[…],"prop":[…],"poster":[…]},"effects":[…],\
       "audit":[…],"recoverability"}.
       Exit codes: 0 the turn completed from clean streams; 1 a stream or the turn had problems (a truncated or \
       failed stream, a rejection, a turn not completed); 2 usage or I/O errors.
@@ -222,7 +222,8 @@ struct TurnReportPrinter {
     let counts = report.result.counts
     let turn = report.turn
     out("turn \(turn.id.rawValue): \(turn.status.rawValue)" + (turn.reason.map { " (\($0))" } ?? ""))
-    out("applied \(counts[.applied] ?? 0), duplicates \(counts[.duplicate] ?? 0), conflicts \(counts[.conflict] ?? 0), "
+    out(report.actionCounts.sentence)
+    out("keys: applied \(counts[.applied] ?? 0), duplicate \(counts[.duplicate] ?? 0), conflict \(counts[.conflict] ?? 0), "
       + "failed \(counts[.failed] ?? 0), ambiguous \(counts[.ambiguous] ?? 0), planned \(counts[.planned] ?? 0)")
     for queue in report.result.queues {
       let keys = report.result.keys(queue: queue).map { TurnReport.entityName($0) }

@@ -14,12 +14,15 @@ extension Dispatcher {
   /// Dispatches one action and joins its entry into `result`: decide (one transaction),
   /// call (with retries), record (one transaction); again from the top when the lease was
   /// held elsewhere or taken over.
-  func process(_ input: ActionInput, turn: TurnRecord, into result: inout DispatchResult) async throws {
+  func process(_ input: ActionInput, turn: TurnRecord, action ref: DispatchResult.ActionRef,
+               into result: inout DispatchResult) async throws
+  {
     let found = handlers.handler(type: input.type, queue: input.queue)
       ?? (input.type == configuration.planType ? ("plan", PlanHandler()) : nil)
     let idempotent = found?.handler.idempotentByKey ?? false
+    let scoped = input.key.scoped(turn.scope)
     let requested = input.effects.map {
-      DispatchResult.EffectRef(key: EffectRecord.key(action: input.key, kind: $0), kind: $0, action: input.key)
+      DispatchResult.EffectRef(key: EffectRecord.key(action: scoped, kind: $0), kind: $0, action: input.key)
     }
     func finish(_ outcome: Outcome, ordinal: Int, queued: [DispatchResult.EffectRef], conflict: Bool = false) {
       if conflict {
@@ -30,7 +33,7 @@ extension Dispatcher {
         result.effectsQueued.formUnion(queued)
       }
       result.record(DispatchResult.Entry(key: input.key, queue: input.queue, type: input.type, phase: input.phase,
-                                         ordinal: ordinal, outcome: outcome))
+                                         ordinal: ordinal, outcome: outcome), action: ref)
     }
 
     while true {
@@ -198,8 +201,9 @@ extension Dispatcher {
     -> [DispatchResult.EffectRef]
   {
     var out: [DispatchResult.EffectRef] = []
+    let scoped = record.scopedKey
     for kind in record.effects {
-      let key = EffectRecord.key(action: record.key, kind: kind)
+      let key = EffectRecord.key(action: scoped, kind: kind)
       if try tx.effect(key: key) != nil { out.append(DispatchResult.EffectRef(key: key, kind: kind, action: record.key)) }
     }
     return out

@@ -8,7 +8,8 @@ extension Dispatcher {
   }
 
   /// Records an action's outcome, and for a success the handler's project-table rows and
-  /// outbox entries, in one transaction under the lease's fencing token.
+  /// outbox entries, in one transaction under the lease's fencing token. Rows and outbox
+  /// keys derive from the action's scoped key (see ``DispatchScope``).
   func commit(_ attempted: Attempted, record: ActionRecord, turn: TurnRecord) async throws -> Committed {
     let now = clock.now()
     return try await ledger.write { tx throws(LedgerError) -> Committed in
@@ -23,9 +24,10 @@ extension Dispatcher {
         return .fenced
       }
       var queued: [DispatchResult.EffectRef] = []
+      let scoped = record.scopedKey
       if attempted.status == .applied, let writes = attempted.writes {
         for write in writes.entities {
-          let key = write.key ?? record.key.hex
+          let key = write.key ?? scoped.hex
           var value = write.value
           if write.merge, case .object(let changes) = value,
             case .object(var stored)? = try tx.entity(project: turn.project, table: write.table, key: key)?.value
@@ -41,7 +43,7 @@ extension Dispatcher {
             value: value, turn: turn.id, updatedAt: now))
         }
         for write in writes.effects {
-          let key = EffectRecord.key(action: record.key, kind: write.kind, discriminator: write.discriminator)
+          let key = EffectRecord.key(action: scoped, kind: write.kind, discriminator: write.discriminator)
           let inserted = try tx.enqueue(EffectRecord(key: key, kind: write.kind, turn: turn.id, project: turn.project,
                                                      action: record.key, payload: write.payload, createdAt: now))
           if inserted {

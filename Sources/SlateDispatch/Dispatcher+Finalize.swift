@@ -19,7 +19,9 @@ extension Dispatcher {
     for action in actions {
       if let batch = action.batch { result.batches.insert(batch) }
       result.phases.insert(action.phase ?? "")
-      try await process(ActionInput(action), turn: reopened, into: &result)
+      try await process(ActionInput(action), turn: reopened,
+                        action: DispatchResult.ActionRef(batch: "recover:" + turn.rawValue, position: action.ordinal),
+                        into: &result)
     }
     return result
   }
@@ -29,8 +31,7 @@ extension Dispatcher {
     let planType = configuration.planType
     return try await ledger.read { tx throws(LedgerError) in
       guard let record = try tx.turn(turn) else { throw .notFound(what: "turn", key: turn.rawValue) }
-      return (record, TurnAssessment(turn: record, actions: try tx.actions(turn: turn), phases: try tx.phases(turn: turn),
-                                     effects: try tx.effects(turn: turn), planType: planType))
+      return (record, try TurnAssessment.of(record, in: tx, planType: planType))
     }
   }
 
@@ -83,8 +84,7 @@ extension Dispatcher {
       if let revision, record.revision != revision {
         throw .staleRevision(what: "turn", key: turn.rawValue, expected: revision, found: record.revision)
       }
-      let assessment = TurnAssessment(turn: record, actions: try tx.actions(turn: turn), phases: try tx.phases(turn: turn),
-                                      effects: try tx.effects(turn: turn), planType: planType)
+      let assessment = try TurnAssessment.of(record, in: tx, planType: planType)
       let next = decide(assessment)
       let from = record.status
       let why = reason ?? (next == .completed ? nil : "turn." + next.rawValue)

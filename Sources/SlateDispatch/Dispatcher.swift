@@ -148,17 +148,18 @@ public actor Dispatcher {
     // Nothing is declared into a turn that is not running: it applies nothing more.
     let admitted = record.status == .running
       ? try await declare(inputs, batch: batch, turn: record) : Array(repeating: true, count: inputs.count)
-    for (input, admitted) in zip(inputs, admitted) {
+    for (position, (input, admitted)) in zip(inputs, admitted).enumerated() {
+      let ref = DispatchResult.ActionRef(batch: batch.id, position: position)
       guard admitted else {
         result.notes.insert("dispatch.budget_actions")
         result.record(DispatchResult.Entry(
           key: input.key, queue: input.queue, type: input.type, phase: input.phase, ordinal: Int.max,
           outcome: .failed(code: "dispatch.budget_actions",
                            message: "the turn's budget of \(configuration.budget.maxActions) actions is spent",
-                           retryable: false, attempts: 0)))
+                           retryable: false, attempts: 0)), action: ref)
         continue
       }
-      try await process(input, turn: record, into: &result)
+      try await process(input, turn: record, action: ref, into: &result)
     }
     if record.status == .running { try await closePhase(batch, turn: turn) }
     return result

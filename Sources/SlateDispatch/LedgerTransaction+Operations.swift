@@ -99,7 +99,8 @@ public enum EntityUpsert: Hashable, Sendable {
 
 extension EffectRecord {
   /// An effect's idempotency key: SHA-256 (lower-case hex) over the length-prefixed fields
-  /// `"slate.effect.v1"`, the action key's hex digest, the effect kind and a
+  /// `"slate.effect.v1"`, the hex digest of `action` (the dispatcher passes the action's
+  /// scoped key, ``ActionRecord/scopedKey``, so effects follow the scope model), the effect kind and a
   /// discriminator (`""` for the action's one effect of that kind; a handler that queues
   /// several jobs of one kind for one action names each, e.g. `"view-2"`).
   public static func key(action: ActionKey, kind: String, discriminator: String = "") -> String {
@@ -126,4 +127,8 @@ extension ActionRecord {
 
   /// The current payload's version (the last of ``versions``).
   public var currentVersion: String { versions.last ?? ActionRecord.version(type: type, payload: payload) }
+
+  /// The action's key in its scope (see ``DispatchScope``): the key its handler receives,
+  /// its outbox keys and its own row's key derive from it.
+  public var scopedKey: ActionKey { key.scoped(scope) }
 }

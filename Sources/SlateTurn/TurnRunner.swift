@@ -182,20 +182,30 @@ public struct TurnRunner: Sendable {
 }
 
 extension TurnReport {
-  /// `slate replay --json`: `{"turn","status","applied","duplicates","conflicts","failed","ambiguous",
-  /// "queues":{queue:[readable keys]},"effects":[{"key","kind","action","status"}],"audit":[findings],
-  /// "recoverability"}`. The five film queues are always present.
+  /// Per action (``DispatchResult/actionCounts``), the plan's rejection included:
+  /// `actions = applied + duplicates + conflicts + rejected + failed + ambiguous + planned`.
+  public var actionCounts: ActionCounts {
+    var counts = result.actionCounts
+    if planRejection != nil { counts.rejected += 1 }
+    return counts
+  }
+
+  /// `slate replay --json`: `{"turn","status","actions","applied","duplicates","conflicts",
+  /// "rejected","failed","ambiguous","planned","keys":{kind: keys},"queues":{queue:[readable
+  /// keys]},"effects":[{"key","kind","action","status"}],"audit":[findings],"recoverability"}`.
+  /// The figures from `actions` to `planned` count actions (each once; `actions` is their
+  /// sum); `keys` counts keys by their outcome. The five film queues are always present.
   public var summaryJSON: JSONLine {
     var line = JSONLine()
     line.add("turn", .string(turn.id.rawValue))
     line.add("status", .string(turn.status.rawValue))
+    for (name, value) in actionCounts.named { line.add(name, .number(JSONNumber(value))) }
     let counts = result.counts
-    for (name, kind) in [("applied", SlateDispatch.Outcome.Kind.applied), ("duplicates", .duplicate), ("conflicts", .conflict),
-                         ("failed", .failed), ("ambiguous", .ambiguous), ("planned", .planned)]
-    {
-      line.add(name, .number(JSONNumber(counts[kind] ?? 0)))
+    var keys = JSONObject()
+    for kind in SlateDispatch.Outcome.Kind.allCases {
+      keys.append(key: kind.rawValue, value: .number(JSONNumber(counts[kind] ?? 0)))
     }
-    line.add("rejected", .number(JSONNumber(result.rejections.count + (planRejection == nil ? 0 : 1))))
+    line.add("keys", .object(keys))
     var queues = JSONObject()
     for queue in Array(Set(["scene", "character", "set", "prop", "poster"] + result.queues)).sorted() {
       queues.append(key: queue, value: .array(result.keys(queue: queue).map { .string(Self.entityName($0)) }))
