@@ -96,7 +96,8 @@ let package = Package(
     .testTarget(name: "SlateCLITests", dependencies: ["SlateJSON", "SlateTestSupport"]),
     .testTarget(
       name: "SlateFilmTests",
-      dependencies: ["SlateFilm", "SlateStream", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]
+      dependencies: ["SlateFilm", "SlateStream", "SlateJSON", "SlateSSE", "SlateSchema", "SlateDispatch", "SlateTurn",
+                     "SlateTestSupport"]
     ),
     // A host that imports only `Slate`: a pack, a handler, the dispatcher over SQLite.
     .testTarget(name: "SlateHostTests", dependencies: ["Slate"]),
