@@ -34,8 +34,8 @@ struct DispatchOptions: ParsableArguments {
   @Option(name: .customLong("fault"), help: ArgumentHelp("A drill: crash-after=N, transient-rate=P, timeout-rate=P, seed=S (repeatable).", valueName: "SPEC"))
   var faults: [String] = []
 
-  @Option(help: ArgumentHelp("How long a dispatcher holds an action it is calling a handler for; another process takes it over only after that.", valueName: "SECONDS"))
-  var lease: Double = 120
+  @Option(help: ArgumentHelp("How long a lease lasts unless renewed: it is renewed while its handler call runs, so another process takes an action over only from a dispatcher that stopped.", valueName: "SECONDS"))
+  var lease: Double = 10
 
   func validate() throws {
     do { _ = try FaultPlan(specs: faults) } catch { throw ValidationError("\(error)") }
@@ -44,6 +44,14 @@ struct DispatchOptions: ParsableArguments {
 
   /// The default retry policy with this lease.
   var policy: RetryPolicy { RetryPolicy(leaseDuration: .milliseconds(Int64(lease * 1000))) }
+
+  /// Says on standard error that this process waits for another's lease: who holds it,
+  /// until when.
+  static let announceWait: @Sendable (LeaseWait) -> Void = { wait in
+    let tenths = max(0, (wait.until.milliseconds - SystemWallClock().now().milliseconds + 50) / 100)
+    CLIIO.printError("slate: waiting for \(wait.key) (turn \(wait.turn.rawValue)): leased to \(wait.holder) for "
+      + "\(tenths / 10).\(tenths % 10) s more, unless renewed")
+  }
 
   /// The film handlers, behind the drills when any are asked for.
   func handlers() -> HandlerTable {

@@ -88,7 +88,7 @@ struct ReplayCommand: AsyncParsableCommand {
            turn: String) async throws -> TurnReport
   {
     let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(), policy: dispatch.policy, mode: mode,
-                                configuration: .init(project: ProjectID(project), holder: "slate-\(getpid())"))
+                                configuration: .init(project: ProjectID(project), onLeaseWait: DispatchOptions.announceWait))
     let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: dialect))
     let chunking = chunking.chunking
     var bar: ProgressBar?

@@ -121,7 +121,7 @@ struct RecoverCommand: AsyncParsableCommand {
     let store = try ledger.open()
     let turn = TurnID(id)
     let dispatcher = Dispatcher(ledger: store, handlers: dispatch.handlers(), policy: dispatch.policy, mode: .recover,
-                                configuration: .init(holder: "slate-recover-\(getpid())"))
+                                configuration: .init(onLeaseWait: DispatchOptions.announceWait))
     let result: DispatchResult
     do {
       result = try await dispatcher.recover(turn: turn)

@@ -6,7 +6,7 @@ extension Dispatcher {
     /// Nothing to call: the outcome (duplicate, conflict, recorded, planned …).
     case done(Outcome, ordinal: Int, queued: [DispatchResult.EffectRef], conflict: Bool)
     /// Another dispatcher holds a live lease on it until then: look again later.
-    case wait(until: Timestamp)
+    case wait(until: Timestamp, holder: String)
     /// This dispatcher holds the lease (the record carries its token): call the handler.
     case call(ActionRecord, resolvingAmbiguity: Bool)
   }
@@ -36,6 +36,7 @@ extension Dispatcher {
                                          ordinal: ordinal, outcome: outcome), action: ref)
     }
 
+    var announced: LeaseWait?
     while true {
       if let spent = timeBudgetSpent(turn.id) {
         result.notes.insert("dispatch.budget_time")
@@ -43,19 +44,26 @@ extension Dispatcher {
         return
       }
       let context = DecisionContext(
-        input: input, turn: turn, holder: configuration.holder, now: clock.now(), leaseDuration: policy.leaseDuration,
+        input: input, turn: turn, holder: holder, now: clock.now(), leaseDuration: policy.leaseDuration,
         idempotent: idempotent, readOnly: turn.status != .running, dryRun: mode == .dryRun)
       let decision = try await ledger.write { tx throws(LedgerError) in try Dispatcher.decide(context, in: tx) }
       switch decision {
       case .done(let outcome, let ordinal, let queued, let conflict):
         finish(outcome, ordinal: ordinal, queued: queued, conflict: conflict)
         return
-      case .wait(let until):
+      case .wait(let until, let holder):
+        let wait = LeaseWait(turn: turn.id, key: input.key.readable, holder: holder, until: until)
+        if wait != announced {
+          announced = wait
+          configuration.onLeaseWait?(wait)
+        }
         let left = until - clock.now()
         try await sleep(max(.milliseconds(1), min(policy.leasePollInterval, left)))
       case .call(let record, let resolving):
         let attempted: Attempted
         if let (name, handler) = found {
+          let renewal = configuration.renewsLeases ? renewLease(record, turn: turn.id) : nil
+          defer { renewal?.cancel() }
           attempted = try await callWithRetries(handler, name: name, record: record, turn: turn, resolving: resolving)
         } else {
           attempted = Attempted(status: .failed, outcome: .failed(
@@ -136,7 +144,7 @@ extension Dispatcher {
       }
       if c.dryRun { return done(.planned) }
       if c.readOnly { return done(turnNotRunning(input, c.turn.status)) }
-      if liveLease { return .wait(until: record.lease!.expiresAt) }
+      if liveLease { return .wait(until: record.lease!.expiresAt, holder: record.lease!.holder) }
       // Declare the new version; the lease below fences out any holder of the old one.
       record.payload = input.payload
       record.type = input.type
@@ -169,7 +177,7 @@ extension Dispatcher {
     }
     if c.dryRun { return done(.planned, queued: queued) }
     if c.readOnly { return done(turnNotRunning(input, c.turn.status)) }
-    if liveLease { return .wait(until: record.lease!.expiresAt) }
+    if liveLease { return .wait(until: record.lease!.expiresAt, holder: record.lease!.holder) }
     let resolving = record.status == .ambiguous || record.status == .inProgress
     let previous = record.lease?.holder
     let leased = try tx.acquireLease(scope: scope, key: input.key.hex, holder: c.holder, now: c.now,

@@ -1,6 +1,31 @@
 import SlateJSON
 
 extension Dispatcher {
+  /// A task that renews `record`'s lease every quarter of the lease duration (real time)
+  /// until it is cancelled or the lease is found taken over; ledger errors end it quietly
+  /// (the commit's fencing decides).
+  nonisolated func renewLease(_ record: ActionRecord, turn: TurnID) -> Task<Void, Never> {
+    let (ledger, clock, holder, duration) = (self.ledger, self.clock, self.holder, policy.leaseDuration)
+    let every = max(.milliseconds(1), duration / 4)
+    let (scope, key, token) = (record.scope, record.key.hex, record.fencingToken)
+    return Task {
+      while !Task.isCancelled {
+        do {
+          try await Task.sleep(for: every)
+          let now = clock.now()
+          try await ledger.write { tx throws(LedgerError) in
+            try tx.renewLease(scope: scope, key: key, holder: holder, token: token, now: now, duration: duration)
+            try tx.appendEvent(LedgerEvent(turn: turn, at: now, kind: "action.lease_renewed", key: key, detail: [
+              "readable": .string(record.key.readable), "token": .number(JSONNumber(token)),
+            ]))
+          }
+        } catch {
+          return
+        }
+      }
+    }
+  }
+
   enum Committed: Sendable {
     /// The lease was taken over: nothing was written.
     case fenced

@@ -38,8 +38,10 @@ extension Dispatcher {
   /// Ends a running turn: with `status` when given (`stopped`, `timedOut`, …), else as the
   /// ledger shows it (``TurnAssessment/status``; `timedOut` when this dispatcher spent the
   /// turn's time budget and the turn is not complete). Sets the reason and the
-  /// recoverability, appends `turn.transition`. Throws ``DispatchError/invalidTransition(turn:from:to:)``
-  /// when the state machine forbids the move (a completed turn, a turn already ended),
+  /// recoverability, appends `turn.transition`. Idempotent: a turn that already ended with
+  /// the status this call picks (another process finalised it first) is returned as it is.
+  /// Throws ``DispatchError/invalidTransition(turn:from:to:)`` when the state machine
+  /// forbids the move (a completed turn made anything else, a turn already ended otherwise),
   /// ``DispatchError/unknownTurn(_:)`` when there is no such turn.
   @discardableResult
   public func finalize(turn: TurnID, as status: TurnStatus? = nil, reason: String? = nil) async throws -> TurnRecord {
@@ -87,6 +89,8 @@ extension Dispatcher {
       let assessment = try TurnAssessment.of(record, in: tx, planType: planType)
       let next = decide(assessment)
       let from = record.status
+      // Already ended so (a racing process finalised it first): not an error.
+      if from == next && from != .running { return .success(record) }
       let why = reason ?? (next == .completed ? nil : "turn." + next.rawValue)
       do throws(DispatchError) {
         try record.transition(to: next, at: now, reason: why,

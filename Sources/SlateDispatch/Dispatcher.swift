@@ -27,6 +27,12 @@ import SlateSchema
 /// are duplicates, the others `dispatch.turn_not_running`). ``recover(turn:)`` resumes from
 /// the ledger alone, in live or recover mode.
 ///
+/// Leases: each dispatcher has its own holder name (``holder``); a lease lasts
+/// ``RetryPolicy/leaseDuration`` (seconds by default) and is renewed while its handler call
+/// runs, so a slow call keeps its action and only a dead dispatcher's lease expires; a
+/// dispatcher that meets another's live lease waits, and says so
+/// (``Configuration/onLeaseWait``).
+///
 /// Time: durable times (leases, turn progress) and budgets come from one injected
 /// ``WallClock``; sleeps (backoff, lease polling) from an injected function, so tests run
 /// without waiting (a test's sleep can move a ``ManualWallClock``). Randomness (jitter)
@@ -43,8 +49,18 @@ public actor Dispatcher {
     public var project: ProjectID
     /// The key scope of such a turn.
     public var scope: DispatchScope.Kind
-    /// This dispatcher's name on leases: unique per process (and per dispatcher in one).
-    public var holder: String
+    /// This dispatcher's name on leases; nil (the default): a unique name per dispatcher
+    /// (``WorkerIdentity/unique()``). Two dispatchers must never share one: a holder may
+    /// take its own lease again at once.
+    public var holder: String?
+    /// Called (on the dispatcher's task) when the dispatcher starts waiting for an action
+    /// another holder leases, once per holder and expiry: who holds it, until when. The CLI
+    /// prints it on standard error.
+    public var onLeaseWait: (@Sendable (LeaseWait) -> Void)?
+    /// Whether a lease is renewed while its handler call runs (every quarter of the lease
+    /// duration, in real time), so that only a lease that stopped being renewed (its
+    /// dispatcher died or hangs outside the call) can be taken over.
+    public var renewsLeases: Bool
     /// The action type whose payload declares the turn's phases (the film pack's `plan`);
     /// without a handler for it, the dispatcher applies it itself. Nil: no plan action.
     public var planType: String?
@@ -54,13 +70,16 @@ public actor Dispatcher {
     /// Seeds the jitter.
     public var seed: UInt64
 
-    public init(project: ProjectID = "default", scope: DispatchScope.Kind = .turn, holder: String = "dispatcher",
+    public init(project: ProjectID = "default", scope: DispatchScope.Kind = .turn, holder: String? = nil,
                 planType: String? = "plan", budget: DispatchBudget = .default, breakerThreshold: Int = 5,
-                breakerCooldown: Duration = .seconds(30), seed: UInt64 = 0x5EED)
+                breakerCooldown: Duration = .seconds(30), seed: UInt64 = 0x5EED,
+                onLeaseWait: (@Sendable (LeaseWait) -> Void)? = nil, renewsLeases: Bool = true)
     {
       self.project = project
       self.scope = scope
       self.holder = holder
+      self.onLeaseWait = onLeaseWait
+      self.renewsLeases = renewsLeases
       self.planType = planType
       self.budget = budget
       self.breakerThreshold = breakerThreshold
@@ -81,6 +100,8 @@ public actor Dispatcher {
   public let policy: RetryPolicy
   public let mode: Mode
   public let configuration: Configuration
+  /// This dispatcher's name on leases (``Configuration/holder``, or a unique one).
+  public nonisolated let holder: String
   let clock: any WallClock
   let sleep: @Sendable (Duration) async throws -> Void
   var random: SeededRandom
@@ -98,6 +119,7 @@ public actor Dispatcher {
     self.policy = policy
     self.mode = mode
     self.configuration = configuration
+    self.holder = configuration.holder ?? WorkerIdentity.unique()
     self.clock = clock
     self.sleep = sleep
     self.random = SeededRandom(seed: configuration.seed)

@@ -31,6 +31,27 @@ extension LedgerTransaction {
     return record
   }
 
+  /// Renews `holder`'s lease on an action (token `token`) until `now + duration` (never
+  /// earlier than it was), keeping the token: the renewal a dispatcher makes while its
+  /// handler call runs. Throws `fenced` when the lease was taken over or released since
+  /// (the stored token or holder differ, or there is no lease), `notFound` when there is no
+  /// such action. Complexity: one read, one write.
+  @discardableResult
+  public func renewLease(scope: DispatchScope, key: String, holder: String, token: Int64, now: Timestamp,
+                         duration: Duration) throws(LedgerError) -> Lease
+  {
+    guard var record = try action(scope: scope, key: key) else {
+      throw .notFound(what: "action", key: scope.key + " " + key)
+    }
+    guard record.fencingToken == token, let lease = record.lease, lease.holder == holder, lease.token == token else {
+      throw .fenced(key: record.key.readable, presented: token, current: record.fencingToken)
+    }
+    let renewed = Lease(holder: holder, token: token, expiresAt: max(lease.expiresAt, now + duration))
+    record.lease = renewed
+    try updateAction(record, expectedToken: token)
+    return renewed
+  }
+
   /// Records an action's outcome under the lease whose token is `token`: sets the status,
   /// the outcome and the attempt count, clears the lease. Throws `fenced` when the lease
   /// was taken over since (nothing is written), `notFound` when there is no such action.

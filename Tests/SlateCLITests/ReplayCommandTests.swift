@@ -132,12 +132,18 @@ import Testing
       process.executableURL = binary
       process.arguments = ["replay", "Corpus/turns/heist", "--ledger", path, "--json"]
       process.currentDirectoryURL = SharedFixtures.projectRoot
-      process.standardOutput = FileHandle.nullDevice
+      process.standardOutput = Pipe()
       process.standardError = FileHandle.nullDevice
       return process
     }
     for racer in racers { try racer.run() }
-    for racer in racers { racer.waitUntilExit() }
+    // Each racer prints the turn's summary, and none fails for losing the race to finalise.
+    for racer in racers {
+      let output = (racer.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
+      racer.waitUntilExit()
+      #expect(racer.terminationStatus == 0, "a racer exits 0")
+      #expect(String(decoding: output, as: UTF8.self).contains(#""status":"completed""#), "a racer prints the summary")
+    }
     Self.expectExactlyOnce(try #require(try Self.ledger(path, turn: "heist")), like: clean, "four racers")
   }
 
