@@ -34,12 +34,18 @@ struct DispatchOptions: ParsableArguments {
   @Option(name: .customLong("fault"), help: ArgumentHelp("A drill: crash-after=N, transient-rate=P, timeout-rate=P, seed=S (repeatable).", valueName: "SPEC"))
   var faults: [String] = []
 
+  @Option(help: ArgumentHelp("record (a generic handler: each payload into its entity's row, the declared effects into the outbox) or film (the film pack's reference handler). Default: film for the film pack (for recover: a turn whose queues are all the film pack's), record otherwise.", valueName: "NAME"))
+  var handler: String?
+
   @Option(help: ArgumentHelp("How long a lease lasts unless renewed: it is renewed while its handler call runs, so another process takes an action over only from a dispatcher that stopped.", valueName: "SECONDS"))
   var lease: Double = 10
 
   func validate() throws {
     do { _ = try FaultPlan(specs: faults) } catch { throw ValidationError("\(error)") }
     guard lease > 0 else { throw ValidationError("--lease must be positive") }
+    if let handler, handler != "record", handler != "film" {
+      throw ValidationError("unknown handler '\(handler)'; use record or film")
+    }
   }
 
   /// The default retry policy with this lease.
@@ -53,9 +59,10 @@ struct DispatchOptions: ParsableArguments {
       + "\(tenths / 10).\(tenths % 10) s more, unless renewed")
   }
 
-  /// The film handlers, behind the drills when any are asked for.
-  func handlers() -> HandlerTable {
-    let table = FilmHandler.table()
+  /// The handlers `--handler` names (`film` when `film` is true and none is named, else
+  /// `record`), behind the drills when any are asked for.
+  func handlers(film: Bool) -> HandlerTable {
+    let table = (handler ?? (film ? "film" : "record")) == "film" ? FilmHandler.table() : RecordHandler.table()
     guard !faults.isEmpty, let plan = try? FaultPlan(specs: faults) else { return table }
     let injector = FaultInjector(plan: plan) { calls in
       CLIIO.printError("slate: fault crash-after=\(calls): killing the process")

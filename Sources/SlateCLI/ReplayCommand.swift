@@ -23,8 +23,12 @@ struct ReplayCommand: AsyncParsableCommand {
       With --json, one object: {"turn","status","actions","applied","duplicates","conflicts","rejected","failed",\
       "ambiguous","planned" (each action counted once: actions is the sum),"keys":{outcome: keys},"queues":{"scene":[…],"character":[…],"set":[…],"prop":[…],"poster":[…]},"effects":[…],\
       "audit":[…],"recoverability"}.
+      --handler record (the default for packs other than film) writes each payload into its entity's row and \
+      queues the effects the schema declares; --handler film is the film pack's reference handler.
+      A stream read from standard input (-) needs --turn.
       Exit codes: 0 the turn completed from clean streams; 1 a stream or the turn had problems (a truncated or \
-      failed stream, a rejection, a turn not completed); 2 usage or I/O errors.
+      failed stream, a rejection, a conflict, a failed or ambiguous action, an error in the audit, a turn not \
+      completed); 2 usage or I/O errors.
       """
   )
 
@@ -56,6 +60,9 @@ struct ReplayCommand: AsyncParsableCommand {
   var json = false
 
   func validate() throws {
+    if path == "-" && turn == nil {
+      throw ValidationError("a stream read from standard input needs --turn ID")
+    }
     guard DialectKind(rawValue: dialect) != nil else {
       throw ValidationError("unknown dialect '\(dialect)'; use one of \(DialectKind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
@@ -87,7 +94,8 @@ struct ReplayCommand: AsyncParsableCommand {
   func run(_ input: TurnInput, pack: CompiledPack, dialect: DialectKind, mode: Dispatcher.Mode, ledger: any DispatchLedger,
            turn: String) async throws -> TurnReport
   {
-    let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(), policy: dispatch.policy, mode: mode,
+    let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(film: pack.pack.name == "film"),
+                                policy: dispatch.policy, mode: mode,
                                 configuration: .init(project: ProjectID(project), onLeaseWait: DispatchOptions.announceWait))
     let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: dialect))
     let chunking = chunking.chunking

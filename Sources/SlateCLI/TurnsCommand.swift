@@ -1,3 +1,4 @@
+import SlateFilm
 import ArgumentParser
 import Slate
 import SlateDispatch
@@ -103,7 +104,9 @@ struct RecoverCommand: AsyncParsableCommand {
     discussion: """
       Finished actions are reported as duplicates; declared, failed-but-retryable and expired in-progress ones are \
       dispatched again with the same keys. The output is `slate replay`'s (--json: the same summary object).
-      Exit codes: 0 the turn completed; 1 it did not (or there is no such turn); 2 usage or I/O errors.
+      --handler: as for replay (default: film when every queue of the turn is the film pack's, else record).
+      Exit codes: 0 the turn completed cleanly; 1 it did not, or it has conflicts, failed or ambiguous actions or \
+      errors in its audit (or there is no such turn); 2 usage or I/O errors.
       """
   )
 
@@ -120,7 +123,9 @@ struct RecoverCommand: AsyncParsableCommand {
   func run() async throws {
     let store = try ledger.open()
     let turn = TurnID(id)
-    let dispatcher = Dispatcher(ledger: store, handlers: dispatch.handlers(), policy: dispatch.policy, mode: .recover,
+    let queues = try await store.read { tx throws(LedgerError) in Set(try tx.actions(turn: turn).map(\.queue)) }
+    let film = !queues.isEmpty && queues.isSubset(of: FilmHandler.queues)
+    let dispatcher = Dispatcher(ledger: store, handlers: dispatch.handlers(film: film), policy: dispatch.policy, mode: .recover,
                                 configuration: .init(onLeaseWait: DispatchOptions.announceWait))
     let result: DispatchResult
     do {
@@ -135,6 +140,6 @@ struct RecoverCommand: AsyncParsableCommand {
     let report = TurnReport(turn: record, phases: [], result: result, effects: effects,
                             findings: IntegrityAudit.run(plan: record.plan, result: result, queued: effects), planRejection: nil)
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
-    if record.status != .completed { throw ExitCode(1) }
+    if !report.isClean { throw ExitCode(1) }
   }
 }

@@ -42,7 +42,12 @@ public struct FilmHandler: ActionHandler {
   /// `plan` is applied by the dispatcher itself).
   public static func table() -> HandlerTable {
     let handler = FilmHandler()
-    let queues = ["scene", "character", "set", "prop", "poster", "image", "video", "reference", "frame"]
-    return HandlerTable(byQueue: Dictionary(uniqueKeysWithValues: queues.map { ($0, handler as any ActionHandler) }))
+    return HandlerTable(byQueue: Dictionary(uniqueKeysWithValues: queues.subtracting(["plan"]).sorted().map {
+      ($0, handler as any ActionHandler)
+    }))
   }
+
+  /// The film pack's queues (the `plan` queue included: the dispatcher applies the plan).
+  public static let queues: Set<String> = ["scene", "character", "set", "prop", "poster", "image", "video", "reference",
+                                           "frame", "plan"]
 }

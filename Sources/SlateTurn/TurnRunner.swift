@@ -66,9 +66,13 @@ public struct TurnReport: Sendable {
     self.planRejection = planRejection
   }
 
-  /// True when every stream was clean and the turn completed.
+  /// True when every stream was clean, the turn completed, and no action was a conflict,
+  /// rejected, failed or ambiguous, and the audit found no error.
   public var isClean: Bool {
-    phases.allSatisfy(\.summary.isClean) && planRejection == nil && turn.status == .completed
+    let counts = actionCounts
+    return phases.allSatisfy(\.summary.isClean) && planRejection == nil && turn.status == .completed
+      && counts.conflicts == 0 && counts.rejected == 0 && counts.failed == 0 && counts.ambiguous == 0
+      && !findings.contains { $0.severity == .error }
   }
 }
 
