@@ -90,6 +90,14 @@ struct TurnShowCommand: AsyncParsableCommand {
       let outcome = action.outcome.map { "\($0)" } ?? action.status.rawValue
       print("  \(action.ordinal)\t\(action.phase ?? "-")\t\(action.type)\t\(action.key.readable)\t\(outcome)")
     }
+    let rejected = events.filter { $0.kind == "action.rejected" }
+    if !rejected.isEmpty { print("rejected: \(rejected.count)") }
+    for event in rejected {
+      let detail = event.detail
+      let codes = (detail["errors"]?.arrayValue ?? []).compactMap { $0["code"]?.stringValue }.joined(separator: ", ")
+      print("  \(detail["index"]?.canonicalString ?? "-")\t\(detail["phase"]?.stringValue ?? "-")\t"
+        + "\(detail["type"]?.stringValue ?? "-")\tbyte \(detail["offset"]?.canonicalString ?? "-")\t\(codes)")
+    }
     print("outbox: \(effects.count)")
     for effect in effects { print("  \(effect.kind)\t\(effect.action.readable)\t\(effect.status.rawValue)\t\(effect.key)") }
     print("events: \(events.count)")

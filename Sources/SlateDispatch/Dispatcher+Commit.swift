@@ -1,12 +1,13 @@
 import SlateJSON
 
 extension Dispatcher {
-  /// A task that renews `record`'s lease every quarter of the lease duration (real time)
+  /// A task that renews `record`'s lease every ``Configuration/renewalInterval`` (a quarter
+  /// of the lease duration by default; real time), at the dispatcher's clock's time,
   /// until it is cancelled or the lease is found taken over; ledger errors end it quietly
   /// (the commit's fencing decides).
   nonisolated func renewLease(_ record: ActionRecord, turn: TurnID) -> Task<Void, Never> {
     let (ledger, clock, holder, duration) = (self.ledger, self.clock, self.holder, policy.leaseDuration)
-    let every = max(.milliseconds(1), duration / 4)
+    let every = max(.milliseconds(1), configuration.renewalInterval ?? duration / 4)
     let (scope, key, token) = (record.scope, record.key.hex, record.fencingToken)
     return Task {
       while !Task.isCancelled {

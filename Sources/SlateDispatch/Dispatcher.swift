@@ -61,6 +61,9 @@ public actor Dispatcher {
     /// duration, in real time), so that only a lease that stopped being renewed (its
     /// dispatcher died or hangs outside the call) can be taken over.
     public var renewsLeases: Bool
+    /// How often a lease is renewed while its call runs (real time); nil: a quarter of the
+    /// lease duration.
+    public var renewalInterval: Duration?
     /// The action type whose payload declares the turn's phases (the film pack's `plan`);
     /// without a handler for it, the dispatcher applies it itself. Nil: no plan action.
     public var planType: String?
@@ -73,8 +76,10 @@ public actor Dispatcher {
     public init(project: ProjectID = "default", scope: DispatchScope.Kind = .turn, holder: String? = nil,
                 planType: String? = "plan", budget: DispatchBudget = .default, breakerThreshold: Int = 5,
                 breakerCooldown: Duration = .seconds(30), seed: UInt64 = 0x5EED,
-                onLeaseWait: (@Sendable (LeaseWait) -> Void)? = nil, renewsLeases: Bool = true)
+                onLeaseWait: (@Sendable (LeaseWait) -> Void)? = nil, renewsLeases: Bool = true,
+                renewalInterval: Duration? = nil)
     {
+      self.renewalInterval = renewalInterval
       self.project = project
       self.scope = scope
       self.holder = holder
@@ -166,6 +171,7 @@ public actor Dispatcher {
         type: rejection.type, phase: rejection.phase, index: rejection.index,
         codes: rejection.errors.map(\.code.rawValue), digest: SHA256.hash(rejection.bytes).hex))
     }
+    try await recordRejections(batch.rejections, turn: turn)
     let inputs = batch.actions.map(ActionInput.init)
     // Nothing is declared into a turn that is not running: it applies nothing more.
     let admitted = record.status == .running

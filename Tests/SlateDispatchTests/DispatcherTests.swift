@@ -206,3 +206,28 @@ import Testing
     #expect(finding.message.hasPrefix("A generate_video was rejected (") && finding.message.hasSuffix(") at value 7, phase media."))
   }
 }
+
+/// Rejections reach the ledger: one `action.rejected` event each, with bytes, offset and
+/// errors; a replayed batch records none again.
+@Suite struct RejectionLedgerTests {
+  @Test func rejectionsAreRecordedOnceWithTheirBytesOffsetsAndErrors() async throws {
+    let ledger = InMemoryLedger()
+    let dispatcher = makeDispatcher(ledger: ledger, clock: TestClock())
+    let bad = #"{"type":"create_scene","title":"no id"}"#
+    guard case .failure(let rejection) = filmPack.classify(try json(bad), metadata: ActionMetadata(
+      index: 1, rawOffset: 42, bytes: Array(bad.utf8)))
+    else { Issue.record("the fixture should be rejected"); return }
+    let good = try filmAction(#"{"type":"create_scene","scene_id":"s1","title":"The pitch"}"#, index: 0)
+    let batch = ActionBatch(phase: "scenes", items: [.action(good), .rejection(rejection)])
+    let first = try await dispatcher.dispatch(batch, turn: "t1")
+    #expect(first.actionCounts == ActionCounts(applied: 1, rejected: 1))
+    _ = try await dispatcher.dispatch(batch, turn: "t1")
+    let events = try await read(ledger) { tx throws(LedgerError) in
+      try tx.events(turn: "t1", after: 0).filter { $0.kind == "action.rejected" }
+    }
+    #expect(events.count == 1, "recorded once")
+    let detail = try #require(events.first?.detail)
+    #expect(detail["index"] == 1 && detail["offset"] == 42 && detail["bytes"] == .string(bad))
+    #expect(detail["errors"]?.arrayValue?.first?["code"]?.stringValue == rejection.errors.first?.code.rawValue)
+  }
+}
