@@ -91,7 +91,7 @@ let package = Package(
     .target(name: "SlateTestSupport", dependencies: ["SlateCore", "SlateJSON"], path: "Tests/SlateTestSupport"),
     // The DispatchLedger contract as framework-free checks, run by every ledger's tests
     // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).
-    .target(name: "LedgerConformance", dependencies: ["SlateDispatch", "SlateJSON"], path: "Tests/LedgerConformance"),
+    .target(name: "LedgerConformance", dependencies: ["SlateDispatch", "SlateSchema", "SlateJSON"], path: "Tests/LedgerConformance"),
     .testTarget(name: "SlateJSONTests", dependencies: ["SlateJSON", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
     .testTarget(name: "SlateStreamTests", dependencies: ["SlateStream", "SlateJSON", "SlateSSE", "SlateTestSupport", "FuzzChecks"]),
@@ -101,7 +101,8 @@ let package = Package(
     .testTarget(name: "SlateCLITests", dependencies: ["SlateJSON", "SlateTestSupport"]),
     .testTarget(
       name: "SlateFilmTests",
-      dependencies: ["SlateFilm", "SlateStream", "SlateJSON", "SlateSSE", "SlateSchema", "SlateTestSupport"]
+      dependencies: ["SlateFilm", "SlateStream", "SlateJSON", "SlateSSE", "SlateSchema", "SlateDispatch", "SlateTurn",
+                     "SlateTestSupport"]
     ),
     // A host that imports only `Slate`: a pack, a handler, the dispatcher over SQLite.
     .testTarget(name: "SlateHostTests", dependencies: ["Slate"]),

@@ -56,22 +56,37 @@ struct DispatchOptions: ParsableArguments {
   @Option(name: .customLong("fault"), help: ArgumentHelp("A drill: crash-after=N, transient-rate=P, timeout-rate=P, seed=S (repeatable).", valueName: "SPEC"))
   var faults: [String] = []
 
+  @Option(help: ArgumentHelp("record (a generic handler: each payload into its entity's row, the declared effects into the outbox) or film (the film pack's reference handler). Default: film for the film pack (for recover: a turn whose queues are all the film pack's), record otherwise.", valueName: "NAME"))
+  var handler: String?
+
   @Option(parsing: .unconditional, help: ArgumentHelp(
-    "How long a dispatcher holds an action it is calling a handler for; another process takes it over only after that "
-      + "(seconds, or with s or ms: 1ms to 86400s).", valueName: "DURATION"),
+    "How long a lease lasts unless renewed: it is renewed while its handler call runs, so another process takes an "
+      + "action over only from a dispatcher that stopped (seconds, or with s or ms: 1ms to 86400s).", valueName: "DURATION"),
           transform: OptionValues.duration(OptionRanges.lease))
-  var lease: Duration = .seconds(120)
+  var lease: Duration = .seconds(10)
 
   func validate() throws {
     do { _ = try FaultPlan(specs: faults) } catch { throw ValidationError("\(error)") }
+    if let handler, handler != "record", handler != "film" {
+      throw ValidationError("unknown handler '\(handler)'; use record or film")
+    }
   }
 
   /// The default retry policy with this lease.
   var policy: RetryPolicy { RetryPolicy(leaseDuration: lease) }
 
-  /// The film handlers, behind the drills when any are asked for.
-  func handlers() -> HandlerTable {
-    let table = FilmHandler.table()
+  /// Says on standard error that this process waits for another's lease: who holds it,
+  /// until when.
+  static let announceWait: @Sendable (LeaseWait) -> Void = { wait in
+    let tenths = max(0, (wait.until.milliseconds - SystemWallClock().now().milliseconds + 50) / 100)
+    CLIIO.printError("slate: waiting for \(wait.key) (turn \(wait.turn.rawValue)): leased to \(wait.holder) for "
+      + "\(tenths / 10).\(tenths % 10) s more, unless renewed")
+  }
+
+  /// The handlers `--handler` names (`film` when `film` is true and none is named, else
+  /// `record`), behind the drills when any are asked for.
+  func handlers(film: Bool) -> HandlerTable {
+    let table = (handler ?? (film ? "film" : "record")) == "film" ? FilmHandler.table() : RecordHandler.table()
     guard !faults.isEmpty, let plan = try? FaultPlan(specs: faults) else { return table }
     let injector = FaultInjector(plan: plan) { calls in
       CLIIO.printError("slate: fault crash-after=\(calls): killing the process")

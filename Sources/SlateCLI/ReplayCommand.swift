@@ -20,11 +20,16 @@ struct ReplayCommand: AsyncParsableCommand {
       key) and queue the effects they imply in its outbox. Replaying a turn into the same ledger applies nothing again: every \
       action is a duplicate.
       --dry-run declares the intended effects and calls nothing (the no-effects mode).
-      With --json, one object: {"turn","status","applied","duplicates","conflicts","failed","ambiguous","planned",\
-      "rejected","queues":{QUEUE:[…] for every queue the pack declares},"effects":[…],\
+      With --json, one object: {"turn","status","actions","applied","duplicates","conflicts","rejected","failed",\
+      "ambiguous","planned" (each action counted once: actions is the sum),"keys":{outcome: keys},\
+      "queues":{QUEUE:[…] for every queue the pack declares},"effects":[…],\
       "audit":[…],"recoverability"}.
+      --handler record (the default for packs other than film) writes each payload into its entity's row and \
+      queues the effects the schema declares; --handler film is the film pack's reference handler.
+      A stream read from standard input (-) needs --turn.
       Exit codes: 0 the turn completed from clean streams; 1 a stream or the turn had problems (a truncated or \
-      failed stream, a rejection, a turn not completed); 2 usage or I/O errors.
+      failed stream, a rejection, a conflict, a failed or ambiguous action, an error in the audit, a turn not \
+      completed); 2 usage or I/O errors.
       """
   )
 
@@ -56,6 +61,9 @@ struct ReplayCommand: AsyncParsableCommand {
   var json = false
 
   func validate() throws {
+    if path == "-" && turn == nil {
+      throw ValidationError("a stream read from standard input needs --turn ID")
+    }
     guard DialectKind(rawValue: dialect) != nil else {
       throw ValidationError("unknown dialect '\(dialect)'; use one of \(DialectKind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
@@ -87,8 +95,9 @@ struct ReplayCommand: AsyncParsableCommand {
   func run(_ input: TurnInput, pack: CompiledPack, dialect: DialectKind, mode: Dispatcher.Mode, ledger: any DispatchLedger,
            turn: String) async throws -> TurnReport
   {
-    let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(), policy: dispatch.policy, mode: mode,
-                                configuration: .init(project: ProjectID(project), holder: "slate-\(getpid())"))
+    let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(film: pack.pack.name == "film"),
+                                policy: dispatch.policy, mode: mode,
+                                configuration: .init(project: ProjectID(project), onLeaseWait: DispatchOptions.announceWait))
     let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: dialect))
     let chunking = chunking.chunking
     var bar: ProgressBar?
@@ -208,7 +217,8 @@ struct TurnReportPrinter {
     let counts = report.result.counts
     let turn = report.turn
     out("turn \(turn.id.rawValue): \(turn.status.rawValue)" + (turn.reason.map { " (\($0))" } ?? ""))
-    out("applied \(counts[.applied] ?? 0), duplicates \(counts[.duplicate] ?? 0), conflicts \(counts[.conflict] ?? 0), "
+    out(report.actionCounts.sentence)
+    out("keys: applied \(counts[.applied] ?? 0), duplicate \(counts[.duplicate] ?? 0), conflict \(counts[.conflict] ?? 0), "
       + "failed \(counts[.failed] ?? 0), ambiguous \(counts[.ambiguous] ?? 0), planned \(counts[.planned] ?? 0)")
     for queue in report.result.queues {
       let keys = report.result.keys(queue: queue).map { TurnReport.entityName($0) }

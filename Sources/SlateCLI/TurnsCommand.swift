@@ -1,3 +1,4 @@
+import SlateFilm
 import ArgumentParser
 import Slate
 import SlateDispatch
@@ -89,6 +90,14 @@ struct TurnShowCommand: AsyncParsableCommand {
       let outcome = action.outcome.map { "\($0)" } ?? action.status.rawValue
       print("  \(action.ordinal)\t\(action.phase ?? "-")\t\(action.type)\t\(action.key.readable)\t\(outcome)")
     }
+    let rejected = events.filter { $0.kind == "action.rejected" }
+    if !rejected.isEmpty { print("rejected: \(rejected.count)") }
+    for event in rejected {
+      let detail = event.detail
+      let codes = (detail["errors"]?.arrayValue ?? []).compactMap { $0["code"]?.stringValue }.joined(separator: ", ")
+      print("  \(detail["index"]?.canonicalString ?? "-")\t\(detail["phase"]?.stringValue ?? "-")\t"
+        + "\(detail["type"]?.stringValue ?? "-")\tbyte \(detail["offset"]?.canonicalString ?? "-")\t\(codes)")
+    }
     print("outbox: \(effects.count)")
     for effect in effects { print("  \(effect.kind)\t\(effect.action.readable)\t\(effect.status.rawValue)\t\(effect.key)") }
     print("events: \(events.count)")
@@ -103,7 +112,9 @@ struct RecoverCommand: AsyncParsableCommand {
     discussion: """
       Finished actions are reported as duplicates; declared, failed-but-retryable and expired in-progress ones are \
       dispatched again with the same keys. The output is `slate replay`'s (--json: the same summary object).
-      Exit codes: 0 the turn completed; 1 it did not (or there is no such turn); 2 usage or I/O errors.
+      --handler: as for replay (default: film when every queue of the turn is the film pack's, else record).
+      Exit codes: 0 the turn completed cleanly; 1 it did not, or it has conflicts, failed or ambiguous actions or \
+      errors in its audit (or there is no such turn); 2 usage or I/O errors.
       """
   )
 
@@ -120,8 +131,10 @@ struct RecoverCommand: AsyncParsableCommand {
   func run() async throws {
     let store = try ledger.open()
     let turn = TurnID(id)
-    let dispatcher = Dispatcher(ledger: store, handlers: dispatch.handlers(), policy: dispatch.policy, mode: .recover,
-                                configuration: .init(holder: "slate-recover-\(getpid())"))
+    let queues = try await store.read { tx throws(LedgerError) in Set(try tx.actions(turn: turn).map(\.queue)) }
+    let film = !queues.isEmpty && queues.isSubset(of: FilmHandler.queues)
+    let dispatcher = Dispatcher(ledger: store, handlers: dispatch.handlers(film: film), policy: dispatch.policy, mode: .recover,
+                                configuration: .init(onLeaseWait: DispatchOptions.announceWait))
     let result: DispatchResult
     do {
       result = try await dispatcher.recover(turn: turn)
@@ -137,6 +150,6 @@ struct RecoverCommand: AsyncParsableCommand {
                                                           planType: dispatcher.planType),
                             planRejection: nil)
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
-    if record.status != .completed { throw ExitCode(1) }
+    if !report.isClean { throw ExitCode(1) }
   }
 }

@@ -24,6 +24,8 @@ public struct HandlerCall: Sendable {
   public var turn: TurnID
   public var project: ProjectID
   public var scope: DispatchScope
+  /// The action's key in its scope (``ActionKey/scoped(_:)``): the idempotency key to pass
+  /// on. Its ``ActionKey/readable`` form is the queue key's (`ticket:T-1001`).
   public var key: ActionKey
   public var type: String
   public var queue: String
@@ -64,11 +66,20 @@ public struct HandlerCall: Sendable {
   public func effectKey(_ kind: String, discriminator: String = "") -> String {
     EffectRecord.key(action: key, kind: kind, discriminator: discriminator)
   }
+
+  /// The row key, in this call's scope, of the entity `namespace` + `fields` (a queue and
+  /// its normalised key-field values, e.g. `("ticket", ["T-1001"])`): what an
+  /// ``HandlerResult/EntityWrite`` names to change another entity's row than the action's
+  /// own (a `close_ticket` in queue `ticket_close` closing the ticket's row).
+  public func entityKey(namespace: String, fields: [JSONValue]) -> ActionKey {
+    ActionKey(namespace: namespace, fields: fields).scoped(scope)
+  }
 }
 
 /// What a successful call returns: an answer, and the ledger writes that make it real.
 public struct HandlerResult: Sendable, Hashable {
-  /// A row to upsert into a project table (by the action's key unless ``key`` is given).
+  /// A row to upsert into a project table (by the action's scoped key unless ``key`` is
+  /// given: see ``DispatchScope`` for the scope model).
   public struct EntityWrite: Sendable, Hashable {
     public var table: String
     public var value: JSONValue
@@ -86,6 +97,12 @@ public struct HandlerResult: Sendable, Hashable {
       self.key = key
       self.readable = readable
       self.merge = merge
+    }
+
+    /// A write of the row of `entity` (a scoped key from ``HandlerCall/entityKey(namespace:fields:)``
+    /// or ``HandlerCall/key``).
+    public init(table: String, entity: ActionKey, value: JSONValue, merge: Bool = false) {
+      self.init(table: table, value: value, key: entity.hex, readable: entity.readable, merge: merge)
     }
   }
 

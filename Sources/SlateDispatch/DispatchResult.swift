@@ -1,7 +1,17 @@
 import SlateJSON
 
-/// What one or more dispatches of a turn did: per key, the outcome; per queue, the ordered
-/// unique keys; the effects requested and queued; conflicts, rejections, batches, notes.
+/// What one or more dispatches of a turn did: per action, what became of it (the
+/// accounting, ``actionCounts``); per key, the outcome; per queue, the ordered unique keys;
+/// the effects requested and queued; conflicts, rejections, batches, notes.
+///
+/// ## Accounting
+///
+/// Every action that reached the dispatcher is counted exactly once, by its place in the
+/// stream (``ActionRef``: its batch and position), so that
+/// `actions = applied + duplicates + conflicts + rejected + failed + ambiguous + planned`
+/// (``ActionCounts``). The per-key figures (``counts``) are another measure: several
+/// actions may share a key (the second of two is a duplicate or a conflict), and a key's
+/// entry keeps only its outcome of highest precedence.
 ///
 /// ## Merge
 ///
@@ -12,6 +22,8 @@ import SlateJSON
 ///   order: `planned < failed < conflict < ambiguous < duplicate < applied`; then more
 ///   attempts; then the greater canonical JSON of the outcome, type and phase), and the
 ///   ordinal is the smaller of the two;
+/// - actions, by ``ActionRef``: the outcome kind of higher precedence (then the greater
+///   key hex), so the same action dispatched twice (a racing dispatcher) counts once;
 /// - conflicts, effects, rejections, batches, phases and notes: set union.
 ///
 /// Complexity: O(n + m) for results of n and m entries (plus the set unions).
@@ -110,8 +122,41 @@ public struct DispatchResult: Sendable, Hashable {
     }
   }
 
+  /// One action's place: the batch that carried it and its position among the batch's
+  /// actions (a recovery, which works from the ledger, uses `recover:` and the record's
+  /// ordinal).
+  public struct ActionRef: Sendable, Hashable, Comparable {
+    public var batch: String
+    public var position: Int
+
+    public init(batch: String, position: Int) {
+      self.batch = batch
+      self.position = position
+    }
+
+    public static func < (a: ActionRef, b: ActionRef) -> Bool { (a.batch, a.position) < (b.batch, b.position) }
+  }
+
+  /// What became of one action: its outcome's kind and its key's hex.
+  public struct Tally: Sendable, Hashable {
+    public var kind: Outcome.Kind
+    public var key: String
+
+    public init(kind: Outcome.Kind, key: String) {
+      self.kind = kind
+      self.key = key
+    }
+
+    static func join(_ a: Tally, _ b: Tally) -> Tally {
+      if a.kind != b.kind { return a.kind < b.kind ? b : a }
+      return a.key < b.key ? b : a
+    }
+  }
+
   /// By key hex.
   public private(set) var entries: [String: Entry] = [:]
+  /// Per action (see Accounting).
+  public private(set) var actions: [ActionRef: Tally] = [:]
   public var conflicts: Set<Conflict> = []
   /// The effects the dispatched actions imply (one per action and declared kind).
   public var effectsRequested: Set<EffectRef> = []
@@ -136,9 +181,25 @@ public struct DispatchResult: Sendable, Hashable {
     }
   }
 
+  /// Adds (joins) one action's entry: its key's entry and the action's tally.
+  public mutating func record(_ entry: Entry, action: ActionRef) {
+    record(entry)
+    tally(Tally(kind: entry.outcome.kind, key: entry.key.hex), action: action)
+  }
+
+  /// Joins one action's tally.
+  mutating func tally(_ tally: Tally, action: ActionRef) {
+    if let present = actions[action] {
+      actions[action] = Tally.join(present, tally)
+    } else {
+      actions[action] = tally
+    }
+  }
+
   /// Joins `other` into this result (see the type's documentation).
   public mutating func merge(_ other: DispatchResult) {
     for entry in other.entries.values { record(entry) }
+    for (ref, tally) in other.actions { self.tally(tally, action: ref) }
     conflicts.formUnion(other.conflicts)
     effectsRequested.formUnion(other.effectsRequested)
     effectsQueued.formUnion(other.effectsQueued)
@@ -172,8 +233,69 @@ public struct DispatchResult: Sendable, Hashable {
 
   public func outcome(for key: ActionKey) -> Outcome? { entries[key.hex]?.outcome }
 
-  /// How many keys ended in each kind.
+  /// How many keys ended in each kind (per key; see ``actionCounts`` for per action).
   public var counts: [Outcome.Kind: Int] {
     entries.values.reduce(into: [:]) { $0[$1.outcome.kind, default: 0] += 1 }
+  }
+
+  /// How many actions ended in each kind, and the rejections (see Accounting).
+  public var actionCounts: ActionCounts {
+    var counts = ActionCounts()
+    for tally in actions.values { counts.add(tally.kind) }
+    counts.rejected = rejections.count
+    return counts
+  }
+}
+
+/// Per-action figures: every action that reached the dispatcher is in exactly one of them,
+/// so ``actions`` = ``applied`` + ``duplicates`` + ``conflicts`` + ``rejected`` + ``failed``
+/// + ``ambiguous`` + ``planned``.
+public struct ActionCounts: Sendable, Hashable {
+  public var applied = 0
+  public var duplicates = 0
+  public var conflicts = 0
+  /// Values the validator rejected (they reached the dispatcher in their batch).
+  public var rejected = 0
+  public var failed = 0
+  public var ambiguous = 0
+  public var planned = 0
+
+  public init(applied: Int = 0, duplicates: Int = 0, conflicts: Int = 0, rejected: Int = 0, failed: Int = 0,
+              ambiguous: Int = 0, planned: Int = 0)
+  {
+    self.applied = applied
+    self.duplicates = duplicates
+    self.conflicts = conflicts
+    self.rejected = rejected
+    self.failed = failed
+    self.ambiguous = ambiguous
+    self.planned = planned
+  }
+
+  /// The sum of the parts: every action counted once.
+  public var actions: Int { applied + duplicates + conflicts + rejected + failed + ambiguous + planned }
+
+  /// Counts one action of `kind`.
+  public mutating func add(_ kind: Outcome.Kind) {
+    switch kind {
+    case .applied: applied += 1
+    case .duplicate: duplicates += 1
+    case .conflict: conflicts += 1
+    case .failed: failed += 1
+    case .ambiguous: ambiguous += 1
+    case .planned: planned += 1
+    }
+  }
+
+  /// The figures by name, in the identity's order (`actions` first).
+  public var named: [(name: String, value: Int)] {
+    [("actions", actions), ("applied", applied), ("duplicates", duplicates), ("conflicts", conflicts),
+     ("rejected", rejected), ("failed", failed), ("ambiguous", ambiguous), ("planned", planned)]
+  }
+
+  /// `actions 12: applied 9, duplicates 1, …` for people.
+  public var sentence: String {
+    let parts = named.dropFirst().map { "\($0.name) \($0.value)" }
+    return "actions \(actions): " + parts.joined(separator: ", ")
   }
 }

@@ -6,7 +6,7 @@ extension Dispatcher {
     /// Nothing to call: the outcome (duplicate, conflict, recorded, planned …).
     case done(Outcome, ordinal: Int, queued: [DispatchResult.EffectRef], conflict: Bool)
     /// Another dispatcher holds a live lease on it until then: look again later.
-    case wait(until: Timestamp)
+    case wait(until: Timestamp, holder: String)
     /// This dispatcher holds the lease (the record carries its token): call the handler.
     case call(ActionRecord, resolvingAmbiguity: Bool)
   }
@@ -14,12 +14,15 @@ extension Dispatcher {
   /// Dispatches one action and joins its entry into `result`: decide (one transaction),
   /// call (with retries), record (one transaction); again from the top when the lease was
   /// held elsewhere or taken over.
-  func process(_ input: ActionInput, turn: TurnRecord, into result: inout DispatchResult) async throws {
+  func process(_ input: ActionInput, turn: TurnRecord, action ref: DispatchResult.ActionRef,
+               into result: inout DispatchResult) async throws
+  {
     let found = handlers.handler(type: input.type, queue: input.queue)
       ?? (input.type == self.planType ? ("plan", PlanHandler()) : nil)
     let idempotent = found?.handler.idempotentByKey ?? false
+    let scoped = input.key.scoped(turn.scope)
     let requested = input.effects.map {
-      DispatchResult.EffectRef(key: EffectRecord.key(action: input.key, kind: $0), kind: $0, action: input.key)
+      DispatchResult.EffectRef(key: EffectRecord.key(action: scoped, kind: $0), kind: $0, action: input.key)
     }
     func finish(_ outcome: Outcome, ordinal: Int, queued: [DispatchResult.EffectRef], conflict: Bool = false) {
       if conflict {
@@ -30,9 +33,10 @@ extension Dispatcher {
         result.effectsQueued.formUnion(queued)
       }
       result.record(DispatchResult.Entry(key: input.key, queue: input.queue, type: input.type, phase: input.phase,
-                                         ordinal: ordinal, outcome: outcome))
+                                         ordinal: ordinal, outcome: outcome), action: ref)
     }
 
+    var announced: LeaseWait?
     while true {
       if let spent = timeBudgetSpent(turn.id) {
         result.notes.insert("dispatch.budget_time")
@@ -40,19 +44,26 @@ extension Dispatcher {
         return
       }
       let context = DecisionContext(
-        input: input, turn: turn, holder: configuration.holder, now: clock.now(), leaseDuration: policy.leaseDuration,
+        input: input, turn: turn, holder: holder, now: clock.now(), leaseDuration: policy.leaseDuration,
         idempotent: idempotent, readOnly: turn.status != .running, dryRun: mode == .dryRun)
       let decision = try await ledger.write { tx throws(LedgerError) in try Dispatcher.decide(context, in: tx) }
       switch decision {
       case .done(let outcome, let ordinal, let queued, let conflict):
         finish(outcome, ordinal: ordinal, queued: queued, conflict: conflict)
         return
-      case .wait(let until):
+      case .wait(let until, let holder):
+        let wait = LeaseWait(turn: turn.id, key: input.key.readable, holder: holder, until: until)
+        if wait != announced {
+          announced = wait
+          configuration.onLeaseWait?(wait)
+        }
         let left = until - clock.now()
         try await sleep(max(.milliseconds(1), min(policy.leasePollInterval, left)))
       case .call(let record, let resolving):
         let attempted: Attempted
         if let (name, handler) = found {
+          let renewal = configuration.renewsLeases ? renewLease(record, turn: turn.id) : nil
+          defer { renewal?.cancel() }
           attempted = try await callWithRetries(handler, name: name, record: record, turn: turn, resolving: resolving)
         } else {
           attempted = Attempted(status: .failed, outcome: .failed(
@@ -133,7 +144,7 @@ extension Dispatcher {
       }
       if c.dryRun { return done(.planned) }
       if c.readOnly { return done(turnNotRunning(input, c.turn.status)) }
-      if liveLease { return .wait(until: record.lease!.expiresAt) }
+      if liveLease { return .wait(until: record.lease!.expiresAt, holder: record.lease!.holder) }
       // Declare the new version; the lease below fences out any holder of the old one.
       record.payload = input.payload
       record.type = input.type
@@ -166,7 +177,7 @@ extension Dispatcher {
     }
     if c.dryRun { return done(.planned, queued: queued) }
     if c.readOnly { return done(turnNotRunning(input, c.turn.status)) }
-    if liveLease { return .wait(until: record.lease!.expiresAt) }
+    if liveLease { return .wait(until: record.lease!.expiresAt, holder: record.lease!.holder) }
     let resolving = record.status == .ambiguous || record.status == .inProgress
     let previous = record.lease?.holder
     let leased = try tx.acquireLease(scope: scope, key: input.key.hex, holder: c.holder, now: c.now,
@@ -198,8 +209,9 @@ extension Dispatcher {
     -> [DispatchResult.EffectRef]
   {
     var out: [DispatchResult.EffectRef] = []
+    let scoped = record.scopedKey
     for kind in record.effects {
-      let key = EffectRecord.key(action: record.key, kind: kind)
+      let key = EffectRecord.key(action: scoped, kind: kind)
       if try tx.effect(key: key) != nil { out.append(DispatchResult.EffectRef(key: key, kind: kind, action: record.key)) }
     }
     return out

@@ -1,6 +1,32 @@
 import SlateJSON
 
 extension Dispatcher {
+  /// A task that renews `record`'s lease every ``Configuration/renewalInterval`` (a quarter
+  /// of the lease duration by default; real time), at the dispatcher's clock's time,
+  /// until it is cancelled or the lease is found taken over; ledger errors end it quietly
+  /// (the commit's fencing decides).
+  nonisolated func renewLease(_ record: ActionRecord, turn: TurnID) -> Task<Void, Never> {
+    let (ledger, clock, holder, duration) = (self.ledger, self.clock, self.holder, policy.leaseDuration)
+    let every = max(.milliseconds(1), configuration.renewalInterval ?? duration / 4)
+    let (scope, key, token) = (record.scope, record.key.hex, record.fencingToken)
+    return Task {
+      while !Task.isCancelled {
+        do {
+          try await Task.sleep(for: every)
+          let now = clock.now()
+          try await ledger.write { tx throws(LedgerError) in
+            try tx.renewLease(scope: scope, key: key, holder: holder, token: token, now: now, duration: duration)
+            try tx.appendEvent(LedgerEvent(turn: turn, at: now, kind: "action.lease_renewed", key: key, detail: [
+              "readable": .string(record.key.readable), "token": .number(JSONNumber(token)),
+            ]))
+          }
+        } catch {
+          return
+        }
+      }
+    }
+  }
+
   enum Committed: Sendable {
     /// The lease was taken over: nothing was written.
     case fenced
@@ -8,7 +34,8 @@ extension Dispatcher {
   }
 
   /// Records an action's outcome, and for a success the handler's project-table rows and
-  /// outbox entries, in one transaction under the lease's fencing token.
+  /// outbox entries, in one transaction under the lease's fencing token. Rows and outbox
+  /// keys derive from the action's scoped key (see ``DispatchScope``).
   func commit(_ attempted: Attempted, record: ActionRecord, turn: TurnRecord) async throws -> Committed {
     let now = clock.now()
     return try await ledger.write { tx throws(LedgerError) -> Committed in
@@ -23,9 +50,10 @@ extension Dispatcher {
         return .fenced
       }
       var queued: [DispatchResult.EffectRef] = []
+      let scoped = record.scopedKey
       if attempted.status == .applied, let writes = attempted.writes {
         for write in writes.entities {
-          let key = write.key ?? record.key.hex
+          let key = write.key ?? scoped.hex
           var value = write.value
           if write.merge, case .object(let changes) = value,
             case .object(var stored)? = try tx.entity(project: turn.project, table: write.table, key: key)?.value
@@ -41,7 +69,7 @@ extension Dispatcher {
             value: value, turn: turn.id, updatedAt: now))
         }
         for write in writes.effects {
-          let key = EffectRecord.key(action: record.key, kind: write.kind, discriminator: write.discriminator)
+          let key = EffectRecord.key(action: scoped, kind: write.kind, discriminator: write.discriminator)
           let inserted = try tx.enqueue(EffectRecord(key: key, kind: write.kind, turn: turn.id, project: turn.project,
                                                      action: record.key, payload: write.payload, createdAt: now))
           if inserted {

@@ -19,7 +19,9 @@ extension Dispatcher {
     for action in actions {
       if let batch = action.batch { result.batches.insert(batch) }
       result.phases.insert(action.phase ?? "")
-      try await process(ActionInput(action), turn: reopened, into: &result)
+      try await process(ActionInput(action), turn: reopened,
+                        action: DispatchResult.ActionRef(batch: "recover:" + turn.rawValue, position: action.ordinal),
+                        into: &result)
     }
     return result
   }
@@ -29,16 +31,17 @@ extension Dispatcher {
     let planType = self.planType
     return try await ledger.read { tx throws(LedgerError) in
       guard let record = try tx.turn(turn) else { throw .notFound(what: "turn", key: turn.rawValue) }
-      return (record, TurnAssessment(turn: record, actions: try tx.actions(turn: turn), phases: try tx.phases(turn: turn),
-                                     effects: try tx.effects(turn: turn), planType: planType))
+      return (record, try TurnAssessment.of(record, in: tx, planType: planType))
     }
   }
 
   /// Ends a running turn: with `status` when given (`stopped`, `timedOut`, …), else as the
   /// ledger shows it (``TurnAssessment/status``; `timedOut` when this dispatcher spent the
   /// turn's time budget and the turn is not complete). Sets the reason and the
-  /// recoverability, appends `turn.transition`. Throws ``DispatchError/invalidTransition(turn:from:to:)``
-  /// when the state machine forbids the move (a completed turn, a turn already ended),
+  /// recoverability, appends `turn.transition`. Idempotent: a turn that already ended with
+  /// the status this call picks (another process finalised it first) is returned as it is.
+  /// Throws ``DispatchError/invalidTransition(turn:from:to:)`` when the state machine
+  /// forbids the move (a completed turn made anything else, a turn already ended otherwise),
   /// ``DispatchError/unknownTurn(_:)`` when there is no such turn.
   @discardableResult
   public func finalize(turn: TurnID, as status: TurnStatus? = nil, reason: String? = nil) async throws -> TurnRecord {
@@ -83,10 +86,11 @@ extension Dispatcher {
       if let revision, record.revision != revision {
         throw .staleRevision(what: "turn", key: turn.rawValue, expected: revision, found: record.revision)
       }
-      let assessment = TurnAssessment(turn: record, actions: try tx.actions(turn: turn), phases: try tx.phases(turn: turn),
-                                      effects: try tx.effects(turn: turn), planType: planType)
+      let assessment = try TurnAssessment.of(record, in: tx, planType: planType)
       let next = decide(assessment)
       let from = record.status
+      // Already ended so (a racing process finalised it first): not an error.
+      if from == next && from != .running { return .success(record) }
       let why = reason ?? (next == .completed ? nil : "turn." + next.rawValue)
       do throws(DispatchError) {
         try record.transition(to: next, at: now, reason: why,

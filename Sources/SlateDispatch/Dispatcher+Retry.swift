@@ -52,7 +52,7 @@ extension Dispatcher {
       calls += 1
       usage[turn.id, default: Usage(startedAt: started)].calls += 1
       let call = HandlerCall(
-        turn: turn.id, project: turn.project, scope: turn.scope, key: record.key, type: record.type, queue: record.queue,
+        turn: turn.id, project: turn.project, scope: record.scope, key: record.scopedKey, type: record.type, queue: record.queue,
         phase: record.phase, payload: record.payload, effects: record.effects, upsert: record.upsert, attempt: calls,
         fencingToken: record.fencingToken, resolvingAmbiguity: resolvingAmbiguity)
 

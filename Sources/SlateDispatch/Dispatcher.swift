@@ -27,6 +27,12 @@ import SlateSchema
 /// are duplicates, the others `dispatch.turn_not_running`). ``recover(turn:)`` resumes from
 /// the ledger alone, in live or recover mode.
 ///
+/// Leases: each dispatcher has its own holder name (``holder``); a lease lasts
+/// ``RetryPolicy/leaseDuration`` (seconds by default) and is renewed while its handler call
+/// runs, so a slow call keeps its action and only a dead dispatcher's lease expires; a
+/// dispatcher that meets another's live lease waits, and says so
+/// (``Configuration/onLeaseWait``).
+///
 /// Time: durable times (leases, turn progress) and budgets come from one injected
 /// ``WallClock``; sleeps (backoff, lease polling) from an injected function, so tests run
 /// without waiting (a test's sleep can move a ``ManualWallClock``). Randomness (jitter)
@@ -43,8 +49,21 @@ public actor Dispatcher {
     public var project: ProjectID
     /// The key scope of such a turn.
     public var scope: DispatchScope.Kind
-    /// This dispatcher's name on leases: unique per process (and per dispatcher in one).
-    public var holder: String
+    /// This dispatcher's name on leases; nil (the default): a unique name per dispatcher
+    /// (``WorkerIdentity/unique()``). Two dispatchers must never share one: a holder may
+    /// take its own lease again at once.
+    public var holder: String?
+    /// Called (on the dispatcher's task) when the dispatcher starts waiting for an action
+    /// another holder leases, once per holder and expiry: who holds it, until when. The CLI
+    /// prints it on standard error.
+    public var onLeaseWait: (@Sendable (LeaseWait) -> Void)?
+    /// Whether a lease is renewed while its handler call runs (every quarter of the lease
+    /// duration, in real time), so that only a lease that stopped being renewed (its
+    /// dispatcher died or hangs outside the call) can be taken over.
+    public var renewsLeases: Bool
+    /// How often a lease is renewed while its call runs (real time); nil: a quarter of the
+    /// lease duration.
+    public var renewalInterval: Duration?
     /// The action type whose payload declares the turn's phases (the pack's plan action);
     /// without a handler for it, the dispatcher applies it itself. Nil: the handler table's
     /// ``HandlerTable/planType`` (nil there too: no plan action).
@@ -55,13 +74,18 @@ public actor Dispatcher {
     /// Seeds the jitter.
     public var seed: UInt64
 
-    public init(project: ProjectID = "default", scope: DispatchScope.Kind = .turn, holder: String = "dispatcher",
+    public init(project: ProjectID = "default", scope: DispatchScope.Kind = .turn, holder: String? = nil,
                 planType: String? = nil, budget: DispatchBudget = .default, breakerThreshold: Int = 5,
-                breakerCooldown: Duration = .seconds(30), seed: UInt64 = 0x5EED)
+                breakerCooldown: Duration = .seconds(30), seed: UInt64 = 0x5EED,
+                onLeaseWait: (@Sendable (LeaseWait) -> Void)? = nil, renewsLeases: Bool = true,
+                renewalInterval: Duration? = nil)
     {
+      self.renewalInterval = renewalInterval
       self.project = project
       self.scope = scope
       self.holder = holder
+      self.onLeaseWait = onLeaseWait
+      self.renewsLeases = renewsLeases
       self.planType = planType
       self.budget = budget
       self.breakerThreshold = breakerThreshold
@@ -82,6 +106,8 @@ public actor Dispatcher {
   public let policy: RetryPolicy
   public let mode: Mode
   public let configuration: Configuration
+  /// This dispatcher's name on leases (``Configuration/holder``, or a unique one).
+  public nonisolated let holder: String
   let clock: any WallClock
   let sleep: @Sendable (Duration) async throws -> Void
   var random: SplitMix64
@@ -99,6 +125,7 @@ public actor Dispatcher {
     self.policy = policy
     self.mode = mode
     self.configuration = configuration
+    self.holder = configuration.holder ?? WorkerIdentity.unique()
     self.clock = clock
     self.sleep = sleep
     self.random = SplitMix64(seed: configuration.seed)
@@ -148,21 +175,23 @@ public actor Dispatcher {
         type: rejection.type, phase: rejection.phase, index: rejection.index,
         codes: rejection.errors.map(\.code.rawValue), digest: SHA256.hash(rejection.bytes).hex))
     }
+    try await recordRejections(batch.rejections, turn: turn)
     let inputs = batch.actions.map(ActionInput.init)
     // Nothing is declared into a turn that is not running: it applies nothing more.
     let admitted = record.status == .running
       ? try await declare(inputs, batch: batch, turn: record) : Array(repeating: true, count: inputs.count)
-    for (input, admitted) in zip(inputs, admitted) {
+    for (position, (input, admitted)) in zip(inputs, admitted).enumerated() {
+      let ref = DispatchResult.ActionRef(batch: batch.id, position: position)
       guard admitted else {
         result.notes.insert("dispatch.budget_actions")
         result.record(DispatchResult.Entry(
           key: input.key, queue: input.queue, type: input.type, phase: input.phase, ordinal: Int.max,
           outcome: .failed(code: "dispatch.budget_actions",
                            message: "the turn's budget of \(configuration.budget.maxActions) actions is spent",
-                           retryable: false, attempts: 0)))
+                           retryable: false, attempts: 0)), action: ref)
         continue
       }
-      try await process(input, turn: record, into: &result)
+      try await process(input, turn: record, action: ref, into: &result)
     }
     if record.status == .running { try await closePhase(batch, turn: turn) }
     return result

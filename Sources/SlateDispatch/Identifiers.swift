@@ -27,6 +27,29 @@ public struct ProjectID: RawRepresentable, Hashable, Comparable, Sendable, Expre
 /// Where an idempotency key is unique: within one turn (the default: a later turn may
 /// write `scene:s12` again) or within the whole project (a key applied by any turn of the
 /// project is a duplicate).
+///
+/// ## The scope model (the same for every ledger)
+///
+/// An action's **queue key** is its queue (the key's namespace) and its normalised key
+/// fields (``ActionKey``, from the pack's `x-slate-key`). Its **scoped key** is the queue
+/// key within the turn's scope (``ActionKey/scoped(_:)``: a digest of the scope's stored
+/// form and the queue key's digest). Everything the dispatcher derives comes from the
+/// scoped key:
+/// - the action record is unique by `(scope, queue key)` (the ledger stores the queue key
+///   and the scope side by side);
+/// - the key a handler receives (``HandlerCall/key``) is the scoped key, so a handler that
+///   passes it on (an `Idempotency-Key` header) is deduplicated exactly where the ledger is;
+/// - outbox keys (``EffectRecord/key(action:kind:discriminator:)``) are derived from it;
+/// - project-table rows are addressed by the scoped key of their entity's queue key: the
+///   action's own by default, another entity's through ``HandlerCall/entityKey(namespace:fields:)``.
+///
+/// So, in **turn** scope, each turn's actions, effects and rows are its own: a later turn
+/// that creates `ticket:T-1001` again applies it, queues its own effects and writes its own
+/// row, and never overwrites an earlier turn's row (a turn-scoped turn is a unit of work
+/// over its own copy of the entities it names). In **project** scope, actions, effects and
+/// rows are shared by the project's turns: a key applied by any turn is a duplicate, its
+/// effects are not queued again, an update (`x-slate-upsert`) of `ticket:T-1001` by a later
+/// turn changes the one row, and a turn whose actions were all duplicates ends `completed`.
 public enum DispatchScope: Hashable, Sendable, CustomStringConvertible {
   case turn(TurnID)
   case project(ProjectID)

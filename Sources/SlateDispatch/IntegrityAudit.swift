@@ -77,11 +77,22 @@ public enum IntegrityAudit {
         break
       }
     }
-    for conflict in result.conflicts.sorted() {
+    // Conflicts: one finding per key, with the number of refused actions (per action, from
+    // the accounting; at least the number of refused payload versions).
+    let refused = result.actions.values.reduce(into: [String: Int]()) { counts, tally in
+      if tally.kind == .conflict { counts[tally.key, default: 0] += 1 }
+    }
+    for group in Dictionary(grouping: result.conflicts, by: \.key.hex).values.sorted(by: { $0.min()! < $1.min()! }) {
+      let conflict = group.min()!
+      let count = max(refused[conflict.key.hex] ?? 0, group.count)
+      let types = Set(group.map(\.type)).sorted().joined(separator: ", ")
       findings.append(Finding(
         code: .auditConflict, severity: .error,
-        message: "\(conflict.type) for \(conflict.key.readable) carried another payload than the one recorded and was "
-          + "not applied (\(conflict.type) is not an upsert).", key: conflict.key.readable, phase: conflict.phase))
+        message: (count == 1 ? "\(types) for \(conflict.key.readable) carried another payload"
+                  : "\(count) actions (\(types)) for \(conflict.key.readable) carried other payloads")
+          + " than the one recorded and \(count == 1 ? "was" : "were") not applied (\(types) "
+          + "\(group.count == 1 && !types.contains(",") ? "is" : "are") not an upsert).",
+        key: conflict.key.readable, phase: conflict.phase))
     }
 
     // Effects: requested against queued, by action and kind.

@@ -31,6 +31,27 @@ extension LedgerTransaction {
     return record
   }
 
+  /// Renews `holder`'s lease on an action (token `token`) until `now + duration` (never
+  /// earlier than it was), keeping the token: the renewal a dispatcher makes while its
+  /// handler call runs. Throws `fenced` when the lease was taken over or released since
+  /// (the stored token or holder differ, or there is no lease), `notFound` when there is no
+  /// such action. Complexity: one read, one write.
+  @discardableResult
+  public func renewLease(scope: DispatchScope, key: String, holder: String, token: Int64, now: Timestamp,
+                         duration: Duration) throws(LedgerError) -> Lease
+  {
+    guard var record = try action(scope: scope, key: key) else {
+      throw .notFound(what: "action", key: scope.key + " " + key)
+    }
+    guard record.fencingToken == token, let lease = record.lease, lease.holder == holder, lease.token == token else {
+      throw .fenced(key: record.key.readable, presented: token, current: record.fencingToken)
+    }
+    let renewed = Lease(holder: holder, token: token, expiresAt: max(lease.expiresAt, now + duration))
+    record.lease = renewed
+    try updateAction(record, expectedToken: token)
+    return renewed
+  }
+
   /// Records an action's outcome under the lease whose token is `token`: sets the status,
   /// the outcome and the attempt count, clears the lease. Throws `fenced` when the lease
   /// was taken over since (nothing is written), `notFound` when there is no such action.
@@ -99,7 +120,8 @@ public enum EntityUpsert: Hashable, Sendable {
 
 extension EffectRecord {
   /// An effect's idempotency key: SHA-256 (lower-case hex) over the length-prefixed fields
-  /// `"slate.effect.v1"`, the action key's hex digest, the effect kind and a
+  /// `"slate.effect.v1"`, the hex digest of `action` (the dispatcher passes the action's
+  /// scoped key, ``ActionRecord/scopedKey``, so effects follow the scope model), the effect kind and a
   /// discriminator (`""` for the action's one effect of that kind; a handler that queues
   /// several jobs of one kind for one action names each, e.g. `"view-2"`).
   public static func key(action: ActionKey, kind: String, discriminator: String = "") -> String {
@@ -126,4 +148,8 @@ extension ActionRecord {
 
   /// The current payload's version (the last of ``versions``).
   public var currentVersion: String { versions.last ?? ActionRecord.version(type: type, payload: payload) }
+
+  /// The action's key in its scope (see ``DispatchScope``): the key its handler receives,
+  /// its outbox keys and its own row's key derive from it.
+  public var scopedKey: ActionKey { key.scoped(scope) }
 }

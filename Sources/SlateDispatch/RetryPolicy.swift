@@ -12,14 +12,15 @@ public struct RetryPolicy: Sendable, Hashable {
   public var maxDelay: Duration
   /// Most time spent on one action in one dispatch, calls and sleeps included.
   public var maxElapsed: Duration
-  /// How long a lease lasts; a call (with its retries) should finish well within it, or
-  /// another dispatcher may take the action over (and fence this one out).
+  /// How long a lease lasts without renewal. The dispatcher renews it every quarter of this
+  /// while the handler call runs, so it bounds how long a dead dispatcher's action waits
+  /// to be taken over, not how long a call may take (10 s by default).
   public var leaseDuration: Duration
   /// How often to look again at an action another dispatcher holds.
   public var leasePollInterval: Duration
 
   public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(10),
-              maxElapsed: Duration = .seconds(60), leaseDuration: Duration = .seconds(120),
+              maxElapsed: Duration = .seconds(60), leaseDuration: Duration = .seconds(10),
               leasePollInterval: Duration = .milliseconds(250))
   {
     self.maxAttempts = max(1, maxAttempts)

@@ -87,3 +87,32 @@ public struct TurnAssessment: Sendable, Hashable {
     return .none
   }
 }
+
+extension TurnAssessment {
+  /// The event kinds by which a turn met (dispatched) a key: a key met by a project-scoped
+  /// turn whose record another turn declared counts among its actions.
+  static let metKinds: Set<String> = ["action.duplicate", "action.leased", "action.applied", "action.failed",
+                                      "action.ambiguous"]
+
+  /// The assessment of `turn` from the ledger: the actions it declared and, in project
+  /// scope, the records declared by other turns that it met (as duplicates, or by
+  /// finishing them), so that a turn whose actions were all duplicates of earlier turns'
+  /// is complete, not "nothing landed". Complexity: O(the turn's actions, phases, effects
+  /// and events).
+  public static func of(_ turn: TurnRecord, in tx: any LedgerReader, planType: String?) throws(LedgerError)
+    -> TurnAssessment
+  {
+    var actions = try tx.actions(turn: turn.id)
+    if turn.scopeKind == .project {
+      var seen = Set(actions.map(\.key.hex))
+      for event in try tx.events(turn: turn.id, after: 0) where metKinds.contains(event.kind) {
+        guard let key = event.key, seen.insert(key).inserted,
+          let record = try tx.action(scope: turn.scope, key: key)
+        else { continue }
+        actions.append(record)
+      }
+    }
+    return TurnAssessment(turn: turn, actions: actions, phases: try tx.phases(turn: turn.id),
+                          effects: try tx.effects(turn: turn.id), planType: planType)
+  }
+}

@@ -46,8 +46,12 @@ public struct FilmHandler: ActionHandler {
   /// plan action (``planType``) is applied by the dispatcher itself.
   public static func table() -> HandlerTable {
     let handler = FilmHandler()
-    let queues = ["scene", "character", "set", "prop", "poster", "image", "video", "reference", "frame"]
-    return HandlerTable(byQueue: Dictionary(uniqueKeysWithValues: queues.map { ($0, handler as any ActionHandler) }),
-                        planType: planType)
+    return HandlerTable(byQueue: Dictionary(uniqueKeysWithValues: queues.subtracting([planType]).sorted().map {
+      ($0, handler as any ActionHandler)
+    }), planType: planType)
   }
+
+  /// The film pack's queues (the `plan` queue included: the dispatcher applies the plan).
+  public static let queues: Set<String> = ["scene", "character", "set", "prop", "poster", "image", "video", "reference",
+                                           "frame", "plan"]
 }

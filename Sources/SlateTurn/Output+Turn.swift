@@ -55,21 +55,23 @@ extension TurnSummary {
 }
 
 extension TurnReport {
-  /// `slate replay --json`: `{"turn","status","applied","duplicates","conflicts","failed","ambiguous",
-  /// "queues":{queue:[readable keys]},"effects":[{"key","kind","action","status"}],"audit":[findings],
-  /// "recoverability"}`. Every queue the pack declares is present (``queues``), then any other
-  /// queue the result holds.
+  /// `slate replay --json`: `{"turn","status","actions","applied","duplicates","conflicts",
+  /// "rejected","failed","ambiguous","planned","keys":{kind: keys},"queues":{queue:[readable
+  /// keys]},"effects":[{"key","kind","action","status"}],"audit":[findings],"recoverability"}`.
+  /// The figures from `actions` to `planned` count actions (each once; `actions` is their
+  /// sum); `keys` counts keys by their outcome. Every queue the pack declares is present
+  /// (``queues``), then any other queue the result holds.
   public var summaryJSON: JSONLine {
     var line = JSONLine()
     line.add("turn", .string(turn.id.rawValue))
     line.add("status", .string(turn.status.rawValue))
+    for (name, value) in actionCounts.named { line.add(name, .int(value)) }
     let counts = result.counts
-    for (name, kind) in [("applied", SlateDispatch.Outcome.Kind.applied), ("duplicates", .duplicate), ("conflicts", .conflict),
-                         ("failed", .failed), ("ambiguous", .ambiguous), ("planned", .planned)]
-    {
-      line.add(name, .int(counts[kind] ?? 0))
+    var keys = JSONObject()
+    for kind in SlateDispatch.Outcome.Kind.allCases {
+      keys.append(key: kind.rawValue, value: .int(counts[kind] ?? 0))
     }
-    line.add("rejected", .int(result.rejections.count + (planRejection == nil ? 0 : 1)))
+    line.add("keys", .object(keys))
     var lists = JSONObject()
     for queue in Array(Set(queues + result.queues)).sorted() {
       lists.append(key: queue, value: .array(result.keys(queue: queue).map { .string(Self.entityName($0)) }))

@@ -70,9 +70,13 @@ public struct TurnReport: Sendable {
     self.planRejection = planRejection
   }
 
-  /// True when every stream was clean and the turn completed.
+  /// True when every stream was clean, the turn completed, and no action was a conflict,
+  /// rejected, failed or ambiguous, and the audit found no error.
   public var isClean: Bool {
-    phases.allSatisfy(\.summary.isClean) && planRejection == nil && turn.status == .completed
+    let counts = actionCounts
+    return phases.allSatisfy(\.summary.isClean) && planRejection == nil && turn.status == .completed
+      && counts.conflicts == 0 && counts.rejected == 0 && counts.failed == 0 && counts.ambiguous == 0
+      && !findings.contains { $0.severity == .error }
   }
 }
 
@@ -182,5 +186,15 @@ public struct TurnRunner: Sendable {
     let findings = IntegrityAudit.run(plan: record.plan, result: merged, queued: effects, planType: dispatcher.planType)
     return TurnReport(turn: record, phases: phases, result: merged, effects: effects, findings: findings,
                       planRejection: planRejection, queues: pack.queues)
+  }
+}
+
+extension TurnReport {
+  /// Per action (``DispatchResult/actionCounts``), the plan's rejection included:
+  /// `actions = applied + duplicates + conflicts + rejected + failed + ambiguous + planned`.
+  public var actionCounts: ActionCounts {
+    var counts = result.actionCounts
+    if planRejection != nil { counts.rejected += 1 }
+    return counts
   }
 }

@@ -44,6 +44,14 @@ public enum LedgerConformance {
     Check(name: "write.serialisable", summary: "concurrent read-modify-write bodies do not lose updates",
           body: serialisable),
     Check(name: "action.race", summary: "concurrent inserts of one key: exactly one wins", body: insertRace),
+    Check(name: "action.lease_renewal", summary: "a lease is renewed by its holder, keeps its token, expires unrenewed",
+          body: leaseRenewal),
+    Check(name: "dispatch.lease_race", summary: "two default dispatchers: one call per key while a renewed lease lives",
+          body: leaseRace),
+    Check(name: "scope.turn", summary: "turn scope: a turn's handler keys, effects and rows are its own",
+          body: scopeTurn),
+    Check(name: "scope.project", summary: "project scope: duplicates across turns, one row, a turn of duplicates completes",
+          body: scopeProject),
   ]
 
   /// Runs the check named `name` against a new ledger from `makeLedger`.

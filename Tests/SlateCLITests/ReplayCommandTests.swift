@@ -132,12 +132,18 @@ import Testing
       process.executableURL = binary
       process.arguments = ["replay", "Corpus/turns/heist", "--ledger", path, "--json"]
       process.currentDirectoryURL = SharedFixtures.projectRoot
-      process.standardOutput = FileHandle.nullDevice
+      process.standardOutput = Pipe()
       process.standardError = FileHandle.nullDevice
       return process
     }
     for racer in racers { try racer.run() }
-    for racer in racers { racer.waitUntilExit() }
+    // Each racer prints the turn's summary, and none fails for losing the race to finalise.
+    for racer in racers {
+      let output = (racer.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
+      racer.waitUntilExit()
+      #expect(racer.terminationStatus == 0, "a racer exits 0")
+      #expect(String(decoding: output, as: UTF8.self).contains(#""status":"completed""#), "a racer prints the summary")
+    }
     Self.expectExactlyOnce(try #require(try Self.ledger(path, turn: "heist")), like: clean, "four racers")
   }
 
@@ -219,5 +225,41 @@ import Testing
     #expect(try SlateCLI.run(["replay", "Corpus/turns/heist", "--dialect", "klingon"])?.status == 2)
     #expect(try SlateCLI.run(["recover", "nope", "--ledger", path])?.status == 1)
     #expect(try SlateCLI.run(["turn", "show", "nope", "--ledger", path])?.status == 1)
+    // A stream from standard input has no default turn id.
+    #expect(try SlateCLI.run(["replay", "-", "--ledger", path], stdin: Array("[]".utf8))?.status == 2)
+    #expect(try SlateCLI.run(["replay", "Corpus/turns/heist", "--handler", "magic"])?.status == 2)
+  }
+
+  /// Another pack than film: the generic record handler by default (rows and declared
+  /// effects), a conflict exits 1, and `slate recover` uses the same handler.
+  @Test func anyPackReplaysAndRecoversWithTheRecordHandler() throws {
+    let path = try Self.ledgerPath("record")
+    let pack = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("support.json").path
+    let schema = """
+      {"name":"support","version":"1","x-slate-discriminator":"type","x-slate-actions":{
+        "create_ticket":{"type":"object","required":["id","title"],
+          "properties":{"id":{"type":"string"},"title":{"type":"string"}},
+          "x-slate-key":{"fields":["/id"]},"x-slate-queue":"ticket","x-slate-effects":["notify"]}}}
+      """
+    try schema.write(toFile: pack, atomically: true, encoding: .utf8)
+    let clean = #"[{"type":"create_ticket","id":"T-1","title":"Printer on fire"},{"type":"create_ticket","id":"T-2","title":"VPN"}]"#
+    guard let first = try SlateCLI.run(["replay", "-", "--turn", "t1", "--schema", pack, "--dialect", "text",
+                                        "--ledger", path, "--json"], stdin: Array(clean.utf8)) else { return }
+    #expect(first.status == 0, "\(first.errorOutput)")
+    let summary = try Self.summary(first)
+    #expect(summary["status"] == "completed" && summary["applied"] == 2 && summary["actions"] == 2)
+    #expect(summary["effects"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } == ["notify", "notify"])
+    #expect(summary["effects"]?.arrayValue?.compactMap { $0["action"]?.stringValue } == ["ticket:T-1", "ticket:T-2"])
+
+    let conflicting = #"[{"type":"create_ticket","id":"T-3","title":"A"},{"type":"create_ticket","id":"T-3","title":"B"}]"#
+    let second = try #require(try SlateCLI.run(["replay", "-", "--turn", "t2", "--schema", pack, "--dialect", "text",
+                                                "--ledger", path, "--json"], stdin: Array(conflicting.utf8)))
+    let conflicted = try Self.summary(second)
+    #expect(second.status == 1, "a conflict exits 1")
+    #expect(conflicted["status"] == "completed" && conflicted["applied"] == 1 && conflicted["conflicts"] == 1)
+
+    let recovered = try #require(try SlateCLI.run(["recover", "t1", "--ledger", path, "--json"]))
+    #expect(recovered.status == 0, "\(recovered.errorOutput)")
+    #expect(try Self.summary(recovered)["duplicates"] == 2)
   }
 }

@@ -95,7 +95,7 @@ import Testing
                                               turn: "t1")
     #expect(first.outcome(for: ActionKey(create.key))?.kind == .applied)
     #expect(first.conflicts.map(\.type) == ["create_scene"])
-    let row = try await read(ledger) { tx throws(LedgerError) in try tx.entity(project: "film", table: "scene", key: create.key.hex)! }
+    let row = try await read(ledger) { tx throws(LedgerError) in try tx.entity(project: "film", table: "scene", key: ActionKey(create.key).scoped(.turn("t1")).hex)! }
     #expect(row.value["title"] == "The pitch" && row.revision == 0, "the conflicting payload was not applied")
     let conflict = IntegrityAudit.run(plan: [], result: first).filter { $0.code == "audit.conflict" }
     #expect(conflict.count == 1 && conflict[0].severity == .error)
@@ -105,7 +105,7 @@ import Testing
     let second = try await dispatcher.dispatch(ActionBatch(phase: "scenes", items: [.action(update)]), turn: "t1")
     #expect(second.outcome(for: ActionKey(update.key))?.kind == .applied)
     let updated = try await read(ledger) { tx throws(LedgerError) in
-      (try tx.entity(project: "film", table: "scene", key: create.key.hex)!, try tx.action(scope: .turn("t1"), key: create.key.hex)!)
+      (try tx.entity(project: "film", table: "scene", key: ActionKey(create.key).scoped(.turn("t1")).hex)!, try tx.action(scope: .turn("t1"), key: create.key.hex)!)
     }
     #expect(updated.0.value["title"] == "The pitch, again" && updated.0.revision == 1)
     #expect(updated.1.versions.count == 2 && updated.1.payloadRevision == 1 && updated.1.type == "update_scene")
@@ -119,14 +119,14 @@ import Testing
   @Test func theKeyScopeIsTheTurnByDefaultOrTheProject() async throws {
     let clock = TestClock()
     let batches = try sampleBatches()
-    // Turn scope: a second turn applies the same keys again (rows unchanged, no new effects).
+    // Turn scope: a second turn applies the same keys again and queues its own effects.
     let ledger = InMemoryLedger()
     let dispatcher = makeDispatcher(ledger: ledger, clock: clock)
     _ = try await dispatchAll(dispatcher, batches, turn: "t1")
     let second = try await dispatchAll(dispatcher, batches, turn: "t2")
     #expect(second.counts == [.applied: 19])
     let effects = try await read(ledger) { tx throws(LedgerError) in (try tx.effects(turn: "t1").count, try tx.effects(turn: "t2").count) }
-    #expect(effects == (8, 0), "effect keys derive from action keys: the outbox holds each job once")
+    #expect(effects == (8, 8), "effect keys derive from scoped keys: each turn queues its own jobs")
 
     // Project scope: the second turn's actions are duplicates of the first's.
     let shared = InMemoryLedger()
@@ -186,7 +186,7 @@ import Testing
     #expect(late.outcome(for: ActionKey(extra.key))?.code == "dispatch.turn_not_running")
     #expect(late.outcome(for: ActionKey(extra.key))?.retryable == false)
     let (row, declared) = try await read(ledger) { tx throws(LedgerError) in
-      (try tx.entity(project: "film", table: "scene", key: extra.key.hex), try tx.actions(turn: "t1").count)
+      (try tx.entity(project: "film", table: "scene", key: ActionKey(extra.key).scoped(.turn("t1")).hex), try tx.actions(turn: "t1").count)
     }
     #expect(row == nil && declared == 19)
   }
@@ -205,5 +205,30 @@ import Testing
     let finding = try #require(IntegrityAudit.run(plan: [], result: result).first)
     #expect(finding.code == "audit.rejection" && finding.severity == .warning)
     #expect(finding.message.hasPrefix("A generate_video was rejected (") && finding.message.hasSuffix(") at value 7, phase media."))
+  }
+}
+
+/// Rejections reach the ledger: one `action.rejected` event each, with bytes, offset and
+/// errors; a replayed batch records none again.
+@Suite struct RejectionLedgerTests {
+  @Test func rejectionsAreRecordedOnceWithTheirBytesOffsetsAndErrors() async throws {
+    let ledger = InMemoryLedger()
+    let dispatcher = makeDispatcher(ledger: ledger, clock: TestClock())
+    let bad = #"{"type":"create_scene","title":"no id"}"#
+    guard case .failure(let rejection) = filmPack.classify(try json(bad), metadata: ActionMetadata(
+      index: 1, rawOffset: 42, bytes: Array(bad.utf8)))
+    else { Issue.record("the fixture should be rejected"); return }
+    let good = try filmAction(#"{"type":"create_scene","scene_id":"s1","title":"The pitch"}"#, index: 0)
+    let batch = ActionBatch(phase: "scenes", items: [.action(good), .rejection(rejection)])
+    let first = try await dispatcher.dispatch(batch, turn: "t1")
+    #expect(first.actionCounts == ActionCounts(applied: 1, rejected: 1))
+    _ = try await dispatcher.dispatch(batch, turn: "t1")
+    let events = try await read(ledger) { tx throws(LedgerError) in
+      try tx.events(turn: "t1", after: 0).filter { $0.kind == "action.rejected" }
+    }
+    #expect(events.count == 1, "recorded once")
+    let detail = try #require(events.first?.detail)
+    #expect(detail["index"] == 1 && detail["offset"] == 42 && detail["bytes"] == .string(bad))
+    #expect(detail["errors"]?.arrayValue?.first?["code"]?.stringValue == rejection.errors.first?.code.rawValue)
   }
 }

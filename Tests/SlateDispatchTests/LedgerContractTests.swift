@@ -8,12 +8,14 @@ import Testing
 @Suite struct LedgerContractTests {
   @Test func aLedgerWithoutFencingFailsTheFencingCheck() async {
     let failures = await LedgerConformance.runAll { SloppyLedger(ignoreFencing: true) }
-    #expect(failures.map(\.check) == ["action.fencing"], "\(failures)")
+    // The dispatcher-level checks (`dispatch.*`) may fail too, depending on timing.
+    #expect(failures.map(\.check).filter { !$0.hasPrefix("dispatch.") } == ["action.fencing"], "\(failures)")
   }
 
   @Test func aLedgerWithoutUniqueActionKeysFailsTheUniquenessChecks() async {
     let failures = await LedgerConformance.runAll { SloppyLedger(ignoreUniqueActions: true) }
-    #expect(Set(failures.map(\.check)) == ["transaction.catch_duplicate", "action.unique_per_scope", "action.race"],
+    #expect(Set(failures.map(\.check).filter { !$0.hasPrefix("dispatch.") })
+              == ["transaction.catch_duplicate", "action.unique_per_scope", "action.race"],
             "\(failures)")
   }
 

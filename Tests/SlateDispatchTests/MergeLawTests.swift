@@ -26,6 +26,11 @@ import Testing
       let entry = DispatchResult.Entry(key: key, queue: key.namespace, type: detail % 2 == 0 ? "create" : "update",
                                        phase: detail % 4 == 0 ? nil : "p\(detail % 2)", ordinal: detail % 5,
                                        outcome: outcome)
+      // Odd details also count the entry as one action's (its place drawn from a small set).
+      if detail % 2 == 1 {
+        let ref = DispatchResult.ActionRef(batch: "b\(detail % 3)", position: code % 3)
+        return { $0.record(entry, action: ref) }
+      }
       return { $0.record(entry) }
     case 6:
       let effect = DispatchResult.EffectRef(key: "e\(detail % 3)", kind: detail % 2 == 0 ? "image" : "video", action: key)
