@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: deps demo test corpus-check bench bench-quick bench-thresholds bench-table fuzz fuzz-smoke
+.PHONY: deps demo test corpus-check schema-compare bench bench-quick bench-thresholds bench-table fuzz fuzz-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -22,6 +22,11 @@ test: deps
 corpus-check: deps
 	$(SWIFT) build --product slate
 	.build/debug/slate corpus check
+
+# Slate's validator against Python's jsonschema on generated instances (a virtual
+# environment under .build/, jsonschema pinned; see scripts/schema-compare.sh).
+schema-compare: deps
+	SWIFT=$(SWIFT) scripts/schema-compare.sh
 
 # Benchmarks (Benchmarks/, package-benchmark; see scripts/bench.sh): `make bench` runs every
 # suite; CI runs `make bench-quick` (quick mode, then the committed allocation thresholds);
