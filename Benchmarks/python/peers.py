@@ -42,34 +42,31 @@ def events(data):
             yield b"\n".join(lines)
 
 
-def sse_orjson(data):
-    pieces = []
+def answer_deltas(data):
+    """The answer-text delta of each event, each event parsed with orjson.loads."""
     for event in events(data):
         if event == b"[DONE]":
-            break
+            return
         envelope = orjson.loads(event)
         for choice in envelope.get("choices") or ():
             content = (choice.get("delta") or {}).get("content")
             if content:
-                pieces.append(content)
-    return len(orjson.loads("".join(pieces)))
+                yield content
+
+
+def sse_orjson(data):
+    return len(orjson.loads("".join(answer_deltas(data))))
 
 
 def ijson_incremental(data):
     found = []
     sink = ijson.utils.sendable_list()
     parser = ijson.get_backend("yajl2_c").items_coro(sink, "item")
-    for event in events(data):
-        if event == b"[DONE]":
-            break
-        envelope = orjson.loads(event)
-        for choice in envelope.get("choices") or ():
-            content = (choice.get("delta") or {}).get("content")
-            if content:
-                parser.send(content.encode())
-                if sink:
-                    found.extend(sink)
-                    del sink[:]
+    for content in answer_deltas(data):
+        parser.send(content.encode())
+        if sink:
+            found.extend(sink)
+            del sink[:]
     parser.close()
     found.extend(sink)
     return len(found)
