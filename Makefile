@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: deps demo test corpus-check schema-compare bench bench-quick bench-thresholds bench-table fuzz fuzz-smoke
+.PHONY: deps demo test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process fuzz fuzz-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -42,6 +42,11 @@ bench-thresholds: deps
 
 bench-table: deps
 	SWIFT=$(SWIFT) scripts/bench.sh table
+
+# The whole `slate actions` process against Python peers (orjson, ijson) on one generated
+# OpenAI stream, with hyperfine; a venv under .build/ (see Benchmarks/python/compare.sh).
+bench-process: deps
+	SWIFT=$(SWIFT) Benchmarks/python/compare.sh
 
 # libFuzzer targets: `make fuzz` runs each for FUZZ_SECONDS (default 600); CI runs the smoke.
 FUZZ_SECONDS ?= 600

@@ -61,7 +61,10 @@ func dispatchAll(_ turn: FilmTurn, with dispatcher: Dispatcher, counting kind: O
 }
 
 func dispatcher(_ ledger: any DispatchLedger) -> Dispatcher {
-  Dispatcher(ledger: ledger, handlers: FilmHandler.table(), configuration: Dispatcher.Configuration(project: "film"))
+  // A budget above the biggest turn (the default stops a turn at 1,000 actions).
+  Dispatcher(ledger: ledger, handlers: FilmHandler.table(),
+             configuration: Dispatcher.Configuration(project: "film",
+                                                     budget: DispatchBudget(maxActions: 100_000, maxHandlerCalls: 500_000)))
 }
 
 /// A fresh SQLite ledger file in the temporary directory (one per benchmark process,
