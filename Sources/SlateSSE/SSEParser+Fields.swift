@@ -148,12 +148,15 @@ extension SSEParser {
     }
     // "3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then
     // remove the last character from the data buffer." (It always is.)
-    let raw = dataBuffer[..<(dataBuffer.count - 1)]
     // Decoding repairs invalid UTF-8 with U+FFFD; the result differs from the bytes exactly
-    // when there was something to repair. (`String(validating:)` would copy the bytes first:
-    // one more allocation per event.)
-    let data = String(decoding: raw, as: UTF8.self)
-    if !Self.decodedUnchanged(data, raw) {
+    // when there was something to repair. (No slice of `dataBuffer` may outlive this: one
+    // alive when the buffer is emptied below would make that a copy, a malloc per event.)
+    let (data, valid) = dataBuffer.withUnsafeBufferPointer { buffer in
+      let raw = UnsafeBufferPointer(rebasing: buffer[..<(buffer.count - 1)])
+      let data = String(decoding: raw, as: UTF8.self)
+      return (data, Self.decodedUnchanged(data, UnsafeRawBufferPointer(raw)))
+    }
+    if !valid {
       outputs.append(.diagnostic(SSEDiagnostic(
         code: .invalidUTF8, severity: .warning, offset: start, byteRange: start..<end,
         message: "the event's data is not valid UTF-8; each invalid sequence became U+FFFD, as the WHATWG decoder does")))
@@ -201,21 +204,19 @@ extension SSEParser {
   /// valid UTF-8: a repair writes U+FFFD, which changes the bytes even where it keeps their
   /// count). O(n), eight bytes a step, no allocation.
   @usableFromInline
-  static func decodedUnchanged(_ decoded: String, _ raw: ArraySlice<UInt8>) -> Bool {
+  static func decodedUnchanged(_ decoded: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
     var decoded = decoded
     return decoded.withUTF8 { text in
-      raw.withUnsafeBytes { bytes in
-        guard text.count == bytes.count else { return false }
-        let words = bytes.count / 8
-        let left = UnsafeRawBufferPointer(text)
-        for i in 0..<words where left.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-          != bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-        {
-          return false
-        }
-        for i in (words * 8)..<bytes.count where left[i] != bytes[i] { return false }
-        return true
+      guard text.count == bytes.count else { return false }
+      let words = bytes.count / 8
+      let left = UnsafeRawBufferPointer(text)
+      for i in 0..<words where left.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+        != bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+      {
+        return false
       }
+      for i in (words * 8)..<bytes.count where left[i] != bytes[i] { return false }
+      return true
     }
   }
 }
