@@ -17,14 +17,16 @@ public enum StreamState: String, Sendable, Hashable, CaseIterable {
   /// The event kind appended when a phase's stream stops (detail `status`).
   public static let closedEvent = "stream.closed"
 
-  /// The streams of a turn's events left open, in the order they were opened: each
-  /// `stream.opened` event's `stream` detail with no later `stream.closed` of the same
-  /// name. O(events).
+  /// The streams of a turn's events not read to their end, in the order they were
+  /// opened: each `stream.opened` event's `stream` detail whose last event is that opening
+  /// (left open) or a `stream.closed` with status `cancelled` (the rest never asked for).
+  /// A stream read again to its end (a resumed phase) is no longer listed. O(events).
   public static func openStreams(in events: [LedgerEvent]) -> [String] {
     var open: [String] = []
     for event in events where event.kind == openedEvent || event.kind == closedEvent {
       guard case .string(let name)? = event.detail["stream"] else { continue }
-      if event.kind == openedEvent {
+      let unread = event.kind == openedEvent || event.detail["status"]?.stringValue == StreamState.cancelled.rawValue
+      if unread {
         if !open.contains(name) { open.append(name) }
       } else {
         open.removeAll { $0 == name }

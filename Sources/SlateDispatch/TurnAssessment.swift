@@ -17,9 +17,10 @@ public struct TurnAssessment: Sendable, Hashable {
   public var phasesShort: [String]
   /// Outbox entries not yet done.
   public var pendingEffects: Int
-  /// Phase streams opened by a live turn and never closed (``StreamState/open``), in the
-  /// order they were opened: what they still carried was never read, so the turn is not
-  /// complete.
+  /// Phase streams a live turn opened and did not read to their end (left open by a
+  /// process that died, or cancelled), in the order they were opened: what they still
+  /// carried was never read, so the turn is not complete
+  /// (``StreamState/openStreams(in:)``).
   public var openStreams: [String]
 
   /// - Parameters:

@@ -22,8 +22,8 @@ import SlateSchema
 /// start, when nothing landed).
 ///
 /// Cancellation is its own ending: when the host's task is cancelled while a phase is read
-/// (the sequence ends or throws `CancellationError`, or the task is found cancelled after a
-/// chunk), the pipeline is not finished (no truncation diagnostic for bytes never asked
+/// (the sequence ends or throws `CancellationError`, the task is found cancelled after a
+/// chunk, or a dispatch throws while the task is cancelled), the pipeline is not finished (no truncation diagnostic for bytes never asked
 /// for), the stream is closed `cancelled` and the turn finalised `stopped` with a reason,
 /// in an unstructured task so that the cancellation does not cut the ledger writes; then
 /// ``run(_:phase:source:)`` throws `CancellationError`.
@@ -94,7 +94,8 @@ public struct LiveTurn: Sendable {
       }
       // An AsyncStream ends (nil) when its consumer is cancelled.
       try Task.checkCancellation()
-    } catch is CancellationError {
+    } catch where error is CancellationError || Task.isCancelled {
+      // A ledger may report the cancel its own way (SQLite: `ledger.storage: CANCELLED`).
       try await stop(stream: stream, read: read)
       throw CancellationError()
     }

@@ -94,7 +94,8 @@ import Testing
   }
 
   static func dispatcher(_ ledger: any DispatchLedger, _ calls: Calls, mode: Dispatcher.Mode = .live) -> Dispatcher {
-    Dispatcher(ledger: ledger, handlers: HandlerTable(fallback: TicketHandler(calls: calls)), mode: mode,
+    Dispatcher(ledger: ledger, handlers: HandlerTable(fallback: TicketHandler(calls: calls)),
+               policy: RetryPolicy(leaseDuration: .milliseconds(200), leasePollInterval: .milliseconds(20)), mode: mode,
                configuration: .init(project: "helpdesk", planType: nil))
   }
 
@@ -157,6 +158,109 @@ import Testing
     #expect(seen.last == 9, "every applied action was dispatched before the end was pulled")
     #expect(seen.contains { $0 > 0 && $0 < 9 }, "dispatched while streaming, not after: \(seen)")
     #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 <= $1 })
+  }
+
+  struct Crash: Error {}
+
+  static func turn(_ ledger: any DispatchLedger, _ id: TurnID) async throws -> TurnRecord? {
+    try await ledger.read { tx throws(LedgerError) in try tx.turn(id) }
+  }
+
+  /// Waits (polling) until the handler was called `count` times.
+  static func waitForCalls(_ calls: Calls, _ count: Int) async throws {
+    while await calls.count < count { try await Task.sleep(for: .milliseconds(2)) }
+  }
+
+  /// The host's task is cancelled while the stream is waiting for bytes: the phase is
+  /// closed `cancelled`, the turn `stopped` with a reason (written although the task is
+  /// cancelled), and a recovery does not call the turn complete.
+  @Test(arguments: LedgerKind.allCases)
+  func cancellingALiveTurnMidStreamStopsIt(_ kind: LedgerKind) async throws {
+    let pack = try CompiledPack(bytes: Array(Self.pack.utf8))
+    let (ledger, reopen) = try Self.ledger(kind)
+    let calls = Calls()
+    let dispatcher = Self.dispatcher(ledger, calls)
+    let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+    let chunks = Self.chunks(Self.stream)
+    for chunk in chunks[..<(chunks.count / 2)] { continuation.yield(Array(chunk)) }
+    let task = Task {
+      var live = LiveTurn(turn: "t1", pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: .openaiChat),
+                          batchLimits: BatchLimits(maxItems: 1))
+      try await live.begin()
+      try await live.run(stream, phase: "answer")
+    }
+    try await Self.waitForCalls(calls, 2)
+    task.cancel()
+    await #expect(throws: CancellationError.self) { try await task.value }
+    let applied = await calls.count
+    #expect(applied > 0 && applied < 9)
+
+    let reopened = try reopen()
+    let record = try #require(try await Self.turn(reopened, "t1"))
+    #expect(record.status == .stopped)
+    #expect(record.reason?.hasPrefix("turn.cancelled:") == true, "\(record.reason ?? "-")")
+    #expect(record.recoverability == .resumeFromPhase("answer"))
+    let events = try await Self.streamEvents(reopened, turn: "t1")
+    #expect(events.map(\.kind) == ["stream.opened", "stream.closed"])
+    #expect(events.last?.detail["status"] == "cancelled")
+
+    // Recovery finishes what the ledger knows but does not call the turn complete.
+    let recovering = Self.dispatcher(reopened, calls)
+    _ = try await recovering.recover(turn: "t1")
+    let ended = try await recovering.finalize(turn: "t1")
+    #expect(ended.status == .partiallyCompleted)
+    #expect(ended.recoverability == .resumeFromPhase("answer"))
+    // An action the cancel caught between its declaration and its handler call is the
+    // ledger's to finish; nothing the stream carried after the cancel is.
+    let declared = try await reopened.read { tx throws(LedgerError) in try tx.actions(turn: "t1") }.count
+    let ids = await calls.ids
+    #expect(ids.count == declared && Set(ids).count == ids.count && declared < 9, "\(ids), \(declared) declared")
+  }
+
+  /// A process that dies while a phase streams (the feeding abandoned, the live turn
+  /// dropped without closing) leaves the stream open: recovery ends the turn
+  /// `partially_completed`, resume from the phase, never `completed`; resuming the phase
+  /// with the whole stream applies each missing action once and completes the turn.
+  @Test(arguments: LedgerKind.allCases)
+  func recoveryNeverCompletesATurnWhoseStreamWasLeftOpen(_ kind: LedgerKind) async throws {
+    let pack = try CompiledPack(bytes: Array(Self.pack.utf8))
+    let options = ActionStreamOptions(dialect: .openaiChat)
+    let (ledger, reopen) = try Self.ledger(kind)
+    let calls = Calls()
+    let dispatcher = Self.dispatcher(ledger, calls)
+    let (stream, continuation) = AsyncThrowingStream.makeStream(of: ArraySlice<UInt8>.self)
+    let chunks = Self.chunks(Self.stream)
+    for chunk in chunks[..<(chunks.count / 2)] { continuation.yield(chunk) }
+    let task = Task {
+      var live = LiveTurn(turn: "t1", pack: pack, dispatcher: dispatcher, options: options, batchLimits: BatchLimits(maxItems: 1))
+      try await live.run(stream, phase: "answer")
+    }
+    try await Self.waitForCalls(calls, 3)
+    continuation.finish(throwing: Crash())
+    await #expect(throws: Crash.self) { try await task.value }
+    let before = await calls.ids
+    #expect(before.count < 9)
+
+    let reopened = try reopen()
+    #expect(try await Self.turn(reopened, "t1")?.status == .running)
+    let events = try await Self.streamEvents(reopened, turn: "t1")
+    #expect(events.map(\.kind) == ["stream.opened"])
+    let recovering = Self.dispatcher(reopened, calls)
+    _ = try await recovering.recover(turn: "t1")
+    let ended = try await recovering.finalize(turn: "t1")
+    #expect(ended.status == .partiallyCompleted)
+    #expect(ended.recoverability == .resumeFromPhase("answer"))
+    #expect(ended.reason?.hasPrefix("stream.open: the stream of phase answer") == true, "\(ended.reason ?? "-")")
+
+    // The host resumes the phase from the start: only the missing actions are applied.
+    var resumed = LiveTurn(turn: "t1", pack: pack, dispatcher: Self.dispatcher(reopened, calls, mode: .recover),
+                           options: options, batchLimits: BatchLimits(maxItems: 4))
+    try await resumed.run(Self.asyncChunks(Self.stream) { Data($0) }, phase: "answer")
+    let report = try await resumed.finish()
+    #expect(report.turn.status == .completed)
+    let ids = await calls.ids
+    #expect(ids.count == 9 && Set(ids).count == 9, "each ticket applied exactly once: \(ids)")
+    #expect(report.effects.count == 9)
   }
 
   actor Observed {
