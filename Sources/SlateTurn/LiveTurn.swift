@@ -33,11 +33,13 @@ import SlateSchema
 /// pipeline's per byte, plus one dispatch per batch and two ledger events per phase.
 public struct LiveTurn: Sendable {
   public let turn: TurnID
-  public let pack: CompiledPack
-  public let options: ActionStreamOptions
-  public let validation: ValidationOptions
-  public let batchLimits: BatchLimits
-  public let dispatcher: Dispatcher
+  /// The pack, dispatcher and options, as a ``TurnRunner`` holds them (deltas off).
+  public let configuration: TurnRunner
+  public var pack: CompiledPack { configuration.pack }
+  public var options: ActionStreamOptions { configuration.options }
+  public var validation: ValidationOptions { configuration.validation }
+  public var batchLimits: BatchLimits { configuration.batchLimits }
+  public var dispatcher: Dispatcher { configuration.dispatcher }
   /// The phases read to the end so far, in order.
   public private(set) var phases: [PhaseReport] = []
   /// What the dispatcher did with every batch so far.
@@ -47,13 +49,8 @@ public struct LiveTurn: Sendable {
               validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
   {
     self.turn = turn
-    self.pack = pack
-    self.dispatcher = dispatcher
-    var options = options
-    options.emitsDeltas = false
-    self.options = options
-    self.validation = validation
-    self.batchLimits = batchLimits
+    self.configuration = TurnRunner(pack: pack, dispatcher: dispatcher, options: options, validation: validation,
+                                    batchLimits: batchLimits)
   }
 
   /// Creates the turn in the ledger (or returns it when it exists): see
