@@ -96,7 +96,10 @@ let package = Package(
     .testTarget(name: "SlateSSETests", dependencies: ["SlateSSE", "SlateJSON", "SlateTestSupport"]),
     .testTarget(name: "SlateStreamTests", dependencies: ["SlateStream", "SlateJSON", "SlateSSE", "SlateTestSupport", "FuzzChecks"]),
     .testTarget(name: "SlateSchemaTests", dependencies: ["SlateSchema", "SlateTestSupport", "FuzzChecks"]),
-    .testTarget(name: "SlateTurnTests", dependencies: ["SlateTurn", "SlateStream", "SlateDispatch", "SlateJSON", "SlateSchema", "SlateTestSupport"]),
+    .testTarget(
+      name: "SlateTurnTests",
+      dependencies: ["SlateTurn", "SlateStream", "SlateDispatch", "SlateJSON", "SlateSchema", "SlateSQLite", "SlateTestSupport"]
+    ),
     // The CLI end to end: runs the built `slate` executable.
     .testTarget(name: "SlateCLITests", dependencies: ["SlateJSON", "SlateTestSupport"]),
     .testTarget(

@@ -122,8 +122,8 @@ public struct DispatchResult: Sendable, Hashable {
     }
   }
 
-  /// One action's place: the batch that carried it and its position among the batch's
-  /// actions (a recovery, which works from the ledger, uses `recover:` and the record's
+  /// One action's place: the batch that carried it (its id and sequence, `<id>#<sequence>`)
+  /// and its position among the batch's actions (a recovery, which works from the ledger, uses `recover:` and the record's
   /// ordinal).
   public struct ActionRef: Sendable, Hashable, Comparable {
     public var batch: String

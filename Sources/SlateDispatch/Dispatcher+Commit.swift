@@ -35,10 +35,14 @@ extension Dispatcher {
 
   /// Records an action's outcome, and for a success the handler's project-table rows and
   /// outbox entries, in one transaction under the lease's fencing token. Rows and outbox
-  /// keys derive from the action's scoped key (see ``DispatchScope``).
+  /// keys derive from the action's scoped key (see ``DispatchScope``). Shielded from the
+  /// caller's cancellation (written in an unstructured task, awaited): a handler call that
+  /// returned is recorded even when the host's task was cancelled meanwhile, so recovery
+  /// does not call the handler again.
   func commit(_ attempted: Attempted, record: ActionRecord, turn: TurnRecord) async throws -> Committed {
     let now = clock.now()
-    return try await ledger.write { tx throws(LedgerError) -> Committed in
+    let ledger = self.ledger
+    return try await Task { try await ledger.write { tx throws(LedgerError) -> Committed in
       do throws(LedgerError) {
         try tx.recordOutcome(scope: record.scope, key: record.key.hex, token: record.fencingToken,
                              status: attempted.status, outcome: attempted.outcome, attempts: attempted.calls, now: now)
@@ -87,6 +91,6 @@ extension Dispatcher {
                                      ]))
       try tx.touchTurn(turn.id, now: now)
       return .done(attempted.outcome, queued: queued)
-    }
+    } }.value
   }
 }

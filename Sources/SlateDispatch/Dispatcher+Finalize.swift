@@ -91,7 +91,9 @@ extension Dispatcher {
       let from = record.status
       // Already ended so (a racing process finalised it first): not an error.
       if from == next && from != .running { return .success(record) }
-      let why = reason ?? (next == .completed ? nil : "turn." + next.rawValue)
+      let why = reason ?? (next == .completed ? nil : assessment.openStreams.first.map {
+        "stream.open: the stream of phase \($0) was not read to its end (left open or cancelled); what it carried after the bytes read was never dispatched"
+      } ?? "turn." + next.rawValue)
       do throws(DispatchError) {
         try record.transition(to: next, at: now, reason: why,
                               recoverability: next == .completed ? Recoverability.none : assessment.recoverability)

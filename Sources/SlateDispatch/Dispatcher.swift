@@ -134,6 +134,9 @@ public actor Dispatcher {
   /// The plan action's type: the configuration's, else the handler table's.
   public nonisolated var planType: String? { configuration.planType ?? handlers.planType }
 
+  /// The time on this dispatcher's clock (what its ledger records are stamped with).
+  public nonisolated func now() -> Timestamp { clock.now() }
+
   /// The circuit breaker of a handler, as it stands.
   public func breaker(_ name: String) -> CircuitBreaker? { breakers[name] }
 
@@ -181,7 +184,9 @@ public actor Dispatcher {
     let admitted = record.status == .running
       ? try await declare(inputs, batch: batch, turn: record) : Array(repeating: true, count: inputs.count)
     for (position, (input, admitted)) in zip(inputs, admitted).enumerated() {
-      let ref = DispatchResult.ActionRef(batch: batch.id, position: position)
+      // The batch's id is its content's: two batches of identical content (one action
+      // repeated, one action per batch) are two places in the stream, told apart by sequence.
+      let ref = DispatchResult.ActionRef(batch: batch.id + "#" + String(batch.sequence), position: position)
       guard admitted else {
         result.notes.insert("dispatch.budget_actions")
         result.record(DispatchResult.Entry(

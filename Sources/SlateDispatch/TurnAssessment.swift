@@ -17,13 +17,19 @@ public struct TurnAssessment: Sendable, Hashable {
   public var phasesShort: [String]
   /// Outbox entries not yet done.
   public var pendingEffects: Int
+  /// Phase streams a live turn opened and did not read to their end (left open by a
+  /// process that died, or cancelled), in the order they were opened: what they still
+  /// carried was never read, so the turn is not complete
+  /// (``StreamState/openStreams(in:)``).
+  public var openStreams: [String]
 
   /// - Parameters:
   ///   - planType: the plan action's type (``Dispatcher/planType``), which does not count as
   ///     landed work; nil when the domain has none.
   public init(turn: TurnRecord, actions: [ActionRecord], phases: [PhaseRecord], effects: [EffectRecord],
-              planType: String? = nil)
+              planType: String? = nil, openStreams: [String] = [])
   {
+    self.openStreams = openStreams
     var landed = 0
     var unfinished: [ActionRecord] = []
     var stuck: [ActionRecord] = []
@@ -58,8 +64,10 @@ public struct TurnAssessment: Sendable, Hashable {
 
   private var phaseOrder: [String: Int]
 
-  /// Nothing is left for a run to do and every planned phase landed.
-  public var isComplete: Bool { unfinished.isEmpty && stuck.isEmpty && phasesNotLanded.isEmpty && landed > 0 }
+  /// Nothing is left for a run to do, every planned phase landed and no stream was left open.
+  public var isComplete: Bool {
+    unfinished.isEmpty && stuck.isEmpty && phasesNotLanded.isEmpty && openStreams.isEmpty && landed > 0
+  }
 
   /// The status a finished (or stale) turn gets: `completed` when complete,
   /// `partiallyCompleted` when some actions landed, `failed` when none did.
@@ -72,15 +80,18 @@ public struct TurnAssessment: Sendable, Hashable {
   ///   planned phase landed): ``Recoverability/continueEffects``;
   /// - something remains: ``Recoverability/resumeFromPhase(_:)`` with the earliest phase
   ///   (by the turn's phase order) holding an unfinished action, a planned phase that did
-  ///   not land, or one that landed fewer actions than the plan expected;
+  ///   not land, one that landed fewer actions than the plan expected, or a stream left
+  ///   open;
   /// - only operator matters remain: ``Recoverability/none``.
   public var recoverability: Recoverability {
     if isComplete { return .none }
     if landed == 0 { return .retryFromStart }
-    if phasesNotLanded.isEmpty && !unfinished.isEmpty && unfinished.allSatisfy({ !$0.effects.isEmpty }) {
+    if phasesNotLanded.isEmpty && openStreams.isEmpty && !unfinished.isEmpty
+      && unfinished.allSatisfy({ !$0.effects.isEmpty })
+    {
       return .continueEffects
     }
-    let gaps = Set(unfinished.map { $0.phase ?? "" }).union(phasesNotLanded).union(phasesShort)
+    let gaps = Set(unfinished.map { $0.phase ?? "" }).union(phasesNotLanded).union(phasesShort).union(openStreams)
     if let first = gaps.min(by: { (phaseOrder[$0] ?? .max, $0) < (phaseOrder[$1] ?? .max, $1) }) {
       return .resumeFromPhase(first)
     }
@@ -97,15 +108,17 @@ extension TurnAssessment {
   /// The assessment of `turn` from the ledger: the actions it declared and, in project
   /// scope, the records declared by other turns that it met (as duplicates, or by
   /// finishing them), so that a turn whose actions were all duplicates of earlier turns'
-  /// is complete, not "nothing landed". Complexity: O(the turn's actions, phases, effects
+  /// is complete, not "nothing landed"; and the phase streams a live turn left open
+  /// (``StreamState/openStreams(in:)``). Complexity: O(the turn's actions, phases, effects
   /// and events).
   public static func of(_ turn: TurnRecord, in tx: any LedgerReader, planType: String?) throws(LedgerError)
     -> TurnAssessment
   {
     var actions = try tx.actions(turn: turn.id)
+    let events = try tx.events(turn: turn.id, after: 0)
     if turn.scopeKind == .project {
       var seen = Set(actions.map(\.key.hex))
-      for event in try tx.events(turn: turn.id, after: 0) where metKinds.contains(event.kind) {
+      for event in events where metKinds.contains(event.kind) {
         guard let key = event.key, seen.insert(key).inserted,
           let record = try tx.action(scope: turn.scope, key: key)
         else { continue }
@@ -113,6 +126,7 @@ extension TurnAssessment {
       }
     }
     return TurnAssessment(turn: turn, actions: actions, phases: try tx.phases(turn: turn.id),
-                          effects: try tx.effects(turn: turn.id), planType: planType)
+                          effects: try tx.effects(turn: turn.id), planType: planType,
+                          openStreams: StreamState.openStreams(in: events))
   }
 }

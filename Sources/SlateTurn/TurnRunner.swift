@@ -85,11 +85,8 @@ public struct TurnReport: Sendable {
 /// any handler call), then dispatched in order through the ``Dispatcher``, the results
 /// merged; then the turn is finalised and audited.
 ///
-/// Finalisation: the ledger's assessment decides (completed, partially completed, failed),
-/// except that a turn any of whose streams was truncated or failed is never `completed`:
-/// it is `partiallyCompleted` when actions landed, `failed` otherwise, with the first bad
-/// stream as its reason. In dry-run mode the turn is not finalised (nothing was applied):
-/// the report carries the record as it stands.
+/// Finalisation: see ``TurnReport/conclude(turn:phases:result:planRejection:pack:dispatcher:)``
+/// (shared with ``LiveTurn``).
 ///
 /// Complexity: the pipeline's per byte, plus one dispatch per batch.
 public struct TurnRunner: Sendable {
@@ -166,26 +163,8 @@ public struct TurnRunner: Sendable {
       merged.merge(try await dispatcher.dispatch(batch, turn: turn))
       progress(done + 1, total)
     }
-    var record: TurnRecord
-    if await dispatcher.mode == .dryRun {
-      record = try await dispatcher.assess(turn: turn).0
-    } else {
-      let (current, assessment) = try await dispatcher.assess(turn: turn)
-      record = current
-      if current.status == .running {
-        if let bad = phases.first(where: { $0.summary.stream.status != .complete }) {
-          let reason = "stream.\(bad.summary.stream.status.name): \(bad.name.map { "phase \($0)" } ?? bad.source): \(bad.summary.stream.status)"
-          record = try await dispatcher.finalize(turn: turn, as: assessment.landed > 0 ? .partiallyCompleted : .failed,
-                                                 reason: reason)
-        } else {
-          record = try await dispatcher.finalize(turn: turn)
-        }
-      }
-    }
-    let effects = try await dispatcher.ledger.read { tx throws(LedgerError) in try tx.effects(turn: turn) }
-    let findings = IntegrityAudit.run(plan: record.plan, result: merged, queued: effects, planType: dispatcher.planType)
-    return TurnReport(turn: record, phases: phases, result: merged, effects: effects, findings: findings,
-                      planRejection: planRejection, queues: pack.queues)
+    return try await TurnReport.conclude(turn: turn, phases: phases, result: merged, planRejection: planRejection,
+                                         pack: pack, dispatcher: dispatcher)
   }
 }
 

@@ -133,7 +133,11 @@ import Testing
     }
     try await Self.expectExactlyOnce(ledger, turn: "t1", "race round \(round)")
     #expect(counter.total == Self.callsPerTurn, "each call made once: no lease was taken over")
-    #expect(results.map { $0.counts[.applied] ?? 0 }.reduce(0, +) == 19, "each key applied by one racer")
+    // Each key's version applied by one racer: a key upserted to a second version may be
+    // applied (its new version) by another racer than its first, which depends on timing.
+    let upserted = try await ledger.read { tx throws(LedgerError) in try tx.actions(turn: "t1").filter { $0.versions.count > 1 }.count }
+    let applied = results.map { $0.counts[.applied] ?? 0 }.reduce(0, +)
+    #expect(applied >= 19 && applied <= 19 + upserted, "each key's version applied by one racer")
     #expect(waits.value > 0, "racers met actions another racer held, and waited")
     let merged = DispatchResult.merge(results)
     #expect(merged.counts == [.applied: 19])

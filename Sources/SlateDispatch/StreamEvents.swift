@@ -1,0 +1,37 @@
+/// How a phase's stream stands in the ledger: `stream.opened` when a live turn starts
+/// reading it, `stream.closed` (with one of these as `status`) when it stops.
+///
+/// A stream with `stream.opened` and no `stream.closed` was left ``open``: the process
+/// died (or the host dropped the turn) while reading it, so the ledger cannot know what the
+/// rest of it carried. ``TurnAssessment`` never calls such a turn complete.
+public enum StreamState: String, Sendable, Hashable, CaseIterable {
+  case open
+  case complete
+  case truncated
+  case failed
+  /// The host cancelled the turn (its task): the bytes after it were never asked for.
+  case cancelled
+
+  /// The event kind appended when a phase's stream is opened.
+  public static let openedEvent = "stream.opened"
+  /// The event kind appended when a phase's stream stops (detail `status`).
+  public static let closedEvent = "stream.closed"
+
+  /// The streams of a turn's events not read to their end, in the order they were
+  /// opened: each `stream.opened` event's `stream` detail whose last event is that opening
+  /// (left open) or a `stream.closed` with status `cancelled` (the rest never asked for).
+  /// A stream read again to its end (a resumed phase) is no longer listed. O(events).
+  public static func openStreams(in events: [LedgerEvent]) -> [String] {
+    var open: [String] = []
+    for event in events where event.kind == openedEvent || event.kind == closedEvent {
+      guard case .string(let name)? = event.detail["stream"] else { continue }
+      let unread = event.kind == openedEvent || event.detail["status"]?.stringValue == StreamState.cancelled.rawValue
+      if unread {
+        if !open.contains(name) { open.append(name) }
+      } else {
+        open.removeAll { $0 == name }
+      }
+    }
+    return open
+  }
+}

@@ -1,0 +1,132 @@
+import SlateStream
+import SlateDispatch
+import SlateJSON
+import SlateSchema
+
+/// A turn dispatched while its provider streams arrive: each phase's bytes are read from
+/// an `AsyncSequence` (``LiveBytes`` elements: `[UInt8]`, `ArraySlice<UInt8>`, `Data`, or a
+/// host's adapter) through a ``TurnPipeline``, and each batch is dispatched through the
+/// ``Dispatcher`` as soon as the batcher closes it (``BatchLimits``: `maxItems: 1`
+/// dispatches every action as it closes).
+///
+/// Backpressure is the loop's: the next chunk is pulled only after the batches the current
+/// one closed are dispatched.
+///
+/// The ledger knows each phase's stream state (``StreamState``): `stream.opened` before
+/// the first byte is read, `stream.closed` with `complete`, `truncated`, `failed` or
+/// `cancelled` after the phase's last batch is dispatched. A process that dies in between
+/// leaves the stream open, and the turn is then never finalised `completed`
+/// (``TurnAssessment/openStreams``): ``Dispatcher/recover(turn:)`` finishes the actions
+/// the ledger knows and ``Dispatcher/finalize(turn:as:reason:)`` ends the turn
+/// `partially_completed` with `resume_from_phase:<stream>` (or `failed`, retry from the
+/// start, when nothing landed).
+///
+/// Cancellation is its own ending: when the host's task is cancelled while a phase is read
+/// (the sequence ends or throws `CancellationError`, the task is found cancelled after a
+/// chunk, or a dispatch throws while the task is cancelled), the pipeline is not finished (no truncation diagnostic for bytes never asked
+/// for), the stream is closed `cancelled` and the turn finalised `stopped` with a reason,
+/// in an unstructured task so that the cancellation does not cut the ledger writes; then
+/// ``run(_:phase:source:)`` throws `CancellationError`.
+///
+/// Use: ``begin(project:)``, ``run(_:phase:source:)`` for each phase in order, then
+/// ``finish()``. Not `Sendable`-shared: one task owns a live turn. Complexity: the
+/// pipeline's per byte, plus one dispatch per batch and two ledger events per phase.
+public struct LiveTurn: Sendable {
+  public let turn: TurnID
+  /// The pack, dispatcher and options, as a ``TurnRunner`` holds them (deltas off).
+  public let configuration: TurnRunner
+  public var pack: CompiledPack { configuration.pack }
+  public var options: ActionStreamOptions { configuration.options }
+  public var validation: ValidationOptions { configuration.validation }
+  public var batchLimits: BatchLimits { configuration.batchLimits }
+  public var dispatcher: Dispatcher { configuration.dispatcher }
+  /// The phases read to the end so far, in order.
+  public private(set) var phases: [PhaseReport] = []
+  /// What the dispatcher did with every batch so far.
+  public private(set) var result = DispatchResult()
+
+  public init(turn: TurnID, pack: CompiledPack, dispatcher: Dispatcher, options: ActionStreamOptions = .default,
+              validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
+  {
+    self.turn = turn
+    self.configuration = TurnRunner(pack: pack, dispatcher: dispatcher, options: options, validation: validation,
+                                    batchLimits: batchLimits)
+  }
+
+  /// Creates the turn in the ledger (or returns it when it exists): see
+  /// ``Dispatcher/begin(turn:project:scope:)``.
+  @discardableResult
+  public func begin(project: ProjectID? = nil) async throws -> TurnRecord {
+    try await dispatcher.begin(turn: turn, project: project)
+  }
+
+  /// Reads one phase stream from `bytes` to its end, dispatching each batch as it closes,
+  /// and records its end state. `phase` names the phase its actions belong to (nil keeps
+  /// each action type's declared phase); the stream is known in the ledger as `phase`, or
+  /// `source` when nil. Throws `CancellationError` after a cancelled phase was recorded and
+  /// the turn stopped (see the type's notes); any other error (the sequence's, the
+  /// ledger's, a simulated crash) leaves the stream open for recovery.
+  @discardableResult
+  public mutating func run<S: AsyncSequence>(_ bytes: S, phase: String? = nil, source: String = "stream")
+    async throws -> PhaseReport where S.Element: LiveBytes
+  {
+    let stream = phase ?? source
+    try await begin()
+    try await record(StreamState.openedEvent, stream: stream,
+                     ["phase": phase.map(JSONValue.string) ?? .null, "source": .string(source)])
+    var pipeline = TurnPipeline(pack: pack, options: options, validation: validation, batchLimits: batchLimits, phase: phase)
+    var items: [TurnItem] = []
+    var lines: [JSONLine] = []
+    var batches: [String] = []
+    var read = 0
+    do {
+      for try await chunk in bytes {
+        read += chunk.withLiveBytes { buffer in
+          pipeline.feed(buffer, into: &items)
+          return buffer.count
+        }
+        try await dispatch(&items, lines: &lines, batches: &batches)
+        // A cancel that came during the dispatch: do not pull the next chunk.
+        try Task.checkCancellation()
+      }
+      // An AsyncStream ends (nil) when its consumer is cancelled.
+      try Task.checkCancellation()
+    } catch where error is CancellationError || Task.isCancelled {
+      // A ledger may report the cancel its own way (SQLite: `ledger.storage: CANCELLED`).
+      try await stop(stream: stream, read: read)
+      throw CancellationError()
+    }
+    let summary = pipeline.finish(into: &items)
+    try await dispatch(&items, lines: &lines, batches: &batches)
+    lines.append(summary.jsonLine(schema: true))
+    // Closed only after its last batch is dispatched: a crash before this leaves it open.
+    var detail: [String: JSONValue] = ["status": .string(summary.stream.status.name), "bytes": .number(JSONNumber(read))]
+    if summary.stream.status != .complete { detail["reason"] = .string(summary.stream.status.description) }
+    try await record(StreamState.closedEvent, stream: stream, detail)
+    let report = PhaseReport(name: phase, source: source, summary: summary, lines: lines, batches: batches)
+    phases.append(report)
+    return report
+  }
+
+  /// Ends the turn once every phase was read: finalised as ``TurnRunner`` does (see
+  /// ``TurnReport/conclude(turn:phases:result:planRejection:pack:dispatcher:)``), then
+  /// audited.
+  public func finish() async throws -> TurnReport {
+    try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: nil, pack: pack,
+                                  dispatcher: dispatcher)
+  }
+
+  /// Keeps the lines of `items` and dispatches the batches among them, in order.
+  mutating func dispatch(_ items: inout [TurnItem], lines: inout [JSONLine], batches: inout [String]) async throws {
+    var ready: [ActionBatch] = []
+    for item in items {
+      if let line = item.jsonLine(schema: true) { lines.append(line) }
+      if case .batch(let batch) = item { ready.append(batch) }
+    }
+    items.removeAll(keepingCapacity: true)
+    for batch in ready {
+      result.merge(try await dispatcher.dispatch(batch, turn: turn))
+      batches.append(batch.id)
+    }
+  }
+}
