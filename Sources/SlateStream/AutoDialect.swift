@@ -63,10 +63,23 @@ public struct AutoDialect: Dialect {
 
   public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
     if detected != nil { return detected!.finish(at: offset, into: &out) }
-    for case .event(_, _, let decoding) in pending { out += decoding }
+    // Undetected: a held loss (an unreadable event other than the provider's `error`, or
+    // one the SSE layer discarded) that another event follows is a gap, as in any dialect:
+    // whichever dialect it was, the event may have carried content.
+    var outcome = Outcome()
+    for (index, held) in pending.enumerated() {
+      let followed = index + 1 < pending.count
+      switch held {
+      case .event(let event, let payload, let decoding):
+        out += decoding
+        if followed, case .unreadable = payload, event.name != "error" { outcome.lose(at: event.offset, into: &out) }
+      case .lost(let lost):
+        if followed { outcome.lose(at: lost, into: &out) }
+      }
+    }
     out.report(.undetectedDialect, at: offset,
                "expected an event that reveals the dialect; the input ended after \(pending.count) event(s) that did not")
-    return Outcome().end(.auto, terminated: false, openCalls: [], at: offset, into: &out)
+    return outcome.end(.auto, terminated: false, openCalls: [], at: offset, into: &out)
   }
 
   private mutating func adopt(_ kind: DialectKind, into out: inout [DialectOutput]) {
