@@ -65,16 +65,18 @@ public struct AutoDialect: Dialect {
     if detected != nil { return detected!.finish(at: offset, into: &out) }
     // Undetected: a held loss (an unreadable event other than the provider's `error`, or
     // one the SSE layer discarded) that another event follows is a gap, as in any dialect:
-    // whichever dialect it was, the event may have carried content.
+    // whichever dialect it was, the event may have carried content. It fails the stream
+    // (``DialectEnd/gap``); no delta, as an undetected stream emits none (no channel is
+    // open to poison).
     var outcome = Outcome()
     for (index, held) in pending.enumerated() {
       let followed = index + 1 < pending.count
       switch held {
       case .event(let event, let payload, let decoding):
         out += decoding
-        if followed, case .unreadable = payload, event.name != "error" { outcome.lose(at: event.offset, into: &out) }
+        if followed, case .unreadable = payload, event.name != "error", outcome.gap == nil { outcome.gap = event.offset }
       case .lost(let lost):
-        if followed { outcome.lose(at: lost, into: &out) }
+        if followed, outcome.gap == nil { outcome.gap = lost }
       }
     }
     out.report(.undetectedDialect, at: offset,
