@@ -30,6 +30,16 @@ import Testing
                  updatedAt: Fixture.t0)
   }
 
+  /// Writes that change turn t1 (completed) and its phases (scenes moved, shots added):
+  /// what each rolled-back body below starts with.
+  static func finishTurnAndMovePhases(_ tx: any LedgerTransaction) throws(LedgerError) {
+    var turn = try tx.turn("t1")!
+    turn.status = .completed
+    _ = try tx.updateTurn(turn)
+    try tx.putPhase(PhaseRecord(turn: "t1", name: "scenes", ordinal: 3, updatedAt: Fixture.t0))
+    try tx.putPhase(PhaseRecord(turn: "t1", name: "shots", ordinal: 4, updatedAt: Fixture.t0))
+  }
+
   @Test func aThrowingBodyRestoresTheRecordsItChanged() async throws {
     let ledger = InMemoryLedger()
     try await ledger.write { tx throws(LedgerError) in
@@ -45,21 +55,13 @@ import Testing
 
     await #expect(throws: LedgerError.self) {
       try await ledger.write { tx throws(LedgerError) in
-        var turn = try tx.turn("t1")!
-        turn.status = .completed
-        _ = try tx.updateTurn(turn)
-        try tx.putPhase(PhaseRecord(turn: "t1", name: "scenes", ordinal: 3, updatedAt: Fixture.t0))
-        try tx.putPhase(PhaseRecord(turn: "t1", name: "shots", ordinal: 4, updatedAt: Fixture.t0))
+        try Self.finishTurnAndMovePhases(tx)
         try tx.putPhase(PhaseRecord(turn: "t2-absent-ok", name: "x", ordinal: 0, updatedAt: Fixture.t0))
       }
     }
     await #expect(throws: LedgerError.self) {
       try await ledger.write { tx throws(LedgerError) in
-        var turn = try tx.turn("t1")!
-        turn.status = .completed
-        _ = try tx.updateTurn(turn)
-        try tx.putPhase(PhaseRecord(turn: "t1", name: "scenes", ordinal: 3, updatedAt: Fixture.t0))
-        try tx.putPhase(PhaseRecord(turn: "t1", name: "shots", ordinal: 4, updatedAt: Fixture.t0))
+        try Self.finishTurnAndMovePhases(tx)
         var action = try tx.action(scope: .turn("t1"), key: Fixture.key("s1").hex)!
         action.fencingToken += 1
         try tx.updateAction(action, expectedToken: 0)
