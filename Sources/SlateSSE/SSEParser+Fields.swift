@@ -148,13 +148,14 @@ extension SSEParser {
     }
     // "3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then
     // remove the last character from the data buffer." (It always is.)
-    // Decoding repairs invalid UTF-8 with U+FFFD; the result differs from the bytes exactly
-    // when there was something to repair. (No slice of `dataBuffer` may outlive this: one
-    // alive when the buffer is emptied below would make that a copy, a malloc per event.)
+    // Valid UTF-8 (the rule) is validated and copied in one pass; only invalid data is
+    // decoded again, each invalid sequence becoming U+FFFD. (No slice of `dataBuffer` may
+    // outlive this: one alive when the buffer is emptied below would make that a copy, a
+    // malloc per event.)
     let (data, valid) = dataBuffer.withUnsafeBufferPointer { buffer in
       let raw = UnsafeBufferPointer(rebasing: buffer[..<(buffer.count - 1)])
-      let data = String(decoding: raw, as: UTF8.self)
-      return (data, Self.decodedUnchanged(data, UnsafeRawBufferPointer(raw)))
+      if let data = String(validating: raw, as: UTF8.self) { return (data, true) }
+      return (String(decoding: raw, as: UTF8.self), false)
     }
     if !valid {
       outputs.append(.diagnostic(SSEDiagnostic(
@@ -196,27 +197,5 @@ extension SSEParser {
       result = overflow1 || overflow2 ? Int.max : sum
     }
     return result
-  }
-}
-
-extension SSEParser {
-  /// Whether decoding `raw` as UTF-8 gave back the same bytes (true exactly when `raw` was
-  /// valid UTF-8: a repair writes U+FFFD, which changes the bytes even where it keeps their
-  /// count). O(n), eight bytes a step, no allocation.
-  @usableFromInline
-  static func decodedUnchanged(_ decoded: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-    var decoded = decoded
-    return decoded.withUTF8 { text in
-      guard text.count == bytes.count else { return false }
-      let words = bytes.count / 8
-      let left = UnsafeRawBufferPointer(text)
-      for i in 0..<words where left.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-        != bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-      {
-        return false
-      }
-      for i in (words * 8)..<bytes.count where left[i] != bytes[i] { return false }
-      return true
-    }
   }
 }
