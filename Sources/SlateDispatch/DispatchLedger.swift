@@ -28,6 +28,7 @@
 /// | ``ActionRecord`` | `(scope.key, key.hex)` | `duplicateKey("action", "<scope> <hex>")` |
 /// | ``EffectRecord`` | `key` | `duplicateKey("effect", key)` |
 /// | ``EntityRecord`` | `(project, table, key)` | ``LedgerTransaction/putEntity(_:)`` replaces |
+/// | ``StreamChunkRecord`` | `(turn, stream, offset)` | ``LedgerTransaction/putStreamChunk(_:)`` replaces |
 ///
 /// A unique-key violation is the protocol's way of saying "someone already did this": the
 /// dispatcher treats it as a lost race (reads the winner's record and goes on), the outbox
@@ -60,6 +61,11 @@ public protocol DispatchLedger: Sendable {
   func write<R: Sendable>(_ body: @Sendable (any LedgerTransaction) throws(LedgerError) -> R) async throws(LedgerError)
     -> R
 }
+
+/// Ledger writes a caller adds to a transaction another operation makes (see
+/// ``Dispatcher/dispatch(_:turn:alongside:)``): pure ledger calls, which the ledger may run
+/// again after a transient failure.
+public typealias LedgerWrites = @Sendable (any LedgerTransaction) throws(LedgerError) -> Void
 
 /// The reads of a ledger transaction (also available in a write).
 ///
@@ -99,6 +105,10 @@ public protocol LedgerReader: AnyObject {
 
   /// The turn's events with a sequence greater than `after`, in sequence order.
   func events(turn: TurnID, after: Int64) throws(LedgerError) -> [LedgerEvent]
+
+  /// The raw bytes kept for the turn's phase stream `stream`, by ``StreamChunkRecord/offset``
+  /// (empty when none were kept).
+  func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord]
 }
 
 /// The writes of a ledger transaction. Each call is atomic on its own and, with every
@@ -153,4 +163,13 @@ public protocol LedgerTransaction: LedgerReader {
   /// transaction's sequences may be skipped, never reused by a visible event out of order.
   @discardableResult
   func appendEvent(_ event: LedgerEvent) throws(LedgerError) -> Int64
+
+  /// Inserts or replaces the chunk `(turn, stream, offset)` (a live turn keeps a phase
+  /// stream's raw bytes for recovery). Throws `notFound("turn", turn)` when the turn does
+  /// not exist, `invalidRecord` when the offset is negative or the stream name empty.
+  func putStreamChunk(_ record: StreamChunkRecord) throws(LedgerError)
+
+  /// Deletes every chunk of the turn's stream `stream` (a stream opened again starts from
+  /// offset 0); nothing when there is none.
+  func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError)
 }

@@ -70,6 +70,8 @@ struct LedgerState: Sendable {
   var entityOrder: [EntityID] = []
   var events: [LedgerEvent] = []
   var lastSequence: Int64 = 0
+  /// Each turn's kept stream bytes, by stream, then offset.
+  var streamChunks: [TurnID: [String: [Int64: StreamChunkRecord]]] = [:]
 }
 
 /// One transaction (or read) of an ``InMemoryLedger``: it reads and writes the ledger's
@@ -168,6 +170,10 @@ final class InMemoryTransaction: LedgerTransaction {
 
   func events(turn: TurnID, after: Int64) throws(LedgerError) -> [LedgerEvent] {
     state.events.filter { $0.turn == turn && $0.sequence > after }
+  }
+
+  func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
+    (state.streamChunks[turn]?[stream] ?? [:]).values.sorted { $0.offset < $1.offset }
   }
 
   // MARK: Writes
@@ -270,5 +276,26 @@ final class InMemoryTransaction: LedgerTransaction {
     stored.sequence = previous + 1
     append(\.events, stored)
     return stored.sequence
+  }
+
+  func putStreamChunk(_ record: StreamChunkRecord) throws(LedgerError) {
+    guard !record.stream.isEmpty, record.offset >= 0 else {
+      throw .invalidRecord(what: "stream chunk", reason: "the stream name is empty or the offset negative")
+    }
+    guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    replaceStream(record.turn, record.stream) { $0[record.offset] = record }
+  }
+
+  func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError) {
+    guard state.streamChunks[turn]?[stream] != nil else { return }
+    replaceStream(turn, stream) { $0.removeAll() }
+  }
+
+  /// Changes one stream's chunks in place, logging the stream's previous chunks (a
+  /// dictionary of references: O(chunks) to copy, once per write).
+  private func replaceStream(_ turn: TurnID, _ stream: String, _ change: (inout [Int64: StreamChunkRecord]) -> Void) {
+    let old = state.streamChunks[turn]?[stream]
+    change(&store.state.streamChunks[turn, default: [:]][stream, default: [:]])
+    undo.append { $0.streamChunks[turn, default: [:]][stream] = old }
   }
 }

@@ -26,8 +26,16 @@ enum SQL {
   static let entitiesOfProject = "SELECT \(EntityRecord.columns) FROM entities WHERE project = ? ORDER BY id"
   static let entitiesOfTable = "SELECT \(EntityRecord.columns) FROM entities WHERE project = ? AND tbl = ? ORDER BY id"
   static let events = "SELECT \(LedgerEvent.columns) FROM events WHERE turn = ? AND sequence > ? ORDER BY sequence"
+  static let streamChunks = "SELECT byte_offset, bytes FROM stream_chunks WHERE turn = ? AND stream = ? ORDER BY byte_offset"
 
   // MARK: Writes
+
+  /// Parameters: turn, stream, offset, bytes. Zero rows changed: no such turn.
+  static let putStreamChunk = """
+    INSERT INTO stream_chunks (turn, stream, byte_offset, bytes) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS \
+    (SELECT 1 FROM turns WHERE id = ?1) ON CONFLICT (turn, stream, byte_offset) DO UPDATE SET bytes = excluded.bytes
+    """
+  static let deleteStreamChunks = "DELETE FROM stream_chunks WHERE turn = ? AND stream = ?"
 
   static let insertTurn = """
     INSERT INTO turns (\(TurnRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING

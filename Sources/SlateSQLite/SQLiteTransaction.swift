@@ -134,4 +134,10 @@ final class SQLiteTransaction: LedgerTransaction {
     try all(SQL.events,
             [turn.rawValue, after], "event", LedgerEvent.init)
   }
+
+  func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
+    try all(SQL.streamChunks, [turn.rawValue, stream], "stream chunk") { columns throws(LedgerError) in
+      StreamChunkRecord(turn: turn, stream: stream, offset: try columns.int64(), bytes: try columns.bytes())
+    }
+  }
 }

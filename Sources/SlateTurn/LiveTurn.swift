@@ -41,9 +41,15 @@ public struct LiveTurn: Sendable {
   public var batchLimits: BatchLimits { configuration.batchLimits }
   public var dispatcher: Dispatcher { configuration.dispatcher }
   /// The phases read to the end so far, in order.
-  public private(set) var phases: [PhaseReport] = []
+  public internal(set) var phases: [PhaseReport] = []
   /// What the dispatcher did with every batch so far.
-  public private(set) var result = DispatchResult()
+  public internal(set) var result = DispatchResult()
+  /// The most raw bytes kept in the ledger per phase stream, for recovery (see
+  /// ``KeptBytes``): past it the rest is not kept and recovery can only resume the phase.
+  /// 0 keeps none.
+  public var keptBytesLimit = LiveTurn.defaultKeptBytesLimit
+  /// The bytes of the phase being read, until they are in the ledger.
+  var keeping: KeptBytes?
 
   public init(turn: TurnID, pack: CompiledPack, dispatcher: Dispatcher, options: ActionStreamOptions = .default,
               validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
@@ -72,8 +78,7 @@ public struct LiveTurn: Sendable {
   {
     let stream = phase ?? source
     try await begin()
-    try await record(StreamState.openedEvent, stream: stream,
-                     ["phase": phase.map(JSONValue.string) ?? .null, "source": .string(source)])
+    try await open(stream: stream, phase: phase, source: source)
     var pipeline = TurnPipeline(pack: pack, options: options, validation: validation, batchLimits: batchLimits, phase: phase)
     var items: [TurnItem] = []
     var lines: [JSONLine] = []
@@ -83,6 +88,7 @@ public struct LiveTurn: Sendable {
       for try await chunk in bytes {
         read += chunk.withLiveBytes { buffer in
           pipeline.feed(buffer, into: &items)
+          keeping?.append(buffer)
           return buffer.count
         }
         try await dispatch(&items, lines: &lines, batches: &batches)
@@ -102,7 +108,7 @@ public struct LiveTurn: Sendable {
     // Closed only after its last batch is dispatched: a crash before this leaves it open.
     var detail: [String: JSONValue] = ["status": .string(summary.stream.status.name), "bytes": .number(JSONNumber(read))]
     if summary.stream.status != .complete { detail["reason"] = .string(summary.stream.status.description) }
-    try await record(StreamState.closedEvent, stream: stream, detail)
+    try await close(stream: stream, detail)
     let report = PhaseReport(name: phase, source: source, summary: summary, lines: lines, batches: batches)
     phases.append(report)
     return report
@@ -125,7 +131,7 @@ public struct LiveTurn: Sendable {
     }
     items.removeAll(keepingCapacity: true)
     for batch in ready {
-      result.merge(try await dispatcher.dispatch(batch, turn: turn))
+      result.merge(try await dispatcher.dispatch(batch, turn: turn, alongside: takeKept()))
       batches.append(batch.id)
     }
   }

@@ -52,6 +52,8 @@ public enum LedgerConformance {
           body: scopeTurn),
     Check(name: "scope.project", summary: "project scope: duplicates across turns, one row, a turn of duplicates completes",
           body: scopeProject),
+    Check(name: "stream.chunks", summary: "kept stream bytes: by offset, replaced at an offset, deleted per stream",
+          body: streamChunks),
   ]
 
   /// Runs the check named `name` against a new ledger from `makeLedger`.

@@ -128,4 +128,11 @@ final class SloppyTransaction: LedgerTransaction {
   func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord { try inner.updateEffect(record) }
   func putEntity(_ record: EntityRecord) throws(LedgerError) { try inner.putEntity(record) }
   func appendEvent(_ event: LedgerEvent) throws(LedgerError) -> Int64 { try inner.appendEvent(event) }
+  func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
+    try inner.streamChunks(turn: turn, stream: stream)
+  }
+  func putStreamChunk(_ record: StreamChunkRecord) throws(LedgerError) { try inner.putStreamChunk(record) }
+  func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError) {
+    try inner.deleteStreamChunks(turn: turn, stream: stream)
+  }
 }
