@@ -18,7 +18,7 @@ public struct TurnAssessment: Sendable, Hashable {
   /// Outbox entries not yet done.
   public var pendingEffects: Int
   /// Phase streams a live turn opened and did not read to their end (left open by a
-  /// process that died, or cancelled), in the order they were opened: what they still
+  /// process that died, cancelled, or truncated), in the order they were opened: what they still
   /// carried was never read, so the turn is not complete
   /// (``StreamState/openStreams(in:)``).
   public var openStreams: [String]
