@@ -39,7 +39,7 @@
 /// ## Fencing
 ///
 /// An action's ``ActionRecord/fencingToken`` is a per-record counter: 0 when declared, +1
-/// each time a lease is issued (``LedgerTransaction/acquireLease(scope:key:holder:now:duration:)``).
+/// each time a lease is issued (``LedgerTransaction/acquireLease(scope:key:holder:now:duration:takingOverFrom:)``).
 /// ``LedgerTransaction/updateAction(_:expectedToken:)`` replaces the record only when the
 /// stored token **equals** the presented one (integer equality; any smaller token is
 /// stale, a larger one cannot exist because only the ledger issues them), and refuses a

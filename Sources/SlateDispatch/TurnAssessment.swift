@@ -1,5 +1,5 @@
 /// What a turn's ledger records say about how far it got: the basis of finalisation
-/// (``Dispatcher/finalize(turn:as:reason:)``), stale-run finalisation and the
+/// (``Dispatcher/finalize(turn:as:reason:counts:)``), stale-run finalisation and the
 /// recoverability classification. Deterministic: a function of the records only.
 public struct TurnAssessment: Sendable, Hashable {
   /// Actions applied (the plan action itself excluded).

@@ -16,10 +16,11 @@ import SlateSchema
 /// the first byte is read, `stream.closed` with `complete`, `truncated`, `failed` or
 /// `cancelled` after the phase's last batch is dispatched. A process that dies in between
 /// leaves the stream open, and the turn is then never finalised `completed`
-/// (``TurnAssessment/openStreams``): ``Dispatcher/recover(turn:)`` finishes the actions
-/// the ledger knows and ``Dispatcher/finalize(turn:as:reason:)`` ends the turn
-/// `partially_completed` with `resume_from_phase:<stream>` (or `failed`, retry from the
-/// start, when nothing landed).
+/// (``TurnAssessment/openStreams``) until the stream is read again: the bytes read are
+/// kept in the ledger (``keptBytesLimit``, `LiveTurn+Bytes.swift`) and ``recover()``
+/// re-reads them and applies the rest of what they carry, completing the turn when they
+/// end the stream, else ending it `partially_completed` with `resume_from_phase:<stream>`
+/// (or `failed`, retry from the start, when nothing landed).
 ///
 /// Cancellation is its own ending: when the host's task is cancelled while a phase is read
 /// (the sequence ends or throws `CancellationError`, the task is found cancelled after a
