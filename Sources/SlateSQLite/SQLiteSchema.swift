@@ -14,12 +14,15 @@ import GRDB
 /// a newer build (a migration this build does not know) is refused.
 enum SQLiteSchema {
   /// The migration identifiers, oldest first.
-  static let versions = ["v1"]
+  static let versions = ["v1", "v2-outbox"]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1") { db in
       for statement in v1 { try db.execute(sql: statement) }
+    }
+    migrator.registerMigration("v2-outbox") { db in
+      for statement in v2Outbox { try db.execute(sql: statement) }
     }
     return migrator
   }
@@ -134,5 +137,19 @@ enum SQLiteSchema {
     ) STRICT
     """,
     "CREATE INDEX events_by_turn ON events (turn, sequence)",
+  ]
+
+  /// The outbox's claims: an attempt count, a per-entry fencing token, the claim's lease,
+  /// the time it is claimable again after a failure, and the last failure. Existing entries
+  /// keep their status, have no claim and are claimable from their creation.
+  static let v2Outbox = [
+    "ALTER TABLE effects ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN fencing_token INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN lease_holder TEXT",
+    "ALTER TABLE effects ADD COLUMN lease_token INTEGER",
+    "ALTER TABLE effects ADD COLUMN lease_expires_at INTEGER",
+    "ALTER TABLE effects ADD COLUMN available_at INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN last_error TEXT",
+    "UPDATE effects SET available_at = created_at",
   ]
 }

@@ -52,7 +52,7 @@ public enum LedgerConformance {
           body: scopeTurn),
     Check(name: "scope.project", summary: "project scope: duplicates across turns, one row, a turn of duplicates completes",
           body: scopeProject),
-  ]
+  ] + outboxChecks
 
   /// Runs the check named `name` against a new ledger from `makeLedger`.
   public static func run(_ name: String, makeLedger: () async throws -> any DispatchLedger) async throws {
