@@ -16,16 +16,29 @@ extension LedgerTransaction {
   /// claimable at `now`, in insertion order, for `holder` until `now + lease`: each gets
   /// status `claimed`, a new fencing token (+1), one more attempt, and the lease. Returns
   /// them as stored. Concurrent claims never return one entry twice (the rows are locked
-  /// by ``LedgerTransaction/claimableEffects(kinds:now:limit:)``). Complexity: one query
-  /// and one update and event per entry claimed.
-  public func claimEffects(kinds: [String], limit: Int, holder: String, now: Timestamp, lease: Duration)
-    throws(LedgerError) -> [EffectRecord]
+  /// by ``LedgerTransaction/claimableEffects(kinds:now:limit:)``).
+  ///
+  /// An expired claim that already used `maxAttempts` attempts is not claimed again but
+  /// goes `dead` (last error `claim.expired`): a job whose workers keep dying before they
+  /// acknowledge it (a poison job) stops at the budget like one that keeps failing. It
+  /// counts against `limit`. Complexity: one query and one update and event per entry.
+  public func claimEffects(kinds: [String], limit: Int, holder: String, now: Timestamp, lease: Duration,
+                           maxAttempts: Int = .max) throws(LedgerError) -> [EffectRecord]
   {
     guard limit > 0 else { return [] }
     guard !holder.isEmpty else { throw .invalidRecord(what: "effect", reason: "a claim needs a holder") }
     var claimed: [EffectRecord] = []
     for var effect in try claimableEffects(kinds: kinds, now: now, limit: limit) where effect.isClaimable(at: now) {
       let takeover = effect.lease
+      if let takeover, effect.attempts >= maxAttempts {
+        let error = "claim.expired: \(takeover.holder) never acknowledged attempt \(effect.attempts)"
+        _ = try endClaim(key: effect.key, token: effect.fencingToken, now: now, event: "effect.dead") { effect in
+          effect.status = .dead
+          effect.lastError = error
+          return [("error", .string(error)), ("attempt", .number(JSONNumber(effect.attempts)))]
+        }
+        continue
+      }
       effect.fencingToken += 1
       effect.attempts += 1
       effect.status = .claimed

@@ -33,13 +33,14 @@ public struct Outbox: Sendable {
   /// Claims up to `limit` claimable entries of `kinds` (any kind when empty), in insertion
   /// order, for ``holder`` until now + `lease` (the policy's lease duration by default).
   /// Each returned entry carries its claim: ``EffectRecord/lease`` and the
-  /// ``EffectRecord/fencingToken`` to present.
+  /// ``EffectRecord/fencingToken`` to present. An expired claim that used the policy's
+  /// ``RetryPolicy/maxAttempts`` goes dead instead (a poison job).
   public func claim(kinds: [String] = [], limit: Int, lease: Duration? = nil) async throws(LedgerError)
     -> [EffectRecord]
   {
-    let (holder, now, duration) = (self.holder, clock.now(), lease ?? policy.leaseDuration)
+    let (holder, now, duration, budget) = (self.holder, clock.now(), lease ?? policy.leaseDuration, policy.maxAttempts)
     return try await ledger.write { tx throws(LedgerError) in
-      try tx.claimEffects(kinds: kinds, limit: limit, holder: holder, now: now, lease: duration)
+      try tx.claimEffects(kinds: kinds, limit: limit, holder: holder, now: now, lease: duration, maxAttempts: budget)
     }
   }
 

@@ -180,6 +180,20 @@ extension LedgerConformance {
     let three = try await outbox.claim(kinds: ["video"], limit: 5)
     let permanent = try await outbox.fail(key: three[0].key, token: three[0].fencingToken, error: "e3", permanent: true)
     try expect(three[0].attempts == 1 && permanent.status == .dead, "a permanent failure is dead at once: \(permanent)")
+
+    // A poison job: each claim expires unacknowledged; past the budget it goes dead.
+    let poison = Fixture.effect("d", turn: "t1", kind: "frame")
+    try await ledger.write { tx throws(LedgerError) in try tx.insertEffect(poison) }
+    for attempt in 1...2 {
+      let taken = try await outbox.claim(kinds: ["frame"], limit: 5)
+      try expect(taken.map(\.attempts) == [attempt], "poison attempt \(attempt): \(taken)")
+      clock.advance(by: .seconds(30))
+    }
+    let none = try await outbox.claim(kinds: ["frame"], limit: 5)
+    let buried = try await ledger.read { tx throws(LedgerError) in try tx.effect(key: poison.key) }
+    try expect(none.isEmpty && buried?.status == .dead && buried?.lease == nil
+                 && buried?.lastError?.hasPrefix("claim.expired") == true,
+               "an expired claim past the budget is dead, not claimed: \(String(describing: buried))")
   }
 
   /// Four claimers, each its own holder and task, drain 40 entries in claims of up to 3,
