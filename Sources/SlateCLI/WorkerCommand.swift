@@ -126,6 +126,9 @@ enum StopSignals {
   static var received: Bool { flag.load(ordering: .sequentiallyConsistent) }
 
   static func install() {
+    // A static is initialised on first use (swift_once), which is not async-signal-safe:
+    // initialise it here, before any handler can run.
+    _ = received
     for number in [SIGTERM, SIGINT] {
       signal(number) { _ in StopSignals.flag.store(true, ordering: .sequentiallyConsistent) }
     }
