@@ -8,12 +8,18 @@ import SlateJSON
   import Glibc
 #endif
 
-/// `slate turns --ledger FILE`: the turns a ledger holds.
+/// `slate turns --ledger FILE`: the turns a ledger holds; `--stale [--finalize]`: the
+/// running turns that stopped making progress, and ending them.
 struct TurnsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "turns",
     abstract: "List the turns of a ledger: id, project, status, reason, recoverability.",
-    discussion: "With --json, one turn record per line. Exit codes: 0; 2 usage or I/O errors."
+    discussion: """
+      With --json, one turn record per line. --stale lists only running turns with no progress for --older-than; \
+      with --finalize they are ended (partially_completed when actions landed, failed when none did, reason \
+      turn.stale) and the ended turns are listed; a turn that moves meanwhile is left alone. \
+      Exit codes: 0; 2 usage or I/O errors.
+      """
   )
 
   @OptionGroup var ledger: LedgerOptions
@@ -21,13 +27,41 @@ struct TurnsCommand: AsyncParsableCommand {
   @Option(help: "Only this project's turns.")
   var project: String?
 
+  @Flag(help: "Only running turns whose last progress is older than --older-than.")
+  var stale = false
+
+  @Option(name: .customLong("older-than"), parsing: .unconditional, help: ArgumentHelp(
+    "With --stale: how long without progress makes a running turn stale (1ms to 86400s).", valueName: "DURATION"),
+          transform: OptionValues.duration(OptionRanges.lease))
+  var olderThan: Duration = .seconds(300)
+
+  @Flag(help: "With --stale: end the stale turns (writes the ledger).")
+  var finalize = false
+
   @Flag(help: "One JSON object per line.")
   var json = false
 
+  func validate() throws {
+    if finalize && !stale { throw ValidationError("--finalize needs --stale") }
+  }
+
   func run() async throws {
-    let store = try ledger.openReadOnly()
     let project = project.map { ProjectID($0) }
-    let turns = try await store.read { tx throws(LedgerError) in try tx.turns(project: project) }
+    let turns: [TurnRecord]
+    if finalize {
+      let store = try ledger.open()
+      // The film table names the plan action, which does not count as a landed action.
+      let dispatcher = Dispatcher(ledger: store, handlers: FilmHandler.table())
+      turns = try await dispatcher.finalizeStale(olderThan: olderThan, project: project)
+    } else {
+      let store = try ledger.openReadOnly()
+      let (now, stale, threshold) = (SystemWallClock().now(), self.stale, olderThan)
+      turns = try await store.read { tx throws(LedgerError) in
+        try tx.turns(project: project).filter { turn in
+          !stale || (turn.status == .running && now - turn.updatedAt >= threshold)
+        }
+      }
+    }
     for turn in turns {
       if json {
         print(turn.json.canonicalString)

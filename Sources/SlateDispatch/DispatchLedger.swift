@@ -48,6 +48,16 @@
 /// whatever it believed. In SQL: `UPDATE actions SET … WHERE scope = ? AND key = ? AND
 /// fencing_token = ?` and a check that one row changed.
 ///
+/// ## The outbox
+///
+/// Effects are drained by workers through the compound operations of
+/// `LedgerTransaction+Outbox.swift`, written once over ``LedgerTransaction/claimableEffects(kinds:now:limit:)``
+/// and ``LedgerTransaction/updateEffect(_:)``: a claim takes entries in one transaction,
+/// each with a new per-entry fencing token (as an action's lease); `complete`, `fail` and
+/// `release` are refused with ``LedgerError/fenced(key:presented:current:)`` unless they
+/// present the current claim's token. Two concurrent claims never take one entry: the
+/// second skips the rows the first locked (SQL) or runs after it (SQLite, in memory).
+///
 /// ## Time
 ///
 /// Records carry ``Timestamp``s given by the caller (from its ``WallClock``); a ledger
@@ -152,6 +162,17 @@ public protocol LedgerTransaction: LedgerReader {
   /// (`invalidRecord`).
   @discardableResult
   func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord
+
+  /// Up to `limit` outbox entries that a claim at `now` may take
+  /// (``EffectRecord/isClaimable(at:)``: pending or failed with `availableAt <= now`, or
+  /// claimed with `lease.expiresAt <= now`) whose kind is in `kinds` (any kind when `kinds`
+  /// is empty), in insertion order, **locked for this transaction** so that a concurrent
+  /// claimer skips them rather than waits for them or takes them too. SQL with row locks:
+  /// `SELECT … WHERE … ORDER BY <insertion> LIMIT $limit FOR UPDATE SKIP LOCKED`; SQLite (the
+  /// write transaction holds the database's write lock): the same `SELECT`. Only
+  /// ``claimEffects(kinds:limit:holder:now:lease:)`` needs it; a body then updates each
+  /// entry with ``updateEffect(_:)``. Returns `[]` when `limit <= 0`.
+  func claimableEffects(kinds: [String], now: Timestamp, limit: Int) throws(LedgerError) -> [EffectRecord]
 
   /// Inserts or replaces a project-table row `(project, table, key)`, as given (see
   /// ``LedgerTransaction/upsertEntity(_:)`` for the revision rule). A replaced row keeps

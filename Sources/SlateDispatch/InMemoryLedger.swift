@@ -261,6 +261,18 @@ final class InMemoryTransaction: LedgerTransaction {
     return next
   }
 
+  /// Insertion order; the actor runs one body at a time, so nothing needs locking. O(n).
+  func claimableEffects(kinds: [String], now: Timestamp, limit: Int) throws(LedgerError) -> [EffectRecord] {
+    var out: [EffectRecord] = []
+    let wanted = Set(kinds)
+    for key in state.effectOrder where out.count < limit {
+      if let effect = state.effects[key], wanted.isEmpty || wanted.contains(effect.kind), effect.isClaimable(at: now) {
+        out.append(effect)
+      }
+    }
+    return out
+  }
+
   func putEntity(_ record: EntityRecord) throws(LedgerError) {
     guard !record.key.isEmpty else { throw .invalidRecord(what: "entity", reason: "the key is empty") }
     let id = LedgerState.EntityID(project: record.project, table: record.table, key: record.key)

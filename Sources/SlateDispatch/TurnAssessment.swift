@@ -15,7 +15,8 @@ public struct TurnAssessment: Sendable, Hashable {
   /// Planned phases that landed fewer actions than the plan's `expected_count`, in plan
   /// order (a stream cut part-way through a phase).
   public var phasesShort: [String]
-  /// Outbox entries not yet done.
+  /// Outbox entries still waiting for a worker (pending, claimed, or failed with a retry
+  /// due); dead-lettered ones are not counted.
   public var pendingEffects: Int
   /// Phase streams a live turn opened and did not read to their end (left open by a
   /// process that died, cancelled, or truncated), in the order they were opened: what they still
@@ -57,7 +58,7 @@ public struct TurnAssessment: Sendable, Hashable {
       guard let expected = phase.expectedCount, let count = landedPerPhase[phase.name] else { return false }
       return count < expected
     }.map(\.name)
-    self.pendingEffects = effects.filter { $0.status == .pending || $0.status == .claimed }.count
+    self.pendingEffects = effects.filter(\.status.isOutstanding).count
     self.phaseOrder = Dictionary(phases.map { ($0.name, $0.ordinal) }, uniquingKeysWith: min)
     for (index, planned) in turn.plan.enumerated() where phaseOrder[planned.name] == nil { phaseOrder[planned.name] = index }
   }

@@ -14,7 +14,7 @@ import GRDB
 /// a newer build (a migration this build does not know) is refused.
 enum SQLiteSchema {
   /// The migration identifiers, oldest first.
-  static let versions = ["v1", "v2-stream-chunks"]
+  static let versions = ["v1", "v2-stream-chunks", "v3-outbox"]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -23,6 +23,9 @@ enum SQLiteSchema {
     }
     migrator.registerMigration("v2-stream-chunks") { db in
       for statement in v2 { try db.execute(sql: statement) }
+    }
+    migrator.registerMigration("v3-outbox") { db in
+      for statement in v3Outbox { try db.execute(sql: statement) }
     }
     return migrator
   }
@@ -151,5 +154,19 @@ enum SQLiteSchema {
       PRIMARY KEY (turn, stream, byte_offset)
     ) STRICT, WITHOUT ROWID
     """,
+  ]
+
+  /// The outbox's claims: an attempt count, a per-entry fencing token, the claim's lease,
+  /// the time it is claimable again after a failure, and the last failure. Existing entries
+  /// keep their status, have no claim and are claimable from their creation.
+  static let v3Outbox = [
+    "ALTER TABLE effects ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN fencing_token INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN lease_holder TEXT",
+    "ALTER TABLE effects ADD COLUMN lease_token INTEGER",
+    "ALTER TABLE effects ADD COLUMN lease_expires_at INTEGER",
+    "ALTER TABLE effects ADD COLUMN available_at INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN last_error TEXT",
+    "UPDATE effects SET available_at = created_at",
   ]
 }

@@ -116,6 +116,15 @@ final class SQLiteTransaction: LedgerTransaction {
                    [status.rawValue, limit], "effect", EffectRecord.init)
   }
 
+  func claimableEffects(kinds: [String], now: Timestamp, limit: Int) throws(LedgerError) -> [EffectRecord] {
+    guard limit > 0 else { return [] }
+    guard !kinds.isEmpty else {
+      return try all(SQL.claimableEffects, [now.milliseconds, limit], "effect", EffectRecord.init)
+    }
+    return try all(SQL.claimableEffectsOfKinds, [now.milliseconds, limit, kinds.jsonColumn], "effect",
+                   EffectRecord.init)
+  }
+
   func entity(project: ProjectID, table: String, key: String) throws(LedgerError) -> EntityRecord? {
     try one(SQL.entity,
             [project.rawValue, table, key], "entity", EntityRecord.init)

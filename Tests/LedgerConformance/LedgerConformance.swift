@@ -54,7 +54,7 @@ public enum LedgerConformance {
           body: scopeProject),
     Check(name: "stream.chunks", summary: "kept stream bytes: by offset, replaced at an offset, deleted per stream",
           body: streamChunks),
-  ]
+  ] + outboxChecks
 
   /// Runs the check named `name` against a new ledger from `makeLedger`.
   public static func run(_ name: String, makeLedger: () async throws -> any DispatchLedger) async throws {
