@@ -26,7 +26,8 @@ extension Dispatcher {
   /// (status `declared`, with its payload version and effects), records the plan when the
   /// batch carries one, opens the batch's phase and moves the turn's progress mark.
   /// Returns, per input, whether it was admitted (false: over the turn's action budget,
-  /// not declared). Complexity: one transaction, O(batch + the turn's actions).
+  /// not declared). Complexity: one transaction, O(batch) reads and writes by key plus
+  /// the ledger's ``LedgerReader/nextOrdinal(turn:)`` and the phase record.
   func declare(_ inputs: [ActionInput], batch: ActionBatch, turn: TurnRecord) async throws -> [Bool] {
     let now = clock.now()
     let spent = usage[turn.id]?.actions ?? 0
@@ -36,7 +37,7 @@ extension Dispatcher {
     let (admitted, inserted) = try await ledger.write { tx throws(LedgerError) -> ([Bool], Int) in
       var admitted: [Bool] = []
       var inserted = 0
-      var ordinal = try tx.actions(turn: turn.id).count
+      var ordinal = try tx.nextOrdinal(turn: turn.id)
       for input in inputs {
         if input.type == planType { try Dispatcher.recordPlan(input.payload, turn: turn.id, now: now, in: tx) }
         if try tx.action(scope: turn.scope, key: input.key.hex) != nil {

@@ -28,8 +28,9 @@ import SlateSchema
 /// in an unstructured task so that the cancellation does not cut the ledger writes; then
 /// ``run(_:phase:source:)`` throws `CancellationError`.
 ///
-/// Use: ``begin(project:)``, ``run(_:phase:source:)`` for each phase in order, then
-/// ``finish()``. Not `Sendable`-shared: one task owns a live turn. Complexity: the
+/// Use: ``begin(project:)``, ``plan(_:)`` when the turn has a plan action,
+/// ``run(_:phase:source:)`` for each phase in order, then ``finish()``. ``TurnRunner`` and
+/// `slate replay` are this loop over streams they hold or read in blocks. Not `Sendable`-shared: one task owns a live turn. Complexity: the
 /// pipeline's per byte, plus one dispatch per batch and two ledger events per phase.
 public struct LiveTurn: Sendable {
   public let turn: TurnID
@@ -43,7 +44,9 @@ public struct LiveTurn: Sendable {
   /// The phases read to the end so far, in order.
   public private(set) var phases: [PhaseReport] = []
   /// What the dispatcher did with every batch so far.
-  public private(set) var result = DispatchResult()
+  public internal(set) var result = DispatchResult()
+  /// The plan the pack rejected (``plan(_:)``), reported by ``finish()``.
+  public internal(set) var planRejection: Rejection?
 
   public init(turn: TurnID, pack: CompiledPack, dispatcher: Dispatcher, options: ActionStreamOptions = .default,
               validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
@@ -112,7 +115,7 @@ public struct LiveTurn: Sendable {
   /// ``TurnReport/conclude(turn:phases:result:planRejection:pack:dispatcher:)``), then
   /// audited.
   public func finish() async throws -> TurnReport {
-    try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: nil, pack: pack,
+    try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: planRejection, pack: pack,
                                   dispatcher: dispatcher)
   }
 
