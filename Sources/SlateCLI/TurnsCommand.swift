@@ -186,7 +186,7 @@ struct RecoverCommand: AsyncParsableCommand {
     let queues = try await store.read { tx throws(LedgerError) in Set(try tx.actions(turn: turn).map(\.queue)) }
     let film = pack.map { $0.pack.name == "film" } ?? (!queues.isEmpty && queues.isSubset(of: FilmHandler.queues))
     let dispatcher = Dispatcher(ledger: store, handlers: dispatch.handlers(film: film), policy: dispatch.policy, mode: .recover,
-                                configuration: .init(onLeaseWait: DispatchOptions.announceWait))
+                                configuration: .init(budget: dispatch.budget, onLeaseWait: DispatchOptions.announceWait))
     let report: TurnReport
     do {
       if let pack {

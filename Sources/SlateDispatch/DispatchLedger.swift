@@ -96,6 +96,12 @@ public protocol LedgerReader: AnyObject {
   /// The actions the turn declared (``ActionRecord/turn``), by ordinal, then insertion order.
   func actions(turn: TurnID) throws(LedgerError) -> [ActionRecord]
 
+  /// The ordinal the turn's next action takes: one past the largest ``ActionRecord/ordinal``
+  /// of its actions, 0 when it has none (the count of its actions when, as the dispatcher
+  /// declares them, ordinals are 0, 1, 2 …). O(log n) or better, without reading the
+  /// actions (a default implementation reads them: ledgers override it).
+  func nextOrdinal(turn: TurnID) throws(LedgerError) -> Int
+
   /// The outbox entry with `key`, or nil.
   func effect(key: String) throws(LedgerError) -> EffectRecord?
 

@@ -27,7 +27,8 @@ extension Dispatcher {
   /// batch carries one, opens the batch's phase and moves the turn's progress mark.
   /// `alongside` is written first, in the same transaction. Returns, per input, whether it
   /// was admitted (false: over the turn's action budget, not declared). Complexity: one
-  /// transaction, O(batch + the turn's actions).
+  /// transaction, O(batch) reads and writes by key plus the ledger's
+  /// ``LedgerReader/nextOrdinal(turn:)`` and the phase record.
   func declare(_ inputs: [ActionInput], batch: ActionBatch, turn: TurnRecord, alongside: LedgerWrites? = nil)
     async throws -> [Bool]
   {
@@ -40,7 +41,7 @@ extension Dispatcher {
       try alongside?(tx)
       var admitted: [Bool] = []
       var inserted = 0
-      var ordinal = try tx.actions(turn: turn.id).count
+      var ordinal = try tx.nextOrdinal(turn: turn.id)
       for input in inputs {
         if input.type == planType { try Dispatcher.recordPlan(input.payload, turn: turn.id, now: now, in: tx) }
         if try tx.action(scope: turn.scope, key: input.key.hex) != nil {

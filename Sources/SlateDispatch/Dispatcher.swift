@@ -114,6 +114,9 @@ public actor Dispatcher {
   var random: SplitMix64
   var breakers: [String: CircuitBreaker] = [:]
   var usage: [TurnID: Usage] = [:]
+  /// Per turn, the rejections its event log holds as far as this dispatcher has read it
+  /// (``recordRejections(_:turn:)``).
+  var rejectionsSeen: [TurnID: RejectionsSeen] = [:]
 
   /// - Parameters:
   ///   - sleep: how to wait (backoff, lease polling); `Task.sleep` by default.

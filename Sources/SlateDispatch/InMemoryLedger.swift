@@ -63,6 +63,8 @@ struct LedgerState: Sendable {
   /// Insertion order of actions, and each turn's actions in insertion order.
   var actionOrder: [ActionID] = []
   var actionsByTurn: [TurnID: [ActionID]] = [:]
+  /// Per turn, one past the largest ordinal of its actions (``LedgerReader/nextOrdinal(turn:)``).
+  var nextOrdinal: [TurnID: Int] = [:]
   var effects: [String: EffectRecord] = [:]
   var effectOrder: [String] = []
   var effectsByTurn: [TurnID: [String]] = [:]
@@ -145,6 +147,8 @@ final class InMemoryTransaction: LedgerTransaction {
       .map(\.element)
   }
 
+  func nextOrdinal(turn: TurnID) throws(LedgerError) -> Int { state.nextOrdinal[turn] ?? 0 }
+
   func effect(key: String) throws(LedgerError) -> EffectRecord? { state.effects[key] }
 
   func effects(turn: TurnID) throws(LedgerError) -> [EffectRecord] {
@@ -168,8 +172,16 @@ final class InMemoryTransaction: LedgerTransaction {
       .compactMap { state.entities[$0] }
   }
 
+  /// O(log events + the events after `after`): the log is in sequence order.
   func events(turn: TurnID, after: Int64) throws(LedgerError) -> [LedgerEvent] {
-    state.events.filter { $0.turn == turn && $0.sequence > after }
+    let events = state.events
+    var low = 0
+    var high = events.count
+    while low < high {
+      let middle = (low + high) / 2
+      if events[middle].sequence > after { high = middle } else { low = middle + 1 }
+    }
+    return events[low...].filter { $0.turn == turn }
   }
 
   func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
@@ -218,6 +230,7 @@ final class InMemoryTransaction: LedgerTransaction {
     set(\.actions, id, record)
     append(\.actionOrder, id)
     append(\.actionsByTurn, record.turn, id)
+    if record.ordinal >= state.nextOrdinal[record.turn] ?? 0 { set(\.nextOrdinal, record.turn, record.ordinal + 1) }
   }
 
   func updateAction(_ record: ActionRecord, expectedToken: Int64) throws(LedgerError) {

@@ -19,6 +19,8 @@ enum SQL {
   static let phases = "SELECT \(PhaseRecord.columns) FROM phases WHERE turn = ? ORDER BY ordinal, name"
   static let action = "SELECT \(ActionRecord.columns) FROM actions WHERE scope = ? AND key = ?"
   static let actions = "SELECT \(ActionRecord.columns) FROM actions WHERE turn = ? ORDER BY ordinal, id"
+  /// One probe of `actions_by_turn` (SQLite's min/max optimisation).
+  static let maxOrdinal = "SELECT MAX(ordinal) FROM actions WHERE turn = ?"
   static let effect = "SELECT \(EffectRecord.columns) FROM effects WHERE key = ?"
   static let effectsOfTurn = "SELECT \(EffectRecord.columns) FROM effects WHERE turn = ? ORDER BY id"
   static let effectsWithStatus = "SELECT \(EffectRecord.columns) FROM effects WHERE status = ? ORDER BY id LIMIT ?"

@@ -100,6 +100,12 @@ final class SQLiteTransaction: LedgerTransaction {
             "action", ActionRecord.init)
   }
 
+  func nextOrdinal(turn: TurnID) throws(LedgerError) -> Int {
+    try with(SQL.maxOrdinal) { statement in
+      try Int.fetchOne(statement, arguments: [turn.rawValue]).map { $0 + 1 } ?? 0
+    }
+  }
+
   func effect(key: String) throws(LedgerError) -> EffectRecord? {
     try one(SQL.effect, [key], "effect", EffectRecord.init)
   }

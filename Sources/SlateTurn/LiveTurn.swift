@@ -29,8 +29,9 @@ import SlateSchema
 /// in an unstructured task so that the cancellation does not cut the ledger writes; then
 /// ``run(_:phase:source:)`` throws `CancellationError`.
 ///
-/// Use: ``begin(project:)``, ``run(_:phase:source:)`` for each phase in order, then
-/// ``finish()``. Not `Sendable`-shared: one task owns a live turn. Complexity: the
+/// Use: ``begin(project:)``, ``plan(_:)`` when the turn has a plan action,
+/// ``run(_:phase:source:)`` for each phase in order, then ``finish()``. ``TurnRunner`` and
+/// `slate replay` are this loop over streams they hold or read in blocks. Not `Sendable`-shared: one task owns a live turn. Complexity: the
 /// pipeline's per byte, plus one dispatch per batch and two ledger events per phase.
 public struct LiveTurn: Sendable {
   public let turn: TurnID
@@ -51,6 +52,8 @@ public struct LiveTurn: Sendable {
   public var keptBytesLimit = LiveTurn.defaultKeptBytesLimit
   /// The bytes of the phase being read, until they are in the ledger.
   var keeping: KeptBytes?
+  /// The plan the pack rejected (``plan(_:)``), reported by ``finish()``.
+  public internal(set) var planRejection: Rejection?
 
   public init(turn: TurnID, pack: CompiledPack, dispatcher: Dispatcher, options: ActionStreamOptions = .default,
               validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
@@ -119,7 +122,7 @@ public struct LiveTurn: Sendable {
   /// ``TurnReport/conclude(turn:phases:result:planRejection:pack:dispatcher:)``), then
   /// audited.
   public func finish() async throws -> TurnReport {
-    try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: nil, pack: pack,
+    try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: planRejection, pack: pack,
                                   dispatcher: dispatcher)
   }
 
