@@ -108,7 +108,7 @@ let package = Package(
     .testTarget(
       name: "SlateFilmTests",
       dependencies: ["SlateFilm", "SlateStream", "SlateJSON", "SlateSSE", "SlateSchema", "SlateDispatch", "SlateTurn",
-                     "SlateTestSupport"]
+                     "SlateTestSupport", "FuzzChecks"]
     ),
     // A host that imports only `Slate`: a pack, a handler, the dispatcher over SQLite.
     .testTarget(name: "SlateHostTests", dependencies: ["Slate"]),

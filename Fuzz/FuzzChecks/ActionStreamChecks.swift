@@ -2,6 +2,7 @@ import SlateStream
 import SlateTurn
 import SlateJSON
 import SlateSSE
+import SlateTestSupport
 
 /// The action stream's properties, checked by fuzz-dialect on the same input:
 /// 1. No trap; the same items (starts, values, diagnostics, the summary; deltas aside)
@@ -20,8 +21,8 @@ public enum ActionStreamChecks {
   public static func chunkInvariance(_ bytes: UnsafeRawBufferPointer, kind: DialectKind, flushOnEOF: Bool, ends: [Int]) {
     let options = ActionStreamOptions(dialect: kind, sse: SSEParser.Options(flushOnEOF: flushOnEOF, reportsComments: false),
                                       emitsDeltas: false)
-    let whole = run(options, [bytes])
-    let chunked = run(options, bytes.chunks(endingAt: ends))
+    let whole = Run(options, bytes)
+    let chunked = Run(options, bytes, cuts: ends)
     precondition(whole.lines == chunked.lines, "chunking changed what the action stream reported")
     let summary: StreamSummary = whole.summary
     precondition(summary.values == whole.values.count, "the summary miscounts the values")
@@ -50,28 +51,19 @@ public enum ActionStreamChecks {
     let chosen = events[event % events.count]
     // Its first data byte becomes `#`: the data is no longer JSON, every offset stays.
     var corrupted = Array(bytes)
-    var i = chosen.byteRange.lowerBound
-    var target: Int?
-    while i + 5 <= chosen.byteRange.upperBound, target == nil {
-      let lineStart = i == chosen.byteRange.lowerBound || corrupted[i - 1] == 0x0A || corrupted[i - 1] == 0x0D
-      if lineStart, corrupted[i..<(i + 5)].elementsEqual("data:".utf8) {
-        var j = i + 5
-        if j < chosen.byteRange.upperBound, corrupted[j] == 0x20 { j += 1 }
-        if j < chosen.byteRange.upperBound, corrupted[j] != 0x0A, corrupted[j] != 0x0D { target = j }
-      }
-      i += 1
-    }
+    let target = dataByte(of: chosen.byteRange, in: corrupted)
     guard let target else { return }
     corrupted[target] = UInt8(ascii: "#")
     let gap = chosen.byteRange.lowerBound
 
     var options = ActionStreamOptions(dialect: kind, sse: sseOptions, emitsDeltas: true)
-    let clean = run(options, [bytes])
+    let clean = Run(options, bytes)
     options.emitsDeltas = false
-    let (whole, chunked) = corrupted.withUnsafeBytes { (run(options, [$0]), run(options, $0.chunks(endingAt: ends))) }
+    let whole = Run(options, corrupted)
+    let chunked = Run(options, corrupted, cuts: ends)
     precondition(whole.lines == chunked.lines, "chunking changed what the action stream reported after a gap")
-    func line(_ v: StreamValue) -> String { "\(v.index) \(v.channel) \(v.streamOffset) \(v.textRange) \(v.value.canonicalString)" }
-    precondition(whole.values.filter { $0.streamOffset < gap }.map(line) == clean.values.filter { $0.streamOffset < gap }.map(line),
+    precondition(whole.values.filter { $0.streamOffset < gap }.map { Run.line($0) }
+      == clean.values.filter { $0.streamOffset < gap }.map { Run.line($0) },
                  "a gap changed the values committed before it")
     if chosen.type != "error" {
       for value in whole.values where value.streamOffset >= gap {
@@ -100,38 +92,64 @@ public enum ActionStreamChecks {
     }
   }
 
-  struct Run {
-    var lines: [String] = []
-    var values: [StreamValue] = []
-    var starts: [ActionStart] = []
-    var deltas: [Delta] = []
-    var diagnostics: [StreamDiagnostic] = []
-    var summary: StreamSummary!
+  /// The first byte of the first non-empty data value of the event at `range` of `bytes`
+  /// (the byte a gap test makes unreadable), or nil when the event has none.
+  public static func dataByte(of range: Range<Int>, in bytes: [UInt8]) -> Int? {
+    var i = range.lowerBound
+    while i + 5 <= range.upperBound {
+      let lineStart = i == range.lowerBound || bytes[i - 1] == 0x0A || bytes[i - 1] == 0x0D
+      if lineStart, bytes[i..<(i + 5)].elementsEqual("data:".utf8) {
+        var j = i + 5
+        if j < range.upperBound, bytes[j] == 0x20 { j += 1 }
+        if j < range.upperBound, bytes[j] != 0x0A, bytes[j] != 0x0D { return j }
+      }
+      i += 1
+    }
+    return nil
   }
 
-  static func run(_ options: ActionStreamOptions, _ chunks: [UnsafeRawBufferPointer]) -> Run {
-    var stream = ActionStream(options: options)
-    var items: [StreamItem] = []
-    for chunk in chunks { stream.feed(chunk, into: &items) }
-    stream.finish(into: &items)
-    var run = Run()
-    for item in items {
-      switch item {
-      case .started(let start):
-        run.starts.append(start)
-        run.lines.append(start.jsonLine.text)
-      case .value(let value):
-        run.values.append(value)
-        run.lines.append(value.jsonLine.text + " \(value.textRange)")
-      case .diagnostic(let diagnostic):
-        run.diagnostics.append(diagnostic)
-        run.lines.append(diagnostic.jsonLine.text)
-      case .end(let summary):
-        run.summary = summary
-        run.lines.append("\(summary)")
-      case .delta(let delta): run.deltas.append(delta)
+  /// What one action stream reported over one input, read through the one push-parser
+  /// verifier (``PushParserVerifier/run(_:_:cuts:afterChunk:)``: each chunk between guard
+  /// bytes): every item as a line (to compare chunkings), and the items by kind.
+  public struct Run {
+    public var lines: [String] = []
+    public var values: [StreamValue] = []
+    public var starts: [ActionStart] = []
+    public var deltas: [Delta] = []
+    public var diagnostics: [StreamDiagnostic] = []
+    public var summary: StreamSummary!
+    /// What a second `finish` reported (nothing, for a stream that keeps the contract).
+    public var leftovers: [StreamItem] = []
+
+    /// Reads `bytes` cut at `cuts` (offsets outside `1..<count` are ignored) with `options`.
+    public init(_ options: ActionStreamOptions, _ bytes: some Collection<UInt8>, cuts: [Int] = []) {
+      let run = PushParserVerifier.run(ActionStream(options: options), bytes, cuts: cuts)
+      leftovers = run.leftovers
+      for item in run.outputs {
+        switch item {
+        case .started(let start):
+          starts.append(start)
+          lines.append(start.jsonLine.text)
+        case .value(let value):
+          values.append(value)
+          lines.append(value.jsonLine.text + " \(value.textRange)")
+        case .diagnostic(let diagnostic):
+          diagnostics.append(diagnostic)
+          lines.append(diagnostic.jsonLine.text)
+        case .end(let summary):
+          self.summary = summary
+          lines.append("\(summary)")
+        case .delta(let delta): deltas.append(delta)
+        }
       }
     }
-    return run
+
+    /// A value as a line; `index: false` leaves out its position, raw offset and call key
+    /// (a call whose start was lost and that a later event gives whole, as Responses'
+    /// `output_item.done` does, commits there; Gemini numbers calls by arrival, so a lost
+    /// chunk of whole calls renumbers the later ones).
+    public static func line(_ value: StreamValue, index: Bool = true) -> String {
+      "value \(index ? "\(value.index) @\(value.streamOffset) \(value.channel)" : "-") \(value.textRange) \(value.toolName ?? "-") \(value.value.canonicalString)"
+    }
   }
 }

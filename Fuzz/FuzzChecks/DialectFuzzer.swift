@@ -1,6 +1,7 @@
 import SlateStream
 import SlateJSON
 import SlateSSE
+import SlateTestSupport
 
 /// fuzz-dialect's input: one control byte, then an SSE stream.
 ///
@@ -119,23 +120,49 @@ public final class DialectFuzzer {
   }
 }
 
-/// One dialect run: events fed in groups (as chunks completed them), then the finish.
-struct DialectRun {
-  var outputs: [DialectOutput] = []
-  /// Where the outputs of `finish(at:)` begin.
-  var finishStart = 0
-  var end: DialectEnd
+/// A dialect as a push parser of events, for the verifier: the events of each chunk fed in
+/// order, then `finish(at:)` the stream's end.
+public struct DialectParser: ElementParser {
+  public var dialect: any Dialect
+  /// The raw offset where the stream ends.
+  public var end: Int
 
-  init(_ dialect: any Dialect, _ groups: [[DialectEvent]], end offset: Int) {
-    var dialect = dialect
-    for group in groups {
-      for event in group { dialect.feed(event, into: &outputs) }
-    }
-    finishStart = outputs.count
-    end = dialect.finish(at: offset, into: &outputs)
+  public init(_ dialect: any Dialect, end: Int) {
+    self.dialect = dialect
+    self.end = end
   }
 
-  var deltas: [Delta] { outputs.compactMap(\.delta) }
+  public mutating func feed(_ events: ArraySlice<DialectEvent>, into outputs: inout [DialectOutput]) {
+    for event in events { dialect.feed(event, into: &outputs) }
+  }
+
+  public mutating func finish(into outputs: inout [DialectOutput]) -> DialectEnd { dialect.finish(at: end, into: &outputs) }
+}
+
+/// One dialect run through the verifier (``PushParserVerifier/run(_:elements:cuts:afterChunk:)``):
+/// events fed in groups (as chunks completed them), then the finish.
+public struct DialectRun {
+  public var outputs: [DialectOutput]
+  /// Where the outputs of `finish(at:)` begin.
+  public var finishStart: Int
+  public var end: DialectEnd
+
+  /// Feeds `groups` (the events each SSE chunk completed) to `dialect` and finishes at `offset`.
+  public init(_ dialect: any Dialect, _ groups: [[DialectEvent]], end offset: Int) {
+    var cuts: [Int] = []
+    for group in groups.dropLast() { cuts.append((cuts.last ?? 0) + group.count) }
+    self.init(dialect, groups.flatMap { $0 }, cuts: cuts, end: offset)
+  }
+
+  /// Feeds `events` cut at `cuts` to `dialect` and finishes at `offset`.
+  public init(_ dialect: any Dialect, _ events: [DialectEvent], cuts: [Int] = [], end offset: Int) {
+    let run = PushParserVerifier.run(DialectParser(dialect, end: offset), elements: events, cuts: cuts)
+    outputs = run.outputs
+    finishStart = run.finishStart
+    end = run.summary
+  }
+
+  public var deltas: [Delta] { outputs.compactMap(\.delta) }
 
   /// The outputs about tool calls, for failure messages.
   var callTrace: String {

@@ -91,7 +91,7 @@ public final class FramerFuzzer {
     precondition(chunked.status == whole.status && chunked.resolved == whole.resolved, "chunked status differs")
 
     let syntaxOnly = FramerRun(text, setup, ends: [text.count], parser: nil)
-    if whole.diagnostic?.code != .numberOutOfRange {
+    if whole.diagnostic?.code != .jsonNumberOutOfRange {
       precondition(syntaxOnly.diagnostic == whole.diagnostic, "the framer's own scan reaches another verdict: "
         + "\(String(describing: syntaxOnly.diagnostic)) instead of \(String(describing: whole.diagnostic))")
       precondition(syntaxOnly.values.map(\.range) == whole.values.map(\.range), "the framer's own scan frames other values")
@@ -173,7 +173,7 @@ public final class FramerFuzzer {
                                      _ oneShot: SimdjsonParser, document: JSONValue?)
   {
     let expected = Result { () throws(JSONParseError) in try oneShot.parse(text) }
-    if let diagnostic = run.diagnostic, diagnostic.code == .valueTooLarge || diagnostic.code == .tooManyValues { return }
+    if let diagnostic = run.diagnostic, diagnostic.code == .jsonValueTooLarge || diagnostic.code == .jsonTooManyValues { return }
     switch expected {
     case .success(let value):
       precondition(run.status == .complete, "one-shot accepts, the framer says \(String(describing: run.diagnostic))")
@@ -192,7 +192,7 @@ public final class FramerFuzzer {
   /// simdjson: the text may hold one beyond its range.
   private func checkField(_ name: String, _ run: FramerRun, _ text: UnsafeRawBufferPointer, _ oneShot: SimdjsonParser) {
     let document = Result { () throws(JSONParseError) in try oneShot.parse(text) }
-    if case .failure(let error) = document, error.code == .numberOutOfRange { return }
+    if case .failure(let error) = document, error.code == .jsonNumberOutOfRange { return }
     guard case .success(.object(let object)) = document else {
       preconditionFailure("a complete field framing over a text one-shot does not read as an object: \(document)")
     }
@@ -226,7 +226,7 @@ struct FramerRun {
       do throws(JSONParseError) {
         _ = try framer.snapshot(with: snapshots)
       } catch {
-        precondition(error.code == .numberOutOfRange, "a snapshot does not parse: \(error)")
+        precondition(error.code == .jsonNumberOutOfRange, "a snapshot does not parse: \(error)")
       }
     }
     precondition(run.leftovers.isEmpty, "the framer reported \(run.leftovers.count) events after finish")
@@ -277,8 +277,8 @@ extension FuzzChecks {
   /// after all syntax (the framer, as each value completes).
   public static func agrees(_ framer: FramerDiagnostic, with oneShot: JSONParseError) -> Bool {
     if framer.code == oneShot.code && framer.offset == oneShot.offset { return true }
-    if oneShot.code == .invalidUTF8 && framer.offset < oneShot.offset { return true }
-    if framer.code == .numberOutOfRange && framer.offset < oneShot.offset { return true }
+    if oneShot.code == .jsonInvalidUTF8 && framer.offset < oneShot.offset { return true }
+    if framer.code == .jsonNumberOutOfRange && framer.offset < oneShot.offset { return true }
     return false
   }
 

@@ -17,7 +17,7 @@ public enum FuzzChecks {
       precondition(again.canonicalBytes == canonical, "canonical form is not stable")
     } catch {
       precondition((0...bytes.count).contains(error.offset), "error offset \(error.offset) outside the input")
-      if error.code != .numberOutOfRange && error.code != .valueTooLarge {
+      if error.code != .jsonNumberOutOfRange && error.code != .jsonValueTooLarge {
         precondition(located != nil, "simdjson rejected (\(error.simdjsonError)) what the locator accepts")
         precondition(located!.offset == error.offset, "offsets differ")
       }

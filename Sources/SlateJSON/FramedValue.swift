@@ -56,11 +56,12 @@ public struct ValueAnnouncement: Sendable {
 /// input's length when the input ended too soon), and a message saying what was expected
 /// and what came. The offset does not depend on how the text was chunked.
 public struct FramerDiagnostic: Sendable, Equatable, CustomStringConvertible {
-  public var code: JSONErrorCode
+  /// `json.*` (``DiagnosticCode/jsonUnexpectedByte`` …).
+  public var code: DiagnosticCode
   public var offset: Int
   public var message: String
 
-  public init(code: JSONErrorCode, offset: Int, message: String) {
+  public init(code: DiagnosticCode, offset: Int, message: String) {
     self.code = code
     self.offset = offset
     self.message = message

@@ -8,7 +8,7 @@ extension JSONFramer {
   /// reported as `json.value_too_large` at the limit instead: the bytes before the error
   /// were accepted into the value, so it is too large whatever comes (and a chunk boundary
   /// may already have said so).
-  mutating func fail(_ code: JSONErrorCode, at offset: Int, _ message: String) {
+  mutating func fail(_ code: DiagnosticCode, at offset: Int, _ message: String) {
     var diagnostic = FramerDiagnostic(code: code, offset: offset, message: message)
     if valueStart >= 0 && offset - valueStart > limits.maxValueBytes { diagnostic = tooLarge }
     self.diagnostic = diagnostic
@@ -18,23 +18,23 @@ extension JSONFramer {
   }
 
   /// Stops at the byte at chunk index `i`, which came where `expected` should have: with
-  /// `code` at `offset` (by default the byte's own). A non-ASCII byte that does not start
+  /// `expected`'s code (``Expected/code``) at `offset` (by default the byte's own). A non-ASCII byte that does not start
   /// a valid UTF-8 sequence is `json.invalid_utf8` at the byte instead (the one-shot
   /// locator checks UTF-8 first); when the sequence is cut by the chunk's end, the verdict
   /// waits for the next bytes (state `.classify`). Returns the index to resume at.
-  mutating func reject(_ code: JSONErrorCode, at offset: Int? = nil, byte i: Int,
+  mutating func reject(at offset: Int? = nil, byte i: Int,
                        _ p: UnsafePointer<UInt8>, _ n: Int, expected: Expected) -> Int
   {
     let c = p[i]
     if c < 0x80 {
-      fail(code, at: offset ?? base + i, "expected \(text(expected)), found \(Self.describe(c))")
+      fail(expected.code, at: offset ?? base + i, "expected \(text(expected)), found \(Self.describe(c))")
       return n
     }
     guard let sequence = UTF8Sequence(lead: c, at: base + i) else {
-      fail(.invalidUTF8, at: base + i, "invalid UTF-8: \(Self.hex(c)) cannot start a sequence (expected \(text(expected)))")
+      fail(.jsonInvalidUTF8, at: base + i, "invalid UTF-8: \(Self.hex(c)) cannot start a sequence (expected \(text(expected)))")
       return n
     }
-    state = .classify(sequence, Rejection(code: code, offset: offset ?? base + i, expected: expected))
+    state = .classify(sequence, Rejection(offset: offset ?? base + i, expected: expected))
     return i + 1
   }
 
@@ -46,7 +46,7 @@ extension JSONFramer {
     switch sequence.consume(p, &i, n) {
     case .complete:
       let found = Unicode.Scalar(sequence.scalar).map(Self.describe(scalar:)) ?? Self.hex(sequence.lead)
-      fail(rejection.code, at: rejection.offset, "expected \(text(rejection.expected)), found \(found)")
+      fail(rejection.expected.code, at: rejection.offset, "expected \(text(rejection.expected)), found \(found)")
       return n
     case .invalid:
       return failInvalidUTF8(sequence, found: p[i], where: "where \(text(rejection.expected)) was expected")
@@ -104,6 +104,20 @@ extension JSONFramer {
     case literal(want: UInt8, first: UInt8)
     case escapeCharacter, hexDigit
     case lowSurrogate(high: UInt16)
+
+    /// The code of a byte that came where this was expected: `json.invalid_number` inside a
+    /// number, `json.invalid_escape` inside an escape, `json.trailing_content` after the
+    /// value, `json.unexpected_byte` otherwise.
+    var code: DiagnosticCode {
+      switch self {
+      case .digitAfterMinus, .digitAfterDot, .exponentDigitOrSign, .exponentDigit: .jsonInvalidNumber
+      case .escapeCharacter, .hexDigit, .lowSurrogate: .jsonInvalidEscape
+      case .nothingAfterValue, .nothingAfterClose: .jsonTrailingContent
+      case .value, .valueOrArrayClose, .keyOrObjectClose, .keyAfterComma, .colon, .commaOrObjectClose,
+        .commaOrArrayClose, .separator, .framingArray, .fieldObject, .fieldArray, .literal:
+        .jsonUnexpectedByte
+      }
+    }
   }
 
   /// The words for `expected` in a diagnostic: "expected …, found …".

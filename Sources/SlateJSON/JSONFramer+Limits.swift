@@ -31,7 +31,7 @@ extension JSONFramer {
   @inline(__always)
   mutating func startValue(at i: Int, first: UInt8) -> Bool {
     guard valueCount < limits.maxValues else {
-      fail(.tooManyValues, at: base + i, "more than \(limits.maxValues) values, the limit")
+      fail(.jsonTooManyValues, at: base + i, "more than \(limits.maxValues) values, the limit")
       return false
     }
     valueStart = base + i
@@ -53,7 +53,7 @@ extension JSONFramer {
 
   /// The value in progress is larger than the limit: reported at its first byte past it.
   var tooLarge: FramerDiagnostic {
-    FramerDiagnostic(code: .valueTooLarge, offset: valueStart + limits.maxValueBytes,
+    FramerDiagnostic(code: .jsonValueTooLarge, offset: valueStart + limits.maxValueBytes,
                      message: "value larger than \(limits.maxValueBytes) bytes, the limit (it starts at byte \(valueStart))")
   }
 

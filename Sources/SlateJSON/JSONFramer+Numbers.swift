@@ -19,12 +19,12 @@ extension JSONFramer {
       switch step {
       case .minus:
         // int = zero / ( digit1-9 *DIGIT )
-        guard Self.isDigit(c) else { return reject(.invalidNumber, byte: i, p, n, expected: .digitAfterMinus) }
+        guard Self.isDigit(c) else { return reject(byte: i, p, n, expected: .digitAfterMinus) }
         step = c == UInt8(ascii: "0") ? .zero : .integer
         i += 1
       case .zero:
         if Self.isDigit(c) {
-          fail(.invalidNumber, at: base + i, "expected '.', 'e' or the end of a number after a leading 0, found \(Self.describe(c)) (leading zeros are not allowed)")
+          fail(.jsonInvalidNumber, at: base + i, "expected '.', 'e' or the end of a number after a leading 0, found \(Self.describe(c)) (leading zeros are not allowed)")
           return n
         }
         guard let next = Self.afterInteger(c) else { return unquotedScalarDone(end: i) }
@@ -38,7 +38,7 @@ extension JSONFramer {
         i += 1
       case .dot:
         // frac = decimal-point 1*DIGIT
-        guard Self.isDigit(c) else { return reject(.invalidNumber, byte: i, p, n, expected: .digitAfterDot) }
+        guard Self.isDigit(c) else { return reject(byte: i, p, n, expected: .digitAfterDot) }
         step = .fraction
         i += 1
       case .fraction:
@@ -54,11 +54,11 @@ extension JSONFramer {
         } else if Self.isDigit(c) {
           step = .exponent
         } else {
-          return reject(.invalidNumber, byte: i, p, n, expected: .exponentDigitOrSign)
+          return reject(byte: i, p, n, expected: .exponentDigitOrSign)
         }
         i += 1
       case .exponentSign:
-        guard Self.isDigit(c) else { return reject(.invalidNumber, byte: i, p, n, expected: .exponentDigit) }
+        guard Self.isDigit(c) else { return reject(byte: i, p, n, expected: .exponentDigit) }
         step = .exponent
         i += 1
       case .exponent:
@@ -88,7 +88,7 @@ extension JSONFramer {
     while rest != 0 && i < n {
       let want = UInt8(truncatingIfNeeded: rest)
       guard p[i] == want else {
-        return reject(.unexpectedByte, byte: i, p, n, expected: .literal(want: want, first: literal.first))
+        return reject(byte: i, p, n, expected: .literal(want: want, first: literal.first))
       }
       rest &>>= 8
       i += 1

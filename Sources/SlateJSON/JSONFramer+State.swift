@@ -96,9 +96,9 @@ extension JSONFramer {
     var high: UInt8
   }
 
-  /// An error waiting for the rest of a non-ASCII byte's sequence: `code` at `offset`.
+  /// An error waiting for the rest of a non-ASCII byte's sequence: `expected`'s code at
+  /// `offset`.
   struct Rejection {
-    var code: JSONErrorCode
     var offset: Int
     var expected: Expected
   }

@@ -22,13 +22,13 @@ extension JSONFramer {
         return i + 1
       }
       if c < 0x20 {
-        fail(.unexpectedByte, at: base + i,
+        fail(.jsonUnexpectedByte, at: base + i,
              "expected a character of a string, found the control character \(Self.hex(c)) (it must be escaped)")
         return n
       }
       // A non-ASCII byte: the lead of a UTF-8 sequence.
       guard var sequence = UTF8Sequence(lead: c, at: base + i) else {
-        fail(.invalidUTF8, at: base + i, "invalid UTF-8 in a string: \(Self.hex(c)) cannot start a sequence")
+        fail(.jsonInvalidUTF8, at: base + i, "invalid UTF-8 in a string: \(Self.hex(c)) cannot start a sequence")
         return n
       }
       i += 1
@@ -69,18 +69,18 @@ extension JSONFramer {
           return i + 1
         }
         guard c == UInt8(ascii: "u") else {
-          return reject(.invalidEscape, at: escape.start, byte: i, p, n, expected: .escapeCharacter)
+          return reject(at: escape.start, byte: i, p, n, expected: .escapeCharacter)
         }
         escape.step = .hex
       case .lowBackslash, .lowU:
         let first = escape.step == .lowBackslash
         guard c == (first ? UInt8(ascii: "\\") : UInt8(ascii: "u")) else {
-          return reject(.invalidEscape, at: escape.start, byte: i, p, n, expected: .lowSurrogate(high: escape.high))
+          return reject(at: escape.start, byte: i, p, n, expected: .lowSurrogate(high: escape.high))
         }
         escape.step = first ? .lowU : .lowHex
       case .hex, .lowHex:
         guard let digit = Self.hexDigit(c) else {
-          return reject(.invalidEscape, byte: i, p, n, expected: .hexDigit)
+          return reject(byte: i, p, n, expected: .hexDigit)
         }
         escape.hex = escape.hex << 4 | UInt16(digit)
         escape.digits += 1
@@ -98,12 +98,12 @@ extension JSONFramer {
     let isLow = (0xDC00...0xDFFF).contains(escape.hex)
     if escape.step == .lowHex {
       guard isLow else {
-        fail(.invalidEscape, at: escape.start,
+        fail(.jsonInvalidEscape, at: escape.start,
              "expected a low surrogate \\uDC00–\\uDFFF after the high surrogate \(Self.uEscape(UInt32(escape.high))), found \(Self.uEscape(UInt32(escape.hex)))")
         return chunk.count
       }
     } else if isLow {
-      fail(.invalidEscape, at: escape.start,
+      fail(.jsonInvalidEscape, at: escape.start,
            "unpaired low surrogate \(Self.uEscape(UInt32(escape.hex))): expected a high surrogate \\uD800–\\uDBFF before it")
       return chunk.count
     } else if (0xD800...0xDBFF).contains(escape.hex) {
@@ -145,7 +145,7 @@ extension JSONFramer {
       case (0xF4, _, 0x8F): " (beyond U+10FFFF)"
       default: ""
       }
-    fail(.invalidUTF8, at: sequence.start,
+    fail(.jsonInvalidUTF8, at: sequence.start,
          "invalid UTF-8 \(place): after \(Self.hex(sequence.lead)) expected a byte \(Self.hex(sequence.low))–\(Self.hex(sequence.high)), found \(Self.hex(found))\(reason)")
     return chunk.count
   }

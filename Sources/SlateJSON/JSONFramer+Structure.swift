@@ -29,13 +29,13 @@ extension JSONFramer {
       // object = begin-object [ member *( value-separator member ) ] end-object
       if c == UInt8(ascii: "}") { return closeContainer(at: i) }
       if c == UInt8(ascii: "\"") { return beginKey(at: i) }
-      return reject(.unexpectedByte, byte: i, p, n, expected: .keyOrObjectClose)
+      return reject(byte: i, p, n, expected: .keyOrObjectClose)
     case .key:
       if c == UInt8(ascii: "\"") { return beginKey(at: i) }
-      return reject(.unexpectedByte, byte: i, p, n, expected: .keyAfterComma)
+      return reject(byte: i, p, n, expected: .keyAfterComma)
     case .colon, .fieldColon:
       // member = string name-separator value
-      guard c == UInt8(ascii: ":") else { return reject(.unexpectedByte, byte: i, p, n, expected: .colon) }
+      guard c == UInt8(ascii: ":") else { return reject(byte: i, p, n, expected: .colon) }
       state = .structure(next == .fieldColon ? .fieldArray : .value)
       return i + 1
     case .afterValue:
@@ -46,13 +46,13 @@ extension JSONFramer {
         return i + 1
       }
       if c == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) { return closeContainer(at: i) }
-      return reject(.unexpectedByte, byte: i, p, n, expected: inObject ? .commaOrObjectClose : .commaOrArrayClose)
+      return reject(byte: i, p, n, expected: inObject ? .commaOrObjectClose : .commaOrArrayClose)
     case .adjacent:
-      return reject(.unexpectedByte, byte: i, p, n, expected: .separator)
+      return reject(byte: i, p, n, expected: .separator)
     case .trailing:
-      return reject(.trailingContent, byte: i, p, n, expected: mode == .value ? .nothingAfterValue : .nothingAfterClose)
+      return reject(byte: i, p, n, expected: mode == .value ? .nothingAfterValue : .nothingAfterClose)
     case .fieldArray:
-      guard c == UInt8(ascii: "[") else { return reject(.unexpectedByte, byte: i, p, n, expected: .fieldArray) }
+      guard c == UInt8(ascii: "[") else { return reject(byte: i, p, n, expected: .fieldArray) }
       return openContainer(at: i, isObject: false, opensFraming: true)
     case .start:
       return beginFraming(p, i, n)
@@ -75,12 +75,12 @@ extension JSONFramer {
       return i
     case .array:
       guard c == UInt8(ascii: "[") else {
-        return reject(.unexpectedByte, byte: i, p, n, expected: .framingArray)
+        return reject(byte: i, p, n, expected: .framingArray)
       }
       return openContainer(at: i, isObject: false, opensFraming: true)
     case .field:
       guard c == UInt8(ascii: "{") else {
-        return reject(.unexpectedByte, byte: i, p, n, expected: .fieldObject)
+        return reject(byte: i, p, n, expected: .fieldObject)
       }
       return openContainer(at: i, isObject: true, opensFraming: false)
     case .sequence, .value:
@@ -94,7 +94,7 @@ extension JSONFramer {
     let isContainer = c == UInt8(ascii: "{") || c == UInt8(ascii: "[")
     guard isContainer || c == UInt8(ascii: "\"") || c == UInt8(ascii: "t") || c == UInt8(ascii: "f")
       || c == UInt8(ascii: "n") || c == UInt8(ascii: "-") || Self.isDigit(c)
-    else { return reject(.unexpectedByte, byte: i, p, n, expected: expected) }
+    else { return reject(byte: i, p, n, expected: expected) }
     if valueStart < 0 && depth == frameDepth && framingOpen {
       guard startValue(at: i, first: c) else { return i + 1 }
     }
@@ -116,7 +116,7 @@ extension JSONFramer {
   /// `begin-array` / `begin-object`: one level deeper, within ``FramerLimits/maxDepth``.
   mutating func openContainer(at i: Int, isObject: Bool, opensFraming: Bool) -> Int {
     guard depth < limits.maxDepth else {
-      fail(.depthExceeded, at: base + i,
+      fail(.jsonDepthExceeded, at: base + i,
            "nesting deeper than \(limits.maxDepth) levels, the limit: '\(isObject ? "{" : "[")' opens level \(depth + 1)")
       return i + 1
     }

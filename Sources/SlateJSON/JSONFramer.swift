@@ -152,7 +152,7 @@ public struct JSONFramer {
   }
 
   public var status: Status {
-    if let diagnostic { return diagnostic.code == .truncated ? .truncated : .failed }
+    if let diagnostic { return diagnostic.code == .jsonTruncated ? .truncated : .failed }
     return isStopped ? .complete : .running
   }
 
@@ -184,10 +184,10 @@ public struct JSONFramer {
       chunk = UnsafeRawBufferPointer(start: nil, count: 0)
       switch state {
       case .classify(let sequence, let rejection):
-        fail(.invalidUTF8, at: sequence.start,
+        fail(.jsonInvalidUTF8, at: sequence.start,
              "invalid UTF-8: the input ended inside the sequence starting with \(Self.hex(sequence.lead)) (expected \(text(rejection.expected)))")
       case .utf8(let sequence, _):
-        fail(.invalidUTF8, at: sequence.start,
+        fail(.jsonInvalidUTF8, at: sequence.start,
              "invalid UTF-8: the input ended inside the sequence starting with \(Self.hex(sequence.lead)) in a string")
       case .number(.zero), .number(.integer), .number(.fraction), .number(.exponent):
         if depth == 0 { _ = unquotedScalarDone(end: 0) }
@@ -200,7 +200,7 @@ public struct JSONFramer {
         if valueStart >= 0 && base - valueStart > limits.maxValueBytes {
           failTooLarge()
         } else {
-          fail(.truncated, at: base, "input ended too soon: expected \(expectation), found the end of the input")
+          fail(.jsonTruncated, at: base, "input ended too soon: expected \(expectation), found the end of the input")
         }
       }
       if !isStopped {  // finished cleanly

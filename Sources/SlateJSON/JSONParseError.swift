@@ -1,43 +1,11 @@
 import CSimdjson
-
-/// The stable codes of JSON syntax and limit errors (`json.*`), shared by the one-shot
-/// parser and the incremental framer.
-public enum JSONErrorCode: String, Sendable, CaseIterable, Codable {
-  case unexpectedByte = "json.unexpected_byte"
-  case invalidUTF8 = "json.invalid_utf8"
-  case invalidEscape = "json.invalid_escape"
-  case invalidNumber = "json.invalid_number"
-  /// A number simdjson cannot hold: beyond a double's range, or an integer lexeme outside
-  /// [-2⁶³, 2⁶⁴ - 1].
-  case numberOutOfRange = "json.number_out_of_range"
-  case depthExceeded = "json.depth_exceeded"
-  case valueTooLarge = "json.value_too_large"
-  /// More framed values than ``FramerLimits/maxValues`` (the incremental framer only).
-  case tooManyValues = "json.too_many_values"
-  case trailingContent = "json.trailing_content"
-  case truncated = "json.truncated"
-
-  /// A short phrase for messages.
-  public var summary: String {
-    switch self {
-    case .unexpectedByte: "unexpected byte"
-    case .invalidUTF8: "invalid UTF-8"
-    case .invalidEscape: "invalid escape sequence"
-    case .invalidNumber: "invalid number"
-    case .numberOutOfRange: "number out of range"
-    case .depthExceeded: "nesting deeper than the limit"
-    case .valueTooLarge: "value larger than the limit"
-    case .tooManyValues: "more values than the limit"
-    case .trailingContent: "content after the value"
-    case .truncated: "input ended inside a value"
-    }
-  }
-}
+import SlateCore
 
 /// Why a complete document did not parse: a stable code, the byte offset of the first
 /// offending byte, simdjson's own error name, and a message saying what came.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var code: JSONErrorCode
+  /// `json.*` (``DiagnosticCode/jsonUnexpectedByte`` …).
+  public var code: DiagnosticCode
   /// Byte offset of the first offending byte (the input's length when it ended too soon).
   public var offset: Int
   /// simdjson's error name (`TAPE_ERROR`, `UTF8_ERROR`, …).
@@ -49,29 +17,30 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
   init(simdjsonCode: Int32, reason: Int32, offset: Int, input: UnsafeRawBufferPointer, limits: JSONLimits) {
     self.simdjsonError = String(cString: slate_json_error_name(simdjsonCode))
     self.offset = offset
-    let code: JSONErrorCode =
+    let (code, summary): (DiagnosticCode, String) =
       switch UInt32(reason) {
-      case SLATE_SYNTAX_UNEXPECTED_BYTE.rawValue: .unexpectedByte
-      case SLATE_SYNTAX_INVALID_UTF8.rawValue: .invalidUTF8
-      case SLATE_SYNTAX_INVALID_ESCAPE.rawValue: .invalidEscape
-      case SLATE_SYNTAX_INVALID_NUMBER.rawValue: .invalidNumber
-      case SLATE_SYNTAX_NUMBER_OUT_OF_RANGE.rawValue: .numberOutOfRange
-      case SLATE_SYNTAX_DEPTH_EXCEEDED.rawValue: .depthExceeded
-      case SLATE_SYNTAX_TRAILING_CONTENT.rawValue: .trailingContent
-      case SLATE_SYNTAX_TRUNCATED.rawValue: .truncated
-      case SLATE_SYNTAX_CAPACITY.rawValue: .valueTooLarge
-      default: .unexpectedByte  // simdjson refused what the strict scan accepts; offset 0
+      case SLATE_SYNTAX_UNEXPECTED_BYTE.rawValue: (.jsonUnexpectedByte, "unexpected byte")
+      case SLATE_SYNTAX_INVALID_UTF8.rawValue: (.jsonInvalidUTF8, "invalid UTF-8")
+      case SLATE_SYNTAX_INVALID_ESCAPE.rawValue: (.jsonInvalidEscape, "invalid escape sequence")
+      case SLATE_SYNTAX_INVALID_NUMBER.rawValue: (.jsonInvalidNumber, "invalid number")
+      case SLATE_SYNTAX_NUMBER_OUT_OF_RANGE.rawValue: (.jsonNumberOutOfRange, "number out of range")
+      case SLATE_SYNTAX_DEPTH_EXCEEDED.rawValue: (.jsonDepthExceeded, "nesting deeper than the limit")
+      case SLATE_SYNTAX_TRAILING_CONTENT.rawValue: (.jsonTrailingContent, "content after the value")
+      case SLATE_SYNTAX_TRUNCATED.rawValue: (.jsonTruncated, "input ended inside a value")
+      case SLATE_SYNTAX_CAPACITY.rawValue: (.jsonValueTooLarge, "value larger than the limit")
+      // simdjson refused what the strict scan accepts; offset 0
+      default: (.jsonUnexpectedByte, "unexpected byte")
       }
     self.code = code
-    var message = code.summary
+    var message = summary
     switch code {
-    case .truncated:
+    case .jsonTruncated:
       message += ": expected more after \(offset) bytes"
-    case .valueTooLarge:
+    case .jsonValueTooLarge:
       message += ": \(input.count) bytes, limit \(limits.maxBytes)"
-    case .depthExceeded:
+    case .jsonDepthExceeded:
       message += " (\(limits.maxDepth))"
-    case .numberOutOfRange:
+    case .jsonNumberOutOfRange:
       var end = offset
       while end < input.count, end - offset < 40, JSONParseError.isNumberByte(input[end]) { end += 1 }
       message += ": \(String(decoding: input[offset..<end], as: UTF8.self))"

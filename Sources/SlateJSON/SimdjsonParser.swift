@@ -162,7 +162,7 @@ extension SimdjsonParser {
   /// one beyond 64 bits or a double (the parser reads those too). O(bytes); no padding
   /// needed.
   public static func locateSyntaxError(in bytes: UnsafeRawBufferPointer, maxDepth: Int = JSONLimits.default.maxDepth)
-    -> (code: JSONErrorCode, offset: Int)?
+    -> (code: DiagnosticCode, offset: Int)?
   {
     var offset: UInt64 = 0
     let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)

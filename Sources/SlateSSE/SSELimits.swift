@@ -2,8 +2,8 @@
 ///
 /// The parser buffers at most one line (`maxLineBytes`) plus one event's data
 /// (`maxEventDataBytes`) plus its event type and id (each bounded by the line limit).
-/// Exceeding a limit is a diagnostic (``SSEDiagnostic/Code/lineTooLong``,
-/// ``SSEDiagnostic/Code/eventTooLarge``), never a crash; the parser skips to the next
+/// Exceeding a limit is a diagnostic (``DiagnosticCode/sseLineTooLong``,
+/// ``DiagnosticCode/sseEventTooLarge``), never a crash; the parser skips to the next
 /// blank line.
 public struct SSELimits: Sendable, Hashable {
   /// The longest line, in bytes, not counting its line ending. Default 8 MiB: large

@@ -82,7 +82,7 @@ extension SSEParser {
       let firstOffending = valueOffset + max(0, limit - dataBuffer.count)
       let start = blockStartOffset ?? lineStartOffset
       outputs.append(.diagnostic(SSEDiagnostic(
-        code: .eventTooLarge, severity: .error, offset: firstOffending,
+        code: .sseEventTooLarge, severity: .error, offset: firstOffending,
         message: "expected at most \(limit) bytes of event data, but the data line at byte \(lineStartOffset) "
           + "brings the event starting at byte \(start) to \(size) bytes; "
           + "discarding the event up to the next blank line")))
@@ -102,7 +102,7 @@ extension SSEParser {
     if blockStartOffset == nil { blockStartOffset = lineStartOffset }
     let consequence = isComment ? "skipping the comment" : "discarding the event up to the next blank line"
     outputs.append(.diagnostic(SSEDiagnostic(
-      code: .lineTooLong, severity: isComment ? .warning : .error, offset: lineStartOffset + limit,
+      code: .sseLineTooLong, severity: isComment ? .warning : .error, offset: lineStartOffset + limit,
       message: "expected a line ending within \(limit) bytes of the \(isComment ? "comment" : "line") "
         + "starting at byte \(lineStartOffset), but the line goes on; \(consequence)")))
     if !isComment {
@@ -159,7 +159,7 @@ extension SSEParser {
     }
     if !valid {
       outputs.append(.diagnostic(SSEDiagnostic(
-        code: .invalidUTF8, severity: .warning, offset: start, byteRange: start..<end,
+        code: .sseInvalidUTF8, severity: .warning, offset: start, byteRange: start..<end,
         message: "the event's data is not valid UTF-8; each invalid sequence became U+FFFD, as the WHATWG decoder does")))
     }
     // "the type attribute initialized to "message" ... If the event type buffer has a

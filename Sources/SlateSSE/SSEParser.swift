@@ -113,7 +113,7 @@ public struct SSEParser: Sendable {
     if options.flushOnEOF {
       if cutOff {
         outputs.append(.diagnostic(SSEDiagnostic(
-          code: .unterminatedEvent, severity: .warning, offset: blockStart, byteRange: blockStart..<end,
+          code: .sseUnterminatedEvent, severity: .warning, offset: blockStart, byteRange: blockStart..<end,
           message: "expected a blank line to end the event starting at byte \(blockStart), "
             + "but the stream ended at byte \(end); dispatched it (flush on EOF)")))
       }
@@ -126,7 +126,7 @@ public struct SSEParser: Sendable {
       // file ends in the middle of an event, before the final empty line, the incomplete
       // event is not dispatched.)"
       outputs.append(.diagnostic(SSEDiagnostic(
-        code: .unterminatedEvent, severity: .error, offset: blockStart, byteRange: blockStart..<end,
+        code: .sseUnterminatedEvent, severity: .error, offset: blockStart, byteRange: blockStart..<end,
         message: "expected a blank line to end the event starting at byte \(blockStart), "
           + "but the stream ended at byte \(end); discarded its \(end - blockStart) bytes")))
     }

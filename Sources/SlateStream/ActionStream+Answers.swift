@@ -76,7 +76,7 @@ extension ActionStream {
     }
     if seen == 3 {
       answers[choice]!.bomDecided = true
-      report(StreamDiagnostic(.byteOrderMark, severity: .info, streamOffset: streamOffset ?? 0, textOffset: 0,
+      report(StreamDiagnostic(.streamByteOrderMark, severity: .info, streamOffset: streamOffset ?? 0, textOffset: 0,
                               channel: .answer(choice: choice),
                               message: "expected the answer text to start with JSON or prose; it starts with a UTF-8 byte order mark, which is skipped"),
              into: &out)
@@ -193,7 +193,7 @@ extension ActionStream {
   /// ``TextFraming/auto`` found prose at text offset `offset` (its first byte `byte`).
   mutating func markProse(choice: Int, at offset: Int, _ byte: UInt8, _ streamOffset: Int?, into out: inout [StreamItem]) {
     answers[choice]!.prose = true
-    report(StreamDiagnostic(.proseText, severity: .info, streamOffset: streamOffset ?? offset, textOffset: offset,
+    report(StreamDiagnostic(.streamProseText, severity: .info, streamOffset: streamOffset ?? offset, textOffset: offset,
                             channel: .answer(choice: choice),
                             message: "expected '[' or '{' to start JSON actions, found \(JSONFramer.describe(byte)); the answer text is prose and is not framed"),
            into: &out)
@@ -237,7 +237,7 @@ extension ActionStream {
     answers[choice]!.poisoned = true
     answers[choice]!.framer = nil
     let channel = StreamChannel.answer(choice: choice)
-    report(StreamDiagnostic(.gap, severity: .error, streamOffset: offset, textOffset: answer.length, channel: channel,
+    report(StreamDiagnostic(.streamGap, severity: .error, streamOffset: offset, textOffset: answer.length, channel: channel,
                             message: "expected \(channel)'s text to continue across the event at byte \(offset), which could not be read; the value in progress is dropped and nothing more of this text is framed"),
            into: &out)
   }
@@ -273,7 +273,7 @@ extension ActionStream {
   mutating func noteFramerDiagnostic(_ diagnostic: FramerDiagnostic, channel: StreamChannel, at streamOffset: Int,
                                      into out: inout [StreamItem])
   {
-    if diagnostic.code == .truncated && cut == nil { cut = channel }
+    if diagnostic.code == .jsonTruncated && cut == nil { cut = channel }
     report(StreamDiagnostic(diagnostic, channel: channel, streamOffset: streamOffset), into: &out)
   }
 

@@ -22,7 +22,7 @@ extension ActionStream {
     guard calls[start.key] == nil, !skippedCalls.contains(start.key) else { return }  // the dialect reported it
     guard calls.count < options.maxOpenCalls else {
       skippedCalls.insert(start.key)
-      report(StreamDiagnostic(.tooManyOpenCalls, severity: .error, streamOffset: streamOffset, channel: .call(start.key),
+      report(StreamDiagnostic(.streamTooManyOpenCalls, severity: .error, streamOffset: streamOffset, channel: .call(start.key),
                               message: "expected at most \(options.maxOpenCalls) tool calls open at once; call \(start.key) (\(start.name)) is not framed"),
              into: &out)
       return
@@ -71,7 +71,7 @@ extension ActionStream {
   mutating func poisonCall(_ key: CallKey, at offset: Int, into out: inout [StreamItem]) {
     guard let call = calls[key], !call.failed, !call.poisoned else { return }
     calls[key]!.poisoned = true
-    report(StreamDiagnostic(.gap, severity: .error, streamOffset: offset, textOffset: call.framer.bytesFed, channel: .call(key),
+    report(StreamDiagnostic(.streamGap, severity: .error, streamOffset: offset, textOffset: call.framer.bytesFed, channel: .call(key),
                             message: "expected the arguments of tool call \(key) (\(call.start.name)) to continue across the event at byte \(offset), which could not be read; the call is not committed"),
            into: &out)
   }
@@ -110,7 +110,7 @@ extension ActionStream {
       let call = calls.removeValue(forKey: key)!
       guard !call.failed, !call.poisoned else { continue }
       if let pending = call.pending {
-        report(StreamDiagnostic(.valueNotCommitted, streamOffset: bytesFed, textOffset: pending.range.lowerBound,
+        report(StreamDiagnostic(.streamValueNotCommitted, streamOffset: bytesFed, textOffset: pending.range.lowerBound,
                                 channel: .call(key),
                                 message: "expected the end signal of tool call \(key) (\(call.start.name)) to commit its complete arguments; the input ended first, so they are not an action"),
                into: &out)

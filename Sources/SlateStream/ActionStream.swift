@@ -302,7 +302,7 @@ public struct ActionStream {
     guard committed < options.maxActions else {
       if !tooManyReported {
         tooManyReported = true
-        report(StreamDiagnostic(.tooManyActions, severity: .error, streamOffset: streamOffset,
+        report(StreamDiagnostic(.streamTooManyActions, severity: .error, streamOffset: streamOffset,
                                 textOffset: framed.range.lowerBound, channel: channel,
                                 message: "expected at most \(options.maxActions) actions in one stream; further values are dropped"),
                into: &out)

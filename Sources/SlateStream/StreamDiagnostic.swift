@@ -13,26 +13,6 @@ public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
   /// The one scale of every layer (``SlateCore/Severity``).
   public typealias Severity = SlateCore.Severity
 
-  /// Codes the action stream reports itself (the other layers' codes pass through).
-  public enum Code: String, Sendable, CaseIterable {
-    /// The answer text is not JSON (``TextFraming/auto`` found prose): it is not framed.
-    case proseText = "stream.prose_text"
-    /// A tool call's value was complete but the call never received its end signal, so it
-    /// was not committed.
-    case valueNotCommitted = "stream.value_not_committed"
-    /// More actions than ``ActionStreamOptions/maxActions``: the rest are not emitted.
-    case tooManyActions = "stream.too_many_actions"
-    /// More tool calls open at once than ``ActionStreamOptions/maxOpenCalls``: the new call
-    /// is not framed.
-    case tooManyOpenCalls = "stream.too_many_open_calls"
-    /// An event that may have carried bytes of this channel could not be read (a
-    /// ``Delta/Kind/gap(_:)``): the value in progress is dropped and nothing more on the
-    /// channel is framed (error; the stream's status is ``StreamStatus/gap(at:)``).
-    case gap = "stream.gap"
-    /// The answer text starts with a UTF-8 byte order mark: skipped (info).
-    case byteOrderMark = "stream.byte_order_mark"
-  }
-
   /// `layer.reason`, e.g. ``DiagnosticCode/jsonUnexpectedByte``,
   /// ``DiagnosticCode/dialectNoTerminalEvent``.
   public var code: DiagnosticCode
@@ -58,15 +38,15 @@ public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
     self.message = message
   }
 
-  init(_ code: Code, severity: Severity = .warning, streamOffset: Int, textOffset: Int? = nil,
+  init(_ code: DiagnosticCode, severity: Severity = .warning, streamOffset: Int, textOffset: Int? = nil,
        channel: StreamChannel? = nil, message: String)
   {
-    self.init(code: DiagnosticCode(code), severity: severity, streamOffset: streamOffset, textOffset: textOffset,
+    self.init(code: code, severity: severity, streamOffset: streamOffset, textOffset: textOffset,
               channel: channel, message: message)
   }
 
   init(_ sse: SSEDiagnostic) {
-    self.init(code: DiagnosticCode(sse.code), severity: sse.severity,
+    self.init(code: sse.code, severity: sse.severity,
               streamOffset: sse.offset, message: sse.message)
   }
 
@@ -77,7 +57,7 @@ public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
 
   /// A framer's error: always `error` severity (the channel's framing stopped there).
   init(_ framer: FramerDiagnostic, channel: StreamChannel, streamOffset: Int) {
-    self.init(code: DiagnosticCode(framer.code), severity: .error, streamOffset: streamOffset, textOffset: framer.offset,
+    self.init(code: framer.code, severity: .error, streamOffset: streamOffset, textOffset: framer.offset,
               channel: channel, message: framer.message)
   }
 
@@ -110,10 +90,11 @@ extension SSEDiagnostic {
   /// an event past its limit), so its content is lost: a gap for the dialect.
   var discardsEvent: Bool {
     switch code {
-    case .eventTooLarge: true
-    case .lineTooLong: severity == .error
-    case .unterminatedEvent: false  // the end of the input: a truncation, nothing follows
-    case .invalidUTF8: false  // the event is kept, with U+FFFD in place of the bad bytes
+    case .sseEventTooLarge: true
+    case .sseLineTooLong: severity == .error
+    // sse.unterminated_event: the end of the input, a truncation, nothing follows;
+    // sse.invalid_utf8: the event is kept, with U+FFFD in place of the bad bytes.
+    default: false
     }
   }
 }

@@ -42,7 +42,7 @@ extension SSEComment {
 extension SSEDiagnostic {
   /// `{"kind":"diagnostic","code","severity","offset","message"}`.
   public var jsonLine: JSONLine {
-    var line = JSONLine(diagnostic: DiagnosticCode(code), severity: severity)
+    var line = JSONLine(diagnostic: code, severity: severity)
     line.add("offset", .int(offset))
     line.add("message", .string(message))
     return line

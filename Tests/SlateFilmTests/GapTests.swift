@@ -1,4 +1,5 @@
 import Foundation
+import FuzzChecks
 import SlateStream
 import SlateFilm
 import SlateJSON
@@ -20,76 +21,25 @@ import Testing
 ///    (the last event joins nothing across it: losing its content leaves the stream
 ///    truncated, never complete), and every `stream.gap` diagnostic is at the gap's offset.
 @Suite struct GapTests {
-  struct Run {
-    var lines: [String] = []
-    var values: [StreamValue] = []
-    var starts: [ActionStart] = []
-    var deltas: [Delta] = []
-    var diagnostics: [StreamDiagnostic] = []
-    var summary: StreamSummary!
-
-    init(_ bytes: [UInt8], dialect: DialectKind, cuts: [Int] = [], deltas: Bool = false) {
-      var stream = ActionStream(options: ActionStreamOptions(dialect: dialect, emitsDeltas: deltas))
-      var items: [StreamItem] = []
-      for chunk in SeededChunking.chunks(of: bytes, cuts: cuts) { stream.feed(chunk, into: &items) }
-      summary = stream.finish(into: &items)
-      for item in items {
-        switch item {
-        case .delta(let delta): self.deltas.append(delta)
-        case .started(let start):
-          starts.append(start)
-          lines.append("started \(start.channel) @\(start.streamOffset) \(start.type.canonicalString)")
-        case .value(let value):
-          values.append(value)
-          lines.append(Self.line(value))
-        case .diagnostic(let diagnostic):
-          diagnostics.append(diagnostic)
-          lines.append("\(diagnostic)")
-        case .end(let summary): lines.append("end \(summary)")
-        }
-      }
-    }
-
-    /// A value as a line; `index: false` leaves out its position, raw offset and call key
-    /// (a call whose start was lost and that a later event gives whole, as Responses'
-    /// `output_item.done` does, commits there; Gemini numbers calls by arrival, so a lost
-    /// chunk of whole calls renumbers the later ones).
-    static func line(_ value: StreamValue, index: Bool = true) -> String {
-      "value \(index ? "\(value.index) @\(value.streamOffset) \(value.channel)" : "-") \(value.textRange) \(value.toolName ?? "-") \(value.value.canonicalString)"
-    }
-  }
-
-  /// The first byte of the event's first non-empty data value, or nil when it has none.
-  static func dataByte(of range: Range<Int>, in bytes: [UInt8]) -> Int? {
-    var i = range.lowerBound
-    while i < range.upperBound {
-      let lineStart = i == range.lowerBound || bytes[i - 1] == 0x0A || bytes[i - 1] == 0x0D
-      if lineStart, bytes[i...].starts(with: Array("data:".utf8)) {
-        var j = i + 5
-        if j < range.upperBound, bytes[j] == 0x20 { j += 1 }
-        if j < range.upperBound, bytes[j] != 0x0A, bytes[j] != 0x0D { return j }
-      }
-      i += 1
-    }
-    return nil
-  }
+  /// The shared action-stream run of the fuzz checks (through the push-parser verifier).
+  typealias Run = ActionStreamChecks.Run
 
   /// Checks every event position of `bytes` (an SSE stream of `dialect`).
   static func check(_ bytes: [UInt8], dialect: DialectKind, name: String) {
-    let clean = Run(bytes, dialect: dialect, deltas: true)
+    let clean = Run(ActionStreamOptions(dialect: dialect, emitsDeltas: true), bytes)
     var parser = SSEParser()
     let events = (parser.feed(bytes) + parser.finish()).compactMap(\.event)
     #expect(!events.isEmpty, "\(name): no events")
     for (position, event) in events.enumerated() {
-      guard let byte = dataByte(of: event.byteRange, in: bytes) else { continue }
+      guard let byte = ActionStreamChecks.dataByte(of: event.byteRange, in: bytes) else { continue }
       let gap = event.byteRange.lowerBound
       var corrupted = bytes
       corrupted[byte] = UInt8(ascii: "#")
-      let whole = Run(corrupted, dialect: dialect)
+      let whole = Run(ActionStreamOptions(dialect: dialect), corrupted)
       let place = "\(name), event \(position) at byte \(gap)"
       if position % 2 == 0 {  // every other position, in seeded chunks from 1 to 128 bytes
         let cuts = SeededChunking.randomCuts(count: bytes.count, maxChunk: 1 + (position * 37) % 128, seed: UInt64(position))
-        let chunked = Run(corrupted, dialect: dialect, cuts: cuts)
+        let chunked = Run(ActionStreamOptions(dialect: dialect), corrupted, cuts: cuts)
         #expect(chunked.lines == whole.lines, "\(place): chunking changed the output")
       }
 

@@ -47,7 +47,7 @@ import Testing
     do {
       _ = try Self.parser.parse("[1e999, tru]")
     } catch {
-      #expect(error.code == .unexpectedByte || error.code == .truncated)
+      #expect(error.code == .jsonUnexpectedByte || error.code == .jsonTruncated)
       #expect(error.offset >= 8)
     }
     let locate = Array("[1e999, 1]".utf8).withUnsafeBytes { SimdjsonParser.locateSyntaxError(in: $0) }

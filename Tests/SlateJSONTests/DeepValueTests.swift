@@ -72,7 +72,7 @@ import Testing
     shallower.feed(bytes, into: &refused)
     shallower.finish(into: &refused)
     #expect(!refused.contains { if case .value = $0 { true } else { false } })
-    #expect(refused.contains { if case .diagnostic(let d) = $0 { d.code == .depthExceeded } else { false } })
+    #expect(refused.contains { if case .diagnostic(let d) = $0 { d.code == .jsonDepthExceeded } else { false } })
   }
 
   @Test func equalityAndHashingStillFollowInstanceEquality() throws {

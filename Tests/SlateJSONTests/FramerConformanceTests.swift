@@ -68,7 +68,7 @@ import Testing
       if diagnostic.code == error.code && diagnostic.offset == error.offset {
         exact += 1
       } else {
-        #expect(error.code == .invalidUTF8 && diagnostic.offset < error.offset, "\(name): \(diagnostic) vs \(error)")
+        #expect(error.code == .jsonInvalidUTF8 && diagnostic.offset < error.offset, "\(name): \(diagnostic) vs \(error)")
         earlierThanLaterInvalidUTF8.append(name)
       }
     }

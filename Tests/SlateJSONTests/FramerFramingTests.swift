@@ -10,8 +10,8 @@ import Testing
     var text: String
     var framing: Framing
     var values: [String]
-    var error: (code: JSONErrorCode, offset: Int)?
-    init(_ text: String, _ framing: Framing, _ values: [String], _ error: (JSONErrorCode, Int)? = nil) {
+    var error: (code: DiagnosticCode, offset: Int)?
+    init(_ text: String, _ framing: Framing, _ values: [String], _ error: (DiagnosticCode, Int)? = nil) {
       self.text = text
       self.framing = framing
       self.values = values
@@ -31,52 +31,52 @@ import Testing
     Case("{}1", .sequence, ["{}", "1"]),
     Case(#""a"1"#, .sequence, [#""a""#, "1"]),
     Case("{\"a\":1}\n{\"b\":[true]}\n", .sequence, [#"{"a":1}"#, #"{"b":[true]}"#]),
-    Case("1-2", .sequence, ["1"], (.unexpectedByte, 1)),
-    Case("truenull", .sequence, ["true"], (.unexpectedByte, 4)),
-    Case(#"1"a""#, .sequence, ["1"], (.unexpectedByte, 1)),
-    Case("null]", .sequence, ["null"], (.unexpectedByte, 4)),
-    Case("[1] x", .sequence, ["[1]"], (.unexpectedByte, 4)),
+    Case("1-2", .sequence, ["1"], (.jsonUnexpectedByte, 1)),
+    Case("truenull", .sequence, ["true"], (.jsonUnexpectedByte, 4)),
+    Case(#"1"a""#, .sequence, ["1"], (.jsonUnexpectedByte, 1)),
+    Case("null]", .sequence, ["null"], (.jsonUnexpectedByte, 4)),
+    Case("[1] x", .sequence, ["[1]"], (.jsonUnexpectedByte, 4)),
     Case("", .sequence, []),
     Case("  \n ", .sequence, []),
-    Case("1.", .sequence, [], (.truncated, 2)),
-    Case("-", .sequence, [], (.truncated, 1)),
-    Case("01", .sequence, [], (.invalidNumber, 1)),
-    Case("{\"a\":1}\n{\"b\":", .sequence, [#"{"a":1}"#], (.truncated, 13)),
+    Case("1.", .sequence, [], (.jsonTruncated, 2)),
+    Case("-", .sequence, [], (.jsonTruncated, 1)),
+    Case("01", .sequence, [], (.jsonInvalidNumber, 1)),
+    Case("{\"a\":1}\n{\"b\":", .sequence, [#"{"a":1}"#], (.jsonTruncated, 13)),
     // value: exactly one.
     Case(" 12 ", .value, ["12"]),
     Case("12", .value, ["12"]),
-    Case("1 2", .value, ["1"], (.trailingContent, 2)),
-    Case("{} {}", .value, ["{}"], (.trailingContent, 3)),
-    Case("", .value, [], (.truncated, 0)),
-    Case(" \"abc", .value, [], (.truncated, 5)),
+    Case("1 2", .value, ["1"], (.jsonTrailingContent, 2)),
+    Case("{} {}", .value, ["{}"], (.jsonTrailingContent, 3)),
+    Case("", .value, [], (.jsonTruncated, 0)),
+    Case(" \"abc", .value, [], (.jsonTruncated, 5)),
     // array: the elements of one array.
     Case("[]", .array, []),
     Case(#" [ 1 , {"a":[2]} , "x" ] "#, .array, ["1", #"{"a":[2]}"#, #""x""#]),
-    Case("[1,]", .array, ["1"], (.unexpectedByte, 3)),
-    Case("[1 2]", .array, ["1"], (.unexpectedByte, 3)),
-    Case("{}", .array, [], (.unexpectedByte, 0)),
-    Case("[1] [2]", .array, ["1"], (.trailingContent, 4)),
-    Case("[1,2", .array, ["1"], (.truncated, 4)),
-    Case("", .array, [], (.truncated, 0)),
+    Case("[1,]", .array, ["1"], (.jsonUnexpectedByte, 3)),
+    Case("[1 2]", .array, ["1"], (.jsonUnexpectedByte, 3)),
+    Case("{}", .array, [], (.jsonUnexpectedByte, 0)),
+    Case("[1] [2]", .array, ["1"], (.jsonTrailingContent, 4)),
+    Case("[1,2", .array, ["1"], (.jsonTruncated, 4)),
+    Case("", .array, [], (.jsonTruncated, 0)),
     // field: the elements of the array under NAME at the top level only.
     Case(#"{"actions":[1,2]}"#, .field("actions"), ["1", "2"]),
     Case(#"{"x":{"actions":[9]},"actions":[{"a":1}],"y":[{"actions":[8]}]}"#, .field("actions"), [#"{"a":1}"#]),
     Case(#"{"act\u0069ons":[1]}"#, .field("actions"), ["1"]),
     Case(#"{"actions":[1],"actions":[2]}"#, .field("actions"), ["1", "2"]),
-    Case(#"{"actions":5}"#, .field("actions"), [], (.unexpectedByte, 11)),
+    Case(#"{"actions":5}"#, .field("actions"), [], (.jsonUnexpectedByte, 11)),
     Case(#"{"other":1}"#, .field("actions"), []),
     Case(#"{"actionsX":[1],"action":[2],"":[3]}"#, .field("actions"), []),
     Case("{\"" + String(repeating: "a", count: 300) + #"":[1],"actions":[2]}"#, .field("actions"), ["2"]),
     Case(#"{"\u00e9":[1]}"#, .field("é"), ["1"]),
-    Case(#"{"actions":[1,2]"#, .field("actions"), ["1", "2"], (.truncated, 16)),
-    Case(#"{"actions":[1]} x"#, .field("actions"), ["1"], (.trailingContent, 16)),
-    Case("[1]", .field("actions"), [], (.unexpectedByte, 0)),
+    Case(#"{"actions":[1,2]"#, .field("actions"), ["1", "2"], (.jsonTruncated, 16)),
+    Case(#"{"actions":[1]} x"#, .field("actions"), ["1"], (.jsonTrailingContent, 16)),
+    Case("[1]", .field("actions"), [], (.jsonUnexpectedByte, 0)),
     // auto: array on '[', else sequence.
     Case("[1,2]", .auto, ["1", "2"]),
     Case("\n [1]", .auto, ["1"]),
     Case(#"{"a":1} {"b":2}"#, .auto, [#"{"a":1}"#, #"{"b":2}"#]),
     Case("1 2", .auto, ["1", "2"]),
-    Case("[1][2]", .auto, ["1"], (.trailingContent, 3)),
+    Case("[1][2]", .auto, ["1"], (.jsonTrailingContent, 3)),
     Case("", .auto, []),
   ]
 
@@ -88,7 +88,7 @@ import Testing
     #expect(run.values.map(\.index) == Array(c.values.indices))
     if let error = c.error {
       #expect(run.diagnostic?.code == error.code && run.diagnostic?.offset == error.offset, "\(run.transcript)")
-      #expect(run.status == (error.code == .truncated ? .truncated : .failed))
+      #expect(run.status == (error.code == .jsonTruncated ? .truncated : .failed))
       #expect(run.diagnostics.count == 1)
     } else {
       #expect(run.diagnostic == nil, "\(run.transcript)")
@@ -178,7 +178,7 @@ import Testing
       Issue.record("\(second)")
       return
     }
-    #expect(diagnostic.code == .unexpectedByte && diagnostic.offset == 5)
+    #expect(diagnostic.code == .jsonUnexpectedByte && diagnostic.offset == 5)
     #expect(framer.feed(Array("[4]".utf8)).isEmpty)
     #expect(framer.finish().isEmpty)
     #expect(framer.status == .failed)
@@ -207,7 +207,7 @@ import Testing
   ])
   func finishReportsTheTruncatedTail(text: String, framing: Framing) {
     let run = frame(text, framing)
-    #expect(run.diagnostic?.code == .truncated, "\(run.transcript)")
+    #expect(run.diagnostic?.code == .jsonTruncated, "\(run.transcript)")
     #expect(run.diagnostic?.offset == text.utf8.count)
     #expect(run.status == .truncated)
     #expect(run.diagnostic?.message.hasSuffix("found the end of the input") == true)

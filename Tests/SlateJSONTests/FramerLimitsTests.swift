@@ -15,7 +15,7 @@ import Testing
     let text = Array(prefix.utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
     for cuts in [Chunking.whole.cuts, Chunking.fixed(count: text.count, size: 1).cuts] {
       let run = frame(text, framing, cuts: cuts)
-      #expect(run.diagnostic?.code == .depthExceeded)
+      #expect(run.diagnostic?.code == .jsonDepthExceeded)
       #expect(run.diagnostic?.offset == offset)
       #expect(run.status == .failed)
     }
@@ -35,21 +35,21 @@ import Testing
     let limits = FramerLimits(maxValueBytes: limit)
     let run = frame(bytes, .array, limits: limits)
     #expect(run.announcements.count == (announced ? 1 : 0), "\(run.transcript)")
-    #expect(run.diagnostic?.code == .valueTooLarge && run.diagnostic?.offset == 1 + limit, "\(run.transcript)")
+    #expect(run.diagnostic?.code == .jsonValueTooLarge && run.diagnostic?.offset == 1 + limit, "\(run.transcript)")
     #expect(firstChunkingDifference(bytes, .array, limits: limits) == nil)
   }
 
   @Test func deepObjectsAreACleanError() {
     let text = Array(String(repeating: #"{"a":"#, count: 100_000).utf8)
     let run = frame(text, .value)
-    #expect(run.diagnostic?.code == .depthExceeded && run.diagnostic?.offset == 1024 * 5)
+    #expect(run.diagnostic?.code == .jsonDepthExceeded && run.diagnostic?.offset == 1024 * 5)
   }
 
   @Test func theDepthLimitIsConfigurable() {
     let limits = FramerLimits(maxDepth: 3)
     #expect(frame("[[[1]]]", .value, limits: limits).status == .complete)
     let deep = frame("[[[[1]]]]", .value, limits: limits)
-    #expect(deep.diagnostic?.code == .depthExceeded && deep.diagnostic?.offset == 3)
+    #expect(deep.diagnostic?.code == .jsonDepthExceeded && deep.diagnostic?.offset == 3)
     // In array framing the framing array is level 1: elements may nest two more levels.
     #expect(frame("[[[1]]]", .array, limits: limits).values.count == 1)
     #expect(frame("[[[[1]]]]", .array, limits: limits).diagnostic?.offset == 3)
@@ -72,7 +72,7 @@ import Testing
     let run = frame(bytes, .array, limits: limits)
     #expect(run.values.count == framed, "\(run.transcript)")
     #expect(run.values.allSatisfy { $0.range.count <= 10 })
-    #expect(run.diagnostic?.code == .valueTooLarge && run.diagnostic?.offset == offset, "\(run.transcript)")
+    #expect(run.diagnostic?.code == .jsonValueTooLarge && run.diagnostic?.offset == offset, "\(run.transcript)")
     #expect(firstChunkingDifference(bytes, .array, limits: limits) == nil)
   }
 
@@ -93,7 +93,7 @@ import Testing
       #expect(run.values.map(\.range) == unlimited.values.prefix(expectedCount).map(\.range))
       if expectedCount < unlimited.values.count {
         let start = unlimited.values[expectedCount].range.lowerBound
-        #expect(run.diagnostic?.code == .valueTooLarge && run.diagnostic?.offset == start + limit, "\(run.transcript)")
+        #expect(run.diagnostic?.code == .jsonValueTooLarge && run.diagnostic?.offset == start + limit, "\(run.transcript)")
       } else {
         #expect(run.status == .complete)
       }
@@ -123,7 +123,7 @@ import Testing
   func theValueCountLimitStopsAtTheFirstValueTooMany(text: String, framing: Framing, offset: Int) {
     let run = frame(text, framing, limits: FramerLimits(maxValues: 3))
     #expect(run.values.count == 3)
-    #expect(run.diagnostic?.code == .tooManyValues && run.diagnostic?.offset == offset, "\(run.transcript)")
+    #expect(run.diagnostic?.code == .jsonTooManyValues && run.diagnostic?.offset == offset, "\(run.transcript)")
     let all = frame(text, framing).values.count
     #expect(frame(text, framing, limits: FramerLimits(maxValues: all)).status == .complete)
     #expect(frame(text, framing, limits: FramerLimits(maxValues: 0)).values.isEmpty)
@@ -133,7 +133,7 @@ import Testing
   @Test func hugeLimitsAreSafe() {
     let limits = FramerLimits(maxDepth: .max, maxValueBytes: .max, maxValues: .max)
     let run = frame(#"[{"a":[1,2]}, "x" , 3"#, .array, cuts: [2, 9], limits: limits)
-    #expect(run.values.count == 2 && run.diagnostic?.code == .truncated)
+    #expect(run.values.count == 2 && run.diagnostic?.code == .jsonTruncated)
   }
 
   /// Memory: only the value in progress is kept, never more than the limit plus a chunk.
@@ -149,7 +149,7 @@ import Testing
       fed += chunk.count
       #expect(framer.carry.count <= limit + chunk.count)
     }
-    #expect(framer.diagnostic?.code == .valueTooLarge && framer.diagnostic?.offset == 1 + limit)
+    #expect(framer.diagnostic?.code == .jsonValueTooLarge && framer.diagnostic?.offset == 1 + limit)
     #expect(framer.carry.isEmpty)
 
     // Bytes between values and members skipped by `field` framing are never kept.

@@ -83,7 +83,7 @@ func oneShot(_ bytes: [UInt8], _ parser: SimdjsonParser) -> Result<JSONValue, JS
 /// description, or nil.
 func syntaxOnlyDifference(_ bytes: [UInt8], _ framing: Framing, withParser run: FramerRun) -> String? {
   let syntaxOnly = frame(bytes, framing)
-  if run.diagnostic?.code == .numberOutOfRange { return nil }
+  if run.diagnostic?.code == .jsonNumberOutOfRange { return nil }
   guard syntaxOnly.diagnostic == run.diagnostic, syntaxOnly.values.map(\.range) == run.values.map(\.range) else {
     return "without a parser: \(syntaxOnly.transcript), with one: \(run.transcript)"
   }
@@ -96,8 +96,8 @@ func syntaxOnlyDifference(_ bytes: [UInt8], _ framing: Framing, withParser run: 
 /// ranges after all syntax (the framer, as each value completes).
 func agrees(_ framer: FramerDiagnostic, with oneShot: JSONParseError) -> Bool {
   if framer.code == oneShot.code && framer.offset == oneShot.offset { return true }
-  if oneShot.code == .invalidUTF8 && framer.offset < oneShot.offset { return true }
-  if framer.code == .numberOutOfRange && framer.offset < oneShot.offset { return true }
+  if oneShot.code == .jsonInvalidUTF8 && framer.offset < oneShot.offset { return true }
+  if framer.code == .jsonNumberOutOfRange && framer.offset < oneShot.offset { return true }
   return false
 }
 

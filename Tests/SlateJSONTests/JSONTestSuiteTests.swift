@@ -79,24 +79,24 @@ import Testing
 
   /// The error offset names the first offending byte, with a specific code.
   @Test(arguments: [
-    ("[1,]", JSONErrorCode.unexpectedByte, 3),
-    ("[1 2]", .unexpectedByte, 3),
-    ("{\"a\" 1}", .unexpectedByte, 5),
-    ("\"a\\qb\"", .invalidEscape, 2),
-    ("[01]", .invalidNumber, 2) as (String, JSONErrorCode, Int),
-    ("[-]", .invalidNumber, 2),
-    ("[1.]", .invalidNumber, 3),
-    ("[1e]", .invalidNumber, 3),
-    ("[1, 2", .truncated, 5),
-    ("", .truncated, 0),
-    ("   ", .truncated, 3),
-    ("[1] x", .trailingContent, 4),
-    ("[tru]", .unexpectedByte, 4),
-    ("\"\\uD800\"", .invalidEscape, 1),
-    ("\"\\uDC00\\uD800\"", .invalidEscape, 1),
-    ("[\"a\tb\"]", .unexpectedByte, 3),
+    ("[1,]", DiagnosticCode.jsonUnexpectedByte, 3),
+    ("[1 2]", .jsonUnexpectedByte, 3),
+    ("{\"a\" 1}", .jsonUnexpectedByte, 5),
+    ("\"a\\qb\"", .jsonInvalidEscape, 2),
+    ("[01]", .jsonInvalidNumber, 2) as (String, DiagnosticCode, Int),
+    ("[-]", .jsonInvalidNumber, 2),
+    ("[1.]", .jsonInvalidNumber, 3),
+    ("[1e]", .jsonInvalidNumber, 3),
+    ("[1, 2", .jsonTruncated, 5),
+    ("", .jsonTruncated, 0),
+    ("   ", .jsonTruncated, 3),
+    ("[1] x", .jsonTrailingContent, 4),
+    ("[tru]", .jsonUnexpectedByte, 4),
+    ("\"\\uD800\"", .jsonInvalidEscape, 1),
+    ("\"\\uDC00\\uD800\"", .jsonInvalidEscape, 1),
+    ("[\"a\tb\"]", .jsonUnexpectedByte, 3),
   ])
-  func errorsPointAtTheFirstOffendingByte(input: String, code: JSONErrorCode, offset: Int) {
+  func errorsPointAtTheFirstOffendingByte(input: String, code: DiagnosticCode, offset: Int) {
     let parser = SimdjsonParser()
     do {
       let value = try parser.parse(input)
@@ -113,7 +113,7 @@ import Testing
       _ = try parser.parse([UInt8(ascii: "["), UInt8(ascii: "\""), 0xC0, 0xAF, UInt8(ascii: "\""), UInt8(ascii: "]")])
       Issue.record("accepted an overlong encoding")
     } catch {
-      #expect(error.code == .invalidUTF8)
+      #expect(error.code == .jsonInvalidUTF8)
       #expect(error.offset == 2)
       #expect(error.simdjsonError == "UTF8_ERROR")
     }
@@ -126,7 +126,7 @@ import Testing
       _ = try parser.parse(deep)
       Issue.record("accepted depth 17 with a limit of 16")
     } catch {
-      #expect(error.code == .depthExceeded)
+      #expect(error.code == .jsonDepthExceeded)
       #expect(error.offset == 16)
     }
     #expect((try? parser.parse(String(repeating: "[", count: 16) + String(repeating: "]", count: 16))) != nil)
@@ -152,7 +152,7 @@ import Testing
         _ = try parser.parse(text)
         Issue.record("accepted \(text) under a depth limit of \(limit)")
       } catch {
-        #expect(error.code == .depthExceeded && error.offset == offset, "\(text): \(error)")
+        #expect(error.code == .jsonDepthExceeded && error.offset == offset, "\(text): \(error)")
         #expect(parser.validate(PaddedBytes(text)) == error)
       }
     }
@@ -166,7 +166,7 @@ import Testing
       _ = try parser.parse("[" + String(repeating: "1,", count: 40) + "1]")
       Issue.record("accepted a document over the size limit")
     } catch {
-      #expect(error.code == .valueTooLarge)
+      #expect(error.code == .jsonValueTooLarge)
     }
   }
 
@@ -183,7 +183,7 @@ import Testing
         _ = try parser.parse(text)
         Issue.record("accepted \(text.utf8.count) bytes under a 4-byte limit")
       } catch {
-        #expect(error.code == .valueTooLarge)
+        #expect(error.code == .jsonValueTooLarge)
       }
     }
     #expect(try parser.parse("true") == true)  // still usable after refusals

@@ -61,6 +61,61 @@ import Testing
     #expect(difference?.contains("after finish") == true, "\(difference ?? "nil")")
   }
 
+  /// Sums integers, reporting each running total; `perChunk` also reports each chunk,
+  /// `leaky` reports on every `finish`: the element verifier (a dialect's events) catches
+  /// the same breaches as the byte verifier.
+  struct Summer: ElementParser {
+    var perChunk = false
+    var leaky = false
+    var total = 0
+    var finished = false
+
+    mutating func feed(_ elements: ArraySlice<Int>, into outputs: inout [String]) {
+      for element in elements {
+        total += element
+        outputs.append("total \(total)")
+      }
+      if perChunk { outputs.append("chunk") }
+    }
+
+    mutating func finish(into outputs: inout [String]) -> Int {
+      if leaky || !finished { outputs.append("end \(total)") }
+      finished = true
+      return total
+    }
+  }
+
+  static let numbers = [3, 1, 4, 1, 5, 9, 2, 6]
+
+  static func difference(_ parser: Summer) -> String? {
+    PushParserVerifier.firstDifference(
+      { parser }, elements: numbers,
+      chunkings: PushParserVerifier.chunkings(count: numbers.count, exhaustiveUpTo: 64, fixed: [3], random: [(1, 4)])
+    ) { $0.outputs }
+  }
+
+  @Test func anElementParserThatKeepsTheContractPasses() {
+    #expect(Self.difference(Summer()) == nil)
+    var seen: [Int] = []
+    let run = PushParserVerifier.run(Summer(), elements: Self.numbers, cuts: [2, 5]) { parser, number in
+      seen.append(parser.total)
+      #expect(number == seen.count - 1)
+    }
+    #expect(seen == [4, 14, 31], "the parser after each chunk: \(seen)")
+    #expect(run.summary == 31 && run.leftovers.isEmpty)
+    #expect(run.finishStart == Self.numbers.count && run.outputs[run.finishStart...] == ["end 31"])
+  }
+
+  @Test func anElementParserDependingOnTheChunkingIsCaught() {
+    let difference = Self.difference(Summer(perChunk: true))
+    #expect(difference?.hasPrefix("one byte at a time") == true, "\(difference ?? "nil")")
+  }
+
+  @Test func anElementParsersLeftoversAreCaught() {
+    let difference = Self.difference(Summer(leaky: true))
+    #expect(difference?.contains("after finish") == true, "\(difference ?? "nil")")
+  }
+
   /// The overloads and the adapter come from the protocol: a byte array, a slice, any
   /// sequence, and an `AsyncSequence` of chunks give what the span requirement gives.
   @Test func theOverloadsAndTheAdapterFeedTheSameBytes() async {

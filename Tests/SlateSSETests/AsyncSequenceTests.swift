@@ -23,7 +23,7 @@ import Testing
       for await output in source.serverSentEvents(options: options) { yielded.append(output) }
       let direct = ParserRun(Self.stream, cuts: SeededChunking.randomCuts(count: Self.stream.count, maxChunk: 5, seed: seed), options: options)
       #expect(yielded == direct.outputs)
-      #expect(yielded.contains { $0.diagnostic?.code == .unterminatedEvent })
+      #expect(yielded.contains { $0.diagnostic?.code == .sseUnterminatedEvent })
       #expect(yielded.compactMap(\.event).count == (flushOnEOF ? 3 : 2))
     }
   }

@@ -74,7 +74,7 @@ import Testing
     if run.retry != c.retry { failures.append("\(chunking): retry \(String(describing: run.retry)), expected \(String(describing: c.retry))") }
     // Data that decodes with U+FFFD comes with its `sse.invalid_utf8` warning (issue 19).
     let replaced = c.events.contains { $0.data.unicodeScalars.contains("\u{FFFD}") }
-    let unexpected = run.diagnostics.filter { $0.code != .unterminatedEvent && !(replaced && $0.code == .invalidUTF8) }
+    let unexpected = run.diagnostics.filter { $0.code != .sseUnterminatedEvent && !(replaced && $0.code == .sseInvalidUTF8) }
     if !unexpected.isEmpty { failures.append("\(chunking): diagnostics \(unexpected)") }
     return failures
   }
@@ -120,11 +120,11 @@ import Testing
 
     let shortLines = ParserRun(c.bytes, options: SSEParser.Options(
       limits: SSELimits(maxLineBytes: limits.lineBytes - 1, maxEventDataBytes: limits.eventDataBytes)))
-    #expect(shortLines.diagnostics.map(\.code) == [.lineTooLong], "\(shortLines.diagnostics)")
+    #expect(shortLines.diagnostics.map(\.code) == [.sseLineTooLong], "\(shortLines.diagnostics)")
 
     let smallEvents = ParserRun(c.bytes, options: SSEParser.Options(
       limits: SSELimits(maxLineBytes: limits.lineBytes, maxEventDataBytes: limits.eventDataBytes - 1)))
-    #expect(smallEvents.diagnostics.map(\.code) == [.eventTooLarge], "\(smallEvents.diagnostics)")
+    #expect(smallEvents.diagnostics.map(\.code) == [.sseEventTooLarge], "\(smallEvents.diagnostics)")
     #expect(smallEvents.events.count < atLimits.events.count)
   }
 }

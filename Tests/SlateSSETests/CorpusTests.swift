@@ -62,7 +62,7 @@ import Testing
     } else {
       let diagnostic = try #require(run.diagnostics.first)
       #expect(run.diagnostics.count == 1)
-      #expect(diagnostic.code == .unterminatedEvent && diagnostic.severity == .error)
+      #expect(diagnostic.code == .sseUnterminatedEvent && diagnostic.severity == .error)
       #expect(diagnostic.byteRange?.upperBound == bytes.count)
       #expect(diagnostic.offset == run.events.last?.byteRange.upperBound)
     }
@@ -86,7 +86,7 @@ import Testing
       let last = try #require(flushed.events.last)
       #expect(last.type == "message_stop")
       #expect(last.byteRange.upperBound == bytes.count)
-      #expect(flushed.diagnostics.map(\.code) == [.unterminatedEvent])
+      #expect(flushed.diagnostics.map(\.code) == [.sseUnterminatedEvent])
     }
   }
 

@@ -11,7 +11,7 @@ import Testing
   @Test func aRawFFBecomesAReplacementCharacterWithAWarning() {
     let whole = ParserRun(Self.stream)
     #expect(whole.events.map(\.data) == ["{\"text\":\"a\u{FFFD}b\"}", "{\"text\":\"ok\"}"])
-    #expect(whole.diagnostics.map(\.code) == [.invalidUTF8])
+    #expect(whole.diagnostics.map(\.code) == [.sseInvalidUTF8])
     #expect(whole.diagnostics.first?.severity == .warning)
     #expect(whole.diagnostics.first?.byteRange == whole.events.first?.byteRange)
     guard case .diagnostic? = whole.outputs.first else {

@@ -17,7 +17,7 @@ import Testing
     #expect(run.events.map(\.lastEventId) == ["", ""])
     let diagnostic = run.diagnostics.first
     #expect(run.diagnostics.count == 1)
-    #expect(diagnostic?.code == .lineTooLong)
+    #expect(diagnostic?.code == .sseLineTooLong)
     #expect(diagnostic?.severity == .error)
     #expect(diagnostic?.offset == 16 + 16)
     #expect(run.events.last?.byteRange.lowerBound == bytes.count - "data: after\n\n".utf8.count)
@@ -29,7 +29,7 @@ import Testing
     #expect(run.events.map(\.data) == ["a\nb"])
     #expect(run.comments.isEmpty)
     #expect(run.diagnostics.map(\.severity) == [.warning])
-    #expect(run.diagnostics.first?.code == .lineTooLong)
+    #expect(run.diagnostics.first?.code == .sseLineTooLong)
     #expect(run.diagnostics.first?.offset == 8 + 16)
   }
 
@@ -39,7 +39,7 @@ import Testing
     let bytes = "id: 3\ndata: 12345\ndata: 67890\n\ndata: ok\n\n".bytes
     let run = ParserBehaviorTests.parse(Array(bytes.dropFirst(6)), options: Self.small)
     #expect(run.events.map(\.data) == ["ok"])
-    #expect(run.diagnostics.map(\.code) == [.eventTooLarge])
+    #expect(run.diagnostics.map(\.code) == [.sseEventTooLarge])
     #expect(run.diagnostics.first?.offset == 22)
     #expect(run.diagnostics.first?.severity == .error)
     // Exactly at the limit is fine.
@@ -66,7 +66,7 @@ import Testing
     #expect(parser.dataBuffer.capacity <= SSEParser.retainedCapacity)
     parser.feed("\ndata: ok\n\n".bytes, into: &outputs)
     parser.finish(into: &outputs)
-    #expect(outputs.compactMap(\.diagnostic).map(\.code) == [.lineTooLong, .eventTooLarge])
+    #expect(outputs.compactMap(\.diagnostic).map(\.code) == [.sseLineTooLong, .sseEventTooLarge])
     #expect(outputs.compactMap(\.event).map(\.data) == ["ok"])
   }
 

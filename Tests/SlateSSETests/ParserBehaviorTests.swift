@@ -53,7 +53,7 @@ import Testing
     #expect(run.lastEventId == "")
     let diagnostic = run.diagnostics.first
     #expect(run.diagnostics.count == 1)
-    #expect(diagnostic?.code == .unterminatedEvent)
+    #expect(diagnostic?.code == .sseUnterminatedEvent)
     #expect(diagnostic?.severity == .error)
     #expect(diagnostic?.offset == 9)
     #expect(diagnostic?.byteRange == 9..<25)
@@ -74,7 +74,7 @@ import Testing
     #expect(Self.parse("data: a\n\n: bye\n".bytes).diagnostics.isEmpty)
     #expect(Self.parse("data: a\n\n: bye".bytes).diagnostics.isEmpty)
     #expect(Self.parse("data: a\n\n: bye".bytes, options: SSEParser.Options(flushOnEOF: true)).comments.map(\.text) == ["bye"])
-    #expect(Self.parse("data: a\n\nx".bytes).diagnostics.map(\.code) == [.unterminatedEvent])
+    #expect(Self.parse("data: a\n\nx".bytes).diagnostics.map(\.code) == [.sseUnterminatedEvent])
     #expect(Self.parse("data: a\r".bytes).diagnostics.first?.byteRange == 0..<8)
   }
 
@@ -95,7 +95,7 @@ import Testing
   @Test func finishStartsANewStreamKeepingLastEventIdAndRetry() {
     var parser = SSEParser()
     #expect(parser.feed("id: 1\nretry: 50\ndata: a\n\nid: 2\ndata: lost".bytes).count == 1)
-    #expect(parser.finish().map(\.diagnostic?.code) == [.unterminatedEvent])
+    #expect(parser.finish().map(\.diagnostic?.code) == [.sseUnterminatedEvent])
     #expect(parser.state == .streamStart(bomBytesSeen: 0))
     #expect(parser.offset == 0)
     // A new response body: offsets from 0, its own BOM stripped; the id of the discarded

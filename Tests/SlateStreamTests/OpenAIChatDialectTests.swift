@@ -348,7 +348,7 @@ import Testing
     let diagnostic = t.diagnostics.first
     #expect(diagnostic?.code == .invalidPayload)
     #expect(diagnostic?.severity == .error)
-    #expect(diagnostic?.jsonError?.code == .truncated)
+    #expect(diagnostic?.jsonError?.code == .jsonTruncated)
     #expect(diagnostic?.offset == t.deltas[0].offset + "data: \(T.chunk(T.choice(0, #"{"content":"a"}"#)))\n\n".utf8.count)
     // The lost chunk may have carried text: a gap at its offset, and the stream failed by it.
     #expect(t.deltas.contains { $0.kind == .gap(.any) && $0.offset == diagnostic?.offset })

@@ -1,5 +1,6 @@
 import SlateStream
 import SlateJSON
+import FuzzChecks
 
 /// Builds events as an SSE stream would carry them, with running raw offsets.
 struct EventList {
@@ -45,13 +46,11 @@ struct Transcript {
     self.end = end
   }
 
-  /// Runs `dialect` over `events` and finishes it at `end` (the last event's end by default).
+  /// Runs `dialect` over `events` and finishes it at `end` (the last event's end by default),
+  /// through the verifier (``DialectRun``).
   init(_ dialect: any Dialect, _ events: [DialectEvent], endingAt end: Int? = nil) {
-    var dialect = dialect
-    var out: [DialectOutput] = []
-    for event in events { dialect.feed(event, into: &out) }
-    let final = dialect.finish(at: end ?? events.last?.end ?? 0, into: &out)
-    self.init(outputs: out, end: final)
+    let run = DialectRun(dialect, events, end: end ?? events.last?.end ?? 0)
+    self.init(outputs: run.outputs, end: run.end)
   }
 
   init(_ dialect: any Dialect, _ list: EventList) { self.init(dialect, list.events, endingAt: list.end) }

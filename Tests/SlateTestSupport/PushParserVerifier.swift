@@ -63,11 +63,36 @@ public enum PushParserVerifier {
   public static func run<Parser: PushParser>(_ parser: Parser, _ bytes: some Collection<UInt8>, cuts: [Int] = [],
                                              afterChunk: (inout Parser, Int) -> Void = { _, _ in }) -> PushRun<Parser>
   {
-    let bytes = Array(bytes)
+    let run = run(GuardedBytes(parser: parser), elements: Array(bytes), cuts: cuts) { afterChunk(&$0.parser, $1) }
+    return PushRun(outputs: run.outputs, summary: run.summary, parser: run.parser.parser, leftovers: run.leftovers)
+  }
+
+  /// Feeds `elements` to `parser` cut at `cuts`, finishes, then finishes again to collect
+  /// leftovers: the run every other is built on (a byte parser's runs feed its chunks
+  /// between guard bytes through it). O(elements) plus the parser's work.
+  public static func run<Parser: ElementParser>(_ parser: Parser, elements: [Parser.Element], cuts: [Int] = [],
+                                                afterChunk: (inout Parser, Int) -> Void = { _, _ in })
+    -> ElementRun<Parser>
+  {
     var parser = parser
     var outputs: [Parser.Output] = []
+    for (number, chunk) in SeededChunking.chunks(of: elements, cuts: cuts).enumerated() {
+      parser.feed(chunk, into: &outputs)
+      afterChunk(&parser, number)
+    }
+    let finishStart = outputs.count
+    let summary = parser.finish(into: &outputs)
+    var leftovers: [Parser.Output] = []
+    parser.finish(into: &leftovers)
+    return ElementRun(outputs: outputs, finishStart: finishStart, summary: summary, parser: parser, leftovers: leftovers)
+  }
+
+  /// A byte parser as an element parser whose every chunk is a span between guard bytes.
+  struct GuardedBytes<Parser: PushParser>: ElementParser {
+    var parser: Parser
     var buffer: [UInt8] = []
-    for (number, chunk) in SeededChunking.chunks(of: bytes, cuts: cuts).enumerated() {
+
+    mutating func feed(_ chunk: ArraySlice<UInt8>, into outputs: inout [Parser.Output]) {
       buffer.removeAll(keepingCapacity: true)
       buffer += guardBytes
       buffer += chunk
@@ -75,12 +100,9 @@ public enum PushParserVerifier {
       buffer.withUnsafeBytes { all in
         parser.feed(UnsafeRawBufferPointer(rebasing: all[guardBytes.count..<guardBytes.count + chunk.count]), into: &outputs)
       }
-      afterChunk(&parser, number)
     }
-    let summary = parser.finish(into: &outputs)
-    var leftovers: [Parser.Output] = []
-    parser.finish(into: &leftovers)
-    return PushRun(outputs: outputs, summary: summary, parser: parser, leftovers: leftovers)
+
+    mutating func finish(into outputs: inout [Parser.Output]) -> Parser.Summary { parser.finish(into: &outputs) }
   }
 
   /// The chunkings of an input of `count` bytes, whole first: one byte at a time, then
@@ -102,16 +124,52 @@ public enum PushParserVerifier {
   public static func firstDifference<Parser: PushParser, Transcript: Equatable>(
     _ make: () -> Parser, _ bytes: [UInt8], chunkings: [Chunking], transcript: (PushRun<Parser>) -> Transcript
   ) -> String? {
+    firstDifference({ GuardedBytes(parser: make()) }, elements: bytes, chunkings: chunkings) { run in
+      transcript(PushRun(outputs: run.outputs, summary: run.summary, parser: run.parser.parser, leftovers: run.leftovers))
+    }
+  }
+
+  /// ``firstDifference(_:_:chunkings:transcript:)`` for a parser of any elements.
+  public static func firstDifference<Parser: ElementParser, Transcript: Equatable>(
+    _ make: () -> Parser, elements: [Parser.Element], chunkings: [Chunking], transcript: (ElementRun<Parser>) -> Transcript
+  ) -> String? {
     guard let first = chunkings.first else { return nil }
-    let reference = run(make(), bytes, cuts: first.cuts)
+    let reference = run(make(), elements: elements, cuts: first.cuts)
     if !reference.leftovers.isEmpty { return "\(first): \(reference.leftovers.count) outputs after finish" }
     let expected = transcript(reference)
     for chunking in chunkings.dropFirst() {
-      let other = run(make(), bytes, cuts: chunking.cuts)
+      let other = run(make(), elements: elements, cuts: chunking.cuts)
       if !other.leftovers.isEmpty { return "\(chunking): \(other.leftovers.count) outputs after finish" }
       let got = transcript(other)
       if got != expected { return "\(chunking): \(got) instead of \(expected)" }
     }
     return nil
   }
+}
+
+/// A push parser of elements that are not bytes (a dialect reads SSE events), for the
+/// verifier: the ``PushParser`` contract over slices of any element type.
+public protocol ElementParser {
+  associatedtype Element
+  associatedtype Output
+  associatedtype Summary = Void
+
+  /// Reads the next chunk of elements, appending what it completed.
+  mutating func feed(_ elements: ArraySlice<Element>, into outputs: inout [Output])
+
+  /// Ends the input: appends the tail and returns the summary.
+  @discardableResult
+  mutating func finish(into outputs: inout [Output]) -> Summary
+}
+
+/// What one element parser reported over one input cut into chunks (see ``PushRun``), and
+/// where the outputs of `finish` begin.
+public struct ElementRun<Parser: ElementParser> {
+  public var outputs: [Parser.Output]
+  /// The index in ``outputs`` of the first output `finish` appended.
+  public var finishStart: Int
+  public var summary: Parser.Summary
+  public var parser: Parser
+  /// What a second `finish` appended. Empty unless the parser left something behind.
+  public var leftovers: [Parser.Output]
 }

@@ -22,9 +22,10 @@ public enum SeededChunking {
     Array(stride(from: max(1, size), to: count, by: max(1, size)))
   }
 
-  /// The chunks of `bytes` between `cuts` (offsets outside `1..<count` are ignored).
-  public static func chunks(of bytes: [UInt8], cuts: [Int]) -> [ArraySlice<UInt8>] {
-    var chunks: [ArraySlice<UInt8>] = []
+  /// The chunks of `bytes` (or of any elements) between `cuts` (offsets outside
+  /// `1..<count` are ignored).
+  public static func chunks<Element>(of bytes: [Element], cuts: [Int]) -> [ArraySlice<Element>] {
+    var chunks: [ArraySlice<Element>] = []
     var start = 0
     for cut in cuts where cut > start && cut < bytes.count {
       chunks.append(bytes[start..<cut])
