@@ -1,5 +1,6 @@
 import SlateFilm
 import ArgumentParser
+import Logging
 import SlateDispatch
 import SlateSQLite
 
@@ -14,10 +15,11 @@ struct LedgerOptions: ParsableArguments {
   @Option(help: ArgumentHelp("The ledger: a SQLite file (created when missing) or memory.", valueName: "FILE|memory"))
   var ledger: String = "memory"
 
-  func open() throws -> any DispatchLedger {
+  /// - Parameter logger: where a SQLite ledger logs its busy retries (``DispatchOptions/logger``).
+  func open(logger: Logger? = nil) throws -> any DispatchLedger {
     if ledger == "memory" { return InMemoryLedger() }
     do {
-      return Self.warned(try SQLiteLedger(path: ledger))
+      return Self.warned(try SQLiteLedger(path: ledger, options: .init(logger: logger)))
     } catch {
       CLIIO.fail("cannot open the ledger \(ledger): \(error)")
     }
@@ -64,6 +66,13 @@ struct DispatchOptions: ParsableArguments {
       + "action over only from a dispatcher that stopped (seconds, or with s or ms: 1ms to 86400s).", valueName: "DURATION"),
           transform: OptionValues.duration(OptionRanges.lease))
   var lease: Duration = .seconds(10)
+
+  @Option(help: ArgumentHelp("Log the engine's work to standard error at this level: trace or debug (the engine "
+    + "logs nothing above debug); off by default.", valueName: "LEVEL"))
+  var logLevel: Logger.Level?
+
+  /// The `--log-level` logger (standard error), or nil.
+  var logger: Logger? { logLevel.map(StandardErrorLog.logger(level:)) }
 
   func validate() throws {
     do { _ = try FaultPlan(specs: faults) } catch { throw ValidationError("\(error)") }

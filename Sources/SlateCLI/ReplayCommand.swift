@@ -78,7 +78,7 @@ struct ReplayCommand: AsyncParsableCommand {
     let packBytes = try CLIIO.readAll(schema)
     let pack = try CLIIO.compilePack(schema)
     let kind = DialectKind(rawValue: dialect)!
-    let report = try await run(input, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live, ledger: try ledger.open(),
+    let report = try await run(input, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live, ledger: try ledger.open(logger: dispatch.logger),
                                turn: turn ?? TurnLoader.name(of: path))
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
     if let bundle {
@@ -97,7 +97,8 @@ struct ReplayCommand: AsyncParsableCommand {
   {
     let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(film: pack.pack.name == "film"),
                                 policy: dispatch.policy, mode: mode,
-                                configuration: .init(project: ProjectID(project), onLeaseWait: DispatchOptions.announceWait))
+                                configuration: .init(project: ProjectID(project), onLeaseWait: DispatchOptions.announceWait),
+                                logger: dispatch.logger)
     let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: dialect))
     let chunking = chunking.chunking
     var bar: ProgressBar?

@@ -129,12 +129,12 @@ struct RecoverCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let store = try ledger.open()
+    let store = try ledger.open(logger: dispatch.logger)
     let turn = TurnID(id)
     let queues = try await store.read { tx throws(LedgerError) in Set(try tx.actions(turn: turn).map(\.queue)) }
     let film = !queues.isEmpty && queues.isSubset(of: FilmHandler.queues)
     let dispatcher = Dispatcher(ledger: store, handlers: dispatch.handlers(film: film), policy: dispatch.policy, mode: .recover,
-                                configuration: .init(onLeaseWait: DispatchOptions.announceWait))
+                                configuration: .init(onLeaseWait: DispatchOptions.announceWait), logger: dispatch.logger)
     let result: DispatchResult
     do {
       result = try await dispatcher.recover(turn: turn)

@@ -1,3 +1,4 @@
+import Logging
 import SlateStream
 import SlateDispatch
 import SlateJSON
@@ -95,10 +96,15 @@ public struct TurnRunner: Sendable {
   public let validation: ValidationOptions
   public let batchLimits: BatchLimits
   public let dispatcher: Dispatcher
+  /// Where the runner logs (its dispatcher's metrics and tracer): see ``Telemetry``.
+  public let telemetry: Telemetry
 
+  /// - Parameter logger: where the runner logs stream diagnostics (`debug`); nil: the
+  ///   dispatcher's logger.
   public init(pack: CompiledPack, dispatcher: Dispatcher, options: ActionStreamOptions = .default,
-              validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
+              validation: ValidationOptions = .default, batchLimits: BatchLimits = .default, logger: Logger? = nil)
   {
+    self.telemetry = dispatcher.telemetry.with(logger: logger)
     self.pack = pack
     self.dispatcher = dispatcher
     var options = options
@@ -130,6 +136,7 @@ public struct TurnRunner: Sendable {
     }
     var phases: [PhaseReport] = []
     var batchesByPhase: [[ActionBatch]] = []
+    let trace = TurnTrace(turn: turn, telemetry: telemetry)
     for phase in input.phases {
       var pipeline = TurnPipeline(pack: pack, options: options, validation: validation, batchLimits: batchLimits,
                                   phase: phase.name)
@@ -138,6 +145,7 @@ public struct TurnRunner: Sendable {
       var batches: [ActionBatch] = []
       func absorb() {
         for item in items {
+          trace.saw(item)
           if let line = item.jsonLine(schema: true) { lines.append(line) }
           if case .batch(let batch) = item { batches.append(batch) }
         }
