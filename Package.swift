@@ -32,6 +32,8 @@ let package = Package(
     .library(name: "SlateSQLite", targets: ["SlateSQLite"]),
     .library(name: "SlateTurn", targets: ["SlateTurn"]),
     .library(name: "SlateFilm", targets: ["SlateFilm"]),
+    // The dispatcher as a swift-service-lifecycle `Service` (not in `Slate`: see below).
+    .library(name: "SlateService", targets: ["SlateService"]),
     .executable(name: "slate", targets: ["SlateCLI"]),
   ],
   dependencies: [
@@ -43,6 +45,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
     .package(url: "https://github.com/apple/swift-distributed-tracing", exact: "1.7.3"),
+    // SlateService only: it brings swift-async-algorithms and swift-collections.
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     // Test-only: property tests of the dispatch-result merge laws.
     .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
   ],
@@ -90,6 +94,15 @@ let package = Package(
     // The reference film domain: its handler and the synthetic corpus generator (film turns
     // written as each provider streams them, for Corpus/, tests and benchmarks).
     .target(name: "SlateFilm", dependencies: ["SlateCore", "SlateStream", "SlateDispatch", "SlateJSON"]),
+    // `DispatchService`: a dispatcher's background sweeps as a swift-service-lifecycle
+    // `Service` (graceful shutdown on SIGTERM in a `ServiceGroup`). Its own module and
+    // product: swift-service-lifecycle pulls swift-async-algorithms and swift-collections,
+    // which stay out of the engine and of `import Slate`.
+    .target(
+      name: "SlateService",
+      dependencies: ["SlateDispatch", .product(name: "Logging", package: "swift-log"),
+                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+    ),
     // The `slate` executable.
     .executableTarget(
       name: "SlateCLI",
@@ -133,6 +146,12 @@ let package = Package(
       name: "SlateFilmTests",
       dependencies: ["SlateFilm", "SlateStream", "SlateJSON", "SlateSSE", "SlateSchema", "SlateDispatch", "SlateTurn",
                      "SlateTestSupport"]
+    ),
+    .testTarget(
+      name: "SlateServiceTests",
+      dependencies: ["SlateService", "SlateDispatch", "SlateSchema", "SlateJSON",
+                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                     .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
     ),
     // A host that imports only `Slate`: a pack, a handler, the dispatcher over SQLite.
     .testTarget(name: "SlateHostTests", dependencies: ["Slate"]),
