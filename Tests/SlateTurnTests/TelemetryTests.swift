@@ -64,11 +64,12 @@ import Tracing
     let metrics = TestMetrics()
     let tracer = InMemoryTracer()
     // Threshold 1 and no cooldown: T-3's failure opens the breaker, the retry is its
-    // half-open trial, the success closes it.
+    // half-open trial, the success closes it. A manual wall clock: the turn's time budget
+    // and the retry's elapsed time do not depend on how loaded the machine is.
     let dispatcher = Dispatcher(
       ledger: InMemoryLedger(), handlers: HandlerTable(fallback: FlakyHandler()), policy: RetryPolicy(),
       configuration: .init(project: "helpdesk", breakerThreshold: 1, breakerCooldown: .zero),
-      sleep: { _ in }, logger: logger, metrics: metrics, tracer: tracer)
+      clock: ManualWallClock(), sleep: { _ in }, logger: logger, metrics: metrics, tracer: tracer)
     var live = LiveTurn(turn: "t1", pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: .openaiChat),
                         batchLimits: BatchLimits(maxItems: 1))
     let chunks = stride(from: 0, to: stream.count, by: chunk).map { Array(stream[$0..<min($0 + chunk, stream.count)]) }
