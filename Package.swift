@@ -1,10 +1,22 @@
 // swift-tools-version: 6.1
 // Slate: streaming LLM responses to validated, idempotently dispatched actions.
 // Engine modules depend on simdjson and the standard library only; SlateSQLite brings GRDB
-// (over the system SQLite), the CLI swift-argument-parser. One module per step of the data
+// (over the system SQLite), the CLI swift-argument-parser. The dispatch and turn layers (and
+// the SQLite ledger's retry path) also speak the server ecosystem's three API packages:
+// swift-log, swift-metrics (CoreMetrics) and swift-distributed-tracing, which have no
+// dependencies of their own and no backend (the host bootstraps or passes one); the parsing
+// layers (SSE, JSON, Schema, Stream) never import them. One module per step of the data
 // flow (see ../shared/DESIGN.md and the README's module table). Benchmarks live in their own
 // package under Benchmarks/.
 import PackageDescription
+
+/// The observability API products the dispatch and turn layers use (no backend, no
+/// transitive dependency; CoreMetrics rather than Metrics, which imports Foundation).
+let observability: [Target.Dependency] = [
+  .product(name: "Logging", package: "swift-log"),
+  .product(name: "CoreMetrics", package: "swift-metrics"),
+  .product(name: "Tracing", package: "swift-distributed-tracing"),
+]
 
 let package = Package(
   name: "Slate",
@@ -20,12 +32,21 @@ let package = Package(
     .library(name: "SlateSQLite", targets: ["SlateSQLite"]),
     .library(name: "SlateTurn", targets: ["SlateTurn"]),
     .library(name: "SlateFilm", targets: ["SlateFilm"]),
+    // The dispatcher as a swift-service-lifecycle `Service` (not in `Slate`: see below).
+    .library(name: "SlateService", targets: ["SlateService"]),
     .executable(name: "slate", targets: ["SlateCLI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     // The SQLite ledger only (system libsqlite3-dev, see scripts/ensure-deps.sh).
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    // Observability API packages (no transitive dependencies): SlateDispatch, SlateSQLite,
+    // SlateTurn and the CLI; their in-memory backends for the tests.
+    .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing", exact: "1.7.3"),
+    // SlateService only: it brings swift-async-algorithms and swift-collections.
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     // Test-only: property tests of the dispatch-result merge laws.
     .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
   ],
@@ -51,17 +72,20 @@ let package = Package(
     // bytes -> framed values, with one diagnostic shape). Knows nothing of schemas or ledgers.
     .target(name: "SlateStream", dependencies: ["SlateCore", "SlateSSE", "SlateJSON"]),
     // Step 6-8: exactly-once dispatch: ledger protocol and in-memory ledger, dispatcher,
-    // results, turn record, audit. Standard library only (plus Synchronization's Mutex).
-    .target(name: "SlateDispatch", dependencies: ["SlateCore", "SlateSchema", "SlateJSON"]),
+    // results, turn record, audit. Standard library (plus Synchronization's Mutex) and the
+    // observability API packages (``Telemetry``).
+    .target(name: "SlateDispatch", dependencies: ["SlateCore", "SlateSchema", "SlateJSON"] + observability),
     // The embedded durable ledger: SlateDispatch's DispatchLedger over SQLite (WAL) through
     // GRDB. The only engine module that depends on GRDB.
     .target(
       name: "SlateSQLite",
-      dependencies: ["SlateDispatch", "SlateJSON", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: ["SlateDispatch", "SlateJSON", .product(name: "GRDB", package: "GRDB.swift"),
+                     .product(name: "Logging", package: "swift-log")]
     ),
     // A turn end to end: the pipeline (stream -> actions and batches), the turn runner,
     // replay bundles and the JSON-lines output of every layer.
-    .target(name: "SlateTurn", dependencies: ["SlateCore", "SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]),
+    .target(name: "SlateTurn", dependencies: ["SlateCore", "SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]
+              + observability),
     // `import Slate`: `@_exported import`s of the engine and the SQLite ledger, nothing else.
     .target(
       name: "Slate",
@@ -70,6 +94,15 @@ let package = Package(
     // The reference film domain: its handler and the synthetic corpus generator (film turns
     // written as each provider streams them, for Corpus/, tests and benchmarks).
     .target(name: "SlateFilm", dependencies: ["SlateCore", "SlateStream", "SlateDispatch", "SlateJSON"]),
+    // `DispatchService`: a dispatcher's background sweeps as a swift-service-lifecycle
+    // `Service` (graceful shutdown on SIGTERM in a `ServiceGroup`). Its own module and
+    // product: swift-service-lifecycle pulls swift-async-algorithms and swift-collections,
+    // which stay out of the engine and of `import Slate`.
+    .target(
+      name: "SlateService",
+      dependencies: ["SlateDispatch", .product(name: "Logging", package: "swift-log"),
+                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+    ),
     // The `slate` executable.
     .executableTarget(
       name: "SlateCLI",
@@ -77,6 +110,7 @@ let package = Package(
         "Slate",
         "SlateFilm",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // Fuzzing: the properties live in FuzzChecks (also run by the tests over saved inputs);
@@ -102,6 +136,12 @@ let package = Package(
     .testTarget(
       name: "SlateTurnTests",
       dependencies: ["SlateTurn", "SlateStream", "SlateDispatch", "SlateJSON", "SlateSchema", "SlateSQLite", "SlateTestSupport"]
+        + observability + [
+          // The observability check's in-memory backends.
+          .product(name: "InMemoryLogging", package: "swift-log"),
+          .product(name: "MetricsTestKit", package: "swift-metrics"),
+          .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+        ]
     ),
     // The CLI end to end: runs the built `slate` executable.
     .testTarget(name: "SlateCLITests", dependencies: ["SlateJSON", "SlateTestSupport"]),
@@ -109,6 +149,12 @@ let package = Package(
       name: "SlateFilmTests",
       dependencies: ["SlateFilm", "SlateStream", "SlateJSON", "SlateSSE", "SlateSchema", "SlateDispatch", "SlateTurn",
                      "SlateTestSupport", "FuzzChecks"]
+    ),
+    .testTarget(
+      name: "SlateServiceTests",
+      dependencies: ["SlateService", "SlateDispatch", "SlateSchema", "SlateJSON",
+                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                     .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
     ),
     // A host that imports only `Slate`: a pack, a handler, the dispatcher over SQLite.
     .testTarget(name: "SlateHostTests", dependencies: ["Slate"]),

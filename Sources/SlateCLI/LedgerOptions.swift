@@ -1,5 +1,6 @@
 import SlateFilm
 import ArgumentParser
+import Logging
 import SlateDispatch
 import SlateSQLite
 import SlateStream
@@ -15,10 +16,11 @@ struct LedgerOptions: ParsableArguments {
   @Option(help: ArgumentHelp("The ledger: a SQLite file (created when missing) or memory.", valueName: "FILE|memory"))
   var ledger: String = "memory"
 
-  func open() throws -> any DispatchLedger {
+  /// - Parameter logger: where a SQLite ledger logs its busy retries (``DispatchOptions/logger``).
+  func open(logger: Logger? = nil) throws -> any DispatchLedger {
     if ledger == "memory" { return InMemoryLedger() }
     do {
-      return Self.warned(try SQLiteLedger(path: ledger))
+      return Self.warned(try SQLiteLedger(path: ledger, options: .init(logger: logger)))
     } catch {
       CLIIO.fail("cannot open the ledger \(ledger): \(error)")
     }
@@ -72,6 +74,13 @@ struct DispatchOptions: ParsableArguments {
       + "(at least 100000).", valueName: "N"),
           transform: OptionValues.integer(OptionRanges.count))
   var maxActions: Int = DispatchBudget.default.maxActions
+
+  @Option(help: ArgumentHelp("Log the engine's work to standard error at this level: trace or debug (the engine "
+    + "logs nothing above debug); off by default.", valueName: "LEVEL"))
+  var logLevel: Logger.Level?
+
+  /// The `--log-level` logger (standard error), or nil.
+  var logger: Logger? { logLevel.map(StandardErrorLog.logger(level:)) }
 
   func validate() throws {
     do { _ = try FaultPlan(specs: faults) } catch { throw ValidationError("\(error)") }

@@ -95,7 +95,8 @@ struct ReplayCommand: AsyncParsableCommand {
         onBlock: size == nil ? nil : { read in progress.advance(to: offset + read, stream.source) })))
     }
     let report = try await run(plan: streams.plan, phases: phases, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live,
-                               ledger: try ledger.open(), turn: turn ?? TurnLoader.name(of: path))
+                               ledger: try ledger.open(logger: dispatch.logger),
+                               turn: turn ?? TurnLoader.name(of: path))
     progress.finish()
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
     if let bundle {
@@ -120,7 +121,8 @@ struct ReplayCommand: AsyncParsableCommand {
     let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(film: pack.pack.name == "film"),
                                 policy: dispatch.policy, mode: mode,
                                 configuration: .init(project: ProjectID(project), budget: dispatch.budget,
-                                                     onLeaseWait: DispatchOptions.announceWait))
+                                                     onLeaseWait: DispatchOptions.announceWait),
+                                logger: dispatch.logger)
     let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: dispatch.streamOptions(dialect: dialect))
     return try await runner.run(plan: plan, phases: phases, turn: TurnID(turn), project: ProjectID(project))
   }

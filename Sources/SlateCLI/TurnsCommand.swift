@@ -180,13 +180,14 @@ struct RecoverCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let store = try ledger.open()
+    let store = try ledger.open(logger: dispatch.logger)
     let turn = TurnID(id)
     let pack = try schema.map { try CLIIO.compilePack($0) }
     let queues = try await store.read { tx throws(LedgerError) in Set(try tx.actions(turn: turn).map(\.queue)) }
     let film = pack.map { $0.pack.name == "film" } ?? (!queues.isEmpty && queues.isSubset(of: FilmHandler.queues))
     let dispatcher = Dispatcher(ledger: store, handlers: dispatch.handlers(film: film), policy: dispatch.policy, mode: .recover,
-                                configuration: .init(budget: dispatch.budget, onLeaseWait: DispatchOptions.announceWait))
+                                configuration: .init(budget: dispatch.budget, onLeaseWait: DispatchOptions.announceWait),
+                                logger: dispatch.logger)
     let report: TurnReport
     do {
       if let pack {

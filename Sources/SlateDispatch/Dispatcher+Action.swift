@@ -56,10 +56,12 @@ extension Dispatcher {
         if wait != announced {
           announced = wait
           configuration.onLeaseWait?(wait)
+          telemetry.leaseWait(wait)
         }
         let left = until - clock.now()
         try await sleep(max(.milliseconds(1), min(policy.leasePollInterval, left)))
       case .call(let record, let resolving):
+        if resolving { telemetry.resuming(record, holder: holder) }
         let attempted: Attempted
         if let (name, handler) = found {
           let renewal = configuration.renewsLeases ? renewLease(record, turn: turn.id) : nil
@@ -72,6 +74,7 @@ extension Dispatcher {
         }
         switch try await commit(attempted, record: record, turn: turn) {
         case .fenced:
+          telemetry.fenced(record)
           continue
         case .done(let outcome, let queued):
           finish(outcome, ordinal: record.ordinal, queued: queued)

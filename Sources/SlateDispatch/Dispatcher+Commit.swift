@@ -7,6 +7,7 @@ extension Dispatcher {
   /// (the commit's fencing decides).
   nonisolated func renewLease(_ record: ActionRecord, turn: TurnID) -> Task<Void, Never> {
     let (ledger, clock, holder, duration) = (self.ledger, self.clock, self.holder, policy.leaseDuration)
+    let telemetry = self.telemetry
     let every = max(.milliseconds(1), configuration.renewalInterval ?? duration / 4)
     let (scope, key, token) = (record.scope, record.key.hex, record.fencingToken)
     return Task {
@@ -20,7 +21,9 @@ extension Dispatcher {
               "readable": .string(record.key.readable), "token": .number(JSONNumber(token)),
             ]))
           }
+          telemetry.leaseRenewed(record, token: token)
         } catch {
+          telemetry.renewalStopped(record, error: error)
           return
         }
       }

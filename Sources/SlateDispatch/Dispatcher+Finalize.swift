@@ -13,16 +13,18 @@ extension Dispatcher {
     let reopened = try await reopenIfNeeded(record)
     if usage[turn] == nil { usage[turn] = Usage(startedAt: clock.now()) }
     let actions = try await ledger.read { tx throws(LedgerError) in try tx.actions(turn: turn) }
+    telemetry.recovering(record, reopened: reopened, actions: actions.count)
     var result = DispatchResult()
     result.notes.insert("dispatch.recover")
     if mode == .dryRun { result.notes.insert("dispatch.dry_run") }
     for action in actions {
       if let batch = action.batch { result.batches.insert(batch) }
       result.phases.insert(action.phase ?? "")
-      try await process(ActionInput(action), turn: reopened,
-                        action: DispatchResult.ActionRef(batch: "recover:" + turn.rawValue, position: action.ordinal),
-                        into: &result)
+      try await traced(ActionInput(action), turn: reopened,
+                       action: DispatchResult.ActionRef(batch: "recover:" + turn.rawValue, position: action.ordinal),
+                       into: &result)
     }
+    telemetry.count(result)
     return result
   }
 
@@ -74,6 +76,7 @@ extension Dispatcher {
         })
       } catch let error as LedgerError {
         guard case .staleRevision = error else { throw error }
+        telemetry.staleTurnMoved(turn)
       }
     }
     return ended
@@ -113,6 +116,8 @@ extension Dispatcher {
       try tx.appendEvent(LedgerEvent(turn: turn, at: now, kind: "turn.transition", detail: .object(detail)))
       return .success(stored)
     }
-    return try outcome.get()
+    let ended = try outcome.get()
+    telemetry.finalized(ended)
+    return ended
   }
 }

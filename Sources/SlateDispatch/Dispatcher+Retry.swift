@@ -44,11 +44,14 @@ extension Dispatcher {
       }
       var breaker = breakers[name] ?? CircuitBreaker(failureThreshold: configuration.breakerThreshold,
                                                      cooldown: configuration.breakerCooldown)
+      let before = breakers[name]?.state
       guard breaker.allow(at: clock.now()) else {
         breakers[name] = breaker
         return stop("dispatch.circuit_open", "the circuit of \(name) is open after repeated failures")
       }
       breakers[name] = breaker
+      telemetry.breaker(name, from: before, to: breaker.state)
+      defer { telemetry.breaker(name, from: breaker.state, to: breakers[name]?.state) }
       calls += 1
       usage[turn.id, default: Usage(startedAt: started)].calls += 1
       let call = HandlerCall(
@@ -58,7 +61,7 @@ extension Dispatcher {
 
       let failure: HandlerFailure
       do {
-        let answer = try await handler.handle(call)
+        let answer = try await telemetry.call(name, call) { try await handler.handle(call) }
         breakers[name]?.recordSuccess()
         return Attempted(status: .applied, outcome: .applied(answer.result, attempts: calls), writes: answer,
                          calls: calls)
@@ -83,6 +86,7 @@ extension Dispatcher {
         guard let pause = retryDelay(after: calls, retryAfter: retryAfter, started: started) else {
           return stop(code, message + " (retries exhausted after \(calls) calls)")
         }
+        telemetry.retrying(name, record: record, after: failure, attempt: calls, pause: pause)
         try await sleep(pause)
       case .ambiguous:
         breakers[name]?.recordFailure(at: clock.now())
@@ -95,6 +99,7 @@ extension Dispatcher {
             code: failure.code, message: failure.message, retryable: handler.idempotentByKey, attempts: calls),
                            writes: nil, calls: calls)
         }
+        telemetry.retrying(name, record: record, after: failure, attempt: calls, pause: pause)
         try await sleep(pause)
       }
     }

@@ -1,5 +1,8 @@
+import CoreMetrics
+import Logging
 import SlateJSON
 import SlateSchema
+import Tracing
 
 /// Dispatches action batches exactly once per idempotency key, through a ``DispatchLedger``.
 ///
@@ -109,6 +112,8 @@ public actor Dispatcher {
   public let configuration: Configuration
   /// This dispatcher's name on leases (``Configuration/holder``, or a unique one).
   public nonisolated let holder: String
+  /// Where this dispatcher logs, counts and traces (see ``Telemetry``).
+  public nonisolated let telemetry: Telemetry
   let clock: any WallClock
   let sleep: @Sendable (Duration) async throws -> Void
   var random: SplitMix64
@@ -120,10 +125,14 @@ public actor Dispatcher {
 
   /// - Parameters:
   ///   - sleep: how to wait (backoff, lease polling); `Task.sleep` by default.
+  ///   - logger, metrics, tracer: see ``Telemetry/init(logger:metrics:tracer:)`` (nil: silent,
+  ///     the global metrics factory, the global tracer).
   public init(ledger: any DispatchLedger, handlers: HandlerTable, policy: RetryPolicy = .default, mode: Mode = .live,
               configuration: Configuration = Configuration(), clock: any WallClock = SystemWallClock(),
-              sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) })
+              sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+              logger: Logger? = nil, metrics: (any MetricsFactory)? = nil, tracer: (any Tracer)? = nil)
   {
+    self.telemetry = Telemetry(logger: logger, metrics: metrics, tracer: tracer)
     self.ledger = ledger
     self.handlers = handlers
     self.policy = policy
@@ -189,6 +198,7 @@ public actor Dispatcher {
         codes: rejection.errors.map(\.code.rawValue), digest: SHA256.hash(rejection.bytes).hex))
     }
     try await recordRejections(batch.rejections, turn: turn)
+    telemetry.rejected(result.rejections, turn: turn)
     let inputs = batch.actions.map(ActionInput.init)
     // Nothing is declared into a turn that is not running: it applies nothing more.
     let admitted: [Bool]
@@ -211,9 +221,10 @@ public actor Dispatcher {
                            retryable: false, attempts: 0)), action: ref)
         continue
       }
-      try await process(input, turn: record, action: ref, into: &result)
+      try await traced(input, turn: record, action: ref, into: &result)
     }
     if record.status == .running { try await closePhase(batch, turn: turn) }
+    telemetry.count(result)
     return result
   }
 

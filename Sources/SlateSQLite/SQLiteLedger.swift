@@ -1,4 +1,5 @@
 import GRDB
+import Logging
 import SlateDispatch
 
 /// The embedded durable ``DispatchLedger``: one SQLite file in WAL mode, through GRDB.
@@ -51,10 +52,14 @@ public final class SQLiteLedger: DispatchLedger {
     /// or one from a newer build, is refused when opened), a file without write permission
     /// can be read, and ``SQLiteLedger/write(_:)`` fails with `SQLITE_READONLY`.
     public var readOnly: Bool
+    /// Where the retry path logs (`debug`: a body run again after `SQLITE_BUSY` or
+    /// `SQLITE_LOCKED`); nil: nowhere.
+    public var logger: Logger?
 
     public init(busyTimeout: Duration = .seconds(5), attempts: Int = 3, durability: Durability = .full,
-                maximumReaderCount: Int = 4, readOnly: Bool = false)
+                maximumReaderCount: Int = 4, readOnly: Bool = false, logger: Logger? = nil)
     {
+      self.logger = logger
       self.busyTimeout = busyTimeout
       self.attempts = attempts
       self.durability = durability
@@ -172,6 +177,7 @@ public final class SQLiteLedger: DispatchLedger {
         let failure = LedgerError(sqlite: error)
         guard failure.isTransientSQLiteFailure, attempt < options.attempts else { throw failure }
         attempt += 1
+        options.logger?.debug("ledger transaction retried", metadata: ["slate.attempt": "\(attempt)", "slate.error": "\(failure)"])
         try? await Task.sleep(for: .milliseconds(5 * attempt))
       }
     }

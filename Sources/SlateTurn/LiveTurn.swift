@@ -1,3 +1,4 @@
+import Logging
 import SlateStream
 import SlateDispatch
 import SlateJSON
@@ -54,13 +55,23 @@ public struct LiveTurn: Sendable {
   var keeping: KeptBytes?
   /// The plan the pack rejected (``plan(_:)``), reported by ``finish()``.
   public internal(set) var planRejection: Rejection?
+  /// Spans, time to first action, bytes parsed, diagnostics (see ``TurnTrace``).
+  let trace: TurnTrace
 
+  /// - Parameter logger: where this turn logs (`trace`/`debug`); nil: the dispatcher's
+  ///   (``Dispatcher/telemetry``). Metrics and spans go where the dispatcher's go.
   public init(turn: TurnID, pack: CompiledPack, dispatcher: Dispatcher, options: ActionStreamOptions = .default,
-              validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
+              validation: ValidationOptions = .default, batchLimits: BatchLimits = .default, logger: Logger? = nil)
   {
+    self.init(turn: turn, configuration: TurnRunner(pack: pack, dispatcher: dispatcher, options: options,
+                                                    validation: validation, batchLimits: batchLimits, logger: logger))
+  }
+
+  /// A live turn with a runner's pack, dispatcher, options and telemetry.
+  init(turn: TurnID, configuration: TurnRunner) {
     self.turn = turn
-    self.configuration = TurnRunner(pack: pack, dispatcher: dispatcher, options: options, validation: validation,
-                                    batchLimits: batchLimits)
+    self.trace = TurnTrace(turn: turn, telemetry: configuration.telemetry)
+    self.configuration = configuration
   }
 
   /// Creates the turn in the ledger (or returns it when it exists): see
@@ -81,6 +92,8 @@ public struct LiveTurn: Sendable {
     async throws -> PhaseReport where S.Element: LiveBytes
   {
     let stream = phase ?? source
+    trace.phaseStarted(stream, source: source)
+    defer { trace.phaseEnded() }
     try await begin()
     try await open(stream: stream, phase: phase, source: source)
     var pipeline = TurnPipeline(pack: pack, options: options, validation: validation, batchLimits: batchLimits, phase: phase)
@@ -104,6 +117,7 @@ public struct LiveTurn: Sendable {
     } catch where error is CancellationError || Task.isCancelled {
       // A ledger may report the cancel its own way (SQLite: `ledger.storage: CANCELLED`).
       try await stop(stream: stream, read: read)
+      trace.cancelled(bytes: read)
       throw CancellationError()
     }
     let summary = pipeline.finish(into: &items)
@@ -113,6 +127,7 @@ public struct LiveTurn: Sendable {
     var detail: [String: JSONValue] = ["status": .string(summary.stream.status.name), "bytes": .number(JSONNumber(read))]
     if summary.stream.status != .complete { detail["reason"] = .string(summary.stream.status.description) }
     try await close(stream: stream, detail)
+    trace.phaseClosed(status: summary.stream.status.name, bytes: read, actions: summary.actions, rejected: summary.rejected)
     let report = PhaseReport(name: phase, source: source, summary: summary, lines: lines, batches: batches)
     phases.append(report)
     return report
@@ -122,20 +137,22 @@ public struct LiveTurn: Sendable {
   /// ``TurnReport/conclude(turn:phases:result:planRejection:pack:dispatcher:)``), then
   /// audited.
   public func finish() async throws -> TurnReport {
-    try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: planRejection, pack: pack,
-                                  dispatcher: dispatcher)
+    trace.finished(try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: planRejection,
+                                                 pack: pack, dispatcher: dispatcher))
   }
 
   /// Keeps the lines of `items` and dispatches the batches among them, in order.
   mutating func dispatch(_ items: inout [TurnItem], lines: inout [JSONLine], batches: inout [String]) async throws {
     var ready: [ActionBatch] = []
     for item in items {
+      trace.saw(item)
       if let line = item.jsonLine(schema: true) { lines.append(line) }
       if case .batch(let batch) = item { ready.append(batch) }
     }
     items.removeAll(keepingCapacity: true)
     for batch in ready {
-      result.merge(try await dispatcher.dispatch(batch, turn: turn, alongside: takeKept()))
+      let kept = takeKept()
+      result.merge(try await trace.bound { try await dispatcher.dispatch(batch, turn: turn, alongside: kept) })
       batches.append(batch.id)
     }
   }

@@ -1,3 +1,4 @@
+import Logging
 import SlateStream
 import SlateDispatch
 import SlateJSON
@@ -140,10 +141,15 @@ public struct TurnRunner: Sendable {
   public let validation: ValidationOptions
   public let batchLimits: BatchLimits
   public let dispatcher: Dispatcher
+  /// Where the runner logs (its dispatcher's metrics and tracer): see ``Telemetry``.
+  public let telemetry: Telemetry
 
+  /// - Parameter logger: where the runner logs stream diagnostics (`debug`); nil: the
+  ///   dispatcher's logger.
   public init(pack: CompiledPack, dispatcher: Dispatcher, options: ActionStreamOptions = .default,
-              validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
+              validation: ValidationOptions = .default, batchLimits: BatchLimits = .default, logger: Logger? = nil)
   {
+    self.telemetry = dispatcher.telemetry.with(logger: logger)
     self.pack = pack
     self.dispatcher = dispatcher
     var options = options
@@ -168,8 +174,7 @@ public struct TurnRunner: Sendable {
   public func run<Chunks>(plan: JSONValue?, phases: [PhaseStream<Chunks>], turn: TurnID, project: ProjectID? = nil)
     async throws -> TurnReport
   {
-    var live = LiveTurn(turn: turn, pack: pack, dispatcher: dispatcher, options: options, validation: validation,
-                        batchLimits: batchLimits)
+    var live = LiveTurn(turn: turn, configuration: self)
     try await live.begin(project: project)
     if let plan { try await live.plan(plan) }
     for phase in phases {
