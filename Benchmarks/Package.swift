@@ -11,11 +11,11 @@ let root = rootDirectory.lastPathComponent.lowercased()
 
 /// One benchmark suite: an executable in a folder of its own directly under Benchmarks/
 /// (where package-benchmark looks for them), with the shared support library.
-func suite(_ name: String, _ products: [String]) -> Target {
+func suite(_ name: String, _ products: [String], extra: [Target.Dependency] = []) -> Target {
   .executableTarget(
     name: name,
     dependencies: ["BenchSupport", .product(name: "Benchmark", package: "benchmark")]
-      + products.map { .product(name: $0, package: root) },
+      + products.map { .product(name: $0, package: root) } + extra,
     path: name,
     plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
   )
@@ -27,6 +27,8 @@ let package = Package(
   dependencies: [
     .package(path: ".."),
     .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+    // Only for DigestBenchmarks: the engine's SHA-256 against swift-crypto's (issue 16).
+    .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
   ],
   targets: [
     // Live heap bytes from the C allocator (glibc mallinfo2), for the peak-memory metric.
@@ -50,6 +52,7 @@ let package = Package(
     suite("SchemaBenchmarks", ["SlateSchema", "SlateJSON"]),
     suite("PipelineBenchmarks", ["Slate", "SlateFilm", "SlateSchema", "SlateSSE", "SlateJSON"]),
     suite("DispatchBenchmarks", ["SlateDispatch", "SlateSQLite", "SlateFilm", "SlateSchema", "SlateJSON"]),
+    suite("DigestBenchmarks", ["SlateSchema", "SlateJSON"], extra: [.product(name: "Crypto", package: "swift-crypto")]),
   ],
   swiftLanguageModes: [.v6]
 )

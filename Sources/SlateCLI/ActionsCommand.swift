@@ -61,6 +61,11 @@ struct ActionsCommand: ParsableCommand {
           transform: OptionValues.integer(OptionRanges.depth))
   var maxDepth: Int = FramerLimits.default.maxDepth
 
+  @Option(parsing: .unconditional,
+          help: "Deepest nesting of schema evaluations, a $ref or applicator in place or a member or item (1 to 10000000; default 128).",
+          transform: OptionValues.integer(OptionRanges.evaluationDepth))
+  var maxEvaluationDepth: Int = ValidationOptions.default.maxDepth
+
   @Option(parsing: .unconditional, help: "Largest value, in bytes (1 to 2^40).", transform: OptionValues.integer(OptionRanges.bytes))
   var maxValueBytes: Int = FramerLimits.default.maxValueBytes
 
@@ -89,7 +94,7 @@ struct ActionsCommand: ParsableCommand {
     let options = ActionStreamOptions(dialect: DialectKind(rawValue: dialect)!, textFraming: TextFraming(framing)!,
                                       framerLimits: limits, announcements: rule, maxActions: maxActions,
                                       emitsDeltas: false)
-    return ActionsSetup(options: options, pack: pack, validation: ValidationOptions(applyCoercions: !noCoerce))
+    return ActionsSetup(options: options, pack: pack, validation: ValidationOptions(applyCoercions: !noCoerce, maxDepth: maxEvaluationDepth))
   }
 
   func run() throws {

@@ -77,6 +77,9 @@ enum OptionValues {
 enum OptionRanges {
   /// Nesting depth: `--max-depth`.
   static let depth = 1...1_000_000
+  /// Nested schema evaluations: `--max-evaluation-depth` (each level of an instance takes
+  /// one or more: the member's or item's schema, then any `$ref` or applicator in place).
+  static let evaluationDepth = 1...10_000_000
   /// Sizes in bytes: `--max-value-bytes`, `--max-line-bytes`, `--max-event-bytes`.
   static let bytes = 1...(1 << 40)
   /// Counts: `--max-values`, `--max-actions`.

@@ -94,7 +94,7 @@ public struct CompiledPack: Sendable {
   {
     guard let entry = entries[Utf8Key(type)] else { return nil }
     let payload = withDiscriminator(payload, entry, type)
-    let validator = Validator(program: program, options: options, coercions: entry.declaration.coercions,
+    var validator = Validator(program: program, options: options, coercions: entry.declaration.coercions,
                               locator: locator, wholeRange: range, assertFormats: entry.declaration.assertFormats)
     return validator.run(entry.node, payload)
   }
@@ -139,7 +139,7 @@ public struct CompiledPack: Sendable {
     }
     let declaration = entry.declaration
     if metadata.toolName != nil { payload = withDiscriminator(payload, entry, actionType) }
-    let validator = Validator(program: program, options: options, coercions: declaration.coercions,
+    var validator = Validator(program: program, options: options, coercions: declaration.coercions,
                               locator: metadata.locator, wholeRange: metadata.textRange,
                               assertFormats: declaration.assertFormats)
     let result = validator.run(entry.node, payload)
@@ -210,7 +210,7 @@ public struct CompiledSchema: Sendable {
   public func validate(_ value: JSONValue, options: ValidationOptions = .default, locator: InstanceLocator? = nil,
                        range: Range<Int>? = nil) -> ValidationResult
   {
-    let validator = Validator(program: program, options: options, coercions: [], locator: locator, wholeRange: range)
+    var validator = Validator(program: program, options: options, coercions: [], locator: locator, wholeRange: range)
     return validator.run(root, value)
   }
 }

@@ -1,31 +1,43 @@
 import SlateJSON
 
-/// JSON Schema instance equality (2020-12 core §4.2.2) without allocation for scalars,
-/// arrays and objects without duplicate keys: strings by code points, numbers by exact
-/// value, arrays element-wise, objects as sets of members regardless of order. Agrees
-/// with `JSONValue`'s `==`, which it falls back to for objects with duplicate keys.
+/// JSON Schema instance equality (2020-12 core §4.2.2) without allocation for scalars:
+/// strings by code points, numbers by exact value, arrays element-wise, objects as sets of
+/// members regardless of order. Agrees with `JSONValue`'s `==`, which it falls back to for
+/// objects with duplicate keys. Containers are compared with a heap stack of pending pairs
+/// (no native recursion, so `uniqueItems` over deep items is safe). O(size of the smaller).
 enum InstanceEquality {
   static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
-    switch (a, b) {
-    case (.null, .null): return true
-    case let (.bool(x), .bool(y)): return x == y
-    case let (.string(x), .string(y)): return utf8Equal(x, y)
-    case let (.number(x), .number(y)):
-      if utf8Equal(x.lexeme, y.lexeme) { return true }
-      return DecimalView.with(x) { xv, xb in DecimalView.with(y) { yv, yb in DecimalView.compare(xv, xb, yv, yb) == 0 } }
-    case let (.array(x), .array(y)):
-      guard x.count == y.count else { return false }
-      for i in x.indices where !equal(x[i], y[i]) { return false }
-      return true
-    case let (.object(x), .object(y)):
-      if Validator.hasDuplicateKeys(x) || Validator.hasDuplicateKeys(y) { return a == b }
-      guard x.count == y.count else { return false }
-      for member in x.members {
-        guard let other = Validator.member(member.key, of: y), equal(member.value, other) else { return false }
+    var pending: [(JSONValue, JSONValue)] = []
+    var pair = (a, b)
+    while true {
+      switch pair {
+      case (.null, .null): break
+      case let (.bool(x), .bool(y)):
+        guard x == y else { return false }
+      case let (.string(x), .string(y)):
+        guard utf8Equal(x, y) else { return false }
+      case let (.number(x), .number(y)):
+        guard utf8Equal(x.lexeme, y.lexeme)
+          || DecimalView.with(x, { xv, xb in DecimalView.with(y) { yv, yb in DecimalView.compare(xv, xb, yv, yb) == 0 } })
+        else { return false }
+      case let (.array(x), .array(y)):
+        guard x.count == y.count else { return false }
+        for i in x.indices.reversed() { pending.append((x[i], y[i])) }
+      case let (.object(x), .object(y)):
+        if Validator.hasDuplicateKeys(x) || Validator.hasDuplicateKeys(y) {
+          guard pair.0 == pair.1 else { return false }
+        } else {
+          guard x.count == y.count else { return false }
+          for member in x.members.reversed() {
+            guard let other = Validator.member(member.key, of: y) else { return false }
+            pending.append((member.value, other))
+          }
+        }
+      default:
+        return false
       }
-      return true
-    default:
-      return false
+      guard let next = pending.popLast() else { return true }
+      pair = next
     }
   }
 }

@@ -19,24 +19,24 @@ public typealias InstanceLocator = @Sendable (JSONPointer) -> Range<Int>?
 
 /// Walks one value against a ``SchemaProgram`` node.
 ///
-/// Recursive over the value's nesting and over in-place applicators, bounded by
-/// ``ValidationOptions/maxDepth``. The walk does not allocate per node: the instance path
-/// is a reused stack of tokens turned into a string only when an error or warning is
-/// produced; numbers are compared on their lexemes' bytes; patterns match in stack
-/// scratch; a coercion or an object with duplicate keys is the only reason to copy a
-/// container. Measured with a counting `malloc` in an optimised build: two allocations per
-/// valid value (this object and its path stack) whatever its size; a debug build adds
-/// some inside unspecialised standard-library generics. Complexity: O(value size ×
-/// schema applications); `anyOf`/`oneOf` evaluate each branch, `uniqueItems` is quadratic
-/// up to 64 items and hashed beyond; patterns are linear in the string (see ``Pattern``).
+/// Iterative: the walk keeps its pending evaluations on a heap stack (see
+/// ``Validator/walk()``), so it never recurses on the native stack whatever the depth of
+/// the value or of the schema's references; its depth is bounded by
+/// ``ValidationOptions/maxDepth`` (nested evaluations, in place or into a child). The walk
+/// does not allocate per node: the instance path is read off the stack's frames only when
+/// an error or warning is produced; numbers are compared on their lexemes' bytes; patterns
+/// match in stack scratch; a coercion or an object with duplicate keys is the only reason
+/// to copy a container. Measured with a counting `malloc` in an optimised build: two
+/// allocations per valid value (the frame stack and, for a value with an object or array,
+/// the containers' working state) whatever its size. Complexity: O(value size × schema
+/// applications); `anyOf`/`oneOf` evaluate each branch, `uniqueItems` is quadratic up to
+/// 64 items and hashed beyond; patterns are linear in the string (see ``Pattern``).
 ///
-/// A class, created once per validated value: methods then share one reference to the
-/// walk's state, which keeps the recursion's stack frames small even in a debug build
-/// (where a struct's non-mutating helpers would copy it into every frame).
-final class Validator {
+/// A struct, created once per validated value and consumed by ``run(_:_:)``.
+struct Validator {
   let program: SchemaProgram
-  // The tables the recursion reads, held directly (one load each, no projection through
-  // the program struct in unoptimised code).
+  // The tables the walk reads, held directly (one load each, no projection through the
+  // program struct in unoptimised code).
   let nodes: [Range<Int>]
   let checks: [Check]
   let nodeLists: [[Int]]
@@ -54,11 +54,17 @@ final class Validator {
 
   var errors: [ValidationError] = []
   var warnings: [CoercionWarning] = []
-  var path: [PathToken] = []
+  /// The pending evaluations, innermost last (see ``walk()``).
+  var stack: [Frame] = []
+  /// The working state of the container frames on ``stack``, in the same order.
+  var works: [Work] = []
+  /// The outcome and value of the frame that finished last.
+  var result = false
+  var returned: JSONValue = .null
   /// > 0 inside a trial evaluation (`anyOf`, `oneOf`, `not`, `if`, `propertyNames`,
   /// `null-to-absent`): errors are not recorded and coercions are off.
-  private var trialDepth = 0
-  private var depth = 0
+  var trialDepth = 0
+  var depth = 0
   /// Where the depth limit was first met inside a trial, whose errors are not recorded.
   private var depthExceededAt: String?
   private var depthErrorRecorded = false
@@ -84,13 +90,15 @@ final class Validator {
     self.coercions = options.applyCoercions ? coercions : []
     self.locator = locator
     self.wholeRange = wholeRange
-    path.reserveCapacity(16)
+    stack.reserveCapacity(32)
   }
 
   /// Validates `value` against `node`, returning the errors, warnings and coerced value.
-  func run(_ node: Int, _ input: JSONValue) -> ValidationResult {
-    var value = input
-    _ = evaluate(node, &value)
+  mutating func run(_ node: Int, _ input: JSONValue) -> ValidationResult {
+    stack.append(Frame(kind: .evaluate(node: node, trial: false), value: input))
+    walk()
+    let value = returned
+    returned = .null
     // The limit met only inside trials (`anyOf`, `not`, …) is reported last; in first-error
     // mode only when nothing else was, so that it gives the first error of all-errors mode.
     if let at = depthExceededAt, !depthErrorRecorded, options.mode == .allErrors || errors.isEmpty {
@@ -110,27 +118,10 @@ final class Validator {
 
   // MARK: - Nodes
 
-  func evaluate(_ node: Int, _ value: inout JSONValue) -> Bool {
-    guard depth < options.maxDepth else { return noteDepthExceeded() }
-    depth += 1
-    defer { depth -= 1 }
-    let range = nodes[node]
-    var valid = true
-    var i = range.lowerBound
-    while i < range.upperBound {
-      if !check(checks[i], node: node, &value) {
-        valid = false
-        if stopAtFirst { return false }
-      }
-      i += 1
-    }
-    return valid
-  }
-
   /// Outside a trial the depth error is recorded once, in evaluation order (first-error
   /// mode then stops on it as all-errors mode lists it); inside one, noted for the end.
   @inline(never)
-  private func noteDepthExceeded() -> Bool {
+  mutating func noteDepthExceeded() -> Bool {
     if trialDepth == 0 {
       if !depthErrorRecorded { errors.append(depthError(at: instancePath())) }
       depthErrorRecorded = true
@@ -140,58 +131,10 @@ final class Validator {
     return false
   }
 
-  /// Evaluates without recording errors or applying coercions.
-  func trial(_ node: Int, _ value: JSONValue) -> Bool {
-    trialDepth += 1
-    defer { trialDepth -= 1 }
-    var copy = value
-    return evaluate(node, &copy)
-  }
-
-  /// The applicators, which recurse, are dispatched here; the assertions, which do not,
-  /// live in ``assert(_:node:_:)`` so that the frames on the recursion path stay small
-  /// (a debug build gives a function one stack slot per local of every case).
-  private func check(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
-    switch check {
-    case .ref(let target, _):
-      // Core §8.2.3.1: ""$ref" … is an applicator that is used to reference a statically
-      // identified schema. Its results are the results of the referenced schema."
-      return evaluate(target, &value)
-    case .object(let index):
-      return checkObject(objects[index], &value)
-    case .array(let index):
-      return checkArray(arrays[index], &value)
-    case .allOf(let list, _):
-      return checkAllOf(nodeLists[list], &value)
-    case .anyOf(let list, let path):
-      return checkAnyOf(nodeLists[list], path, value)
-    case .oneOf(let list, let path):
-      return checkOneOf(nodeLists[list], path, value)
-    case .not(let target, let path):
-      // "An instance is valid against this keyword if it fails to validate successfully
-      // against the schema defined by this keyword."
-      return !trial(target, value) || failNot(path)
-    case .conditional(let index):
-      return checkConditional(conditionals[index], &value)
-    case .propertyNames(let target, let path):
-      return checkPropertyNames(target, path, value)
-    case .dependentSchemas(let index, _):
-      return checkDependentSchemas(program.dependentSchemas[index], &value)
-    case .contains(let index):
-      return checkContains(containers[index], value)
-    case .unevaluatedProperties(let rest, let path):
-      return checkUnevaluatedProperties(rest, path, node: node, &value)
-    case .unevaluatedItems(let rest, let path):
-      return checkUnevaluatedItems(rest, path, node: node, &value)
-    default:
-      return assert(check, node: node, &value)
-    }
-  }
-
   /// The assertions: they read the value (or, for `type` and `enum`, may coerce it) and
-  /// never recurse.
+  /// never recurse; the applicators are frames of the walk (``begin(_:node:_:)``).
   @inline(never)
-  private func assert(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
+  mutating func assert(_ check: Check, node: Int, _ value: inout JSONValue) -> Bool {
     switch check {
     case .falseSchema:
       // Core §4.3.2: "false: Always fails to validate, regardless of the value of the instance."
@@ -226,22 +169,22 @@ final class Validator {
       guard case .object(let object) = value else { return true }
       let count = Validator.distinctCount(object)
       return count >= n
-        || fail(.minProperties, "minProperties", path, "\(count) properties; at least \(n) required", limit(n))
+        || fail(.minProperties, "minProperties", path, "\(count) properties; at least \(n) required", Validator.limit(n))
     case .maxProperties(let n, let path):
       guard case .object(let object) = value else { return true }
       let count = Validator.distinctCount(object)
       return count <= n
-        || fail(.maxProperties, "maxProperties", path, "\(count) properties; at most \(n) allowed", limit(n))
+        || fail(.maxProperties, "maxProperties", path, "\(count) properties; at most \(n) allowed", Validator.limit(n))
     case .minItems(let n, let path):
       // §6.4.2: "valid against "minItems" if its size is greater than, or equal to, the
       // value of this keyword" (and §6.4.1 the mirror image).
       guard case .array(let items) = value else { return true }
       return items.count >= n
-        || fail(.minItems, "minItems", path, "\(items.count) items; at least \(n) required", limit(n))
+        || fail(.minItems, "minItems", path, "\(items.count) items; at least \(n) required", Validator.limit(n))
     case .maxItems(let n, let path):
       guard case .array(let items) = value else { return true }
       return items.count <= n
-        || fail(.maxItems, "maxItems", path, "\(items.count) items; at most \(n) allowed", limit(n))
+        || fail(.maxItems, "maxItems", path, "\(items.count) items; at most \(n) allowed", Validator.limit(n))
     case .uniqueItems(let path):
       // §6.4.3: "If it has boolean value true, the instance validates successfully if all
       // of its elements are unique." (Compiled only when true.)
@@ -257,13 +200,13 @@ final class Validator {
       if n <= bytes / 4 { return true }  // at most 4 UTF-8 bytes per code point
       let length = bytes < n ? bytes : s.unicodeScalars.count
       return length >= n
-        || fail(.minLength, "minLength", path, "\(length) characters; at least \(n) required", limit(n))
+        || fail(.minLength, "minLength", path, "\(length) characters; at least \(n) required", Validator.limit(n))
     case .maxLength(let n, let path):
       guard case .string(let s) = value else { return true }
       if s.utf8.count <= n { return true }
       let length = s.unicodeScalars.count
       return length <= n
-        || fail(.maxLength, "maxLength", path, "\(length) characters; at most \(n) allowed", limit(n))
+        || fail(.maxLength, "maxLength", path, "\(length) characters; at most \(n) allowed", Validator.limit(n))
     case .pattern(let index, let path):
       guard case .string(let s) = value else { return true }
       let pattern = program.patterns[index]
@@ -287,63 +230,8 @@ final class Validator {
       return fail(.format, "format", path, "is not a valid \(format.rawValue)", ["format": .string(format.rawValue)])
     case .ref, .object, .array, .allOf, .anyOf, .oneOf, .not, .conditional, .propertyNames, .dependentSchemas,
       .contains, .unevaluatedProperties, .unevaluatedItems:
-      return self.check(check, node: node, &value)
+      preconditionFailure("applicators run as frames of the walk")
     }
-  }
-
-  // MARK: - Applicators
-
-  /// "An instance validates successfully against this keyword if it validates
-  /// successfully against all schemas defined by this keyword's value." Each branch
-  /// reports its own errors; the value (with any coercion) threads through them.
-  private func checkAllOf(_ branches: [Int], _ value: inout JSONValue) -> Bool {
-    var valid = true
-    for branch in branches where !evaluate(branch, &value) {
-      valid = false
-      if stopAtFirst { return false }
-    }
-    return valid
-  }
-
-  /// "… if it validates successfully against at least one schema defined by this
-  /// keyword's value."
-  private func checkAnyOf(_ branches: [Int], _ path: Int, _ value: JSONValue) -> Bool {
-    for branch in branches where trial(branch, value) { return true }
-    return fail(.anyOf, "anyOf", path, "matches none of the \(branches.count) schemas in anyOf", [:])
-  }
-
-  /// "… if it validates successfully against exactly one schema defined by this
-  /// keyword's value."
-  private func checkOneOf(_ branches: [Int], _ path: Int, _ value: JSONValue) -> Bool {
-    var first = -1
-    for (i, branch) in branches.enumerated() where trial(branch, value) {
-      if first >= 0 {
-        return fail(.oneOf, "oneOf", path, "matches more than one schema in oneOf (\(first) and \(i))",
-                    ["passingSchemas": [.number(JSONNumber(Int64(first))), .number(JSONNumber(Int64(i)))]])
-      }
-      first = i
-    }
-    return first >= 0
-      || fail(.oneOf, "oneOf", path, "matches none of the \(branches.count) schemas in oneOf", ["passingSchemas": .null])
-  }
-
-  /// 2020-12 core §10.2.2: "if" only decides which of "then" and "else" applies.
-  private func checkConditional(_ conditional: Conditional, _ value: inout JSONValue) -> Bool {
-    guard let branch = trial(conditional.if, value) ? conditional.then : conditional.else else { return true }
-    return evaluate(branch, &value)
-  }
-
-  /// "… if every property name in the instance validates against the provided schema."
-  private func checkPropertyNames(_ target: Int, _ path: Int, _ value: JSONValue) -> Bool {
-    guard case .object(let object) = value else { return true }
-    var valid = true
-    for member in object.members where !trial(target, .string(member.key)) {
-      // As ajv and jsonschema: the object, with the name in params (the range is the member's).
-      valid = fail(.propertyNames, "propertyNames", path, "property name \"\(member.key)\" is not allowed",
-                   ["propertyName": .string(member.key)], member: member.key)
-      if stopAtFirst { return false }
-    }
-    return valid
   }
 
   // MARK: - Keywords with more to do
@@ -351,7 +239,7 @@ final class Validator {
   /// `enum` — "An instance validates successfully against this keyword if its value is
   /// equal to one of the elements in this keyword's array value." `const` — "… if its
   /// value is equal to the value of the keyword."
-  private func checkEnum(_ table: EnumTable, _ path: Int, _ value: inout JSONValue) -> Bool {
+  mutating func checkEnum(_ table: EnumTable, _ path: Int, _ value: inout JSONValue) -> Bool {
     if let strings = table.strings, case .string(let s) = value {
       if strings[Utf8Key(s)] != nil { return true }
     } else if table.values.contains(where: { InstanceEquality.equal($0, value) }) {
@@ -376,116 +264,10 @@ final class Validator {
                 ["allowedValues": .array(table.values)])
   }
 
-  /// `properties` — "validation succeeds if, for each name that appears in both the
-  /// instance and as a name within this keyword's value, the child instance for that name
-  /// successfully validates against the corresponding schema." `additionalProperties` —
-  /// applies "to the child values of instance names that do not appear in the annotation
-  /// results of either properties or patternProperties".
-  private func checkObject(_ shape: ObjectShape, _ value: inout JSONValue) -> Bool {
-    guard case .object(let object) = value else { return true }
-    // Duplicate keys: the last occurrence is the member (as lookup and equality have it).
-    var members = Validator.hasDuplicateKeys(object) ? Validator.lastOccurrences(object) : object.members
-    var changed = false
-    var removed: [Int] = []
-    var valid = true
-    for i in members.indices {
-      let key = members[i].key
-      var child = members[i].value
-      let warningsBefore = warnings.count
-      path.append(.key(key))
-      var ok = true
-      var matched = false
-      if let p = shape.index(of: key) {
-        matched = true
-        if case .null = child, coercing, coercions.contains(.nullToAbsent), !shape.isRequired[p],
-          !trial(shape.nodes[p], child)
-        {
-          warnNullRemoved(shape.nodes[p])
-          removed.append(i)
-        } else {
-          ok = evaluate(shape.nodes[p], &child)
-        }
-      }
-      // patternProperties: every pattern that matches the name applies (as well).
-      for entry in shape.patterns where (ok || !stopAtFirst) && program.patterns[entry.pattern].matches(key) {
-        matched = true
-        if removed.last != i, !evaluate(entry.node, &child) { ok = false }
-      }
-      if !matched {
-        switch shape.additional {
-        case .any: break
-        case .forbidden(let schemaPath):
-          // As ajv and jsonschema: the object, with the member in params (its range is the member's).
-          self.path.removeLast()
-          ok = failAdditional(schemaPath, key)
-          self.path.append(.key(key))
-        case .schema(let node):
-          ok = evaluate(node, &child)
-        }
-      }
-      path.removeLast()
-      if warnings.count != warningsBefore {
-        members[i].value = child
-        changed = true
-      }
-      if !ok {
-        valid = false
-        if stopAtFirst { return false }
-      }
-    }
-    if changed {
-      for i in removed.reversed() { members.remove(at: i) }
-      value = .object(JSONObject(members))
-    }
-    return valid
-  }
-
-  /// `prefixItems` — "validates successfully if each element of the instance validates
-  /// against the schema at the same position, if any." `items` — applies "to all instance
-  /// elements at indexes greater than the length of the prefixItems array".
-  private func checkArray(_ shape: ArrayShape, _ value: inout JSONValue) -> Bool {
-    guard case .array(var items) = value else { return true }
-    var changed = false
-    var valid = true
-    for i in items.indices {
-      let node: Int
-      if i < shape.prefix.count {
-        node = shape.prefix[i]
-      } else {
-        switch shape.rest {
-        case .any: return finishArray(items, changed, valid, &value)
-        case .forbidden(let path):
-          let ok = failItems(path, items.count, shape.prefix.count)
-          return finishArray(items, changed, valid && ok, &value)
-        case .schema(let rest): node = rest
-        }
-      }
-      var child = items[i]
-      let warningsBefore = warnings.count
-      path.append(.index(i))
-      let ok = evaluate(node, &child)
-      path.removeLast()
-      if warnings.count != warningsBefore {
-        items[i] = child
-        changed = true
-      }
-      if !ok {
-        valid = false
-        if stopAtFirst { return false }
-      }
-    }
-    return finishArray(items, changed, valid, &value)
-  }
-
-  private func finishArray(_ items: [JSONValue], _ changed: Bool, _ valid: Bool, _ value: inout JSONValue) -> Bool {
-    if changed { value = .array(items) }
-    return valid
-  }
-
   /// `minimum`: "valid only if the instance is greater than or exactly equal to";
   /// `exclusiveMinimum`: "valid only if it has a value strictly greater than"; and the
   /// mirror images. Exact decimal comparison.
-  private func checkBound(_ n: JSONNumber, _ bound: NumberBound, _ kind: BoundKind, _ path: Int) -> Bool {
+  mutating func checkBound(_ n: JSONNumber, _ bound: NumberBound, _ kind: BoundKind, _ path: Int) -> Bool {
     let order = DecimalView.with(n) { view, bytes in
       bound.lexeme.withUnsafeBufferPointer { DecimalView.compare(view, bytes, bound.view, $0) }
     }
@@ -508,29 +290,29 @@ final class Validator {
   // Out-of-line reports for the recursive functions, whose frames stay small this way.
 
   @inline(never)
-  private func failNot(_ path: Int) -> Bool {
+  mutating func failNot(_ path: Int) -> Bool {
     fail(.not, "not", path, "must not match the schema in not")
   }
 
   @inline(never)
-  private func failAdditional(_ path: Int, _ key: String) -> Bool {
+  mutating func failAdditional(_ path: Int, _ key: String) -> Bool {
     fail(.additionalProperties, "additionalProperties", path, "property \"\(key)\" is not allowed",
          ["additionalProperty": .string(key)], member: key)
   }
 
   @inline(never)
-  private func failItems(_ path: Int, _ count: Int, _ allowed: Int) -> Bool {
-    fail(.items, "items", path, "\(count) items; at most \(allowed) allowed", limit(allowed))
+  mutating func failItems(_ path: Int, _ count: Int, _ allowed: Int) -> Bool {
+    fail(.items, "items", path, "\(count) items; at most \(allowed) allowed", Validator.limit(allowed))
   }
 
   @inline(never)
-  private func failBound(_ code: ValidationError.Code, _ keyword: String, _ comparison: String, _ path: Int,
+  mutating func failBound(_ code: ValidationError.Code, _ keyword: String, _ comparison: String, _ path: Int,
                          _ message: String, _ bound: NumberBound) -> Bool
   {
     fail(code, keyword, path, message, ["comparison": .string(comparison), "limit": Validator.number(bound.text)])
   }
 
-  func limit(_ n: Int) -> JSONValue { ["limit": .number(JSONNumber(Int64(n)))] }
+  static func limit(_ n: Int) -> JSONValue { ["limit": .number(JSONNumber(Int64(n)))] }
 
   /// A number param from a keyword's lexeme.
   static func number(_ lexeme: String) -> JSONValue { JSONNumber(lexeme: lexeme).map { .number($0) } ?? .string(lexeme) }
@@ -542,11 +324,11 @@ final class Validator {
   }
 
   @inline(never)
-  private func warnNullRemoved(_ node: Int) {
+  mutating func warnNullRemoved(_ node: Int) {
     warn(.nullToAbsent, program.nodePaths[node], .null, nil)
   }
 
-  func fail(_ code: ValidationError.Code, _ keyword: String, _ path: Int,
+  mutating func fail(_ code: ValidationError.Code, _ keyword: String, _ path: Int,
                     _ message: @autoclosure () -> String, _ params: @autoclosure () -> JSONValue = [:],
                     member: String? = nil) -> Bool
   {
@@ -556,7 +338,7 @@ final class Validator {
   /// Records an error at the current instance location; `member` (a key of the object
   /// there) narrows the byte range to that member while the instance path stays the
   /// object's, as ajv reports `additionalProperties`.
-  func fail(_ code: ValidationError.Code, _ keyword: String, _ schemaPath: String,
+  mutating func fail(_ code: ValidationError.Code, _ keyword: String, _ schemaPath: String,
                     _ message: @autoclosure () -> String, _ params: @autoclosure () -> JSONValue = [:],
                     member: String? = nil) -> Bool
   {
@@ -569,11 +351,11 @@ final class Validator {
     return false
   }
 
-  func warn(_ coercion: Coercion, _ path: Int, _ original: JSONValue, _ replacement: JSONValue?) {
+  mutating func warn(_ coercion: Coercion, _ path: Int, _ original: JSONValue, _ replacement: JSONValue?) {
     warn(coercion, program.paths[path], original, replacement)
   }
 
-  func warn(_ coercion: Coercion, _ schemaPath: String, _ original: JSONValue,
+  mutating func warn(_ coercion: Coercion, _ schemaPath: String, _ original: JSONValue,
                              _ replacement: JSONValue?)
   {
     let pointer = currentPointer()
@@ -581,11 +363,13 @@ final class Validator {
                                     original: original, replacement: replacement, range: locate(pointer)))
   }
 
+  /// The instance path: the tokens of the frames on the stack, outermost first. O(depth).
   private func currentPointer() -> JSONPointer {
-    JSONPointer(tokens: path.map { token in
-      switch token {
+    JSONPointer(tokens: stack.compactMap { frame in
+      switch frame.token {
       case .key(let key): key
       case .index(let index): String(index)
+      case nil: nil
       }
     })
   }

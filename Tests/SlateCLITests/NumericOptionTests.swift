@@ -46,6 +46,7 @@ import Testing
       integer(events, "--max-event-bytes", 1, bytes),
       integer(events, "--chunk-size", 1, 1 << 30),
       integer(actions, "--max-depth", 1, 1_000_000),
+      integer(actions, "--max-evaluation-depth", 1, 10_000_000),
       integer(actions, "--max-value-bytes", 1, bytes),
       integer(actions, "--max-values", 1, bytes),
       integer(actions, "--max-actions", 1, bytes),
@@ -138,6 +139,30 @@ import Testing
     #expect(result.lines == [text])
     let refused = try #require(try SlateCLI.run(["json", path, "--max-depth", String(depth - 1)], timeout: 120))
     #expect(refused.status == 1 && refused.errorOutput.contains("json.depth_exceeded"), "\(refused.errorOutput.prefix(300))")
+  }
+
+  /// `slate actions --schema` frames and validates an action whose member nests a million
+  /// levels (with the object, the framer's limit), against a recursive schema: each level
+  /// is two evaluations, so the innermost array is evaluated at depth 2,000,000. At that
+  /// evaluation limit the action is accepted, without a crash (the limit's exactness is
+  /// `DeepValidationTests`' business).
+  @Test func slateActionsValidatesAMillionLevels() throws {
+    let depth = 1_000_000
+    let text = "{\"type\":\"deep\",\"v\":" + String(repeating: "[", count: depth - 1) + String(repeating: "]", count: depth - 1) + "}"
+    let path = NumericOptionTests.input("deep-validated", text)
+    let pack = NumericOptionTests.input("deep-pack", ##"""
+      {"name":"deep","version":"1","$defs":{"nest":{"type":"array","items":{"$ref":"#/$defs/nest"}}},
+       "x-slate-actions":{"deep":{"type":"object","properties":{"v":{"$ref":"#/$defs/nest"}}}}}
+      """##)
+    for (limit, accepted) in [(2_000_000, true)] {
+      guard let result = try SlateCLI.run(["actions", path, "--dialect", "text", "--framing", "value", "--schema", pack,
+                                           "--max-depth", String(depth), "--max-evaluation-depth", String(limit), "--json"],
+                                          timeout: 300) else { return }
+      #expect(!result.signaled && result.status == (accepted ? 0 : 1), "exit \(result.status): \(result.errorOutput.prefix(300))")
+      let summary = result.lines.last ?? ""
+      #expect(summary.contains(accepted ? "\"actions\":1" : "\"rejected\":1"), "\(summary.prefix(300))")
+      #expect(accepted || result.lines.contains { $0.contains("schema.depth_exceeded") })
+    }
   }
 
   /// `slate actions` frees the values it printed without recursion (50,000 levels crashed

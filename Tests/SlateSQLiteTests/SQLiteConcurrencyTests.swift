@@ -157,33 +157,53 @@ import Testing
   }
 
   /// A writer that cannot get the lock within its busy timeout gets `SQLITE_BUSY` as a
-  /// `ledger.storage` error (after its attempts); with the default timeout it waits and
-  /// commits.
+  /// `ledger.storage` error (after its attempts); a writer with a long enough timeout waits
+  /// and commits.
+  ///
+  /// What is checked is the bound, not the speed of the machine: the holder keeps the lock
+  /// until it is told to let go (after the impatient writer gave up), so the impatient
+  /// writer can only have stopped because its own budget ran out, and it cannot have
+  /// stopped before spending it (two attempts of at least 20 ms each: a lower bound, which
+  /// load only lengthens). The patient writer's timeout (10 minutes) and the final read (by
+  /// the patient ledger, not the 20 ms one) leave no room for a loaded machine's delays to
+  /// fail the test; that it waited is certain, since it could not commit before the release.
   @Test func lockWaitsAreBoundedByTheBusyTimeout() async throws {
     let directory = try TemporaryDirectory()
     let holder = try SQLiteLedger(path: directory.path())
     let impatient = try SQLiteLedger(path: directory.path(),
                                      options: .init(busyTimeout: .milliseconds(20), attempts: 2))
-    let patient = try SQLiteLedger(path: directory.path())
+    let patient = try SQLiteLedger(path: directory.path(), options: .init(busyTimeout: .seconds(600)))
     let inside = Gate()
     let release = Gate()
+    let patientDone = Gate()
     async let held: Void = holder.write { tx throws(LedgerError) in
       try tx.insertTurn(Sample.turn("t1"))
       inside.open()
-      release.wait(upTo: .seconds(20))
+      release.wait(upTo: .seconds(600))
     }
-    await inside.waitAsync(upTo: .seconds(20))
+    await inside.waitAsync(upTo: .seconds(600))
+    let clock = ContinuousClock()
+    let start = clock.now
     let busy = await ledgerError {
       try await impatient.write { tx throws(LedgerError) in try tx.insertTurn(Sample.turn("t2")) }
     }
-    async let waited: Void = patient.write { tx throws(LedgerError) in try tx.insertTurn(Sample.turn("t3")) }
-    // Give the patient writer time to meet the lock (if it has not, it simply does not wait).
+    let spent = clock.now - start
+    @Sendable func patientWrite() async throws {
+      try await patient.write { tx throws(LedgerError) in try tx.insertTurn(Sample.turn("t3")) }
+      patientDone.open()
+    }
+    async let waited: Void = patientWrite()
+    // Give the patient writer time to meet the lock (if it has not yet, it meets it later
+    // or not at all; either way it cannot commit before the release).
     try await Task.sleep(for: .milliseconds(200))
+    let committedBeforeRelease = patientDone.isOpen
     release.open()
     try await held
     try await waited
     #expect(busy.map { if case .storage("SQLITE_BUSY", _) = $0 { true } else { false } } == true, "\(String(describing: busy))")
-    let turns = try await impatient.read { tx throws(LedgerError) in try tx.turns(project: nil).map(\.id) }
+    #expect(spent >= .milliseconds(40), "gave up after \(spent)")
+    #expect(!committedBeforeRelease)
+    let turns = try await patient.read { tx throws(LedgerError) in try tx.turns(project: nil).map(\.id) }
     #expect(turns == ["t1", "t3"])
   }
 }
@@ -196,7 +216,7 @@ final class Gate: Sendable {
 
   func open() { state.withLock { $0 = true } }
 
-  private var isOpen: Bool { state.withLock { $0 } }
+  var isOpen: Bool { state.withLock { $0 } }
 
   /// Blocks the calling thread until the gate is open or `limit` passed.
   func wait(upTo limit: Duration) {
