@@ -64,7 +64,7 @@ public struct AnthropicDialect: PayloadDialect {
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
     let at = event.offset
-    guard let value = outcome.object(of: event, payload, expecting: "an Anthropic event object", into: &out),
+    guard let value = outcome.object(of: event, payload, expecting: "an Anthropic event object", into: &out)?.value,
           let type = eventType(event, value, into: &out)
     else { return }
     if let terminal = outcome.terminal, !["message_start", "ping", "error"].contains(type) {

@@ -47,7 +47,7 @@ public struct GeminiDialect: PayloadDialect {
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
     let at = event.offset
-    guard let value = outcome.object(of: event, payload, expecting: "a GenerateContentResponse object", into: &out) else { return }
+    guard let value = outcome.object(of: event, payload, expecting: "a GenerateContentResponse object", into: &out)?.value else { return }
     if let error = value["error"], error.isTruthy {
       outcome.fail(ProviderError(errorObject: error, payload: value), at: at, into: &out)
       return

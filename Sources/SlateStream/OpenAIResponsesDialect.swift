@@ -56,7 +56,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
     let at = event.offset
     if case .done = payload { return }  // OpenRouter's `[DONE]`, after the terminal event, carries nothing
-    guard let value = outcome.object(of: event, payload, expecting: "a Responses event object", into: &out),
+    guard let value = outcome.object(of: event, payload, expecting: "a Responses event object", into: &out)?.value,
           let type = eventType(event, value, into: &out)
     else { return }
     if let terminal = outcome.terminal, type != "error" {
