@@ -80,6 +80,28 @@ enum Payload {
   case unreadable
 }
 
+/// An event's type: the payload's `type` read in place, or the SSE event name. Matched
+/// against literals in `switch` (`case "message_start":`) without building a `String`.
+enum EventType {
+  case payload(UnsafeRawBufferPointer)
+  case name(String)
+
+  /// The type as text (for messages).
+  var text: String {
+    switch self {
+    case .payload(let bytes): String(jsonBytes: bytes)
+    case .name(let name): name
+    }
+  }
+
+  static func ~= (literal: JSONKey, type: EventType) -> Bool {
+    switch type {
+    case .payload(let bytes): bytes.elementsEqual(literal.bytes)
+    case .name(let name): name.utf8.elementsEqual(literal.bytes)
+    }
+  }
+}
+
 /// A ``Payload`` kept past the parser's next parse (the events ``AutoDialect`` holds
 /// before detection): its document copied once.
 enum KeptPayload {
@@ -179,6 +201,25 @@ extension PayloadDialect {
   mutating func confirmLoss(into out: inout [DialectOutput]) {
     guard let offset = outcome.pendingLoss.confirm() else { return }
     loseContent(at: offset, into: &out)
+  }
+
+  /// The payload's `type`, read in place, reporting `dialect.event_type_mismatch` when the
+  /// SSE event name differs from it (Responses and Anthropic repeat the name in `type`).
+  /// Falls back to the event name when the payload has no `type`; nil (reported) when
+  /// there is neither.
+  func eventType(_ event: DialectEvent, _ value: JSONNode, into out: inout [DialectOutput]) -> EventType? {
+    let payloadType = value.stringBytes("type")
+    // Bytes first; only differing bytes build the `String` (equal by canonical equivalence, as before).
+    if let name = event.name, let payloadType, !name.utf8.elementsEqual(payloadType), name != String(jsonBytes: payloadType) {
+      out.report(.eventTypeMismatch, at: event.offset,
+                 "expected the event name to repeat the payload type \"\(String(jsonBytes: payloadType))\"; the event is named \"\(name)\"")
+    }
+    if let payloadType { return .payload(payloadType) }
+    guard let name = event.name else {
+      out.report(.unexpectedPayload, at: event.offset, "expected an event with a \"type\"; got \(PayloadDecoder.excerpt(event.data))")
+      return nil
+    }
+    return .name(name)
   }
 
   /// The payload's `type`, reporting `dialect.event_type_mismatch` when the SSE event name
