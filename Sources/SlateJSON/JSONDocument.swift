@@ -199,17 +199,19 @@ public struct JSONNode {
   /// An object's members in order, keys as byte spans (empty for another kind).
   public var members: Members { Members(node: self) }
 
-  public struct Elements: Sequence, IteratorProtocol {
+  /// The nodes of a container's children: a position in the node array and the end of
+  /// the container's subtree (both equal for another kind, or for none).
+  struct Children {
     let nodes: UnsafeBufferPointer<slate_json_node>
     let arena: UnsafeRawBufferPointer
     var position: Int
     let end: Int
 
-    init(node: JSONNode) {
+    init(of node: JSONNode, if isContainer: Bool) {
       nodes = node.nodes
       arena = node.arena
       position = node.index + 1
-      end = node.isArray ? Int(node.node.subtree_end) : position
+      end = isContainer ? Int(node.node.subtree_end) : position
     }
 
     init() {
@@ -219,36 +221,38 @@ public struct JSONNode {
       end = 0
     }
 
-    /// No elements (for an absent array).
-    public static var empty: Elements { Elements() }
-
-    public mutating func next() -> JSONNode? {
+    /// The node at the position, stepping past its subtree (`skip` nodes first: 1 for an
+    /// object's key).
+    mutating func take(skipping skip: Int) -> JSONNode? {
       guard position < end else { return nil }
-      let element = JSONNode(nodes: nodes, arena: arena, index: position)
-      position = Int(nodes[position].subtree_end)
-      return element
+      let node = JSONNode(nodes: nodes, arena: arena, index: position + skip)
+      position = Int(nodes[position + skip].subtree_end)
+      return node
     }
   }
 
-  public struct Members: Sequence, IteratorProtocol {
-    let nodes: UnsafeBufferPointer<slate_json_node>
-    let arena: UnsafeRawBufferPointer
-    var position: Int
-    let end: Int
+  public struct Elements: Sequence, IteratorProtocol {
+    var children: Children
 
-    init(node: JSONNode) {
-      nodes = node.nodes
-      arena = node.arena
-      position = node.index + 1
-      end = node.isObject ? Int(node.node.subtree_end) : position
-    }
+    init(node: JSONNode) { children = Children(of: node, if: node.isArray) }
+
+    /// No elements (for an absent array).
+    public static var empty: Elements { Elements(children: Children()) }
+
+    init(children: Children) { self.children = children }
+
+    public mutating func next() -> JSONNode? { children.take(skipping: 0) }
+  }
+
+  public struct Members: Sequence, IteratorProtocol {
+    var children: Children
+
+    init(node: JSONNode) { children = Children(of: node, if: node.isObject) }
 
     public mutating func next() -> (key: UnsafeRawBufferPointer, value: JSONNode)? {
-      guard position < end else { return nil }
-      let key = JSONNode(nodes: nodes, arena: arena, index: position).bytes
-      let value = JSONNode(nodes: nodes, arena: arena, index: position + 1)
-      position = Int(nodes[position + 1].subtree_end)
-      return (key, value)
+      let keyIndex = children.position
+      guard let value = children.take(skipping: 1) else { return nil }
+      return (JSONNode(nodes: children.nodes, arena: children.arena, index: keyIndex).bytes, value)
     }
   }
 
