@@ -62,6 +62,21 @@ public final class SimdjsonParser {
 
   public func parse(_ text: String) throws(JSONParseError) -> JSONValue { try parse(Array(text.utf8)) }
 
+  /// Parses any bytes (copied into an internal padded buffer) and returns a view of the
+  /// document, valid until this parser's next parse: nothing is built (``JSONDocument``).
+  /// In the steady state (buffers grown to the largest document so far) it allocates nothing.
+  public func parseDocument(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONDocument {
+    scratch.removeAll()
+    scratch.append(bytes)
+    return try scratch.withUnsafeBytes { raw in
+      Result { () throws(JSONParseError) in try parseDocumentPadded(raw) }
+    }.get()
+  }
+
+  public func parseDocument(_ bytes: [UInt8]) throws(JSONParseError) -> JSONDocument {
+    try bytes.withUnsafeBytes { raw in Result { () throws(JSONParseError) in try parseDocument(raw) } }.get()
+  }
+
   /// Validates without building a value: the same verdict and error as `parse`.
   public func validate(_ input: PaddedBytes) -> JSONParseError? {
     input.withUnsafeBytes { raw -> JSONParseError? in
@@ -86,6 +101,12 @@ public final class SimdjsonParser {
 
   /// `raw` must be followed by `PaddedBytes.padding` readable bytes.
   private func parsePadded(_ raw: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+    let document = try parseDocumentPadded(raw)
+    return SimdjsonParser.materialise(document.nodes, document.arena)
+  }
+
+  /// The view of `raw`'s document; `raw` must be followed by `PaddedBytes.padding` readable bytes.
+  private func parseDocumentPadded(_ raw: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONDocument {
     var error = slate_json_error()
     let base = raw.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? scratchBase
     if slate_json_parse(handle, base, raw.count, &error) != 0 { throw makeError(error, raw) }
@@ -93,7 +114,7 @@ public final class SimdjsonParser {
     var arenaLength = 0
     let nodes = UnsafeBufferPointer(start: slate_json_nodes(handle, &nodeCount), count: nodeCount)
     let arena = UnsafeRawBufferPointer(start: slate_json_arena(handle, &arenaLength), count: arenaLength)
-    return SimdjsonParser.materialise(nodes, arena)
+    return JSONDocument(nodes: nodes, arena: arena)
   }
 
   /// Builds the value from the preorder node array with an explicit stack (no recursion).

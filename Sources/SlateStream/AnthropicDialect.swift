@@ -31,8 +31,8 @@ public struct AnthropicDialect: PayloadDialect {
   public var kind: DialectKind { .anthropic }
 
   let payloads: PayloadDecoder
-  /// Ordinal of the current message; -1 before the first `message_start`.
-  private var message = -1
+  /// Where the stream is.
+  private var state = State.beforeMessage
   private var blocks: [Int: Block] = [:]
   private var blockOrder: [Int] = []
   /// Blocks (and their calls) of earlier messages that never stopped.
@@ -40,22 +40,54 @@ public struct AnthropicDialect: PayloadDialect {
   private var abandonedCalls: [CallKey] = []
   var outcome = Outcome()
 
-  private enum BlockType: Equatable {
-    case text, thinking, toolUse, serverToolUse, opaque
+  /// The stream's progress, message by message.
+  private enum State {
+    /// No `message_start` yet.
+    case beforeMessage
+    /// Inside message number `n` (0-based): its blocks are in `blocks`.
+    case message(Int)
+    /// `message_stop` ended message number `n`: only a new `message_start`, a `ping` or
+    /// an `error` is read.
+    case stopped(Int)
+
+    /// The ordinal of the current (or last) message; -1 before the first.
+    var ordinal: Int {
+      switch self {
+      case .beforeMessage: -1
+      case .message(let n), .stopped(let n): n
+      }
+    }
+  }
+
+  /// What a content block holds, with the data each kind keeps.
+  private enum Content {
+    case text, thinking, opaque
+    /// A client tool call: whether a non-empty fragment streamed, and the start's
+    /// `input` when it is a non-empty object (sent whole, without deltas).
+    case toolUse(streamed: Bool, initialInput: JSONValue?)
+    /// A tool the provider runs: the input streamed so far, and the start's `input`.
+    case serverToolUse(input: String, initialInput: JSONValue?)
+
+    var name: String {
+      switch self {
+      case .text: "text"
+      case .thinking: "thinking"
+      case .opaque: "opaque"
+      case .toolUse: "toolUse"
+      case .serverToolUse: "serverToolUse"
+      }
+    }
   }
 
   private struct Block {
     var key: String
-    var type: BlockType
+    var content: Content
     var name = ""
     var id: String?
-    /// Server tools: the streamed input. Client tools: whether a non-empty fragment came.
-    var input = ""
-    var streamed = false
-    /// The start's `input` when it is a non-empty object (sent whole, without deltas).
-    var initialInput: JSONValue?
     var stopped = false
     var reportedOpen = false
+
+    var isToolUse: Bool { if case .toolUse = content { true } else { false } }
   }
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
@@ -67,9 +99,13 @@ public struct AnthropicDialect: PayloadDialect {
     guard let value = outcome.object(of: event, payload, expecting: "an Anthropic event object", into: &out),
           let type = eventType(event, value, into: &out)
     else { return }
-    if let terminal = outcome.terminal, !["message_start", "ping", "error"].contains(type) {
-      out.report(.eventAfterTerminal, at: at, "expected nothing but a new message after \(terminal); got \(type) (ignored)")
-      return
+    if case .stopped = state {
+      switch type {
+      case "message_start", "ping", "error": break
+      default:
+        out.report(.eventAfterTerminal, at: at, "expected nothing but a new message after message_stop; got \(type.text) (ignored)")
+        return
+      }
     }
     switch type {
     case "message_start": messageStart(value, at: at, into: &out)
@@ -84,12 +120,14 @@ public struct AnthropicDialect: PayloadDialect {
       out.emitUsage(value["usage"], at: at)
     case "message_stop":
       reportOpenBlocks(before: "message_stop", at: at, into: &out)
+      state = .stopped(state.ordinal)
       outcome.terminate("message_stop", at: at, into: &out)
     case "ping": break
     case "error":
-      outcome.fail(ProviderError(errorObject: value["error"] ?? value, payload: value), at: at, into: &out)
+      let payload = value.value
+      outcome.fail(ProviderError(errorObject: payload["error"] ?? payload, payload: payload), at: at, into: &out)
     default:
-      out.report(.unknownEvent, at: at, "expected an Anthropic event type this reader knows; got \"\(type)\" (skipped)")
+      out.report(.unknownEvent, at: at, "expected an Anthropic event type this reader knows; got \"\(type.text)\" (skipped)")
     }
   }
 
@@ -102,24 +140,25 @@ public struct AnthropicDialect: PayloadDialect {
   public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
     reportOpenBlocks(before: "the end of the input", at: offset, into: &out)
     let open = blockOrder.compactMap { blocks[$0] }.filter { !$0.stopped }
-    let calls = abandonedCalls + open.filter { $0.type == .toolUse }.map { CallKey($0.key) }
+    let calls = abandonedCalls + open.filter(\.isToolUse).map { CallKey($0.key) }
     return outcome.end(.anthropic, terminated: outcome.terminal != nil, openCalls: calls,
                        openBlocks: abandonedBlocks + open.map(\.key), at: offset, into: &out)
   }
 
   // MARK: - Events
 
-  private mutating func messageStart(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+  private mutating func messageStart(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+    let message = state.ordinal
     if message >= 0 {
       out.report(.secondMessageStart, at: at,
                  "expected one message_start per stream; got message_start number \(message + 2): its blocks form a new message")
       reportOpenBlocks(before: "the next message_start", at: at, into: &out)
       for block in blockOrder.compactMap({ blocks[$0] }) where !block.stopped {
         abandonedBlocks.append(block.key)
-        if block.type == .toolUse { abandonedCalls.append(CallKey(block.key)) }
+        if block.isToolUse { abandonedCalls.append(CallKey(block.key)) }
       }
     }
-    message += 1
+    state = .message(message + 1)
     blocks = [:]
     blockOrder = []
     outcome.terminal = nil
@@ -128,13 +167,13 @@ public struct AnthropicDialect: PayloadDialect {
 
   /// Content before any `message_start`: reported once, then read as message 0.
   private mutating func requireMessage(_ type: String, at: Int, into out: inout [DialectOutput]) {
-    guard message < 0 else { return }
+    guard case .beforeMessage = state else { return }
     out.report(.missingMessageStart, at: at, "expected message_start before \(type); it never came")
-    message = 0
+    state = .message(0)
   }
 
-  private mutating func blockStart(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
-    guard let index = value.int("index"), let block = value["content_block"], let type = block.string("type") else {
+  private mutating func blockStart(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+    guard let index = value.int("index"), let block = value["content_block"], let type = block.stringBytes("type") else {
       out.report(.unexpectedPayload, at: at, "expected content_block_start with an index and a typed content_block; it lacks them")
       return
     }
@@ -143,76 +182,85 @@ public struct AnthropicDialect: PayloadDialect {
       out.report(.duplicateStart, at: at, "expected one content_block_start for block \(index); got another (ignored)")
       return
     }
-    let key = "\(message).\(index)"
-    var state = Block(key: key, type: .opaque)
-    switch type {
+    let key = "\(state.ordinal).\(index)"
+    var started = Block(key: key, content: .opaque)
+    switch EventType.payload(type) {
     case "text":
-      state.type = .text
-      out.emitText(block.string("text") ?? "", on: Channel(.answer, part: key), at: at)
+      started.content = .text
+      if let text = block.stringBytes("text") { out.emitText(text, on: Channel(.answer, part: key), at: at) }
     case "thinking":
-      state.type = .thinking
-      out.emitText(block.string("thinking") ?? "", on: Channel(.reasoning, part: key), at: at)
-      out.emitText(block.string("signature") ?? "", on: Channel(.signature, part: key), at: at)
+      started.content = .thinking
+      if let text = block.stringBytes("thinking") { out.emitText(text, on: Channel(.reasoning, part: key), at: at) }
+      if let text = block.stringBytes("signature") { out.emitText(text, on: Channel(.signature, part: key), at: at) }
     case "tool_use", "server_tool_use", "mcp_tool_use":
-      state.type = type == "tool_use" ? .toolUse : .serverToolUse
-      state.name = block.string("name") ?? ""
-      state.id = block.nonEmptyString("id")
-      if let input = block["input"], input.isTruthy { state.initialInput = input }
-      if state.name.isEmpty {
-        out.report(.callWithoutName, at: at, "expected a name on \(type) block \(index); it has none")
+      var initialInput: JSONValue?  // (a `nil` in a ternary would be JSONValue's `null` literal)
+      if let input = block["input"], input.isTruthy { initialInput = input.value }
+      let client = type.elementsEqual("tool_use".utf8)
+      started.content = client ? .toolUse(streamed: false, initialInput: initialInput)
+        : .serverToolUse(input: "", initialInput: initialInput)
+      started.name = block.string("name") ?? ""
+      started.id = block.nonEmptyString("id")
+      if started.name.isEmpty {
+        out.report(.callWithoutName, at: at, "expected a name on \(String(jsonBytes: type)) block \(index); it has none")
       }
-      if state.type == .toolUse {
-        out.emit(.toolCallStarted(ToolCallStart(key: CallKey(key), name: state.name, callId: state.id)), at: at)
+      if client {
+        out.emit(.toolCallStarted(ToolCallStart(key: CallKey(key), name: started.name, callId: started.id)), at: at)
       }
     case "redacted_thinking": break
     default:
-      if !type.hasSuffix("_tool_result") {
-        out.report(.unknownEvent, at: at, "expected a content block type this reader knows; got \"\(type)\" (its deltas are skipped)")
+      let name = String(jsonBytes: type)
+      if !name.hasSuffix("_tool_result") {
+        out.report(.unknownEvent, at: at, "expected a content block type this reader knows; got \"\(name)\" (its deltas are skipped)")
       }
     }
-    blocks[index] = state
+    blocks[index] = started
     blockOrder.append(index)
   }
 
-  private mutating func blockDelta(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
-    guard let index = value.int("index"), let delta = value["delta"], let type = delta.string("type") else {
+  private mutating func blockDelta(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+    guard let index = value.int("index"), let delta = value["delta"], let typeBytes = delta.stringBytes("type") else {
       out.report(.unexpectedPayload, at: at, "expected content_block_delta with an index and a typed delta; it lacks them")
       return
     }
+    let type = EventType.payload(typeBytes)
     guard var block = blocks[index] else {
       out.report(.deltaWithoutStart, at: at,
-                 "expected content_block_start for block \(index) before its deltas; got a \(type) first (dropped)")
+                 "expected content_block_start for block \(index) before its deltas; got a \(type.text) first (dropped)")
       return
     }
     if block.stopped {
-      out.report(.deltaAfterStop, at: at, "expected no deltas for block \(index) after its content_block_stop; got a \(type) (dropped)")
+      out.report(.deltaAfterStop, at: at, "expected no deltas for block \(index) after its content_block_stop; got a \(type.text) (dropped)")
       return
     }
-    switch (type, block.type) {
+    switch (type, block.content) {
     case ("text_delta", .text):
-      out.emitText(delta.string("text") ?? "", on: Channel(.answer, part: block.key), at: at)
+      if let text = delta.stringBytes("text") { out.emitText(text, on: Channel(.answer, part: block.key), at: at) }
     case ("citations_delta", .text): break
     case ("thinking_delta", .thinking):
-      out.emitText(delta.string("thinking") ?? "", on: Channel(.reasoning, part: block.key), at: at)
+      if let text = delta.stringBytes("thinking") { out.emitText(text, on: Channel(.reasoning, part: block.key), at: at) }
     case ("signature_delta", .thinking):
-      out.emitText(delta.string("signature") ?? "", on: Channel(.signature, part: block.key), at: at)
-    case ("input_json_delta", .toolUse):
-      let fragment = delta.string("partial_json") ?? ""
-      if !fragment.isEmpty {
-        block.streamed = true
-        out.emit(.toolArguments(CallKey(block.key), fragment), at: at)
+      if let text = delta.stringBytes("signature") { out.emitText(text, on: Channel(.signature, part: block.key), at: at) }
+    case ("input_json_delta", .toolUse(_, let initialInput)):
+      if let fragment = delta.stringBytes("partial_json"), !fragment.isEmpty {
+        block.content = .toolUse(streamed: true, initialInput: initialInput)
+        out.emit(.toolArguments(CallKey(block.key), String(jsonBytes: fragment)), at: at)
       }
-    case ("input_json_delta", .serverToolUse):
-      block.input += delta.string("partial_json") ?? ""
+    case ("input_json_delta", .serverToolUse(var input, let initialInput)):
+      if let fragment = delta.stringBytes("partial_json") {
+        block.content = .opaque  // keep `input` uniquely referenced while it grows
+        input += String(jsonBytes: fragment)
+        block.content = .serverToolUse(input: input, initialInput: initialInput)
+      }
     case ("text_delta", _), ("citations_delta", _), ("thinking_delta", _), ("signature_delta", _), ("input_json_delta", _):
-      out.report(.deltaTypeMismatch, at: at, "expected a delta that fits block \(index) (\(block.type)); got a \(type) (dropped)")
+      out.report(.deltaTypeMismatch, at: at,
+                 "expected a delta that fits block \(index) (\(block.content.name)); got a \(type.text) (dropped)")
     default:
-      out.report(.unknownEvent, at: at, "expected a delta type this reader knows; got \"\(type)\" (skipped)")
+      out.report(.unknownEvent, at: at, "expected a delta type this reader knows; got \"\(type.text)\" (skipped)")
     }
     blocks[index] = block
   }
 
-  private mutating func blockStop(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+  private mutating func blockStop(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
     guard let index = value.int("index") else {
       out.report(.unexpectedPayload, at: at, "expected content_block_stop with an index; it has none")
       return
@@ -227,15 +275,14 @@ public struct AnthropicDialect: PayloadDialect {
     }
     block.stopped = true
     blocks[index] = block
-    let wholeInput = block.initialInput?.canonicalString ?? "{}"
-    switch block.type {
-    case .toolUse:
+    switch block.content {
+    case .toolUse(let streamed, let initialInput):
       let key = CallKey(block.key)
-      if !block.streamed { out.emit(.toolArguments(key, wholeInput), at: at) }
+      if !streamed { out.emit(.toolArguments(key, initialInput?.canonicalString ?? "{}"), at: at) }
       out.emit(.toolCallEnded(key), at: at)
-    case .serverToolUse:
-      let input = block.input.isEmpty ? wholeInput : block.input
-      out.emit(.serverToolUse(ServerToolUse(key: CallKey(block.key), name: block.name, callId: block.id, input: input)), at: at)
+    case .serverToolUse(let input, let initialInput):
+      let whole = input.isEmpty ? initialInput?.canonicalString ?? "{}" : input
+      out.emit(.serverToolUse(ServerToolUse(key: CallKey(block.key), name: block.name, callId: block.id, input: whole)), at: at)
     default: break
     }
   }

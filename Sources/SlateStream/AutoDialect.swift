@@ -24,7 +24,7 @@ public struct AutoDialect: Dialect {
   private var pending: [Held] = []
 
   private enum Held {
-    case event(DialectEvent, Payload, decoding: [DialectOutput])
+    case event(DialectEvent, KeptPayload, decoding: [DialectOutput])
     /// An event the SSE layer discarded, at this offset.
     case lost(Int)
   }
@@ -41,15 +41,21 @@ public struct AutoDialect: Dialect {
     }
     var decoding: [DialectOutput] = []
     let payload = payloads.decode(event, into: &decoding)
-    pending.append(.event(event, payload, decoding: decoding))
     let found: DialectKind? = switch payload {
     case .done: .openaiChat
     case .json(let value): DialectDetector.kind(eventName: event.name, payload: value)
     case .invalid, .unreadable: DialectDetector.kind(eventName: event.name, payload: nil)
     }
     if let found {
+      // The revealing event is read in place; only the events held before it were copied.
       adopt(found, into: &out)
-    } else if pending.count >= AutoDialect.maxPendingEvents {
+      detected!.confirmLoss(into: &out)
+      out += decoding
+      detected!.route(event, payload, into: &out)
+      return
+    }
+    pending.append(.event(event, KeptPayload(payload), decoding: decoding))
+    if pending.count >= AutoDialect.maxPendingEvents {
       out.report(.undetectedDialect, at: event.offset,
                  "expected one of the first \(AutoDialect.maxPendingEvents) events to reveal the dialect; none did (reading them as openai-chat)")
       adopt(.openaiChat, into: &out)
@@ -69,14 +75,15 @@ public struct AutoDialect: Dialect {
     // (``DialectEnd/gap``); no delta, as an undetected stream emits none (no channel is
     // open to poison).
     var outcome = Outcome()
-    for (index, held) in pending.enumerated() {
-      let followed = index + 1 < pending.count
+    var loss = PendingLoss()
+    for held in pending {
+      if let offset = loss.confirm(), outcome.gap == nil { outcome.gap = offset }
       switch held {
       case .event(let event, let payload, let decoding):
         out += decoding
-        if followed, case .unreadable = payload, event.name != "error", outcome.gap == nil { outcome.gap = event.offset }
+        if payload.withPayload({ PendingLoss.isLoss(event, $0) }) { loss.hold(at: event.offset) }
       case .lost(let lost):
-        if followed, outcome.gap == nil { outcome.gap = lost }
+        loss.hold(at: lost)
       }
     }
     out.report(.undetectedDialect, at: offset,
@@ -96,7 +103,7 @@ public struct AutoDialect: Dialect {
       case .event(let event, let payload, let decoding):
         dialect.confirmLoss(into: &out)
         out += decoding
-        dialect.route(event, payload, into: &out)
+        payload.withPayload { dialect.route(event, $0, into: &out) }
       case .lost(let offset):
         dialect.lost(at: offset, into: &out)
       }

@@ -70,14 +70,64 @@ protocol PayloadDialect: Dialect {
 
 /// An event's data as decoded once for its dialect.
 enum Payload {
-  /// A JSON document.
-  case json(JSONValue)
+  /// A JSON document, read in place (valid until the stream's parser parses again).
+  case json(JSONNode)
   /// The `[DONE]` sentinel (surrounding whitespace allowed).
   case done
   /// Empty or only whitespace (already reported as `dialect.empty_payload`): it carried nothing.
   case invalid
   /// Not JSON (already reported as `dialect.invalid_payload`): what it carried is lost.
   case unreadable
+}
+
+/// An event's type: the payload's `type` read in place, or the SSE event name. Matched
+/// against literals in `switch` (`case "message_start":`) without building a `String`.
+enum EventType {
+  case payload(UnsafeRawBufferPointer)
+  case name(String)
+
+  /// The type as text (for messages).
+  var text: String {
+    switch self {
+    case .payload(let bytes): String(jsonBytes: bytes)
+    case .name(let name): name
+    }
+  }
+
+  static func ~= (literal: JSONKey, type: EventType) -> Bool {
+    switch type {
+    case .payload(let bytes): bytes.elementsEqual(literal.bytes)
+    case .name(let name): name.utf8.elementsEqual(literal.bytes)
+    }
+  }
+}
+
+/// A ``Payload`` kept past the parser's next parse (the events ``AutoDialect`` holds
+/// before detection): its document copied once.
+enum KeptPayload {
+  case json(JSONDocumentCopy)
+  case done
+  case invalid
+  case unreadable
+
+  init(_ payload: Payload) {
+    switch payload {
+    case .json(let node): self = .json(node.copy())
+    case .done: self = .done
+    case .invalid: self = .invalid
+    case .unreadable: self = .unreadable
+    }
+  }
+
+  /// Calls `body` with the payload (a JSON node valid only inside `body`).
+  func withPayload<R>(_ body: (Payload) -> R) -> R {
+    switch self {
+    case .json(let copy): copy.withRoot { body(.json($0)) }
+    case .done: body(.done)
+    case .invalid: body(.invalid)
+    case .unreadable: body(.unreadable)
+    }
+  }
 }
 
 /// Decodes event data with the stream's one parser: the `[DONE]` sentinel, or one JSON
@@ -97,10 +147,10 @@ struct PayloadDecoder {
         return .invalid
       }
       if bytes[start..<end].elementsEqual("[DONE]".utf8) { return .done }
-      let result = Result { () throws(JSONParseError) in try parser.parse(UnsafeRawBufferPointer(bytes)) }
+      let result = Result { () throws(JSONParseError) in try parser.parseDocument(UnsafeRawBufferPointer(bytes)) }
       switch result {
-      case .success(let value):
-        return .json(value)
+      case .success(let document):
+        return .json(document.root)
       case .failure(let error):
         let shown = PayloadDecoder.excerpt(event.data)
         out.append(.diagnostic(DialectDiagnostic(
@@ -140,8 +190,8 @@ extension PayloadDialect {
   /// and it is not the provider's `error` event, holds it as the pending loss, which the
   /// next event confirms (``confirmLoss(into:)``) and the end of the input drops.
   mutating func route(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
-    if case .unreadable = payload, event.name != "error" {
-      outcome.pendingLoss = event.offset
+    if PendingLoss.isLoss(event, payload) {
+      outcome.pendingLoss.hold(at: event.offset)
     } else {
       handle(event, payload, into: &out)
     }
@@ -149,9 +199,27 @@ extension PayloadDialect {
 
   /// Another event follows the pending loss: it is a gap.
   mutating func confirmLoss(into out: inout [DialectOutput]) {
-    guard let offset = outcome.pendingLoss else { return }
-    outcome.pendingLoss = nil
+    guard let offset = outcome.pendingLoss.confirm() else { return }
     loseContent(at: offset, into: &out)
+  }
+
+  /// The payload's `type`, read in place, reporting `dialect.event_type_mismatch` when the
+  /// SSE event name differs from it (Responses and Anthropic repeat the name in `type`).
+  /// Falls back to the event name when the payload has no `type`; nil (reported) when
+  /// there is neither.
+  func eventType(_ event: DialectEvent, _ value: JSONNode, into out: inout [DialectOutput]) -> EventType? {
+    let payloadType = value.stringBytes("type")
+    // Bytes first; only differing bytes build the `String` (equal by canonical equivalence, as before).
+    if let name = event.name, let payloadType, !name.utf8.elementsEqual(payloadType), name != String(jsonBytes: payloadType) {
+      out.report(.eventTypeMismatch, at: event.offset,
+                 "expected the event name to repeat the payload type \"\(String(jsonBytes: payloadType))\"; the event is named \"\(name)\"")
+    }
+    if let payloadType { return .payload(payloadType) }
+    guard let name = event.name else {
+      out.report(.unexpectedPayload, at: event.offset, "expected an event with a \"type\"; got \(PayloadDecoder.excerpt(event.data))")
+      return nil
+    }
+    return .name(name)
   }
 
   /// The payload's `type`, reporting `dialect.event_type_mismatch` when the SSE event name

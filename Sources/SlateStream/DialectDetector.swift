@@ -52,13 +52,13 @@ public enum DialectDetector {
   /// otherwise; `object: chat.completion.chunk`, a `choices` member or `object: error` →
   /// Chat Completions; `candidates`, `usageMetadata` or `promptFeedback` → Gemini; a bare
   /// `error` object → Gemini when it has a `status`, Chat Completions otherwise.
-  public static func kind(eventName: String?, payload: JSONValue?) -> DialectKind? {
+  public static func kind(eventName: String?, payload: JSONNode?) -> DialectKind? {
     if let name = eventName {
       if anthropicTypes.contains(name) { return .anthropic }
       if name.hasPrefix("response.") { return .openaiResponses }
     }
-    guard let payload, payload.objectValue != nil else { return nil }
-    if let type = payload.string("type") {
+    guard let payload, payload.isObject else { return nil }
+    if let type = payload["type"]?.string {
       if anthropicTypes.contains(type) { return .anthropic }
       if type.hasPrefix("response.") { return .openaiResponses }
       if type == "error" {
@@ -66,10 +66,13 @@ public enum DialectDetector {
         return responses ? .openaiResponses : .anthropic
       }
     }
-    let object = payload.string("object")
-    if object == "chat.completion.chunk" || object == "error" || payload["choices"] != nil { return .openaiChat }
+    if payload["object"]?.isString("chat.completion.chunk") == true || payload["object"]?.isString("error") == true
+      || payload["choices"] != nil
+    {
+      return .openaiChat
+    }
     if payload["candidates"] != nil || payload["usageMetadata"] != nil || payload["promptFeedback"] != nil { return .gemini }
-    if let error = payload["error"], error.objectValue != nil {
+    if let error = payload["error"], error.isObject {
       return error["status"] != nil ? .gemini : .openaiChat
     }
     return nil

@@ -117,6 +117,19 @@ extension Array where Element == DialectOutput {
     if !text.isEmpty { emit(.text(channel, text), at: offset) }
   }
 
+  /// Appends a text delta of a document's string bytes unless they are empty.
+  mutating func emitText(_ bytes: UnsafeRawBufferPointer, on channel: Channel, at offset: Int) {
+    if !bytes.isEmpty { emit(.text(channel, String(jsonBytes: bytes)), at: offset) }
+  }
+
+  /// Emits the usage object `usage` (read in place) when it is one. Returns whether it emitted.
+  @discardableResult
+  mutating func emitUsage(_ usage: JSONNode?, at offset: Int) -> Bool {
+    guard let usage, usage.isObject else { return false }
+    emit(.usage(usage.value), at: offset)
+    return true
+  }
+
   /// Emits the usage object `usage` when it is one (providers send `"usage": null` while
   /// streaming). Returns whether it emitted.
   @discardableResult

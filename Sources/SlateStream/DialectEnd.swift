@@ -72,8 +72,8 @@ struct Outcome {
   var terminal: String?
   /// Raw offset of the first gap.
   var gap: Int?
-  /// Raw offset of an unreadable event that no event has followed yet (``PayloadDialect/route(_:_:into:)``).
-  var pendingLoss: Int?
+  /// An unreadable event that no event has followed yet (``PayloadDialect/route(_:_:into:)``).
+  var pendingLoss = PendingLoss()
 
   /// An event that may have carried content was lost: emits a ``GapScope/any`` gap.
   mutating func lose(at offset: Int, into out: inout [DialectOutput]) {
@@ -92,10 +92,10 @@ struct Outcome {
   /// data that is not JSON (already reported by the decoder) is still the provider's error
   /// when the SSE event is named `error`, its data the message.
   mutating func object(of event: DialectEvent, _ payload: Payload, expecting what: String,
-                       into out: inout [DialectOutput]) -> JSONValue?
+                       into out: inout [DialectOutput]) -> JSONNode?
   {
     switch payload {
-    case .json(let value) where value.objectValue != nil:
+    case .json(let value) where value.isObject:
       return value
     case .json(let value):
       out.report(.unexpectedPayload, at: event.offset, "expected \(what); got a JSON \(value.typeName)")

@@ -49,7 +49,7 @@ public struct GeminiDialect: PayloadDialect {
     let at = event.offset
     guard let value = outcome.object(of: event, payload, expecting: "a GenerateContentResponse object", into: &out) else { return }
     if let error = value["error"], error.isTruthy {
-      outcome.fail(ProviderError(errorObject: error, payload: value), at: at, into: &out)
+      outcome.fail(ProviderError(errorObject: error.value, payload: value.value), at: at, into: &out)
       return
     }
     var recognized = false
@@ -57,17 +57,20 @@ public struct GeminiDialect: PayloadDialect {
       recognized = true
       if let reason = feedback.nonEmptyString("blockReason") {
         let message = feedback.nonEmptyString("blockReasonMessage") ?? "the prompt was blocked (\(reason))"
-        outcome.fail(ProviderError(kind: "prompt_blocked", code: reason, message: message, payload: value), at: at, into: &out)
+        outcome.fail(ProviderError(kind: "prompt_blocked", code: reason, message: message, payload: value.value), at: at, into: &out)
       }
     }
-    if let list = value["candidates"]?.arrayValue {
+    if let list = value["candidates"], list.isArray {
       recognized = true
-      for (position, candidate) in list.enumerated() {
+      var position = 0
+      for candidate in list.elements {
         self.candidate(candidate, position: position, at: at, into: &out)
+        position += 1
       }
     }
-    if let usage = value["usageMetadata"] {
+    if let usageNode = value["usageMetadata"] {
       recognized = true
+      let usage = usageNode.value
       if usage != lastUsage, out.emitUsage(usage, at: at) { lastUsage = usage }
     }
     if !recognized {
@@ -89,8 +92,8 @@ public struct GeminiDialect: PayloadDialect {
 
   // MARK: - Candidates
 
-  private mutating func candidate(_ candidate: JSONValue, position: Int, at: Int, into out: inout [DialectOutput]) {
-    guard candidate.objectValue != nil else {
+  private mutating func candidate(_ candidate: JSONNode, position: Int, at: Int, into out: inout [DialectOutput]) {
+    guard candidate.isObject else {
       out.report(.unexpectedPayload, at: at, "expected each candidate to be an object; got a JSON \(candidate.typeName)")
       return
     }
@@ -99,23 +102,23 @@ public struct GeminiDialect: PayloadDialect {
       candidates[c] = Candidate()
       candidateOrder.append(c)
     }
-    for part in candidate["content"]?["parts"]?.arrayValue ?? [] {
+    for part in candidate["content"]?["parts"]?.elements ?? JSONNode.Elements.empty {
       var understood = false
       if let call = part["functionCall"] {
         understood = true
         functionCall(call, candidate: c, at: at, into: &out)
       }
-      if let text = part.string("text") {
+      if let text = part.stringBytes("text") {
         understood = true
-        let kind: Channel.Kind = part.bool("thought") == true ? .reasoning : .answer
+        let kind: Channel.Kind = part["thought"]?.bool == true ? .reasoning : .answer
         out.emitText(text, on: Channel(kind, choice: c), at: at)
       }
-      if let signature = part.string("thoughtSignature") {
+      if let signature = part.stringBytes("thoughtSignature") {
         understood = true
         out.emitText(signature, on: Channel(.signature, choice: c), at: at)
       }
       if !understood {
-        let members = part.objectValue?.keys.joined(separator: ", ") ?? part.typeName
+        let members = part.isObject ? part.keyList : part.typeName
         out.report(.unknownEvent, at: at, "expected a text or functionCall part; got a part with \(members) (skipped)")
       }
     }
@@ -133,45 +136,46 @@ public struct GeminiDialect: PayloadDialect {
     }
   }
 
-  private mutating func functionCall(_ call: JSONValue, candidate c: Int, at: Int, into out: inout [DialectOutput]) {
-    guard call.objectValue != nil, var state = candidates[c] else {
+  private mutating func functionCall(_ call: JSONNode, candidate c: Int, at: Int, into out: inout [DialectOutput]) {
+    guard call.isObject, var state = candidates[c] else {
       out.report(.unexpectedPayload, at: at, "expected functionCall to be an object; got a JSON \(call.typeName)")
       return
     }
     defer { candidates[c] = state }
-    if call.isEmptyObject {
+    if call.count == 0 {
       guard state.streaming != nil else {
         out.report(.deltaWithoutStart, at: at, "expected a streamed call to close with functionCall {}; none is open (ignored)")
         return
       }
       close(&state, at: at, into: &out)
-    } else if let entries = call["partialArgs"]?.arrayValue {
+    } else if let entries = call["partialArgs"], entries.isArray {
       guard state.streaming != nil else {
         out.report(.deltaWithoutStart, at: at,
                    "expected functionCall {name, willContinue: true} before partialArgs; got partialArgs first (dropped)")
         return
       }
-      for entry in entries {
-        if let problem = state.streaming?.arguments.apply(entry) { out.report(.invalidJSONPath, at: at, problem + " (dropped)") }
+      for entry in entries.elements {
+        if let problem = state.streaming?.arguments.apply(entry.value) { out.report(.invalidJSONPath, at: at, problem + " (dropped)") }
       }
-      if call.bool("willContinue") == false { close(&state, at: at, into: &out) }
-    } else if call.bool("willContinue") == true {
+      if call["willContinue"]?.bool == false { close(&state, at: at, into: &out) }
+    } else if call["willContinue"]?.bool == true {
       if let previous = state.streaming {
         out.report(.callNotEnded, at: at,
                    "expected functionCall {} to close call \(previous.key) before the next call; a new call started (it stays open)")
       }
       let key = start(call, candidate: c, &state, at: at, into: &out)
-      state.streaming = (key, PartialArguments(seed: call["args"]))
+      state.streaming = (key, PartialArguments(seed: call["args"]?.value))
       state.open.append(key)
     } else {
       let key = start(call, candidate: c, &state, at: at, into: &out)
-      let arguments = call["args"].flatMap { $0.isNull ? nil : $0 } ?? .object(JSONObject())
+      // As before: a `null` args is serialized as `null` (only a missing one means `{}`).
+      let arguments = call["args"]?.value ?? .object(JSONObject())
       out.emit(.toolArguments(key, arguments.canonicalString), at: at)
       out.emit(.toolCallEnded(key), at: at)
     }
   }
 
-  private func start(_ call: JSONValue, candidate c: Int, _ state: inout Candidate, at: Int,
+  private func start(_ call: JSONNode, candidate c: Int, _ state: inout Candidate, at: Int,
                      into out: inout [DialectOutput]) -> CallKey
   {
     let key = CallKey("\(c).\(state.callCount)")

@@ -40,10 +40,21 @@ public struct OpenAIChatDialect: PayloadDialect {
   public var kind: DialectKind { .openaiChat }
 
   let payloads: PayloadDecoder
+  /// Where the stream is.
+  private var state = State.reading
   private var choices: [Int: ChoiceState] = [:]
   private var choiceOrder: [Int] = []
   private var calls: [CallKey: CallState] = [:]
   var outcome = Outcome()
+
+  /// The stream's progress.
+  private enum State: Equatable {
+    /// Reading chunks.
+    case reading
+    /// `[DONE]` came (at this raw offset): later events are reported and ignored, and a
+    /// lost event is no gap.
+    case done(at: Int)
+  }
 
   private struct ChoiceState {
     /// The current call of each slot (`tool_calls[].index`, or `function_call`).
@@ -64,12 +75,21 @@ public struct OpenAIChatDialect: PayloadDialect {
     var id: String?
     /// Raw offset of the event whose fragment opened the call.
     var opened: Int
-    var started = false
-    var ended = false
-    /// Argument fragments (with their event offsets) that came before the name.
-    var pending: [(text: String, offset: Int)] = []
-    /// Offset of a gap the call may continue across (reported when it starts).
-    var gap: Int?
+    var phase = Phase.unnamed(held: [], gap: nil)
+
+    /// Where one call stands.
+    enum Phase {
+      /// Opened, its name not known yet: the argument fragments (with their event offsets)
+      /// held until it starts, and the offset of a gap it may continue across (reported
+      /// when it starts).
+      case unnamed(held: [(text: String, offset: Int)], gap: Int?)
+      /// Started (``Delta/Kind/toolCallStarted(_:)`` emitted): fragments go out as they come.
+      case started
+      /// Its choice finished: no more fragments.
+      case ended
+    }
+
+    var isUnnamed: Bool { if case .unnamed = phase { true } else { false } }
   }
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
@@ -78,11 +98,12 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
     let at = event.offset
-    if outcome.terminal != nil {
+    if case .done = state {
       out.report(.eventAfterTerminal, at: at, "expected nothing after [DONE]; another event came (ignored)")
       return
     }
     if case .done = payload {
+      state = .done(at: at)
       outcome.terminate("[DONE]", at: at, into: &out)
     } else if let value = outcome.object(of: event, payload, expecting: "a chat.completion.chunk object", into: &out) {
       chunk(value, event, into: &out)
@@ -90,10 +111,12 @@ public struct OpenAIChatDialect: PayloadDialect {
   }
 
   mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
-    guard outcome.terminal == nil else { return }  // nothing after [DONE] is read
+    guard state == .reading else { return }  // nothing after [DONE] is read
     outcome.lose(at: offset, into: &out)
     for c in choiceOrder {
-      for key in choices[c]?.open ?? [] where calls[key]?.started == false { calls[key]?.gap = offset }
+      for key in choices[c]?.open ?? [] {
+        if case .unnamed(let held, _)? = calls[key]?.phase { calls[key]!.phase = .unnamed(held: held, gap: offset) }
+      }
     }
   }
 
@@ -102,7 +125,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     // (its held fragments are not lost), and then reported as not ended.
     for c in choiceOrder {
       for key in choices[c]?.open ?? [] {
-        guard var call = calls[key], !call.started else { continue }
+        guard var call = calls[key], call.isUnnamed else { continue }
         out.report(.callWithoutName, at: call.opened,
                    "expected a function name for tool call \(key) before the end of the input; none came")
         start(key, &call, at: call.opened, into: &out)
@@ -110,40 +133,42 @@ public struct OpenAIChatDialect: PayloadDialect {
       }
     }
     let allFinished = !choiceOrder.isEmpty && choiceOrder.allSatisfy { choices[$0]?.finish != nil }
-    return outcome.end(.openaiChat, terminated: outcome.terminal != nil || allFinished,
+    return outcome.end(.openaiChat, terminated: state != .reading || allFinished,
                        openCalls: choiceOrder.flatMap { choices[$0]?.open ?? [] }, at: offset, into: &out)
   }
 
   // MARK: - Chunks
 
-  private mutating func chunk(_ value: JSONValue, _ event: DialectEvent, into out: inout [DialectOutput]) {
+  private mutating func chunk(_ value: JSONNode, _ event: DialectEvent, into out: inout [DialectOutput]) {
     let at = event.offset
     if let error = value["error"], error.isTruthy {
-      outcome.fail(ProviderError(errorObject: error, payload: value), at: at, into: &out)
+      outcome.fail(ProviderError(errorObject: error.value, payload: value.value), at: at, into: &out)
       out.emitUsage(value["usage"], at: at)
       return
     }
-    if value.string("object") == "error" || event.name == "error" {
-      outcome.fail(ProviderError(errorObject: value, payload: value), at: at, into: &out)
+    if value["object"]?.isString("error") == true || event.name == "error" {
+      let payload = value.value
+      outcome.fail(ProviderError(errorObject: payload, payload: payload), at: at, into: &out)
       return
     }
     let list = value["choices"]
-    if let list, list.arrayValue == nil, !list.isNull {
+    if let list, !list.isArray, !list.isNull {
       out.report(.unexpectedPayload, at: at, "expected choices to be an array; got a JSON \(list.typeName)")
     }
-    for (position, choice) in (list?.arrayValue ?? []).enumerated() {
+    var position = 0
+    for choice in list?.elements ?? JSONNode.Elements.empty {
       self.choice(choice, position: position, at: at, into: &out)
+      position += 1
     }
     // Groq sends `x_groq.usage`, sometimes beside the same standard `usage`: one of them.
     let usage = out.emitUsage(value["usage"], at: at) || out.emitUsage(value["x_groq"]?["usage"], at: at)
     if list == nil && !usage {
-      out.report(.unknownEvent, at: at,
-                 "expected a chunk with choices or usage; got members \(value.objectValue?.keys.joined(separator: ", ") ?? "") (skipped)")
+      out.report(.unknownEvent, at: at, "expected a chunk with choices or usage; got members \(value.keyList) (skipped)")
     }
   }
 
-  private mutating func choice(_ choice: JSONValue, position: Int, at: Int, into out: inout [DialectOutput]) {
-    guard choice.objectValue != nil else {
+  private mutating func choice(_ choice: JSONNode, position: Int, at: Int, into out: inout [DialectOutput]) {
+    guard choice.isObject else {
       out.report(.unexpectedPayload, at: at, "expected each choice to be an object; got a JSON \(choice.typeName)")
       return
     }
@@ -152,7 +177,7 @@ public struct OpenAIChatDialect: PayloadDialect {
       choices[index] = ChoiceState()
       choiceOrder.append(index)
     }
-    if let delta = choice["delta"], delta.objectValue != nil {
+    if let delta = choice["delta"], delta.isObject {
       self.delta(delta, choice: index, at: at, into: &out)
     }
     if let reason = choice.nonEmptyString("finish_reason") {
@@ -160,57 +185,60 @@ public struct OpenAIChatDialect: PayloadDialect {
       if reason == "error" && outcome.error == nil {
         // OpenRouter documents `finish_reason: "error"`; with no error object it is still one.
         outcome.fail(ProviderError(kind: "error", code: nil, message: "choice \(index) finished with finish_reason \"error\"",
-                                   payload: choice), at: at, into: &out)
+                                   payload: choice.value), at: at, into: &out)
       }
     }
   }
 
-  private mutating func delta(_ delta: JSONValue, choice: Int, at: Int, into out: inout [DialectOutput]) {
-    if let reasoning = delta.nonEmptyString("reasoning_content") ?? delta.nonEmptyString("reasoning") {
+  private mutating func delta(_ delta: JSONNode, choice: Int, at: Int, into out: inout [DialectOutput]) {
+    if let reasoning = delta.nonEmptyBytes("reasoning_content") ?? delta.nonEmptyBytes("reasoning") {
       out.emitText(reasoning, on: Channel(.reasoning, choice: choice), at: at)
     }
-    switch delta["content"] {
-    case .string(let text): out.emitText(text, on: Channel(.answer, choice: choice), at: at)
-    case .array(let parts): contentParts(parts, choice: choice, at: at, into: &out)
-    default: break
+    if let content = delta["content"] {
+      if content.isString {
+        out.emitText(content.bytes, on: Channel(.answer, choice: choice), at: at)
+      } else if content.isArray {
+        contentParts(content, choice: choice, at: at, into: &out)
+      }
     }
-    if let refusal = delta.string("refusal") {
+    if let refusal = delta.stringBytes("refusal") {
       out.emitText(refusal, on: Channel(.refusal, choice: choice), at: at)
     }
-    for fragment in delta["tool_calls"]?.arrayValue ?? [] {
-      guard fragment.objectValue != nil else {
+    for fragment in delta["tool_calls"]?.elements ?? JSONNode.Elements.empty {
+      guard fragment.isObject else {
         out.report(.unexpectedPayload, at: at, "expected each tool_calls entry to be an object; got a JSON \(fragment.typeName)")
         continue
       }
-      let function = fragment["function"]
-      let slot = fragment.int("index").map(String.init)
-      toolFragment(slot: slot, id: fragment.nonEmptyString("id"), function: function, choice: choice, at: at, into: &out)
+      let slot = fragment.int("index").map { String($0) }
+      toolFragment(slot: slot, id: fragment.nonEmptyString("id"), function: fragment["function"], choice: choice, at: at,
+                   into: &out)
     }
-    if let legacy = delta["function_call"], legacy.objectValue != nil {
+    if let legacy = delta["function_call"], legacy.isObject {
       toolFragment(slot: "function_call", id: nil, function: legacy, choice: choice, at: at, into: &out)
     }
   }
 
   /// `content` as an array of parts (Mistral reasoning models): `text` parts are answer
   /// text, `thinking` parts (whose `thinking` is an array of text parts) are reasoning.
-  private func contentParts(_ parts: [JSONValue], choice: Int, at: Int, into out: inout [DialectOutput]) {
-    for part in parts {
-      switch part.string("type") {
-      case "text", nil:
-        out.emitText(part.string("text") ?? "", on: Channel(.answer, choice: choice), at: at)
-      case "thinking":
-        for piece in part["thinking"]?.arrayValue ?? [] {
-          out.emitText(piece.string("text") ?? "", on: Channel(.reasoning, choice: choice), at: at)
+  private func contentParts(_ parts: JSONNode, choice: Int, at: Int, into out: inout [DialectOutput]) {
+    for part in parts.elements {
+      let type = part["type"].flatMap(\.stringBytes)
+      if type == nil || part["type"]!.isString("text") {
+        if let text = part.stringBytes("text") { out.emitText(text, on: Channel(.answer, choice: choice), at: at) }
+      } else if part["type"]!.isString("thinking") {
+        for piece in part["thinking"]?.elements ?? JSONNode.Elements.empty {
+          if let text = piece.stringBytes("text") { out.emitText(text, on: Channel(.reasoning, choice: choice), at: at) }
         }
-      case let other?:
-        out.report(.unknownEvent, at: at, "expected a content part of type text or thinking; got \"\(other)\" (skipped)")
+      } else {
+        out.report(.unknownEvent, at: at,
+                   "expected a content part of type text or thinking; got \"\(String(jsonBytes: type!))\" (skipped)")
       }
     }
   }
 
   // MARK: - Tool calls
 
-  private mutating func toolFragment(slot: String?, id: String?, function: JSONValue?, choice c: Int, at: Int,
+  private mutating func toolFragment(slot: String?, id: String?, function: JSONNode?, choice c: Int, at: Int,
                                      into out: inout [DialectOutput])
   {
     let name = function?.nonEmptyString("name")
@@ -218,8 +246,10 @@ public struct OpenAIChatDialect: PayloadDialect {
     guard let key = route(slot: slot, id: id, named: name != nil, choice: c, at: at, into: &out),
           var call = calls[key]
     else { return }
-    if calls.count > known, name == nil, let gap = outcome.gap { call.gap = gap }  // may continue a lost first fragment
-    if call.ended {
+    if calls.count > known, name == nil, let gap = outcome.gap {  // may continue a lost first fragment
+      if case .unnamed(let held, _) = call.phase { call.phase = .unnamed(held: held, gap: gap) }
+    }
+    if case .ended = call.phase {
       out.report(.deltaAfterStop, at: at,
                  "expected no more fragments for tool call \(key) after the finish of choice \(c); one came (dropped)")
       return
@@ -229,12 +259,23 @@ public struct OpenAIChatDialect: PayloadDialect {
       call.id = id
       choices[c]?.byId[id] = key
     }
-    if !call.started && !call.name.isEmpty { start(key, &call, at: at, into: &out) }
-    if let arguments = Self.argumentText(function?["arguments"]), !arguments.isEmpty {
-      if call.started {
-        out.emit(.toolArguments(key, arguments), at: at)
-      } else {
-        call.pending.append((arguments, at))
+    if call.isUnnamed && !call.name.isEmpty { start(key, &call, at: at, into: &out) }
+    if let arguments = function?["arguments"] {
+      switch call.phase {
+      case .started:
+        if arguments.isString {
+          if !arguments.bytes.isEmpty { out.emit(.toolArguments(key, String(jsonBytes: arguments.bytes)), at: at) }
+        } else if let text = Self.argumentText(arguments), !text.isEmpty {
+          out.emit(.toolArguments(key, text), at: at)
+        }
+      case .unnamed(var held, let gap):
+        if let text = Self.argumentText(arguments), !text.isEmpty {
+          call.phase = .ended  // release `held` while it grows
+          held.append((text, at))
+          call.phase = .unnamed(held: held, gap: gap)
+        }
+      case .ended:
+        break
       }
     }
     calls[key] = call
@@ -257,7 +298,9 @@ public struct OpenAIChatDialect: PayloadDialect {
     if let id {
       return state.byId[id] ?? open(slot: nil, id: id, choice: c, at: at)
     }
-    if let latest = state.latest, let call = calls[latest], !(call.ended && named) { return latest }
+    if let latest = state.latest, let call = calls[latest] {
+      if case .ended = call.phase, named {} else { return latest }
+    }
     if named { return open(slot: nil, id: nil, choice: c, at: at) }
     out.report(.toolFragmentWithoutCall, at: at,
                "expected an index, an id or an earlier call in choice \(c) for a tool-call fragment; none (dropped)")
@@ -286,12 +329,14 @@ public struct OpenAIChatDialect: PayloadDialect {
     return key
   }
 
+  /// Starts an unnamed call: emits its start, the fragments it held, and the gap it may
+  /// continue across.
   private func start(_ key: CallKey, _ call: inout CallState, at: Int, into out: inout [DialectOutput]) {
-    call.started = true
+    guard case .unnamed(let held, let gap) = call.phase else { return }
+    call.phase = .started
     out.emit(.toolCallStarted(ToolCallStart(key: key, name: call.name, callId: call.id, choice: call.choice)), at: at)
-    for fragment in call.pending { out.emit(.toolArguments(key, fragment.text), at: fragment.offset) }
-    call.pending = []
-    if let gap = call.gap { out.emit(.gap(.call(key)), at: gap) }
+    for fragment in held { out.emit(.toolArguments(key, fragment.text), at: fragment.offset) }
+    if let gap { out.emit(.gap(.call(key)), at: gap) }
   }
 
   private mutating func finish(choice c: Int, reason: String, at: Int, into out: inout [DialectOutput]) {
@@ -305,11 +350,11 @@ public struct OpenAIChatDialect: PayloadDialect {
     }
     for key in state.open {
       guard var call = calls[key] else { continue }
-      if !call.started {
+      if call.isUnnamed {
         out.report(.callWithoutName, at: at, "expected a function name for tool call \(key) before its end; none came")
         start(key, &call, at: at, into: &out)
       }
-      call.ended = true
+      call.phase = .ended
       calls[key] = call
       out.emit(.toolCallEnded(key), at: at)
     }
@@ -322,11 +367,11 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   /// `function.arguments` as text: a string as is, an object or other value serialized
   /// canonically (servers that send parsed arguments), nothing for null.
-  static func argumentText(_ value: JSONValue?) -> String? {
-    switch value {
-    case nil, .null?: nil
-    case .string(let text)?: text
-    case let other?: other.canonicalString
+  static func argumentText(_ value: JSONNode) -> String? {
+    switch value.kind {
+    case .null: nil
+    case .string: value.string
+    default: value.value.canonicalString
     }
   }
 }

@@ -28,16 +28,35 @@ public struct OpenAIResponsesDialect: PayloadDialect {
   public var kind: DialectKind { .openaiResponses }
 
   let payloads: PayloadDecoder
+  /// Where the stream is.
+  private var state = State.reading
   private var calls: [String: CallState] = [:]
   private var callOrder: [String] = []
   var outcome = Outcome()
 
+  /// The stream's progress.
+  private enum State: Equatable {
+    /// Reading events.
+    case reading
+    /// A terminal event came (`response.completed`, `.incomplete` or `.failed`, by name):
+    /// only `error` events are read; a lost event is no gap.
+    case terminated(String)
+  }
+
   private struct CallState {
     var name: String
     var callId: String?
-    /// The argument text streamed so far (compared with the final `arguments`).
-    var arguments = ""
-    var ended = false
+    var phase = Phase.open(arguments: "")
+
+    /// Where one call stands.
+    enum Phase {
+      /// Announced; the argument text streamed so far (compared with the final `arguments`).
+      case open(arguments: String)
+      /// Its done event came.
+      case ended
+    }
+
+    var isOpen: Bool { if case .open = phase { true } else { false } }
   }
 
   /// Event types that carry nothing this layer reports (their content came in deltas).
@@ -59,61 +78,65 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     guard let value = outcome.object(of: event, payload, expecting: "a Responses event object", into: &out),
           let type = eventType(event, value, into: &out)
     else { return }
-    if let terminal = outcome.terminal, type != "error" {
-      out.report(.eventAfterTerminal, at: at, "expected nothing after \(terminal); got \(type) (ignored)")
-      return
+    if case .terminated(let terminal) = state {
+      guard case "error" = type else {
+        out.report(.eventAfterTerminal, at: at, "expected nothing after \(terminal); got \(type.text) (ignored)")
+        return
+      }
     }
     switch type {
     case "response.output_item.added": itemAdded(value, at: at, into: &out)
     case "response.function_call_arguments.delta": argumentsDelta(value, at: at, into: &out)
     case "response.function_call_arguments.done":
-      endCall(value.string("item_id"), arguments: value.string("arguments"), at: at, into: &out)
+      endCall(value.string("item_id"), arguments: value.stringBytes("arguments"), at: at, into: &out)
     case "response.output_item.done": itemDone(value, at: at, into: &out)
     case "response.output_text.delta": text(value, .answer, at: at, into: &out)
     case "response.refusal.delta": text(value, .refusal, at: at, into: &out)
     case "response.reasoning_text.delta": text(value, .reasoning, at: at, into: &out)
     case "response.reasoning_summary_text.delta": text(value, .reasoning, summary: true, at: at, into: &out)
-    case "response.completed", "response.incomplete", "response.failed": terminal(type, value, at: at, into: &out)
+    case "response.completed", "response.incomplete", "response.failed": terminal(type.text, value, at: at, into: &out)
     case "error":
-      let nested = value["error"]
-      let error = nested.map { ProviderError(errorObject: $0, payload: value) }
-        ?? ProviderError(kind: value.nonEmptyString("code") ?? "error", code: value["code"]?.scalarText,
-                         message: value.nonEmptyString("message") ?? value.canonicalString, payload: value)
+      let payload = value.value
+      let error = payload["error"].map { ProviderError(errorObject: $0, payload: payload) }
+        ?? ProviderError(kind: payload.nonEmptyString("code") ?? "error", code: payload["code"]?.scalarText,
+                         message: payload.nonEmptyString("message") ?? payload.canonicalString, payload: payload)
       outcome.fail(error, at: at, into: &out)
     default:
-      if !Self.quiet.contains(type) {
-        out.report(.unknownEvent, at: at, "expected a Responses event type this reader knows; got \"\(type)\" (skipped)")
+      let name = type.text
+      if !Self.quiet.contains(name) {
+        out.report(.unknownEvent, at: at, "expected a Responses event type this reader knows; got \"\(name)\" (skipped)")
       }
     }
   }
 
   /// A lost event is a gap unless it came after the terminal event (only `error` is read then).
   mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
-    if outcome.terminal == nil { outcome.lose(at: offset, into: &out) }
+    if state == .reading { outcome.lose(at: offset, into: &out) }
   }
 
   public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
-    outcome.end(.openaiResponses, terminated: outcome.terminal != nil,
-                openCalls: callOrder.filter { calls[$0]?.ended == false }.map { CallKey($0) }, at: offset, into: &out)
+    outcome.end(.openaiResponses, terminated: state != .reading,
+                openCalls: callOrder.filter { calls[$0]?.isOpen == true }.map { CallKey($0) }, at: offset, into: &out)
   }
 
   // MARK: - Events
 
-  private mutating func itemAdded(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
-    guard let item = value["item"], let type = item.string("type") else {
+  private mutating func itemAdded(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+    guard let item = value["item"], let type = item.stringBytes("type") else {
       out.report(.unexpectedPayload, at: at, "expected response.output_item.added to carry an item with a type; it does not")
       return
     }
-    switch type {
+    switch EventType.payload(type) {
     case "function_call": startCall(item, at: at, into: &out)
     case "message", "reasoning": break
     default:
-      out.report(.unknownEvent, at: at, "expected an output item of type message, reasoning or function_call; got \"\(type)\" (skipped)")
+      out.report(.unknownEvent, at: at,
+                 "expected an output item of type message, reasoning or function_call; got \"\(String(jsonBytes: type))\" (skipped)")
     }
   }
 
   @discardableResult
-  private mutating func startCall(_ item: JSONValue, at: Int, into out: inout [DialectOutput]) -> String? {
+  private mutating func startCall(_ item: JSONNode, at: Int, into out: inout [DialectOutput]) -> String? {
     guard let id = item.nonEmptyString("id") ?? item.nonEmptyString("call_id") else {
       out.report(.unexpectedPayload, at: at, "expected a function_call item with an id; it has none (skipped)")
       return nil
@@ -133,63 +156,65 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     return id
   }
 
-  private mutating func argumentsDelta(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+  private mutating func argumentsDelta(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
     guard let id = value.string("item_id"), var call = calls[id] else {
       out.report(.deltaWithoutStart, at: at,
                  "expected function_call_arguments.delta for an item announced by output_item.added; item \(value.string("item_id") ?? "(none)") was not (dropped)")
       return
     }
-    if call.ended {
+    guard case .open(var arguments) = call.phase else {
       out.report(.deltaAfterStop, at: at, "expected no arguments for function_call \(id) after its done event; got more (dropped)")
       return
     }
-    let fragment = value.string("delta") ?? ""
-    guard !fragment.isEmpty else { return }
-    call.arguments += fragment
+    guard let fragment = value.nonEmptyBytes("delta") else { return }
+    let text = String(jsonBytes: fragment)
+    call.phase = .ended  // keep `arguments` uniquely referenced while it grows
+    arguments += text
+    call.phase = .open(arguments: arguments)
     calls[id] = call
-    out.emit(.toolArguments(CallKey(id), fragment), at: at)
+    out.emit(.toolArguments(CallKey(id), text), at: at)
   }
 
-  private mutating func itemDone(_ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
-    guard let item = value["item"], item.string("type") == "function_call" else { return }
+  private mutating func itemDone(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+    guard let item = value["item"], item["type"]?.isString("function_call") == true else { return }
     var id = item.nonEmptyString("id") ?? item.nonEmptyString("call_id")
     if let known = id, calls[known] == nil {
       id = startCall(item, at: at, into: &out)  // a call announced only when done
     }
-    if let id, calls[id]?.ended == false {
-      endCall(id, arguments: item.string("arguments"), at: at, into: &out)
+    if let id, calls[id]?.isOpen == true {
+      endCall(id, arguments: item.stringBytes("arguments"), at: at, into: &out)
     }
   }
 
   /// Ends call `id`; `arguments` is the provider's final text, used when nothing streamed.
-  private mutating func endCall(_ id: String?, arguments: String?, at: Int, into out: inout [DialectOutput]) {
+  private mutating func endCall(_ id: String?, arguments: UnsafeRawBufferPointer?, at: Int, into out: inout [DialectOutput]) {
     guard let id, var call = calls[id] else {
       out.report(.deltaWithoutStart, at: at, "expected arguments.done for an announced function_call; item \(id ?? "(none)") was not (dropped)")
       return
     }
-    guard !call.ended else { return }  // output_item.done after function_call_arguments.done
+    guard case .open(let streamed) = call.phase else { return }  // output_item.done after function_call_arguments.done
     let key = CallKey(id)
     if let arguments, !arguments.isEmpty {
-      if call.arguments.isEmpty {
-        call.arguments = arguments
-        out.emit(.toolArguments(key, arguments), at: at)
-      } else if call.arguments != arguments {
+      if streamed.isEmpty {
+        out.emit(.toolArguments(key, String(jsonBytes: arguments)), at: at)
+      } else if streamed != String(jsonBytes: arguments) {
         out.report(.argumentsMismatch, at: at,
-                   "expected the final arguments of \(id) to equal the \(call.arguments.utf8.count) streamed bytes; they differ (the streamed text stands)")
+                   "expected the final arguments of \(id) to equal the \(streamed.utf8.count) streamed bytes; they differ (the streamed text stands)")
       }
     }
-    call.ended = true
+    call.phase = .ended
     calls[id] = call
     out.emit(.toolCallEnded(key), at: at)
   }
 
-  private func text(_ value: JSONValue, _ kind: Channel.Kind, summary: Bool = false, at: Int, into out: inout [DialectOutput]) {
+  private func text(_ value: JSONNode, _ kind: Channel.Kind, summary: Bool = false, at: Int, into out: inout [DialectOutput]) {
+    guard let text = value.nonEmptyBytes("delta") else { return }
     let item = value.string("item_id") ?? ""
     let position = summary ? "s\(value.int("summary_index") ?? 0)" : "\(value.int("content_index") ?? 0)"
-    out.emitText(value.string("delta") ?? "", on: Channel(kind, part: "\(item):\(position)"), at: at)
+    out.emitText(text, on: Channel(kind, part: "\(item):\(position)"), at: at)
   }
 
-  private mutating func terminal(_ type: String, _ value: JSONValue, at: Int, into out: inout [DialectOutput]) {
+  private mutating func terminal(_ type: String, _ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
     let response = value["response"]
     out.emitUsage(response?["usage"], at: at)
     switch type {
@@ -198,15 +223,17 @@ public struct OpenAIResponsesDialect: PayloadDialect {
       outcome.finish(Finish(choice: 0, reason: reason, truncated: true), at: at, into: &out)
     case "response.failed":
       if outcome.error == nil {
-        let error = response?["error"].flatMap { $0.isTruthy ? $0 : nil }
-        outcome.fail(error.map { ProviderError(errorObject: $0, payload: value, fallbackKind: "response_failed") }
-          ?? ProviderError(kind: "response_failed", code: nil, message: "the response failed with no error details", payload: value),
+        let payload = value.value
+        let error = payload["response"]?["error"].flatMap { $0.isTruthy ? $0 : nil }
+        outcome.fail(error.map { ProviderError(errorObject: $0, payload: payload, fallbackKind: "response_failed") }
+          ?? ProviderError(kind: "response_failed", code: nil, message: "the response failed with no error details", payload: payload),
           at: at, into: &out)
       }
     default:
       outcome.finish(Finish(choice: 0, reason: response?.nonEmptyString("status") ?? "completed", truncated: false),
                      at: at, into: &out)
     }
+    state = .terminated(type)
     outcome.terminate(type, at: at, into: &out)
   }
 }

@@ -88,7 +88,7 @@ import Testing
   @Test func kindsFromOneEvent() throws {
     let parser = SimdjsonParser()
     func kind(_ name: String?, _ json: String) throws -> DialectKind? {
-      DialectDetector.kind(eventName: name, payload: try parser.parse(json))
+      DialectDetector.kind(eventName: name, payload: try parser.parseDocument(Array(json.utf8)).root)
     }
     #expect(try kind("message_start", "{}") == .anthropic)
     #expect(try kind("response.created", "{}") == .openaiResponses)
