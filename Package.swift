@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "SlateSQLite", targets: ["SlateSQLite"]),
     .library(name: "SlateTurn", targets: ["SlateTurn"]),
     .library(name: "SlateFilm", targets: ["SlateFilm"]),
+    .library(name: "SlatePostgres", targets: ["SlatePostgres"]),
     .executable(name: "slate", targets: ["SlateCLI"]),
   ],
   dependencies: [
@@ -28,6 +29,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     // Test-only: property tests of the dispatch-result merge laws.
     .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+    // The PostgreSQL ledger only (SlatePostgres); its cold debug build is minutes (BoringSSL).
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
   ],
   targets: [
     // C++17 shim over Debian's libsimdjson-dev; the define is what `pkg-config --cflags simdjson` gives.
@@ -59,6 +62,12 @@ let package = Package(
       name: "SlateSQLite",
       dependencies: ["SlateDispatch", "SlateJSON", .product(name: "GRDB", package: "GRDB.swift")]
     ),
+    // The shared durable ledger: SlateDispatch's DispatchLedger over PostgreSQL 15 through
+    // postgres-nio. The only module that depends on postgres-nio; the core builds without it.
+    .target(
+      name: "SlatePostgres",
+      dependencies: ["SlateDispatch", "SlateJSON", .product(name: "PostgresNIO", package: "postgres-nio")]
+    ),
     // A turn end to end: the pipeline (stream -> actions and batches), the turn runner,
     // replay bundles and the JSON-lines output of every layer.
     .target(name: "SlateTurn", dependencies: ["SlateCore", "SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]),
@@ -76,6 +85,7 @@ let package = Package(
       dependencies: [
         "Slate",
         "SlateFilm",
+        "SlatePostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -122,6 +132,14 @@ let package = Package(
         "SlateSQLite", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport", "LedgerConformance",
         // Raw access to a ledger file, to plant rows the ledger itself would never write.
         .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
+    .testTarget(
+      name: "SlatePostgresTests",
+      dependencies: [
+        "SlatePostgres", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport", "LedgerConformance",
+        // Raw connections, to plant rows and terminate backends the ledger itself never would.
+        .product(name: "PostgresNIO", package: "postgres-nio"),
       ]
     ),
   ],

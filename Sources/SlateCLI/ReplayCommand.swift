@@ -78,7 +78,7 @@ struct ReplayCommand: AsyncParsableCommand {
     let packBytes = try CLIIO.readAll(schema)
     let pack = try CLIIO.compilePack(schema)
     let kind = DialectKind(rawValue: dialect)!
-    let report = try await run(input, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live, ledger: try ledger.open(),
+    let report = try await run(input, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live, ledger: try await ledger.open(),
                                turn: turn ?? TurnLoader.name(of: path))
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
     if let bundle {

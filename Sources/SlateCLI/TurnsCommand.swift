@@ -25,7 +25,7 @@ struct TurnsCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let store = try ledger.openReadOnly()
+    let store = try await ledger.openReadOnly()
     let project = project.map { ProjectID($0) }
     let turns = try await store.read { tx throws(LedgerError) in try tx.turns(project: project) }
     for turn in turns {
@@ -63,14 +63,14 @@ struct TurnShowCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let store = try ledger.openReadOnly()
+    let store = try await ledger.openReadOnly()
     let turn = TurnID(id)
     let found = try await store.read { tx throws(LedgerError) -> (TurnRecord, [ActionRecord], [EffectRecord], [LedgerEvent])? in
       guard let record = try tx.turn(turn) else { return nil }
       return (record, try tx.actions(turn: turn), try tx.effects(turn: turn), try tx.events(turn: turn, after: 0))
     }
     guard let (record, actions, effects, events) = found else {
-      CLIIO.printError("slate: the ledger \(ledger.ledger) has no turn \(id)")
+      CLIIO.printError("slate: the ledger \(LedgerOptions.shown(ledger.ledger)) has no turn \(id)")
       throw ExitCode(1)
     }
     if json {
@@ -129,7 +129,7 @@ struct RecoverCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let store = try ledger.open()
+    let store = try await ledger.open()
     let turn = TurnID(id)
     let queues = try await store.read { tx throws(LedgerError) in Set(try tx.actions(turn: turn).map(\.queue)) }
     let film = !queues.isEmpty && queues.isSubset(of: FilmHandler.queues)
@@ -139,7 +139,7 @@ struct RecoverCommand: AsyncParsableCommand {
     do {
       result = try await dispatcher.recover(turn: turn)
     } catch DispatchError.unknownTurn {
-      CLIIO.printError("slate: the ledger \(ledger.ledger) has no turn \(id)")
+      CLIIO.printError("slate: the ledger \(LedgerOptions.shown(ledger.ledger)) has no turn \(id)")
       throw ExitCode(1)
     }
     var record = try await dispatcher.assess(turn: turn).0
