@@ -98,6 +98,9 @@ let package = Package(
     .executableTarget(name: "fuzz-framer", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-framer"),
     .executableTarget(name: "fuzz-dialect", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-dialect"),
     .executableTarget(name: "fuzz-schema", dependencies: ["FuzzChecks", "SlateSchema"], path: "Fuzz/fuzz-schema"),
+    // A host process for the crash tests (SlateTurnTests' LiveTurnCrashTests): a support
+    // pack, an async handler, a live turn over SQLite, SIGKILLed at a handler call or a byte.
+    .executableTarget(name: "slate-test-host", dependencies: ["Slate"], path: "Tests/SlateTestHost"),
     .target(name: "SlateTestSupport", dependencies: ["SlateCore", "SlateJSON"], path: "Tests/SlateTestSupport"),
     // The DispatchLedger contract as framework-free checks, run by every ledger's tests
     // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).

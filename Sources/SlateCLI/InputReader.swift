@@ -12,7 +12,7 @@
 /// Memory: O(blockSize); time O(bytes).
 struct InputReader {
   /// Bytes asked of each `read(2)`.
-  static let blockSize = 1 << 16
+  static let blockSize = BlockReader.blockSize
 
   let path: String
   /// Bytes read so far.
@@ -26,20 +26,10 @@ struct InputReader {
   /// Calls `body` with each block in order, until the end of the input. The block is a view
   /// of the reused buffer: valid only during the call.
   mutating func forEachBlock(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-    let fd: Int32 = isStandardInput ? 0 : open(path, O_RDONLY)
-    if fd < 0 { CLIIO.fail("cannot open \(path): \(String(cString: strerror(errno)))") }
-    defer { if fd != 0 { close(fd) } }
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.blockSize, alignment: 16)
-    defer { buffer.deallocate() }
-    while true {
-      let n = read(fd, buffer.baseAddress, buffer.count)
-      if n < 0 {
-        if errno == EINTR { continue }
-        CLIIO.fail("cannot read \(path): \(String(cString: strerror(errno)))")
-      }
-      if n == 0 { return }
-      bytesRead += n
-      try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+    let reader = BlockReader(path)
+    while let block = reader.next() {
+      bytesRead += block.count
+      try body(block)
     }
   }
 

@@ -4,6 +4,7 @@ import Foundation
 import SlateDispatch
 import SlatePostgres
 import SlateSQLite
+import SlateStream
 
 #if canImport(Glibc)
   import Glibc
@@ -91,6 +92,13 @@ struct DispatchOptions: ParsableArguments {
           transform: OptionValues.duration(OptionRanges.lease))
   var lease: Duration = .seconds(10)
 
+  @Option(parsing: .unconditional, help: ArgumentHelp(
+    "Most actions dispatched in the turn (1 to 2^40; default 1000): later ones fail with dispatch.budget_actions. "
+      + "The turn may make five handler calls per action (retries included), and a stream may hold this many actions "
+      + "(at least 100000).", valueName: "N"),
+          transform: OptionValues.integer(OptionRanges.count))
+  var maxActions: Int = DispatchBudget.default.maxActions
+
   func validate() throws {
     do { _ = try FaultPlan(specs: faults) } catch { throw ValidationError("\(error)") }
     if let handler, handler != "record", handler != "film" {
@@ -100,6 +108,21 @@ struct DispatchOptions: ParsableArguments {
 
   /// The default retry policy with this lease.
   var policy: RetryPolicy { RetryPolicy(leaseDuration: lease) }
+
+  /// The turn's budget: `--max-actions` actions and five handler calls for each (the
+  /// default budget's ratio), the default time.
+  var budget: DispatchBudget {
+    let calls = maxActions.multipliedReportingOverflow(by: 5)
+    return DispatchBudget(maxActions: maxActions, maxHandlerCalls: calls.overflow ? Int.max : calls.partialValue)
+  }
+
+  /// The stream options of a replay in `dialect`: a stream may hold `--max-actions` actions
+  /// when that is more than the default limit.
+  func streamOptions(dialect: DialectKind) -> ActionStreamOptions {
+    var options = ActionStreamOptions(dialect: dialect)
+    options.maxActions = max(options.maxActions, maxActions)
+    return options
+  }
 
   /// Says on standard error that this process waits for another's lease: who holds it,
   /// until when.

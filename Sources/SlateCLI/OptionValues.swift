@@ -91,4 +91,12 @@ enum OptionRanges {
   static let deltaSize = 1...(1 << 20)
   /// `--lease`.
   static let lease: ClosedRange<Duration> = .milliseconds(1)...(.seconds(86_400))
+  /// Waits that may be none: `--base-delay`, `--max-delay`, `worker --delay`.
+  static let delay: ClosedRange<Duration> = .zero...(.seconds(86_400))
+  /// `--poll`.
+  static let poll: ClosedRange<Duration> = .milliseconds(1)...(.seconds(3_600))
+  /// `--max-attempts`.
+  static let attempts = 1...1_000
+  /// `worker --batch`.
+  static let batch = 1...10_000
 }

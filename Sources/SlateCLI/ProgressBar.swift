@@ -20,8 +20,11 @@ struct ProgressBar {
   }
 
   /// One more step done, labelled `label`.
-  mutating func step(_ label: String) {
-    done += 1
+  mutating func step(_ label: String) { advance(to: done + 1, label) }
+
+  /// `done` steps done (at most ``total``), labelled `label`.
+  mutating func advance(to done: Int, _ label: String) {
+    self.done = min(total, done)
     guard enabled else { return }
     let bucket = done * 20 / total
     guard bucket != lastDrawn || done == total else { return }

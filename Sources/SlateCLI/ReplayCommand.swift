@@ -74,14 +74,34 @@ struct ReplayCommand: AsyncParsableCommand {
 
   func run() async throws {
     if CLIIO.listDirectory(path).contains("manifest.json") { return try await replayBundle() }
-    let input = try TurnLoader.load(path)  // first: a missing stream is the error to report, not the pack
+    // First: a missing stream is the error to report, not the pack. Each stream is opened
+    // here and read in blocks as the turn runs.
+    let streams = try TurnLoader.open(path)
     let packBytes = try CLIIO.readAll(schema)
     let pack = try CLIIO.compilePack(schema)
     let kind = DialectKind(rawValue: dialect)!
-    let report = try await run(input, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live, ledger: try await ledger.open(),
-                               turn: turn ?? TurnLoader.name(of: path))
+    // A bar over the bytes of the streams that are files (drawn only on a terminal).
+    var progress = ProgressBar(total: streams.readers.reduce(0) { $0 + ($1.reader.fileSize ?? 0) })
+    defer { progress.finish() }
+    let chunking = chunking.chunking
+    var phases: [PhaseStream<PhaseChunks>] = []
+    var before = 0
+    for stream in streams.readers {
+      let size = stream.reader.fileSize
+      let offset = before
+      before += size ?? 0
+      phases.append(PhaseStream(name: stream.name, source: stream.source, chunks: PhaseChunks(
+        .reader(stream.reader), chunking: chunking, keeping: bundle == nil ? nil : PhaseChunks.Sink(),
+        onBlock: size == nil ? nil : { read in progress.advance(to: offset + read, stream.source) })))
+    }
+    let report = try await run(plan: streams.plan, phases: phases, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live,
+                               ledger: try await ledger.open(), turn: turn ?? TurnLoader.name(of: path))
+    progress.finish()
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
     if let bundle {
+      let input = TurnInput(plan: streams.plan, phases: phases.map {
+        TurnInput.Phase(name: $0.name, source: $0.source, bytes: $0.chunks.kept?.bytes ?? [])
+      })
       let record = ReplayBundle(input: input, packBytes: packBytes, pack: pack, report: report, dialect: kind,
                                 mode: dryRun ? "dry_run" : "live", slateVersion: SlateVersion.string)
       try BundleFiles.write(record, to: bundle)
@@ -92,22 +112,17 @@ struct ReplayCommand: AsyncParsableCommand {
     if !clean { throw ExitCode(1) }
   }
 
-  func run(_ input: TurnInput, pack: CompiledPack, dialect: DialectKind, mode: Dispatcher.Mode, ledger: any DispatchLedger,
-           turn: String) async throws -> TurnReport
+  /// Runs the turn through a ``TurnRunner`` (one ``LiveTurn``): the plan, then each phase
+  /// stream as its chunks arrive, each batch dispatched as it closes.
+  func run(plan: JSONValue?, phases: [PhaseStream<PhaseChunks>], pack: CompiledPack, dialect: DialectKind,
+           mode: Dispatcher.Mode, ledger: any DispatchLedger, turn: String) async throws -> TurnReport
   {
     let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(film: pack.pack.name == "film"),
                                 policy: dispatch.policy, mode: mode,
-                                configuration: .init(project: ProjectID(project), onLeaseWait: DispatchOptions.announceWait))
-    let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: dialect))
-    let chunking = chunking.chunking
-    var bar: ProgressBar?
-    defer { bar?.finish() }
-    return try await runner.run(input, turn: TurnID(turn), project: ProjectID(project), progress: { done, total in
-      if bar == nil { bar = ProgressBar(total: total) }
-      bar?.step("batch \(done) of \(total)")
-    }) { bytes, body in
-      chunking.forEachChunk(of: bytes, body)
-    }
+                                configuration: .init(project: ProjectID(project), budget: dispatch.budget,
+                                                     onLeaseWait: DispatchOptions.announceWait))
+    let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: dispatch.streamOptions(dialect: dialect))
+    return try await runner.run(plan: plan, phases: phases, turn: TurnID(turn), project: ProjectID(project))
   }
 
   /// `slate replay BUNDLE`: the recorded inputs again, in dry run on a ledger in memory,
@@ -122,7 +137,12 @@ struct ReplayCommand: AsyncParsableCommand {
       do { pack = try CompiledPack(bytes: packBytes) } catch { throw BundleError.unreadable("pack.json: \(error)") }
       let kind = manifest["dialect"]?.stringValue.flatMap(DialectKind.init(rawValue:)) ?? .auto
       let turn = manifest["turn"]?.stringValue ?? TurnLoader.name(of: path)
-      let report = try await run(input, pack: pack, dialect: kind, mode: .dryRun, ledger: InMemoryLedger(), turn: turn)
+      let chunking = chunking.chunking
+      let phases = input.phases.map {
+        PhaseStream(name: $0.name, source: $0.source, chunks: PhaseChunks(.bytes($0.bytes), chunking: chunking))
+      }
+      let report = try await run(plan: input.plan, phases: phases, pack: pack, dialect: kind, mode: .dryRun,
+                                 ledger: InMemoryLedger(), turn: turn)
       let rerun = ReplayBundle(input: input, packBytes: packBytes, pack: pack, report: report, dialect: kind,
                                mode: "dry_run", slateVersion: SlateVersion.string)
       let differences = try recorded.differences(from: rerun)
@@ -179,11 +199,18 @@ enum TurnLoader {
     return String(base[base.index(after: dash)...])
   }
 
-  static func load(_ path: String) throws -> TurnInput {
+  /// A turn's streams, opened to be read in blocks: its plan (read whole) and, per phase,
+  /// its name, its path and its reader.
+  struct Streams {
+    var plan: JSONValue?
+    var readers: [(name: String?, source: String, reader: BlockReader)]
+  }
+
+  /// Opens the stream `path`, or the plan and the phase streams of the turn directory
+  /// `path` (exit 2 when one cannot be opened).
+  static func open(_ path: String) throws -> Streams {
     let files = CLIIO.listDirectory(path)
-    guard !files.isEmpty else {
-      return TurnInput(phases: [TurnInput.Phase(name: nil, source: path, bytes: try CLIIO.readAll(path))])
-    }
+    guard !files.isEmpty else { return Streams(plan: nil, readers: [(nil, path, BlockReader(path))]) }
     var plan: JSONValue?
     if files.contains("plan.json") {
       let bytes = try CLIIO.readAll("\(path)/plan.json")
@@ -195,8 +222,7 @@ enum TurnLoader {
     }
     let streams = files.filter { $0.hasSuffix(".sse") }.sorted()
     if streams.isEmpty { CLIIO.fail("\(path) holds no .sse phase streams") }
-    let phases = try streams.map { TurnInput.Phase(name: phase(of: $0), source: "\(path)/\($0)", bytes: try CLIIO.readAll("\(path)/\($0)")) }
-    return TurnInput(plan: plan, phases: phases)
+    return Streams(plan: plan, readers: streams.map { (phase(of: $0), "\(path)/\($0)", BlockReader("\(path)/\($0)")) })
   }
 }
 

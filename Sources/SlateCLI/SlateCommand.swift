@@ -16,7 +16,8 @@ struct SlateCommand: AsyncParsableCommand {
     version: SlateVersion.string,
     subcommands: [
       JSONCommand.self, EventsCommand.self, ActionsCommand.self, InspectCommand.self, ValidateCommand.self,
-      ReplayCommand.self, TurnsCommand.self, TurnCommand.self, RecoverCommand.self, CorpusCommand.self, PackCommand.self,
+      ReplayCommand.self, TurnsCommand.self, TurnCommand.self, RecoverCommand.self, OutboxCommand.self, WorkerCommand.self, CorpusCommand.self,
+      PackCommand.self,
     ]
   )
 }

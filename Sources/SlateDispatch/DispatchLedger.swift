@@ -28,6 +28,7 @@
 /// | ``ActionRecord`` | `(scope.key, key.hex)` | `duplicateKey("action", "<scope> <hex>")` |
 /// | ``EffectRecord`` | `key` | `duplicateKey("effect", key)` |
 /// | ``EntityRecord`` | `(project, table, key)` | ``LedgerTransaction/putEntity(_:)`` replaces |
+/// | ``StreamChunkRecord`` | `(turn, stream, offset)` | ``LedgerTransaction/putStreamChunk(_:)`` replaces |
 ///
 /// A unique-key violation is the protocol's way of saying "someone already did this": the
 /// dispatcher treats it as a lost race (reads the winner's record and goes on), the outbox
@@ -38,7 +39,7 @@
 /// ## Fencing
 ///
 /// An action's ``ActionRecord/fencingToken`` is a per-record counter: 0 when declared, +1
-/// each time a lease is issued (``LedgerTransaction/acquireLease(scope:key:holder:now:duration:)``).
+/// each time a lease is issued (``LedgerTransaction/acquireLease(scope:key:holder:now:duration:takingOverFrom:)``).
 /// ``LedgerTransaction/updateAction(_:expectedToken:)`` replaces the record only when the
 /// stored token **equals** the presented one (integer equality; any smaller token is
 /// stale, a larger one cannot exist because only the ledger issues them), and refuses a
@@ -46,6 +47,16 @@
 /// was taken over gets ``LedgerError/fenced(key:presented:current:)`` and writes nothing,
 /// whatever it believed. In SQL: `UPDATE actions SET … WHERE scope = ? AND key = ? AND
 /// fencing_token = ?` and a check that one row changed.
+///
+/// ## The outbox
+///
+/// Effects are drained by workers through the compound operations of
+/// `LedgerTransaction+Outbox.swift`, written once over ``LedgerTransaction/claimableEffects(kinds:now:limit:)``
+/// and ``LedgerTransaction/updateEffect(_:)``: a claim takes entries in one transaction,
+/// each with a new per-entry fencing token (as an action's lease); `complete`, `fail` and
+/// `release` are refused with ``LedgerError/fenced(key:presented:current:)`` unless they
+/// present the current claim's token. Two concurrent claims never take one entry: the
+/// second skips the rows the first locked (SQL) or runs after it (SQLite, in memory).
 ///
 /// ## Time
 ///
@@ -60,6 +71,11 @@ public protocol DispatchLedger: Sendable {
   func write<R: Sendable>(_ body: @Sendable (any LedgerTransaction) throws(LedgerError) -> R) async throws(LedgerError)
     -> R
 }
+
+/// Ledger writes a caller adds to a transaction another operation makes (see
+/// ``Dispatcher/dispatch(_:turn:alongside:)``): pure ledger calls, which the ledger may run
+/// again after a transient failure.
+public typealias LedgerWrites = @Sendable (any LedgerTransaction) throws(LedgerError) -> Void
 
 /// The reads of a ledger transaction (also available in a write).
 ///
@@ -80,6 +96,12 @@ public protocol LedgerReader: AnyObject {
   /// The actions the turn declared (``ActionRecord/turn``), by ordinal, then insertion order.
   func actions(turn: TurnID) throws(LedgerError) -> [ActionRecord]
 
+  /// The ordinal the turn's next action takes: one past the largest ``ActionRecord/ordinal``
+  /// of its actions, 0 when it has none (the count of its actions when, as the dispatcher
+  /// declares them, ordinals are 0, 1, 2 …). O(log n) or better, without reading the
+  /// actions (a default implementation reads them: ledgers override it).
+  func nextOrdinal(turn: TurnID) throws(LedgerError) -> Int
+
   /// The outbox entry with `key`, or nil.
   func effect(key: String) throws(LedgerError) -> EffectRecord?
 
@@ -99,6 +121,10 @@ public protocol LedgerReader: AnyObject {
 
   /// The turn's events with a sequence greater than `after`, in sequence order.
   func events(turn: TurnID, after: Int64) throws(LedgerError) -> [LedgerEvent]
+
+  /// The raw bytes kept for the turn's phase stream `stream`, by ``StreamChunkRecord/offset``
+  /// (empty when none were kept).
+  func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord]
 }
 
 /// The writes of a ledger transaction. Each call is atomic on its own and, with every
@@ -143,6 +169,17 @@ public protocol LedgerTransaction: LedgerReader {
   @discardableResult
   func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord
 
+  /// Up to `limit` outbox entries that a claim at `now` may take
+  /// (``EffectRecord/isClaimable(at:)``: pending or failed with `availableAt <= now`, or
+  /// claimed with `lease.expiresAt <= now`) whose kind is in `kinds` (any kind when `kinds`
+  /// is empty), in insertion order, **locked for this transaction** so that a concurrent
+  /// claimer skips them rather than waits for them or takes them too. SQL with row locks:
+  /// `SELECT … WHERE … ORDER BY <insertion> LIMIT $limit FOR UPDATE SKIP LOCKED`; SQLite (the
+  /// write transaction holds the database's write lock): the same `SELECT`. Only
+  /// ``claimEffects(kinds:limit:holder:now:lease:)`` needs it; a body then updates each
+  /// entry with ``updateEffect(_:)``. Returns `[]` when `limit <= 0`.
+  func claimableEffects(kinds: [String], now: Timestamp, limit: Int) throws(LedgerError) -> [EffectRecord]
+
   /// Inserts or replaces a project-table row `(project, table, key)`, as given (see
   /// ``LedgerTransaction/upsertEntity(_:)`` for the revision rule). A replaced row keeps
   /// its place in the insertion order.
@@ -153,4 +190,13 @@ public protocol LedgerTransaction: LedgerReader {
   /// transaction's sequences may be skipped, never reused by a visible event out of order.
   @discardableResult
   func appendEvent(_ event: LedgerEvent) throws(LedgerError) -> Int64
+
+  /// Inserts or replaces the chunk `(turn, stream, offset)` (a live turn keeps a phase
+  /// stream's raw bytes for recovery). Throws `notFound("turn", turn)` when the turn does
+  /// not exist, `invalidRecord` when the offset is negative or the stream name empty.
+  func putStreamChunk(_ record: StreamChunkRecord) throws(LedgerError)
+
+  /// Deletes every chunk of the turn's stream `stream` (a stream opened again starts from
+  /// offset 0); nothing when there is none.
+  func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError)
 }

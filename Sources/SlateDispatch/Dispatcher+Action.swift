@@ -126,7 +126,11 @@ extension Dispatcher {
     func done(_ outcome: Outcome, queued: [DispatchResult.EffectRef] = [], conflict: Bool = false) -> Decision {
       .done(outcome, ordinal: record.ordinal, queued: queued, conflict: conflict)
     }
-    let liveLease = record.lease.map { $0.expiresAt > c.now && $0.holder != c.holder } ?? false
+    // A live lease of another holder, unless that holder was a process of this host that
+    // is gone: then it is taken over at once.
+    let otherLease = record.lease.flatMap { $0.expiresAt > c.now && $0.holder != c.holder ? $0.holder : nil }
+    let goneHolder = otherLease.flatMap { WorkerIdentity.isGone($0) ? $0 : nil }
+    let liveLease = otherLease != nil && goneHolder == nil
 
     if record.currentVersion != input.version {
       if record.versions.contains(input.version) {
@@ -181,7 +185,7 @@ extension Dispatcher {
     let resolving = record.status == .ambiguous || record.status == .inProgress
     let previous = record.lease?.holder
     let leased = try tx.acquireLease(scope: scope, key: input.key.hex, holder: c.holder, now: c.now,
-                                     duration: c.leaseDuration)
+                                     duration: c.leaseDuration, takingOverFrom: goneHolder)
     if record.status == .inProgress && !c.idempotent {
       // The earlier holder may have called the handler: calling again could do it twice.
       let outcome = Outcome.ambiguous(
@@ -193,8 +197,10 @@ extension Dispatcher {
       try event("action.ambiguous", ["outcome": outcome.json])
       return done(outcome)
     }
-    try event("action.leased", ["token": .number(JSONNumber(leased.fencingToken)),
-                                "takeover": .bool(record.status == .inProgress && previous != c.holder)])
+    var leasedDetail: [String: JSONValue] = ["token": .number(JSONNumber(leased.fencingToken)),
+                                             "takeover": .bool(record.status == .inProgress && previous != c.holder)]
+    if let goneHolder { leasedDetail["holder_gone"] = .string(goneHolder) }
+    try event("action.leased", leasedDetail)
     return .call(leased, resolvingAmbiguity: resolving)
   }
 

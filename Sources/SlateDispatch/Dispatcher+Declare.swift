@@ -25,18 +25,23 @@ extension Dispatcher {
   /// Declares, in one transaction, every key of the batch the ledger does not hold yet
   /// (status `declared`, with its payload version and effects), records the plan when the
   /// batch carries one, opens the batch's phase and moves the turn's progress mark.
-  /// Returns, per input, whether it was admitted (false: over the turn's action budget,
-  /// not declared). Complexity: one transaction, O(batch + the turn's actions).
-  func declare(_ inputs: [ActionInput], batch: ActionBatch, turn: TurnRecord) async throws -> [Bool] {
+  /// `alongside` is written first, in the same transaction. Returns, per input, whether it
+  /// was admitted (false: over the turn's action budget, not declared). Complexity: one
+  /// transaction, O(batch) reads and writes by key plus the ledger's
+  /// ``LedgerReader/nextOrdinal(turn:)`` and the phase record.
+  func declare(_ inputs: [ActionInput], batch: ActionBatch, turn: TurnRecord, alongside: LedgerWrites? = nil)
+    async throws -> [Bool]
+  {
     let now = clock.now()
     let spent = usage[turn.id]?.actions ?? 0
     let budget = configuration.budget.maxActions
     let planType = self.planType
     let phaseName = batch.phase ?? ""
     let (admitted, inserted) = try await ledger.write { tx throws(LedgerError) -> ([Bool], Int) in
+      try alongside?(tx)
       var admitted: [Bool] = []
       var inserted = 0
-      var ordinal = try tx.actions(turn: turn.id).count
+      var ordinal = try tx.nextOrdinal(turn: turn.id)
       for input in inputs {
         if input.type == planType { try Dispatcher.recordPlan(input.payload, turn: turn.id, now: now, in: tx) }
         if try tx.action(scope: turn.scope, key: input.key.hex) != nil {

@@ -42,11 +42,15 @@ extension Dispatcher {
   /// the status this call picks (another process finalised it first) is returned as it is.
   /// Throws ``DispatchError/invalidTransition(turn:from:to:)`` when the state machine
   /// forbids the move (a completed turn made anything else, a turn already ended otherwise),
-  /// ``DispatchError/unknownTurn(_:)`` when there is no such turn.
+  /// ``DispatchError/unknownTurn(_:)`` when there is no such turn. `counts` (what the run
+  /// that finalises the turn dispatched, per action) is stored in the `turn.transition`
+  /// event's `actions` detail (``ActionCounts/recorded(in:)``).
   @discardableResult
-  public func finalize(turn: TurnID, as status: TurnStatus? = nil, reason: String? = nil) async throws -> TurnRecord {
+  public func finalize(turn: TurnID, as status: TurnStatus? = nil, reason: String? = nil, counts: ActionCounts? = nil)
+    async throws -> TurnRecord
+  {
     let timedOut = timeBudgetSpent(turn) != nil
-    return try await end(turn, reason: reason) { assessment in
+    return try await end(turn, reason: reason, counts: counts) { assessment in
       if let status { return status }
       return timedOut && !assessment.isComplete ? .timedOut : assessment.status
     }
@@ -76,7 +80,7 @@ extension Dispatcher {
   }
 
   /// Moves a turn to the status `decide` picks from its assessment, in one transaction.
-  private func end(_ turn: TurnID, reason: String?, onlyIfUnchangedSince revision: Int? = nil,
+  private func end(_ turn: TurnID, reason: String?, onlyIfUnchangedSince revision: Int? = nil, counts: ActionCounts? = nil,
                    _ decide: @escaping @Sendable (TurnAssessment) -> TurnStatus) async throws -> TurnRecord
   {
     let now = clock.now()
@@ -92,7 +96,7 @@ extension Dispatcher {
       // Already ended so (a racing process finalised it first): not an error.
       if from == next && from != .running { return .success(record) }
       let why = reason ?? (next == .completed ? nil : assessment.openStreams.first.map {
-        "stream.open: the stream of phase \($0) was not read to its end (left open or cancelled); what it carried after the bytes read was never dispatched"
+        "stream.open: the stream of phase \($0) was not read to its end (left open, cancelled or truncated); what it carried after the bytes read was never dispatched"
       } ?? "turn." + next.rawValue)
       do throws(DispatchError) {
         try record.transition(to: next, at: now, reason: why,
@@ -105,6 +109,7 @@ extension Dispatcher {
                                JSONMember(key: "to", value: .string(next.rawValue))])
       if let why { detail.append(key: "reason", value: .string(why)) }
       detail.append(key: "recoverability", value: .string(stored.recoverability?.code ?? "none"))
+      if let counts { detail.append(key: "actions", value: counts.json) }
       try tx.appendEvent(LedgerEvent(turn: turn, at: now, kind: "turn.transition", detail: .object(detail)))
       return .success(stored)
     }

@@ -10,23 +10,43 @@ extension Dispatcher {
   /// each (its type, phase, index, byte offset, text range, errors, SHA-256 digest and
   /// bytes up to ``rejectionBytesLimit``), in one transaction; a rejection already
   /// recorded for the turn (same digest and index: a replayed batch) is not recorded again.
-  /// Complexity: O(the turn's events + the rejections' bytes).
+  /// The check reads, in the same transaction, only the events appended since this
+  /// dispatcher's last look at the turn (``RejectionsSeen``), so a turn's rejections cost
+  /// O(its events) in all, not per batch. Complexity: O(events since the last look + the
+  /// rejections' bytes).
   func recordRejections(_ rejections: [Rejection], turn: TurnID) async throws {
     guard !rejections.isEmpty else { return }
     let now = clock.now()
-    try await ledger.write { tx throws(LedgerError) in
-      var seen = Set<String>()
-      for event in try tx.events(turn: turn, after: 0) where event.kind == "action.rejected" {
-        seen.insert((event.detail["digest"]?.stringValue ?? "") + "#" + (event.detail["index"]?.canonicalString ?? ""))
+    let known = rejectionsSeen[turn] ?? RejectionsSeen()
+    let seen = try await ledger.write { tx throws(LedgerError) -> RejectionsSeen in
+      var seen = known
+      for event in try tx.events(turn: turn, after: seen.after) {
+        seen.after = max(seen.after, event.sequence)
+        if event.kind == "action.rejected" {
+          seen.ids.insert(RejectionsSeen.id(digest: event.detail["digest"]?.stringValue ?? "",
+                                            index: event.detail["index"] ?? .null))
+        }
       }
       for rejection in rejections {
         let digest = SHA256.hash(rejection.bytes).hex
         let index: JSONValue = rejection.index.map { .number(JSONNumber($0)) } ?? .null
-        guard seen.insert(digest + "#" + index.canonicalString).inserted else { continue }
-        try tx.appendEvent(LedgerEvent(turn: turn, at: now, kind: "action.rejected",
-                                       detail: Dispatcher.rejectionDetail(rejection, digest: digest, index: index)))
+        guard seen.ids.insert(RejectionsSeen.id(digest: digest, index: index)).inserted else { continue }
+        seen.after = max(seen.after, try tx.appendEvent(LedgerEvent(
+          turn: turn, at: now, kind: "action.rejected",
+          detail: Dispatcher.rejectionDetail(rejection, digest: digest, index: index))))
       }
+      return seen
     }
+    rejectionsSeen[turn] = seen
+  }
+
+  /// The rejections of a turn's event log up to a sequence: their identities (digest and
+  /// index) and the last sequence read.
+  struct RejectionsSeen: Sendable {
+    var ids: Set<String> = []
+    var after: Int64 = 0
+
+    static func id(digest: String, index: JSONValue) -> String { digest + "#" + index.canonicalString }
   }
 
   static func rejectionDetail(_ rejection: Rejection, digest: String, index: JSONValue) -> JSONValue {

@@ -31,7 +31,8 @@ import SlateSchema
 /// ``RetryPolicy/leaseDuration`` (seconds by default) and is renewed while its handler call
 /// runs, so a slow call keeps its action and only a dead dispatcher's lease expires; a
 /// dispatcher that meets another's live lease waits, and says so
-/// (``Configuration/onLeaseWait``).
+/// (``Configuration/onLeaseWait``), unless the holder was a process of this host that no
+/// longer exists (``WorkerIdentity/isGone(_:)``): that lease is taken over at once.
 ///
 /// Time: durable times (leases, turn progress) and budgets come from one injected
 /// ``WallClock``; sleeps (backoff, lease polling) from an injected function, so tests run
@@ -113,6 +114,9 @@ public actor Dispatcher {
   var random: SplitMix64
   var breakers: [String: CircuitBreaker] = [:]
   var usage: [TurnID: Usage] = [:]
+  /// Per turn, the rejections its event log holds as far as this dispatcher has read it
+  /// (``recordRejections(_:turn:)``).
+  var rejectionsSeen: [TurnID: RejectionsSeen] = [:]
 
   /// - Parameters:
   ///   - sleep: how to wait (backoff, lease polling); `Task.sleep` by default.
@@ -159,11 +163,17 @@ public actor Dispatcher {
   /// Dispatches one batch into `turn` (begun with the configured project and scope when
   /// the ledger does not know it). Returns what happened to each action.
   ///
+  /// `alongside` is written in the same transaction as the batch's intents (before any
+  /// handler is called; in its own transaction when the turn is not running): a live turn
+  /// keeps there the raw bytes the batch came from.
+  ///
   /// Throws a ``LedgerError`` when the ledger fails, ``SimulatedCrash`` or
   /// `CancellationError` when the dispatch was stopped (nothing more is written: the
   /// actions in flight stay leased until their lease expires, and ``recover(turn:)`` or
   /// another dispatch finishes them).
-  public func dispatch(_ batch: ActionBatch, turn: TurnID) async throws -> DispatchResult {
+  public func dispatch(_ batch: ActionBatch, turn: TurnID, alongside: LedgerWrites? = nil) async throws
+    -> DispatchResult
+  {
     var record = try await begin(turn: turn)
     if mode == .recover { record = try await reopenIfNeeded(record) }
     let now = clock.now()
@@ -181,8 +191,13 @@ public actor Dispatcher {
     try await recordRejections(batch.rejections, turn: turn)
     let inputs = batch.actions.map(ActionInput.init)
     // Nothing is declared into a turn that is not running: it applies nothing more.
-    let admitted = record.status == .running
-      ? try await declare(inputs, batch: batch, turn: record) : Array(repeating: true, count: inputs.count)
+    let admitted: [Bool]
+    if record.status == .running {
+      admitted = try await declare(inputs, batch: batch, turn: record, alongside: alongside)
+    } else {
+      if let alongside { try await ledger.write { tx throws(LedgerError) in try alongside(tx) } }
+      admitted = Array(repeating: true, count: inputs.count)
+    }
     for (position, (input, admitted)) in zip(inputs, admitted).enumerated() {
       // The batch's id is its content's: two batches of identical content (one action
       // repeated, one action per batch) are two places in the stream, told apart by sequence.

@@ -63,6 +63,8 @@ struct LedgerState: Sendable {
   /// Insertion order of actions, and each turn's actions in insertion order.
   var actionOrder: [ActionID] = []
   var actionsByTurn: [TurnID: [ActionID]] = [:]
+  /// Per turn, one past the largest ordinal of its actions (``LedgerReader/nextOrdinal(turn:)``).
+  var nextOrdinal: [TurnID: Int] = [:]
   var effects: [String: EffectRecord] = [:]
   var effectOrder: [String] = []
   var effectsByTurn: [TurnID: [String]] = [:]
@@ -70,6 +72,8 @@ struct LedgerState: Sendable {
   var entityOrder: [EntityID] = []
   var events: [LedgerEvent] = []
   var lastSequence: Int64 = 0
+  /// Each turn's kept stream bytes, by stream, then offset.
+  var streamChunks: [TurnID: [String: [Int64: StreamChunkRecord]]] = [:]
 }
 
 /// One transaction (or read) of an ``InMemoryLedger``: it reads and writes the ledger's
@@ -143,6 +147,8 @@ final class InMemoryTransaction: LedgerTransaction {
       .map(\.element)
   }
 
+  func nextOrdinal(turn: TurnID) throws(LedgerError) -> Int { state.nextOrdinal[turn] ?? 0 }
+
   func effect(key: String) throws(LedgerError) -> EffectRecord? { state.effects[key] }
 
   func effects(turn: TurnID) throws(LedgerError) -> [EffectRecord] {
@@ -166,8 +172,20 @@ final class InMemoryTransaction: LedgerTransaction {
       .compactMap { state.entities[$0] }
   }
 
+  /// O(log events + the events after `after`): the log is in sequence order.
   func events(turn: TurnID, after: Int64) throws(LedgerError) -> [LedgerEvent] {
-    state.events.filter { $0.turn == turn && $0.sequence > after }
+    let events = state.events
+    var low = 0
+    var high = events.count
+    while low < high {
+      let middle = (low + high) / 2
+      if events[middle].sequence > after { high = middle } else { low = middle + 1 }
+    }
+    return events[low...].filter { $0.turn == turn }
+  }
+
+  func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
+    (state.streamChunks[turn]?[stream] ?? [:]).values.sorted { $0.offset < $1.offset }
   }
 
   // MARK: Writes
@@ -212,6 +230,7 @@ final class InMemoryTransaction: LedgerTransaction {
     set(\.actions, id, record)
     append(\.actionOrder, id)
     append(\.actionsByTurn, record.turn, id)
+    if record.ordinal >= state.nextOrdinal[record.turn] ?? 0 { set(\.nextOrdinal, record.turn, record.ordinal + 1) }
   }
 
   func updateAction(_ record: ActionRecord, expectedToken: Int64) throws(LedgerError) {
@@ -255,6 +274,18 @@ final class InMemoryTransaction: LedgerTransaction {
     return next
   }
 
+  /// Insertion order; the actor runs one body at a time, so nothing needs locking. O(n).
+  func claimableEffects(kinds: [String], now: Timestamp, limit: Int) throws(LedgerError) -> [EffectRecord] {
+    var out: [EffectRecord] = []
+    let wanted = Set(kinds)
+    for key in state.effectOrder where out.count < limit {
+      if let effect = state.effects[key], wanted.isEmpty || wanted.contains(effect.kind), effect.isClaimable(at: now) {
+        out.append(effect)
+      }
+    }
+    return out
+  }
+
   func putEntity(_ record: EntityRecord) throws(LedgerError) {
     guard !record.key.isEmpty else { throw .invalidRecord(what: "entity", reason: "the key is empty") }
     let id = LedgerState.EntityID(project: record.project, table: record.table, key: record.key)
@@ -270,5 +301,26 @@ final class InMemoryTransaction: LedgerTransaction {
     stored.sequence = previous + 1
     append(\.events, stored)
     return stored.sequence
+  }
+
+  func putStreamChunk(_ record: StreamChunkRecord) throws(LedgerError) {
+    guard !record.stream.isEmpty, record.offset >= 0 else {
+      throw .invalidRecord(what: "stream chunk", reason: "the stream name is empty or the offset negative")
+    }
+    guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    replaceStream(record.turn, record.stream) { $0[record.offset] = record }
+  }
+
+  func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError) {
+    guard state.streamChunks[turn]?[stream] != nil else { return }
+    replaceStream(turn, stream) { $0.removeAll() }
+  }
+
+  /// Changes one stream's chunks in place, logging the stream's previous chunks (a
+  /// dictionary of references: O(chunks) to copy, once per write).
+  private func replaceStream(_ turn: TurnID, _ stream: String, _ change: (inout [Int64: StreamChunkRecord]) -> Void) {
+    let old = state.streamChunks[turn]?[stream]
+    change(&store.state.streamChunks[turn, default: [:]][stream, default: [:]])
+    undo.append { $0.streamChunks[turn, default: [:]][stream] = old }
   }
 }

@@ -205,14 +205,32 @@ public struct ActionRecord: Hashable, Sendable {
   }
 }
 
-/// The state of an outbox entry: the outbox consumer's side of the protocol.
+/// The state of an outbox entry: the outbox consumer's side of the protocol (see
+/// ``LedgerTransaction/claimEffects(kinds:limit:holder:now:lease:)``).
+///
+/// ```
+/// pending ──claim──▶ claimed ──complete──▶ done
+///    ▲                 │ │ └──fail (budget left)──▶ failed ──(availableAt passed)──claim──▶ claimed
+///    └────release──────┘ └────fail (budget spent, or permanent)──▶ dead
+/// claimed whose lease expired ──claim──▶ claimed (a new holder, a new fencing token)
+/// dead or failed ──retry (an operator)──▶ pending
+/// ```
 public enum EffectStatus: String, Sendable, CaseIterable, Hashable {
-  /// Queued: the router has not taken it.
+  /// Queued: claimable once ``EffectRecord/availableAt`` has passed.
   case pending
-  /// A router took it.
+  /// A worker holds it under ``EffectRecord/lease``; claimable again when the lease expires.
   case claimed
+  /// Run and acknowledged: never claimed again.
   case done
+  /// The last attempt failed and a retry is due at ``EffectRecord/availableAt`` (claimable
+  /// then, like `pending`).
   case failed
+  /// The dead-letter state: the attempt budget is spent or the failure was permanent. Never
+  /// claimed again until an operator retries it.
+  case dead
+
+  /// Whether the effect still waits for a worker (pending, claimed, or failed with a retry due).
+  public var isOutstanding: Bool { self == .pending || self == .claimed || self == .failed }
 }
 
 /// One side effect queued in the transactional outbox (an effect a handler queued). Unique key: ``key``
@@ -220,7 +238,14 @@ public enum EffectStatus: String, Sendable, CaseIterable, Hashable {
 ///
 /// The key is derived from the action's key and the effect kind (see
 /// ``EffectRecord/key(action:kind:)``), so a re-run of the same action queues nothing
-/// new: the insert meets `ledger.duplicate_key`.
+/// new: the insert meets `ledger.duplicate_key`. The key is also what the effect's own
+/// handler deduplicates by: a worker that ran a job and died before acknowledging it leaves
+/// the claim to expire, and the next worker runs the job again with the same key.
+///
+/// The claim fields (``attempts``, ``fencingToken``, ``lease``, ``availableAt``,
+/// ``lastError``) are written only by the outbox operations of ``LedgerTransaction``
+/// (`claimEffects`, `completeEffect`, `failEffect`, `releaseEffect`, `retryEffect`); a ledger
+/// stores them as given.
 public struct EffectRecord: Hashable, Sendable {
   /// The effect's own idempotency key (lower-case hex SHA-256).
   public var key: String
@@ -237,9 +262,23 @@ public struct EffectRecord: Hashable, Sendable {
   public var revision: Int
   public var createdAt: Timestamp
   public var updatedAt: Timestamp
+  /// Claims issued since it was queued (or last retried by an operator): the attempt
+  /// count the retry budget is checked against. A released claim does not count.
+  public var attempts: Int
+  /// 0 when queued, +1 for each claim: the token the claim's holder presents to complete,
+  /// fail or release it (as ``ActionRecord/fencingToken``).
+  public var fencingToken: Int64
+  /// The current claim (status `claimed`), or nil.
+  public var lease: Lease?
+  /// The earliest time it may be claimed: its creation, or the retry time after a failure.
+  public var availableAt: Timestamp
+  /// The last failure a worker reported (`code: message`), or nil.
+  public var lastError: String?
 
   public init(key: String, kind: String, turn: TurnID, project: ProjectID, action: ActionKey, payload: JSONValue,
-              status: EffectStatus = .pending, revision: Int = 0, createdAt: Timestamp, updatedAt: Timestamp? = nil)
+              status: EffectStatus = .pending, revision: Int = 0, createdAt: Timestamp, updatedAt: Timestamp? = nil,
+              attempts: Int = 0, fencingToken: Int64 = 0, lease: Lease? = nil, availableAt: Timestamp? = nil,
+              lastError: String? = nil)
   {
     self.key = key
     self.kind = kind
@@ -251,6 +290,21 @@ public struct EffectRecord: Hashable, Sendable {
     self.revision = revision
     self.createdAt = createdAt
     self.updatedAt = updatedAt ?? createdAt
+    self.attempts = attempts
+    self.fencingToken = fencingToken
+    self.lease = lease
+    self.availableAt = availableAt ?? createdAt
+    self.lastError = lastError
+  }
+
+  /// Whether a claim at `now` may take it: pending or failed with ``availableAt`` passed, or
+  /// claimed under a lease that has expired (`expiresAt <= now`).
+  public func isClaimable(at now: Timestamp) -> Bool {
+    switch status {
+    case .pending, .failed: availableAt <= now
+    case .claimed: (lease?.expiresAt ?? now) <= now
+    case .done, .dead: false
+    }
   }
 }
 

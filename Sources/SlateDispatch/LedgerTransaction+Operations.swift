@@ -9,17 +9,18 @@ extension LedgerTransaction {
   /// token (the stored token + 1), and marks it ``ActionStatus/inProgress``.
   ///
   /// Allowed when the action has no lease, when its lease has expired (`expiresAt <= now`:
-  /// a takeover), or when `holder` already holds it (a renewal, which also gets a new
-  /// token). Throws `notFound` when there is no such action, `leaseHeld` when another
-  /// holder's lease is live. The caller checks the status first (an applied action is not
-  /// leased again). Complexity: one read, one write.
-  public func acquireLease(scope: DispatchScope, key: String, holder: String, now: Timestamp, duration: Duration)
-    throws(LedgerError) -> ActionRecord
+  /// a takeover), when `holder` already holds it (a renewal, which also gets a new token),
+  /// or when its holder is `goneHolder` (the caller found that holder's process gone:
+  /// ``WorkerIdentity/isGone(_:)``). Throws `notFound` when there is no such action,
+  /// `leaseHeld` when another holder's lease is live. The caller checks the status first
+  /// (an applied action is not leased again). Complexity: one read, one write.
+  public func acquireLease(scope: DispatchScope, key: String, holder: String, now: Timestamp, duration: Duration,
+                           takingOverFrom goneHolder: String? = nil) throws(LedgerError) -> ActionRecord
   {
     guard var record = try action(scope: scope, key: key) else {
       throw .notFound(what: "action", key: scope.key + " " + key)
     }
-    if let lease = record.lease, lease.expiresAt > now, lease.holder != holder {
+    if let lease = record.lease, lease.expiresAt > now, lease.holder != holder, lease.holder != goneHolder {
       throw .leaseHeld(key: record.key.readable, holder: lease.holder, expiresAt: lease.expiresAt)
     }
     let expected = record.fencingToken

@@ -19,13 +19,16 @@ public enum StreamState: String, Sendable, Hashable, CaseIterable {
 
   /// The streams of a turn's events not read to their end, in the order they were
   /// opened: each `stream.opened` event's `stream` detail whose last event is that opening
-  /// (left open) or a `stream.closed` with status `cancelled` (the rest never asked for).
-  /// A stream read again to its end (a resumed phase) is no longer listed. O(events).
+  /// (left open), or a `stream.closed` with status `cancelled` (the rest never asked for)
+  /// or `truncated` (cut before its end: what the rest carried was never read). A stream
+  /// read again to its end (a resumed phase) is no longer listed. O(events).
   public static func openStreams(in events: [LedgerEvent]) -> [String] {
     var open: [String] = []
     for event in events where event.kind == openedEvent || event.kind == closedEvent {
       guard case .string(let name)? = event.detail["stream"] else { continue }
-      let unread = event.kind == openedEvent || event.detail["status"]?.stringValue == StreamState.cancelled.rawValue
+      let status = event.detail["status"]?.stringValue
+      let unread = event.kind == openedEvent || status == StreamState.cancelled.rawValue
+        || status == StreamState.truncated.rawValue
       if unread {
         if !open.contains(name) { open.append(name) }
       } else {

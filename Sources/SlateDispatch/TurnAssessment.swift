@@ -1,5 +1,5 @@
 /// What a turn's ledger records say about how far it got: the basis of finalisation
-/// (``Dispatcher/finalize(turn:as:reason:)``), stale-run finalisation and the
+/// (``Dispatcher/finalize(turn:as:reason:counts:)``), stale-run finalisation and the
 /// recoverability classification. Deterministic: a function of the records only.
 public struct TurnAssessment: Sendable, Hashable {
   /// Actions applied (the plan action itself excluded).
@@ -15,10 +15,11 @@ public struct TurnAssessment: Sendable, Hashable {
   /// Planned phases that landed fewer actions than the plan's `expected_count`, in plan
   /// order (a stream cut part-way through a phase).
   public var phasesShort: [String]
-  /// Outbox entries not yet done.
+  /// Outbox entries still waiting for a worker (pending, claimed, or failed with a retry
+  /// due); dead-lettered ones are not counted.
   public var pendingEffects: Int
   /// Phase streams a live turn opened and did not read to their end (left open by a
-  /// process that died, or cancelled), in the order they were opened: what they still
+  /// process that died, cancelled, or truncated), in the order they were opened: what they still
   /// carried was never read, so the turn is not complete
   /// (``StreamState/openStreams(in:)``).
   public var openStreams: [String]
@@ -57,7 +58,7 @@ public struct TurnAssessment: Sendable, Hashable {
       guard let expected = phase.expectedCount, let count = landedPerPhase[phase.name] else { return false }
       return count < expected
     }.map(\.name)
-    self.pendingEffects = effects.filter { $0.status == .pending || $0.status == .claimed }.count
+    self.pendingEffects = effects.filter(\.status.isOutstanding).count
     self.phaseOrder = Dictionary(phases.map { ($0.name, $0.ordinal) }, uniquingKeysWith: min)
     for (index, planned) in turn.plan.enumerated() where phaseOrder[planned.name] == nil { phaseOrder[planned.name] = index }
   }

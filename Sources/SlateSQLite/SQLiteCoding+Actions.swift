@@ -26,7 +26,7 @@ extension ActionRecord {
       fencingToken,
     ]
     values.reserveCapacity(ActionRecord.columnCount)
-    values.append(contentsOf: [lease?.holder, lease?.token, lease?.expiresAt.milliseconds] as [(any DatabaseValueConvertible)?])
+    values.append(contentsOf: lease.columns)
     values.append(contentsOf: [payloadRevision, versions.jsonColumn, declaredAt.milliseconds, updatedAt.milliseconds]
       as [(any DatabaseValueConvertible)?])
     return StatementArguments(values)
@@ -51,15 +51,7 @@ extension ActionRecord {
     let outcome = try columns.optionalJSONValue().map { json throws(LedgerError) in try Outcome(json: json) }
     let attempts = try columns.int()
     let fencingToken = try columns.int64()
-    let holder = try columns.optionalString()
-    let leaseToken = try columns.optionalInt64()
-    let expiresAt = try columns.optionalTimestamp()
-    var lease: Lease?
-    switch (holder, leaseToken, expiresAt) {
-    case (let holder?, let token?, let expiresAt?): lease = Lease(holder: holder, token: token, expiresAt: expiresAt)
-    case (nil, nil, nil): lease = nil
-    default: throw columns.corrupt("a lease with some of holder, token and expiry missing")
-    }
+    let lease = try columns.lease()
     self.init(scope: scope, key: key, turn: turn, phase: phase, batch: batch, ordinal: ordinal, type: type, queue: queue,
               payload: payload, effects: effects, upsert: upsert, status: status, outcome: outcome, attempts: attempts,
               fencingToken: fencingToken, lease: lease, payloadRevision: try columns.int(),

@@ -89,6 +89,18 @@ struct ColumnReader {
     }
   }
 
+  /// A lease: three nullable columns (holder, token, expiry), all set or all NULL.
+  mutating func lease() throws(LedgerError) -> Lease? {
+    let holder = try optionalString()
+    let token = try optionalInt64()
+    let expiresAt = try optionalTimestamp()
+    switch (holder, token, expiresAt) {
+    case (let holder?, let token?, let expiresAt?): return Lease(holder: holder, token: token, expiresAt: expiresAt)
+    case (nil, nil, nil): return nil
+    default: throw corrupt("a lease with some of holder, token and expiry missing")
+    }
+  }
+
   /// A `TEXT` column of a JSON array of strings.
   mutating func strings() throws(LedgerError) -> [String] {
     let value = try jsonValue()

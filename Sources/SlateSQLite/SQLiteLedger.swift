@@ -206,7 +206,9 @@ public final class SQLiteLedger: DispatchLedger {
                                   message: "the ledger file was written by a newer build (this build knows "
                                     + "schema \(SQLiteSchema.versions.joined(separator: ", ")))")
       }
-      if applied != SQLiteSchema.versions {
+      // An older build's file (a prefix of this build's migrations) reads fine: what it
+      // lacks (kept stream bytes) it never wrote.
+      if applied.isEmpty || !SQLiteSchema.versions.starts(with: applied) {
         throw LedgerError.storage(code: "SLATE_NOT_A_LEDGER",
                                   message: "the file holds no ledger of this build's schema (migrations applied: "
                                     + (applied.isEmpty ? "none" : applied.joined(separator: ", ")) + ")")

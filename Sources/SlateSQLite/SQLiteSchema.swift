@@ -5,8 +5,8 @@ import GRDB
 ///
 /// Every table is `STRICT` (SQLite checks each column's type on write). JSON columns hold
 /// canonical JSON text (`JSONValue.canonicalString`). Times are milliseconds since the
-/// epoch (`Timestamp.milliseconds`). Insertion order is the `INTEGER PRIMARY KEY` (rows are
-/// never deleted, so it only grows); the event log's sequence is `AUTOINCREMENT`, so a
+/// epoch (`Timestamp.milliseconds`). Insertion order is the `INTEGER PRIMARY KEY` (rows of
+/// those tables are never deleted, so it only grows; only kept stream bytes are); the event log's sequence is `AUTOINCREMENT`, so a
 /// sequence is never handed out twice even if the log were ever trimmed.
 ///
 /// A new schema is a new migration appended to ``migrator``, never an edit of a shipped
@@ -14,12 +14,18 @@ import GRDB
 /// a newer build (a migration this build does not know) is refused.
 enum SQLiteSchema {
   /// The migration identifiers, oldest first.
-  static let versions = ["v1"]
+  static let versions = ["v1", "v2-stream-chunks", "v3-outbox"]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1") { db in
       for statement in v1 { try db.execute(sql: statement) }
+    }
+    migrator.registerMigration("v2-stream-chunks") { db in
+      for statement in v2 { try db.execute(sql: statement) }
+    }
+    migrator.registerMigration("v3-outbox") { db in
+      for statement in v3Outbox { try db.execute(sql: statement) }
     }
     return migrator
   }
@@ -134,5 +140,33 @@ enum SQLiteSchema {
     ) STRICT
     """,
     "CREATE INDEX events_by_turn ON events (turn, sequence)",
+  ]
+
+  /// The raw bytes live turns keep of their phase streams, for recovery
+  /// (``StreamChunkRecord``): one row per chunk, read by `(turn, stream, byte_offset)`.
+  static let v2 = [
+    """
+    CREATE TABLE stream_chunks (
+      turn TEXT NOT NULL REFERENCES turns (id),
+      stream TEXT NOT NULL,
+      byte_offset INTEGER NOT NULL,
+      bytes BLOB NOT NULL,
+      PRIMARY KEY (turn, stream, byte_offset)
+    ) STRICT, WITHOUT ROWID
+    """,
+  ]
+
+  /// The outbox's claims: an attempt count, a per-entry fencing token, the claim's lease,
+  /// the time it is claimable again after a failure, and the last failure. Existing entries
+  /// keep their status, have no claim and are claimable from their creation.
+  static let v3Outbox = [
+    "ALTER TABLE effects ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN fencing_token INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN lease_holder TEXT",
+    "ALTER TABLE effects ADD COLUMN lease_token INTEGER",
+    "ALTER TABLE effects ADD COLUMN lease_expires_at INTEGER",
+    "ALTER TABLE effects ADD COLUMN available_at INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN last_error TEXT",
+    "UPDATE effects SET available_at = created_at",
   ]
 }

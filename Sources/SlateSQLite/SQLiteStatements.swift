@@ -19,6 +19,8 @@ enum SQL {
   static let phases = "SELECT \(PhaseRecord.columns) FROM phases WHERE turn = ? ORDER BY ordinal, name"
   static let action = "SELECT \(ActionRecord.columns) FROM actions WHERE scope = ? AND key = ?"
   static let actions = "SELECT \(ActionRecord.columns) FROM actions WHERE turn = ? ORDER BY ordinal, id"
+  /// One probe of `actions_by_turn` (SQLite's min/max optimisation).
+  static let maxOrdinal = "SELECT MAX(ordinal) FROM actions WHERE turn = ?"
   static let effect = "SELECT \(EffectRecord.columns) FROM effects WHERE key = ?"
   static let effectsOfTurn = "SELECT \(EffectRecord.columns) FROM effects WHERE turn = ? ORDER BY id"
   static let effectsWithStatus = "SELECT \(EffectRecord.columns) FROM effects WHERE status = ? ORDER BY id LIMIT ?"
@@ -26,8 +28,16 @@ enum SQL {
   static let entitiesOfProject = "SELECT \(EntityRecord.columns) FROM entities WHERE project = ? ORDER BY id"
   static let entitiesOfTable = "SELECT \(EntityRecord.columns) FROM entities WHERE project = ? AND tbl = ? ORDER BY id"
   static let events = "SELECT \(LedgerEvent.columns) FROM events WHERE turn = ? AND sequence > ? ORDER BY sequence"
+  static let streamChunks = "SELECT byte_offset, bytes FROM stream_chunks WHERE turn = ? AND stream = ? ORDER BY byte_offset"
 
   // MARK: Writes
+
+  /// Parameters: turn, stream, offset, bytes. Zero rows changed: no such turn.
+  static let putStreamChunk = """
+    INSERT INTO stream_chunks (turn, stream, byte_offset, bytes) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS \
+    (SELECT 1 FROM turns WHERE id = ?1) ON CONFLICT (turn, stream, byte_offset) DO UPDATE SET bytes = excluded.bytes
+    """
+  static let deleteStreamChunks = "DELETE FROM stream_chunks WHERE turn = ? AND stream = ?"
 
   static let insertTurn = """
     INSERT INTO turns (\(TurnRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING
@@ -63,15 +73,33 @@ enum SQL {
   static let actionGuard = "SELECT fencing_token, turn FROM actions WHERE scope = ? AND key = ?"
 
   static let insertEffect = """
-    INSERT INTO effects (\(EffectRecord.columns)) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?12, ?13 \
+    INSERT INTO effects (\(EffectRecord.columns)) SELECT \(numbered(10)), 0, \(numbered(12...EffectRecord.columnCount)) \
     WHERE EXISTS (SELECT 1 FROM turns WHERE id = ?3) ON CONFLICT (key) DO NOTHING
     """
 
-  /// Parameters: the effect's values (1–13; 11 is the expected revision). The kind, turn
+  /// Parameters: the effect's values (1–20; 11 is the expected revision). The kind, turn
   /// and action cannot change: the `WHERE` requires them.
   static let updateEffect = """
-    UPDATE effects SET (\(EffectRecord.columns)) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, revision + 1, ?12, ?13) \
+    UPDATE effects SET (\(EffectRecord.columns)) = \
+    (\(numbered(10)), revision + 1, \(numbered(12...EffectRecord.columnCount))) \
     WHERE key = ?1 AND revision = ?11 AND kind = ?2 AND turn = ?3 AND action_key = ?5
+    """
+
+  /// The claimable entries (``EffectRecord/isClaimable(at:)``) at `?1` (ms), in insertion
+  /// order, up to `?2`; of any kind. The write transaction holds SQLite's write lock, so no
+  /// other claimer can read them before this one's updates commit.
+  static let claimableEffects = """
+    SELECT \(EffectRecord.columns) FROM effects \
+    WHERE (status IN ('pending', 'failed') AND available_at <= ?1) OR (status = 'claimed' AND lease_expires_at <= ?1) \
+    ORDER BY id LIMIT ?2
+    """
+
+  /// ``claimableEffects`` of the kinds in the JSON array `?3`.
+  static let claimableEffectsOfKinds = """
+    SELECT \(EffectRecord.columns) FROM effects \
+    WHERE kind IN (SELECT value FROM json_each(?3)) \
+    AND ((status IN ('pending', 'failed') AND available_at <= ?1) OR (status = 'claimed' AND lease_expires_at <= ?1)) \
+    ORDER BY id LIMIT ?2
     """
 
   /// The stored revision, to explain an update that changed nothing.
@@ -87,7 +115,10 @@ enum SQL {
   static let appendEvent = "INSERT INTO events (turn, at, kind, key, detail) VALUES (?, ?, ?, ?, ?)"
 
   /// `?1, ?2, …, ?n`.
-  private static func numbered(_ n: Int) -> String {
-    (1...n).map { "?\($0)" }.joined(separator: ", ")
+  private static func numbered(_ n: Int) -> String { numbered(1...n) }
+
+  /// `?a, ?(a+1), …, ?b`.
+  private static func numbered(_ range: ClosedRange<Int>) -> String {
+    range.map { "?\($0)" }.joined(separator: ", ")
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SlateDispatch
 
@@ -92,6 +93,18 @@ extension SQLiteTransaction {
       try statement.execute(arguments: event.arguments)
       return db.lastInsertedRowID
     }
+  }
+
+  func putStreamChunk(_ record: StreamChunkRecord) throws(LedgerError) {
+    guard !record.stream.isEmpty, record.offset >= 0 else {
+      throw .invalidRecord(what: "stream chunk", reason: "the stream name is empty or the offset negative")
+    }
+    guard try change(SQL.putStreamChunk, [record.turn.rawValue, record.stream, record.offset, Data(record.bytes)]) == 1
+    else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+  }
+
+  func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError) {
+    _ = try change(SQL.deleteStreamChunks, [turn.rawValue, stream])
   }
 
   /// The `revision` column of the row `key` names, or nil when there is none.

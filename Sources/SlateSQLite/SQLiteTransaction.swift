@@ -100,6 +100,12 @@ final class SQLiteTransaction: LedgerTransaction {
             "action", ActionRecord.init)
   }
 
+  func nextOrdinal(turn: TurnID) throws(LedgerError) -> Int {
+    try with(SQL.maxOrdinal) { statement in
+      try Int.fetchOne(statement, arguments: [turn.rawValue]).map { $0 + 1 } ?? 0
+    }
+  }
+
   func effect(key: String) throws(LedgerError) -> EffectRecord? {
     try one(SQL.effect, [key], "effect", EffectRecord.init)
   }
@@ -114,6 +120,15 @@ final class SQLiteTransaction: LedgerTransaction {
     guard limit > 0 else { return [] }
     return try all(SQL.effectsWithStatus,
                    [status.rawValue, limit], "effect", EffectRecord.init)
+  }
+
+  func claimableEffects(kinds: [String], now: Timestamp, limit: Int) throws(LedgerError) -> [EffectRecord] {
+    guard limit > 0 else { return [] }
+    guard !kinds.isEmpty else {
+      return try all(SQL.claimableEffects, [now.milliseconds, limit], "effect", EffectRecord.init)
+    }
+    return try all(SQL.claimableEffectsOfKinds, [now.milliseconds, limit, kinds.jsonColumn], "effect",
+                   EffectRecord.init)
   }
 
   func entity(project: ProjectID, table: String, key: String) throws(LedgerError) -> EntityRecord? {
@@ -133,5 +148,11 @@ final class SQLiteTransaction: LedgerTransaction {
   func events(turn: TurnID, after: Int64) throws(LedgerError) -> [LedgerEvent] {
     try all(SQL.events,
             [turn.rawValue, after], "event", LedgerEvent.init)
+  }
+
+  func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
+    try all(SQL.streamChunks, [turn.rawValue, stream], "stream chunk") { columns throws(LedgerError) in
+      StreamChunkRecord(turn: turn, stream: stream, offset: try columns.int64(), bytes: try columns.bytes())
+    }
   }
 }

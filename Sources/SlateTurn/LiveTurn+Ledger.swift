@@ -4,10 +4,15 @@ import SlateJSON
 extension LiveTurn {
   /// Appends a `stream.*` event for `stream` to the turn's ledger.
   func record(_ kind: String, stream: String, _ detail: [String: JSONValue]) async throws {
-    let event = LedgerEvent(turn: turn, at: dispatcher.now(), kind: kind,
-                            detail: .object(JSONObject([JSONMember(key: "stream", value: .string(stream))]
-                              + detail.sorted { $0.key < $1.key }.map { JSONMember(key: $0.key, value: $0.value) })))
+    let event = streamEvent(kind, stream: stream, detail)
     try await dispatcher.ledger.write { tx throws(LedgerError) in _ = try tx.appendEvent(event) }
+  }
+
+  /// A `stream.*` event for `stream`: detail `stream` first, then `detail` by key.
+  func streamEvent(_ kind: String, stream: String, _ detail: [String: JSONValue]) -> LedgerEvent {
+    LedgerEvent(turn: turn, at: dispatcher.now(), kind: kind,
+                detail: .object(JSONObject([JSONMember(key: "stream", value: .string(stream))]
+                  + detail.sorted { $0.key < $1.key }.map { JSONMember(key: $0.key, value: $0.value) })))
   }
 
   /// The host cancelled the turn while `stream` was read: the stream is closed

@@ -16,10 +16,11 @@ import SlateSchema
 /// the first byte is read, `stream.closed` with `complete`, `truncated`, `failed` or
 /// `cancelled` after the phase's last batch is dispatched. A process that dies in between
 /// leaves the stream open, and the turn is then never finalised `completed`
-/// (``TurnAssessment/openStreams``): ``Dispatcher/recover(turn:)`` finishes the actions
-/// the ledger knows and ``Dispatcher/finalize(turn:as:reason:)`` ends the turn
-/// `partially_completed` with `resume_from_phase:<stream>` (or `failed`, retry from the
-/// start, when nothing landed).
+/// (``TurnAssessment/openStreams``) until the stream is read again: the bytes read are
+/// kept in the ledger (``keptBytesLimit``, `LiveTurn+Bytes.swift`) and ``recover()``
+/// re-reads them and applies the rest of what they carry, completing the turn when they
+/// end the stream, else ending it `partially_completed` with `resume_from_phase:<stream>`
+/// (or `failed`, retry from the start, when nothing landed).
 ///
 /// Cancellation is its own ending: when the host's task is cancelled while a phase is read
 /// (the sequence ends or throws `CancellationError`, the task is found cancelled after a
@@ -28,8 +29,9 @@ import SlateSchema
 /// in an unstructured task so that the cancellation does not cut the ledger writes; then
 /// ``run(_:phase:source:)`` throws `CancellationError`.
 ///
-/// Use: ``begin(project:)``, ``run(_:phase:source:)`` for each phase in order, then
-/// ``finish()``. Not `Sendable`-shared: one task owns a live turn. Complexity: the
+/// Use: ``begin(project:)``, ``plan(_:)`` when the turn has a plan action,
+/// ``run(_:phase:source:)`` for each phase in order, then ``finish()``. ``TurnRunner`` and
+/// `slate replay` are this loop over streams they hold or read in blocks. Not `Sendable`-shared: one task owns a live turn. Complexity: the
 /// pipeline's per byte, plus one dispatch per batch and two ledger events per phase.
 public struct LiveTurn: Sendable {
   public let turn: TurnID
@@ -41,9 +43,17 @@ public struct LiveTurn: Sendable {
   public var batchLimits: BatchLimits { configuration.batchLimits }
   public var dispatcher: Dispatcher { configuration.dispatcher }
   /// The phases read to the end so far, in order.
-  public private(set) var phases: [PhaseReport] = []
+  public internal(set) var phases: [PhaseReport] = []
   /// What the dispatcher did with every batch so far.
-  public private(set) var result = DispatchResult()
+  public internal(set) var result = DispatchResult()
+  /// The most raw bytes kept in the ledger per phase stream, for recovery (see
+  /// ``KeptBytes``): past it the rest is not kept and recovery can only resume the phase.
+  /// 0 keeps none.
+  public var keptBytesLimit = LiveTurn.defaultKeptBytesLimit
+  /// The bytes of the phase being read, until they are in the ledger.
+  var keeping: KeptBytes?
+  /// The plan the pack rejected (``plan(_:)``), reported by ``finish()``.
+  public internal(set) var planRejection: Rejection?
 
   public init(turn: TurnID, pack: CompiledPack, dispatcher: Dispatcher, options: ActionStreamOptions = .default,
               validation: ValidationOptions = .default, batchLimits: BatchLimits = .default)
@@ -72,8 +82,7 @@ public struct LiveTurn: Sendable {
   {
     let stream = phase ?? source
     try await begin()
-    try await record(StreamState.openedEvent, stream: stream,
-                     ["phase": phase.map(JSONValue.string) ?? .null, "source": .string(source)])
+    try await open(stream: stream, phase: phase, source: source)
     var pipeline = TurnPipeline(pack: pack, options: options, validation: validation, batchLimits: batchLimits, phase: phase)
     var items: [TurnItem] = []
     var lines: [JSONLine] = []
@@ -83,6 +92,7 @@ public struct LiveTurn: Sendable {
       for try await chunk in bytes {
         read += chunk.withLiveBytes { buffer in
           pipeline.feed(buffer, into: &items)
+          keeping?.append(buffer)
           return buffer.count
         }
         try await dispatch(&items, lines: &lines, batches: &batches)
@@ -102,7 +112,7 @@ public struct LiveTurn: Sendable {
     // Closed only after its last batch is dispatched: a crash before this leaves it open.
     var detail: [String: JSONValue] = ["status": .string(summary.stream.status.name), "bytes": .number(JSONNumber(read))]
     if summary.stream.status != .complete { detail["reason"] = .string(summary.stream.status.description) }
-    try await record(StreamState.closedEvent, stream: stream, detail)
+    try await close(stream: stream, detail)
     let report = PhaseReport(name: phase, source: source, summary: summary, lines: lines, batches: batches)
     phases.append(report)
     return report
@@ -112,7 +122,7 @@ public struct LiveTurn: Sendable {
   /// ``TurnReport/conclude(turn:phases:result:planRejection:pack:dispatcher:)``), then
   /// audited.
   public func finish() async throws -> TurnReport {
-    try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: nil, pack: pack,
+    try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: planRejection, pack: pack,
                                   dispatcher: dispatcher)
   }
 
@@ -125,7 +135,7 @@ public struct LiveTurn: Sendable {
     }
     items.removeAll(keepingCapacity: true)
     for batch in ready {
-      result.merge(try await dispatcher.dispatch(batch, turn: turn))
+      result.merge(try await dispatcher.dispatch(batch, turn: turn, alongside: takeKept()))
       batches.append(batch.id)
     }
   }

@@ -120,8 +120,7 @@ extension ActionRecord {
     object.append(key: "attempts", value: .int(attempts))
     object.append(key: "fencing_token", value: .int64(fencingToken))
     if let lease {
-      object.append(key: "lease", value: ["holder": .string(lease.holder), "token": .int64(lease.token),
-                                          "expires_at": .int64(lease.expiresAt.milliseconds)])
+      object.append(key: "lease", value: lease.json)
     }
     object.append(key: "payload_revision", value: .int(payloadRevision))
     object.append(key: "versions", value: .array(versions.map(JSONValue.string)))
@@ -133,13 +132,28 @@ extension ActionRecord {
 
 extension EffectRecord {
   public var json: JSONValue {
-    .object(JSONObject([
+    var object = JSONObject([
       JSONMember(key: "key", value: .string(key)), JSONMember(key: "kind", value: .string(kind)),
       JSONMember(key: "turn", value: .string(turn.rawValue)), JSONMember(key: "project", value: .string(project.rawValue)),
       JSONMember(key: "action", value: .string(action.readable)), JSONMember(key: "payload", value: payload),
       JSONMember(key: "status", value: .string(status.rawValue)), JSONMember(key: "revision", value: .int(revision)),
       JSONMember(key: "created_at", value: .int64(createdAt.milliseconds)),
-    ]))
+      JSONMember(key: "updated_at", value: .int64(updatedAt.milliseconds)), JSONMember(key: "attempts", value: .int(attempts)),
+      JSONMember(key: "fencing_token", value: .int64(fencingToken)),
+      JSONMember(key: "available_at", value: .int64(availableAt.milliseconds)),
+    ])
+    if let lease {
+      object.append(key: "lease", value: lease.json)
+    }
+    if let lastError { object.append(key: "last_error", value: .string(lastError)) }
+    return .object(object)
+  }
+}
+
+extension Lease {
+  /// `{"holder", "token", "expires_at"}`.
+  public var json: JSONValue {
+    ["holder": .string(holder), "token": .int64(token), "expires_at": .int64(expiresAt.milliseconds)]
   }
 }
 

@@ -7,7 +7,8 @@ extension TurnReport {
   /// ``LiveTurn/finish()``): the ledger's assessment decides (completed, partially
   /// completed, failed), except that a turn any of whose streams was truncated or failed is
   /// never `completed`: it is `partiallyCompleted` when actions landed, `failed` otherwise,
-  /// with the first bad stream as its reason. In dry-run mode the turn is not finalised
+  /// with the first bad stream as its reason. The per-action counts of `merged` are stored
+  /// with the finalisation (``ActionCounts/recorded(in:)``). In dry-run mode the turn is not finalised
   /// (nothing was applied): the report carries the record as it stands. Then the outbox is
   /// read and the integrity audit run.
   static func conclude(turn: TurnID, phases: [PhaseReport], result merged: DispatchResult, planRejection: Rejection?,
@@ -23,9 +24,9 @@ extension TurnReport {
         if let bad = phases.first(where: { $0.summary.stream.status != .complete }) {
           let reason = "stream.\(bad.summary.stream.status.name): \(bad.name.map { "phase \($0)" } ?? bad.source): \(bad.summary.stream.status)"
           record = try await dispatcher.finalize(turn: turn, as: assessment.landed > 0 ? .partiallyCompleted : .failed,
-                                                 reason: reason)
+                                                 reason: reason, counts: merged.actionCounts)
         } else {
-          record = try await dispatcher.finalize(turn: turn)
+          record = try await dispatcher.finalize(turn: turn, counts: merged.actionCounts)
         }
       }
     }

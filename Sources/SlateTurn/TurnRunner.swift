@@ -80,13 +80,58 @@ public struct TurnReport: Sendable {
   }
 }
 
-/// Runs a turn end to end: each phase stream through a ``TurnPipeline`` (one schema pack);
-/// then every batch the streams closed is declared (the turn's whole intent, durable before
-/// any handler call), then dispatched in order through the ``Dispatcher``, the results
-/// merged; then the turn is finalised and audited.
+/// One phase stream as a ``LiveTurn`` reads it: the phase its actions belong to (nil keeps
+/// each action type's declared phase), where its bytes come from (a path, for reports), and
+/// the bytes as they arrive (held in memory, read from a file in blocks, or a host's).
+public struct PhaseStream<Chunks: AsyncSequence> where Chunks.Element: LiveBytes {
+  public var name: String?
+  public var source: String
+  public var chunks: Chunks
+
+  public init(name: String?, source: String, chunks: Chunks) {
+    self.name = name
+    self.source = source
+    self.chunks = chunks
+  }
+}
+
+/// A byte array as an `AsyncSequence` of slices of it (views, never copies): whole (one
+/// chunk; none for an empty array), or in chunks of `size` bytes, the last one shorter.
+public struct ByteChunks: AsyncSequence, Sendable {
+  public typealias Element = ArraySlice<UInt8>
+  public let bytes: [UInt8]
+  /// The chunk size; nil: the whole array as one chunk.
+  public let size: Int?
+
+  public init(_ bytes: [UInt8], size: Int? = nil) {
+    self.bytes = bytes
+    self.size = size.map { Swift.max(1, $0) }
+  }
+
+  public struct AsyncIterator: AsyncIteratorProtocol {
+    let bytes: [UInt8]
+    let size: Int
+    var start = 0
+
+    public mutating func next() async -> ArraySlice<UInt8>? {
+      guard start < bytes.count else { return nil }
+      let end = bytes.count - start > size ? start + size : bytes.count
+      defer { start = end }
+      return bytes[start..<end]
+    }
+  }
+
+  public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes, size: size ?? Swift.max(1, bytes.count)) }
+}
+
+/// Runs a turn end to end through a ``LiveTurn``: the plan action first (when the turn has
+/// one), then each phase stream in order, each batch dispatched as the pipeline closes it
+/// (the ``LiveTurn`` contract: intents are declared per batch, just before the batch is
+/// dispatched, and each stream's state is in the ledger); then the turn is finalised and
+/// audited (see ``TurnReport/conclude(turn:phases:result:planRejection:pack:dispatcher:)``).
 ///
-/// Finalisation: see ``TurnReport/conclude(turn:phases:result:planRejection:pack:dispatcher:)``
-/// (shared with ``LiveTurn``).
+/// This type holds the configuration (pack, dispatcher, options; deltas off) that a
+/// ``LiveTurn`` reads; `slate replay` runs on it with streams read from files in blocks.
 ///
 /// Complexity: the pipeline's per byte, plus one dispatch per batch.
 public struct TurnRunner: Sendable {
@@ -109,62 +154,28 @@ public struct TurnRunner: Sendable {
   }
 
   /// Runs `input` as turn `turn` of `project` (the dispatcher's configured project when
-  /// nil). `feed` cuts each stream into the chunks the pipeline reads (whole by default);
-  /// `progress` hears of each batch dispatched (done, total).
-  public func run(_ input: TurnInput, turn: TurnID, project: ProjectID? = nil,
-                  progress: (_ done: Int, _ total: Int) -> Void = { _, _ in },
-                  feed: (_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) -> Void) -> Void = { bytes, body in
-                    bytes.withUnsafeBytes(body)
-                  }) async throws -> TurnReport
+  /// nil), each stream fed whole, or in chunks of `chunkSize` bytes.
+  public func run(_ input: TurnInput, turn: TurnID, project: ProjectID? = nil, chunkSize: Int? = nil) async throws
+    -> TurnReport
   {
-    try await dispatcher.begin(turn: turn, project: project)
-    var merged = DispatchResult()
-    var planRejection: Rejection?
-    if let plan = input.plan {
-      switch pack.classify(plan, metadata: ActionMetadata(bytes: plan.canonicalBytes), options: validation) {
-      case .success(let action):
-        merged.merge(try await dispatcher.dispatch(ActionBatch(phase: action.phase, items: [.action(action)]), turn: turn))
-      case .failure(let rejection):
-        planRejection = rejection
-      }
+    try await run(plan: input.plan, phases: input.phases.map {
+      PhaseStream(name: $0.name, source: $0.source, chunks: ByteChunks($0.bytes, size: chunkSize))
+    }, turn: turn, project: project)
+  }
+
+  /// Runs the turn whose plan is `plan` (nil: none) and whose phase streams are `phases`,
+  /// in order, as turn `turn` of `project`: one ``LiveTurn``.
+  public func run<Chunks>(plan: JSONValue?, phases: [PhaseStream<Chunks>], turn: TurnID, project: ProjectID? = nil)
+    async throws -> TurnReport
+  {
+    var live = LiveTurn(turn: turn, pack: pack, dispatcher: dispatcher, options: options, validation: validation,
+                        batchLimits: batchLimits)
+    try await live.begin(project: project)
+    if let plan { try await live.plan(plan) }
+    for phase in phases {
+      try await live.run(phase.chunks, phase: phase.name, source: phase.source)
     }
-    var phases: [PhaseReport] = []
-    var batchesByPhase: [[ActionBatch]] = []
-    for phase in input.phases {
-      var pipeline = TurnPipeline(pack: pack, options: options, validation: validation, batchLimits: batchLimits,
-                                  phase: phase.name)
-      var items: [TurnItem] = []
-      var lines: [JSONLine] = []
-      var batches: [ActionBatch] = []
-      func absorb() {
-        for item in items {
-          if let line = item.jsonLine(schema: true) { lines.append(line) }
-          if case .batch(let batch) = item { batches.append(batch) }
-        }
-        items.removeAll(keepingCapacity: true)
-      }
-      feed(phase.bytes) { chunk in
-        pipeline.feed(chunk, into: &items)
-        absorb()
-      }
-      // Batches close by size while feeding and at the end; dispatch them in order.
-      let summary = pipeline.finish(into: &items)
-      absorb()
-      lines.append(summary.jsonLine(schema: true))
-      batchesByPhase.append(batches)
-      phases.append(PhaseReport(name: phase.name, source: phase.source, summary: summary, lines: lines,
-                                batches: batches.map(\.id)))
-    }
-    // The whole turn's intent is durable before the first handler call: a crash from here
-    // on leaves everything `slate recover` needs in the ledger.
-    try await dispatcher.declare(batchesByPhase.flatMap { $0 }, turn: turn)
-    let total = batchesByPhase.reduce(0) { $0 + $1.count }
-    for (done, batch) in batchesByPhase.joined().enumerated() {
-      merged.merge(try await dispatcher.dispatch(batch, turn: turn))
-      progress(done + 1, total)
-    }
-    return try await TurnReport.conclude(turn: turn, phases: phases, result: merged, planRejection: planRejection,
-                                         pack: pack, dispatcher: dispatcher)
+    return try await live.finish()
   }
 }
 

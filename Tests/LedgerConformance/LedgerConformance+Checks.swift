@@ -213,6 +213,16 @@ extension LedgerConformance {
     try expect(order == ["scene:a", "scene:b2", "scene:b1", "scene:c"], "actions by ordinal then insertion: \(order)")
     let none = try await ledger.read { tx throws(LedgerError) in try tx.actions(turn: "t2") }
     try expect(none.isEmpty, "another turn has no actions")
+    // The next ordinal: one past the largest, whatever the insertion order; 0 for none; a
+    // rolled-back insert leaves it as it was.
+    try await expectError(forcedRollback.code) {
+      try await ledger.write { tx throws(LedgerError) in
+        try tx.insertAction(Fixture.action("z", turn: "t1", ordinal: 9))
+        throw forcedRollback
+      }
+    }
+    let next = try await ledger.read { tx throws(LedgerError) in [try tx.nextOrdinal(turn: "t1"), try tx.nextOrdinal(turn: "t2")] }
+    try expect(next == [3, 0], "nextOrdinal after ordinals 2, 0, 1, 1 (and a rolled-back 9), and for no action: \(next)")
   }
 
   static func outbox(_ ledger: any DispatchLedger) async throws {
@@ -309,6 +319,10 @@ extension LedgerConformance {
                "events read back as appended: \(events)")
     let after = try await ledger.read { tx throws(LedgerError) in try tx.events(turn: "t1", after: first[2]).map(\.kind) }
     try expect(after == ["turn.transition"], "events after a sequence: \(after)")
+    let middle = try await ledger.read { tx throws(LedgerError) in try tx.events(turn: "t1", after: first[0]).map(\.kind) }
+    try expect(middle == ["action.declared", "turn.transition"], "events after the first: \(middle)")
+    let none = try await ledger.read { tx throws(LedgerError) in try tx.events(turn: "t1", after: next) }
+    try expect(none.isEmpty, "no event after the last: \(none)")
   }
 
   static func turnAndPhaseOrder(_ ledger: any DispatchLedger) async throws {

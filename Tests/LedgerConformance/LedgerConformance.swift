@@ -33,7 +33,7 @@ public enum LedgerConformance {
           body: actionUniquePerScope),
     Check(name: "action.insert_rules", summary: "an action needs its turn, a key and a zero token", body: actionInsertRules),
     Check(name: "action.fencing", summary: "leases, takeovers and stale tokens", body: fencing),
-    Check(name: "action.order", summary: "actions(turn:) by ordinal, then insertion", body: actionOrder),
+    Check(name: "action.order", summary: "actions(turn:) by ordinal, then insertion; nextOrdinal(turn:)", body: actionOrder),
     Check(name: "effect.outbox", summary: "effect keys are unique; status updates are revisioned", body: outbox),
     Check(name: "entity.upsert", summary: "entities upsert by key with revisions, in first-insertion order",
           body: entityUpsert),
@@ -52,7 +52,9 @@ public enum LedgerConformance {
           body: scopeTurn),
     Check(name: "scope.project", summary: "project scope: duplicates across turns, one row, a turn of duplicates completes",
           body: scopeProject),
-  ]
+    Check(name: "stream.chunks", summary: "kept stream bytes: by offset, replaced at an offset, deleted per stream",
+          body: streamChunks),
+  ] + outboxChecks
 
   /// Runs the check named `name` against a new ledger from `makeLedger`.
   public static func run(_ name: String, makeLedger: () async throws -> any DispatchLedger) async throws {

@@ -53,6 +53,8 @@ import Testing
       integer(["inspect", sse, "--dialect", "text"], "--around", 0, 1 << 48),
       integer(inspect, "--window", 0, 1 << 48),
       integer(replay, "--chunk-size", 1, 1 << 30),
+      integer(replay, "--max-actions", 1, bytes),
+      integer(["recover", "nope"], "--max-actions", 1, bytes),
       // The maximum writes a million actions: too slow for a unit test.
       integer(["corpus", "generate", "--dialect", "text"], "--actions", 1, 1_000_000, testHigh: false),
     ]

@@ -19,6 +19,12 @@ import Testing
             "\(failures)")
   }
 
+  @Test func aLedgerThatDropsTheClaimColumnsFailsTheOutboxChecks() async {
+    let failures = await LedgerConformance.runAll { SloppyLedger(forgetsClaims: true) }
+    #expect(Set(failures.map(\.check).filter { !$0.hasPrefix("dispatch.") })
+              == ["outbox.claim", "outbox.fencing", "outbox.retry", "outbox.race"], "\(failures)")
+  }
+
   @Test func outcomesRoundTripThroughTheirStoredForm() throws {
     let outcomes: [Outcome] = [
       .applied(["id": 3], attempts: 2), .planned, .conflict(message: "other payload"),
@@ -51,10 +57,14 @@ actor SloppyLedger: DispatchLedger {
   let inner = InMemoryLedger()
   let ignoreFencing: Bool
   let ignoreUniqueActions: Bool
+  /// Stores effects without their claim (no lease, token or attempts): a ledger that never
+  /// added the claim columns.
+  let forgetsClaims: Bool
 
-  init(ignoreFencing: Bool = false, ignoreUniqueActions: Bool = false) {
+  init(ignoreFencing: Bool = false, ignoreUniqueActions: Bool = false, forgetsClaims: Bool = false) {
     self.ignoreFencing = ignoreFencing
     self.ignoreUniqueActions = ignoreUniqueActions
+    self.forgetsClaims = forgetsClaims
   }
 
   func read<R: Sendable>(_ body: @Sendable (any LedgerReader) throws(LedgerError) -> R) async throws(LedgerError) -> R {
@@ -64,9 +74,9 @@ actor SloppyLedger: DispatchLedger {
   func write<R: Sendable>(_ body: @Sendable (any LedgerTransaction) throws(LedgerError) -> R)
     async throws(LedgerError) -> R
   {
-    let (fencing, unique) = (ignoreFencing, ignoreUniqueActions)
+    let (fencing, unique, claims) = (ignoreFencing, ignoreUniqueActions, forgetsClaims)
     return try await inner.write { tx throws(LedgerError) in
-      try body(SloppyTransaction(inner: tx, ignoreFencing: fencing, ignoreUniqueActions: unique))
+      try body(SloppyTransaction(inner: tx, ignoreFencing: fencing, ignoreUniqueActions: unique, forgetsClaims: claims))
     }
   }
 }
@@ -75,11 +85,13 @@ final class SloppyTransaction: LedgerTransaction {
   let inner: any LedgerTransaction
   let ignoreFencing: Bool
   let ignoreUniqueActions: Bool
+  let forgetsClaims: Bool
 
-  init(inner: any LedgerTransaction, ignoreFencing: Bool, ignoreUniqueActions: Bool) {
+  init(inner: any LedgerTransaction, ignoreFencing: Bool, ignoreUniqueActions: Bool, forgetsClaims: Bool) {
     self.inner = inner
     self.ignoreFencing = ignoreFencing
     self.ignoreUniqueActions = ignoreUniqueActions
+    self.forgetsClaims = forgetsClaims
   }
 
   func turn(_ id: TurnID) throws(LedgerError) -> TurnRecord? { try inner.turn(id) }
@@ -125,7 +137,22 @@ final class SloppyTransaction: LedgerTransaction {
   }
 
   func insertEffect(_ record: EffectRecord) throws(LedgerError) { try inner.insertEffect(record) }
-  func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord { try inner.updateEffect(record) }
+  func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord {
+    guard forgetsClaims else { return try inner.updateEffect(record) }
+    var forgotten = record
+    (forgotten.lease, forgotten.fencingToken, forgotten.attempts) = (nil, 0, 0)
+    return try inner.updateEffect(forgotten)
+  }
+  func claimableEffects(kinds: [String], now: Timestamp, limit: Int) throws(LedgerError) -> [EffectRecord] {
+    try inner.claimableEffects(kinds: kinds, now: now, limit: limit)
+  }
   func putEntity(_ record: EntityRecord) throws(LedgerError) { try inner.putEntity(record) }
   func appendEvent(_ event: LedgerEvent) throws(LedgerError) -> Int64 { try inner.appendEvent(event) }
+  func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
+    try inner.streamChunks(turn: turn, stream: stream)
+  }
+  func putStreamChunk(_ record: StreamChunkRecord) throws(LedgerError) { try inner.putStreamChunk(record) }
+  func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError) {
+    try inner.deleteStreamChunks(turn: turn, stream: stream)
+  }
 }

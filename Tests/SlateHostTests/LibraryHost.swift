@@ -27,24 +27,28 @@ func dispatcher(_ ledgerPath: String, mode: Dispatcher.Mode = .live) throws -> D
 }
 
 // 3. A live turn: provider bytes as they arrive ([UInt8], ArraySlice<UInt8> or Data
-//    chunks), each action validated and dispatched as soon as it closes.
+//    chunks), each action validated and dispatched as soon as it closes; the bytes read
+//    are kept in the ledger (with the intents of the batch they closed) for recovery.
+func liveTurn(_ turn: TurnID, ledgerPath: String, mode: Dispatcher.Mode = .live) throws -> LiveTurn {
+  LiveTurn(turn: turn, pack: try CompiledPack(bytes: Array(supportPack.utf8)),
+           dispatcher: try dispatcher(ledgerPath, mode: mode),
+           options: ActionStreamOptions(dialect: .openaiChat), batchLimits: BatchLimits(maxItems: 1))
+}
+
 func runTurn<S: AsyncSequence>(_ bytes: S, turn: TurnID, ledgerPath: String, mode: Dispatcher.Mode = .live)
   async throws -> TurnReport where S.Element: LiveBytes
 {
-  var live = LiveTurn(turn: turn, pack: try CompiledPack(bytes: Array(supportPack.utf8)),
-                      dispatcher: try dispatcher(ledgerPath, mode: mode),
-                      options: ActionStreamOptions(dialect: .openaiChat), batchLimits: BatchLimits(maxItems: 1))
+  var live = try liveTurn(turn, ledgerPath: ledgerPath, mode: mode)
   try await live.begin()
   try await live.run(bytes, phase: "answer")
   return try await live.finish()
 }
 
-// 4. After a crash: finish what the ledger knows. A stream left open is never `completed`:
-//    the turn ends partially_completed, resume_from_phase:answer; resume it by running the
-//    phase again with `mode: .recover` (applied keys are duplicates, the rest applied once).
+// 4. After a crash: finish what the ledger knows and re-read the kept bytes of a stream
+//    left open, applying the rest once. Completed only when they end the stream; else
+//    partially_completed, resume_from_phase:answer: run the phase again with `.recover`.
 func recoverTurn(_ turn: TurnID, ledgerPath: String) async throws -> TurnRecord {
-  let dispatcher = try dispatcher(ledgerPath, mode: .recover)
-  _ = try await dispatcher.recover(turn: turn)
-  return try await dispatcher.finalize(turn: turn)
+  var live = try liveTurn(turn, ledgerPath: ledgerPath, mode: .recover)
+  return try await live.recover().turn
 }
 // README end

@@ -4,12 +4,17 @@ import Foundation
 /// `.build/debug/slate` (tests skip with a message when neither exists).
 public enum SlateCLI {
   public static let binary: URL? = {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("slate")
-    let debug = SharedFixtures.projectRoot.appendingPathComponent(".build/debug/slate")
-    let found = [beside, debug].first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    let found = locate("slate")
     if found == nil { print("skipping: no slate binary beside the tests or in .build/debug") }
     return found
   }()
+
+  /// The package's executable `name`: beside the test bundle, else in `.build/debug`.
+  public static func locate(_ name: String) -> URL? {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+    let debug = SharedFixtures.projectRoot.appendingPathComponent(".build/debug/" + name)
+    return [beside, debug].first { FileManager.default.isExecutableFile(atPath: $0.path) }
+  }
 
   /// What a run printed and how it exited.
   public struct Result: Sendable {
@@ -23,14 +28,14 @@ public enum SlateCLI {
     public var timedOut = false
   }
 
-  /// Runs `slate ARGUMENTS` from the project root (or `directory`), with `stdin` as standard
+  /// Runs `slate ARGUMENTS` (or `executable`) from the project root (or `directory`), with `stdin` as standard
   /// input when given, terminating it after `timeout` seconds (a hang is a failure the
   /// caller sees, not a test that never ends), with `environment` added to this process's.
   /// Nil when there is no binary.
   public static func run(_ arguments: [String], stdin: [UInt8]? = nil, timeout: Double = 120, directory: URL? = nil,
-                         environment: [String: String] = [:]) throws -> Result?
+                         executable: URL? = nil, environment: [String: String] = [:]) throws -> Result?
   {
-    guard let binary else { return nil }
+    guard let binary = executable ?? binary else { return nil }
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
