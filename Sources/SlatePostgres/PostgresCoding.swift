@@ -20,7 +20,14 @@ protocol PostgresRecord {
 extension PostgresRecord {
   /// `$1::type1, $2::type2, …` for the first `count` columns (all by default).
   static func parameters(_ count: Int? = nil) -> String {
-    types.prefix(count ?? types.count).enumerated().map { "$\($0.offset + 1)::\($0.element)" }.joined(separator: ", ")
+    parameters(count, replacing: [:])
+  }
+
+  /// ``parameters(_:)`` with the expressions of `replacing` (by 1-based position) in
+  /// place of some parameters.
+  static func parameters(_ count: Int? = nil, replacing: [Int: String]) -> String {
+    types.prefix(count ?? types.count).enumerated().map { replacing[$0.offset + 1] ?? "$\($0.offset + 1)::\($0.element)" }
+      .joined(separator: ", ")
   }
 
   /// The column names as an array.
@@ -142,9 +149,7 @@ extension ActionRecord: PostgresRecord {
     binds.json(outcome?.json)
     binds.int(attempts)
     binds.int(fencingToken)
-    binds.text(lease?.holder)
-    binds.int(lease?.token)
-    binds.time(lease?.expiresAt)
+    binds.lease(lease)
     binds.int(payloadRevision)
     binds.strings(versions)
     binds.time(declaredAt)
@@ -170,15 +175,7 @@ extension ActionRecord: PostgresRecord {
     let outcome = try row.optionalJSONValue().map { json throws(LedgerError) in try Outcome(json: json) }
     let attempts = try row.int()
     let fencingToken = try row.int64()
-    let holder = try row.optionalString()
-    let leaseToken = try row.optionalInt64()
-    let expiresAt = try row.optionalTimestamp()
-    var lease: Lease?
-    switch (holder, leaseToken, expiresAt) {
-    case (let holder?, let token?, let expiresAt?): lease = Lease(holder: holder, token: token, expiresAt: expiresAt)
-    case (nil, nil, nil): lease = nil
-    default: throw row.corrupt("a lease with some of holder, token and expiry missing")
-    }
+    let lease = try row.lease()
     self.init(scope: scope, key: key, turn: turn, phase: phase, batch: batch, ordinal: ordinal, type: type, queue: queue,
               payload: payload, effects: effects, upsert: upsert, status: status, outcome: outcome, attempts: attempts,
               fencingToken: fencingToken, lease: lease, payloadRevision: try row.int(),
@@ -189,14 +186,16 @@ extension ActionRecord: PostgresRecord {
 extension EffectRecord: PostgresRecord {
   static let columns = """
     key, kind, turn, project, action_key, action_namespace, action_readable, action_canonical, payload, status, \
-    revision, created_at, updated_at
+    revision, created_at, updated_at, attempts, fencing_token, lease_holder, lease_token, lease_expires_at, \
+    available_at, last_error
     """
   static let types = [
     "text", "text", "text", "text", "text", "text", "text", "bytea", "text", "text", "bigint", "bigint", "bigint",
+    "bigint", "bigint", "text", "bigint", "bigint", "bigint", "text",
   ]
 
   var binds: Binds {
-    var binds = Binds(capacity: 13)
+    var binds = Binds(capacity: 21)
     binds.text(key)
     binds.text(kind)
     binds.text(turn.rawValue)
@@ -210,6 +209,11 @@ extension EffectRecord: PostgresRecord {
     binds.int(revision)
     binds.time(createdAt)
     binds.time(updatedAt)
+    binds.int(attempts)
+    binds.int(fencingToken)
+    binds.lease(lease)
+    binds.time(availableAt)
+    binds.text(lastError)
     return binds
   }
 
@@ -222,7 +226,9 @@ extension EffectRecord: PostgresRecord {
                            canonicalBytes: try row.bytes())
     self.init(key: key, kind: kind, turn: turn, project: project, action: action, payload: try row.jsonValue(),
               status: try row.raw(EffectStatus.self), revision: try row.int(),
-              createdAt: try row.timestamp(), updatedAt: try row.timestamp())
+              createdAt: try row.timestamp(), updatedAt: try row.timestamp(), attempts: try row.int(),
+              fencingToken: try row.int64(), lease: try row.lease(), availableAt: try row.timestamp(),
+              lastError: try row.optionalString())
   }
 }
 

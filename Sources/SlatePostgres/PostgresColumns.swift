@@ -69,6 +69,18 @@ struct RowReader {
     try optionalInt64().map { Timestamp(milliseconds: $0) }
   }
 
+  /// A lease: three nullable columns (holder, token, expiry), all set or all NULL.
+  mutating func lease() throws(LedgerError) -> Lease? {
+    let holder = try optionalString()
+    let token = try optionalInt64()
+    let expiresAt = try optionalTimestamp()
+    switch (holder, token, expiresAt) {
+    case (let holder?, let token?, let expiresAt?): return Lease(holder: holder, token: token, expiresAt: expiresAt)
+    case (nil, nil, nil): return nil
+    default: throw corrupt("a lease with some of holder, token and expiry missing")
+    }
+  }
+
   mutating func bytes() throws(LedgerError) -> [UInt8] {
     let buffer = try required(ByteBuffer.self)
     return Array(buffer.readableBytesView)
@@ -145,4 +157,10 @@ struct Binds {
   mutating func bytes(_ value: [UInt8]) { bindings.append(ByteBuffer(bytes: value)) }
   mutating func json(_ value: JSONValue?) { bindings.append(value?.canonicalString) }
   mutating func strings(_ value: [String]) { bindings.append(JSONValue.array(value.map { .string($0) }).canonicalString) }
+  /// A lease: three nullable columns (holder, token, expiry), all set or all NULL.
+  mutating func lease(_ value: Lease?) {
+    text(value?.holder)
+    int(value?.token)
+    time(value?.expiresAt)
+  }
 }

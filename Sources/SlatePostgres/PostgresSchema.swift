@@ -18,7 +18,7 @@
 /// `SLATE_SCHEMA_NEWER`.
 enum PostgresSchema {
   /// The migrations, oldest first: a version and its statements.
-  static let migrations: [(version: String, statements: [String])] = [("v1", v1), ("v2", v2)]
+  static let migrations: [(version: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3)]
 
   static var versions: [String] { migrations.map(\.version) }
 
@@ -144,5 +144,30 @@ enum PostgresSchema {
   /// The lease holders whose liveness the database knows (see `HolderLiveness`).
   static let v2 = [
     "CREATE TABLE lease_holders (holder TEXT COLLATE \"C\" NOT NULL PRIMARY KEY)",
+  ]
+
+  /// The raw bytes live turns keep of their phase streams (``StreamChunkRecord``), and the
+  /// outbox's claims: an attempt count, a per-entry fencing token, the claim's lease, the
+  /// time an entry is claimable again after a failure, and the last failure. Existing
+  /// entries keep their status, have no claim and are claimable from their creation (as
+  /// the SQLite ledger's v2-stream-chunks and v3-outbox).
+  static let v3 = [
+    """
+    CREATE TABLE stream_chunks (
+      turn TEXT COLLATE "C" NOT NULL REFERENCES turns (id),
+      stream TEXT COLLATE "C" NOT NULL,
+      byte_offset BIGINT NOT NULL,
+      bytes BYTEA NOT NULL,
+      PRIMARY KEY (turn, stream, byte_offset)
+    )
+    """,
+    "ALTER TABLE effects ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN fencing_token BIGINT NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN lease_holder TEXT COLLATE \"C\"",
+    "ALTER TABLE effects ADD COLUMN lease_token BIGINT",
+    "ALTER TABLE effects ADD COLUMN lease_expires_at BIGINT",
+    "ALTER TABLE effects ADD COLUMN available_at BIGINT NOT NULL DEFAULT 0",
+    "ALTER TABLE effects ADD COLUMN last_error TEXT COLLATE \"C\"",
+    "UPDATE effects SET available_at = created_at",
   ]
 }

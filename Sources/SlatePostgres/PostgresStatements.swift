@@ -34,6 +34,30 @@ enum SQL {
     "SELECT \(EntityRecord.columns) FROM entities WHERE project = $1::text AND tbl = $2::text ORDER BY id"
   static let events =
     "SELECT \(LedgerEvent.columns) FROM events WHERE turn = $1::text AND sequence > $2::bigint ORDER BY sequence"
+  /// One probe of `actions_by_turn`.
+  static let maxOrdinal = "SELECT max(ordinal) FROM actions WHERE turn = $1::text"
+  static let streamChunks = """
+    SELECT byte_offset, bytes FROM stream_chunks WHERE turn = $1::text AND stream = $2::text ORDER BY byte_offset
+    """
+
+  /// The claimable entries (``EffectRecord/isClaimable(at:)``) at `$1` (ms), in insertion
+  /// order, up to `$2`, locked for this transaction: a concurrent claimer skips them (it
+  /// neither waits for them nor takes them too).
+  static let claimableEffects = """
+    SELECT \(EffectRecord.columns) FROM effects WHERE \(claimable) ORDER BY id LIMIT $2::bigint FOR UPDATE SKIP LOCKED
+    """
+
+  /// ``claimableEffects`` of the kinds in the JSON array `$3`.
+  static let claimableEffectsOfKinds = """
+    SELECT \(EffectRecord.columns) FROM effects \
+    WHERE kind IN (SELECT json_array_elements_text($3::text::json)) AND (\(claimable)) \
+    ORDER BY id LIMIT $2::bigint FOR UPDATE SKIP LOCKED
+    """
+
+  private static let claimable = """
+    (status IN ('pending', 'failed') AND available_at <= $1::bigint) \
+    OR (status = 'claimed' AND lease_expires_at <= $1::bigint)
+    """
 
   // MARK: Writes
 
@@ -71,15 +95,22 @@ enum SQL {
   /// The stored fencing token, to explain an update that changed nothing.
   static let actionGuard = "SELECT fencing_token FROM actions WHERE scope = $1::text AND key = $2::text"
 
-  /// Parameters: the effect's values (1–13; its revision, 11, is not used: a new entry's is 0).
+  /// Parameters: the effect's values (1–20; its revision, 11, is not used: a new entry's is 0).
   static let insertEffect = """
     INSERT INTO effects (\(EffectRecord.columns)) \
-    SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::bytea, $9::text, $10::text, 0, \
-    $12::bigint, $13::bigint \
+    SELECT \(EffectRecord.parameters(replacing: [11: "0"])) \
     WHERE $11::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM turns WHERE id = $3::text) ON CONFLICT (key) DO NOTHING
     """
 
-  /// Parameters: the effect's values (1–13; 11 is the expected revision). The kind, turn
+  /// Parameters: turn, stream, offset, bytes. Zero rows changed: no such turn.
+  static let putStreamChunk = """
+    INSERT INTO stream_chunks (turn, stream, byte_offset, bytes) SELECT $1::text, $2::text, $3::bigint, $4::bytea \
+    WHERE EXISTS (SELECT 1 FROM turns WHERE id = $1::text) \
+    ON CONFLICT (turn, stream, byte_offset) DO UPDATE SET bytes = excluded.bytes
+    """
+  static let deleteStreamChunks = "DELETE FROM stream_chunks WHERE turn = $1::text AND stream = $2::text"
+
+  /// Parameters: the effect's values (1–20; 11 is the expected revision). The kind, turn
   /// and action cannot change: the `WHERE` requires them.
   static let updateEffect = """
     UPDATE effects SET \(EffectRecord.assignments(except: ["key", "kind", "turn", "action_key"],

@@ -104,6 +104,20 @@ extension PostgresTransaction {
     return try reader.int64()
   }
 
+  func putStreamChunk(_ record: StreamChunkRecord) throws(LedgerError) {
+    guard !record.stream.isEmpty, record.offset >= 0 else {
+      throw .invalidRecord(what: "stream chunk", reason: "the stream name is empty or the offset negative")
+    }
+    var binds = Self.texts(record.turn.rawValue, record.stream)
+    binds.int(record.offset)
+    binds.bytes(record.bytes)
+    guard try change(SQL.putStreamChunk, binds) == 1 else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+  }
+
+  func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError) {
+    _ = try change(SQL.deleteStreamChunks, Self.texts(turn.rawValue, stream))
+  }
+
   /// The `revision` column of the row `key` names, or nil when there is none.
   private func storedRevision(_ sql: String, _ key: String) throws(LedgerError) -> Int? {
     guard let row = try execute(sql, Self.texts(key)).rows.first else { return nil }

@@ -158,4 +158,27 @@ final class PostgresTransaction: LedgerTransaction {
     binds.int(after)
     return try all(SQL.events, binds, "event")
   }
+
+  func nextOrdinal(turn: TurnID) throws(LedgerError) -> Int {
+    guard let row = try execute(SQL.maxOrdinal, Self.texts(turn.rawValue)).rows.first else { return 0 }
+    var reader = RowReader(row, "ordinal", json)
+    return try reader.optionalInt().map { $0 + 1 } ?? 0
+  }
+
+  func claimableEffects(kinds: [String], now: Timestamp, limit: Int) throws(LedgerError) -> [EffectRecord] {
+    guard limit > 0 else { return [] }
+    var binds = Binds(capacity: 3)
+    binds.time(now)
+    binds.int(limit)
+    guard !kinds.isEmpty else { return try all(SQL.claimableEffects, binds, "effect") }
+    binds.strings(kinds)
+    return try all(SQL.claimableEffectsOfKinds, binds, "effect")
+  }
+
+  func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
+    try execute(SQL.streamChunks, Self.texts(turn.rawValue, stream)).rows.map { row throws(LedgerError) in
+      var reader = RowReader(row, "stream chunk", json)
+      return StreamChunkRecord(turn: turn, stream: stream, offset: try reader.int64(), bytes: try reader.bytes())
+    }
+  }
 }
