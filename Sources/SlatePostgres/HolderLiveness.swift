@@ -54,9 +54,10 @@ final class HolderLiveness: Sendable {
         }
         var binds = Binds(capacity: 1)
         binds.text(holder)
-        let result = try connection.query(
+        let result = try PostgresTransaction.answer(
+          connection,
           PostgresQuery(unsafeSQL: "SELECT pg_try_advisory_lock(\(HolderLiveness.key("$1::text")))", binds: binds.bindings),
-          logger: logger
+          logger
         ).wait()
         guard let taken = try result.rows.first?.makeRandomAccess()[0].decode(Bool.self), taken else { return false }
         state.held.insert(holder)

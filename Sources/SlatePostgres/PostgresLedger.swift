@@ -252,7 +252,7 @@ public final class PostgresLedger: DispatchLedger {
   private static func rollback(_ tx: PostgresTransaction) -> Bool {
     guard !tx.connection.isClosed else { return false }
     do {
-      _ = try tx.connection.query("ROLLBACK", logger: tx.logger).wait()
+      _ = try PostgresTransaction.answer(tx.connection, "ROLLBACK", tx.logger).wait()
       return true
     } catch {
       return false

@@ -42,12 +42,35 @@ final class PostgresTransaction: LedgerTransaction {
   func execute(_ sql: String, _ binds: Binds = Binds(capacity: 0)) throws(LedgerError) -> PostgresQueryResult {
     if let failure { throw failure }
     do {
-      return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds.bindings), logger: logger).wait()
+      return try Self.answer(connection, PostgresQuery(unsafeSQL: sql, binds: binds.bindings), logger).wait()
     } catch {
       let mapped = LedgerError(postgres: error)
       failure = mapped
       throw mapped
     }
+  }
+
+  /// The answer to `query`, failed with `PG_CONNECTION` when the connection is found closed
+  /// once the statement was handed to it.
+  ///
+  /// postgres-nio hands a statement to its channel with `write(_:promise: nil)`: on a channel
+  /// already closed (the server ended the session: `pg_terminate_backend`, a restart) the
+  /// write fails silently and the statement's own future is never completed, so waiting on
+  /// it would block forever. A check queued on the event loop right after the write runs
+  /// after it: if the channel was open then, the connection's handler owns the statement
+  /// and fails it when the channel closes; if it is closed by the time of the check, the
+  /// check fails it (a second completion of a completed promise is ignored). O(1) extra.
+  static func answer(_ connection: PostgresConnection, _ query: PostgresQuery, _ logger: Logger)
+    -> EventLoopFuture<PostgresQueryResult>
+  {
+    let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+    connection.query(query, logger: logger).cascade(to: promise)
+    connection.eventLoop.execute {
+      if connection.isClosed {
+        promise.fail(LedgerError.storage(code: "PG_CONNECTION", message: "the connection was closed"))
+      }
+    }
+    return promise.futureResult
   }
 
   /// Executes a write; returns how many rows it changed.

@@ -6,8 +6,7 @@ import Testing
 
 /// What the conformance checks cannot see: migrations, a refused newer schema, a
 /// connection lost in the middle of a transaction, conflicts retried inside the ledger.
-@Suite(.enabled(if: TestServer.available, TestServer.skipReason),
-       .disabled("hangs after the pool/liveness close fix (10:10): under investigation, see the pg branch report"))
+@Suite(.enabled(if: TestServer.available, TestServer.skipReason))
 struct PostgresLedgerTests {
   static let t0 = Timestamp(milliseconds: 1_700_000_000_000)
 
