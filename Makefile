@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: deps demo test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process fuzz fuzz-smoke
+.PHONY: deps demo demo-postgres test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process fuzz fuzz-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -13,9 +13,20 @@ demo: deps
 	rm -f .build/demo-ledger.sqlite .build/demo-ledger.sqlite-wal .build/demo-ledger.sqlite-shm
 	.build/debug/slate replay Corpus/turns/heist --ledger .build/demo-ledger.sqlite
 
+# `make demo` into a PostgreSQL ledger, in a new schema: on a throwaway PostgreSQL 15
+# (scripts/postgres.sh), or on the server SLATE_TEST_POSTGRES_URL names.
+demo-postgres: deps
+	$(SWIFT) build --product slate
+	scripts/postgres.sh run -- sh -c 'test -n "$$SLATE_TEST_POSTGRES_URL" || exit 2; \
+	  .build/debug/slate replay Corpus/turns/heist --ledger "$$SLATE_TEST_POSTGRES_URL?schema=demo_$$(date +%s)"'
+
+# The PostgreSQL ledger's tests use the server named by SLATE_TEST_POSTGRES_URL; without
+# one, scripts/postgres.sh starts a throwaway one for the run (or says why it cannot, and
+# those tests skip with a message).
+
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	scripts/postgres.sh run -- $(SWIFT) test
 
 # Every Corpus stream (and ../shared/corpus-real, when present) against its golden output,
 # whole and rechunked; exit 1 on any difference (see Corpus/README.md).

@@ -34,6 +34,7 @@ let package = Package(
     .library(name: "SlateFilm", targets: ["SlateFilm"]),
     // The dispatcher as a swift-service-lifecycle `Service` (not in `Slate`: see below).
     .library(name: "SlateService", targets: ["SlateService"]),
+    .library(name: "SlatePostgres", targets: ["SlatePostgres"]),
     .executable(name: "slate", targets: ["SlateCLI"]),
   ],
   dependencies: [
@@ -49,6 +50,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     // Test-only: property tests of the dispatch-result merge laws.
     .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+    // The PostgreSQL ledger only (SlatePostgres); its cold debug build is minutes (BoringSSL).
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
   ],
   targets: [
     // C++17 shim over Debian's libsimdjson-dev; the define is what `pkg-config --cflags simdjson` gives.
@@ -82,6 +85,12 @@ let package = Package(
       dependencies: ["SlateDispatch", "SlateJSON", .product(name: "GRDB", package: "GRDB.swift"),
                      .product(name: "Logging", package: "swift-log")]
     ),
+    // The shared durable ledger: SlateDispatch's DispatchLedger over PostgreSQL 15 through
+    // postgres-nio. The only module that depends on postgres-nio; the core builds without it.
+    .target(
+      name: "SlatePostgres",
+      dependencies: ["SlateDispatch", "SlateJSON", .product(name: "PostgresNIO", package: "postgres-nio")]
+    ),
     // A turn end to end: the pipeline (stream -> actions and batches), the turn runner,
     // replay bundles and the JSON-lines output of every layer.
     .target(name: "SlateTurn", dependencies: ["SlateCore", "SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]
@@ -109,6 +118,7 @@ let package = Package(
       dependencies: [
         "Slate",
         "SlateFilm",
+        "SlatePostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -171,6 +181,14 @@ let package = Package(
         "SlateSQLite", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport", "LedgerConformance",
         // Raw access to a ledger file, to plant rows the ledger itself would never write.
         .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
+    .testTarget(
+      name: "SlatePostgresTests",
+      dependencies: [
+        "SlatePostgres", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport", "LedgerConformance",
+        // Raw connections, to plant rows and terminate backends the ledger itself never would.
+        .product(name: "PostgresNIO", package: "postgres-nio"),
       ]
     ),
   ],

@@ -1,7 +1,9 @@
 import SlateFilm
 import ArgumentParser
 import Logging
+import Foundation
 import SlateDispatch
+import SlatePostgres
 import SlateSQLite
 import SlateStream
 
@@ -9,28 +11,44 @@ import SlateStream
   import Glibc
 #endif
 
-/// `--ledger FILE|memory`: where dispatch is recorded. A file is a SQLite ledger (WAL),
-/// created when missing, shared safely by several processes; `memory` lasts as long as the
-/// command.
+/// `--ledger FILE|URL|memory` (default: the `SLATE_LEDGER` environment variable, else
+/// `memory`): where dispatch is recorded. A file is a SQLite ledger (WAL), created when
+/// missing, shared safely by several processes on one machine; a `postgres://` URL is a
+/// PostgreSQL ledger (see `PostgresLocation`: `postgres://user@host:port/db?schema=…&pool=…`,
+/// the password from `PGPASSWORD` or a file), its schema created or migrated when needed,
+/// shared by workers on several machines; `memory` lasts as long as the command.
 struct LedgerOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("The ledger: a SQLite file (created when missing) or memory.", valueName: "FILE|memory"))
-  var ledger: String = "memory"
+  @Option(help: ArgumentHelp(
+    "The ledger: a SQLite file (created when missing), a postgres:// URL, or memory. Default: $SLATE_LEDGER, else memory.",
+    valueName: "FILE|URL|memory"))
+  var ledger: String = ProcessInfo.processInfo.environment["SLATE_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "memory"
 
   /// - Parameter logger: where a SQLite ledger logs its busy retries (``DispatchOptions/logger``).
-  func open(logger: Logger? = nil) throws -> any DispatchLedger {
+  func open(logger: Logger? = nil) async throws -> any DispatchLedger {
     if ledger == "memory" { return InMemoryLedger() }
     do {
+      if PostgresLocation.isURL(ledger) { return try await PostgresLedger(url: ledger) }
       return Self.warned(try SQLiteLedger(path: ledger, options: .init(logger: logger)))
     } catch {
-      CLIIO.fail("cannot open the ledger \(ledger): \(error)")
+      CLIIO.fail("cannot open the ledger \(Self.shown(ledger)): \(error)")
     }
   }
 
   /// The ledger for a command that only reads (`turns`, `turn show`): an existing SQLite
   /// file opened read-only (never created, never migrated; a file without write permission
   /// is fine). A missing file or one that is not a ledger is exit 2.
-  func openReadOnly() throws -> any DispatchLedger {
+  /// A PostgreSQL ledger is opened read-only likewise: nothing created or migrated, a
+  /// schema that holds no ledger of this build's is exit 2, and its transactions are
+  /// `READ ONLY`.
+  func openReadOnly() async throws -> any DispatchLedger {
     if ledger == "memory" { return InMemoryLedger() }
+    if PostgresLocation.isURL(ledger) {
+      do {
+        return try await PostgresLedger(url: ledger, options: .init(poolSize: 1, readOnly: true))
+      } catch {
+        CLIIO.fail("cannot open the ledger \(Self.shown(ledger)): \(error)")
+      }
+    }
     var info = stat()
     guard stat(ledger, &info) == 0 else {
       CLIIO.fail("cannot open the ledger \(ledger): \(String(cString: strerror(errno))) (a read-only command creates no ledger)")
@@ -40,6 +58,14 @@ struct LedgerOptions: ParsableArguments {
     } catch {
       CLIIO.fail("cannot open the ledger \(ledger): \(error)")
     }
+  }
+
+  /// How a ledger is named in messages: a URL without its password.
+  static func shown(_ ledger: String) -> String {
+    guard PostgresLocation.isURL(ledger), let location = try? PostgresLocation(url: ledger, environment: [:]) else {
+      return ledger
+    }
+    return location.description
   }
 
   /// `ledger`, after printing what opening it noticed (a lost WAL) to standard error.

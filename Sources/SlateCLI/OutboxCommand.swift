@@ -92,7 +92,7 @@ struct OutboxListCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let store = try ledger.openReadOnly()
+    let store = try await ledger.openReadOnly()
     let statuses: [EffectStatus] = status.map { [$0] } ?? [.pending, .claimed, .failed, .dead, .done]
     let limit = self.limit
     let entries = try await store.read { tx throws(LedgerError) in
@@ -131,7 +131,7 @@ struct OutboxClaimCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let outbox = Outbox(ledger: try ledger.open(), holder: holder ?? WorkerIdentity.unique(), policy: policy.policy)
+    let outbox = Outbox(ledger: try await ledger.open(), holder: holder ?? WorkerIdentity.unique(), policy: policy.policy)
     for entry in try await outbox.claim(kinds: kinds, limit: limit) { OutboxPrinter.print(entry, json: json) }
   }
 }
@@ -160,7 +160,7 @@ struct OutboxCompleteCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let outbox = Outbox(ledger: try ledger.open())
+    let outbox = Outbox(ledger: try await ledger.open())
     let (key, token) = (claim.key, Int64(claim.token))
     OutboxPrinter.print(try await OutboxPrinter.refusable { () async throws(LedgerError) in
       try await outbox.complete(key: key, token: token)
@@ -190,7 +190,7 @@ struct OutboxFailCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let outbox = Outbox(ledger: try ledger.open(), policy: policy.policy)
+    let outbox = Outbox(ledger: try await ledger.open(), policy: policy.policy)
     let (key, token, message, permanent) = (claim.key, Int64(claim.token), error, permanent)
     OutboxPrinter.print(try await OutboxPrinter.refusable { () async throws(LedgerError) in
       try await outbox.fail(key: key, token: token, error: message, permanent: permanent)
@@ -214,7 +214,7 @@ struct OutboxRetryCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let outbox = Outbox(ledger: try ledger.open())
+    let outbox = Outbox(ledger: try await ledger.open())
     let key = self.key
     OutboxPrinter.print(try await OutboxPrinter.refusable { () async throws(LedgerError) in
       try await outbox.retry(key: key)

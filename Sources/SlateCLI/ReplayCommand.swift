@@ -95,7 +95,7 @@ struct ReplayCommand: AsyncParsableCommand {
         onBlock: size == nil ? nil : { read in progress.advance(to: offset + read, stream.source) })))
     }
     let report = try await run(plan: streams.plan, phases: phases, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live,
-                               ledger: try ledger.open(logger: dispatch.logger),
+                               ledger: try await ledger.open(logger: dispatch.logger),
                                turn: turn ?? TurnLoader.name(of: path))
     progress.finish()
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }

@@ -49,12 +49,12 @@ struct TurnsCommand: AsyncParsableCommand {
     let project = project.map { ProjectID($0) }
     let turns: [TurnRecord]
     if finalize {
-      let store = try ledger.open()
+      let store = try await ledger.open()
       // The film table names the plan action, which does not count as a landed action.
       let dispatcher = Dispatcher(ledger: store, handlers: FilmHandler.table())
       turns = try await dispatcher.finalizeStale(olderThan: olderThan, project: project)
     } else {
-      let store = try ledger.openReadOnly()
+      let store = try await ledger.openReadOnly()
       let (now, stale, threshold) = (SystemWallClock().now(), self.stale, olderThan)
       turns = try await store.read { tx throws(LedgerError) in
         try tx.turns(project: project).filter { turn in
@@ -97,14 +97,14 @@ struct TurnShowCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let store = try ledger.openReadOnly()
+    let store = try await ledger.openReadOnly()
     let turn = TurnID(id)
     let found = try await store.read { tx throws(LedgerError) -> (TurnRecord, [ActionRecord], [EffectRecord], [LedgerEvent])? in
       guard let record = try tx.turn(turn) else { return nil }
       return (record, try tx.actions(turn: turn), try tx.effects(turn: turn), try tx.events(turn: turn, after: 0))
     }
     guard let (record, actions, effects, events) = found else {
-      CLIIO.printError("slate: the ledger \(ledger.ledger) has no turn \(id)")
+      CLIIO.printError("slate: the ledger \(LedgerOptions.shown(ledger.ledger)) has no turn \(id)")
       throw ExitCode(1)
     }
     if json {
@@ -180,7 +180,7 @@ struct RecoverCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let store = try ledger.open(logger: dispatch.logger)
+    let store = try await ledger.open(logger: dispatch.logger)
     let turn = TurnID(id)
     let pack = try schema.map { try CLIIO.compilePack($0) }
     let queues = try await store.read { tx throws(LedgerError) in Set(try tx.actions(turn: turn).map(\.queue)) }
@@ -198,7 +198,7 @@ struct RecoverCommand: AsyncParsableCommand {
         report = try await recoverFromActions(turn, dispatcher: dispatcher, store: store)
       }
     } catch DispatchError.unknownTurn {
-      CLIIO.printError("slate: the ledger \(ledger.ledger) has no turn \(id)")
+      CLIIO.printError("slate: the ledger \(LedgerOptions.shown(ledger.ledger)) has no turn \(id)")
       throw ExitCode(1)
     }
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }

@@ -77,7 +77,7 @@ struct WorkerCommand: AsyncParsableCommand {
   func run() async throws {
     let effects: any EffectHandler = handler == "exec"
       ? ExecEffectHandler(command: command!) : try LogEffectHandler(path: log, delay: delay)
-    let outbox = Outbox(ledger: try ledger.open(), holder: holder ?? WorkerIdentity.unique(), policy: policy.policy)
+    let outbox = Outbox(ledger: try await ledger.open(), holder: holder ?? WorkerIdentity.unique(), policy: policy.policy)
     let json = self.json
     let worker = OutboxWorker(
       outbox: outbox, handler: effects,

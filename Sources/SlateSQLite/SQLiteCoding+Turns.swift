@@ -35,40 +35,16 @@ extension TurnRecord {
               recoverability: recoverability, revision: try columns.int())
   }
 
-  /// `[{"name":…,"actions":[…],"expected_count":n}]`, `expected_count` absent when nil.
-  static func planColumn(_ plan: [PlannedPhase]) -> String {
-    JSONValue.array(plan.map { phase in
-      var object = JSONObject()
-      object.append(key: "name", value: .string(phase.name))
-      object.append(key: "actions", value: .array(phase.actions.map { .string($0) }))
-      if let count = phase.expectedCount { object.append(key: "expected_count", value: .number(JSONNumber(count))) }
-      return .object(object)
-    }).canonicalString
-  }
+  /// The stored form of a plan (``TurnRecord/planJSON(_:)``, as canonical text).
+  static func planColumn(_ plan: [PlannedPhase]) -> String { TurnRecord.planJSON(plan).canonicalString }
 
+  /// Reads a stored plan back; `ledger.corrupt` naming the column when it is not one.
   static func plan(from value: JSONValue, _ columns: ColumnReader) throws(LedgerError) -> [PlannedPhase] {
-    guard let phases = value.arrayValue else { throw columns.corrupt("the plan \(value) is not an array") }
-    var plan: [PlannedPhase] = []
-    plan.reserveCapacity(phases.count)
-    for phase in phases {
-      guard let name = phase["name"]?.stringValue, let actions = phase["actions"]?.arrayValue else {
-        throw columns.corrupt("the planned phase \(phase) has no name or actions")
-      }
-      var types: [String] = []
-      for action in actions {
-        guard let type = action.stringValue else { throw columns.corrupt("the planned action \(action) is not a string") }
-        types.append(type)
-      }
-      var count: Int?
-      if let number = phase["expected_count"] {
-        guard let exact = number.numberValue?.int64Value.flatMap({ Int(exactly: $0) }) else {
-          throw columns.corrupt("the expected count \(number) is not an integer")
-        }
-        count = exact
-      }
-      plan.append(PlannedPhase(name: name, actions: types, expectedCount: count))
+    do throws(LedgerError) {
+      return try TurnRecord.plan(json: value)
+    } catch .corrupt(_, let message) {
+      throw columns.corrupt(message)
     }
-    return plan
   }
 }
 

@@ -30,14 +30,18 @@ public enum SlateCLI {
 
   /// Runs `slate ARGUMENTS` (or `executable`) from the project root (or `directory`), with `stdin` as standard
   /// input when given, terminating it after `timeout` seconds (a hang is a failure the
-  /// caller sees, not a test that never ends). Nil when there is no binary.
+  /// caller sees, not a test that never ends), with `environment` added to this process's.
+  /// Nil when there is no binary.
   public static func run(_ arguments: [String], stdin: [UInt8]? = nil, timeout: Double = 120, directory: URL? = nil,
-                         executable: URL? = nil) throws -> Result?
+                         executable: URL? = nil, environment: [String: String] = [:]) throws -> Result?
   {
     guard let binary = executable ?? binary else { return nil }
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+    }
     process.currentDirectoryURL = directory ?? SharedFixtures.projectRoot
     let output = Pipe()
     let errors = Pipe()

@@ -1,0 +1,127 @@
+import PostgresNIO
+import SlateDispatch
+
+/// The writes of a ``PostgresTransaction``, each one statement on its success path (see
+/// ``SQL``). When a guarded statement changes no row, a read of the stored row tells which
+/// rule refused it, in the protocol's order (the same as `InMemoryLedger`'s and
+/// `SQLiteLedger`'s), and nothing was written.
+extension PostgresTransaction {
+  func insertTurn(_ record: TurnRecord) throws(LedgerError) {
+    guard !record.id.rawValue.isEmpty else { throw .invalidRecord(what: "turn", reason: "the id is empty") }
+    guard try change(SQL.insertTurn, record.binds) == 1 else {
+      throw .duplicateKey(what: "turn", key: record.id.rawValue)
+    }
+  }
+
+  func updateTurn(_ record: TurnRecord) throws(LedgerError) -> TurnRecord {
+    var binds = record.binds
+    binds.int(record.revision)
+    if try change(SQL.updateTurn, binds) == 1 {
+      var stored = record
+      stored.revision = record.revision + 1
+      return stored
+    }
+    guard let found = try storedRevision(SQL.turnRevision, record.id.rawValue) else {
+      throw .notFound(what: "turn", key: record.id.rawValue)
+    }
+    throw .staleRevision(what: "turn", key: record.id.rawValue, expected: record.revision, found: found)
+  }
+
+  func putPhase(_ record: PhaseRecord) throws(LedgerError) {
+    guard try change(SQL.putPhase, record.binds) == 1 else {
+      throw .notFound(what: "turn", key: record.turn.rawValue)
+    }
+  }
+
+  func insertAction(_ record: ActionRecord) throws(LedgerError) {
+    guard !record.key.hex.isEmpty else { throw .invalidRecord(what: "action", reason: "the key is empty") }
+    guard record.fencingToken == 0 else {
+      throw .invalidRecord(what: "action", reason: "a new action's fencing token must be 0, not \(record.fencingToken)")
+    }
+    if try change(SQL.insertAction, record.binds) == 1 { return }
+    guard try turnExists(record.turn) else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    throw .duplicateKey(what: "action", key: record.scope.key + " " + record.key.hex)
+  }
+
+  func updateAction(_ record: ActionRecord, expectedToken: Int64) throws(LedgerError) {
+    let forwards = record.fencingToken >= expectedToken
+    var binds = record.binds
+    binds.int(expectedToken)
+    if forwards, try change(SQL.updateAction, binds) == 1 {
+      // Before the lease is visible (at commit), this process holds its holder's liveness lock.
+      if let holder = record.lease?.holder, let liveness, liveness.hold(holder), liveness.shouldRecord(holder) {
+        _ = try change(SQL.recordHolder, Self.texts(holder))
+      }
+      return
+    }
+    // Nothing was written: say why, in the protocol's order.
+    let id = record.scope.key + " " + record.key.hex
+    let rows = try execute(SQL.actionGuard, Self.texts(record.scope.key, record.key.hex)).rows
+    guard let row = rows.first else { throw .notFound(what: "action", key: id) }
+    var reader = RowReader(row, "action", json)
+    let storedToken = try reader.int64()
+    guard storedToken == expectedToken else {
+      throw .fenced(key: record.key.readable, presented: expectedToken, current: storedToken)
+    }
+    guard forwards else {
+      throw .invalidRecord(what: "action", reason: "fencing token \(record.fencingToken) goes back from \(expectedToken)")
+    }
+    throw .invalidRecord(what: "action", reason: "the declaring turn cannot change")
+  }
+
+  func insertEffect(_ record: EffectRecord) throws(LedgerError) {
+    guard !record.key.isEmpty else { throw .invalidRecord(what: "effect", reason: "the key is empty") }
+    if try change(SQL.insertEffect, record.binds) == 1 { return }
+    guard try turnExists(record.turn) else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    throw .duplicateKey(what: "effect", key: record.key)
+  }
+
+  func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord {
+    if try change(SQL.updateEffect, record.binds) == 1 {
+      var stored = record
+      stored.revision = record.revision + 1
+      return stored
+    }
+    guard let found = try storedRevision(SQL.effectRevision, record.key) else {
+      throw .notFound(what: "effect", key: record.key)
+    }
+    guard found == record.revision else {
+      throw .staleRevision(what: "effect", key: record.key, expected: record.revision, found: found)
+    }
+    throw .invalidRecord(what: "effect", reason: "the kind, turn and action of an effect cannot change")
+  }
+
+  func putEntity(_ record: EntityRecord) throws(LedgerError) {
+    guard !record.key.isEmpty else { throw .invalidRecord(what: "entity", reason: "the key is empty") }
+    _ = try change(SQL.putEntity, record.binds)
+  }
+
+  func appendEvent(_ event: LedgerEvent) throws(LedgerError) -> Int64 {
+    guard let row = try execute(SQL.appendEvent, event.binds).rows.first else {
+      throw .storage(code: "PG_NO_ROW", message: "appending an event returned no sequence")
+    }
+    var reader = RowReader(row, "event", json)
+    return try reader.int64()
+  }
+
+  func putStreamChunk(_ record: StreamChunkRecord) throws(LedgerError) {
+    guard !record.stream.isEmpty, record.offset >= 0 else {
+      throw .invalidRecord(what: "stream chunk", reason: "the stream name is empty or the offset negative")
+    }
+    var binds = Self.texts(record.turn.rawValue, record.stream)
+    binds.int(record.offset)
+    binds.bytes(record.bytes)
+    guard try change(SQL.putStreamChunk, binds) == 1 else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+  }
+
+  func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError) {
+    _ = try change(SQL.deleteStreamChunks, Self.texts(turn.rawValue, stream))
+  }
+
+  /// The `revision` column of the row `key` names, or nil when there is none.
+  private func storedRevision(_ sql: String, _ key: String) throws(LedgerError) -> Int? {
+    guard let row = try execute(sql, Self.texts(key)).rows.first else { return nil }
+    var reader = RowReader(row, "revision", json)
+    return try reader.int()
+  }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import PostgresNIO
+import SlateDispatch
+import Testing
+@testable import SlatePostgres
+
+/// What the conformance checks cannot see: migrations, a refused newer schema, a
+/// connection lost in the middle of a transaction, conflicts retried inside the ledger.
+@Suite(.enabled(if: TestServer.available, TestServer.skipReason))
+struct PostgresLedgerTests {
+  static let t0 = Timestamp(milliseconds: 1_700_000_000_000)
+
+  @Test func migratesOnceAndKeepsData() async throws {
+    try await TestServer.withFreshSchema { url in
+      let first = try await PostgresLedger(url: url)
+      #expect(try await first.appliedMigrations() == PostgresLedger.schemaVersions)
+      try await first.write { tx throws(LedgerError) in
+        try tx.insertTurn(TurnRecord(id: "t1", project: "p", createdAt: Self.t0))
+      }
+      await first.close()
+      let again = try await PostgresLedger(url: url)
+      #expect(try await again.appliedMigrations() == PostgresLedger.schemaVersions, "nothing applied twice")
+      #expect(try await again.read { tx throws(LedgerError) in try tx.turn("t1")?.project } == "p")
+      await again.close()
+    }
+  }
+
+  @Test func concurrentOpeningsMigrateOnce() async throws {
+    try await TestServer.withFreshSchema { url in
+      let ledgers = try await withThrowingTaskGroup(of: PostgresLedger.self) { group in
+        for _ in 0..<4 { group.addTask { try await PostgresLedger(url: url, options: .init(poolSize: 1)) } }
+        return try await group.reduce(into: []) { $0.append($1) }
+      }
+      #expect(try await ledgers[0].appliedMigrations() == PostgresLedger.schemaVersions)
+      for ledger in ledgers { await ledger.close() }
+    }
+  }
+
+  @Test func refusesNewerSchema() async throws {
+    try await TestServer.withFreshSchema { url in
+      await (try await PostgresLedger(url: url)).close()
+      let raw = try await TestServer.connect(url)
+      _ = try await raw.query("INSERT INTO slate_migrations (version) VALUES ('v99')", logger: raw.logger).get()
+      try await raw.close()
+      do {
+        _ = try await PostgresLedger(url: url)
+        Issue.record("a schema with a newer migration was opened")
+      } catch {
+        #expect((error as? LedgerError)?.code == "ledger.storage")
+        guard case .storage(let code, let message)? = error as? LedgerError else { return }
+        #expect(code == "SLATE_SCHEMA_NEWER" && message.contains("v99"), "\(error)")
+      }
+    }
+  }
+
+  @Test func unreachableServerIsAConnectionError() async throws {
+    do {
+      _ = try await PostgresLedger(url: "postgres://nobody@127.0.0.1:1/none", options: .init(attempts: 1))
+      Issue.record("connected to port 1")
+    } catch {
+      guard case .storage(let code, _)? = error as? LedgerError else { Issue.record("\(error)"); return }
+      #expect(code == "PG_CONNECTION")
+    }
+  }
+
+  /// The backend serving a write is terminated (`pg_terminate_backend`) in the middle of
+  /// its body: the first attempt's writes vanish, the body runs again on a new connection,
+  /// and exactly one attempt's writes are kept.
+  @Test func connectionLostMidTransactionIsRetriedWhole() async throws {
+    try await TestServer.withFreshSchema { url in
+      let ledger = try await PostgresLedger(url: url, options: .init(poolSize: 2))
+      let killer = try await TestServer.connect(url)
+      let attempts = Counter()
+      try await ledger.write { tx throws(LedgerError) in
+        try tx.insertTurn(TurnRecord(id: "t1", project: "p", createdAt: Self.t0))
+        try tx.appendEvent(LedgerEvent(turn: "t1", at: Self.t0, kind: "started"))
+        let attempt = attempts.next()
+        if attempt == 1 { Self.terminate(tx, using: killer) }
+        try tx.putPhase(PhaseRecord(turn: "t1", name: "scenes", ordinal: 0, updatedAt: Self.t0))
+      }
+      #expect(attempts.value == 2, "the body ran again after its backend was terminated")
+      let (events, phases) = try await ledger.read { tx throws(LedgerError) in
+        (try tx.events(turn: "t1", after: 0).count, try tx.phases(turn: "t1").count)
+      }
+      #expect(events == 1 && phases == 1, "one attempt's writes, whole: \(events) events, \(phases) phases")
+      try await killer.close()
+      await ledger.close()
+    }
+  }
+
+  /// The same loss with no second attempt allowed: the write fails, nothing is kept.
+  @Test func connectionLostMidTransactionLeavesNothing() async throws {
+    try await TestServer.withFreshSchema { url in
+      let ledger = try await PostgresLedger(url: url, options: .init(poolSize: 1, attempts: 1))
+      let killer = try await TestServer.connect(url)
+      do {
+        try await ledger.write { tx throws(LedgerError) in
+          try tx.insertTurn(TurnRecord(id: "t1", project: "p", createdAt: Self.t0))
+          Self.terminate(tx, using: killer)
+          try tx.insertTurn(TurnRecord(id: "t2", project: "p", createdAt: Self.t0))
+        }
+        Issue.record("a write whose backend was terminated succeeded")
+      } catch {
+        #expect((error as? LedgerError)?.isPostgresConnectionLoss == true, "\(error)")
+      }
+      let turns = try await ledger.read { tx throws(LedgerError) in try tx.turns(project: nil).count }
+      #expect(turns == 0, "nothing half-written: \(turns) turns")
+      try await killer.close()
+      await ledger.close()
+    }
+  }
+
+  /// Two writers read one row, meet, then both update it: the server lets the first
+  /// commit and aborts the second with a serialization failure (40001), which the ledger
+  /// runs again (three runs in all) on the committed row, so no update is lost.
+  @Test func serializationFailureIsRetried() async throws {
+    try await TestServer.withFreshSchema { url in
+      let ledger = try await PostgresLedger(url: url, options: .init(poolSize: 2))
+      try await ledger.write { tx throws(LedgerError) in
+        try tx.insertTurn(TurnRecord(id: "t1", project: "p", createdAt: Self.t0))
+      }
+      let runs = Counter()
+      let arrived = Counter()
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<2 {
+          group.addTask {
+            try await ledger.write { tx throws(LedgerError) in
+              let run = runs.next()
+              var turn = try tx.turn("t1")!
+              if run <= 2 {
+                // Both first runs have read before either writes (bounded: 10 s).
+                arrived.next()
+                for _ in 0..<10_000 where arrived.value < 2 { usleep(1000) }
+              }
+              turn.updatedAt = turn.updatedAt + .milliseconds(1)
+              try tx.updateTurn(turn)
+            }
+          }
+        }
+        try await group.waitForAll()
+      }
+      let turn = try await ledger.read { tx throws(LedgerError) in try tx.turn("t1")! }
+      #expect(turn.revision == 2 && turn.updatedAt == Self.t0 + .milliseconds(2), "no lost update: \(turn)")
+      #expect(runs.value == 3, "one conflict, run once more")
+      await ledger.close()
+    }
+  }
+
+  /// A lease whose holder's ledger is gone (its session, and so its liveness lock, ended)
+  /// is taken over at once, long before it expires; while the holder's ledger lives, its
+  /// lease holds.
+  @Test func deadHoldersLeaseIsTakenOverAtOnce() async throws {
+    try await TestServer.withFreshSchema { url in
+      let first = try await PostgresLedger(url: url)
+      let second = try await PostgresLedger(url: url)
+      let key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+      let action = ActionRecord(scope: .turn("t1"), key: ActionKey(hex: key, namespace: "scene", readable: "scene:s1",
+                                                                    canonicalBytes: Array("[\"s1\"]".utf8)),
+                                turn: "t1", ordinal: 0, type: "create_scene", queue: "scene", payload: ["title": "x"],
+                                declaredAt: Self.t0)
+      try await first.write { tx throws(LedgerError) in
+        try tx.insertTurn(TurnRecord(id: "t1", project: "p", createdAt: Self.t0))
+        try tx.insertAction(action)
+        try tx.acquireLease(scope: .turn("t1"), key: key, holder: "worker-1", now: Self.t0, duration: .seconds(3600))
+      }
+      do {
+        _ = try await second.write { tx throws(LedgerError) in
+          try tx.acquireLease(scope: .turn("t1"), key: key, holder: "worker-2", now: Self.t0 + .seconds(1),
+                              duration: .seconds(60))
+        }
+        Issue.record("a live holder's lease was taken over")
+      } catch {
+        #expect((error as? LedgerError)?.code == "ledger.lease_held", "\(error)")
+      }
+      await first.close()
+      let taken = try await second.write { tx throws(LedgerError) in
+        try tx.acquireLease(scope: .turn("t1"), key: key, holder: "worker-2", now: Self.t0 + .seconds(2),
+                            duration: .seconds(60))
+      }
+      #expect(taken.lease?.holder == "worker-2" && taken.fencingToken == 2, "taken over at once: \(taken)")
+      do {
+        _ = try await second.write { tx throws(LedgerError) in
+          try tx.recordOutcome(scope: .turn("t1"), key: key, token: 1, status: .applied, outcome: .applied(nil),
+                               attempts: 1, now: Self.t0 + .seconds(3))
+        }
+        Issue.record("the dead holder's token was accepted")
+      } catch {
+        #expect((error as? LedgerError)?.code == "ledger.fenced", "\(error)")
+      }
+      await second.close()
+    }
+  }
+
+  /// Terminates the backend serving `tx` from another connection, and waits until it is gone.
+  static func terminate(_ tx: any LedgerTransaction, using killer: PostgresConnection) {
+    guard let tx = tx as? PostgresTransaction, let pid = try? tx.execute("SELECT pg_backend_pid()").rows.first
+    else { return }
+    let backend = try! pid.decode(Int32.self)
+    _ = try! killer.query(PostgresQuery(unsafeSQL: "SELECT pg_terminate_backend(\(backend), 5000)"), logger: killer.logger)
+      .wait()
+  }
+}
