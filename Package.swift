@@ -35,6 +35,8 @@ let package = Package(
     // The dispatcher as a swift-service-lifecycle `Service` (not in `Slate`: see below).
     .library(name: "SlateService", targets: ["SlateService"]),
     .library(name: "SlatePostgres", targets: ["SlatePostgres"]),
+    // NIO's `ByteBuffer` as a `LiveTurn` chunk, read in place.
+    .library(name: "SlateNIO", targets: ["SlateNIO"]),
     .executable(name: "slate", targets: ["SlateCLI"]),
   ],
   dependencies: [
@@ -52,6 +54,8 @@ let package = Package(
     .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     // The PostgreSQL ledger only (SlatePostgres); its cold debug build is minutes (BoringSSL).
     .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+    // SlateNIO only (NIOCore's `ByteBuffer`); postgres-nio brings the same package.
+    .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
   ],
   targets: [
     // C++17 shim over Debian's libsimdjson-dev; the define is what `pkg-config --cflags simdjson` gives.
@@ -91,6 +95,9 @@ let package = Package(
       name: "SlatePostgres",
       dependencies: ["SlateDispatch", "SlateJSON", .product(name: "PostgresNIO", package: "postgres-nio")]
     ),
+    // NIO's `ByteBuffer` conforms to `LiveBytes` (no copy): bytes from AsyncHTTPClient or a
+    // NIO channel feed a `LiveTurn` directly. Its own module, so the engine needs no NIO.
+    .target(name: "SlateNIO", dependencies: ["SlateTurn", .product(name: "NIOCore", package: "swift-nio")]),
     // A turn end to end: the pipeline (stream -> actions and batches), the turn runner,
     // replay bundles and the JSON-lines output of every layer.
     .target(name: "SlateTurn", dependencies: ["SlateCore", "SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]
@@ -182,6 +189,11 @@ let package = Package(
         // Raw access to a ledger file, to plant rows the ledger itself would never write.
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
+    ),
+    .testTarget(
+      name: "SlateNIOTests",
+      dependencies: ["SlateNIO", "SlateTurn", "SlateDispatch", "SlateSchema", "SlateStream", "SlateJSON", "SlateTestSupport",
+                     .product(name: "NIOCore", package: "swift-nio")]
     ),
     .testTarget(
       name: "SlatePostgresTests",
