@@ -21,12 +21,21 @@ public enum StreamState: String, Sendable, Hashable, CaseIterable {
   /// opened: each `stream.opened` event's `stream` detail whose last event is that opening
   /// (left open), or a `stream.closed` with status `cancelled` (the rest never asked for)
   /// or `truncated` (cut before its end: what the rest carried was never read). A stream
-  /// read again to its end (a resumed phase) is no longer listed. O(events).
+  /// read to its end once (a `complete` close, whoever read it: a resumed phase, or one of
+  /// several processes racing on the turn) is never listed again: every action it carried
+  /// was dispatched, and a later reader of the same stream only meets duplicates. So racers
+  /// on one turn do not hold each other's finalisation back. O(events).
   public static func openStreams(in events: [LedgerEvent]) -> [String] {
     var open: [String] = []
+    var read: Set<String> = []
     for event in events where event.kind == openedEvent || event.kind == closedEvent {
-      guard case .string(let name)? = event.detail["stream"] else { continue }
+      guard case .string(let name)? = event.detail["stream"], !read.contains(name) else { continue }
       let status = event.detail["status"]?.stringValue
+      if event.kind == closedEvent && status == StreamState.complete.rawValue {
+        read.insert(name)
+        open.removeAll { $0 == name }
+        continue
+      }
       let unread = event.kind == openedEvent || status == StreamState.cancelled.rawValue
         || status == StreamState.truncated.rawValue
       if unread {

@@ -15,11 +15,16 @@ extension LiveTurn {
   }
 
   /// The streams left open in `events` (a turn's, in sequence order), in the order they
-  /// were opened. O(events).
+  /// were opened. A stream some reader closed `complete` is not one of them, as in
+  /// ``StreamState/openStreams(in:)``: everything it carried was dispatched. O(events).
   static func unclosedStreams(in events: [LedgerEvent]) -> [UnclosedStream] {
     var open: [UnclosedStream] = []
+    var read: Set<String> = []
     for event in events {
-      guard case .string(let name)? = event.detail["stream"] else { continue }
+      guard case .string(let name)? = event.detail["stream"], !read.contains(name) else { continue }
+      if event.kind == StreamState.closedEvent, event.detail["status"]?.stringValue == StreamState.complete.rawValue {
+        read.insert(name)
+      }
       switch event.kind {
       case StreamState.openedEvent:
         open.removeAll { $0.name == name }
