@@ -199,9 +199,9 @@ final class InMemoryTransaction: LedgerTransaction {
   }
 
   func updateTurn(_ record: TurnRecord) throws(LedgerError) -> TurnRecord {
-    guard let stored = state.turns[record.id] else { throw .notFound(what: "turn", key: record.id.rawValue) }
-    guard stored.revision == record.revision else {
-      throw .staleRevision(what: "turn", key: record.id.rawValue, expected: record.revision, found: stored.revision)
+    guard let stored = state.turns[record.id], stored.revision == record.revision else {
+      throw LedgerRules.revisionRefusal("turn", key: record.id.rawValue, expected: record.revision,
+                                        found: state.turns[record.id]?.revision)
     }
     var next = record
     next.revision = stored.revision + 1
@@ -220,13 +220,12 @@ final class InMemoryTransaction: LedgerTransaction {
   }
 
   func insertAction(_ record: ActionRecord) throws(LedgerError) {
-    guard !record.key.hex.isEmpty else { throw .invalidRecord(what: "action", reason: "the key is empty") }
-    guard record.fencingToken == 0 else {
-      throw .invalidRecord(what: "action", reason: "a new action's fencing token must be 0, not \(record.fencingToken)")
-    }
-    guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    try LedgerRules.checkNew(record)
     let id = LedgerState.ActionID(scope: record.scope.key, key: record.key.hex)
-    guard state.actions[id] == nil else { throw .duplicateKey(what: "action", key: id.scope + " " + id.key) }
+    guard state.turns[record.turn] != nil, state.actions[id] == nil else {
+      throw LedgerRules.insertRefusal("action", key: id.scope + " " + id.key, turn: record.turn,
+                                      turnExists: state.turns[record.turn] != nil)
+    }
     set(\.actions, id, record)
     append(\.actionOrder, id)
     append(\.actionsByTurn, record.turn, id)
@@ -235,24 +234,21 @@ final class InMemoryTransaction: LedgerTransaction {
 
   func updateAction(_ record: ActionRecord, expectedToken: Int64) throws(LedgerError) {
     let id = LedgerState.ActionID(scope: record.scope.key, key: record.key.hex)
-    guard let stored = state.actions[id] else { throw .notFound(what: "action", key: id.scope + " " + id.key) }
-    guard stored.fencingToken == expectedToken else {
-      throw .fenced(key: stored.key.readable, presented: expectedToken, current: stored.fencingToken)
-    }
-    guard record.fencingToken >= expectedToken else {
-      throw .invalidRecord(what: "action",
-                           reason: "fencing token \(record.fencingToken) goes back from \(expectedToken)")
-    }
-    guard record.turn == stored.turn else {
-      throw .invalidRecord(what: "action", reason: "the declaring turn cannot change")
+    guard let stored = state.actions[id], stored.fencingToken == expectedToken, record.fencingToken >= expectedToken,
+          record.turn == stored.turn
+    else {
+      throw LedgerRules.actionUpdateRefusal(record, expectedToken: expectedToken,
+                                            storedToken: state.actions[id]?.fencingToken)
     }
     set(\.actions, id, record)
   }
 
   func insertEffect(_ record: EffectRecord) throws(LedgerError) {
-    guard !record.key.isEmpty else { throw .invalidRecord(what: "effect", reason: "the key is empty") }
-    guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
-    guard state.effects[record.key] == nil else { throw .duplicateKey(what: "effect", key: record.key) }
+    try LedgerRules.requireKey(record.key, of: "effect")
+    guard state.turns[record.turn] != nil, state.effects[record.key] == nil else {
+      throw LedgerRules.insertRefusal("effect", key: record.key, turn: record.turn,
+                                      turnExists: state.turns[record.turn] != nil)
+    }
     var stored = record
     stored.revision = 0
     set(\.effects, record.key, stored)
@@ -261,12 +257,11 @@ final class InMemoryTransaction: LedgerTransaction {
   }
 
   func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord {
-    guard let stored = state.effects[record.key] else { throw .notFound(what: "effect", key: record.key) }
-    guard stored.revision == record.revision else {
-      throw .staleRevision(what: "effect", key: record.key, expected: record.revision, found: stored.revision)
-    }
-    guard stored.kind == record.kind, stored.turn == record.turn, stored.action == record.action else {
-      throw .invalidRecord(what: "effect", reason: "the kind, turn and action of an effect cannot change")
+    guard let stored = state.effects[record.key], stored.revision == record.revision, stored.kind == record.kind,
+          stored.turn == record.turn, stored.action == record.action
+    else {
+      throw LedgerRules.revisionRefusal("effect", key: record.key, expected: record.revision,
+                                        found: state.effects[record.key]?.revision, immutable: LedgerRules.effectIdentity)
     }
     var next = record
     next.revision = stored.revision + 1
@@ -287,7 +282,7 @@ final class InMemoryTransaction: LedgerTransaction {
   }
 
   func putEntity(_ record: EntityRecord) throws(LedgerError) {
-    guard !record.key.isEmpty else { throw .invalidRecord(what: "entity", reason: "the key is empty") }
+    try LedgerRules.requireKey(record.key, of: "entity")
     let id = LedgerState.EntityID(project: record.project, table: record.table, key: record.key)
     if state.entities[id] == nil { append(\.entityOrder, id) }
     set(\.entities, id, record)

@@ -20,10 +20,8 @@ extension SQLiteTransaction {
       stored.revision = record.revision + 1
       return stored
     }
-    guard let found = try storedRevision(SQL.turnRevision, record.id.rawValue) else {
-      throw .notFound(what: "turn", key: record.id.rawValue)
-    }
-    throw .staleRevision(what: "turn", key: record.id.rawValue, expected: record.revision, found: found)
+    throw LedgerRules.revisionRefusal("turn", key: record.id.rawValue, expected: record.revision,
+                                      found: try storedRevision(SQL.turnRevision, record.id.rawValue))
   }
 
   func putPhase(_ record: PhaseRecord) throws(LedgerError) {
@@ -33,39 +31,27 @@ extension SQLiteTransaction {
   }
 
   func insertAction(_ record: ActionRecord) throws(LedgerError) {
-    guard !record.key.hex.isEmpty else { throw .invalidRecord(what: "action", reason: "the key is empty") }
-    guard record.fencingToken == 0 else {
-      throw .invalidRecord(what: "action", reason: "a new action's fencing token must be 0, not \(record.fencingToken)")
-    }
+    try LedgerRules.checkNew(record)
     if try change(SQL.insertAction, record.arguments) == 1 { return }
-    guard try turnExists(record.turn) else { throw .notFound(what: "turn", key: record.turn.rawValue) }
-    throw .duplicateKey(what: "action", key: record.scope.key + " " + record.key.hex)
+    throw LedgerRules.insertRefusal("action", key: record.scope.key + " " + record.key.hex, turn: record.turn,
+                                    turnExists: try turnExists(record.turn))
   }
 
   func updateAction(_ record: ActionRecord, expectedToken: Int64) throws(LedgerError) {
     let forwards = record.fencingToken >= expectedToken
     if forwards, try change(SQL.updateAction, record.arguments + [expectedToken]) == 1 { return }
     // Nothing was written: say why, in the protocol's order.
-    let id = record.scope.key + " " + record.key.hex
-    let stored = try with(SQL.actionGuard) { statement -> (token: Int64, turn: String)? in
+    let storedToken = try with(SQL.actionGuard) { statement -> Int64? in
       guard let row = try Row.fetchOne(statement, arguments: [record.scope.key, record.key.hex]) else { return nil }
-      return (try row.decode(Int64.self, atIndex: 0), try row.decode(String.self, atIndex: 1))
+      return try row.decode(Int64.self, atIndex: 0)
     }
-    guard let stored else { throw .notFound(what: "action", key: id) }
-    guard stored.token == expectedToken else {
-      throw .fenced(key: record.key.readable, presented: expectedToken, current: stored.token)
-    }
-    guard forwards else {
-      throw .invalidRecord(what: "action", reason: "fencing token \(record.fencingToken) goes back from \(expectedToken)")
-    }
-    throw .invalidRecord(what: "action", reason: "the declaring turn cannot change")
+    throw LedgerRules.actionUpdateRefusal(record, expectedToken: expectedToken, storedToken: storedToken)
   }
 
   func insertEffect(_ record: EffectRecord) throws(LedgerError) {
-    guard !record.key.isEmpty else { throw .invalidRecord(what: "effect", reason: "the key is empty") }
+    try LedgerRules.requireKey(record.key, of: "effect")
     if try change(SQL.insertEffect, record.arguments) == 1 { return }
-    guard try turnExists(record.turn) else { throw .notFound(what: "turn", key: record.turn.rawValue) }
-    throw .duplicateKey(what: "effect", key: record.key)
+    throw LedgerRules.insertRefusal("effect", key: record.key, turn: record.turn, turnExists: try turnExists(record.turn))
   }
 
   func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord {
@@ -74,17 +60,13 @@ extension SQLiteTransaction {
       stored.revision = record.revision + 1
       return stored
     }
-    guard let found = try storedRevision(SQL.effectRevision, record.key) else {
-      throw .notFound(what: "effect", key: record.key)
-    }
-    guard found == record.revision else {
-      throw .staleRevision(what: "effect", key: record.key, expected: record.revision, found: found)
-    }
-    throw .invalidRecord(what: "effect", reason: "the kind, turn and action of an effect cannot change")
+    throw LedgerRules.revisionRefusal("effect", key: record.key, expected: record.revision,
+                                      found: try storedRevision(SQL.effectRevision, record.key),
+                                      immutable: LedgerRules.effectIdentity)
   }
 
   func putEntity(_ record: EntityRecord) throws(LedgerError) {
-    guard !record.key.isEmpty else { throw .invalidRecord(what: "entity", reason: "the key is empty") }
+    try LedgerRules.requireKey(record.key, of: "entity")
     _ = try change(SQL.putEntity, record.arguments)
   }
 
