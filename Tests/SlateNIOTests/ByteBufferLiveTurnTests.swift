@@ -11,19 +11,7 @@ import Testing
 /// NIO `ByteBuffer`s feed a ``LiveTurn`` in place: the same outcome as `[UInt8]` chunks,
 /// and the bytes the pipeline reads are the buffer's own storage, not a copy.
 @Suite struct ByteBufferLiveTurnTests {
-  static let pack = #"""
-    {
-      "name": "support", "version": "1", "x-slate-discriminator": "type",
-      "x-slate-actions": {
-        "create_ticket": {
-          "type": "object", "required": ["id", "title"],
-          "properties": { "id": { "type": "string" }, "title": { "type": "string" } },
-          "additionalProperties": false,
-          "x-slate-key": { "fields": ["/id"] }, "x-slate-queue": "ticket", "x-slate-effects": ["notify"]
-        }
-      }
-    }
-    """#
+  static let pack = SupportPack.json
 
   struct TicketHandler: ActionHandler {
     var idempotentByKey: Bool { true }
@@ -36,15 +24,7 @@ import Testing
   /// Ten tickets (two repeated) as a Chat Completions stream of small deltas.
   static let stream: [UInt8] = {
     let items = (0..<10).map { #"{"type":"create_ticket","id":"T-\#($0 % 8)","title":"ticket \#($0 % 8)"}"# }
-    var sse = SSEText()
-    var rest = Substring("[" + items.joined(separator: ",") + "]")
-    while !rest.isEmpty {
-      sse.chatText(String(rest.prefix(17)))
-      rest = rest.dropFirst(17)
-    }
-    sse.chat("{}", finish: "stop")
-    sse.data("[DONE]")
-    return sse.bytes
+    return SSEText.chatAnswer("[" + items.joined(separator: ",") + "]", deltaSize: 17)
   }()
 
   static func run<S: AsyncSequence>(_ chunks: S) async throws -> TurnReport where S.Element: LiveBytes {

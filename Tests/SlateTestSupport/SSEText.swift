@@ -22,6 +22,20 @@ public struct SSEText {
     chat(#"{"content":\#(JSONValue.string(text).canonicalString)}"#)
   }
 
+  /// A whole Chat Completions stream whose answer text is `answer`, sent in deltas of
+  /// `deltaSize` characters, then a `stop` finish and `[DONE]`.
+  public static func chatAnswer(_ answer: String, deltaSize: Int) -> [UInt8] {
+    var sse = SSEText()
+    var rest = Substring(answer)
+    while !rest.isEmpty {
+      sse.chatText(String(rest.prefix(deltaSize)))
+      rest = rest.dropFirst(deltaSize)
+    }
+    sse.chat("{}", finish: "stop")
+    sse.data("[DONE]")
+    return sse.bytes
+  }
+
   /// A tool call fragment: the first one of a call carries its id and name.
   public mutating func chatTool(index: Int, id: String? = nil, name: String? = nil, arguments: String) {
     var call = #"{"index":\#(index)"#

@@ -12,19 +12,7 @@ import Testing
 /// A live turn: a Chat Completions stream of support-ticket actions arriving in 64-byte
 /// chunks through an `AsyncSequence`, dispatched as batches close, over both ledgers.
 @Suite struct LiveTurnTests {
-  static let pack = #"""
-    {
-      "name": "support", "version": "1", "x-slate-discriminator": "type",
-      "x-slate-actions": {
-        "create_ticket": {
-          "type": "object", "required": ["id", "title"],
-          "properties": { "id": { "type": "string" }, "title": { "type": "string" } },
-          "additionalProperties": false,
-          "x-slate-key": { "fields": ["/id"] }, "x-slate-queue": "ticket", "x-slate-effects": ["notify"]
-        }
-      }
-    }
-    """#
+  static let pack = SupportPack.json
 
   /// Applies a ticket (its row, one `notify` effect) and counts its calls.
   struct TicketHandler: ActionHandler {
@@ -67,16 +55,7 @@ import Testing
     var items: [String] = []
     for i in 0..<12 { items.append(#"{"type":"create_ticket","id":"T-\#(i % 9)","title":"ticket \#(i % 9)"}"#) }
     items.insert(#"{"type":"create_ticket","id":"T-x"}"#, at: 5)
-    let answer = "[" + items.joined(separator: ",") + "]"
-    var sse = SSEText()
-    var rest = Substring(answer)
-    while !rest.isEmpty {
-      sse.chatText(String(rest.prefix(23)))
-      rest = rest.dropFirst(23)
-    }
-    sse.chat("{}", finish: "stop")
-    sse.data("[DONE]")
-    return sse.bytes
+    return SSEText.chatAnswer("[" + items.joined(separator: ",") + "]", deltaSize: 23)
   }()
 
   static func chunks(_ bytes: [UInt8], size: Int = 64) -> [ArraySlice<UInt8>] {

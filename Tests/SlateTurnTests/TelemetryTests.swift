@@ -27,15 +27,7 @@ import Tracing
       #"{"type":"create_ticket","id":"T-x"}"#,
       #"{"type":"create_ticket","id":"T-3","title":"three"}"#,
     ]
-    var sse = SSEText()
-    var rest = Substring("[" + items.joined(separator: ",") + "]")
-    while !rest.isEmpty {
-      sse.chatText(String(rest.prefix(17)))
-      rest = rest.dropFirst(17)
-    }
-    sse.chat("{}", finish: "stop")
-    sse.data("[DONE]")
-    return sse.bytes
+    return SSEText.chatAnswer("[" + items.joined(separator: ",") + "]", deltaSize: 17)
   }()
 
   /// Applies a ticket; T-3's first call fails transiently (`test.flaky`).
