@@ -70,7 +70,7 @@ enum SQL {
     """
 
   /// The stored fencing token and declaring turn, to explain an update that changed nothing.
-  static let actionGuard = "SELECT fencing_token, turn FROM actions WHERE scope = ? AND key = ?"
+  static let actionGuard = "SELECT fencing_token FROM actions WHERE scope = ? AND key = ?"
 
   static let insertEffect = """
     INSERT INTO effects (\(EffectRecord.columns)) SELECT \(numbered(10)), 0, \(numbered(12...EffectRecord.columnCount)) \
