@@ -2,6 +2,10 @@
 # default, `make test` runs every test. Both install missing system packages first.
 SHELL := /bin/bash
 SWIFT ?= swift
+# The package traits of the whole build (Package.swift): `make demo` and the corpus check
+# build the default `slate` (SQLite only); `make test` and `make demo-postgres` build it
+# with every optional part, so the PostgreSQL tests drive a `slate` that speaks postgres://.
+ALL_TRAITS := --traits Postgres
 
 .PHONY: deps demo demo-postgres test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process fuzz fuzz-smoke
 
@@ -16,7 +20,7 @@ demo: deps
 # `make demo` into a PostgreSQL ledger, in a new schema: on a throwaway PostgreSQL 15
 # (scripts/postgres.sh), or on the server SLATE_TEST_POSTGRES_URL names.
 demo-postgres: deps
-	$(SWIFT) build --product slate
+	$(SWIFT) build --product slate $(ALL_TRAITS)
 	scripts/postgres.sh run -- sh -c 'test -n "$$SLATE_TEST_POSTGRES_URL" || exit 2; \
 	  .build/debug/slate replay Corpus/turns/heist --ledger "$$SLATE_TEST_POSTGRES_URL?schema=demo_$$(date +%s)"'
 
@@ -25,8 +29,8 @@ demo-postgres: deps
 # those tests skip with a message).
 
 test: deps
-	$(SWIFT) build --build-tests
-	scripts/postgres.sh run -- $(SWIFT) test
+	$(SWIFT) build --build-tests $(ALL_TRAITS)
+	scripts/postgres.sh run -- $(SWIFT) test $(ALL_TRAITS)
 
 # Every Corpus stream (and ../shared/corpus-real, when present) against its golden output,
 # whole and rechunked; exit 1 on any difference (see Corpus/README.md).

@@ -39,6 +39,15 @@ let package = Package(
     .library(name: "SlateNIO", targets: ["SlateNIO"]),
     .executable(name: "slate", targets: ["SlateCLI"]),
   ],
+  // The `slate` executable's optional parts. A cold build of the default (`make demo`)
+  // leaves out SwiftNIO, BoringSSL and postgres-nio, which more than double its cold build
+  // time; `make test` and `make demo-postgres` enable them (`--traits Postgres`). The
+  // library products are the same under every trait: a host that depends on
+  // `SlatePostgres` gets it whatever traits it enables.
+  traits: [
+    .trait(name: "Postgres", description: "slate's --ledger accepts postgres:// URLs (the SlatePostgres ledger)."),
+    .default(enabledTraits: []),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     // The SQLite ledger only (system libsqlite3-dev, see scripts/ensure-deps.sh).
@@ -125,7 +134,7 @@ let package = Package(
       dependencies: [
         "Slate",
         "SlateFilm",
-        "SlatePostgres",
+        .target(name: "SlatePostgres", condition: .when(traits: ["Postgres"])),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]

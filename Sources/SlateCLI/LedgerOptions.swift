@@ -3,7 +3,6 @@ import ArgumentParser
 import Logging
 import Foundation
 import SlateDispatch
-import SlatePostgres
 import SlateSQLite
 import SlateStream
 
@@ -27,7 +26,7 @@ struct LedgerOptions: ParsableArguments {
   func open(logger: Logger? = nil) async throws -> any DispatchLedger {
     if ledger == "memory" { return InMemoryLedger() }
     do {
-      if PostgresLocation.isURL(ledger) { return try await PostgresLedger(url: ledger) }
+      if Self.isPostgresURL(ledger) { return try await Self.openPostgres(ledger, readOnly: false) }
       return Self.warned(try SQLiteLedger(path: ledger, options: .init(logger: logger)))
     } catch {
       CLIIO.fail("cannot open the ledger \(Self.shown(ledger)): \(error)")
@@ -42,9 +41,9 @@ struct LedgerOptions: ParsableArguments {
   /// `READ ONLY`.
   func openReadOnly() async throws -> any DispatchLedger {
     if ledger == "memory" { return InMemoryLedger() }
-    if PostgresLocation.isURL(ledger) {
+    if Self.isPostgresURL(ledger) {
       do {
-        return try await PostgresLedger(url: ledger, options: .init(poolSize: 1, readOnly: true))
+        return try await Self.openPostgres(ledger, readOnly: true)
       } catch {
         CLIIO.fail("cannot open the ledger \(Self.shown(ledger)): \(error)")
       }
@@ -62,10 +61,7 @@ struct LedgerOptions: ParsableArguments {
 
   /// How a ledger is named in messages: a URL without its password.
   static func shown(_ ledger: String) -> String {
-    guard PostgresLocation.isURL(ledger), let location = try? PostgresLocation(url: ledger, environment: [:]) else {
-      return ledger
-    }
-    return location.description
+    isPostgresURL(ledger) ? shownPostgres(ledger) : ledger
   }
 
   /// `ledger`, after printing what opening it noticed (a lost WAL) to standard error.
