@@ -37,6 +37,8 @@ let package = Package(
     .library(name: "SlatePostgres", targets: ["SlatePostgres"]),
     // NIO's `ByteBuffer` as a `LiveTurn` chunk, read in place.
     .library(name: "SlateNIO", targets: ["SlateNIO"]),
+    // Recordings over loopback HTTP (`RecordingServer`) and reading a URL (`HTTPTurnSource`).
+    .library(name: "SlateHTTP", targets: ["SlateHTTP"]),
     .executable(name: "slate", targets: ["SlateCLI"]),
   ],
   dependencies: [
@@ -56,6 +58,11 @@ let package = Package(
     .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     // SlateNIO only (NIOCore's `ByteBuffer`); postgres-nio brings the same package.
     .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+    // SlateHTTP only: the HTTP client that reads a provider's streaming response (issue 18's
+    // "reading from a URL"). It brings swift-nio-http2, swift-nio-extras, swift-nio-ssl,
+    // swift-algorithms and swift-configuration; the loopback server is SwiftNIO's own
+    // NIOPosix/NIOHTTP1 from the swift-nio package above (no server framework added).
+    .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
   ],
   targets: [
     // C++17 shim over Debian's libsimdjson-dev; the define is what `pkg-config --cflags simdjson` gives.
@@ -98,6 +105,19 @@ let package = Package(
     // NIO's `ByteBuffer` conforms to `LiveBytes` (no copy): bytes from AsyncHTTPClient or a
     // NIO channel feed a `LiveTurn` directly. Its own module, so the engine needs no NIO.
     .target(name: "SlateNIO", dependencies: ["SlateTurn", .product(name: "NIOCore", package: "swift-nio")]),
+    // Streaming over real HTTP: `RecordingServer` replays recordings as chunked
+    // `text/event-stream` responses on loopback (SwiftNIO's NIOPosix/NIOHTTP1), and the client
+    // side reads a URL with AsyncHTTPClient, body `ByteBuffer`s straight into a `LiveTurn` (via
+    // SlateNIO) with `http.*` diagnostics. Its own module: the engine and `import Slate` stay
+    // free of AsyncHTTPClient and its dependencies.
+    .target(
+      name: "SlateHTTP",
+      dependencies: ["SlateNIO", "SlateTurn", "SlateStream", "SlateCore",
+                     .product(name: "NIOCore", package: "swift-nio"),
+                     .product(name: "NIOPosix", package: "swift-nio"),
+                     .product(name: "NIOHTTP1", package: "swift-nio"),
+                     .product(name: "AsyncHTTPClient", package: "async-http-client")]
+    ),
     // A turn end to end: the pipeline (stream -> actions and batches), the turn runner,
     // replay bundles and the JSON-lines output of every layer.
     .target(name: "SlateTurn", dependencies: ["SlateCore", "SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]
@@ -194,6 +214,13 @@ let package = Package(
       name: "SlateNIOTests",
       dependencies: ["SlateNIO", "SlateTurn", "SlateDispatch", "SlateSchema", "SlateStream", "SlateJSON", "SlateTestSupport",
                      .product(name: "NIOCore", package: "swift-nio")]
+    ),
+    // Over real HTTP on loopback: RecordingServer, AsyncHTTPClient, the pipeline.
+    .testTarget(
+      name: "SlateHTTPTests",
+      dependencies: ["SlateHTTP", "SlateNIO", "SlateTurn", "SlateStream", "SlateSchema", "SlateCore", "SlateTestSupport",
+                     .product(name: "NIOCore", package: "swift-nio"),
+                     .product(name: "AsyncHTTPClient", package: "async-http-client")]
     ),
     .testTarget(
       name: "SlatePostgresTests",
