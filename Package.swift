@@ -146,6 +146,8 @@ let package = Package(
         "Slate",
         "SlateFilm",
         "SlatePostgres",
+        // `slate serve` and reading URLs (ServeCommand.swift, URLInput.swift).
+        "SlateHTTP",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
