@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: deps demo demo-postgres test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process fuzz fuzz-smoke
+.PHONY: deps demo demo-postgres test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process bench-ttfa fuzz fuzz-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -58,6 +58,15 @@ bench-table: deps
 # OpenAI stream, with hyperfine; a venv under .build/ (see Benchmarks/python/compare.sh).
 bench-process: deps
 	SWIFT=$(SWIFT) Benchmarks/python/compare.sh
+
+# Time to first action over loopback HTTP (issue 18): generated turns of 10, 100 and 1,000
+# actions served by RecordingServer at a token pace, Slate against the SDK pattern (parse
+# after the body ends); prints the README's table. About 2 minutes (the 1,000-action turn
+# streams for ~100 s at the pace): not part of bench-quick. TTFA_ARGS adds options
+# (--pace RATE, --runs N, --actions LIST, --dialect D).
+bench-ttfa: deps
+	$(SWIFT) build -c release --product slate-ttfa
+	.build/release/slate-ttfa $(TTFA_ARGS)
 
 # libFuzzer targets: `make fuzz` runs each for FUZZ_SECONDS (default 600); CI runs the smoke.
 FUZZ_SECONDS ?= 600

@@ -161,6 +161,11 @@ let package = Package(
     .executableTarget(name: "fuzz-framer", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-framer"),
     .executableTarget(name: "fuzz-dialect", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-dialect"),
     .executableTarget(name: "fuzz-schema", dependencies: ["FuzzChecks", "SlateSchema"], path: "Fuzz/fuzz-schema"),
+    // Time to first action (`make bench-ttfa`): Slate vs the SDK pattern over loopback HTTP.
+    // Here, not in the Benchmarks package, so that it reuses this package's AsyncHTTPClient build;
+    // it measures wall-clock arrival times under a pace, not CPU cost (package-benchmark's domain).
+    .executableTarget(name: "slate-ttfa", dependencies: ["SlateHTTP", "SlateFilm", "SlateTurn", "SlateStream", "SlateSchema", "SlateNIO"],
+                      path: "Benchmarks/TTFA"),
     // A host process for the crash tests (SlateTurnTests' LiveTurnCrashTests): a support
     // pack, an async handler, a live turn over SQLite, SIGKILLed at a handler call or a byte.
     .executableTarget(name: "slate-test-host", dependencies: ["Slate"], path: "Tests/SlateTestHost"),
