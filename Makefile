@@ -3,11 +3,12 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # The package traits of the whole build (Package.swift): `make demo` and the corpus check
-# build the default `slate` (SQLite only); `make test` and `make demo-postgres` build it
-# with every optional part, so the PostgreSQL tests drive a `slate` that speaks postgres://.
-ALL_TRAITS := --traits Postgres
+# build the default `slate` (SQLite, files and standard input); `make test` builds it with
+# every optional part, so the PostgreSQL and HTTP tests drive a `slate` that speaks
+# postgres:// and http://; `make demo-postgres` with the PostgreSQL ledger.
+ALL_TRAITS := --traits Postgres,HTTP
 
-.PHONY: deps demo demo-postgres test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process fuzz fuzz-smoke
+.PHONY: deps demo demo-postgres test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process bench-ttfa fuzz fuzz-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -20,7 +21,7 @@ demo: deps
 # `make demo` into a PostgreSQL ledger, in a new schema: on a throwaway PostgreSQL 15
 # (scripts/postgres.sh), or on the server SLATE_TEST_POSTGRES_URL names.
 demo-postgres: deps
-	$(SWIFT) build --product slate $(ALL_TRAITS)
+	$(SWIFT) build --product slate --traits Postgres
 	scripts/postgres.sh run -- sh -c 'test -n "$$SLATE_TEST_POSTGRES_URL" || exit 2; \
 	  .build/debug/slate replay Corpus/turns/heist --ledger "$$SLATE_TEST_POSTGRES_URL?schema=demo_$$(date +%s)"'
 
@@ -62,6 +63,15 @@ bench-table: deps
 # OpenAI stream, with hyperfine; a venv under .build/ (see Benchmarks/python/compare.sh).
 bench-process: deps
 	SWIFT=$(SWIFT) Benchmarks/python/compare.sh
+
+# Time to first action over loopback HTTP (issue 18): generated turns of 10, 100 and 1,000
+# actions served by RecordingServer at a token pace, Slate against the SDK pattern (parse
+# after the body ends); prints the README's table. About 2 minutes (the 1,000-action turn
+# streams for ~100 s at the pace): not part of bench-quick. TTFA_ARGS adds options
+# (--pace RATE, --runs N, --actions LIST, --dialect D).
+bench-ttfa: deps
+	$(SWIFT) build -c release --product slate-ttfa
+	.build/release/slate-ttfa $(TTFA_ARGS)
 
 # libFuzzer targets: `make fuzz` runs each for FUZZ_SECONDS (default 600); CI runs the smoke.
 FUZZ_SECONDS ?= 600

@@ -37,15 +37,18 @@ let package = Package(
     .library(name: "SlatePostgres", targets: ["SlatePostgres"]),
     // NIO's `ByteBuffer` as a `LiveTurn` chunk, read in place.
     .library(name: "SlateNIO", targets: ["SlateNIO"]),
+    // Recordings over loopback HTTP (`RecordingServer`) and reading a URL (`HTTPTurnSource`).
+    .library(name: "SlateHTTP", targets: ["SlateHTTP"]),
     .executable(name: "slate", targets: ["SlateCLI"]),
   ],
   // The `slate` executable's optional parts. A cold build of the default (`make demo`)
-  // leaves out SwiftNIO, BoringSSL and postgres-nio, which more than double its cold build
-  // time; `make test` and `make demo-postgres` enable them (`--traits Postgres`). The
-  // library products are the same under every trait: a host that depends on
-  // `SlatePostgres` gets it whatever traits it enables.
+  // leaves out SwiftNIO, BoringSSL, postgres-nio and AsyncHTTPClient, which more than
+  // double its cold build time; `make test` enables them all (`--traits Postgres,HTTP`),
+  // `make demo-postgres` the first. The library products are the same under every trait: a
+  // host that depends on `SlatePostgres` or `SlateHTTP` gets it whatever traits it enables.
   traits: [
     .trait(name: "Postgres", description: "slate's --ledger accepts postgres:// URLs (the SlatePostgres ledger)."),
+    .trait(name: "HTTP", description: "slate serve, and http:// URLs as the input of slate actions and slate replay (SlateHTTP)."),
     .default(enabledTraits: []),
   ],
   dependencies: [
@@ -65,6 +68,11 @@ let package = Package(
     .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     // SlateNIO only (NIOCore's `ByteBuffer`); postgres-nio brings the same package.
     .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+    // SlateHTTP only: the HTTP client that reads a provider's streaming response (issue 18's
+    // "reading from a URL"). It brings swift-nio-http2, swift-nio-extras, swift-nio-ssl,
+    // swift-algorithms and swift-configuration; the loopback server is SwiftNIO's own
+    // NIOPosix/NIOHTTP1 from the swift-nio package above (no server framework added).
+    .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
   ],
   targets: [
     // C++17 shim over Debian's libsimdjson-dev; the define is what `pkg-config --cflags simdjson` gives.
@@ -107,6 +115,19 @@ let package = Package(
     // NIO's `ByteBuffer` conforms to `LiveBytes` (no copy): bytes from AsyncHTTPClient or a
     // NIO channel feed a `LiveTurn` directly. Its own module, so the engine needs no NIO.
     .target(name: "SlateNIO", dependencies: ["SlateTurn", .product(name: "NIOCore", package: "swift-nio")]),
+    // Streaming over real HTTP: `RecordingServer` replays recordings as chunked
+    // `text/event-stream` responses on loopback (SwiftNIO's NIOPosix/NIOHTTP1), and the client
+    // side reads a URL with AsyncHTTPClient, body `ByteBuffer`s straight into a `LiveTurn` (via
+    // SlateNIO) with `http.*` diagnostics. Its own module: the engine and `import Slate` stay
+    // free of AsyncHTTPClient and its dependencies.
+    .target(
+      name: "SlateHTTP",
+      dependencies: ["SlateNIO", "SlateTurn", "SlateStream", "SlateCore",
+                     .product(name: "NIOCore", package: "swift-nio"),
+                     .product(name: "NIOPosix", package: "swift-nio"),
+                     .product(name: "NIOHTTP1", package: "swift-nio"),
+                     .product(name: "AsyncHTTPClient", package: "async-http-client")]
+    ),
     // A turn end to end: the pipeline (stream -> actions and batches), the turn runner,
     // replay bundles and the JSON-lines output of every layer.
     .target(name: "SlateTurn", dependencies: ["SlateCore", "SlateSSE", "SlateJSON", "SlateSchema", "SlateStream", "SlateDispatch"]
@@ -135,6 +156,8 @@ let package = Package(
         "Slate",
         "SlateFilm",
         .target(name: "SlatePostgres", condition: .when(traits: ["Postgres"])),
+        // `slate serve` and reading URLs (ServeCommand.swift, URLInput.swift).
+        .target(name: "SlateHTTP", condition: .when(traits: ["HTTP"])),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -148,6 +171,11 @@ let package = Package(
     .executableTarget(name: "fuzz-framer", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-framer"),
     .executableTarget(name: "fuzz-dialect", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-dialect"),
     .executableTarget(name: "fuzz-schema", dependencies: ["FuzzChecks", "SlateSchema"], path: "Fuzz/fuzz-schema"),
+    // Time to first action (`make bench-ttfa`): Slate vs the SDK pattern over loopback HTTP.
+    // Here, not in the Benchmarks package, so that it reuses this package's AsyncHTTPClient build;
+    // it measures wall-clock arrival times under a pace, not CPU cost (package-benchmark's domain).
+    .executableTarget(name: "slate-ttfa", dependencies: ["SlateHTTP", "SlateFilm", "SlateTurn", "SlateStream", "SlateSchema", "SlateNIO"],
+                      path: "Benchmarks/TTFA"),
     // A host process for the crash tests (SlateTurnTests' LiveTurnCrashTests): a support
     // pack, an async handler, a live turn over SQLite, SIGKILLed at a handler call or a byte.
     .executableTarget(name: "slate-test-host", dependencies: ["Slate"], path: "Tests/SlateTestHost"),
@@ -203,6 +231,13 @@ let package = Package(
       name: "SlateNIOTests",
       dependencies: ["SlateNIO", "SlateTurn", "SlateDispatch", "SlateSchema", "SlateStream", "SlateJSON", "SlateTestSupport",
                      .product(name: "NIOCore", package: "swift-nio")]
+    ),
+    // Over real HTTP on loopback: RecordingServer, AsyncHTTPClient, the pipeline.
+    .testTarget(
+      name: "SlateHTTPTests",
+      dependencies: ["SlateHTTP", "SlateNIO", "SlateTurn", "SlateStream", "SlateSchema", "SlateCore", "SlateTestSupport",
+                     .product(name: "NIOCore", package: "swift-nio"),
+                     .product(name: "AsyncHTTPClient", package: "async-http-client")]
     ),
     .testTarget(
       name: "SlatePostgresTests",

@@ -6,7 +6,7 @@ import SlateSchema
 /// `slate actions PATH|- [--dialect D] [--schema PACK]`: run a provider stream through the
 /// action stream (and a schema pack), feeding it in chunks, and list values or actions,
 /// early announcements and diagnostics as they come.
-struct ActionsCommand: ParsableCommand {
+struct ActionsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "actions",
     abstract: "List the actions of a provider stream, as they would arrive in chunks.",
@@ -24,12 +24,17 @@ struct ActionsCommand: ParsableCommand {
          "status":"complete"|"truncated"|"failed"[,"reason":r],"finishReason":f|null[,"error":{…},"valuesBeforeError":n]}
       channel is "answer" (or "answer[n]" for choice n) or "call:KEY"; streamOffset is the byte offset in the raw
       stream of the event that completed or broke the item; offset is the byte offset in the channel's text.
+      PATH may be an http:// or https:// URL (see `slate serve`): the body is read as it arrives; every line then \
+      ends with "elapsed_ms":n (text: +n ms), the time since the request went out; a non-2xx status, a content type \
+      other than text/event-stream (text/plain too for --dialect text), no response, or a connection cut mid-body \
+      are the diagnostics http.status, http.content_type, http.connect and http.reset (a cut body is truncated \
+      exactly as the file cut there).
       Exit codes: 0 a clean, complete stream (no error diagnostic, no rejection); 1 a truncated or failed stream,
       an error diagnostic or a rejected action; 2 usage or I/O errors.
       """
   )
 
-  @Argument(help: "The stream to read, or - for standard input.")
+  @Argument(help: "The stream to read: a file, - for standard input, or an http:// or https:// URL.")
   var path: String = "-"
 
   @Option(help: "auto, openai-chat, openai-responses, anthropic, gemini, or text (the input is the answer text itself).")
@@ -97,7 +102,8 @@ struct ActionsCommand: ParsableCommand {
     return ActionsSetup(options: options, pack: pack, validation: ValidationOptions(applyCoercions: !noCoerce, maxDepth: maxEvaluationDepth))
   }
 
-  func run() throws {
+  func run() async throws {
+    if URLInput.isURL(path) { return try await URLInput.actions(self) }
     let setup = try setup()
     var input = InputReader(path)
     let out = output.writer(input: path)

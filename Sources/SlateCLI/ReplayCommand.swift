@@ -27,13 +27,17 @@ struct ReplayCommand: AsyncParsableCommand {
       --handler record (the default for packs other than film) writes each payload into its entity's row and \
       queues the effects the schema declares; --handler film is the film pack's reference handler.
       A stream read from standard input (-) needs --turn.
+      PATH may be an http:// or https:// URL (see `slate serve`): one phase stream read as it arrives; the report \
+      then adds the HTTP diagnostics (http.status, http.content_type, http.connect, http.reset; exit 1) and, per \
+      handler call, the time since the request went out (--json: "http", "first_action_ms", "elapsed_ms"; text: \
+      "handled KEY +N ms" lines).
       Exit codes: 0 the turn completed from clean streams; 1 a stream or the turn had problems (a truncated or \
       failed stream, a rejection, a conflict, a failed or ambiguous action, an error in the audit, a turn not \
       completed); 2 usage or I/O errors.
       """
   )
 
-  @Argument(help: "A stream, or a turn directory.")
+  @Argument(help: "A stream, a turn directory, or an http:// or https:// URL (one phase stream, read as it arrives).")
   var path: String
 
   @Option(help: "auto, openai-chat, openai-responses, anthropic, gemini, or text.")
@@ -73,6 +77,7 @@ struct ReplayCommand: AsyncParsableCommand {
   var bundle: String?
 
   func run() async throws {
+    if URLInput.isURL(path) { return try await URLInput.replay(self) }
     if CLIIO.listDirectory(path).contains("manifest.json") { return try await replayBundle() }
     // First: a missing stream is the error to report, not the pack. Each stream is opened
     // here and read in blocks as the turn runs.
@@ -115,10 +120,12 @@ struct ReplayCommand: AsyncParsableCommand {
 
   /// Runs the turn through a ``TurnRunner`` (one ``LiveTurn``): the plan, then each phase
   /// stream as its chunks arrive, each batch dispatched as it closes.
-  func run(plan: JSONValue?, phases: [PhaseStream<PhaseChunks>], pack: CompiledPack, dialect: DialectKind,
-           mode: Dispatcher.Mode, ledger: any DispatchLedger, turn: String) async throws -> TurnReport
+  /// `wrap` wraps the handlers (``URLInput`` times their calls).
+  func run<Chunks>(plan: JSONValue?, phases: [PhaseStream<Chunks>], pack: CompiledPack, dialect: DialectKind,
+                   mode: Dispatcher.Mode, ledger: any DispatchLedger, turn: String,
+                   wrap: (HandlerTable) -> HandlerTable = { $0 }) async throws -> TurnReport
   {
-    let dispatcher = Dispatcher(ledger: ledger, handlers: dispatch.handlers(film: pack.pack.name == "film"),
+    let dispatcher = Dispatcher(ledger: ledger, handlers: wrap(dispatch.handlers(film: pack.pack.name == "film")),
                                 policy: dispatch.policy, mode: mode,
                                 configuration: .init(project: ProjectID(project), budget: dispatch.budget,
                                                      onLeaseWait: DispatchOptions.announceWait),

@@ -17,7 +17,7 @@ struct SlateCommand: AsyncParsableCommand {
     subcommands: [
       JSONCommand.self, EventsCommand.self, ActionsCommand.self, InspectCommand.self, ValidateCommand.self,
       ReplayCommand.self, TurnsCommand.self, TurnCommand.self, RecoverCommand.self, OutboxCommand.self, WorkerCommand.self, CorpusCommand.self,
-      PackCommand.self,
+      PackCommand.self, ServeCommand.self,
     ]
   )
 }
