@@ -21,7 +21,8 @@ import Testing
     let injector = FaultInjector(plan: FaultPlan(crashAfter: crashAfter))
     return Dispatcher(ledger: ledger, handlers: HandlerTable(fallback: injector.wrap(LiveTurnTests.TicketHandler(calls: calls))),
                       policy: RetryPolicy(leaseDuration: .milliseconds(200), leasePollInterval: .milliseconds(20)),
-                      configuration: .init(project: "helpdesk", planType: nil))
+                      configuration: .init(project: "helpdesk", planType: nil), clock: calls.clock,
+                      sleep: Fixture.manualSleep(calls.clock))
   }
 
   static func live(_ dispatcher: Dispatcher, maxItems: Int) throws -> LiveTurn {
