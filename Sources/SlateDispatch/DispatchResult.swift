@@ -135,6 +135,10 @@ public struct DispatchResult: Sendable, Hashable {
     }
 
     public static func < (a: ActionRef, b: ActionRef) -> Bool { (a.batch, a.position) < (b.batch, b.position) }
+
+    /// The batch of the actions ``Dispatcher/recover(turn:)`` reaches from the ledger alone
+    /// (their position: the record's ordinal).
+    public static func recoveryBatch(_ turn: TurnID) -> String { "recover:" + turn.rawValue }
   }
 
   /// What became of one action: its outcome's kind and its key's hex.
@@ -207,6 +211,26 @@ public struct DispatchResult: Sendable, Hashable {
     batches.formUnion(other.batches)
     phases.formUnion(other.phases)
     notes.formUnion(other.notes)
+  }
+
+  /// Counts once each action that both a recovery from the ledger alone
+  /// (``Dispatcher/recover(turn:)``, by ordinal: ``ActionRef/recoveryBatch(_:)``) and a
+  /// dispatch of the stream's bytes (by its place in the stream) reached: the recovery's
+  /// tally of a key that an action of the stream also has is joined into the tally of the
+  /// first such action (in ``ActionRef`` order) and dropped; the recovery's other tallies
+  /// stay. The per-key entries are unchanged (they are counted by key already). O(actions).
+  public mutating func countRecoveredOnce(turn: TurnID) {
+    let recovered = ActionRef.recoveryBatch(turn)
+    var streamed: [String: ActionRef] = [:]
+    for (ref, tally) in actions where ref.batch != recovered {
+      if let first = streamed[tally.key], first < ref { continue }
+      streamed[tally.key] = ref
+    }
+    for (ref, tally) in actions where ref.batch == recovered {
+      guard let first = streamed[tally.key] else { continue }
+      actions[ref] = nil
+      self.tally(tally, action: first)
+    }
   }
 
   public func merging(_ other: DispatchResult) -> DispatchResult {

@@ -21,7 +21,8 @@ extension Dispatcher {
       if let batch = action.batch { result.batches.insert(batch) }
       result.phases.insert(action.phase ?? "")
       try await traced(ActionInput(action), turn: reopened,
-                       action: DispatchResult.ActionRef(batch: "recover:" + turn.rawValue, position: action.ordinal),
+                       action: DispatchResult.ActionRef(batch: DispatchResult.ActionRef.recoveryBatch(turn),
+                                                        position: action.ordinal),
                        into: &result)
     }
     telemetry.count(result)

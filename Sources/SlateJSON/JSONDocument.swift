@@ -74,9 +74,7 @@ public struct JSONNode {
   let arena: UnsafeRawBufferPointer
   let index: Int
 
-  public enum Kind: Sendable, Equatable {
-    case null, bool, number, string, array, object
-  }
+  public typealias Kind = JSONKind
 
   @inline(__always) var node: slate_json_node { nodes[index] }
 
@@ -99,17 +97,8 @@ public struct JSONNode {
   /// Elements of an array or members of an object; 0 for scalars.
   public var count: Int { isArray || isObject ? Int(node.count) : 0 }
 
-  /// The JSON type name as ``JSONValue/typeName`` spells it.
-  public var typeName: String {
-    switch kind {
-    case .null: "null"
-    case .bool: "boolean"
-    case .number: "number"
-    case .string: "string"
-    case .array: "array"
-    case .object: "object"
-    }
-  }
+  /// The JSON type name (``JSONKind/typeName``).
+  public var typeName: String { kind.typeName }
 
   /// A string's unescaped UTF-8 bytes (valid UTF-8: simdjson validated them), or a
   /// number's lexeme; empty for other kinds. A span of the document's arena: no copy.

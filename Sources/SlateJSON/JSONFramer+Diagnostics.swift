@@ -39,6 +39,7 @@ extension JSONFramer {
   }
 
   /// The rest of the UTF-8 sequence of a rejected non-ASCII byte.
+  @inline(never)
   mutating func scanClassify(_ sequence: UTF8Sequence, _ rejection: Rejection,
                              _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
     var sequence = sequence

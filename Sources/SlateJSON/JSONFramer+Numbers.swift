@@ -82,6 +82,7 @@ extension JSONFramer {
   // MARK: Literals
 
   /// The rest of a literal, which may be split anywhere.
+  @inline(never)
   mutating func scanLiteral(_ literal: Literal, _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
     var rest = literal.rest
     var i = from

@@ -44,6 +44,7 @@ extension JSONFramer {
   }
 
   /// The continuation bytes of a UTF-8 sequence in a string cut by a chunk's end.
+  @inline(never)
   mutating func scanStringUTF8(_ sequence: UTF8Sequence, key: Bool, _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
     var sequence = sequence
     var i = from
@@ -57,6 +58,7 @@ extension JSONFramer {
 
   /// An escape after its '\': a simple one, or a `\u` escape with its four hex digits, and
   /// after a high surrogate the `\u` escape of its low partner.
+  @inline(never)
   mutating func scanEscape(_ escape: Escape, _ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
     var escape = escape
     var i = from

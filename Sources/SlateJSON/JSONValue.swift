@@ -198,7 +198,28 @@ extension JSONValue {
     return a[index]
   }
 
-  /// The JSON type name as JSON Schema spells it ("integer" is not distinguished here).
+  /// Which of the six JSON types the value is.
+  public var kind: JSONKind {
+    switch self {
+    case .null: .null
+    case .bool: .bool
+    case .number: .number
+    case .string: .string
+    case .array: .array
+    case .object: .object
+    }
+  }
+
+  /// The JSON type name (``JSONKind/typeName``).
+  public var typeName: String { kind.typeName }
+}
+
+/// The six JSON types, of a ``JSONValue`` or a ``JSONNode``.
+public enum JSONKind: Sendable, Equatable {
+  case null, bool, number, string, array, object
+
+  /// The type's name as JSON Schema spells it ("integer" is not distinguished here): the
+  /// one spelling of ``JSONValue/typeName`` and ``JSONNode/typeName``.
   public var typeName: String {
     switch self {
     case .null: "null"

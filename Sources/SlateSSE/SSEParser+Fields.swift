@@ -152,9 +152,11 @@ extension SSEParser {
     // decoded again, each invalid sequence becoming U+FFFD. (No slice of `dataBuffer` may
     // outlive this: one alive when the buffer is emptied below would make that a copy, a
     // malloc per event.)
-    let (data, valid) = dataBuffer.withUnsafeBufferPointer { buffer in
-      let raw = UnsafeBufferPointer(rebasing: buffer[..<(buffer.count - 1)])
-      if let data = String(validating: raw, as: UTF8.self) { return (data, true) }
+    let (data, valid) = dataBuffer.withUnsafeMutableBufferPointer { buffer in
+      let count = buffer.count - 1
+      let raw = UnsafeBufferPointer(rebasing: buffer[..<count])
+      if let data = Self.validated(buffer) { return (data, true) }
+      if let data = String(validating: raw, as: UTF8.self) { return (data, true) }  // a NUL in the data
       return (String(decoding: raw, as: UTF8.self), false)
     }
     if !valid {
@@ -169,6 +171,21 @@ extension SSEParser {
     outputs.append(.event(SSEEvent(type: type, data: data, lastEventId: lastEventId, retry: retry, byteRange: start..<end)))
     // "5. Set the data buffer and the event type buffer to the empty string."
     releaseEventBuffers()
+  }
+
+  /// The data buffer without its final line feed as a `String` when it is valid UTF-8
+  /// without a NUL byte, else nil; the line feed becomes the C string's terminator. The
+  /// one non-generic validating initializer: `String(validating:as:)`, generic, looked
+  /// type metadata up at every event (a fifth of the parser's instructions on 1 MB of
+  /// events in one chunk; issue 13's speed check).
+  @inline(__always)
+  static func validated(_ buffer: UnsafeMutableBufferPointer<UInt8>) -> String? {
+    let count = buffer.count - 1
+    buffer[count] = 0
+    let text = UnsafeRawPointer(buffer.baseAddress!).withMemoryRebound(to: CChar.self, capacity: count + 1) {
+      String(validatingCString: $0)
+    }
+    return text.flatMap { $0.utf8.count == count ? $0 : nil }
   }
 
   /// Empties the data and event type buffers, keeping their storage unless a large

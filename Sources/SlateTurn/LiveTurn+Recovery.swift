@@ -60,7 +60,8 @@ extension LiveTurn {
   ///
   /// A stream the host cancelled is not read again (the rest was never asked for). Use a
   /// new ``LiveTurn`` with the pack and options the turn was read with. Returns the turn's
-  /// report: the recovered phases and what this recovery dispatched. Throws
+  /// report: the recovered phases and what this recovery dispatched, each action counted
+  /// once (``DispatchResult/countRecoveredOnce(turn:)``). Throws
   /// ``DispatchError/unknownTurn(_:)`` when the ledger has no such turn. Complexity: the
   /// pipeline over the kept bytes, plus one dispatch per batch.
   public mutating func recover() async throws -> TurnReport {
@@ -97,6 +98,8 @@ extension LiveTurn {
       phases.append(PhaseReport(name: stream.phase, source: stream.source, summary: summary, lines: lines,
                                 batches: batches))
     }
+    // An action the ledger knew and the kept bytes carry was reached twice: count it once.
+    result.countRecoveredOnce(turn: turn)
     if let reason = cut.first, await dispatcher.mode != .dryRun {
       let (current, assessment) = try await dispatcher.assess(turn: turn)
       if current.status == .running {

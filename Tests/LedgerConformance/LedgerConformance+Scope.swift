@@ -58,7 +58,7 @@ extension LedgerConformance {
     -> Dispatcher
   {
     Dispatcher(ledger: ledger, handlers: HandlerTable(fallback: handler),
-               configuration: .init(project: Fixture.project, scope: scope, planType: nil))
+               configuration: .init(project: Fixture.project, scope: scope, planType: nil), clock: ManualWallClock(Fixture.t0))
   }
 
   static let create = #"{"type":"create_ticket","id":"T-1001","title":"Printer on fire"}"#

@@ -46,7 +46,7 @@ import Testing
 
   /// Replays `bundle` and expects exit 2 with `code` on standard error.
   static func expectRefused(_ bundle: String, _ code: String, _ context: Comment) throws {
-    guard let result = try SlateCLI.run(["replay", bundle], timeout: 10) else { return }
+    guard let result = try SlateCLI.run(["replay", bundle], timeout: 120) else { return }
     #expect(!result.timedOut, "\(context): hung")
     #expect(!result.signaled && result.status == 2, "\(context): exit \(result.status): \(result.errorOutput)")
     #expect(result.errorOutput.contains(code), "\(context): \(result.errorOutput)")
@@ -55,7 +55,7 @@ import Testing
 
   @Test func theGenuineBundleReplaysCleanly() throws {
     guard let bundle = try Self.bundle("genuine") else { return }
-    let result = try #require(try SlateCLI.run(["replay", bundle], timeout: 60))
+    let result = try #require(try SlateCLI.run(["replay", bundle], timeout: 120))
     #expect(result.status == 0, "\(result.errorOutput)")
   }
 

@@ -112,7 +112,7 @@ import Testing
     let results = Results(count: runs.count)
     DispatchQueue.concurrentPerform(iterations: 4) { worker in
       for i in stride(from: worker, to: runs.count, by: 4) {
-        results.set(i, try? SlateCLI.run(runs[i].arguments, timeout: 60))
+        results.set(i, try? SlateCLI.run(runs[i].arguments, timeout: 120))
       }
     }
     return results.values
@@ -134,10 +134,10 @@ import Testing
     let depth = 1_000_000
     let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
     let path = NumericOptionTests.input("deep", text)
-    guard let result = try SlateCLI.run(["json", path, "--max-depth", String(depth)], timeout: 120) else { return }
+    guard let result = try SlateCLI.run(["json", path, "--max-depth", String(depth)], timeout: 600) else { return }
     #expect(!result.signaled && result.status == 0, "exit \(result.status): \(result.errorOutput.prefix(300))")
     #expect(result.lines == [text])
-    let refused = try #require(try SlateCLI.run(["json", path, "--max-depth", String(depth - 1)], timeout: 120))
+    let refused = try #require(try SlateCLI.run(["json", path, "--max-depth", String(depth - 1)], timeout: 600))
     #expect(refused.status == 1 && refused.errorOutput.contains("json.depth_exceeded"), "\(refused.errorOutput.prefix(300))")
   }
 
@@ -157,7 +157,7 @@ import Testing
     for (limit, accepted) in [(2_000_000, true)] {
       guard let result = try SlateCLI.run(["actions", path, "--dialect", "text", "--framing", "value", "--schema", pack,
                                            "--max-depth", String(depth), "--max-evaluation-depth", String(limit), "--json"],
-                                          timeout: 300) else { return }
+                                          timeout: 600) else { return }
       #expect(!result.signaled && result.status == (accepted ? 0 : 1), "exit \(result.status): \(result.errorOutput.prefix(300))")
       let summary = result.lines.last ?? ""
       #expect(summary.contains(accepted ? "\"actions\":1" : "\"rejected\":1"), "\(summary.prefix(300))")
@@ -171,7 +171,7 @@ import Testing
     let depth = 300_000
     let path = NumericOptionTests.input("deep-actions", String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
     guard let result = try SlateCLI.run(["actions", path, "--dialect", "text", "--framing", "value", "--max-depth", String(depth),
-                                         "--json"], timeout: 120) else { return }
+                                         "--json"], timeout: 600) else { return }
     #expect(!result.signaled && result.status == 0, "exit \(result.status): \(result.errorOutput.prefix(300))")
     #expect(result.lines.count == 2 && result.lines.last?.contains("\"status\":\"complete\"") == true)
   }

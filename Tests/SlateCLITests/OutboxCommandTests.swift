@@ -93,12 +93,14 @@ import Testing
 
   /// A worker process stopped by SIGTERM while a job runs: the job finishes and is
   /// acknowledged, the rest of its claims are released, it exits 0; another worker then
-  /// drains what is left, and every effect ran exactly once.
+  /// drains what is left, and every effect ran exactly once. The worker claims all 20 in
+  /// one batch, a second per job, so the signal lands mid-batch unless this test is held
+  /// back for 19 s.
   @Test func aWorkerStoppedBySIGTERMFinishesItsJobAndReleasesTheRest() throws {
     guard let ledger = try Self.ledger("sigterm", turns: 4), let binary = SlateCLI.binary else { return }
     let log = ledger + ".log"
     let worker = try WorkerProcess(binary: binary, arguments: ["worker", "--ledger", ledger, "--handler", "log", "--log", log,
-                                                               "--delay", "500ms", "--batch", "4", "--json"])
+                                                               "--delay", "1s", "--batch", "20", "--json"])
     var waited = 0
     while Self.logged(log).isEmpty && waited < 60_000 {
       usleep(10_000)
@@ -185,11 +187,11 @@ struct WorkerProcess {
     try process.run()
   }
 
-  /// Waits (at most 120 s, then SIGKILL) for the exit status, the output lines and the
+  /// Waits (at most 300 s, then SIGKILL) for the exit status, the output lines and the
   /// error output.
   func wait() -> (status: Int32, output: [String], errors: String) {
     var waited = 0
-    while process.isRunning && waited < 120_000 {
+    while process.isRunning && waited < 300_000 {
       usleep(10_000)
       waited += 10
     }

@@ -110,7 +110,7 @@ struct PostgresLedgerCommandTests {
                                                  "crash-after=3", "--lease", "600"]))
     #expect(crashed.status == SIGKILL, "\(crashed.errorOutput)")
     let recovered = try #require(try SlateCLI.run(["recover", "clean", "--ledger", url, "--schema", Self.pack, "--lease", "600", "--json"],
-                                                  timeout: 90))
+                                                  timeout: 300))
     #expect(recovered.status == 0 && !recovered.timedOut, "\(recovered.errorOutput)")
     #expect(!recovered.errorOutput.contains("waiting for"), "no lease waited out: \(recovered.errorOutput)")
     ReplayCommandTests.expectExactlyOnce(try #require(try ReplayCommandTests.ledger(url, turn: "clean")), like: clean,

@@ -78,7 +78,7 @@ import Testing
     guard let slate = try Piped(["actions", "-", "--json"]) else { return }
     let half = stream.count / 2
     #expect(slate.send(stream[..<half]))
-    let first = slate.readFirstLine(within: 60)
+    let first = slate.readFirstLine(within: 120)
     #expect(first.contains(0x0A), "a line arrives before the second part is written")
     #expect(slate.send(stream[half...]))
     try slate.input.fileHandleForWriting.close()
@@ -98,7 +98,7 @@ import Testing
     defer { signal(SIGPIPE, previous) }
     guard let slate = try Piped(["actions", "-", "--json"]) else { return }
     #expect(slate.send(stream))
-    #expect(!slate.readFirstLine(within: 60).isEmpty)
+    #expect(!slate.readFirstLine(within: 120).isEmpty)
     try slate.output.fileHandleForReading.close()
     // More input that makes more output; the input stays open: only the closed output can
     // end the command.
@@ -106,7 +106,7 @@ import Testing
       if !slate.send(stream) { break }
       usleep(10_000)
     }
-    #expect(slate.waitForExit(within: 30), "the command ends while its input is still open")
+    #expect(slate.waitForExit(within: 120), "the command ends while its input is still open")
     if slate.process.isRunning { slate.process.terminate() }
     try slate.input.fileHandleForWriting.close()
     slate.process.waitUntilExit()

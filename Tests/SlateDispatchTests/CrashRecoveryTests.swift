@@ -107,9 +107,15 @@ import Testing
   }
 
   /// Four dispatchers (four processes) dispatch the same turn at once into one ledger.
+  ///
+  /// Their clock stands still (a ``ManualWallClock`` no one moves): no lease expires and
+  /// no budget runs out however long a starved task waits, so a racer meets another's
+  /// lease only while it is held and waits (real sleeps) until its holder records the
+  /// outcome; only the interleaving is left to the scheduler.
   @Test(arguments: 1...3)
   func fourDispatchersRacingOnOneTurnApplyEachActionOnce(_ round: Int) async throws {
     let ledger = InMemoryLedger()
+    let clock = ManualWallClock()
     let batches = try sampleBatches()
     // Each call takes a moment, so racers meet actions another one holds.
     let counter = CountingHandler(SlowHandler())
@@ -119,7 +125,7 @@ import Testing
         group.addTask {
           let dispatcher = Dispatcher(
             ledger: ledger, handlers: .film(counter), policy: RetryPolicy(leasePollInterval: .milliseconds(1)),
-            configuration: .init(project: "film", holder: "racer-\(i)", seed: UInt64(round * 10 + i)),
+            configuration: .init(project: "film", holder: "racer-\(i)", seed: UInt64(round * 10 + i)), clock: clock,
             sleep: { duration in
               waits.increment()
               try await Task.sleep(for: duration)

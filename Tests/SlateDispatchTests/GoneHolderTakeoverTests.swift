@@ -36,11 +36,13 @@ import Testing
   /// whether its recovery finished (false: it gave up waiting).
   static func takeOver(from holder: String) async throws -> (waits: [LeaseWait], recovered: Bool, leased: [LedgerEvent]) {
     let ledger = InMemoryLedger()
+    let clock = ManualWallClock()  // stands still: the first's lease lives until taken over
     let crashing = FaultInjector(plan: FaultPlan(crashAfter: 1))
     let first = Dispatcher(ledger: ledger,
                            handlers: crashing.wrap(HandlerTable(fallback: LedgerConformance.TicketHandler())),
                            policy: RetryPolicy(leaseDuration: .seconds(3600)),
-                           configuration: .init(project: "p", holder: holder, planType: nil, renewsLeases: false))
+                           configuration: .init(project: "p", holder: holder, planType: nil, renewsLeases: false),
+                           clock: clock)
     let batch = try LedgerConformance.ticketBatch([LedgerConformance.create])
     await #expect(throws: SimulatedCrash.self) { try await first.dispatch(batch, turn: "t1") }
 
@@ -49,7 +51,7 @@ import Testing
     let second = Dispatcher(ledger: ledger, handlers: HandlerTable(fallback: handler), mode: .recover,
                             configuration: .init(project: "p", planType: nil, onLeaseWait: { wait in
                               waits.withLock { $0.append(wait) }
-                            }), sleep: { _ in throw CancellationError() })
+                            }), clock: clock, sleep: { _ in throw CancellationError() })
     let recovered: Bool
     do {
       _ = try await second.recover(turn: "t1")

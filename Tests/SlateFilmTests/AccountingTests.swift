@@ -37,7 +37,7 @@ import Testing
   static func checkTwice(_ input: TurnInput, turn: TurnID, dialect: DialectKind = .auto) async throws {
     let pack = try FilmActionsTests.filmPack()
     let dispatcher = Dispatcher(ledger: InMemoryLedger(), handlers: FilmHandler.table(),
-                                configuration: .init(project: "film"))
+                                configuration: .init(project: "film"), clock: ManualWallClock())
     let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: dialect))
     let first = try await runner.run(input, turn: turn)
     let reached = first.phases.reduce(0) { $0 + $1.summary.actions + $1.summary.rejected } + (input.plan == nil ? 0 : 1)
@@ -74,7 +74,7 @@ import Testing
     let answer = "[" + lines.joined(separator: ",") + "]"
     let input = TurnInput(phases: [.init(name: nil, source: "answer", bytes: Array(answer.utf8))])
     let dispatcher = Dispatcher(ledger: InMemoryLedger(), handlers: FilmHandler.table(),
-                                configuration: .init(project: "film"))
+                                configuration: .init(project: "film"), clock: ManualWallClock())
     let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: .text))
     let report = try await runner.run(input, turn: "t")
     #expect(report.actionCounts == ActionCounts(applied: 5, conflicts: 15), "\(report.actionCounts.sentence)")

@@ -42,7 +42,7 @@ import Testing
     let pack = try CompiledPack(bytes: Array(Self.pack.utf8))
     let ledger = try SQLiteLedger(path: directory.appendingPathComponent("ledger.sqlite").path)
     let dispatcher = Dispatcher(ledger: ledger, handlers: HandlerTable(fallback: TicketHandler()),
-                                configuration: .init(project: "helpdesk", planType: nil))
+                                configuration: .init(project: "helpdesk", planType: nil), clock: ManualWallClock())
     let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: .text))
     let answer = #"[{"type":"create_ticket","id":"T-1","title":"Printer on fire"},"#
       + #"{"type":"create_ticket","id":"T-2","title":"VPN down"},{"type":"create_ticket","id":"T-1","title":"Printer on fire"}]"#

@@ -29,7 +29,7 @@ import Testing
 
   static func run<S: AsyncSequence>(_ chunks: S) async throws -> TurnReport where S.Element: LiveBytes {
     let dispatcher = Dispatcher(ledger: InMemoryLedger(), handlers: HandlerTable(fallback: TicketHandler()),
-                                configuration: .init(project: "helpdesk", planType: nil))
+                                configuration: .init(project: "helpdesk", planType: nil), clock: ManualWallClock())
     var live = LiveTurn(turn: "t1", pack: try CompiledPack(bytes: Array(pack.utf8)), dispatcher: dispatcher,
                         options: ActionStreamOptions(dialect: .openaiChat), batchLimits: BatchLimits(maxItems: 1))
     try await live.begin()

@@ -128,9 +128,9 @@ struct PostgresLedgerTests {
               let run = runs.next()
               var turn = try tx.turn("t1")!
               if run <= 2 {
-                // Both first runs have read before either writes (bounded: 10 s).
+                // Both first runs have read before either writes (bounded: 10 minutes).
                 arrived.next()
-                for _ in 0..<10_000 where arrived.value < 2 { usleep(1000) }
+                for _ in 0..<600_000 where arrived.value < 2 { usleep(1000) }
               }
               turn.updatedAt = turn.updatedAt + .milliseconds(1)
               try tx.updateTurn(turn)

@@ -15,10 +15,13 @@ import Testing
 /// same project-table rows.
 @Suite struct DispatcherOverSQLiteTests {
   /// Four dispatchers, each with its own ``SQLiteLedger`` on one file, dispatch the film
-  /// sample turn at once.
+  /// sample turn at once. Their clock stands still: no lease expires and no budget runs out
+  /// however long a starved task waits (a racer waits, in real sleeps, for the holder's
+  /// outcome).
   @Test(arguments: 1...3)
   func fourDispatchersOnFourInstancesRacingOnOneTurn(_ round: Int) async throws {
     let batches = try FilmSample.batches()
+    let clock = ManualWallClock()
     let (reference, referenceCalls) = try await FilmSample.referenceState(batches)
     let directory = try TemporaryDirectory()
     let ledgers = try (0..<4).map { _ in try SQLiteLedger(path: directory.path()) }
@@ -30,6 +33,7 @@ import Testing
             ledger: ledger, handlers: FilmHandler.table().map { calls.counting($0) },
             policy: RetryPolicy(leasePollInterval: .milliseconds(2)),
             configuration: .init(project: FilmSample.project, holder: "racer-\(i)", seed: UInt64(round * 10 + i)),
+            clock: clock,
             sleep: { duration in
               calls.waited()
               try await Task.sleep(for: duration)
@@ -113,7 +117,7 @@ enum FilmSample {
     let ledger = InMemoryLedger()
     let calls = KeyCalls()
     let dispatcher = Dispatcher(ledger: ledger, handlers: FilmHandler.table().map { calls.counting($0) },
-                                configuration: .init(project: project, holder: "reference"))
+                                configuration: .init(project: project, holder: "reference"), clock: ManualWallClock())
     for batch in batches { _ = try await dispatcher.dispatch(batch, turn: "t1") }
     return (try await LedgerState(ledger, turn: "t1"), calls.perVersion)
   }

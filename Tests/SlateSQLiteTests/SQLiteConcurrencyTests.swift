@@ -145,9 +145,9 @@ import Testing
       try tx.insertTurn(Sample.turn("t2"))
       writerInside.open()
       // Hold the write transaction open until the reader has read (a test-only block).
-      readerDone.wait(upTo: .seconds(20))
+      readerDone.wait(upTo: .seconds(600))
     }
-    await writerInside.waitAsync(upTo: .seconds(20))
+    await writerInside.waitAsync(upTo: .seconds(600))
     let during = try await ledgers[1].read { tx throws(LedgerError) in try tx.turns(project: nil).map(\.id) }
     readerDone.open()
     try await committed

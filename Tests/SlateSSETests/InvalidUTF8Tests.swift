@@ -25,6 +25,18 @@ import Testing
     }
   }
 
+  /// A NUL byte is valid UTF-8: the data keeps it and what follows it (the parser's
+  /// validation reads the data as a C string first), without a warning, in every chunking;
+  /// with an invalid byte after it, the warning is still given.
+  @Test func aNULByteInTheDataIsKept() {
+    let stream = Array("data: a\u{0}b\n\ndata: \u{0}".utf8) + [0xFF] + Array("\n\n".utf8)
+    let whole = ParserRun(stream)
+    #expect(whole.events.map(\.data) == ["a\u{0}b", "\u{0}\u{FFFD}"])
+    #expect(whole.diagnostics.map(\.code) == [.sseInvalidUTF8])
+    #expect(whole.diagnostics.first?.byteRange == whole.events.last?.byteRange)
+    #expect(ParserRun(stream, cuts: Array(1..<stream.count)) == whole)
+  }
+
   @Test func validUTF8SplitAcrossChunksGivesNoWarning() {
     let stream = Array("data: caf\u{E9} \u{1F3AC}\n\n".utf8)
     for size in 1...4 {

@@ -61,8 +61,9 @@ import Testing
     let pack = try CompiledPack(bytes: Array(Fixture.pack.utf8))
     let (ledger, reopen) = try Fixture.ledger(kind)
     let handler = CheckingHandler(ledger: try reopen(), pack: pack)
+    let clock = ManualWallClock()
     let dispatcher = Dispatcher(ledger: ledger, handlers: HandlerTable(fallback: handler),
-                                configuration: .init(project: "helpdesk"))
+                                configuration: .init(project: "helpdesk"), clock: clock, sleep: Fixture.manualSleep(clock))
     var live = LiveTurn(turn: "t1", pack: pack, dispatcher: dispatcher, options: ActionStreamOptions(dialect: .openaiChat),
                         batchLimits: BatchLimits(maxItems: maxItems))
     try await live.run(Fixture.asyncChunks(Fixture.stream) { $0 }, phase: "answer")

@@ -21,7 +21,8 @@ import Testing
     let injector = FaultInjector(plan: FaultPlan(crashAfter: crashAfter))
     return Dispatcher(ledger: ledger, handlers: HandlerTable(fallback: injector.wrap(LiveTurnTests.TicketHandler(calls: calls))),
                       policy: RetryPolicy(leaseDuration: .milliseconds(200), leasePollInterval: .milliseconds(20)),
-                      configuration: .init(project: "helpdesk", planType: nil))
+                      configuration: .init(project: "helpdesk", planType: nil), clock: calls.clock,
+                      sleep: Fixture.manualSleep(calls.clock))
   }
 
   static func live(_ dispatcher: Dispatcher, maxItems: Int) throws -> LiveTurn {
@@ -104,6 +105,33 @@ import Testing
     #expect(done.turn.status == .completed)
     let all = await calls.ids
     #expect(all.count == 9 && Set(all).count == 9, "each ticket applied exactly once: \(all)")
+  }
+
+  /// Recovery counts each action once: an action the ledger knew (finished by the
+  /// dispatcher's recovery) that the kept bytes also carry (read again) is one action of
+  /// the stream, so the figures add up to what the kept bytes carry, and `applied` is what
+  /// the recovery's handler calls applied (the call the crash cut short, then the rest).
+  @Test(arguments: LiveTurnTests.LedgerKind.allCases, [1, 64])
+  func recoveryCountsEachActionOnce(_ kind: LiveTurnTests.LedgerKind, maxItems: Int) async throws {
+    let (ledger, reopen) = try Fixture.ledger(kind)
+    let calls = LiveTurnTests.Calls()
+    var first = try Self.live(Self.crashing(ledger, calls, after: 3), maxItems: maxItems)
+    await #expect(throws: SimulatedCrash.self) {
+      try await first.run(Fixture.asyncChunks(Fixture.stream) { $0 }, phase: "answer")
+    }
+    #expect(await calls.count == 3)
+
+    var recovering = try Self.live(Fixture.dispatcher(try reopen(), calls, mode: .recover), maxItems: maxItems)
+    let report = try await recovering.recover()
+    let carried = report.phases.reduce(0) { $0 + $1.summary.actions + $1.summary.rejected }
+    let counts = report.actionCounts
+    #expect(counts.actions == carried, "\(counts.sentence): the kept bytes carry \(carried)")
+    #expect(counts.applied == (await calls.count) - 3, "\(counts.sentence)")
+    if maxItems == 64 {
+      // The whole stream was kept: 12 actions (7 applied now; 2 applied before the crash
+      // and 3 repeated keys are duplicates) and the rejection.
+      #expect(counts == ActionCounts(applied: 7, duplicates: 5, rejected: 1), "\(counts.sentence)")
+    }
   }
 
   /// Past the kept-bytes limit, recovery never completes the turn even when the bytes it

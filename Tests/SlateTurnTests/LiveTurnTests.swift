@@ -25,7 +25,10 @@ import Testing
     }
   }
 
+  /// What one test's dispatchers share: the handler calls they made, and the manual clock
+  /// they run on (``dispatcher(_:_:mode:)``).
   actor Calls {
+    nonisolated let clock = ManualWallClock()
     var ids: [String] = []
     func add(_ id: String) { ids.append(id) }
     var count: Int { ids.count }
@@ -75,7 +78,21 @@ import Testing
   static func dispatcher(_ ledger: any DispatchLedger, _ calls: Calls, mode: Dispatcher.Mode = .live) -> Dispatcher {
     Dispatcher(ledger: ledger, handlers: HandlerTable(fallback: TicketHandler(calls: calls)),
                policy: RetryPolicy(leaseDuration: .milliseconds(200), leasePollInterval: .milliseconds(20)), mode: mode,
-               configuration: .init(project: "helpdesk", planType: nil))
+               configuration: .init(project: "helpdesk", planType: nil), clock: calls.clock,
+               sleep: manualSleep(calls.clock))
+  }
+
+  /// A dispatcher's sleep on a manual clock: moves the clock instead of waiting. Time then
+  /// passes only when a dispatcher waits (a lease poll, a backoff), never because the
+  /// machine is slow, so no lease expires and no budget runs out under load; one
+  /// dispatcher at a time runs on the clock in these tests, so a wait for a dead
+  /// dispatcher's lease ends after the lease's duration of polls.
+  static func manualSleep(_ clock: ManualWallClock) -> @Sendable (Duration) async throws -> Void {
+    { duration in
+      try Task.checkCancellation()
+      clock.advance(by: duration)
+      await Task.yield()
+    }
   }
 
   static func streamEvents(_ ledger: any DispatchLedger, turn: TurnID) async throws -> [LedgerEvent] {
