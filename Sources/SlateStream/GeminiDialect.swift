@@ -45,7 +45,7 @@ public struct GeminiDialect: PayloadDialect {
     payloads = PayloadDecoder(parser: parser)
   }
 
-  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+  mutating func handle(_ event: EventBytes, _ payload: Payload, into out: inout DialectOutputs) {
     let at = event.offset
     guard let value = outcome.object(of: event, payload, expecting: "a GenerateContentResponse object", into: &out) else { return }
     if let error = value["error"], error.isTruthy {
@@ -74,17 +74,17 @@ public struct GeminiDialect: PayloadDialect {
       if usage != lastUsage, out.emitUsage(usage, at: at) { lastUsage = usage }
     }
     if !recognized {
-      out.report(.unknownEvent, at: at, "expected candidates, usageMetadata, promptFeedback or error; got \(PayloadDecoder.excerpt(event.data)) (skipped)")
+      out.report(.unknownEvent, at: at, "expected candidates, usageMetadata, promptFeedback or error; got \(PayloadDecoder.excerpt(event.text)) (skipped)")
     }
   }
 
   /// A lost chunk is always a gap (Gemini has no terminal event; it may even have held
   /// whole function calls).
-  mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
+  mutating func loseContent(at offset: Int, into out: inout DialectOutputs) {
     outcome.lose(at: offset, into: &out)
   }
 
-  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+  mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd {
     let allFinished = !candidateOrder.isEmpty && candidateOrder.allSatisfy { candidates[$0]?.finish != nil }
     return outcome.end(.gemini, terminated: allFinished,
                        openCalls: candidateOrder.flatMap { candidates[$0]?.open ?? [] }, at: offset, into: &out)
@@ -92,7 +92,7 @@ public struct GeminiDialect: PayloadDialect {
 
   // MARK: - Candidates
 
-  private mutating func candidate(_ candidate: JSONNode, position: Int, at: Int, into out: inout [DialectOutput]) {
+  private mutating func candidate(_ candidate: JSONNode, position: Int, at: Int, into out: inout DialectOutputs) {
     guard candidate.isObject else {
       out.report(.unexpectedPayload, at: at, "expected each candidate to be an object; got a JSON \(candidate.typeName)")
       return
@@ -136,7 +136,7 @@ public struct GeminiDialect: PayloadDialect {
     }
   }
 
-  private mutating func functionCall(_ call: JSONNode, candidate c: Int, at: Int, into out: inout [DialectOutput]) {
+  private mutating func functionCall(_ call: JSONNode, candidate c: Int, at: Int, into out: inout DialectOutputs) {
     guard call.isObject, var state = candidates[c] else {
       out.report(.unexpectedPayload, at: at, "expected functionCall to be an object; got a JSON \(call.typeName)")
       return
@@ -176,7 +176,7 @@ public struct GeminiDialect: PayloadDialect {
   }
 
   private func start(_ call: JSONNode, candidate c: Int, _ state: inout Candidate, at: Int,
-                     into out: inout [DialectOutput]) -> CallKey
+                     into out: inout DialectOutputs) -> CallKey
   {
     let key = CallKey("\(c).\(state.callCount)")
     state.callCount += 1
@@ -186,7 +186,7 @@ public struct GeminiDialect: PayloadDialect {
     return key
   }
 
-  private func close(_ state: inout Candidate, at: Int, into out: inout [DialectOutput]) {
+  private func close(_ state: inout Candidate, at: Int, into out: inout DialectOutputs) {
     guard let streaming = state.streaming else { return }
     out.emit(.toolArguments(streaming.key, streaming.arguments.value.canonicalString), at: at)
     out.emit(.toolCallEnded(streaming.key), at: at)
