@@ -46,6 +46,12 @@ let package = Package(
       ],
       path: "Support/BenchSupport"
     ),
+    // Instruction-count profiles under callgrind (scripts/callgrind.sh); not a suite.
+    .executableTarget(
+      name: "ProfileDriver",
+      dependencies: ["BenchSupport", .product(name: "SlateStream", package: root), .product(name: "SlateFilm", package: root)],
+      path: "Support/ProfileDriver"
+    ),
     suite("JSONBenchmarks", ["SlateJSON"]),
     suite("SSEBenchmarks", ["SlateSSE", "SlateJSON"]),
     suite("FramerBenchmarks", ["SlateJSON"]),

@@ -71,8 +71,10 @@ public:
   void run(element root) {
     parser.nodes.clear();
     parser.arena.clear();
-    std::vector<frame> stack;
-    stack.reserve(16);
+    // One stack per thread, reused by every parse (a parse never starts another on its
+    // thread): no allocation per document once it has grown to the deepest one.
+    static thread_local std::vector<frame> stack;
+    stack.clear();
     visit(root, stack);
     while (!stack.empty()) {
       frame &top = stack.back();

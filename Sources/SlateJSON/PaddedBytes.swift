@@ -27,23 +27,36 @@ public struct PaddedBytes: Sendable {
     storage.removeLast(PaddedBytes.padding)
     storage.append(contentsOf: bytes)
     count = storage.count
-    storage.append(contentsOf: repeatElement(0, count: PaddedBytes.padding))
+    storage.append(contentsOf: PaddedBytes.zeros)
   }
 
   /// Appends raw bytes, keeping the padding after them. Amortised O(bytes).
   public mutating func append(_ bytes: UnsafeRawBufferPointer) {
     storage.removeLast(PaddedBytes.padding)
-    storage.append(contentsOf: bytes)
+    storage.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
     count = storage.count
-    storage.append(contentsOf: repeatElement(0, count: PaddedBytes.padding))
+    storage.append(contentsOf: PaddedBytes.zeros)
+  }
+
+  /// Replaces the bytes with `bytes`, keeping the allocation: one copy (the input of
+  /// every parse of ``SimdjsonParser/parseDocument(_:)``). O(bytes).
+  public mutating func replaceAll(with bytes: UnsafeRawBufferPointer) {
+    storage.removeAll(keepingCapacity: true)
+    storage.reserveCapacity(bytes.count + PaddedBytes.padding)
+    storage.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
+    count = storage.count
+    storage.append(contentsOf: PaddedBytes.zeros)
   }
 
   /// Forgets the bytes, keeping the allocation.
   public mutating func removeAll() {
     storage.removeAll(keepingCapacity: true)
-    storage.append(contentsOf: repeatElement(0, count: PaddedBytes.padding))
+    storage.append(contentsOf: PaddedBytes.zeros)
     count = 0
   }
+
+  /// The padding's bytes (appended with one copy, not element by element).
+  static let zeros = [UInt8](repeating: 0, count: PaddedBytes.padding)
 
   /// The meaningful bytes (the padding is readable past `count`).
   public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

@@ -51,8 +51,7 @@ public final class SimdjsonParser {
 
   /// Parses any bytes, copying them into an internal padded buffer first.
   public func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
-    scratch.removeAll()
-    scratch.append(bytes)
+    scratch.replaceAll(with: bytes)
     return try parse(scratch)
   }
 
@@ -66,8 +65,7 @@ public final class SimdjsonParser {
   /// document, valid until this parser's next parse: nothing is built (``JSONDocument``).
   /// In the steady state (buffers grown to the largest document so far) it allocates nothing.
   public func parseDocument(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONDocument {
-    scratch.removeAll()
-    scratch.append(bytes)
+    scratch.replaceAll(with: bytes)
     return try scratch.withUnsafeBytes { raw in
       Result { () throws(JSONParseError) in try parseDocumentPadded(raw) }
     }.get()

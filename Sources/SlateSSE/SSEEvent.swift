@@ -66,3 +66,52 @@ public enum SSEOutput: Sendable, Hashable, CustomStringConvertible {
     }
   }
 }
+
+/// An event as ``SSEParser/feed(_:to:)`` hands it to an ``SSESink``: the data as bytes,
+/// valid only during the sink's call (a span of the chunk being fed, or of the parser's
+/// reused buffer). The data is valid UTF-8 (invalid sequences already became U+FFFD, with
+/// the `sse.invalid_utf8` warning before the event). ``event`` builds the ``SSEEvent``.
+package struct SSEEventView {
+  /// The event type (`"message"` when the event had none).
+  package var type: String
+  /// The data, lines joined with LF, without the trailing LF.
+  package var data: UnsafeRawBufferPointer
+  /// Whether ``data`` is a span of the chunk being fed (valid until ``SSEParser/feed(_:to:)``
+  /// returns) rather than of the parser's own buffer (valid only during the sink's call).
+  package var dataIsInChunk: Bool
+  package var lastEventId: String
+  package var retry: Int?
+  /// As ``SSEEvent/byteRange``.
+  package var byteRange: Range<Int>
+
+  package init(type: String, data: UnsafeRawBufferPointer, dataIsInChunk: Bool, lastEventId: String, retry: Int?,
+               byteRange: Range<Int>)
+  {
+    self.type = type
+    self.data = data
+    self.dataIsInChunk = dataIsInChunk
+    self.lastEventId = lastEventId
+    self.retry = retry
+    self.byteRange = byteRange
+  }
+
+  /// The event with its data as a `String` (a copy). O(data).
+  package var event: SSEEvent {
+    SSEEvent(type: type, data: String(decoding: data.assumingMemoryBound(to: UInt8.self), as: UTF8.self),
+             lastEventId: lastEventId, retry: retry, byteRange: byteRange)
+  }
+}
+
+/// What ``SSEParser/feed(_:to:)`` reports to, in stream order: events as byte views, and
+/// comments and diagnostics as ``SSEOutput``s. An array of ``SSEOutput`` is one (each event
+/// built as an ``SSEEvent``).
+package protocol SSESink {
+  /// A dispatched event; `event.data` is valid only during this call.
+  mutating func appendEvent(_ event: SSEEventView)
+  /// A comment or a diagnostic (never an event).
+  mutating func append(_ output: SSEOutput)
+}
+
+extension Array: SSESink where Element == SSEOutput {
+  package mutating func appendEvent(_ event: SSEEventView) { append(.event(event.event)) }
+}

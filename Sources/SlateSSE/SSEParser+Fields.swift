@@ -2,7 +2,7 @@
 extension SSEParser {
   /// Interprets one complete line (without its line ending, which stands at raw offset
   /// `lineEnd`; the line starts at `lineStartOffset`). O(line length).
-  mutating func interpretLine(_ line: UnsafeRawBufferPointer, lineEnd: Int, into outputs: inout [SSEOutput]) {
+  mutating func interpretLine<Sink: SSESink>(_ line: UnsafeRawBufferPointer, lineEnd: Int, into outputs: inout Sink) {
     // "If the line is empty (a blank line): Dispatch the event, as defined below."
     guard let first = line.first else {
       dispatch(end: lineEnd + 1, into: &outputs)
@@ -64,22 +64,28 @@ extension SSEParser {
     init?(_ name: UnsafeRawBufferPointer) {
       switch name.count {
       case 2 where name[0] == 0x69 && name[1] == 0x64: self = .id  // "id"
-      case 4 where name.elementsEqual("data".utf8): self = .data
-      case 5 where name.elementsEqual("event".utf8): self = .event
-      case 5 where name.elementsEqual("retry".utf8): self = .retry
+      case 4 where name.loadUnaligned(as: UInt32.self) == Field.word("data"): self = .data
+      case 5 where name.loadUnaligned(as: UInt32.self) == Field.word("even") && name[4] == 0x74: self = .event  // "event"
+      case 5 where name.loadUnaligned(as: UInt32.self) == Field.word("retr") && name[4] == 0x79: self = .retry  // "retry"
       default: return nil
       }
+    }
+
+    /// The four bytes of `text` as one word in memory order (compared with a name's first four).
+    static func word(_ text: StaticString) -> UInt32 {
+      UnsafeRawPointer(text.utf8Start).loadUnaligned(as: UInt32.self)
     }
   }
 
   /// "Append the field value to the data buffer, then append a single U+000A LINE FEED
   /// (LF) character to the data buffer." Enforces ``SSELimits/maxEventDataBytes``.
-  mutating func appendData(_ value: UnsafeRawBufferPointer, valueOffset: Int, into outputs: inout [SSEOutput]) {
+  mutating func appendData<Sink: SSESink>(_ value: UnsafeRawBufferPointer, valueOffset: Int, into outputs: inout Sink) {
     // The data as dispatched would be the buffer (its LFs now separators) plus this value.
     let limit = options.limits.maxEventDataBytes
-    let size = dataBuffer.count + value.count
+    let held = dataCount
+    let size = held + value.count
     if size > limit {
-      let firstOffending = valueOffset + max(0, limit - dataBuffer.count)
+      let firstOffending = valueOffset + max(0, limit - held)
       let start = blockStartOffset ?? lineStartOffset
       outputs.append(.diagnostic(SSEDiagnostic(
         code: .sseEventTooLarge, severity: .error, offset: firstOffending,
@@ -89,6 +95,25 @@ extension SSEParser {
       discardBlock()
       return
     }
+    // The event's first data line, inside the chunk being fed: kept in place (most events
+    // have one data line, so most need no copy); a second line or the chunk's end copies it.
+    if held == 0 && lineIsInChunk {
+      inPlaceData = InPlaceSpan(bytes: value)
+      return
+    }
+    keepInPlaceData()
+    dataBuffer.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
+    dataBuffer.append(Self.lineFeed)
+  }
+
+  /// Bytes of data the event holds so far, each line counted with its LF.
+  var dataCount: Int { inPlaceData.map { $0.bytes.count + 1 } ?? dataBuffer.count }
+
+  /// Copies the data line kept in place into the data buffer (before the chunk it lies in
+  /// is gone, or before a second line joins it).
+  mutating func keepInPlaceData() {
+    guard let value = inPlaceData?.bytes else { return }
+    inPlaceData = nil
     dataBuffer.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
     dataBuffer.append(Self.lineFeed)
   }
@@ -96,7 +121,7 @@ extension SSEParser {
   /// The line in progress (starting at `lineStartOffset`, first byte `firstByte`) is
   /// longer than ``SSELimits/maxLineBytes``. A comment is skipped with a warning; a field
   /// line loses its whole event, up to the next blank line.
-  mutating func lineTooLong(firstByte: UInt8, into outputs: inout [SSEOutput]) {
+  mutating func lineTooLong<Sink: SSESink>(firstByte: UInt8, into outputs: inout Sink) {
     let limit = options.limits.maxLineBytes
     let isComment = firstByte == Self.colon
     if blockStartOffset == nil { blockStartOffset = lineStartOffset }
@@ -125,7 +150,7 @@ extension SSEParser {
 
   /// A blank line (or, with flushOnEOF, the end of the stream) ends the block; `end` is the
   /// raw offset just past it.
-  mutating func dispatch(end: Int, into outputs: inout [SSEOutput]) {
+  mutating func dispatch<Sink: SSESink>(end: Int, into outputs: inout Sink) {
     let start = blockStartOffset ?? lineStartOffset
     blockStartOffset = nil
     blockHasFields = false
@@ -142,55 +167,67 @@ extension SSEParser {
     }
     // "2. If the data buffer is an empty string, set the data buffer and the event type
     // buffer to the empty string and return."
-    guard !dataBuffer.isEmpty else {
+    guard dataCount > 0 else {
       eventTypeBuffer.removeAll(keepingCapacity: true)
       return
     }
-    // "3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then
-    // remove the last character from the data buffer." (It always is.)
-    // Valid UTF-8 (the rule) is validated and copied in one pass; only invalid data is
-    // decoded again, each invalid sequence becoming U+FFFD. (No slice of `dataBuffer` may
-    // outlive this: one alive when the buffer is emptied below would make that a copy, a
-    // malloc per event.)
-    let (data, valid) = dataBuffer.withUnsafeMutableBufferPointer { buffer in
-      let count = buffer.count - 1
-      let raw = UnsafeBufferPointer(rebasing: buffer[..<count])
-      if let data = Self.validated(buffer) { return (data, true) }
-      if let data = String(validating: raw, as: UTF8.self) { return (data, true) }  // a NUL in the data
-      return (String(decoding: raw, as: UTF8.self), false)
-    }
-    if !valid {
-      outputs.append(.diagnostic(SSEDiagnostic(
-        code: .sseInvalidUTF8, severity: .warning, offset: start, byteRange: start..<end,
-        message: "the event's data is not valid UTF-8; each invalid sequence became U+FFFD, as the WHATWG decoder does")))
-    }
     // "the type attribute initialized to "message" ... If the event type buffer has a
     // value other than the empty string, change the type of the newly created event to
-    // equal the value of the event type buffer."
-    let type = eventTypeBuffer.isEmpty ? "message" : String(decoding: eventTypeBuffer, as: UTF8.self)
-    outputs.append(.event(SSEEvent(type: type, data: data, lastEventId: lastEventId, retry: retry, byteRange: start..<end)))
+    // equal the value of the event type buffer." (A type repeated from the last event
+    // reuses its `String`.)
+    let type = eventType()
+    // "3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then
+    // remove the last character from the data buffer." (It always is; the line kept in
+    // place has none.) Valid UTF-8 (the rule) is handed on as it is; invalid data is
+    // decoded, each invalid sequence becoming U+FFFD, with a warning.
+    let range = start..<end
+    if let data = inPlaceData?.bytes {
+      handOn(data, inChunk: true, type: type, range: range, into: &outputs)
+    } else {
+      dataBuffer.withUnsafeBytes {
+        handOn(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 1)]), inChunk: false, type: type, range: range, into: &outputs)
+      }
+    }
     // "5. Set the data buffer and the event type buffer to the empty string."
     releaseEventBuffers()
   }
 
-  /// The data buffer without its final line feed as a `String` when it is valid UTF-8
-  /// without a NUL byte, else nil; the line feed becomes the C string's terminator. The
-  /// one non-generic validating initializer: `String(validating:as:)`, generic, looked
-  /// type metadata up at every event (a fifth of the parser's instructions on 1 MB of
-  /// events in one chunk; issue 13's speed check).
-  @inline(__always)
-  static func validated(_ buffer: UnsafeMutableBufferPointer<UInt8>) -> String? {
-    let count = buffer.count - 1
-    buffer[count] = 0
-    let text = UnsafeRawPointer(buffer.baseAddress!).withMemoryRebound(to: CChar.self, capacity: count + 1) {
-      String(validatingCString: $0)
+  /// Hands the event with data `data` to the sink, after checking that it is UTF-8.
+  func handOn<Sink: SSESink>(_ data: UnsafeRawBufferPointer, inChunk: Bool, type: String, range: Range<Int>,
+                                      into outputs: inout Sink)
+  {
+    if _fastPath(SSEParser.isValidUTF8(data)) {
+      outputs.appendEvent(SSEEventView(type: type, data: data, dataIsInChunk: inChunk, lastEventId: lastEventId, retry: retry,
+                                       byteRange: range))
+      return
     }
-    return text.flatMap { $0.utf8.count == count ? $0 : nil }
+    outputs.append(.diagnostic(SSEDiagnostic(
+      code: .sseInvalidUTF8, severity: .warning, offset: range.lowerBound, byteRange: range,
+      message: "the event's data is not valid UTF-8; each invalid sequence became U+FFFD, as the WHATWG decoder does")))
+    var repaired = String(decoding: data.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    repaired.withUTF8 {
+      outputs.appendEvent(SSEEventView(type: type, data: UnsafeRawBufferPointer($0), dataIsInChunk: false,
+                                       lastEventId: lastEventId, retry: retry, byteRange: range))
+    }
   }
+
+  /// The event type buffer as the event's type: `message` when empty; a type seen before
+  /// reuses its `String` (a stream names a handful of types: no allocation per event).
+  mutating func eventType() -> String {
+    if eventTypeBuffer.isEmpty { return "message" }
+    for known in knownTypes where known.bytes == eventTypeBuffer { return known.type }
+    let type = String(decoding: eventTypeBuffer, as: UTF8.self)
+    if knownTypes.count < Self.maxKnownTypes { knownTypes.append((Array(eventTypeBuffer), type)) }
+    return type
+  }
+
+  /// Event types remembered at most (a stream that names more builds the rest each time).
+  static var maxKnownTypes: Int { 16 }
 
   /// Empties the data and event type buffers, keeping their storage unless a large
   /// event made it large.
   mutating func releaseEventBuffers() {
+    inPlaceData = nil
     dataBuffer.removeAll(keepingCapacity: dataBuffer.capacity <= Self.retainedCapacity)
     eventTypeBuffer.removeAll(keepingCapacity: eventTypeBuffer.capacity <= Self.retainedCapacity)
   }

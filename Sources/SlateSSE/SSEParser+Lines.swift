@@ -8,7 +8,17 @@ extension SSEParser {
   /// cut by the chunk's end is buffered, and only its new bytes are scanned when the
   /// next chunk arrives. O(`bytes.count`) plus the size of what it dispatches.
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, into outputs: inout [SSEOutput]) {
+    feed(bytes, to: &outputs)
+  }
+
+  /// Parses `bytes`, the next chunk of the stream, handing what it completed to `sink` in
+  /// stream order: each event as an ``SSEEventView`` (its data a span of `bytes` when the
+  /// event lies inside this chunk and has one data line, else of the parser's reused
+  /// buffer; no `String` is built for it), comments and diagnostics as ``SSEOutput``s.
+  /// The same outputs, offsets included, as ``feed(_:into:)`` for every chunking.
+  package mutating func feed<Sink: SSESink>(_ bytes: UnsafeRawBufferPointer, to outputs: inout Sink) {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    defer { keepInPlaceData() }
     let count = bytes.count
     let chunkStart = offset
     var i = 0
@@ -54,7 +64,7 @@ extension SSEParser {
 
   /// Adds `piece` (bytes of a line with no line ending yet) to the line buffer, or
   /// reports the line as too long and skips it (state `.skippingLine`).
-  mutating func bufferPartialLine(_ piece: UnsafeRawBufferPointer, into outputs: inout [SSEOutput]) {
+  mutating func bufferPartialLine<Sink: SSESink>(_ piece: UnsafeRawBufferPointer, into outputs: inout Sink) {
     if lineBuffer.count + piece.count > options.limits.maxLineBytes {
       lineTooLong(firstByte: lineBuffer.first ?? piece[0], into: &outputs)
       releaseLineBuffer()
@@ -72,13 +82,16 @@ extension SSEParser {
 
   /// The line in progress ends with `piece` (the bytes before its line ending, which
   /// stands at raw offset `lineEnd`): check its length and interpret it.
-  mutating func completeLine(_ piece: UnsafeRawBufferPointer, lineEnd: Int, into outputs: inout [SSEOutput]) {
+  mutating func completeLine<Sink: SSESink>(_ piece: UnsafeRawBufferPointer, lineEnd: Int, into outputs: inout Sink) {
     switch state {
     case .lineStart:
       if piece.count > options.limits.maxLineBytes {
         lineTooLong(firstByte: piece[0], into: &outputs)
       } else {
+        // The line lies in the chunk being fed: a data line may be kept in place.
+        lineIsInChunk = true
         interpretLine(piece, lineEnd: lineEnd, into: &outputs)
+        lineIsInChunk = false
       }
     case .inLine:
       if lineBuffer.count + piece.count > options.limits.maxLineBytes {

@@ -81,6 +81,13 @@ public struct SSEParser: Sendable {
   /// Set by a limit violation: the block's field lines are skipped up to the blank line.
   var discardingBlock = false
   var dataBuffer: [UInt8] = []
+  /// The event's one data line so far, when it lies inside the chunk being fed (no LF
+  /// after it); copied into ``dataBuffer`` before ``feed(_:to:)`` returns.
+  var inPlaceData: InPlaceSpan?
+  /// Whether the line being interpreted lies inside the chunk being fed.
+  var lineIsInChunk = false
+  /// The event types built so far, with their bytes, reused when a type repeats.
+  var knownTypes: [(bytes: [UInt8], type: String)] = []
   var eventTypeBuffer: [UInt8] = []
   var lastEventIdBuffer: [UInt8] = []
   /// Whether an `id` field set the buffer since ``lastEventId`` was last set from it.
@@ -97,6 +104,11 @@ public struct SSEParser: Sendable {
   /// reported. Then the parser is reset for a new stream, keeping ``lastEventId`` and
   /// ``retry``.
   public mutating func finish(into outputs: inout [SSEOutput]) {
+    finish(to: &outputs)
+  }
+
+  /// ``finish(into:)`` handing its outputs to `sink`, as ``feed(_:to:)`` does.
+  package mutating func finish<Sink: SSESink>(to outputs: inout Sink) {
     let end = offset
     // The last line, when it has no line ending. ("a CR at the very end of the input is a
     // complete line ending" needs nothing here: the CR already ended its line.)
@@ -144,9 +156,16 @@ public struct SSEParser: Sendable {
     blockHasFields = false
     discardingBlock = false
     dataBuffer = []
+    inPlaceData = nil
     eventTypeBuffer = []
     lastEventIdBuffer = Array(lastEventId.utf8)
     lastEventIdBufferIsPending = false
+  }
+
+  /// A span of the chunk being fed; never kept past ``feed(_:to:)`` (so the parser stays
+  /// `Sendable` in effect: between calls it holds none).
+  struct InPlaceSpan: @unchecked Sendable {
+    var bytes: UnsafeRawBufferPointer
   }
 
   static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]

@@ -65,8 +65,13 @@ public struct ActionStream {
 
   var state: State
   var sse: SSEParser
-  var dialect: (any Dialect)?
+  var dialect: (any EventDialect)?
+  /// Parses each event's payload; the dialects' text and argument spans point into its
+  /// document until the next event.
   let parser: SimdjsonParser
+  /// Parses the framers' committed values (a parser of their own, so that a value
+  /// committed in the middle of an event leaves that event's spans intact).
+  let valueParser: SimdjsonParser
   /// Bytes held while detecting the input format.
   var held: [UInt8] = []
   /// Raw bytes received.
@@ -74,7 +79,7 @@ public struct ActionStream {
   /// Whether the bytes are the answer text itself (`text`, or `auto` that found no SSE).
   var readsText = false
 
-  var answers: [Int: AnswerText] = [:]
+  var answers = AnswerTable()
   /// Choices in the order their text started (for a deterministic finish).
   var answerOrder: [Int] = []
   var calls: [CallKey: OpenCall] = [:]
@@ -98,13 +103,14 @@ public struct ActionStream {
   var summary: StreamSummary?
 
   // Scratch buffers, reused across events.
-  var sseOutputs: [SSEOutput] = []
-  var dialectOutputs: [DialectOutput] = []
+  var sseOutputs = SSEEventBatch()
+  var dialectOutputs = DialectOutputs()
   var framerEvents: [FramerEvent] = []
 
   public init(options: ActionStreamOptions = .default) {
     self.options = options
     self.parser = SimdjsonParser(limits: options.framerLimits.parserLimits)
+    self.valueParser = SimdjsonParser(limits: options.framerLimits.parserLimits)
     self.sse = SSEParser(options: options.sse)
     switch options.dialect {
     case .auto: state = .detecting
@@ -113,7 +119,7 @@ public struct ActionStream {
       readsText = true
     default:
       state = .events
-      dialect = options.dialect.makeDialect(parser: parser)
+      dialect = options.dialect.makeEventDialect(parser: parser)
     }
   }
 
@@ -162,68 +168,97 @@ public struct ActionStream {
       bytes.withUnsafeBytes { feedRawText($0, into: &out) }
     case .eventStream:
       state = .events
-      dialect = DialectKind.auto.makeDialect(parser: parser)
+      dialect = DialectKind.auto.makeEventDialect(parser: parser)
       bytes.withUnsafeBytes { feedEvents($0, into: &out) }
     }
   }
 
   mutating func feedEvents(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
-    sse.feed(bytes, into: &sseOutputs)
+    sse.feed(bytes, batch: &sseOutputs)
     routeSSE(into: &out)
   }
 
   /// Hands the SSE parser's outputs to the dialect, and the dialect's to the framers.
   mutating func routeSSE(into out: inout [StreamItem]) {
-    for output in sseOutputs {
-      switch output {
-      case .event(let event):
-        dialect?.feed(DialectEvent(type: event.type, data: event.data, offset: event.byteRange.lowerBound,
-                                   end: event.byteRange.upperBound),
-                      into: &dialectOutputs)
+    guard !sseOutputs.isEmpty else { return }
+    // Taken out of `self` while it is routed (no copy), and given back emptied, its storage kept.
+    var batch = SSEEventBatch()
+    swap(&batch, &sseOutputs)
+    defer {
+      batch.removeAll()
+      swap(&batch, &sseOutputs)
+    }
+    for item in batch.items {
+      switch item {
+      case .event(let type, let data, let range):
+        batch.withData(data) { data in
+          dialect?.read(EventBytes(type: type, data: data, offset: range.lowerBound, end: range.upperBound),
+                        into: &dialectOutputs)
+        }
         routeDialect(into: &out)
-      case .diagnostic(let diagnostic):
+      case .output(.diagnostic(let diagnostic)):
         report(StreamDiagnostic(diagnostic), into: &out)
         if diagnostic.discardsEvent {
           dialect?.lost(at: diagnostic.offset, into: &dialectOutputs)
           routeDialect(into: &out)
         }
-      case .comment:
+      case .output:
         break  // keep-alives carry nothing
       }
     }
-    sseOutputs.removeAll(keepingCapacity: true)
   }
 
+  /// Routes the dialect's outputs for one event: text and argument fragments go to the
+  /// framers as the payload's bytes (a ``Delta`` with its `String` is built only when
+  /// ``ActionStreamOptions/emitsDeltas`` asks for it).
   mutating func routeDialect(into out: inout [StreamItem]) {
-    for output in dialectOutputs {
-      switch output {
-      case .diagnostic(let diagnostic):
+    guard !dialectOutputs.isEmpty else { return }
+    var outputs = DialectOutputs()
+    swap(&outputs, &dialectOutputs)
+    defer {
+      outputs.removeAll()
+      swap(&outputs, &dialectOutputs)
+    }
+    for item in outputs.items {
+      switch item {
+      case .text(let channel, let bytes, let offset):
+        if options.emitsDeltas { out.append(.delta(Delta(.text(channel, String(jsonBytes: bytes)), offset: offset))) }
+        if channel.kind == .answer { feedAnswer(choice: channel.choice, bytes, at: offset, into: &out) }
+      case .arguments(let key, let bytes, let offset):
+        if options.emitsDeltas { out.append(.delta(Delta(.toolArguments(key, String(jsonBytes: bytes)), offset: offset))) }
+        feedCall(key, bytes, at: offset, into: &out)
+      case .output(.diagnostic(let diagnostic)):
         report(StreamDiagnostic(diagnostic), into: &out)
-      case .delta(let delta):
+      case .output(.delta(let delta)):
         if options.emitsDeltas { out.append(.delta(delta)) }
-        switch delta.kind {
-        case .text(let channel, let text) where channel.kind == .answer:
-          var text = text
-          text.withUTF8 { feedAnswer(choice: channel.choice, UnsafeRawBufferPointer($0), at: delta.offset, into: &out) }
-        case .toolCallStarted(let start):
-          startCall(start, at: delta.offset, into: &out)
-        case .toolArguments(let key, let text):
-          var text = text
-          text.withUTF8 { feedCall(key, UnsafeRawBufferPointer($0), at: delta.offset, into: &out) }
-        case .toolCallEnded(let key):
-          endCall(key, at: delta.offset, into: &out)
-        case .providerError:
-          if valuesBeforeError == nil { valuesBeforeError = committed }
-        case .gap(.any):
-          poisonAll(at: delta.offset, into: &out)
-        case .gap(.call(let key)):
-          poisonCall(key, at: delta.offset, into: &out)
-        default:
-          break
-        }
+        route(delta, into: &out)
       }
     }
-    dialectOutputs.removeAll(keepingCapacity: true)
+  }
+
+  /// Acts on one delta built with its `String`s (fragments a dialect held, or kept past
+  /// their payload).
+  mutating func route(_ delta: Delta, into out: inout [StreamItem]) {
+    switch delta.kind {
+    case .text(let channel, let text) where channel.kind == .answer:
+      var text = text
+      text.withUTF8 { feedAnswer(choice: channel.choice, UnsafeRawBufferPointer($0), at: delta.offset, into: &out) }
+    case .toolCallStarted(let start):
+      startCall(start, at: delta.offset, into: &out)
+    case .toolArguments(let key, let text):
+      var text = text
+      text.withUTF8 { feedCall(key, UnsafeRawBufferPointer($0), at: delta.offset, into: &out) }
+    case .toolCallEnded(let key):
+      endCall(key, at: delta.offset, into: &out)
+    case .providerError:
+      if valuesBeforeError == nil { valuesBeforeError = committed }
+    case .gap(.any):
+      poisonAll(at: delta.offset, into: &out)
+    case .gap(.call(let key)):
+      poisonCall(key, at: delta.offset, into: &out)
+    default:
+      break
+    }
   }
 
   /// `text` dialect: the raw bytes are choice 0's answer text.
@@ -252,7 +287,7 @@ public struct ActionStream {
     var end: DialectEnd
     switch state {
     case .events:
-      sse.finish(into: &sseOutputs)
+      sse.finish(batch: &sseOutputs)
       routeSSE(into: &out)
       end = dialect!.finish(at: bytesFed, into: &dialectOutputs)
       routeDialect(into: &out)

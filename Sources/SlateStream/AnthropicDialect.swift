@@ -94,7 +94,7 @@ public struct AnthropicDialect: PayloadDialect {
     payloads = PayloadDecoder(parser: parser)
   }
 
-  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+  mutating func handle(_ event: EventBytes, _ payload: Payload, into out: inout DialectOutputs) {
     let at = event.offset
     guard let value = outcome.object(of: event, payload, expecting: "an Anthropic event object", into: &out),
           let type = eventType(event, value, into: &out)
@@ -133,11 +133,11 @@ public struct AnthropicDialect: PayloadDialect {
 
   /// A lost event is always a gap: even after `message_stop` it may have been the
   /// `message_start` of a new message.
-  mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
+  mutating func loseContent(at offset: Int, into out: inout DialectOutputs) {
     outcome.lose(at: offset, into: &out)
   }
 
-  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+  mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd {
     reportOpenBlocks(before: "the end of the input", at: offset, into: &out)
     let open = blockOrder.compactMap { blocks[$0] }.filter { !$0.stopped }
     let calls = abandonedCalls + open.filter(\.isToolUse).map { CallKey($0.key) }
@@ -147,7 +147,7 @@ public struct AnthropicDialect: PayloadDialect {
 
   // MARK: - Events
 
-  private mutating func messageStart(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+  private mutating func messageStart(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
     let message = state.ordinal
     if message >= 0 {
       out.report(.secondMessageStart, at: at,
@@ -166,13 +166,13 @@ public struct AnthropicDialect: PayloadDialect {
   }
 
   /// Content before any `message_start`: reported once, then read as message 0.
-  private mutating func requireMessage(_ type: String, at: Int, into out: inout [DialectOutput]) {
+  private mutating func requireMessage(_ type: String, at: Int, into out: inout DialectOutputs) {
     guard case .beforeMessage = state else { return }
     out.report(.missingMessageStart, at: at, "expected message_start before \(type); it never came")
     state = .message(0)
   }
 
-  private mutating func blockStart(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+  private mutating func blockStart(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
     guard let index = value.int("index"), let block = value["content_block"], let type = block.stringBytes("type") else {
       out.report(.unexpectedPayload, at: at, "expected content_block_start with an index and a typed content_block; it lacks them")
       return
@@ -217,7 +217,7 @@ public struct AnthropicDialect: PayloadDialect {
     blockOrder.append(index)
   }
 
-  private mutating func blockDelta(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+  private mutating func blockDelta(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
     guard let index = value.int("index"), let delta = value["delta"], let typeBytes = delta.stringBytes("type") else {
       out.report(.unexpectedPayload, at: at, "expected content_block_delta with an index and a typed delta; it lacks them")
       return
@@ -243,7 +243,7 @@ public struct AnthropicDialect: PayloadDialect {
     case ("input_json_delta", .toolUse(_, let initialInput)):
       if let fragment = delta.stringBytes("partial_json"), !fragment.isEmpty {
         block.content = .toolUse(streamed: true, initialInput: initialInput)
-        out.emit(.toolArguments(CallKey(block.key), String(jsonBytes: fragment)), at: at)
+        out.emitArguments(fragment, of: CallKey(block.key), at: at)
       }
     case ("input_json_delta", .serverToolUse(var input, let initialInput)):
       if let fragment = delta.stringBytes("partial_json") {
@@ -260,7 +260,7 @@ public struct AnthropicDialect: PayloadDialect {
     blocks[index] = block
   }
 
-  private mutating func blockStop(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+  private mutating func blockStop(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
     guard let index = value.int("index") else {
       out.report(.unexpectedPayload, at: at, "expected content_block_stop with an index; it has none")
       return
@@ -288,7 +288,7 @@ public struct AnthropicDialect: PayloadDialect {
   }
 
   /// Reports, once each, the blocks of the current message still open before `what`.
-  private mutating func reportOpenBlocks(before what: String, at: Int, into out: inout [DialectOutput]) {
+  private mutating func reportOpenBlocks(before what: String, at: Int, into out: inout DialectOutputs) {
     for index in blockOrder {
       guard var block = blocks[index], !block.stopped, !block.reportedOpen else { continue }
       block.reportedOpen = true

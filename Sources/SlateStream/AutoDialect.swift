@@ -11,7 +11,7 @@ import SlateJSON
 /// outputs (decoding diagnostics included) come in the order the detected dialect alone
 /// would give them.
 /// Complexity: that of the detected dialect, plus O(held events) memory before detection.
-public struct AutoDialect: Dialect {
+public struct AutoDialect: EventDialect {
   /// Events held at most before falling back to Chat Completions.
   public static let maxPendingEvents = 32
 
@@ -24,7 +24,7 @@ public struct AutoDialect: Dialect {
   private var pending: [Held] = []
 
   private enum Held {
-    case event(DialectEvent, KeptPayload, decoding: [DialectOutput])
+    case event(DialectEvent, KeptPayload, decoding: DialectOutputs)
     /// An event the SSE layer discarded, at this offset.
     case lost(Int)
   }
@@ -33,13 +33,13 @@ public struct AutoDialect: Dialect {
     payloads = PayloadDecoder(parser: parser)
   }
 
-  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
+  mutating func read(_ event: EventBytes, into out: inout DialectOutputs) {
     if detected != nil {
       detected!.confirmLoss(into: &out)
       detected!.route(event, payloads.decode(event, into: &out), into: &out)
       return
     }
-    var decoding: [DialectOutput] = []
+    var decoding = DialectOutputs()
     let payload = payloads.decode(event, into: &decoding)
     let found: DialectKind? = switch payload {
     case .done: .openaiChat
@@ -54,7 +54,7 @@ public struct AutoDialect: Dialect {
       detected!.route(event, payload, into: &out)
       return
     }
-    pending.append(.event(event, KeptPayload(payload), decoding: decoding))
+    pending.append(.event(event.owned, KeptPayload(payload), decoding: decoding))
     if pending.count >= AutoDialect.maxPendingEvents {
       out.report(.undetectedDialect, at: event.offset,
                  "expected one of the first \(AutoDialect.maxPendingEvents) events to reveal the dialect; none did (reading them as openai-chat)")
@@ -63,11 +63,11 @@ public struct AutoDialect: Dialect {
   }
 
   /// Before detection the lost event is held in its place, then given to the detected dialect.
-  public mutating func lost(at offset: Int, into out: inout [DialectOutput]) {
+  mutating func lost(at offset: Int, into out: inout DialectOutputs) {
     if detected != nil { detected!.lost(at: offset, into: &out) } else { pending.append(.lost(offset)) }
   }
 
-  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+  mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd {
     if detected != nil { return detected!.finish(at: offset, into: &out) }
     // Undetected: a held loss (an unreadable event other than the provider's `error`, or
     // one the SSE layer discarded) that another event follows is a gap, as in any dialect:
@@ -81,7 +81,7 @@ public struct AutoDialect: Dialect {
       switch held {
       case .event(let event, let payload, let decoding):
         out += decoding
-        if payload.withPayload({ PendingLoss.isLoss(event, $0) }) { loss.hold(at: event.offset) }
+        if payload.withPayload({ payload in event.withBytes { PendingLoss.isLoss($0, payload) } }) { loss.hold(at: event.offset) }
       case .lost(let lost):
         loss.hold(at: lost)
       }
@@ -91,7 +91,7 @@ public struct AutoDialect: Dialect {
     return outcome.end(.auto, terminated: false, openCalls: [], at: offset, into: &out)
   }
 
-  private mutating func adopt(_ kind: DialectKind, into out: inout [DialectOutput]) {
+  private mutating func adopt(_ kind: DialectKind, into out: inout DialectOutputs) {
     var dialect: any PayloadDialect = switch kind {
     case .openaiResponses: OpenAIResponsesDialect(parser: payloads.parser)
     case .anthropic: AnthropicDialect(parser: payloads.parser)
@@ -103,7 +103,10 @@ public struct AutoDialect: Dialect {
       case .event(let event, let payload, let decoding):
         dialect.confirmLoss(into: &out)
         out += decoding
-        payload.withPayload { dialect.route(event, $0, into: &out) }
+        // The held payload's copy goes with `pending`: its fragments are copied out first.
+        var outputs = DialectOutputs()
+        payload.withPayload { payload in event.withBytes { dialect.route($0, payload, into: &outputs) } }
+        out += outputs.owned
       case .lost(let offset):
         dialect.lost(at: offset, into: &out)
       }

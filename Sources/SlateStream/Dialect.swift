@@ -1,4 +1,9 @@
 import SlateJSON
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A provider's event schema as an explicit state machine: SSE events in, ``Delta``s and
 /// ``DialectDiagnostic``s out, in stream order.
@@ -43,6 +48,40 @@ public protocol Dialect {
   mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd
 }
 
+/// A dialect as ``ActionStream`` drives it: events as bytes (``EventBytes``), and text and
+/// argument fragments handed on as spans of the parsed payload (``DialectOutputs``), with
+/// no `String` in between. Every dialect of this module is one; the public ``Dialect``
+/// methods are adapters over these that build each ``Delta`` with its `String`s.
+protocol EventDialect: Dialect {
+  /// Reads one event (its data valid only during the call).
+  mutating func read(_ event: EventBytes, into out: inout DialectOutputs)
+  /// As ``Dialect/lost(at:into:)``.
+  mutating func lost(at offset: Int, into out: inout DialectOutputs)
+  /// As ``Dialect/finish(at:into:)``.
+  mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd
+}
+
+extension EventDialect {
+  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
+    var outputs = DialectOutputs()
+    event.withBytes { read($0, into: &outputs) }
+    outputs.appendOwned(to: &out)
+  }
+
+  public mutating func lost(at offset: Int, into out: inout [DialectOutput]) {
+    var outputs = DialectOutputs()
+    lost(at: offset, into: &outputs)
+    outputs.appendOwned(to: &out)
+  }
+
+  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+    var outputs = DialectOutputs()
+    let end = finish(at: offset, into: &outputs)
+    outputs.appendOwned(to: &out)
+    return end
+  }
+}
+
 extension Dialect {
   /// Reads one event and returns what it produced.
   public mutating func feed(_ event: DialectEvent) -> [DialectOutput] {
@@ -54,18 +93,18 @@ extension Dialect {
 
 /// A dialect that ``AutoDialect`` can hand an already decoded event to, so that the
 /// detector and the dialect parse each payload once between them.
-protocol PayloadDialect: Dialect {
+protocol PayloadDialect: EventDialect {
   init(parser: SimdjsonParser)
   /// Decodes each event's data once, with the stream's one parser.
   var payloads: PayloadDecoder { get }
   /// Reads one event whose data has been decoded (never ``Payload/unreadable`` unless the
   /// event is named `error`: ``route(_:_:into:)`` holds the others as a pending loss).
-  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput])
+  mutating func handle(_ event: EventBytes, _ payload: Payload, into out: inout DialectOutputs)
   /// The stream's end-of-stream bookkeeping, with the pending loss.
   var outcome: Outcome { get set }
   /// An event that may have carried content was lost at `offset` (certainly: something
   /// followed it): emits the gap, unless this dialect would have ignored the event.
-  mutating func loseContent(at offset: Int, into out: inout [DialectOutput])
+  mutating func loseContent(at offset: Int, into out: inout DialectOutputs)
 }
 
 /// An event's data as decoded once for its dialect.
@@ -96,9 +135,26 @@ enum EventType {
 
   static func ~= (literal: JSONKey, type: EventType) -> Bool {
     switch type {
-    case .payload(let bytes): bytes.elementsEqual(literal.bytes)
+    case .payload(let bytes): sameBytes(bytes, literal.bytes)
     case .name(let name): name.utf8.elementsEqual(literal.bytes)
     }
+  }
+}
+
+/// Whether two byte spans are equal: lengths first, then one `memcmp`.
+@inline(__always)
+func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+  guard a.count == b.count else { return false }
+  guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+  return memcmp(x, y, a.count) == 0
+}
+
+extension String {
+  /// Whether the string's UTF-8 is exactly `bytes` (no `String` built from them).
+  func hasUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard utf8.count == bytes.count else { return false }
+    var copy = self
+    return copy.withUTF8 { sameBytes(UnsafeRawBufferPointer($0), bytes) }
   }
 }
 
@@ -135,9 +191,9 @@ enum KeptPayload {
 struct PayloadDecoder {
   let parser: SimdjsonParser
 
-  func decode(_ event: DialectEvent, into out: inout [DialectOutput]) -> Payload {
-    var data = event.data
-    return data.withUTF8 { bytes -> Payload in
+  func decode(_ event: EventBytes, into out: inout DialectOutputs) -> Payload {
+    let bytes = event.data
+    do {
       var start = 0
       var end = bytes.count
       while start < end, PayloadDecoder.isWhitespace(bytes[start]) { start += 1 }
@@ -147,12 +203,12 @@ struct PayloadDecoder {
         return .invalid
       }
       if bytes[start..<end].elementsEqual("[DONE]".utf8) { return .done }
-      let result = Result { () throws(JSONParseError) in try parser.parseDocument(UnsafeRawBufferPointer(bytes)) }
+      let result = Result { () throws(JSONParseError) in try parser.parseDocument(bytes) }
       switch result {
       case .success(let document):
         return .json(document.root)
       case .failure(let error):
-        let shown = PayloadDecoder.excerpt(event.data)
+        let shown = PayloadDecoder.excerpt(event.text)
         out.append(.diagnostic(DialectDiagnostic(
           .invalidPayload, offset: event.offset,
           message: "expected one JSON document as the event's data; \(error.code.rawValue) at byte \(error.offset) of the data in \(shown)",
@@ -175,13 +231,13 @@ struct PayloadDecoder {
 
 extension PayloadDialect {
   /// Reads one event: decodes its data once, then ``handle(_:_:into:)``.
-  public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
+  mutating func read(_ event: EventBytes, into out: inout DialectOutputs) {
     confirmLoss(into: &out)
     route(event, payloads.decode(event, into: &out), into: &out)
   }
 
   /// An event discarded by the SSE layer: a loss (after confirming any pending one).
-  public mutating func lost(at offset: Int, into out: inout [DialectOutput]) {
+  mutating func lost(at offset: Int, into out: inout DialectOutputs) {
     confirmLoss(into: &out)
     loseContent(at: offset, into: &out)
   }
@@ -189,7 +245,7 @@ extension PayloadDialect {
   /// Hands a decoded event to ``handle(_:_:into:)``, or, when its data could not be read
   /// and it is not the provider's `error` event, holds it as the pending loss, which the
   /// next event confirms (``confirmLoss(into:)``) and the end of the input drops.
-  mutating func route(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+  mutating func route(_ event: EventBytes, _ payload: Payload, into out: inout DialectOutputs) {
     if PendingLoss.isLoss(event, payload) {
       outcome.pendingLoss.hold(at: event.offset)
     } else {
@@ -198,7 +254,7 @@ extension PayloadDialect {
   }
 
   /// Another event follows the pending loss: it is a gap.
-  mutating func confirmLoss(into out: inout [DialectOutput]) {
+  mutating func confirmLoss(into out: inout DialectOutputs) {
     guard let offset = outcome.pendingLoss.confirm() else { return }
     loseContent(at: offset, into: &out)
   }
@@ -207,16 +263,16 @@ extension PayloadDialect {
   /// SSE event name differs from it (Responses and Anthropic repeat the name in `type`).
   /// Falls back to the event name when the payload has no `type`; nil (reported) when
   /// there is neither.
-  func eventType(_ event: DialectEvent, _ value: JSONNode, into out: inout [DialectOutput]) -> EventType? {
+  func eventType(_ event: EventBytes, _ value: JSONNode, into out: inout DialectOutputs) -> EventType? {
     let payloadType = value.stringBytes("type")
     // Bytes first; only differing bytes build the `String` (equal by canonical equivalence, as before).
-    if let name = event.name, let payloadType, !name.utf8.elementsEqual(payloadType), name != String(jsonBytes: payloadType) {
+    if let name = event.name, let payloadType, !name.hasUTF8(payloadType), name != String(jsonBytes: payloadType) {
       out.report(.eventTypeMismatch, at: event.offset,
                  "expected the event name to repeat the payload type \"\(String(jsonBytes: payloadType))\"; the event is named \"\(name)\"")
     }
     if let payloadType { return .payload(payloadType) }
     guard let name = event.name else {
-      out.report(.unexpectedPayload, at: event.offset, "expected an event with a \"type\"; got \(PayloadDecoder.excerpt(event.data))")
+      out.report(.unexpectedPayload, at: event.offset, "expected an event with a \"type\"; got \(PayloadDecoder.excerpt(event.text))")
       return nil
     }
     return .name(name)
@@ -225,14 +281,14 @@ extension PayloadDialect {
   /// The payload's `type`, reporting `dialect.event_type_mismatch` when the SSE event name
   /// differs from it (Responses and Anthropic repeat the name in `type`). Falls back to
   /// the event name when the payload has no `type`; nil (reported) when there is neither.
-  func eventType(_ event: DialectEvent, _ value: JSONValue, into out: inout [DialectOutput]) -> String? {
+  func eventType(_ event: EventBytes, _ value: JSONValue, into out: inout DialectOutputs) -> String? {
     let payloadType = value.string("type")
     if let name = event.name, let payloadType, name != payloadType {
       out.report(.eventTypeMismatch, at: event.offset,
                  "expected the event name to repeat the payload type \"\(payloadType)\"; the event is named \"\(name)\"")
     }
     guard let type = payloadType ?? event.name else {
-      out.report(.unexpectedPayload, at: event.offset, "expected an event with a \"type\"; got \(PayloadDecoder.excerpt(event.data))")
+      out.report(.unexpectedPayload, at: event.offset, "expected an event with a \"type\"; got \(PayloadDecoder.excerpt(event.text))")
       return nil
     }
     return type

@@ -103,7 +103,15 @@ public enum DialectOutput: Sendable, Equatable, CustomStringConvertible {
   }
 }
 
-extension Array where Element == DialectOutput {
+/// Where a dialect appends what it produced: the public `[DialectOutput]`, or the action
+/// stream's ``DialectOutputs``. The helpers below are written once for both.
+protocol DialectOutputAppending {
+  mutating func append(_ output: DialectOutput)
+}
+
+extension Array: DialectOutputAppending where Element == DialectOutput {}
+
+extension DialectOutputAppending {
   /// Appends a delta produced by the event at `offset`.
   mutating func emit(_ kind: Delta.Kind, at offset: Int) { append(.delta(Delta(kind, offset: offset))) }
 
@@ -115,11 +123,6 @@ extension Array where Element == DialectOutput {
   /// Appends a text delta unless `text` is empty (empty fragments carry nothing).
   mutating func emitText(_ text: String, on channel: Channel, at offset: Int) {
     if !text.isEmpty { emit(.text(channel, text), at: offset) }
-  }
-
-  /// Appends a text delta of a document's string bytes unless they are empty.
-  mutating func emitText(_ bytes: UnsafeRawBufferPointer, on channel: Channel, at offset: Int) {
-    if !bytes.isEmpty { emit(.text(channel, String(jsonBytes: bytes)), at: offset) }
   }
 
   /// Emits the usage object `usage` (read in place) when it is one. Returns whether it emitted.

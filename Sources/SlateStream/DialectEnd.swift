@@ -46,7 +46,7 @@ public struct DialectEnd: Sendable, Equatable {
 
   /// The end-of-input diagnostics every dialect reports: one `dialect.call_not_ended` per
   /// open call and `dialect.no_terminal_event` when the stream did not terminate.
-  func reportOpenState(into out: inout [DialectOutput]) {
+  func reportOpenState(into out: inout DialectOutputs) {
     for key in openCalls {
       out.report(.callNotEnded, at: offset, "expected the end signal of tool call \(key) before the end of the input; none came")
     }
@@ -76,13 +76,13 @@ struct Outcome {
   var pendingLoss = PendingLoss()
 
   /// An event that may have carried content was lost: emits a ``GapScope/any`` gap.
-  mutating func lose(at offset: Int, into out: inout [DialectOutput]) {
+  mutating func lose(at offset: Int, into out: inout DialectOutputs) {
     if gap == nil { gap = offset }
     out.emit(.gap(.any), at: offset)
   }
 
   /// Reports a provider error; the first one is the stream's error.
-  mutating func fail(_ error: ProviderError, at offset: Int, into out: inout [DialectOutput]) {
+  mutating func fail(_ error: ProviderError, at offset: Int, into out: inout DialectOutputs) {
     if self.error == nil { self.error = error }
     out.emit(.providerError(error), at: offset)
   }
@@ -91,8 +91,8 @@ struct Outcome {
   /// object and a `[DONE]` the dialect does not expect are `dialect.unexpected_payload`;
   /// data that is not JSON (already reported by the decoder) is still the provider's error
   /// when the SSE event is named `error`, its data the message.
-  mutating func object(of event: DialectEvent, _ payload: Payload, expecting what: String,
-                       into out: inout [DialectOutput]) -> JSONNode?
+  mutating func object(of event: EventBytes, _ payload: Payload, expecting what: String,
+                       into out: inout DialectOutputs) -> JSONNode?
   {
     switch payload {
     case .json(let value) where value.isObject:
@@ -102,26 +102,27 @@ struct Outcome {
     case .done:
       out.report(.unexpectedPayload, at: event.offset, "expected \(what); got [DONE], which this dialect does not send (ignored)")
     case .invalid where event.name == "error", .unreadable where event.name == "error":
-      fail(ProviderError(kind: "error", code: nil, message: event.data, payload: .string(event.data)), at: event.offset, into: &out)
+      let message = event.text
+      fail(ProviderError(kind: "error", code: nil, message: message, payload: .string(message)), at: event.offset, into: &out)
     case .invalid, .unreadable:
       break
     }
     return nil
   }
 
-  mutating func finish(_ finish: Finish, at offset: Int, into out: inout [DialectOutput]) {
+  mutating func finish(_ finish: Finish, at offset: Int, into out: inout DialectOutputs) {
     finishes.append(finish)
     out.emit(.finish(finish), at: offset)
   }
 
-  mutating func terminate(_ name: String, at offset: Int, into out: inout [DialectOutput]) {
+  mutating func terminate(_ name: String, at offset: Int, into out: inout DialectOutputs) {
     terminal = name
     out.emit(.terminal(name), at: offset)
   }
 
   /// The final state with this bookkeeping, after reporting what is still open.
   func end(_ kind: DialectKind, terminated: Bool, openCalls: [CallKey], openBlocks: [String] = [],
-           at offset: Int, into out: inout [DialectOutput]) -> DialectEnd
+           at offset: Int, into out: inout DialectOutputs) -> DialectEnd
   {
     let end = DialectEnd(kind: kind, terminated: terminated, terminal: terminal, finishes: finishes, error: error,
                          openCalls: openCalls, openBlocks: openBlocks, gap: gap, offset: offset)

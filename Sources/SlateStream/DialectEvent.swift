@@ -21,3 +21,34 @@ public struct DialectEvent: Sendable, Equatable {
   /// The event name when one was given: nil for none and for the SSE default `message`.
   public var name: String? { type.isEmpty || type == "message" ? nil : type }
 }
+
+extension DialectEvent {
+  /// Calls `body` with the event as bytes (valid only inside `body`).
+  func withBytes<R>(_ body: (EventBytes) -> R) -> R {
+    var data = data
+    return data.withUTF8 { body(EventBytes(type: type, data: UnsafeRawBufferPointer($0), offset: offset, end: end)) }
+  }
+}
+
+/// One SSE event as ``ActionStream`` hands it to a dialect: the data as bytes, valid only
+/// during the call (a span of the raw chunk, or of a reused buffer), so no `String` is
+/// built per event. ``DialectEvent`` is its owned, public form.
+struct EventBytes {
+  /// The SSE event type (`message` when the event had none).
+  var type: String
+  /// The SSE data (valid UTF-8).
+  var data: UnsafeRawBufferPointer
+  /// Byte offset, in the raw stream, of the event's first byte.
+  var offset: Int
+  /// Byte offset, in the raw stream, just past the event's last byte.
+  var end: Int
+
+  /// The event name when one was given: nil for none and for the SSE default `message`.
+  var name: String? { type.isEmpty || type == "message" ? nil : type }
+
+  /// The data as a `String` (for messages and the rare values kept).
+  var text: String { String(jsonBytes: data) }
+
+  /// The event as an owned ``DialectEvent`` (its data copied).
+  var owned: DialectEvent { DialectEvent(type: type, data: text, offset: offset, end: end) }
+}

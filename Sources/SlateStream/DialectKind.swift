@@ -23,6 +23,11 @@ public enum DialectKind: String, Sendable, CaseIterable, CustomStringConvertible
   /// A fresh state machine for this kind, reading events, sharing `parser` for every
   /// payload of the stream. Nil for ``text``, whose input is bytes (use ``TextDialect``).
   public func makeDialect(parser: SimdjsonParser = SimdjsonParser()) -> (any Dialect)? {
+    makeEventDialect(parser: parser)
+  }
+
+  /// ``makeDialect(parser:)`` as the action stream drives it (``EventDialect``).
+  func makeEventDialect(parser: SimdjsonParser) -> (any EventDialect)? {
     switch self {
     case .auto: AutoDialect(parser: parser)
     case .openaiChat: OpenAIChatDialect(parser: parser)

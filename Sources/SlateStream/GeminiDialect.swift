@@ -22,6 +22,9 @@ import SlateJSON
 /// `prompt_blocked`. `usageMetadata`, repeated as a running total on every chunk, is
 /// emitted when it changes.
 ///
+/// State machine: per candidate, ``Candidate/Phase`` (whole parts, or a streamed call
+/// open with the arguments assembled so far), its open streamed calls and its finish.
+///
 /// Complexity: O(payload) per chunk; state O(candidates + the streamed call's arguments).
 public struct GeminiDialect: PayloadDialect {
   public var kind: DialectKind { .gemini }
@@ -32,20 +35,35 @@ public struct GeminiDialect: PayloadDialect {
   private var lastUsage: JSONValue?
   var outcome = Outcome()
 
+  /// One candidate's state: its calls so far, where its function calls stand, and its finish.
   private struct Candidate {
     var callCount = 0
-    /// The Vertex call whose arguments are streaming, if any.
-    var streaming: (key: CallKey, arguments: PartialArguments)?
+    var phase = Phase.parts
     /// Streamed calls not closed (the current one, and any replaced before closing).
     var open: [CallKey] = []
     var finish: Finish?
+
+    /// Where a candidate's function calls stand.
+    enum Phase {
+      /// Whole parts: a `functionCall` with its `args` is a call of its own (started,
+      /// its arguments, ended, at that part).
+      case parts
+      /// A Vertex streamed call is open: `partialArgs` parts assemble its arguments until
+      /// `functionCall {}` (or `willContinue: false`) closes it.
+      case streaming(key: CallKey, arguments: PartialArguments)
+    }
+
+    /// The streamed call open, if any.
+    var streamingKey: CallKey? {
+      if case .streaming(let key, _) = phase { key } else { nil }
+    }
   }
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
     payloads = PayloadDecoder(parser: parser)
   }
 
-  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+  mutating func handle(_ event: EventBytes, _ payload: Payload, into out: inout DialectOutputs) {
     let at = event.offset
     guard let value = outcome.object(of: event, payload, expecting: "a GenerateContentResponse object", into: &out) else { return }
     if let error = value["error"], error.isTruthy {
@@ -74,17 +92,17 @@ public struct GeminiDialect: PayloadDialect {
       if usage != lastUsage, out.emitUsage(usage, at: at) { lastUsage = usage }
     }
     if !recognized {
-      out.report(.unknownEvent, at: at, "expected candidates, usageMetadata, promptFeedback or error; got \(PayloadDecoder.excerpt(event.data)) (skipped)")
+      out.report(.unknownEvent, at: at, "expected candidates, usageMetadata, promptFeedback or error; got \(PayloadDecoder.excerpt(event.text)) (skipped)")
     }
   }
 
   /// A lost chunk is always a gap (Gemini has no terminal event; it may even have held
   /// whole function calls).
-  mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
+  mutating func loseContent(at offset: Int, into out: inout DialectOutputs) {
     outcome.lose(at: offset, into: &out)
   }
 
-  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+  mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd {
     let allFinished = !candidateOrder.isEmpty && candidateOrder.allSatisfy { candidates[$0]?.finish != nil }
     return outcome.end(.gemini, terminated: allFinished,
                        openCalls: candidateOrder.flatMap { candidates[$0]?.open ?? [] }, at: offset, into: &out)
@@ -92,7 +110,7 @@ public struct GeminiDialect: PayloadDialect {
 
   // MARK: - Candidates
 
-  private mutating func candidate(_ candidate: JSONNode, position: Int, at: Int, into out: inout [DialectOutput]) {
+  private mutating func candidate(_ candidate: JSONNode, position: Int, at: Int, into out: inout DialectOutputs) {
     guard candidate.isObject else {
       out.report(.unexpectedPayload, at: at, "expected each candidate to be an object; got a JSON \(candidate.typeName)")
       return
@@ -136,35 +154,37 @@ public struct GeminiDialect: PayloadDialect {
     }
   }
 
-  private mutating func functionCall(_ call: JSONNode, candidate c: Int, at: Int, into out: inout [DialectOutput]) {
+  private mutating func functionCall(_ call: JSONNode, candidate c: Int, at: Int, into out: inout DialectOutputs) {
     guard call.isObject, var state = candidates[c] else {
       out.report(.unexpectedPayload, at: at, "expected functionCall to be an object; got a JSON \(call.typeName)")
       return
     }
     defer { candidates[c] = state }
     if call.count == 0 {
-      guard state.streaming != nil else {
+      guard case .streaming = state.phase else {
         out.report(.deltaWithoutStart, at: at, "expected a streamed call to close with functionCall {}; none is open (ignored)")
         return
       }
       close(&state, at: at, into: &out)
     } else if let entries = call["partialArgs"], entries.isArray {
-      guard state.streaming != nil else {
+      guard case .streaming(let key, var arguments) = state.phase else {
         out.report(.deltaWithoutStart, at: at,
                    "expected functionCall {name, willContinue: true} before partialArgs; got partialArgs first (dropped)")
         return
       }
+      state.phase = .parts  // keep `arguments` uniquely referenced while it grows
       for entry in entries.elements {
-        if let problem = state.streaming?.arguments.apply(entry.value) { out.report(.invalidJSONPath, at: at, problem + " (dropped)") }
+        if let problem = arguments.apply(entry.value) { out.report(.invalidJSONPath, at: at, problem + " (dropped)") }
       }
+      state.phase = .streaming(key: key, arguments: arguments)
       if call["willContinue"]?.bool == false { close(&state, at: at, into: &out) }
     } else if call["willContinue"]?.bool == true {
-      if let previous = state.streaming {
+      if let previous = state.streamingKey {
         out.report(.callNotEnded, at: at,
-                   "expected functionCall {} to close call \(previous.key) before the next call; a new call started (it stays open)")
+                   "expected functionCall {} to close call \(previous) before the next call; a new call started (it stays open)")
       }
       let key = start(call, candidate: c, &state, at: at, into: &out)
-      state.streaming = (key, PartialArguments(seed: call["args"]?.value))
+      state.phase = .streaming(key: key, arguments: PartialArguments(seed: call["args"]?.value))
       state.open.append(key)
     } else {
       let key = start(call, candidate: c, &state, at: at, into: &out)
@@ -176,7 +196,7 @@ public struct GeminiDialect: PayloadDialect {
   }
 
   private func start(_ call: JSONNode, candidate c: Int, _ state: inout Candidate, at: Int,
-                     into out: inout [DialectOutput]) -> CallKey
+                     into out: inout DialectOutputs) -> CallKey
   {
     let key = CallKey("\(c).\(state.callCount)")
     state.callCount += 1
@@ -186,11 +206,12 @@ public struct GeminiDialect: PayloadDialect {
     return key
   }
 
-  private func close(_ state: inout Candidate, at: Int, into out: inout [DialectOutput]) {
-    guard let streaming = state.streaming else { return }
-    out.emit(.toolArguments(streaming.key, streaming.arguments.value.canonicalString), at: at)
-    out.emit(.toolCallEnded(streaming.key), at: at)
-    state.open.removeAll { $0 == streaming.key }
-    state.streaming = nil
+  /// Closes the streamed call: its assembled arguments are its one fragment, then its end.
+  private func close(_ state: inout Candidate, at: Int, into out: inout DialectOutputs) {
+    guard case .streaming(let key, let arguments) = state.phase else { return }
+    out.emit(.toolArguments(key, arguments.value.canonicalString), at: at)
+    out.emit(.toolCallEnded(key), at: at)
+    state.open.removeAll { $0 == key }
+    state.phase = .parts
   }
 }

@@ -96,7 +96,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     payloads = PayloadDecoder(parser: parser)
   }
 
-  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+  mutating func handle(_ event: EventBytes, _ payload: Payload, into out: inout DialectOutputs) {
     let at = event.offset
     if case .done = state {
       out.report(.eventAfterTerminal, at: at, "expected nothing after [DONE]; another event came (ignored)")
@@ -110,7 +110,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     }
   }
 
-  mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
+  mutating func loseContent(at offset: Int, into out: inout DialectOutputs) {
     guard state == .reading else { return }  // nothing after [DONE] is read
     outcome.lose(at: offset, into: &out)
     for c in choiceOrder {
@@ -120,7 +120,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     }
   }
 
-  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+  mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd {
     // A call still open that never got its name is started now, as a finish_reason would
     // (its held fragments are not lost), and then reported as not ended.
     for c in choiceOrder {
@@ -139,7 +139,7 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   // MARK: - Chunks
 
-  private mutating func chunk(_ value: JSONNode, _ event: DialectEvent, into out: inout [DialectOutput]) {
+  private mutating func chunk(_ value: JSONNode, _ event: EventBytes, into out: inout DialectOutputs) {
     let at = event.offset
     if let error = value["error"], error.isTruthy {
       outcome.fail(ProviderError(errorObject: error.value, payload: value.value), at: at, into: &out)
@@ -167,7 +167,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     }
   }
 
-  private mutating func choice(_ choice: JSONNode, position: Int, at: Int, into out: inout [DialectOutput]) {
+  private mutating func choice(_ choice: JSONNode, position: Int, at: Int, into out: inout DialectOutputs) {
     guard choice.isObject else {
       out.report(.unexpectedPayload, at: at, "expected each choice to be an object; got a JSON \(choice.typeName)")
       return
@@ -190,7 +190,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     }
   }
 
-  private mutating func delta(_ delta: JSONNode, choice: Int, at: Int, into out: inout [DialectOutput]) {
+  private mutating func delta(_ delta: JSONNode, choice: Int, at: Int, into out: inout DialectOutputs) {
     if let reasoning = delta.nonEmptyBytes("reasoning_content") ?? delta.nonEmptyBytes("reasoning") {
       out.emitText(reasoning, on: Channel(.reasoning, choice: choice), at: at)
     }
@@ -220,7 +220,7 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   /// `content` as an array of parts (Mistral reasoning models): `text` parts are answer
   /// text, `thinking` parts (whose `thinking` is an array of text parts) are reasoning.
-  private func contentParts(_ parts: JSONNode, choice: Int, at: Int, into out: inout [DialectOutput]) {
+  private func contentParts(_ parts: JSONNode, choice: Int, at: Int, into out: inout DialectOutputs) {
     for part in parts.elements {
       let type = part["type"].flatMap(\.stringBytes)
       if type == nil || part["type"]!.isString("text") {
@@ -239,7 +239,7 @@ public struct OpenAIChatDialect: PayloadDialect {
   // MARK: - Tool calls
 
   private mutating func toolFragment(slot: String?, id: String?, function: JSONNode?, choice c: Int, at: Int,
-                                     into out: inout [DialectOutput])
+                                     into out: inout DialectOutputs)
   {
     let name = function?.nonEmptyString("name")
     let known = calls.count
@@ -264,7 +264,7 @@ public struct OpenAIChatDialect: PayloadDialect {
       switch call.phase {
       case .started:
         if arguments.isString {
-          if !arguments.bytes.isEmpty { out.emit(.toolArguments(key, String(jsonBytes: arguments.bytes)), at: at) }
+          out.emitArguments(arguments.bytes, of: key, at: at)
         } else if let text = Self.argumentText(arguments), !text.isEmpty {
           out.emit(.toolArguments(key, text), at: at)
         }
@@ -283,7 +283,7 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   /// The call a fragment belongs to, opening a new one where the fragment starts one.
   private mutating func route(slot: String?, id: String?, named: Bool, choice c: Int, at: Int,
-                              into out: inout [DialectOutput]) -> CallKey?
+                              into out: inout DialectOutputs) -> CallKey?
   {
     guard let state = choices[c] else { return nil }
     if let slot {
@@ -331,7 +331,7 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   /// Starts an unnamed call: emits its start, the fragments it held, and the gap it may
   /// continue across.
-  private func start(_ key: CallKey, _ call: inout CallState, at: Int, into out: inout [DialectOutput]) {
+  private func start(_ key: CallKey, _ call: inout CallState, at: Int, into out: inout DialectOutputs) {
     guard case .unnamed(let held, let gap) = call.phase else { return }
     call.phase = .started
     out.emit(.toolCallStarted(ToolCallStart(key: key, name: call.name, callId: call.id, choice: call.choice)), at: at)
@@ -339,7 +339,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     if let gap { out.emit(.gap(.call(key)), at: gap) }
   }
 
-  private mutating func finish(choice c: Int, reason: String, at: Int, into out: inout [DialectOutput]) {
+  private mutating func finish(choice c: Int, reason: String, at: Int, into out: inout DialectOutputs) {
     guard var state = choices[c] else { return }
     if let previous = state.finish {
       if previous.reason != reason {

@@ -72,7 +72,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     payloads = PayloadDecoder(parser: parser)
   }
 
-  mutating func handle(_ event: DialectEvent, _ payload: Payload, into out: inout [DialectOutput]) {
+  mutating func handle(_ event: EventBytes, _ payload: Payload, into out: inout DialectOutputs) {
     let at = event.offset
     if case .done = payload { return }  // OpenRouter's `[DONE]`, after the terminal event, carries nothing
     guard let value = outcome.object(of: event, payload, expecting: "a Responses event object", into: &out),
@@ -110,18 +110,18 @@ public struct OpenAIResponsesDialect: PayloadDialect {
   }
 
   /// A lost event is a gap unless it came after the terminal event (only `error` is read then).
-  mutating func loseContent(at offset: Int, into out: inout [DialectOutput]) {
+  mutating func loseContent(at offset: Int, into out: inout DialectOutputs) {
     if state == .reading { outcome.lose(at: offset, into: &out) }
   }
 
-  public mutating func finish(at offset: Int, into out: inout [DialectOutput]) -> DialectEnd {
+  mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd {
     outcome.end(.openaiResponses, terminated: state != .reading,
                 openCalls: callOrder.filter { calls[$0]?.isOpen == true }.map { CallKey($0) }, at: offset, into: &out)
   }
 
   // MARK: - Events
 
-  private mutating func itemAdded(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+  private mutating func itemAdded(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
     guard let item = value["item"], let type = item.stringBytes("type") else {
       out.report(.unexpectedPayload, at: at, "expected response.output_item.added to carry an item with a type; it does not")
       return
@@ -136,7 +136,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
   }
 
   @discardableResult
-  private mutating func startCall(_ item: JSONNode, at: Int, into out: inout [DialectOutput]) -> String? {
+  private mutating func startCall(_ item: JSONNode, at: Int, into out: inout DialectOutputs) -> String? {
     guard let id = item.nonEmptyString("id") ?? item.nonEmptyString("call_id") else {
       out.report(.unexpectedPayload, at: at, "expected a function_call item with an id; it has none (skipped)")
       return nil
@@ -156,7 +156,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     return id
   }
 
-  private mutating func argumentsDelta(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+  private mutating func argumentsDelta(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
     guard let id = value.string("item_id"), var call = calls[id] else {
       out.report(.deltaWithoutStart, at: at,
                  "expected function_call_arguments.delta for an item announced by output_item.added; item \(value.string("item_id") ?? "(none)") was not (dropped)")
@@ -175,7 +175,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     out.emit(.toolArguments(CallKey(id), text), at: at)
   }
 
-  private mutating func itemDone(_ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+  private mutating func itemDone(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
     guard let item = value["item"], item["type"]?.isString("function_call") == true else { return }
     var id = item.nonEmptyString("id") ?? item.nonEmptyString("call_id")
     if let known = id, calls[known] == nil {
@@ -187,7 +187,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
   }
 
   /// Ends call `id`; `arguments` is the provider's final text, used when nothing streamed.
-  private mutating func endCall(_ id: String?, arguments: UnsafeRawBufferPointer?, at: Int, into out: inout [DialectOutput]) {
+  private mutating func endCall(_ id: String?, arguments: UnsafeRawBufferPointer?, at: Int, into out: inout DialectOutputs) {
     guard let id, var call = calls[id] else {
       out.report(.deltaWithoutStart, at: at, "expected arguments.done for an announced function_call; item \(id ?? "(none)") was not (dropped)")
       return
@@ -207,14 +207,14 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     out.emit(.toolCallEnded(key), at: at)
   }
 
-  private func text(_ value: JSONNode, _ kind: Channel.Kind, summary: Bool = false, at: Int, into out: inout [DialectOutput]) {
+  private func text(_ value: JSONNode, _ kind: Channel.Kind, summary: Bool = false, at: Int, into out: inout DialectOutputs) {
     guard let text = value.nonEmptyBytes("delta") else { return }
     let item = value.string("item_id") ?? ""
     let position = summary ? "s\(value.int("summary_index") ?? 0)" : "\(value.int("content_index") ?? 0)"
     out.emitText(text, on: Channel(kind, part: "\(item):\(position)"), at: at)
   }
 
-  private mutating func terminal(_ type: String, _ value: JSONNode, at: Int, into out: inout [DialectOutput]) {
+  private mutating func terminal(_ type: String, _ value: JSONNode, at: Int, into out: inout DialectOutputs) {
     let response = value["response"]
     out.emitUsage(response?["usage"], at: at)
     switch type {

@@ -1,0 +1,76 @@
+// A small release driver for instruction-count profiles (valgrind --tool=callgrind), which
+// are repeatable on a loaded machine where times are not. Not a benchmark suite: see
+// scripts/callgrind.sh, which runs it with collection limited to `slate_profile_run`.
+//
+//   ProfileDriver <input> <chunk> [repetitions]
+//   input: openai-chat-N | anthropic-N (a generated N-action turn), corpus-real, corpus,
+//          lower-openai-chat-N | lower-anthropic-N (the lower bound: one simdjson parse of
+//          every envelope and of the final text)
+//   chunk: bytes per feed (1, 8, 65536 …; 0 = whole)
+import BenchSupport
+import Foundation
+import SlateFilm
+import SlateJSON
+import SlateStream
+
+/// One pass of the action stream over `streams` in `chunk`-byte chunks; the values committed.
+@_silgen_name("slate_profile_run")
+@inline(never)
+func run(_ streams: [[UInt8]], chunk: Int) -> Int {
+  var values = 0
+  var items: [StreamItem] = []
+  for bytes in streams {
+    var stream = ActionStream()
+    forEachChunk(of: bytes, size: chunk) { piece in
+      stream.feed(piece, into: &items)
+      items.removeAll(keepingCapacity: true)
+    }
+    values += stream.finish(into: &items).values
+    items.removeAll(keepingCapacity: true)
+  }
+  return values
+}
+
+/// The lower bound's work: one simdjson parse of each document.
+@_silgen_name("slate_profile_lower")
+@inline(never)
+func lower(_ documents: [PaddedBytes], parser: SimdjsonParser) -> Int {
+  simdjsonEnvelopes(documents, parser: parser, watch: nil)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3, let chunkArgument = Int(arguments[2]) else {
+  print("usage: ProfileDriver <openai-chat-N|anthropic-N|lower-openai-chat-N|lower-anthropic-N|corpus-real|corpus> <chunk> [repetitions]")
+  exit(2)
+}
+let chunk = chunkArgument == 0 ? ChunkSize.whole : chunkArgument
+let repetitions = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
+var input = arguments[1]
+let isLower = input.hasPrefix("lower-")
+if isLower { input.removeFirst("lower-".count) }
+
+var streams: [[UInt8]] = []
+var documents: [PaddedBytes] = []
+switch input {
+case "corpus-real": streams = SharedFiles.corpusRealStreams.map(\.bytes)
+case "corpus": streams = SharedFiles.corpusStreams.map(\.bytes)
+default:
+  let parts = input.split(separator: "-")
+  guard let count = parts.last.flatMap({ Int($0) }),
+        let dialect = DialectKind(rawValue: parts.dropLast().joined(separator: "-")),
+        let stream = SyntheticCorpus.generate(dialect: dialect, actions: count)
+  else {
+    print("unknown input \(input)")
+    exit(2)
+  }
+  streams = [stream.bytes]
+  documents = SSEInput(stream.bytes).envelopes + [PaddedBytes(stream.intent.answerText.utf8)]
+}
+if isLower && documents.isEmpty { documents = streams.flatMap { SSEInput($0).envelopes } }
+
+var total = 0
+let parser = SimdjsonParser()
+for _ in 0..<repetitions {
+  total += isLower ? lower(documents, parser: parser) : run(streams, chunk: chunk)
+}
+print("\(input) chunk \(chunkArgument): \(streams.reduce(0) { $0 + $1.count }) bytes, \(total / repetitions) values")
