@@ -139,9 +139,10 @@ let package = Package(
     .executableTarget(name: "fuzz-framer", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-framer"),
     .executableTarget(name: "fuzz-dialect", dependencies: ["FuzzChecks"], path: "Fuzz/fuzz-dialect"),
     .executableTarget(name: "fuzz-schema", dependencies: ["FuzzChecks", "SlateSchema"], path: "Fuzz/fuzz-schema"),
-    // A host process for the crash tests (SlateTurnTests' LiveTurnCrashTests): a support
-    // pack, an async handler, a live turn over SQLite, SIGKILLed at a handler call or a byte.
-    .executableTarget(name: "slate-test-host", dependencies: ["Slate"], path: "Tests/SlateTestHost"),
+    // A host process for the crash tests (SlateTurnTests' LiveTurnCrashTests, SlatePostgresTests'
+    // worker processes): a support pack, an async handler, a live turn over SQLite or
+    // PostgreSQL, SIGKILLed at a handler call or a byte.
+    .executableTarget(name: "slate-test-host", dependencies: ["Slate", "SlatePostgres"], path: "Tests/SlateTestHost"),
     .target(name: "SlateTestSupport", dependencies: ["SlateCore", "SlateJSON"], path: "Tests/SlateTestSupport"),
     // The DispatchLedger contract as framework-free checks, run by every ledger's tests
     // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).
@@ -198,7 +199,8 @@ let package = Package(
     .testTarget(
       name: "SlatePostgresTests",
       dependencies: [
-        "SlatePostgres", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport", "LedgerConformance",
+        "SlatePostgres", "SlateCore", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport",
+        "LedgerConformance",
         // Raw connections, to plant rows and terminate backends the ledger itself never would.
         .product(name: "PostgresNIO", package: "postgres-nio"),
       ]
