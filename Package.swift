@@ -176,9 +176,10 @@ let package = Package(
     // it measures wall-clock arrival times under a pace, not CPU cost (package-benchmark's domain).
     .executableTarget(name: "slate-ttfa", dependencies: ["SlateHTTP", "SlateFilm", "SlateTurn", "SlateStream", "SlateSchema", "SlateNIO"],
                       path: "Benchmarks/TTFA"),
-    // A host process for the crash tests (SlateTurnTests' LiveTurnCrashTests): a support
-    // pack, an async handler, a live turn over SQLite, SIGKILLed at a handler call or a byte.
-    .executableTarget(name: "slate-test-host", dependencies: ["Slate"], path: "Tests/SlateTestHost"),
+    // A host process for the crash tests (SlateTurnTests' LiveTurnCrashTests, SlatePostgresTests'
+    // worker processes): a support pack, an async handler, a live turn over SQLite or
+    // PostgreSQL, SIGKILLed at a handler call or a byte.
+    .executableTarget(name: "slate-test-host", dependencies: ["Slate", "SlatePostgres"], path: "Tests/SlateTestHost"),
     .target(name: "SlateTestSupport", dependencies: ["SlateCore", "SlateJSON"], path: "Tests/SlateTestSupport"),
     // The DispatchLedger contract as framework-free checks, run by every ledger's tests
     // (SlateDispatchTests for InMemoryLedger; the SQLite ledger's tests likewise).
@@ -242,7 +243,8 @@ let package = Package(
     .testTarget(
       name: "SlatePostgresTests",
       dependencies: [
-        "SlatePostgres", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport", "LedgerConformance",
+        "SlatePostgres", "SlateCore", "SlateDispatch", "SlateSchema", "SlateJSON", "SlateFilm", "SlateTestSupport",
+        "LedgerConformance",
         // Raw connections, to plant rows and terminate backends the ledger itself never would.
         .product(name: "PostgresNIO", package: "postgres-nio"),
       ]

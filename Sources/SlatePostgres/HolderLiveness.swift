@@ -21,8 +21,7 @@ final class HolderLiveness: Sendable {
   private struct State: ~Copyable {
     var connection: PostgresConnection?
     var held: Set<String> = []
-    /// Holders this ledger has written to `lease_holders` (or tried to: when that
-    /// transaction rolled back, the holder's leases expire with time).
+    /// Holders this ledger has written to `lease_holders` in a committed transaction.
     var recorded: Set<String> = []
     var closed = false
   }
@@ -68,9 +67,17 @@ final class HolderLiveness: Sendable {
     }
   }
 
-  /// Whether `holder` still has to be written to `lease_holders` (true once per holder).
+  /// Whether `holder` still has to be written to `lease_holders`: true until a transaction
+  /// that wrote it committed (``committed(_:)``), so a write rolled back (a conflict, a
+  /// terminated backend) is done again by the next lease.
   func shouldRecord(_ holder: String) -> Bool {
-    state.withLock { state in state.recorded.insert(holder).inserted }
+    state.withLock { state in !state.recorded.contains(holder) }
+  }
+
+  /// Notes that a committed transaction wrote `holders` to `lease_holders`.
+  func committed(_ holders: [String]) {
+    guard !holders.isEmpty else { return }
+    state.withLock { state in state.recorded.formUnion(holders) }
   }
 
   /// Closes the connection: every lock this ledger held is released.
@@ -91,11 +98,17 @@ final class HolderLiveness: Sendable {
 
   /// A SQL condition, true when the lease on the `actions` row has a recorded holder whose
   /// liveness lock nobody holds: its worker is gone.
-  static let holderGone = """
-    (actions.lease_holder IS NOT NULL \
-    AND EXISTS (SELECT 1 FROM lease_holders h WHERE h.holder = actions.lease_holder) \
+  static let holderGone = holderGone(of: "actions")
+
+  /// The same condition for a row of `table` (`actions` or `effects`: both have a
+  /// `lease_holder` column).
+  static func holderGone(of table: String) -> String {
+    """
+    (\(table).lease_holder IS NOT NULL \
+    AND EXISTS (SELECT 1 FROM lease_holders h WHERE h.holder = \(table).lease_holder) \
     AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-    AND ((l.classid::bigint << 32) | l.objid::bigint) = \(key("actions.lease_holder"))))
+    AND ((l.classid::bigint << 32) | l.objid::bigint) = \(key("\(table).lease_holder"))))
     """
+  }
 }

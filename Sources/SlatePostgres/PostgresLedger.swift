@@ -235,6 +235,7 @@ public final class PostgresLedger: DispatchLedger {
                                                  message: "the server rolled the transaction back at COMMIT")),
                        reusable: true)
       }
+      tx.liveness?.committed(tx.recordedHolders)
       return Attempt(result: .success(value), reusable: true)
     } catch {
       if error.isPostgresConflict { return Attempt(result: .failure(error), reusable: !tx.connection.isClosed) }

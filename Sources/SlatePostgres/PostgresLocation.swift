@@ -3,7 +3,7 @@ import PostgresNIO
 import SlateDispatch
 
 /// Where a ``PostgresLedger`` lives, read from a URL:
-/// `postgres://user[:password]@host[:port]/database[?schema=NAME&pool=N&sslmode=MODE&password_file=PATH]`
+/// `postgres://user[:password]@host[:port]/database[?schema=NAME&pool=N&sslmode=MODE&password_file=PATH&application_name=NAME]`
 /// (`postgresql://` too).
 ///
 /// - The password comes from the URL, else from `PGPASSWORD`, else from a file (the
@@ -14,6 +14,9 @@ import SlateDispatch
 /// - `schema`: the PostgreSQL schema holding the ledger's tables (created when missing;
 ///   default `slate`), so several ledgers can share one database.
 /// - `pool`: how many connections (and transaction threads) the ledger uses at most.
+/// - `application_name`: what the server shows for the ledger's sessions
+///   (`pg_stat_activity.application_name`; default `slate`), so an operator can tell
+///   workers apart (printable ASCII, at most 63 bytes).
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
   public enum TLSMode: String, Sendable {
     case disable, prefer, require
@@ -27,10 +30,12 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
   public var schema: String
   public var tls: TLSMode
   public var poolSize: Int?
+  public var applicationName: String
 
   public init(host: String, port: Int = 5432, user: String, password: String? = nil, database: String,
-              schema: String = "slate", tls: TLSMode? = nil, poolSize: Int? = nil)
+              schema: String = "slate", tls: TLSMode? = nil, poolSize: Int? = nil, applicationName: String = "slate")
   {
+    self.applicationName = applicationName
     self.host = host
     self.port = port
     self.user = user
@@ -64,8 +69,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
       guard let value = item.value, !value.isEmpty else { throw bad("the parameter \(item.name) has no value") }
       query[item.name] = value
     }
-    if let unknown = query.keys.sorted().first(where: { !["schema", "pool", "sslmode", "password_file"].contains($0) }) {
-      throw bad("unknown parameter \(unknown) (known: schema, pool, sslmode, password_file)")
+    if let unknown = query.keys.sorted().first(where: { !["schema", "pool", "sslmode", "password_file", "application_name"].contains($0) }) {
+      throw bad("unknown parameter \(unknown) (known: schema, pool, sslmode, password_file, application_name)")
     }
     var tls: TLSMode?
     if let mode = query["sslmode"] {
@@ -81,6 +86,10 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     guard PostgresLocation.isIdentifier(schema) else {
       throw bad("schema \(schema) is not a plain identifier (lower-case letters, digits, _; at most 63)")
     }
+    let applicationName = query["application_name"] ?? "slate"
+    guard applicationName.utf8.count <= 63, applicationName.utf8.allSatisfy({ (0x20...0x7e).contains($0) }) else {
+      throw bad("application_name \(applicationName) is not printable ASCII of at most 63 bytes")
+    }
     var password = components.password
     if password == nil { password = environment["PGPASSWORD"] }
     if password == nil, let file = query["password_file"] ?? environment["SLATE_POSTGRES_PASSWORD_FILE"] {
@@ -91,7 +100,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
       password = secret
     }
     self.init(host: host, port: components.port ?? 5432, user: user, password: password, database: database,
-              schema: schema, tls: tls, poolSize: poolSize)
+              schema: schema, tls: tls, poolSize: poolSize, applicationName: applicationName)
   }
 
   /// The URL without its password.
@@ -126,7 +135,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     var configuration = PostgresConnection.Configuration(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
                                                          port: port, username: user, password: password,
                                                          database: database, tls: mode)
-    configuration.options.additionalStartupParameters = [("search_path", schema), ("application_name", "slate")]
+    configuration.options.additionalStartupParameters = [("search_path", schema), ("application_name", applicationName)]
     return configuration
   }
 }

@@ -18,7 +18,7 @@
 /// `SLATE_SCHEMA_NEWER`.
 enum PostgresSchema {
   /// The migrations, oldest first: a version and its statements.
-  static let migrations: [(version: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3)]
+  static let migrations: [(version: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4)]
 
   static var versions: [String] { migrations.map(\.version) }
 
@@ -170,4 +170,15 @@ enum PostgresSchema {
     "ALTER TABLE effects ADD COLUMN last_error TEXT COLLATE \"C\"",
     "UPDATE effects SET available_at = created_at",
   ]
+
+  /// The outstanding entries (``outstanding``: a claim's candidates) in insertion order, so
+  /// a claim walks them from the oldest and stops at its limit, never visiting `done` or
+  /// `dead` entries (as the SQLite ledger's `v4-outbox-claimable`).
+  static let v4 = [
+    "CREATE INDEX effects_claimable ON effects (id) WHERE \(outstanding)",
+  ]
+
+  /// The condition of ``v4``'s partial index, which the claim statements (`SQL.claimableEffects`)
+  /// repeat as a term of their own so that the planner can prove the index applies.
+  static let outstanding = "status IN ('pending', 'failed', 'claimed')"
 }

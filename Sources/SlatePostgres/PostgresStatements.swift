@@ -42,21 +42,27 @@ enum SQL {
 
   /// The claimable entries (``EffectRecord/isClaimable(at:)``) at `$1` (ms), in insertion
   /// order, up to `$2`, locked for this transaction: a concurrent claimer skips them (it
-  /// neither waits for them nor takes them too).
+  /// neither waits for them nor takes them too), walking the `effects_claimable` partial
+  /// index (migration v4) in id order. Each row is followed by its "holder gone"
+  /// column: a claim whose worker died (its liveness lock released, see `HolderLiveness`)
+  /// is claimable at once, whatever its lease says.
   static let claimableEffects = """
-    SELECT \(EffectRecord.columns) FROM effects WHERE \(claimable) ORDER BY id LIMIT $2::bigint FOR UPDATE SKIP LOCKED
+    SELECT \(EffectRecord.columns), \(effectHolderGone) FROM effects \
+    WHERE \(PostgresSchema.outstanding) AND (\(claimable)) ORDER BY id LIMIT $2::bigint FOR UPDATE SKIP LOCKED
     """
 
   /// ``claimableEffects`` of the kinds in the JSON array `$3`.
   static let claimableEffectsOfKinds = """
-    SELECT \(EffectRecord.columns) FROM effects \
-    WHERE kind IN (SELECT json_array_elements_text($3::text::json)) AND (\(claimable)) \
+    SELECT \(EffectRecord.columns), \(effectHolderGone) FROM effects \
+    WHERE \(PostgresSchema.outstanding) AND kind IN (SELECT json_array_elements_text($3::text::json)) AND (\(claimable)) \
     ORDER BY id LIMIT $2::bigint FOR UPDATE SKIP LOCKED
     """
 
+  private static let effectHolderGone = HolderLiveness.holderGone(of: "effects")
+
   private static let claimable = """
     (status IN ('pending', 'failed') AND available_at <= $1::bigint) \
-    OR (status = 'claimed' AND lease_expires_at <= $1::bigint)
+    OR (status = 'claimed' AND (lease_expires_at <= $1::bigint OR \(effectHolderGone)))
     """
 
   // MARK: Writes

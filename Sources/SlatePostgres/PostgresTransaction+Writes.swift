@@ -43,10 +43,7 @@ extension PostgresTransaction {
     var binds = record.binds
     binds.int(expectedToken)
     if forwards, try change(SQL.updateAction, binds) == 1 {
-      // Before the lease is visible (at commit), this process holds its holder's liveness lock.
-      if let holder = record.lease?.holder, let liveness, liveness.hold(holder), liveness.shouldRecord(holder) {
-        _ = try change(SQL.recordHolder, Self.texts(holder))
-      }
+      try holdLiveness(of: record.lease?.holder)
       return
     }
     // Nothing was written: say why, in the protocol's order.
@@ -67,6 +64,7 @@ extension PostgresTransaction {
 
   func updateEffect(_ record: EffectRecord) throws(LedgerError) -> EffectRecord {
     if try change(SQL.updateEffect, record.binds) == 1 {
+      try holdLiveness(of: record.lease?.holder)
       var stored = record
       stored.revision = record.revision + 1
       return stored
@@ -101,6 +99,17 @@ extension PostgresTransaction {
 
   func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError) {
     _ = try change(SQL.deleteStreamChunks, Self.texts(turn.rawValue, stream))
+  }
+
+  /// Before a lease written by this transaction is visible (at commit), this process holds
+  /// its holder's liveness lock, and the holder is recorded in `lease_holders` (until a
+  /// transaction that recorded it commits); see `HolderLiveness`. A lock that cannot be
+  /// taken leaves the lease to expire with time.
+  private func holdLiveness(of holder: String?) throws(LedgerError) {
+    guard let holder, let liveness, !recordedHolders.contains(holder), liveness.hold(holder),
+      liveness.shouldRecord(holder) else { return }
+    _ = try change(SQL.recordHolder, Self.texts(holder))
+    recordedHolders.append(holder)
   }
 
   /// The `revision` column of the row `key` names, or nil when there is none.

@@ -28,6 +28,9 @@ final class PostgresTransaction: LedgerTransaction {
   let liveness: HolderLiveness?
   /// The first failure of a statement: the server's transaction is aborted.
   private(set) var failure: LedgerError?
+  /// The holders this transaction wrote to `lease_holders` (``HolderLiveness/committed(_:)``
+  /// once it commits).
+  var recordedHolders: [String] = []
 
   init(_ connection: PostgresConnection, logger: Logger, liveness: HolderLiveness?) {
     self.connection = connection
@@ -133,17 +136,25 @@ final class PostgresTransaction: LedgerTransaction {
     try actionRecords(SQL.actions, Self.texts(turn.rawValue))
   }
 
-  /// Action rows, each followed by its "holder gone" column: a lease whose holder is gone
-  /// (its liveness lock released: the worker died) is read as expired at the record's last
-  /// update, so ``LedgerTransaction/acquireLease(scope:key:holder:now:duration:)`` takes it
-  /// over at once.
+  /// Action rows, each followed by its "holder gone" column (see ``leasedRecords(_:_:_:)``),
+  /// so ``LedgerTransaction/acquireLease(scope:key:holder:now:duration:)`` takes a dead
+  /// worker's lease over at once.
   private func actionRecords(_ sql: String, _ binds: Binds) throws(LedgerError) -> [ActionRecord] {
+    try leasedRecords(sql, binds, "action")
+  }
+
+  /// Rows of leased records, each followed by its "holder gone" column: a lease whose
+  /// holder is gone (its liveness lock released: the worker died) is read as expired at the
+  /// record's last update.
+  private func leasedRecords<T: PostgresRecord & LeasedRecord>(_ sql: String, _ binds: Binds, _ what: String)
+    throws(LedgerError) -> [T]
+  {
     let result = try execute(sql, binds)
-    var out: [ActionRecord] = []
+    var out: [T] = []
     out.reserveCapacity(result.rows.count)
     for row in result.rows {
-      var reader = RowReader(row, "action", json)
-      var record = try ActionRecord(&reader)
+      var reader = RowReader(row, what, json)
+      var record = try T(&reader)
       if try reader.bool(), let lease = record.lease {
         record.lease = Lease(holder: lease.holder, token: lease.token, expiresAt: min(lease.expiresAt, record.updatedAt))
       }
@@ -193,9 +204,9 @@ final class PostgresTransaction: LedgerTransaction {
     var binds = Binds(capacity: 3)
     binds.time(now)
     binds.int(limit)
-    guard !kinds.isEmpty else { return try all(SQL.claimableEffects, binds, "effect") }
-    binds.strings(kinds)
-    return try all(SQL.claimableEffectsOfKinds, binds, "effect")
+    if !kinds.isEmpty { binds.strings(kinds) }
+    // A dead worker's claim reads as expired when it was last written, as an action's lease.
+    return try leasedRecords(kinds.isEmpty ? SQL.claimableEffects : SQL.claimableEffectsOfKinds, binds, "effect")
   }
 
   func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
@@ -205,3 +216,12 @@ final class PostgresTransaction: LedgerTransaction {
     }
   }
 }
+
+/// A record with a lease and a last-update time (actions, outbox entries).
+protocol LeasedRecord {
+  var lease: Lease? { get set }
+  var updatedAt: Timestamp { get }
+}
+
+extension ActionRecord: LeasedRecord {}
+extension EffectRecord: LeasedRecord {}

@@ -87,19 +87,23 @@ enum SQL {
 
   /// The claimable entries (``EffectRecord/isClaimable(at:)``) at `?1` (ms), in insertion
   /// order, up to `?2`; of any kind. The write transaction holds SQLite's write lock, so no
-  /// other claimer can read them before this one's updates commit.
+  /// other claimer can read them before this one's updates commit. The redundant
+  /// ``SQLiteSchema/outstanding`` term lets SQLite walk the `effects_claimable` partial
+  /// index in id order and stop at the limit: O(log n + entries skipped + limit), no sort.
   static let claimableEffects = """
-    SELECT \(EffectRecord.columns) FROM effects \
-    WHERE (status IN ('pending', 'failed') AND available_at <= ?1) OR (status = 'claimed' AND lease_expires_at <= ?1) \
+    SELECT \(EffectRecord.columns) FROM effects WHERE \(SQLiteSchema.outstanding) AND (\(claimable)) \
     ORDER BY id LIMIT ?2
     """
 
   /// ``claimableEffects`` of the kinds in the JSON array `?3`.
   static let claimableEffectsOfKinds = """
     SELECT \(EffectRecord.columns) FROM effects \
-    WHERE kind IN (SELECT value FROM json_each(?3)) \
-    AND ((status IN ('pending', 'failed') AND available_at <= ?1) OR (status = 'claimed' AND lease_expires_at <= ?1)) \
+    WHERE \(SQLiteSchema.outstanding) AND kind IN (SELECT value FROM json_each(?3)) AND (\(claimable)) \
     ORDER BY id LIMIT ?2
+    """
+
+  private static let claimable = """
+    (status IN ('pending', 'failed') AND available_at <= ?1) OR (status = 'claimed' AND lease_expires_at <= ?1)
     """
 
   /// The stored revision, to explain an update that changed nothing.

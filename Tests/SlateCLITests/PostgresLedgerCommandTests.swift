@@ -79,23 +79,37 @@ struct PostgresLedgerCommandTests {
 
   /// A turn started by one process, killed (SIGKILL, the drill's `crash-after=N`) after its
   /// N-th handler call, and recovered by another process ends as on SQLite: every action
-  /// applied once, every effect queued once.
+  /// applied once, every effect queued once, and the same as the same crash and recovery
+  /// on a SQLite ledger (the recovery's summary: status, counts, queues, effects,
+  /// recoverability; the ledger's actions, outbox and event kinds).
   @Test(arguments: [1, 4, 9])
   func killedThenRecoveredByAnotherProcess(_ n: Int) throws {
     let stream = "Corpus/openai-chat/clean.sse"
     let cleanPath = try ReplayCommandTests.ledgerPath("pg-crash-clean-\(n)")
     guard try SlateCLI.run(["replay", stream, "--ledger", cleanPath, "--turn", "clean"]) != nil else { return }
     let clean = try #require(try ReplayCommandTests.ledger(cleanPath, turn: "clean"))
+    let sqlite = try ReplayCommandTests.ledgerPath("pg-crash-sqlite-\(n)")
     let url = Self.freshURL("crash\(n)")
-    let crashed = try #require(try SlateCLI.run(["replay", stream, "--ledger", url, "--turn", "clean", "--fault",
-                                                 "crash-after=\(n)", "--lease", "0.05"]))
-    #expect(crashed.status == SIGKILL, "crash-after=\(n) kills the process (status \(crashed.status)): \(crashed.errorOutput)")
-    let recovered = try #require(try SlateCLI.run(["recover", "clean", "--ledger", url, "--schema", Self.pack, "--lease", "0.05", "--json"]))
-    #expect(recovered.status == 0, "recover after crash-after=\(n): \(recovered.lines.last ?? "") \(recovered.errorOutput)")
+    var summaries: [JSONValue] = []
+    for ledger in [sqlite, url] {
+      let crashed = try #require(try SlateCLI.run(["replay", stream, "--ledger", ledger, "--turn", "clean", "--fault",
+                                                   "crash-after=\(n)", "--lease", "0.05"]))
+      #expect(crashed.status == SIGKILL, "crash-after=\(n) kills the process (status \(crashed.status)): \(crashed.errorOutput)")
+      let recovered = try #require(try SlateCLI.run(["recover", "clean", "--ledger", ledger, "--schema", Self.pack, "--lease", "0.05",
+                                                     "--json"]))
+      #expect(recovered.status == 0, "recover after crash-after=\(n): \(recovered.lines.last ?? "") \(recovered.errorOutput)")
+      summaries.append(try ReplayCommandTests.summary(recovered))
+    }
     ReplayCommandTests.expectExactlyOnce(try #require(try ReplayCommandTests.ledger(url, turn: "clean")), like: clean,
                                          "PostgreSQL, crash-after=\(n)")
+    for field in ["status", "applied", "duplicates", "queues", "effects", "recoverability"] {
+      #expect(summaries[0][field] == summaries[1][field],
+              "crash-after=\(n), \(field): SQLite \(summaries[0][field]?.canonicalString ?? "-"), PostgreSQL \(summaries[1][field]?.canonicalString ?? "-")")
+    }
+    #expect(try Self.contents(url, turn: "clean") == Self.contents(sqlite, turn: "clean"),
+            "the same actions, outbox and events as the same crash and recovery on SQLite")
     #expect(try Self.contents(url, turn: "clean")?.filter { !$0.hasPrefix("event") }
-      == Self.contents(cleanPath, turn: "clean")?.filter { !$0.hasPrefix("event") }, "the same actions and outbox as SQLite's")
+      == Self.contents(cleanPath, turn: "clean")?.filter { !$0.hasPrefix("event") }, "the same actions and outbox as a clean run's")
   }
 
   /// A worker killed while it holds a lease of ten minutes: another process recovers the

@@ -53,6 +53,42 @@ struct PostgresLedgerTests {
     }
   }
 
+  /// With a backlog, the claim statements walk the `effects_claimable` partial index
+  /// (migration v4) in id order and stop at the limit, with or without kinds: no sequential
+  /// scan, no sort of the outstanding entries. 30,000 entries, 27,000 of them pending,
+  /// analysed. (With few outstanding entries the planner may rather read them through
+  /// `effects_by_status` and sort them: cheap then, and its choice.)
+  @Test func theClaimWalksTheClaimableIndex() async throws {
+    try await TestServer.withFreshSchema { url in
+      let ledger = try await PostgresLedger(url: url)
+      try await ledger.write { tx throws(LedgerError) in
+        try tx.insertTurn(TurnRecord(id: "t1", project: "p", createdAt: Self.t0))
+      }
+      await ledger.close()
+      let raw = try await TestServer.connect(url)
+      _ = try await raw.query(PostgresQuery(unsafeSQL: """
+        INSERT INTO effects (key, kind, turn, project, action_key, action_namespace, action_readable, action_canonical, \
+        payload, status, revision, created_at, updated_at) \
+        SELECT 'k' || g, CASE WHEN g % 2 = 0 THEN 'image' ELSE 'video' END, 't1', 'p', 'a' || g, 'scene', 'scene:' || g, \
+        '\\x00'::bytea, '{}', CASE WHEN g <= 2000 THEN 'done' WHEN g <= 3000 THEN 'dead' ELSE 'pending' END, 0, 0, 0 \
+        FROM generate_series(1, 30000) g
+        """), logger: raw.logger).get()
+      _ = try await raw.query("ANALYZE effects", logger: raw.logger).get()
+      for kinds in [[], ["video"]] {
+        var binds = Binds(capacity: 3)
+        binds.time(Self.t0)
+        binds.int(8)
+        if !kinds.isEmpty { binds.strings(kinds) }
+        let sql = "EXPLAIN " + (kinds.isEmpty ? SQL.claimableEffects : SQL.claimableEffectsOfKinds)
+        let rows = try await raw.query(PostgresQuery(unsafeSQL: sql, binds: binds.bindings), logger: raw.logger).get().rows
+        let plan = try rows.map { try $0.decode(String.self) }
+        #expect(plan.contains { $0.contains("Index Scan using effects_claimable on effects") }, "\(plan.joined(separator: "\n"))")
+        #expect(!plan.contains { $0.contains("Sort") || $0.contains("Seq Scan on effects") }, "\(plan.joined(separator: "\n"))")
+      }
+      try await raw.close()
+    }
+  }
+
   @Test func unreachableServerIsAConnectionError() async throws {
     do {
       _ = try await PostgresLedger(url: "postgres://nobody@127.0.0.1:1/none", options: .init(attempts: 1))

@@ -10,7 +10,9 @@ import Testing
                                         environment: [:])
     #expect(location.host == "db.example" && location.port == 6543 && location.user == "worker")
     #expect(location.password == "s@cret" && location.database == "slate" && location.schema == "team_a")
-    #expect(location.poolSize == 8)
+    #expect(location.poolSize == 8 && location.applicationName == "slate")
+    #expect(try PostgresLocation(url: "postgres://me@127.0.0.1/db?application_name=worker%201", environment: [:])
+      .applicationName == "worker 1")
     #expect(location.tls == .prefer, "TLS is preferred off this machine")
     #expect(location.description == "postgres://worker@db.example:6543/slate?schema=team_a", "no password in the description")
   }
@@ -44,6 +46,7 @@ import Testing
     "sqlite:///x", "postgres://127.0.0.1/db", "postgres://me@/db", "postgres://me@127.0.0.1", "postgres://me@127.0.0.1/",
     "postgres://me@127.0.0.1/db?pool=0", "postgres://me@127.0.0.1/db?pool=many", "postgres://me@127.0.0.1/db?sslmode=verify",
     "postgres://me@127.0.0.1/db?schema=Bad-Name", "postgres://me@127.0.0.1/db?colour=red", "postgres://me@127.0.0.1/db?schema=",
+    "postgres://me@127.0.0.1/db?application_name=caf%C3%A9",
   ])
   func badURLs(_ url: String) {
     do {

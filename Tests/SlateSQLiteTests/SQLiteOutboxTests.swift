@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import SlateDispatch
 import SlateJSON
-import SlateSQLite
 import Synchronization
 import Testing
+
+@testable import SlateSQLite
 
 /// The outbox on SQLite: a ledger written before the claim columns existed opens and
 /// drains, and workers on separate connections to one file run every entry once.
@@ -28,7 +29,8 @@ import Testing
       {
         try db.execute(sql: "ALTER TABLE effects DROP COLUMN \(column)")
       }
-      try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-outbox'")
+      try db.execute(sql: "DROP INDEX effects_claimable")
+      try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v3-outbox', 'v4-outbox-claimable')")
     }
     let before = try await raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
     #expect(before == ["v1", "v2-stream-chunks"])
@@ -43,6 +45,46 @@ import Testing
     #expect(claims.map(\.key) == [entry.key] && claims.first?.fencingToken == 1)
     let done = try await outbox.complete(key: entry.key, token: 1)
     #expect(done.status == .done)
+  }
+
+  /// The claim statements walk the `effects_claimable` partial index (migration
+  /// `v4-outbox-claimable`) in id order: no scan of the whole table, no sort of the
+  /// outstanding entries (`USE TEMP B-TREE FOR ORDER BY`), with or without kinds. Checked on
+  /// a ledger holding done, dead and outstanding entries, after `ANALYZE`, so the planner
+  /// weighs real statistics rather than defaults.
+  @Test func theClaimWalksTheClaimableIndexWithoutSorting() async throws {
+    let directory = try TemporaryDirectory()
+    let ledger = try SQLiteLedger(path: directory.path())
+    try await ledger.write { tx throws(LedgerError) in
+      try tx.insertTurn(Sample.turn("t1"))
+      for index in 0..<300 {
+        try tx.insertEffect(Sample.effect("e\(index)", turn: "t1", kind: index % 2 == 0 ? "image" : "video"))
+      }
+    }
+    try ledger.close()
+    let raw = try DatabaseQueue(path: directory.path())
+    defer { try? raw.close() }
+    try await raw.write { db in
+      try db.execute(sql: "UPDATE effects SET status = 'done' WHERE id <= 250")
+      try db.execute(sql: "UPDATE effects SET status = 'dead' WHERE id > 250 AND id <= 260")
+    }
+    let indexes = try await raw.read { db in
+      try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'effects'")
+    }
+    #expect(indexes.contains("effects_claimable"), "\(indexes)")
+    try await raw.write { db in try db.execute(sql: "ANALYZE") }
+    let now = Sample.t0.milliseconds
+    let statements: [(String, StatementArguments)] = [
+      (SQL.claimableEffects, StatementArguments([now, 8] as [(any DatabaseValueConvertible)?])),
+      (SQL.claimableEffectsOfKinds, StatementArguments([now, 8, #"["video"]"#] as [(any DatabaseValueConvertible)?])),
+    ]
+    for (sql, arguments) in statements {
+      let plan = try await raw.read { db in
+        try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+      }
+      #expect(plan.contains { $0.contains("effects USING INDEX effects_claimable") }, "\(plan)")
+      #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "no sort: \(plan)")
+    }
   }
 
   /// Four workers, each with its own ``SQLiteLedger`` (its own connections, as four

@@ -1,7 +1,9 @@
 // slate-test-host: a small host process for the crash tests (LiveTurnCrashTests). A
 // support-ticket pack (not film), an async handler that logs each call to a file, a live
 // turn fed a Chat Completions stream in 64-byte chunks through an AsyncSequence, over a
-// SQLite ledger. It can SIGKILL itself at a handler call or at a byte offset of the stream.
+// SQLite ledger (LEDGER a file), or a PostgreSQL one (LEDGER a postgres:// URL: the
+// worker-process tests of SlatePostgresTests). It can SIGKILL itself at a handler call or at
+// a byte offset of the stream.
 //
 //   slate-test-host expect                      the stream's size and its actions' keys
 //   slate-test-host pack                        the schema pack
@@ -9,8 +11,12 @@
 //   slate-test-host recover LEDGER LOG [--max-items N] [--lease-ms L]   LiveTurn.recover()
 //   slate-test-host resume LEDGER LOG [--max-items N] [--lease-ms L]    the whole stream again, recover mode
 //
-// Each command but `expect` prints one JSON object: {"status","recoverability","reason"}.
+// `--tag NAME` (any command) writes `<readable key>\tNAME` per call instead, so the calls of
+// several processes sharing one log can be told apart, and makes NAME the dispatcher's lease
+// holder (a name `WorkerIdentity.isGone` cannot judge: only the ledger knows it died). Each command but `expect` prints one
+// JSON object: {"status","recoverability","reason"}.
 import Slate
+import SlatePostgres
 import Synchronization
 
 #if canImport(Glibc)
@@ -74,15 +80,17 @@ struct Chunks: AsyncSequence {
 }
 
 /// Applies an action (its row, its effects) after logging the call (`<readable key>` per
-/// line) to the log file; SIGKILLs the process right after the log line of call `killAt`,
-/// before its outcome is recorded.
+/// line, `<readable key>\t<tag>` with a tag) to the log file; SIGKILLs the process right
+/// after the log line of call `killAt`, before its outcome is recorded.
 final class TicketHandler: ActionHandler {
   let log: String
   let killAt: Int?
+  let tag: String?
   let calls = Mutex(0)
-  init(log: String, killAt: Int?) {
+  init(log: String, killAt: Int?, tag: String?) {
     self.log = log
     self.killAt = killAt
+    self.tag = tag
   }
   var idempotentByKey: Bool { true }
 
@@ -92,7 +100,7 @@ final class TicketHandler: ActionHandler {
       count += 1
       return count
     }
-    let line = Array((call.key.readable + "\n").utf8)
+    let line = Array((call.key.readable + (tag.map { "\t" + $0 } ?? "") + "\n").utf8)
     let file = open(log, O_WRONLY | O_APPEND | O_CREAT, 0o644)
     precondition(file >= 0, "cannot open \(log)")
     _ = line.withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
@@ -108,13 +116,24 @@ func option(_ name: String) -> Int? {
   return Int(CommandLine.arguments[index + 1])
 }
 
-func liveTurn(mode: Dispatcher.Mode, killAtCall: Int?) throws -> LiveTurn {
+func text(_ name: String) -> String? {
+  guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else { return nil }
+  return CommandLine.arguments[index + 1]
+}
+
+func liveTurn(mode: Dispatcher.Mode, killAtCall: Int?) async throws -> LiveTurn {
   let arguments = CommandLine.arguments
+  let ledger: any DispatchLedger
+  if PostgresLocation.isURL(arguments[2]) {
+    ledger = try await PostgresLedger(url: arguments[2])
+  } else {
+    ledger = try SQLiteLedger(path: arguments[2])
+  }
   let dispatcher = Dispatcher(
-    ledger: try SQLiteLedger(path: arguments[2]),
-    handlers: HandlerTable(fallback: TicketHandler(log: arguments[3], killAt: killAtCall)),
+    ledger: ledger,
+    handlers: HandlerTable(fallback: TicketHandler(log: arguments[3], killAt: killAtCall, tag: text("--tag"))),
     policy: RetryPolicy(leaseDuration: .milliseconds(option("--lease-ms") ?? 10_000)), mode: mode,
-    configuration: .init(project: "helpdesk"))
+    configuration: .init(project: "helpdesk", holder: text("--tag")))
   return LiveTurn(turn: "t1", pack: try CompiledPack(bytes: Array(supportPack.utf8)), dispatcher: dispatcher,
                   options: ActionStreamOptions(dialect: .openaiChat), batchLimits: BatchLimits(maxItems: option("--max-items") ?? 1))
 }
@@ -143,14 +162,14 @@ case "expect":
 case "pack":
   print(supportPack)
 case "run":
-  var live = try liveTurn(mode: .live, killAtCall: option("--kill-at-call"))
+  var live = try await liveTurn(mode: .live, killAtCall: option("--kill-at-call"))
   try await live.run(Chunks(bytes: stream, cutAt: option("--cut-at"), killAt: option("--kill-at-byte")), phase: "answer")
   printed(try await live.finish())
 case "recover":
-  var live = try liveTurn(mode: .recover, killAtCall: nil)
+  var live = try await liveTurn(mode: .recover, killAtCall: nil)
   printed(try await live.recover())
 case "resume":
-  var live = try liveTurn(mode: .recover, killAtCall: nil)
+  var live = try await liveTurn(mode: .recover, killAtCall: nil)
   try await live.run(Chunks(bytes: stream), phase: "answer")
   printed(try await live.finish())
 default:
