@@ -18,7 +18,9 @@
 /// `SLATE_SCHEMA_NEWER`.
 enum PostgresSchema {
   /// The migrations, oldest first: a version and its statements.
-  static let migrations: [(version: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3)]
+  static let migrations: [(version: String, statements: [String])] = [
+    ("v1", v1), ("v2", v2), ("v3", v3), ("v4-phase-batches", v4PhaseBatches),
+  ]
 
   static var versions: [String] { migrations.map(\.version) }
 
@@ -169,5 +171,30 @@ enum PostgresSchema {
     "ALTER TABLE effects ADD COLUMN available_at BIGINT NOT NULL DEFAULT 0",
     "ALTER TABLE effects ADD COLUMN last_error TEXT COLLATE \"C\"",
     "UPDATE effects SET available_at = created_at",
+  ]
+
+  /// Each phase's batch ids as rows of their own, in dispatch order (`position` 0, 1, …,
+  /// dense), instead of a JSON list in the phase's row that every dispatch read and rewrote
+  /// whole (as the SQLite ledger's `v4-phase-batches`). Existing lists move into rows; the
+  /// column goes.
+  static let v4PhaseBatches = [
+    """
+    CREATE TABLE phase_batches (
+      turn TEXT COLLATE "C" NOT NULL,
+      phase TEXT COLLATE "C" NOT NULL,
+      position BIGINT NOT NULL,
+      batch TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (turn, phase, position),
+      UNIQUE (turn, phase, batch),
+      FOREIGN KEY (turn, phase) REFERENCES phases (turn, name)
+    )
+    """,
+    """
+    INSERT INTO phase_batches (turn, phase, position, batch) \
+    SELECT phases.turn, phases.name, list.ordinality - 1, list.value \
+    FROM phases, json_array_elements_text(phases.batches::json) WITH ORDINALITY AS list (value, ordinality) \
+    ON CONFLICT DO NOTHING
+    """,
+    "ALTER TABLE phases DROP COLUMN batches",
   ]
 }
