@@ -199,7 +199,7 @@ let package = Package(
         ]
     ),
     // The CLI end to end: runs the built `slate` executable.
-    .testTarget(name: "SlateCLITests", dependencies: ["SlateJSON", "SlateTestSupport"]),
+    .testTarget(name: "SlateCLITests", dependencies: ["SlateCore", "SlateJSON", "SlateTestSupport"]),
     .testTarget(
       name: "SlateFilmTests",
       dependencies: ["SlateFilm", "SlateStream", "SlateJSON", "SlateSSE", "SlateSchema", "SlateDispatch", "SlateTurn",

@@ -144,6 +144,15 @@ let benchmarks: @Sendable () -> Void = {
       precondition(applied == turn().actions, "the dispatcher did not apply every action")
       return applied
     }
+    // The same with each phase's batch list read and rewritten whole at every batch's open
+    // and close (BatchListRewriteLedger): what dispatch did before the batch rows.
+    measureAsync("\(name).Slate-Dispatcher(SQLite-ledger).apply-batch-list-rewrite", pace: .slow, counts: .actions,
+                 heap: false, workload: { turn().workload },
+                 prepare: { dispatcher(BatchListRewriteLedger(freshSQLiteLedger())) }) { dispatcher, _ in
+      let applied = await dispatchAll(turn(), with: dispatcher, counting: .applied)
+      precondition(applied == turn().actions, "the dispatcher did not apply every action")
+      return applied
+    }
     measureAsync("sqlite.film-\(count)-actions.Slate-SQLiteLedger.insert(one-transaction-per-batch)", counts: .actions,
                  heap: false, workload: { turn().workload }, prepare: { await ledgerWithTurn() }) { ledger, _ in
       await insertAll(turn(), into: ledger, perAction: false)

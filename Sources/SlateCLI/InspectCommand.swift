@@ -20,6 +20,8 @@ struct InspectCommand: ParsableCommand {
       (with their key when a schema pack is given); rejections with the instance path and the offending text; \
       diagnostics with an excerpt of the bytes around their offset (escaped), a caret under the byte. The end \
       says how the stream ended and whether the turn can be recovered.
+      The input is read in 64 KiB blocks as it arrives (--chunk-size N [--chunk-seed S] re-cuts it, as for \
+      `slate actions`); each entry is printed once nothing earlier can follow, with only recent bytes kept.
       --around OFFSET keeps the entries within --window bytes of OFFSET and shows the raw bytes there first.
       With --json, one object per line: the `slate actions --json` lines plus {"kind":"event",…} lines, and an \
       "excerpt" on each diagnostic.
@@ -51,6 +53,12 @@ struct InspectCommand: ParsableCommand {
   @Flag(help: "One JSON object per line.")
   var json = false
 
+  @OptionGroup var output: OutputOptions
+
+  @OptionGroup var chunking: ChunkingOptions
+
+  @Flag(help: .hidden) var holdAll = false
+
   func validate() throws {
     guard DialectKind(rawValue: dialect) != nil else {
       throw ValidationError("unknown dialect '\(dialect)'; use one of \(DialectKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -58,79 +66,19 @@ struct InspectCommand: ParsableCommand {
   }
 
   func run() throws {
-    let bytes = try CLIIO.readAll(path)
     let pack = try schema.map { try CLIIO.compilePack($0) }
     let options = ActionStreamOptions(dialect: DialectKind(rawValue: dialect)!)
-    let timeline = Timeline(bytes: bytes, pack: pack, options: options)
     let colour = !noColor && !json && isatty(1) == 1 && getenv("NO_COLOR") == nil
-    var printer = TimelinePrinter(timeline: timeline, style: TerminalStyle(enabled: colour), json: json, schema: pack != nil)
+    var printer = TimelinePrinter(style: TerminalStyle(enabled: colour), json: json, schema: pack != nil)
     if let around { printer.focus(on: around, window: window) }
-    printer.printAll { print($0) }
-    if !timeline.summary.isClean { throw ExitCode(1) }
-  }
-}
-
-/// Everything one run of a stream reported, with the raw events and the texts the
-/// channels accumulated (for excerpts).
-struct Timeline {
-  /// An SSE event as the timeline shows it.
-  struct Event {
-    var range: Range<Int>
-    var type: String
-    var dataBytes: Int
-  }
-
-  let bytes: [UInt8]
-  var events: [Event] = []
-  var items: [TurnItem] = []
-  var summary: TurnSummary
-  /// Each channel's text, for excerpts of framer diagnostics.
-  var texts: [StreamChannel: [UInt8]] = [:]
-
-  init(bytes: [UInt8], pack: CompiledPack?, options: ActionStreamOptions) {
-    self.bytes = bytes
-    var options = options
-    options.emitsDeltas = true
-    var pipeline = TurnPipeline(pack: pack, options: options)
-    pipeline.feed(bytes, into: &items)
-    summary = pipeline.finish(into: &items)
-    if summary.stream.dialect != .text { events = Timeline.events(of: bytes) }
-    for case .stream(.delta(let delta)) in items {
-      switch delta.kind {
-      case .text(let channel, let text) where channel.kind == .answer:
-        texts[.answer(choice: channel.choice), default: []].append(contentsOf: text.utf8)
-      case .toolArguments(let key, let text):
-        texts[.call(key), default: []].append(contentsOf: text.utf8)
-      default: break
-      }
-    }
-    if summary.stream.dialect == .text { texts[.answer(choice: 0)] = bytes }
-  }
-
-  /// The SSE events of `bytes`, named by their `event:` field, else their payload's
-  /// `type` or `object` member.
-  static func events(of bytes: [UInt8]) -> [Event] {
-    var parser = SSEParser()
-    var outputs = parser.feed(bytes)
-    parser.finish(into: &outputs)
-    let json = SimdjsonParser()
-    return outputs.compactMap(\.event).map { event in
-      var type = event.type == "message" ? "" : event.type
-      if type.isEmpty {
-        let payload = try? json.parse(event.data)
-        type = payload?["type"]?.stringValue ?? payload?["object"]?.stringValue
-          ?? (event.data.trimmingWhitespace == "[DONE]" ? "[DONE]" : "data")
-      }
-      return Event(range: event.byteRange, type: type, dataBytes: event.data.utf8.count)
-    }
-  }
-}
-
-extension String {
-  /// Without leading and trailing spaces, tabs and line endings.
-  var trimmingWhitespace: Substring {
-    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" }
-    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-    return self[first...last]
+    // --hold-all (hidden, for tests): every entry held until the end and sorted, the
+    // reference the windowed output equals.
+    var timeline = Timeline(pack: pack, options: options, printer: printer, streaming: !holdAll)
+    var input = InputReader(path)
+    let out = output.writer(input: path)
+    input.forEachChunk(chunking.chunking) { timeline.feed($0, out.line) }
+    let summary = timeline.finish(out.line)
+    out.flush()
+    if !summary.isClean { throw ExitCode(1) }
   }
 }

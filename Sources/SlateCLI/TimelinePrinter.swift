@@ -2,10 +2,9 @@ import Slate
 import SlateJSON
 import SlateSchema
 
-/// Prints a ``Timeline`` in raw-offset order: events with what they carried, then the
-/// starts, values or actions, rejections and diagnostics they caused; then the end.
+/// The lines of a ``Timeline``: events with what they carried, the starts, values or
+/// actions, rejections and diagnostics they caused (with excerpts), and the end.
 struct TimelinePrinter {
-  let timeline: Timeline
   let style: TerminalStyle
   let json: Bool
   let schema: Bool
@@ -13,8 +12,7 @@ struct TimelinePrinter {
   var shown: ClosedRange<Int>?
   var focusOffset: Int?
 
-  init(timeline: Timeline, style: TerminalStyle, json: Bool, schema: Bool) {
-    self.timeline = timeline
+  init(style: TerminalStyle, json: Bool, schema: Bool) {
     self.style = style
     self.json = json
     self.schema = schema
@@ -25,54 +23,12 @@ struct TimelinePrinter {
     shown = max(0, offset - window)...(offset + window)
   }
 
-  /// One printable entry: its raw offset, and its lines.
-  struct Entry {
-    var offset: Int
-    var lines: [String]
-  }
-
-  func printAll(_ out: (String) -> Void) {
-    if let focusOffset, !json {
-      let excerpt = Excerpt(timeline.bytes, at: focusOffset, radius: 48)
-      out(style.bold("raw bytes at \(focusOffset):"))
-      out("    " + excerpt.text)
-      out("    " + excerpt.caretLine)
-    }
-    for entry in entries() where shown.map({ $0.contains(entry.offset) }) ?? true {
-      for line in entry.lines { out(line) }
-    }
-    end(out)
-  }
-
-  /// Events and items, merged by raw offset (events first at the same offset, items in
-  /// the order they came).
-  func entries() -> [Entry] {
-    var deltas: [Int: [Delta]] = [:]
-    for case .stream(.delta(let delta)) in timeline.items { deltas[delta.offset, default: []].append(delta) }
-    var entries = timeline.events.map { event in
-      Entry(offset: event.range.lowerBound, lines: [eventLine(event, deltas[event.range.lowerBound] ?? [])])
-    }
-    for item in timeline.items {
-      switch item {
-      case .stream(.started(let start)):
-        entries.append(Entry(offset: start.streamOffset, lines: [json ? start.jsonLine.text : startedLine(start)]))
-      case .stream(.value(let value)):
-        if !schema { entries.append(Entry(offset: value.streamOffset, lines: [json ? value.jsonLine.text : valueLine(value)])) }
-      case .stream(.diagnostic(let diagnostic)):
-        let excerpt = excerpt(for: diagnostic)
-        entries.append(Entry(offset: diagnostic.streamOffset,
-                             lines: json ? [jsonLine(diagnostic, excerpt)] : diagnosticLines(diagnostic, excerpt)))
-      case .action(let action, let value):
-        entries.append(Entry(offset: value.streamOffset, lines: [json ? action.jsonLine(value).text : actionLine(action, value)]))
-      case .rejected(let rejection, let value):
-        entries.append(Entry(offset: value.streamOffset,
-                             lines: json ? [rejection.jsonLine(value).text] : rejectionLines(rejection, value)))
-      case .stream(.delta), .stream(.end), .batch:
-        break
-      }
-    }
-    // A stable sort keeps events before the items at their offset.
-    return entries.enumerated().sorted { ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset) }.map(\.element)
+  /// The raw bytes at `--around`, printed first (not with --json).
+  func header(_ excerpt: Excerpt, _ out: (String) -> Void) {
+    guard let focusOffset, !json else { return }
+    out(style.bold("raw bytes at \(focusOffset):"))
+    out("    " + excerpt.text)
+    out("    " + excerpt.caretLine)
   }
 
   // MARK: Lines
@@ -142,28 +98,19 @@ struct TimelinePrinter {
       + " (\(details))"
   }
 
-  func rejectionLines(_ rejection: Rejection, _ value: StreamValue) -> [String] {
+  /// The rejection's lines, each error with an excerpt of the channel's `text` at its range.
+  func rejectionLines(_ rejection: Rejection, _ value: StreamValue, text: ByteWindow) -> [String] {
     var lines = [at(value.streamOffset) + style.red("✖ rejected \(value.index) \(rejection.type ?? "(no type)")") + " on \(value.channel)"]
-    let text = timeline.texts[value.channel] ?? []
     for error in rejection.errors {
       let path = error.instancePath.isEmpty ? "the value" : error.instancePath
       lines.append("           \(error.code.rawValue) at \(path): \(error.message)")
-      if let range = error.range, range.lowerBound <= text.count {
+      if let range = error.range, range.lowerBound <= text.end {
         let excerpt = Excerpt(text, at: range.lowerBound)
         lines.append("             " + excerpt.text)
         lines.append("             " + style.red(excerpt.caretLine))
       }
     }
     return lines
-  }
-
-  /// The bytes a diagnostic is about: its channel's text at its text offset when it has
-  /// one, the raw stream at its raw offset otherwise.
-  func excerpt(for diagnostic: StreamDiagnostic) -> Excerpt {
-    if let channel = diagnostic.channel, let offset = diagnostic.textOffset, let text = timeline.texts[channel] {
-      return Excerpt(text, at: offset)
-    }
-    return Excerpt(timeline.bytes, at: diagnostic.streamOffset)
   }
 
   /// The diagnostic's JSON line with its excerpt.
@@ -193,8 +140,7 @@ struct TimelinePrinter {
 
   // MARK: The end
 
-  func end(_ out: (String) -> Void) {
-    let summary = timeline.summary
+  func end(_ summary: TurnSummary, _ out: (String) -> Void) {
     let stream = summary.stream
     if json {
       out(summary.jsonLine(schema: schema).text)

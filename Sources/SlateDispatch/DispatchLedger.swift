@@ -90,6 +90,12 @@ public protocol LedgerReader: AnyObject {
   /// The turn's phases by ``PhaseRecord/ordinal``, then name.
   func phases(turn: TurnID) throws(LedgerError) -> [PhaseRecord]
 
+  /// The phase `(turn, name)` without its batch list (``PhaseRecord/batches`` empty), and
+  /// how many batches it has; nil when there is no such phase. What a dispatch reads of a
+  /// phase: O(1) in the number of its batches (the SQL ledgers keep the list as rows of
+  /// its own; the default reads ``phases(turn:)``).
+  func phaseHead(turn: TurnID, name: String) throws(LedgerError) -> (phase: PhaseRecord, batchCount: Int)?
+
   /// The action with key `key` (``ActionKey/hex``) in `scope`, or nil.
   func action(scope: DispatchScope, key: String) throws(LedgerError) -> ActionRecord?
 
@@ -145,6 +151,18 @@ public protocol LedgerTransaction: LedgerReader {
   /// the turn does not exist.
   func putPhase(_ record: PhaseRecord) throws(LedgerError)
 
+  /// Inserts or replaces the phase `(turn, name)` except its batches, which stay as stored
+  /// (none for a new phase; `record.batches` is ignored). Throws `notFound("turn", turn)`
+  /// when the turn does not exist. O(1) in the number of the phase's batches.
+  func putPhaseHead(_ record: PhaseRecord) throws(LedgerError)
+
+  /// Appends `batch` to the batches of phase `(turn, phase)` unless it is there already;
+  /// whether it was added. Throws `notFound("phase", "<turn> <phase>")` when there is no
+  /// such phase. O(1) in the number of the phase's batches (an indexed row in the SQL
+  /// ledgers): a turn of n batches costs O(n) in all, not O(n²).
+  @discardableResult
+  func addPhaseBatch(_ batch: String, turn: TurnID, phase: String) throws(LedgerError) -> Bool
+
   /// Inserts a new action. Throws `duplicateKey("action", "<scope> <hex>")` when
   /// `(scope, key.hex)` exists (the caller lost a race or replays: read the stored
   /// record), `notFound("turn", turn)` when its turn does not exist, `invalidRecord` when
@@ -199,4 +217,38 @@ public protocol LedgerTransaction: LedgerReader {
   /// Deletes every chunk of the turn's stream `stream` (a stream opened again starts from
   /// offset 0); nothing when there is none.
   func deleteStreamChunks(turn: TurnID, stream: String) throws(LedgerError)
+}
+
+extension LedgerReader {
+  /// From ``phases(turn:)``: O(the turn's phases and batches). Ledgers that store batches
+  /// apart override it.
+  public func phaseHead(turn: TurnID, name: String) throws(LedgerError) -> (phase: PhaseRecord, batchCount: Int)? {
+    guard var phase = try phases(turn: turn).first(where: { $0.name == name }) else { return nil }
+    let count = phase.batches.count
+    phase.batches = []
+    return (phase, count)
+  }
+}
+
+extension LedgerTransaction {
+  /// Through ``phases(turn:)`` and ``putPhase(_:)``: O(the phase's batches). Ledgers
+  /// that store batches apart override it.
+  public func putPhaseHead(_ record: PhaseRecord) throws(LedgerError) {
+    var record = record
+    record.batches = try phases(turn: record.turn).first(where: { $0.name == record.name })?.batches ?? []
+    try putPhase(record)
+  }
+
+  /// Through ``phases(turn:)`` and ``putPhase(_:)``: O(the phase's batches). Ledgers
+  /// that store batches apart override it.
+  @discardableResult
+  public func addPhaseBatch(_ batch: String, turn: TurnID, phase name: String) throws(LedgerError) -> Bool {
+    guard var phase = try phases(turn: turn).first(where: { $0.name == name }) else {
+      throw .notFound(what: "phase", key: "\(turn.rawValue) \(name)")
+    }
+    guard !phase.batches.contains(batch) else { return false }
+    phase.batches.append(batch)
+    try putPhase(phase)
+    return true
+  }
 }

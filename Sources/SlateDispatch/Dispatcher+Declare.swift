@@ -91,18 +91,25 @@ extension Dispatcher {
   }
 
   /// Marks a phase `dispatching` and adds the batch to it (creating the record, after the
-  /// turn's other phases, when the plan did not declare it).
+  /// turn's other phases, when the plan did not declare it). O(1) in the phase's batches
+  /// (``LedgerTransaction/phaseHead(turn:name:)``, ``LedgerTransaction/addPhaseBatch(_:turn:phase:)``):
+  /// the batch list is never read or rewritten whole.
   static func openPhase(_ name: String, batch: String, turn: TurnID, now: Timestamp, in tx: any LedgerTransaction)
     throws(LedgerError)
   {
-    let phases = try tx.phases(turn: turn)
-    var phase = phases.first { $0.name == name }
-      ?? PhaseRecord(turn: turn, name: name, ordinal: (phases.map(\.ordinal).max() ?? -1) + 1, updatedAt: now)
-    let opened = phase.batches.isEmpty
+    let head = try tx.phaseHead(turn: turn, name: name)
+    var phase: PhaseRecord
+    if let head {
+      phase = head.phase
+    } else {
+      let last = try tx.phases(turn: turn).map(\.ordinal).max() ?? -1  // once per phase
+      phase = PhaseRecord(turn: turn, name: name, ordinal: last + 1, updatedAt: now)
+    }
+    let opened = (head?.batchCount ?? 0) == 0
     phase.state = .dispatching
-    if !phase.batches.contains(batch) { phase.batches.append(batch) }
     phase.updatedAt = now
-    try tx.putPhase(phase)
+    try tx.putPhaseHead(phase)
+    try tx.addPhaseBatch(batch, turn: turn, phase: name)
     if opened {
       try tx.appendEvent(LedgerEvent(turn: turn, at: now, kind: "phase.opened", detail: ["phase": .string(name)]))
     }

@@ -254,10 +254,10 @@ public actor Dispatcher {
     let now = clock.now()
     let name = batch.phase ?? ""
     try await ledger.write { tx throws(LedgerError) in
-      guard var phase = try tx.phases(turn: turn).first(where: { $0.name == name }) else { return }
+      guard var phase = try tx.phaseHead(turn: turn, name: name)?.phase else { return }
       phase.state = .dispatched
       phase.updatedAt = now
-      try tx.putPhase(phase)
+      try tx.putPhaseHead(phase)
     }
   }
 }

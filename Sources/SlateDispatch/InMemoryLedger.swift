@@ -59,6 +59,8 @@ struct LedgerState: Sendable {
 
   var turns: [TurnID: TurnRecord] = [:]
   var phases: [TurnID: [String: PhaseRecord]] = [:]
+  /// Each phase's ``PhaseRecord/batches`` as a set (``LedgerTransaction/addPhaseBatch(_:turn:phase:)`` in O(1)).
+  var phaseBatchSets: [TurnID: [String: Set<String>]] = [:]
   var actions: [ActionID: ActionRecord] = [:]
   /// Insertion order of actions, and each turn's actions in insertion order.
   var actionOrder: [ActionID] = []
@@ -214,9 +216,46 @@ final class InMemoryTransaction: LedgerTransaction {
     let turn = record.turn
     let existed = state.phases[turn] != nil
     let old = store.state.phases[turn, default: [:]].updateValue(record, forKey: record.name)
+    let oldSet = store.state.phaseBatchSets[turn, default: [:]].updateValue(Set(record.batches), forKey: record.name)
     undo.append { state in
       if existed { state.phases[turn]![record.name] = old } else { state.phases[turn] = nil }
+      if existed { state.phaseBatchSets[turn]![record.name] = oldSet } else { state.phaseBatchSets[turn] = nil }
     }
+  }
+
+  /// The stored batches kept, the other fields replaced in place: O(1), never a copy of
+  /// the batch list.
+  func putPhaseHead(_ record: PhaseRecord) throws(LedgerError) {
+    guard var old = state.phases[record.turn]?[record.name] else {
+      var new = record
+      new.batches = []  // a new phase has none
+      return try putPhase(new)
+    }
+    guard state.turns[record.turn] != nil else { throw .notFound(what: "turn", key: record.turn.rawValue) }
+    let turn = record.turn, name = record.name
+    old.batches = []  // the undo keeps the other fields only
+    store.state.phases[turn]![name]!.replaceHead(with: record)
+    undo.append { $0.phases[turn]![name]!.replaceHead(with: old) }
+  }
+
+  func phaseHead(turn: TurnID, name: String) throws(LedgerError) -> (phase: PhaseRecord, batchCount: Int)? {
+    guard var phase = state.phases[turn]?[name] else { return nil }
+    let count = phase.batches.count
+    phase.batches = []
+    return (phase, count)
+  }
+
+  /// An in-place append to the list and its set: O(1) amortised.
+  func addPhaseBatch(_ batch: String, turn: TurnID, phase name: String) throws(LedgerError) -> Bool {
+    guard state.phases[turn]?[name] != nil else { throw .notFound(what: "phase", key: "\(turn.rawValue) \(name)") }
+    if state.phaseBatchSets[turn]?[name]?.contains(batch) == true { return false }
+    store.state.phases[turn]![name]!.batches.append(batch)
+    store.state.phaseBatchSets[turn, default: [:]][name, default: []].insert(batch)
+    undo.append { state in
+      state.phases[turn]![name]!.batches.removeLast()
+      state.phaseBatchSets[turn]![name]!.remove(batch)
+    }
+    return true
   }
 
   func insertAction(_ record: ActionRecord) throws(LedgerError) {
@@ -317,5 +356,16 @@ final class InMemoryTransaction: LedgerTransaction {
     let old = state.streamChunks[turn]?[stream]
     change(&store.state.streamChunks[turn, default: [:]][stream, default: [:]])
     undo.append { $0.streamChunks[turn, default: [:]][stream] = old }
+  }
+}
+
+extension PhaseRecord {
+  /// Takes every field of `record` but the batches.
+  mutating func replaceHead(with record: PhaseRecord) {
+    ordinal = record.ordinal
+    planned = record.planned
+    expectedCount = record.expectedCount
+    state = record.state
+    updatedAt = record.updatedAt
   }
 }

@@ -93,18 +93,29 @@ extension TurnRecord: PostgresRecord {
 }
 
 extension PhaseRecord: PostgresRecord {
-  static let columns = "turn, name, ordinal, planned, expected_count, state, batches, updated_at"
-  static let types = ["text", "text", "bigint", "boolean", "bigint", "text", "text", "bigint"]
+  /// The stored columns (the batches are rows of `phase_batches`, migration `v5`).
+  static let columns = "turn, name, ordinal, planned, expected_count, state, updated_at"
+  static let types = ["text", "text", "bigint", "boolean", "bigint", "text", "bigint"]
+
+  /// The columns a phase is read from, with `batches` for the batch list (a JSON array).
+  static func selectColumns(batches: String) -> String {
+    "phases.turn, phases.name, ordinal, planned, expected_count, state, \(batches), updated_at"
+  }
+
+  /// The columns with the batch list gathered from `phase_batches` in order.
+  static let selectColumns = selectColumns(batches: """
+    (SELECT coalesce(json_agg(batch ORDER BY position)::text, '[]') FROM phase_batches \
+    WHERE phase_batches.turn = phases.turn AND phase_batches.phase = phases.name)
+    """)
 
   var binds: Binds {
-    var binds = Binds(capacity: 8)
+    var binds = Binds(capacity: 7)
     binds.text(turn.rawValue)
     binds.text(name)
     binds.int(ordinal)
     binds.bool(planned)
     binds.int(expectedCount)
     binds.text(state.rawValue)
-    binds.strings(batches)
     binds.time(updatedAt)
     return binds
   }
@@ -113,6 +124,20 @@ extension PhaseRecord: PostgresRecord {
     self.init(turn: TurnID(try row.string()), name: try row.string(), ordinal: try row.int(),
               planned: try row.bool(), expectedCount: try row.optionalInt(), state: try row.raw(State.self),
               batches: try row.strings(), updatedAt: try row.timestamp())
+  }
+}
+
+/// A phase without its batch list, and its count of batches (``SQL/phaseHead``).
+struct PhaseHeadRow: PostgresRecord {
+  static let columns = ""
+  static let types: [String] = []
+  var binds: Binds { Binds(capacity: 0) }
+  var phase: PhaseRecord
+  var batchCount: Int
+
+  init(_ row: inout RowReader) throws(LedgerError) {
+    phase = try PhaseRecord(&row)
+    batchCount = try row.int()
   }
 }
 

@@ -18,7 +18,9 @@
 /// `SLATE_SCHEMA_NEWER`.
 enum PostgresSchema {
   /// The migrations, oldest first: a version and its statements.
-  static let migrations: [(version: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4)]
+  static let migrations: [(version: String, statements: [String])] = [
+    ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5),
+  ]
 
   static var versions: [String] { migrations.map(\.version) }
 
@@ -181,4 +183,29 @@ enum PostgresSchema {
   /// The condition of ``v4``'s partial index, which the claim statements (`SQL.claimableEffects`)
   /// repeat as a term of their own so that the planner can prove the index applies.
   static let outstanding = "status IN ('pending', 'failed', 'claimed')"
+
+  /// Each phase's batch ids as rows of their own, in dispatch order (`position` 0, 1, …,
+  /// dense), instead of a JSON list in the phase's row that every dispatch read and rewrote
+  /// whole (as the SQLite ledger's `v5-phase-batches`). Existing lists move into rows; the
+  /// column goes.
+  static let v5 = [
+    """
+    CREATE TABLE phase_batches (
+      turn TEXT COLLATE "C" NOT NULL,
+      phase TEXT COLLATE "C" NOT NULL,
+      position BIGINT NOT NULL,
+      batch TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (turn, phase, position),
+      UNIQUE (turn, phase, batch),
+      FOREIGN KEY (turn, phase) REFERENCES phases (turn, name)
+    )
+    """,
+    """
+    INSERT INTO phase_batches (turn, phase, position, batch) \
+    SELECT phases.turn, phases.name, list.ordinality - 1, list.value \
+    FROM phases, json_array_elements_text(phases.batches::json) WITH ORDINALITY AS list (value, ordinality) \
+    ON CONFLICT DO NOTHING
+    """,
+    "ALTER TABLE phases DROP COLUMN batches",
+  ]
 }

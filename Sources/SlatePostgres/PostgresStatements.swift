@@ -17,7 +17,15 @@ enum SQL {
   static let turn = "SELECT \(TurnRecord.columns) FROM turns WHERE id = $1::text"
   static let turns = "SELECT \(TurnRecord.columns) FROM turns ORDER BY created_at, id"
   static let turnsOfProject = "SELECT \(TurnRecord.columns) FROM turns WHERE project = $1::text ORDER BY created_at, id"
-  static let phases = "SELECT \(PhaseRecord.columns) FROM phases WHERE turn = $1::text ORDER BY ordinal, name"
+  static let phases = "SELECT \(PhaseRecord.selectColumns) FROM phases WHERE turn = $1::text ORDER BY ordinal, name"
+  /// Parameters: turn, name. The phase with an empty batch list, then its count of batches
+  /// (one past the last position: one probe of the primary key).
+  static let phaseHead = """
+    SELECT \(PhaseRecord.selectColumns(batches: "'[]'")), \
+    coalesce((SELECT max(position) + 1 FROM phase_batches WHERE turn = $1::text AND phase = $2::text), 0) \
+    FROM phases WHERE turn = $1::text AND name = $2::text
+    """
+  static let phaseExists = "SELECT 1 FROM phases WHERE turn = $1::text AND name = $2::text"
   /// Actions come with one more column: whether the lease's holder is gone (see `HolderLiveness`).
   static let action =
     "SELECT \(ActionRecord.columns), \(HolderLiveness.holderGone) FROM actions WHERE scope = $1::text AND key = $2::text"
@@ -78,12 +86,21 @@ enum SQL {
     WHERE id = $1::text AND revision = $11::bigint
     """
 
+  /// The phase's fields but its batches. Zero rows changed: no such turn.
   static let putPhase = """
     INSERT INTO phases (\(PhaseRecord.columns)) SELECT \(PhaseRecord.parameters()) \
     WHERE EXISTS (SELECT 1 FROM turns WHERE id = $1::text) \
     ON CONFLICT (turn, name) DO UPDATE SET ordinal = excluded.ordinal, planned = excluded.planned, \
-    expected_count = excluded.expected_count, state = excluded.state, batches = excluded.batches, \
-    updated_at = excluded.updated_at
+    expected_count = excluded.expected_count, state = excluded.state, updated_at = excluded.updated_at
+    """
+  static let deletePhaseBatches = "DELETE FROM phase_batches WHERE turn = $1::text AND phase = $2::text"
+  /// Parameters: turn, phase, batch. Appended after the phase's last batch; zero rows
+  /// changed: the batch is there already, or no such phase.
+  static let addPhaseBatch = """
+    INSERT INTO phase_batches (turn, phase, position, batch) \
+    SELECT $1::text, $2::text, \
+    coalesce((SELECT max(position) + 1 FROM phase_batches WHERE turn = $1::text AND phase = $2::text), 0), $3::text \
+    WHERE EXISTS (SELECT 1 FROM phases WHERE turn = $1::text AND name = $2::text) ON CONFLICT DO NOTHING
     """
 
   static let insertAction = """

@@ -49,11 +49,23 @@ extension TurnRecord {
 }
 
 extension PhaseRecord {
-  static let columns = "turn, name, ordinal, planned, expected_count, state, batches, updated_at"
+  /// The stored columns (the batches are rows of `phase_batches`, migration `v5-phase-batches`).
+  static let storedColumns = "turn, name, ordinal, planned, expected_count, state, updated_at"
 
-  /// The values of ``columns``.
+  /// The columns a phase is read from, with `batches` for the batch list (a JSON array).
+  static func columns(batches: String) -> String {
+    "phases.turn, phases.name, ordinal, planned, expected_count, state, \(batches), updated_at"
+  }
+
+  /// The columns with the batch list gathered from `phase_batches` in order.
+  static let columns = columns(batches: """
+    (SELECT json_group_array(batch) FROM (SELECT batch FROM phase_batches \
+    WHERE phase_batches.turn = phases.turn AND phase_batches.phase = phases.name ORDER BY position))
+    """)
+
+  /// The values of ``storedColumns``.
   var arguments: StatementArguments {
-    [turn.rawValue, name, ordinal, planned, expectedCount, state.rawValue, batches.jsonColumn, updatedAt.milliseconds]
+    [turn.rawValue, name, ordinal, planned, expectedCount, state.rawValue, updatedAt.milliseconds]
   }
 
   init(_ columns: inout ColumnReader) throws(LedgerError) {

@@ -14,7 +14,7 @@ import GRDB
 /// a newer build (a migration this build does not know) is refused.
 enum SQLiteSchema {
   /// The migration identifiers, oldest first.
-  static let versions = ["v1", "v2-stream-chunks", "v3-outbox", "v4-outbox-claimable"]
+  static let versions = ["v1", "v2-stream-chunks", "v3-outbox", "v4-outbox-claimable", "v5-phase-batches"]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -29,6 +29,9 @@ enum SQLiteSchema {
     }
     migrator.registerMigration("v4-outbox-claimable") { db in
       for statement in v4OutboxClaimable { try db.execute(sql: statement) }
+    }
+    migrator.registerMigration("v5-phase-batches") { db in
+      for statement in v5PhaseBatches { try db.execute(sql: statement) }
     }
     return migrator
   }
@@ -186,4 +189,27 @@ enum SQLiteSchema {
   /// when its `WHERE` holds this very term (SQLite's implication test is textual), so the
   /// claim statements (`SQL.claimableEffects`) are built with it.
   static let outstanding = "status IN ('pending', 'failed', 'claimed')"
+
+  /// Each phase's batch ids as rows of their own, in dispatch order (`position` 0, 1, …,
+  /// dense), instead of a JSON list in the phase's row that every dispatch read and rewrote
+  /// whole: adding a batch is one indexed insert, and the phase's count of batches one
+  /// probe of the primary key. Existing lists move into rows; the column goes.
+  static let v5PhaseBatches = [
+    """
+    CREATE TABLE phase_batches (
+      turn TEXT NOT NULL,
+      phase TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      batch TEXT NOT NULL,
+      PRIMARY KEY (turn, phase, position),
+      FOREIGN KEY (turn, phase) REFERENCES phases (turn, name)
+    ) STRICT, WITHOUT ROWID
+    """,
+    "CREATE UNIQUE INDEX phase_batches_by_id ON phase_batches (turn, phase, batch)",
+    """
+    INSERT OR IGNORE INTO phase_batches (turn, phase, position, batch) \
+    SELECT phases.turn, phases.name, CAST(list.key AS INTEGER), list.value FROM phases, json_each(phases.batches) AS list
+    """,
+    "ALTER TABLE phases DROP COLUMN batches",
+  ]
 }

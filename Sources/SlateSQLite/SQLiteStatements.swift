@@ -17,6 +17,14 @@ enum SQL {
   static let turns = "SELECT \(TurnRecord.columns) FROM turns ORDER BY created_at, id"
   static let turnsOfProject = "SELECT \(TurnRecord.columns) FROM turns WHERE project = ? ORDER BY created_at, id"
   static let phases = "SELECT \(PhaseRecord.columns) FROM phases WHERE turn = ? ORDER BY ordinal, name"
+  /// Parameters: turn, name. The phase with an empty batch list, then its count of batches
+  /// (one past the last position: one probe of the primary key).
+  static let phaseHead = """
+    SELECT \(PhaseRecord.columns(batches: "'[]'")), \
+    coalesce((SELECT max(position) + 1 FROM phase_batches WHERE turn = ?1 AND phase = ?2), 0) \
+    FROM phases WHERE turn = ?1 AND name = ?2
+    """
+  static let phaseExists = "SELECT 1 FROM phases WHERE turn = ? AND name = ?"
   static let action = "SELECT \(ActionRecord.columns) FROM actions WHERE scope = ? AND key = ?"
   static let actions = "SELECT \(ActionRecord.columns) FROM actions WHERE turn = ? ORDER BY ordinal, id"
   /// One probe of `actions_by_turn` (SQLite's min/max optimisation).
@@ -49,12 +57,20 @@ enum SQL {
     WHERE id = ?1 AND revision = ?11
     """
 
+  /// The phase's fields but its batches. Zero rows changed: no such turn.
   static let putPhase = """
-    INSERT INTO phases (\(PhaseRecord.columns)) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 \
+    INSERT INTO phases (\(PhaseRecord.storedColumns)) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 \
     WHERE EXISTS (SELECT 1 FROM turns WHERE id = ?1) \
     ON CONFLICT (turn, name) DO UPDATE SET ordinal = excluded.ordinal, planned = excluded.planned, \
-    expected_count = excluded.expected_count, state = excluded.state, batches = excluded.batches, \
-    updated_at = excluded.updated_at
+    expected_count = excluded.expected_count, state = excluded.state, updated_at = excluded.updated_at
+    """
+  static let deletePhaseBatches = "DELETE FROM phase_batches WHERE turn = ? AND phase = ?"
+  /// Parameters: turn, phase, batch. Appended after the phase's last batch; zero rows
+  /// changed: the batch is there already, or no such phase.
+  static let addPhaseBatch = """
+    INSERT INTO phase_batches (turn, phase, position, batch) \
+    SELECT ?1, ?2, coalesce((SELECT max(position) + 1 FROM phase_batches WHERE turn = ?1 AND phase = ?2), 0), ?3 \
+    WHERE EXISTS (SELECT 1 FROM phases WHERE turn = ?1 AND name = ?2) ON CONFLICT DO NOTHING
     """
 
   static let insertAction = """

@@ -24,10 +24,31 @@ extension SQLiteTransaction {
                                       found: try storedRevision(SQL.turnRevision, record.id.rawValue))
   }
 
+  /// The fields, then the batch list replaced (each id once, in order). O(batches).
   func putPhase(_ record: PhaseRecord) throws(LedgerError) {
+    try putPhaseHead(record)
+    _ = try change(SQL.deletePhaseBatches, [record.turn.rawValue, record.name])
+    var seen = Set<String>()
+    for batch in record.batches where seen.insert(batch).inserted {
+      _ = try change(SQL.addPhaseBatch, [record.turn.rawValue, record.name, batch])
+    }
+  }
+
+  /// One upsert of the phase's row; its batches rows stay. O(1) in the batches.
+  func putPhaseHead(_ record: PhaseRecord) throws(LedgerError) {
     guard try change(SQL.putPhase, record.arguments) == 1 else {
       throw .notFound(what: "turn", key: record.turn.rawValue)
     }
+  }
+
+  /// One indexed insert: O(log batches).
+  func addPhaseBatch(_ batch: String, turn: TurnID, phase: String) throws(LedgerError) -> Bool {
+    if try change(SQL.addPhaseBatch, [turn.rawValue, phase, batch]) == 1 { return true }
+    let exists = try with(SQL.phaseExists) { statement in
+      try Int64.fetchOne(statement, arguments: [turn.rawValue, phase]) != nil
+    }
+    guard exists else { throw .notFound(what: "phase", key: "\(turn.rawValue) \(phase)") }
+    return false
   }
 
   func insertAction(_ record: ActionRecord) throws(LedgerError) {

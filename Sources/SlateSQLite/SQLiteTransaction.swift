@@ -90,6 +90,12 @@ final class SQLiteTransaction: LedgerTransaction {
             "phase", PhaseRecord.init)
   }
 
+  func phaseHead(turn: TurnID, name: String) throws(LedgerError) -> (phase: PhaseRecord, batchCount: Int)? {
+    try one(SQL.phaseHead, [turn.rawValue, name], "phase") { columns throws(LedgerError) in
+      (try PhaseRecord(&columns), try columns.int())
+    }
+  }
+
   func action(scope: DispatchScope, key: String) throws(LedgerError) -> ActionRecord? {
     try one(SQL.action, [scope.key, key], "action",
             ActionRecord.init)

@@ -52,6 +52,10 @@ public struct TurnPipeline {
 
   public var options: ActionStreamOptions { stream.options }
 
+  /// The dialect reading the stream: the one asked for, the one `auto` detected, or `auto`
+  /// while undecided (``ActionStream/dialectKind``).
+  public var dialectKind: DialectKind { stream.dialectKind }
+
   /// Reads the next chunk of raw bytes and appends what it completed.
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [TurnItem]) {
     stream.feed(bytes, into: &items)

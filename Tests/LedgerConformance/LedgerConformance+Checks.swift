@@ -348,6 +348,50 @@ extension LedgerConformance {
                "putPhase replaces: \(phases[0])")
   }
 
+  /// ``LedgerTransaction/addPhaseBatch(_:turn:phase:)`` appends each batch id once, in
+  /// order; ``LedgerTransaction/phaseHead(turn:name:)`` counts them without the list;
+  /// ``LedgerTransaction/putPhaseHead(_:)`` keeps them, ``LedgerTransaction/putPhase(_:)``
+  /// replaces them; a rolled-back append leaves nothing; a missing phase is `not_found`.
+  static func phaseBatches(_ ledger: any DispatchLedger) async throws {
+    let ids = (0..<300).map { "batch-\($0 * 7919 % 300)" }  // not in sorted order
+    try await ledger.write { tx throws(LedgerError) in
+      try tx.insertTurn(Fixture.turn("a", at: Fixture.t0))
+      try tx.putPhaseHead(PhaseRecord(turn: "a", name: "cast", ordinal: 0, batches: ["ignored"], updatedAt: Fixture.t0))
+      try tx.putPhase(PhaseRecord(turn: "a", name: "media", ordinal: 1, batches: ["m1", "m2"], updatedAt: Fixture.t0))
+      for id in ids { guard try tx.addPhaseBatch(id, turn: "a", phase: "cast") else { throw .invalidRecord(what: "check", reason: "not added") } }
+      guard try !tx.addPhaseBatch(ids[7], turn: "a", phase: "cast") else {
+        throw .invalidRecord(what: "check", reason: "a batch id added twice")
+      }
+      try tx.putPhaseHead(PhaseRecord(turn: "a", name: "cast", ordinal: 0, planned: true, state: .dispatched, updatedAt: Fixture.t0))
+    }
+    let (phases, head, none) = try await ledger.read { tx throws(LedgerError) in
+      (try tx.phases(turn: "a"), try tx.phaseHead(turn: "a", name: "cast"), try tx.phaseHead(turn: "a", name: "nope"))
+    }
+    try expect(phases.map(\.name) == ["cast", "media"], "phases: \(phases.map(\.name))")
+    try expect(phases[0].batches == ids, "batches in the order added, each once: \(phases[0].batches.prefix(5))…")
+    try expect(phases[0].planned && phases[0].state == .dispatched, "putPhaseHead replaces the fields: \(phases[0].state)")
+    try expect(phases[1].batches == ["m1", "m2"], "putPhase stores its batches: \(phases[1].batches)")
+    try expect(head?.batchCount == 300 && head?.phase.batches == [] && head?.phase.state == .dispatched && none == nil,
+               "phaseHead: \(String(describing: head?.batchCount)), \(String(describing: none))")
+    try await expectError("ledger.not_found") {
+      try await ledger.write { tx throws(LedgerError) in try tx.addPhaseBatch("x", turn: "a", phase: "nope") }
+    }
+    try await expectError(forcedRollback.code) {
+      try await ledger.write { tx throws(LedgerError) in
+        try tx.addPhaseBatch("late", turn: "a", phase: "media")
+        try tx.putPhase(PhaseRecord(turn: "a", name: "new", ordinal: 2, batches: ["n1"], updatedAt: Fixture.t0))
+        throw forcedRollback
+      }
+    }
+    try await ledger.write { tx throws(LedgerError) in
+      try tx.putPhase(PhaseRecord(turn: "a", name: "media", ordinal: 1, batches: ["m3"], updatedAt: Fixture.t0))
+      try tx.addPhaseBatch("m4", turn: "a", phase: "media")
+    }
+    let after = try await ledger.read { tx throws(LedgerError) in try tx.phases(turn: "a") }
+    try expect(after.map(\.name) == ["cast", "media"] && after[1].batches == ["m3", "m4"],
+               "putPhase replaces the batches; a rolled-back append is gone: \(after.map(\.batches))")
+  }
+
   static func serialisable(_ ledger: any DispatchLedger) async throws {
     try await ledger.write { tx throws(LedgerError) in try tx.insertTurn(Fixture.turn("t1")) }
     let writers = 24

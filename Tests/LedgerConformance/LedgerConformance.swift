@@ -41,6 +41,8 @@ public enum LedgerConformance {
           body: eventSequence),
     Check(name: "turn_phase.order", summary: "turns by creation then id; phases by ordinal then name",
           body: turnAndPhaseOrder),
+    Check(name: "phase.batches", summary: "phase batches: appended once each in order, kept by putPhaseHead, rolled back",
+          body: phaseBatches),
     Check(name: "write.serialisable", summary: "concurrent read-modify-write bodies do not lose updates",
           body: serialisable),
     Check(name: "action.race", summary: "concurrent inserts of one key: exactly one wins", body: insertRace),

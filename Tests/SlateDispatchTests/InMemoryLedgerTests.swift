@@ -12,6 +12,6 @@ import Testing
   @Test func everyCheckRuns() async {
     let failures = await LedgerConformance.runAll { InMemoryLedger() }
     #expect(failures.isEmpty, "\(failures)")
-    #expect(LedgerConformance.checks.count == 23)
+    #expect(LedgerConformance.checks.count == 24)
   }
 }

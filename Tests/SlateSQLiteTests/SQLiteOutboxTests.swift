@@ -29,6 +29,7 @@ import Testing
       {
         try db.execute(sql: "ALTER TABLE effects DROP COLUMN \(column)")
       }
+      try SQLitePhaseBatchesTests.undoPhaseBatches(db)  // the later migrations too
       try db.execute(sql: "DROP INDEX effects_claimable")
       try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v3-outbox', 'v4-outbox-claimable')")
     }
