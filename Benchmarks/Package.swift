@@ -57,7 +57,8 @@ let package = Package(
     suite("FramerBenchmarks", ["SlateJSON"]),
     suite("SchemaBenchmarks", ["SlateSchema", "SlateJSON"]),
     suite("PipelineBenchmarks", ["Slate", "SlateFilm", "SlateSchema", "SlateSSE", "SlateJSON"]),
-    suite("DispatchBenchmarks", ["SlateDispatch", "SlateSQLite", "SlateFilm", "SlateSchema", "SlateJSON"]),
+    // PostgreSQL beside SQLite for the worker benchmarks (WorkerBenchmarks.swift).
+    suite("DispatchBenchmarks", ["SlateDispatch", "SlateSQLite", "SlatePostgres", "SlateFilm", "SlateSchema", "SlateJSON"]),
     suite("DigestBenchmarks", ["SlateSchema", "SlateJSON"], extra: [.product(name: "Crypto", package: "swift-crypto")]),
   ],
   swiftLanguageModes: [.v6]

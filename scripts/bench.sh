@@ -11,8 +11,17 @@
 #   scripts/bench.sh table        two full runs, then the README's ratio tables on stdout
 #                                 (make bench-table; the raw runs stay in .build/bench-table-N.md)
 # Times are reported, never gated: on shared 2-core machines they move by tens of percent.
+#
+# Every mode runs under scripts/postgres.sh run (a throwaway PostgreSQL 15, unless
+# SLATE_TEST_POSTGRES_URL names a server already) for DispatchBenchmarks' PostgreSQL rows;
+# when no server can be started they are skipped, each run saying so, and the rest runs.
 set -euo pipefail
-cd "$(dirname "$0")/../Benchmarks"
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${SLATE_TEST_POSTGRES_URL:-}" ] && [ -z "${SLATE_BENCH_UNDER_POSTGRES:-}" ]; then
+  export SLATE_BENCH_UNDER_POSTGRES=1
+  exec "$here/postgres.sh" run -- "$here/bench.sh" "$@"
+fi
+cd "$here/../Benchmarks"
 
 swift=${SWIFT:-swift}
 mode=${1:-run}

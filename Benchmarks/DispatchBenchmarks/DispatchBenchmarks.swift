@@ -47,12 +47,15 @@ struct FilmTurn {
 
 let turnID: TurnID = "bench-turn"
 
-/// Dispatches every batch of `turn` in order; returns how many keys ended in `kind`.
-func dispatchAll(_ turn: FilmTurn, with dispatcher: Dispatcher, counting kind: Outcome.Kind) async -> Int {
+/// Dispatches every batch of `turn` in order as the turn `id`; returns how many keys ended
+/// in `kind`.
+func dispatchAll(_ turn: FilmTurn, with dispatcher: Dispatcher, as id: TurnID = turnID, counting kind: Outcome.Kind)
+  async -> Int
+{
   var result = DispatchResult()
   for batch in turn.batches {
     do {
-      result.merge(try await dispatcher.dispatch(batch, turn: turnID))
+      result.merge(try await dispatcher.dispatch(batch, turn: id))
     } catch {
       fatalError("dispatch failed: \(error)")
     }
@@ -116,6 +119,7 @@ func insertAll(_ turn: FilmTurn, into ledger: SQLiteLedger, perAction: Bool) asy
 }
 
 let benchmarks: @Sendable () -> Void = {
+  workerBenchmarks()
   for count in BenchMode.quick ? [100] : [100, 1_000, 10_000] {
     let turn = { FilmTurn.of(actions: count) }
     let name = "dispatch.film-\(count)-actions"

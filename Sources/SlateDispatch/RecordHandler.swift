@@ -5,8 +5,8 @@ import SlateJSON
 /// upsert action's members are merged into the row) and queues one outbox job per effect
 /// its schema declares (`x-slate-effects`), with the action's type, readable key and
 /// payload. All of it goes to the ledger with the outcome, in one transaction, so the
-/// handler is idempotent by key. `slate replay` and `slate recover` use it for packs other
-/// than the film pack (`--handler record`).
+/// handler is idempotent by key. `slate replay` and `slate recover` use it for any pack
+/// that names no handler of its own (`--handler record`).
 public struct RecordHandler: ActionHandler {
   public init() {}
 
