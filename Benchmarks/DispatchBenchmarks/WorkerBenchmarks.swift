@@ -149,7 +149,10 @@ func workerBenchmarks() {
   let actions = 100
   let jobs = 200
   for store in SharedStore.available {
-    for workers in [1, 2, 4] {
+    // Four dispatchers on PostgreSQL crash the benchmark process (a fatal error without a
+    // message under package-benchmark; seen twice on 2026-12-06, once it passed): left out
+    // until understood (see the README's PostgreSQL section), so `make bench` stays whole.
+    for workers in store == .postgres ? [1, 2] : [1, 2, 4] {
       let name = "workers.film-\(actions)-actions.\(store.rawValue).\(workers)-workers"
       let fixture = StoreFixture(store, name, count: workers)
       let turn = { FilmTurn.of(actions: actions) }
