@@ -13,7 +13,8 @@
 # Times are reported, never gated: on shared 2-core machines they move by tens of percent.
 #
 # Every mode runs under scripts/postgres.sh run (a throwaway PostgreSQL 15, unless
-# SLATE_TEST_POSTGRES_URL names a server already) for DispatchBenchmarks' PostgreSQL rows;
+# SLATE_TEST_POSTGRES_URL names a server already) for DispatchBenchmarks' PostgreSQL rows
+# (full runs only: quick mode leaves them out);
 # when no server can be started they are skipped, each run saying so, and the rest runs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
