@@ -30,6 +30,7 @@ demo-postgres: deps
 # those tests skip with a message).
 
 test: deps
+	@scripts/ensure-deps.sh time   # /usr/bin/time: ResidentMemoryTests reads a command's peak memory from it
 	$(SWIFT) build --build-tests $(ALL_TRAITS)
 	scripts/postgres.sh run -- $(SWIFT) test $(ALL_TRAITS)
 
