@@ -180,12 +180,17 @@ extension SSEParser {
     // remove the last character from the data buffer." (It always is; the line kept in
     // place has none.) Valid UTF-8 (the rule) is handed on as it is; invalid data is
     // decoded, each invalid sequence becoming U+FFFD, with a warning.
+    // (`handOn` is static and gets the fields it needs: a closure that read `self` here
+    // would copy the whole parser, retaining each of its buffers, at every event whose
+    // data spans chunks.)
     let range = start..<end
+    let (lastEventId, retry) = (self.lastEventId, self.retry)
     if let data = inPlaceData?.bytes {
-      handOn(data, inChunk: true, type: type, range: range, into: &outputs)
+      Self.handOn(data, inChunk: true, type: type, lastEventId: lastEventId, retry: retry, range: range, into: &outputs)
     } else {
       dataBuffer.withUnsafeBytes {
-        handOn(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 1)]), inChunk: false, type: type, range: range, into: &outputs)
+        Self.handOn(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 1)]), inChunk: false, type: type,
+                    lastEventId: lastEventId, retry: retry, range: range, into: &outputs)
       }
     }
     // "5. Set the data buffer and the event type buffer to the empty string."
@@ -193,8 +198,8 @@ extension SSEParser {
   }
 
   /// Hands the event with data `data` to the sink, after checking that it is UTF-8.
-  func handOn<Sink: SSESink>(_ data: UnsafeRawBufferPointer, inChunk: Bool, type: String, range: Range<Int>,
-                                      into outputs: inout Sink)
+  static func handOn<Sink: SSESink>(_ data: UnsafeRawBufferPointer, inChunk: Bool, type: String, lastEventId: String,
+                                    retry: Int?, range: Range<Int>, into outputs: inout Sink)
   {
     if _fastPath(SSEParser.isValidUTF8(data)) {
       outputs.appendEvent(SSEEventView(type: type, data: data, dataIsInChunk: inChunk, lastEventId: lastEventId, retry: retry,
