@@ -32,12 +32,8 @@ extension LedgerOptions {
         + "(swift build --product slate --traits Postgres, as make demo-postgres and make test do)")
     }
 
-    /// `url` with any password (between the user and `@`) left out.
-    static func shownPostgres(_ url: String) -> String {
-      guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
-      let credentials = url[scheme.upperBound..<at]
-      guard let colon = credentials.firstIndex(of: ":") else { return url }
-      return String(url[..<colon]) + String(url[at...])
-    }
+    /// Never reached with a URL to show (``openPostgres(_:readOnly:)`` ends the process
+    /// first); says what the ledger was without repeating a URL that may hold a password.
+    static func shownPostgres(_ url: String) -> String { "a postgres:// URL" }
   #endif
 }
