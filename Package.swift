@@ -238,6 +238,7 @@ let package = Package(
       name: "SlateHTTPTests",
       dependencies: ["SlateHTTP", "SlateNIO", "SlateTurn", "SlateStream", "SlateSchema", "SlateCore", "SlateTestSupport",
                      .product(name: "NIOCore", package: "swift-nio"),
+                     .product(name: "NIOPosix", package: "swift-nio"),
                      .product(name: "AsyncHTTPClient", package: "async-http-client")]
     ),
     .testTarget(

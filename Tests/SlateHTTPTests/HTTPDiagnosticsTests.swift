@@ -1,8 +1,10 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOPosix
 import SlateCore
 import SlateHTTP
 import SlateStream
+import Synchronization
 import Testing
 
 /// The HTTP diagnostics: a non-2xx status, a content type the dialect does not read, no
@@ -119,5 +121,50 @@ import Testing
     #expect(arrivals.count >= 2)
     #expect(arrivals.last! >= .milliseconds(100))
     try await server.shutdown()
+  }
+
+  /// Shutting a server down closes its connections, an idle keep-alive one included (before,
+  /// only the listening socket was closed: a client's pooled connection kept being answered
+  /// with the stopped server's recordings, even after another server bound the same port).
+  /// A raw connection, so that no client pool hides what the server does.
+  @Test func shutdownClosesEveryConnectionItAccepted() async throws {
+    let server = try await RecordingServer.start(recordings: ["r.sse": Self.body], pace: .fast)
+    let received = ReceivedBytes()
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(received) }
+      }
+      .connect(host: "127.0.0.1", port: server.port).get()
+    try await channel.writeAndFlush(ByteBuffer(string: "GET /r.sse HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+    // The whole response (head, one chunk per event, the last chunk) is in.
+    let answered = try await Self.waitUntil { received.text.hasSuffix("0\r\n\r\n") }
+    #expect(answered, "the response: \(received.text)")
+    #expect(channel.isActive, "a keep-alive connection stays open after its response")
+    try await server.shutdown()
+    #expect(try await Self.waitUntil { !channel.isActive }, "the server closed the idle connection")
+    try await server.shutdown()  // a second shutdown does nothing
+  }
+
+  /// Polls `done` every 10 ms for at most 30 s (a hang guard, not a timing).
+  static func waitUntil(_ done: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline {
+      if done() { return true }
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    return done()
+  }
+}
+
+/// The bytes a raw client connection received, as text.
+final class ReceivedBytes: ChannelInboundHandler, Sendable {
+  typealias InboundIn = ByteBuffer
+  private let bytes = Mutex<[UInt8]>([])
+
+  var text: String { String(decoding: bytes.withLock { $0 }, as: UTF8.self) }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    let buffer = unwrapInboundIn(data)
+    bytes.withLock { $0 += buffer.readableBytesView }
   }
 }
