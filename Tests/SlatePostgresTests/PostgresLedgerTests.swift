@@ -149,14 +149,23 @@ struct PostgresLedgerTests {
   /// Two writers read one row, meet, then both update it: the server lets the first
   /// commit and aborts the second with a serialization failure (40001), which the ledger
   /// runs again (three runs in all) on the committed row, so no update is lost.
-  @Test func serializationFailureIsRetried() async throws {
+  ///
+  /// The retry runs serialized (it holds the ledger's write lock on `events` from its
+  /// start), and so do the ledger's writes for `serializedAfterConflict` after it (with
+  /// zero, only the retry); the first writes, before any conflict, do not.
+  @Test(arguments: [Duration.seconds(600), .zero])
+  func serializationFailureIsRetried(serializedAfterConflict: Duration) async throws {
     try await TestServer.withFreshSchema { url in
-      let ledger = try await PostgresLedger(url: url, options: .init(poolSize: 2))
-      try await ledger.write { tx throws(LedgerError) in
+      let ledger = try await PostgresLedger(url: url, options: .init(poolSize: 2,
+                                                                      serializedAfterConflict: serializedAfterConflict))
+      let before = try await ledger.write { tx throws(LedgerError) in
         try tx.insertTurn(TurnRecord(id: "t1", project: "p", createdAt: Self.t0))
+        return try Self.holdsWriteLock(tx)
       }
+      #expect(!before, "a write before any conflict is optimistic")
       let runs = Counter()
       let arrived = Counter()
+      let serializedRuns = Counter()
       try await withThrowingTaskGroup(of: Void.self) { group in
         for _ in 0..<2 {
           group.addTask {
@@ -170,6 +179,7 @@ struct PostgresLedgerTests {
               }
               turn.updatedAt = turn.updatedAt + .milliseconds(1)
               try tx.updateTurn(turn)
+              if try Self.holdsWriteLock(tx) { serializedRuns.next() }
             }
           }
         }
@@ -178,6 +188,9 @@ struct PostgresLedgerTests {
       let turn = try await ledger.read { tx throws(LedgerError) in try tx.turn("t1")! }
       #expect(turn.revision == 2 && turn.updatedAt == Self.t0 + .milliseconds(2), "no lost update: \(turn)")
       #expect(runs.value == 3, "one conflict, run once more")
+      #expect(serializedRuns.value == 1, "the retry, and only it, ran serialized")
+      let after = try await ledger.write { tx throws(LedgerError) in try Self.holdsWriteLock(tx) }
+      #expect(after == (serializedAfterConflict > .zero), "a write soon after a conflict runs serialized")
       await ledger.close()
     }
   }
@@ -225,6 +238,16 @@ struct PostgresLedgerTests {
       }
       await second.close()
     }
+  }
+
+  /// Whether `tx`'s backend holds the ledger's write lock (`SHARE ROW EXCLUSIVE` on `events`).
+  static func holdsWriteLock(_ tx: any LedgerTransaction) throws(LedgerError) -> Bool {
+    guard let tx = tx as? PostgresTransaction else { return false }
+    let rows = try tx.execute("""
+      SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' \
+      AND relation = 'events'::regclass AND mode = 'ShareRowExclusiveLock' AND granted
+      """)
+    return rows.rows.first != nil
   }
 
   /// Terminates the backend serving `tx` from another connection, and waits until it is gone.

@@ -25,7 +25,8 @@ import Testing
 ///   (`pg_terminate_backend`) in the middle of a write transaction: the test holds
 ///   `LOCK TABLE events IN EXCLUSIVE MODE`, so every write transaction stops at its event
 ///   append, after its other statements, and terminates the backends it finds waiting
-///   there (`pg_stat_activity`, by `application_name`).
+///   there (`pg_stat_activity`, by `application_name`). w1 and o1 start first, alone, and
+///   the other workers only after their backends are gone.
 ///
 /// What must hold:
 /// - the turn ends `completed`, each of its ten actions applied once (one `action.applied`
@@ -93,12 +94,7 @@ struct PostgresWorkerProcessTests {
     }
   }
 
-  @Test(.disabled("""
-    Intermittent inside the full suite (2 of 3 full runs on 2026-12-06; it passes alone, in \
-    about 20 s): a victim worker was never seen waiting at its event insert, probably because \
-    under load it first waits elsewhere (a row or advisory lock behind another blocked \
-    writer), which the backend filter does not match. To be made robust; see the session note.
-    """), arguments: [UInt64(0x17)])
+  @Test(arguments: [UInt64(0x17)])
   func fourTurnWorkersAndFourOutboxWorkersLoseNothing(seed: UInt64) async throws {
     guard let slate = SlateCLI.binary, let host = Self.host else {
       Issue.record("no slate or slate-test-host beside the tests or in .build/debug: build the package first")
@@ -130,23 +126,27 @@ struct PostgresWorkerProcessTests {
     }
 
     // w0 alone until its k-th call is logged (it kills itself right after, holding that
-    // action's 600 s lease): the others start then, so w0 surely makes its k calls.
+    // action's 600 s lease): the others start once it is gone, so w0 surely makes its k calls.
     let w0 = try turnWorker(0, ["--kill-at-call", "\(killAtCall)"])
     #expect(try await Self.waitUntil(300) { Self.calls(callLog).count >= killAtCall || !w0.process.isRunning })
+    #expect(try await Self.waitUntil(300) { !w0.process.isRunning }, "w0 killed itself")
 
     // Every write transaction stops at its event append while the test holds this lock. The
-    // watcher looks from outside any transaction (inside one, pg_stat_activity would keep
-    // showing the transaction's first snapshot).
+    // victims w1 and o1 start first, alone among the turn and the outbox workers, so that
+    // neither waits behind another blocked worker's row locks before it reaches its append
+    // (under load one did, and was never seen there). The watcher looks from outside any
+    // transaction (inside one, pg_stat_activity would keep showing its first snapshot).
     let blocker = try await TestServer.connect(url)
     let watcher = try await TestServer.connect(url)
     _ = try await Self.query(blocker, "BEGIN")
     _ = try await Self.query(blocker, "LOCK TABLE events IN EXCLUSIVE MODE")
-    let outboxWorkers = try (0..<4).map { index in
+    func outboxWorker(_ index: Int) throws -> WorkerProcess {
       try WorkerProcess(binary: slate, arguments: ["worker", "--ledger", named("o\(index)"), "--handler", "log",
                                                    "--log", jobLog, "--delay", "50ms", "--batch", "2", "--lease", "600s",
                                                    "--poll", "50ms", "--holder", "o\(index)"])
     }
-    let turnWorkers = [w0] + (try (1..<4).map { try turnWorker($0) })
+    let w1 = try turnWorker(1)
+    let o1 = try outboxWorker(1)
     for victim in ["w1", "o1"] {
       var found: [(pid: Int32, query: String)] = []
       let deadline = Date().addingTimeInterval(300)  // a hang guard: processes start slowly on a loaded machine
@@ -161,6 +161,8 @@ struct PostgresWorkerProcessTests {
         #expect(try terminated.first?.decode(Bool.self) == true, "\(victim)'s backend \(backend.pid) terminated")
       }
     }
+    let outboxWorkers = [try outboxWorker(0), o1, try outboxWorker(2), try outboxWorker(3)]
+    let turnWorkers = [w0, w1] + (try (2..<4).map { try turnWorker($0) })
     _ = try await Self.query(blocker, "COMMIT")
     try await blocker.close()
     try await watcher.close()
