@@ -16,7 +16,11 @@ import Synchronization
 /// recorded, and its leases simply expire with time.
 ///
 /// The locks stay held until the ledger is closed or released (one per holder name, and a
-/// dispatcher has one name).
+/// dispatcher has one name). When the lock connection is lost (a network fault, its backend
+/// terminated), the locks go with it: the next lease this ledger writes takes them again on
+/// a new connection. In between, another worker may take this worker's leases over, as for
+/// a dead worker; fencing then refuses this worker's later writes on them, so an action is
+/// still recorded once (its handler may be called again, under the same key).
 final class HolderLiveness: Sendable {
   private struct State: ~Copyable {
     var connection: PostgresConnection?
@@ -36,12 +40,16 @@ final class HolderLiveness: Sendable {
   }
 
   /// Makes sure this process holds `holder`'s liveness lock; whether it does. Blocks the
-  /// calling thread (a ledger thread) for the first call per holder: a connection, if none
-  /// is open yet, and one statement.
+  /// calling thread (a ledger thread) for the first call per holder, and again after the
+  /// lock connection was lost: a connection, if none is open, and one statement.
   func hold(_ holder: String) -> Bool {
     state.withLock { state -> Bool in
-      if state.held.contains(holder) { return true }
       guard !state.closed else { return false }
+      if state.connection?.isClosed ?? true {
+        state.held = []  // the locks went with the lost connection
+      } else if state.held.contains(holder) {
+        return true
+      }
       do {
         let connection: PostgresConnection
         if let open = state.connection, !open.isClosed {

@@ -22,9 +22,10 @@ import Synchronization
 ///   writes that append events always conflict; with several workers, optimistic retries
 ///   alone kept failing until the attempts ran out (four dispatchers on one store did). A
 ///   write runs serialized when it is the retry of a conflict, and every write of this
-///   ledger does for ``Options/serializedAfterConflict`` after one (measured with four
-///   dispatchers on one store: 38 s against 55 s for serialized retries alone, the first
-///   attempts of most writes being lost to conflicts otherwise).
+///   ledger does for ``Options/serializedAfterConflict`` after one: under contention most
+///   first attempts would be lost to conflicts (four dispatchers on one store, 4 × 300
+///   actions, a debug build under load: serialized retries alone 53–58 s, every write
+///   serialized 37–40 s, the 2 s window 45 s).
 ///   PostgreSQL sets a serializable transaction's snapshot at its first query, after the
 ///   lock: "a serializable transaction's snapshot is actually frozen at the start of its
 ///   first query or data-modification command (SELECT, INSERT, UPDATE, or DELETE), so it's

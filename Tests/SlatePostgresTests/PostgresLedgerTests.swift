@@ -240,6 +240,50 @@ struct PostgresLedgerTests {
     }
   }
 
+  /// The liveness lock goes with its connection; the next lease taken holds it again on a
+  /// new connection (before, the ledger went on believing it held it, and every other
+  /// worker could take its leases over for the rest of its life).
+  @Test func aLostLivenessConnectionIsReplacedAtTheNextLease() async throws {
+    try await TestServer.withFreshSchema { url in
+      let ledger = try await PostgresLedger(url: url)
+      let watcher = try await TestServer.connect(url)
+      // worker-1's liveness lock in this test's schema (tests run in parallel on one server).
+      let schema = try PostgresLocation(url: url).schema
+      let holders = """
+        SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 \
+        AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('\(schema) worker-1', 0)
+        """
+      func lockHolders() async throws -> [Int32] {
+        try await watcher.query(PostgresQuery(unsafeSQL: holders), logger: watcher.logger).get().rows
+          .map { try $0.decode(Int32.self) }
+      }
+      func lease(_ key: String, _ at: Timestamp) async throws {
+        let action = ActionRecord(scope: .turn("t1"), key: ActionKey(hex: key, namespace: "scene", readable: "scene:\(key.prefix(4))",
+                                                                      canonicalBytes: Array("[\"s1\"]".utf8)),
+                                  turn: "t1", ordinal: 0, type: "create_scene", queue: "scene", payload: ["title": "x"],
+                                  declaredAt: at)
+        try await ledger.write { tx throws(LedgerError) in
+          if try tx.turn("t1") == nil { try tx.insertTurn(TurnRecord(id: "t1", project: "p", createdAt: at)) }
+          try tx.insertAction(action)
+          _ = try tx.acquireLease(scope: .turn("t1"), key: key, holder: "worker-1", now: at, duration: .seconds(3600))
+        }
+      }
+      try await lease(String(repeating: "a", count: 64), Self.t0)
+      let first = try await lockHolders()
+      #expect(first.count == 1, "one liveness lock: \(first)")
+      for pid in first {
+        _ = try await watcher.query(PostgresQuery(unsafeSQL: "SELECT pg_terminate_backend(\(pid), 5000)"),
+                                    logger: watcher.logger).get()
+      }
+      #expect(try await lockHolders().isEmpty, "the lock went with its connection")
+      try await lease(String(repeating: "b", count: 64), Self.t0 + .seconds(1))
+      let again = try await lockHolders()
+      #expect(again.count == 1 && again != first, "held again on a new connection: \(again) after \(first)")
+      try await watcher.close()
+      await ledger.close()
+    }
+  }
+
   /// Whether `tx`'s backend holds the ledger's write lock (`SHARE ROW EXCLUSIVE` on `events`).
   static func holdsWriteLock(_ tx: any LedgerTransaction) throws(LedgerError) -> Bool {
     guard let tx = tx as? PostgresTransaction else { return false }
