@@ -43,8 +43,7 @@ enum SharedStore: String, CaseIterable {
 
   /// The stores of this run: PostgreSQL only in full runs (`make bench`, `make bench-table`)
   /// with a server. Quick runs (CI's `make bench-quick`, which gates allocation counts that
-  /// these rows do not have) leave it out: its rows are timed on a network and a server,
-  /// and four of its dispatchers crash the process (see `workerBenchmarks`).
+  /// these rows do not have) leave it out: its rows are timed on a network and a server.
   static var available: [SharedStore] {
     if BenchMode.quick {
       print("DispatchBenchmarks: quick mode: the PostgreSQL worker benchmarks run in full runs only (make bench)")
@@ -159,10 +158,7 @@ func workerBenchmarks() {
   let actions = 100
   let jobs = 200
   for store in SharedStore.available {
-    // Four dispatchers on PostgreSQL crash the benchmark process (a fatal error without a
-    // message under package-benchmark; seen twice on 2026-12-06, once it passed): left out
-    // until understood (see the README's PostgreSQL section), so `make bench` stays whole.
-    for workers in store == .postgres ? [1, 2] : [1, 2, 4] {
+    for workers in [1, 2, 4] {
       let name = "workers.film-\(actions)-actions.\(store.rawValue).\(workers)-workers"
       let fixture = StoreFixture(store, name, count: workers)
       let turn = { FilmTurn.of(actions: actions) }
