@@ -24,7 +24,9 @@ struct CorpusGenerateCommand: ParsableCommand {
       actions), and names the .sse files in those folders that the generator does not \
       write (left alone). The output is the same on every run and platform.
       With --actions N: writes one complete turn of N film actions in --dialect D to \
-      standard output, as answer text (a JSON array; NDJSON with --ndjson) or, with \
+      standard output as it is generated (in O(N) time; memory does not grow with N, \
+      except with --tool-calls in openai-responses, whose last event repeats every call), \
+      as answer text (a JSON array; NDJSON with --ndjson) or, with \
       --tool-calls, one tool call per action. Big streams are for tests and benchmarks; do \
       not commit them.
       Exit codes: 0 written; 2 usage or I/O errors.
@@ -80,9 +82,11 @@ struct CorpusGenerateCommand: ParsableCommand {
   func run() throws {
     if let actions, let dialect = dialect.flatMap(DialectKind.init(rawValue:)), let sizes {
       let form: ContentForm = toolCalls ? .toolCalls : .answer(ndjson ? .ndjson : .array)
-      guard let stream = SyntheticCorpus.generate(dialect: dialect, actions: actions, form: form, seed: seed, deltaSizes: sizes)
+      // Written as it is generated, in blocks: memory does not grow with N.
+      let output = OutputWriter(lineBuffered: false)
+      guard SyntheticCorpus.write(dialect: dialect, actions: actions, form: form, seed: seed, deltaSizes: sizes, to: { output.append($0) }) != nil
       else { throw ValidationError("no \(dialect) stream of that form") }
-      try CLIIO.writeAll(stream.bytes, to: "-")
+      output.flush()
       return
     }
     let streams = SyntheticCorpus.committed(seed: seed)

@@ -49,6 +49,13 @@ final class OutputWriter {
     if lineBuffered || buffer.count >= Self.blockSize { flush() }
   }
 
+  /// Writes `bytes` as they are (no line feed added): gathered like lines, written at once
+  /// when line-buffered or once a block is gathered.
+  func append(_ bytes: some Collection<UInt8>) {
+    buffer.append(contentsOf: bytes)
+    if lineBuffered || buffer.count >= Self.blockSize { flush() }
+  }
+
   /// Writes everything gathered.
   func flush() {
     guard !buffer.isEmpty else { return }

@@ -26,7 +26,6 @@ struct AnthropicWriter: ProviderWriter {
   }
 
   private var random: SplitMix64
-  private let calls: [CallSpec]
   private let messageId: String
   private var started = false
   private var blocks = 0
@@ -34,9 +33,9 @@ struct AnthropicWriter: ProviderWriter {
   private var tokens = 1
   private(set) var written = Written()
 
-  init(calls: [CallSpec], seed: UInt64) {
+  init(toolCalls: Bool, seed: UInt64, recording: Bool) {
     random = SplitMix64(seed: seed)
-    self.calls = calls
+    written.recording = recording
     messageId = "msg_01" + random.token(22)
   }
 
@@ -59,14 +58,14 @@ struct AnthropicWriter: ProviderWriter {
         startBlock(.text, .members([("type", "text"), ("text", "")]), into: &wire)
       }
       delta(.members([("type", "text_delta"), ("text", .string(piece))]), into: &wire)
-      written.answer += piece
-    case .startCall(let i):
+      written.addAnswer(piece)
+    case .startCall(let i, let call):
       stopBlock(into: &wire)
       let id = "toolu_01" + random.token(22)
       let index = startBlock(.tool(i), .members([
-        ("type", "tool_use"), ("id", .string(id)), ("name", .string(calls[i].name)), ("input", [:]),
+        ("type", "tool_use"), ("id", .string(id)), ("name", .string(call.name)), ("input", [:]),
       ]), into: &wire)
-      written.start(i, name: calls[i].name, id: id, key: "0.\(index)")
+      written.start(i, name: call.name, id: id, key: "0.\(index)")
       delta(.members([("type", "input_json_delta"), ("partial_json", "")]), into: &wire)
     case .arguments(let i, let piece):
       delta(.members([("type", "input_json_delta"), ("partial_json", .string(piece))]), into: &wire)
@@ -85,7 +84,7 @@ struct AnthropicWriter: ProviderWriter {
     case .finish(let stop):
       // A length stop leaves the open block unstopped, as the API does.
       if stop == .normal { stopBlock(into: &wire) }
-      let reason = stop == .length ? "max_tokens" : written.calls.isEmpty ? "end_turn" : "tool_use"
+      let reason = stop == .length ? "max_tokens" : written.callCount == 0 ? "end_turn" : "tool_use"
       wire.append(event("message_delta", [
         ("delta", .members([("stop_reason", .string(reason)), ("stop_sequence", nil)])),
         ("usage", .members([("output_tokens", .number(JSONNumber(tokens)))])),

@@ -19,7 +19,7 @@ struct ChatCompletionsWriter: ProviderWriter {
   static let argumentStyle = JSONTextStyle.compact
 
   private var random: SplitMix64
-  private let calls: [CallSpec]
+  private let toolCalls: Bool
   private let id: String
   private let created: Int
   private let fingerprint: String
@@ -27,9 +27,10 @@ struct ChatCompletionsWriter: ProviderWriter {
   private var deltas = 0
   private(set) var written = Written()
 
-  init(calls: [CallSpec], seed: UInt64) {
+  init(toolCalls: Bool, seed: UInt64, recording: Bool) {
     random = SplitMix64(seed: seed)
-    self.calls = calls
+    self.toolCalls = toolCalls
+    written.recording = recording
     id = "chatcmpl-" + random.token(29)
     created = 1_754_690_000 + random.below(100_000)
     fingerprint = "fp_" + random.token(10, from: SplitMix64.hex)
@@ -40,16 +41,16 @@ struct ChatCompletionsWriter: ProviderWriter {
     case .text(let piece):
       role(into: &items)
       items.append(chunk(delta: [("content", .string(piece))]))
-      written.answer += piece
-    case .startCall(let i):
+      written.addAnswer(piece)
+    case .startCall(let i, let call):
       role(into: &items)
       let id = "call_" + random.token(24)
       let opener: JSONValue = .members([
         ("index", .number(JSONNumber(i))), ("id", .string(id)), ("type", "function"),
-        ("function", .members([("name", .string(calls[i].name)), ("arguments", "")])),
+        ("function", .members([("name", .string(call.name)), ("arguments", "")])),
       ])
       items.append(chunk(delta: [("tool_calls", [opener])]))
-      written.start(i, name: calls[i].name, id: id, key: "0.\(i)")
+      written.start(i, name: call.name, id: id, key: "0.\(i)")
     case .arguments(let i, let piece):
       let fragment: JSONValue = .members([
         ("index", .number(JSONNumber(i))), ("function", .members([("arguments", .string(piece))])),
@@ -72,7 +73,7 @@ struct ChatCompletionsWriter: ProviderWriter {
       written.terminated = true
     case .finish(let stop):
       role(into: &items)
-      let reason = stop == .length ? "length" : written.calls.isEmpty ? "stop" : "tool_calls"
+      let reason = stop == .length ? "length" : written.callCount == 0 ? "stop" : "tool_calls"
       items.append(envelope(choices: [choice(delta: [], finish: reason)], usage: nil, usageFirst: false))
       let usage: JSONValue = .members([
         ("prompt_tokens", 812), ("completion_tokens", .number(JSONNumber(deltas))),
@@ -94,7 +95,7 @@ struct ChatCompletionsWriter: ProviderWriter {
   private mutating func role(into items: inout [WireItem]) {
     guard !roleSent else { return }
     roleSent = true
-    let content: JSONValue = calls.isEmpty ? "" : nil
+    let content: JSONValue = toolCalls ? nil : ""
     items.append(chunk(delta: [("role", "assistant"), ("content", content), ("refusal", nil)]))
   }
 

@@ -34,10 +34,29 @@ public enum FilmActions {
   /// `count` actions (a plan first when `count` ≥ 1), each an object whose first member
   /// is `"type"`.
   public static func make(count: Int, seed: UInt64 = 1) -> [JSONValue] {
-    guard count > 0 else { return [] }
-    let types = (0..<(count - 1)).map { cycle[$0 % cycle.count] }
-    var builder = Builder(seed: seed)
-    return [plan(for: types, &builder.random)] + types.map { builder.action($0) }
+    Array(ActionSequence(count: count, seed: seed))
+  }
+
+  /// The actions of ``make(count:seed:)``, drawn one at a time: O(1) memory whatever the
+  /// count (the plan needs only how many actions of each type follow, known from `count`).
+  public struct ActionSequence: Sequence, IteratorProtocol, Sendable {
+    public let count: Int
+    private var builder: Builder
+    private var index = 0
+
+    public init(count: Int, seed: UInt64 = 1) {
+      self.count = Swift.max(0, count)
+      builder = Builder(seed: seed)
+    }
+
+    public var underestimatedCount: Int { count - index }
+
+    public mutating func next() -> JSONValue? {
+      guard index < count else { return nil }
+      defer { index += 1 }
+      if index == 0 { return FilmActions.plan(after: count - 1, &builder.random) }
+      return builder.action(FilmActions.cycle[(index - 1) % FilmActions.cycle.count])
+    }
   }
 
   /// The action's `type` member.
@@ -49,21 +68,29 @@ public enum FilmActions {
     return .object(JSONObject(object.members.filter { $0.key != "type" }))
   }
 
-  /// The plan declaring the phases the other actions fall in, in the pack's phase order.
-  static func plan(for types: [String], _ random: inout SplitMix64) -> JSONValue {
+  /// How many of the first `steps` actions after the plan have type `type` (the types
+  /// cycle through ``cycle``). O(1).
+  static func count(of type: String, in steps: Int) -> Int {
+    guard let k = cycle.firstIndex(of: type) else { return 0 }
+    return steps / cycle.count + (k < steps % cycle.count ? 1 : 0)
+  }
+
+  /// The plan declaring the phases the `steps` actions after it fall in, in the pack's
+  /// phase order. O(1).
+  static func plan(after steps: Int, _ random: inout SplitMix64) -> JSONValue {
     var phases: [JSONValue] = []
     for phase in Self.phases {
-      let used = phase.types.filter(types.contains)
+      let used = phase.types.filter { count(of: $0, in: steps) > 0 }
       guard !used.isEmpty else { continue }
       var members: [(String, JSONValue)] = [("name", .string(phase.name)), ("actions", .array(used.map { .string($0) }))]
-      let count = types.filter(used.contains).count
-      if count <= 200 { members.append(("expected_count", .number(JSONNumber(count)))) }
+      let total = used.reduce(0) { $0 + count(of: $1, in: steps) }
+      if total <= 200 { members.append(("expected_count", .number(JSONNumber(total)))) }
       phases.append(.members(members))
     }
     if phases.isEmpty {
       phases.append(.members([("name", "cast"), ("actions", ["add_character"])]))
     }
-    let summary = "Cast first, then sets and props, then scenes, then media — \(types.count) step\(types.count == 1 ? "" : "s")."
+    let summary = "Cast first, then sets and props, then scenes, then media — \(steps) step\(steps == 1 ? "" : "s")."
     var members: [(String, JSONValue)] = [("type", "plan")]
     if random.chance(80) { members.append(("summary", .string(summary))) }
     members.append(("phases", .array(phases)))

@@ -21,16 +21,17 @@ struct GeminiWriter: ProviderWriter {
   static let argumentStyle = JSONTextStyle.keySpaced
 
   private var random: SplitMix64
-  private let calls: [CallSpec]
+  /// The calls started and not yet written (Gemini writes a call whole at its end).
+  private var open: [Int: CallSpec] = [:]
   private let responseId: String
   /// The chunk held back so that a finishReason can join it.
   private var pending: (parts: [JSONValue], calls: Bool)?
   private var tokens = 0
   private(set) var written = Written()
 
-  init(calls: [CallSpec], seed: UInt64) {
+  init(toolCalls: Bool, seed: UInt64, recording: Bool) {
     random = SplitMix64(seed: seed)
-    self.calls = calls
+    written.recording = recording
     responseId = random.token(23, from: SplitMix64.base62 + "-_")
   }
 
@@ -39,13 +40,16 @@ struct GeminiWriter: ProviderWriter {
     case .text(let piece):
       flush(into: &wire)
       pending = ([.members([("text", .string(piece))])], false)
-      written.answer += piece
+      written.addAnswer(piece)
       tokens += 1
-    case .startCall, .arguments:
-      break  // the call is written whole when its arguments are complete
+    case .startCall(let i, let call):
+      open[i] = call  // written whole when its arguments are complete
+    case .arguments:
+      break
     case .endCall(let i):
-      let arguments = calls[i].value ?? [:]
-      let part: JSONValue = .members([("functionCall", .members([("name", .string(calls[i].name)), ("args", arguments)]))])
+      guard let call = open.removeValue(forKey: i) else { return }
+      let arguments = call.value ?? [:]
+      let part: JSONValue = .members([("functionCall", .members([("name", .string(call.name)), ("args", arguments)]))])
       if let held = pending, held.calls, held.parts.count < 2 {
         pending?.parts.append(part)
       } else {
@@ -53,8 +57,8 @@ struct GeminiWriter: ProviderWriter {
         pending = ([part], true)
       }
       tokens += 1
-      written.start(i, name: calls[i].name, id: nil)
-      written.append(i, arguments.canonicalString)
+      written.start(i, name: call.name, id: nil)
+      if written.recording { written.append(i, arguments.canonicalString) }
       written.end(i)
       written.argumentsComplete.insert(i)
     case .keepAlive:

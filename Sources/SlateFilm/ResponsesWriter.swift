@@ -22,23 +22,33 @@ struct ResponsesWriter: ProviderWriter {
   static let argumentStyle = JSONTextStyle.compact
 
   private var random: SplitMix64
-  private let calls: [CallSpec]
   private let responseId: String
   private let created: Int
   private var sequence = 0
   private var nextOutput = 0
   /// The message item being written: its id, output index and text so far.
   private var message: (id: String, index: Int, text: String)?
-  /// Function call items by call index: item id, call id, output index, arguments so far.
-  private var items: [Int: (id: String, callId: String, index: Int, arguments: String)] = [:]
+  /// Open function call items by call index: item id, call id, output index, tool name,
+  /// arguments so far.
+  private var items: [Int: (id: String, callId: String, index: Int, name: String, arguments: String)] = [:]
   /// Finished output items by output index, for `response.completed`.
   private var output: [Int: JSONValue] = [:]
   private var tokens = 0
+  /// The text of the finished items in ``output`` (its arguments or message text).
+  private var outputText = 0
   private(set) var written = Written()
 
-  init(calls: [CallSpec], seed: UInt64) {
+  /// The message text so far and the finished items: `response.completed` repeats them.
+  var heldBytes: Int { (message?.text.utf8.count ?? 0) + outputText }
+
+  /// What stands for the message text in the closing events when the writer does not
+  /// record (it keeps no text): whoever renders them puts the text back
+  /// (``TurnScript/stream(_:_:toolCalls:sizes:seed:into:tally:_:)`` draws it again).
+  static let textPlaceholder = "\u{0}slate:answer-text\u{0}"
+
+  init(toolCalls: Bool, seed: UInt64, recording: Bool) {
     random = SplitMix64(seed: seed)
-    self.calls = calls
+    written.recording = recording
     responseId = "resp_" + random.token(50, from: SplitMix64.hex)
     created = 1_785_270_000 + random.below(100_000)
   }
@@ -55,18 +65,19 @@ struct ResponsesWriter: ProviderWriter {
         ("content_index", 0), ("delta", .string(piece)), ("item_id", .string(open.id)), ("logprobs", []),
         ("obfuscation", .string(random.obfuscation())), ("output_index", .number(JSONNumber(open.index))),
       ]))
-      message?.text += piece
-      written.answer += piece
+      if written.recording { message?.text += piece }
+      written.addAnswer(piece)
       tokens += 1
-    case .startCall(let i):
+    case .startCall(let i, let call):
       closeMessage(status: "completed", into: &wire)
-      let item = (id: "fc_" + random.token(48, from: SplitMix64.hex), callId: "call_" + random.token(24), index: nextOutput, arguments: "")
+      let item = (id: "fc_" + random.token(48, from: SplitMix64.hex), callId: "call_" + random.token(24), index: nextOutput,
+                  name: call.name, arguments: "")
       nextOutput += 1
       items[i] = item
       wire.append(event("response.output_item.added", [
         ("item", callItem(i, status: "in_progress")), ("output_index", .number(JSONNumber(item.index))),
       ]))
-      written.start(i, name: calls[i].name, id: item.callId, key: item.id)
+      written.start(i, name: call.name, id: item.callId, key: item.id)
     case .arguments(let i, let piece):
       guard let item = items[i] else { return }
       wire.append(event("response.function_call_arguments.delta", [
@@ -84,6 +95,8 @@ struct ResponsesWriter: ProviderWriter {
       let done = callItem(i, status: "completed")
       wire.append(event("response.output_item.done", [("item", done), ("output_index", .number(JSONNumber(item.index)))]))
       output[item.index] = done
+      outputText += item.arguments.utf8.count
+      items[i] = nil
       written.end(i, key: item.id)
       written.argumentsComplete.insert(i)
     case .keepAlive:
@@ -132,8 +145,9 @@ struct ResponsesWriter: ProviderWriter {
 
   /// Closes the message in progress, if any: text done, part done, item done.
   private mutating func closeMessage(status: String, into wire: inout [WireItem]) {
-    guard let open = message else { return }
+    guard var open = message else { return }
     message = nil
+    if !written.recording { open.text = Self.textPlaceholder }
     let index: JSONValue = .number(JSONNumber(open.index))
     wire.append(event("response.output_text.done", [
       ("content_index", 0), ("item_id", .string(open.id)), ("logprobs", []), ("output_index", index), ("text", .string(open.text)),
@@ -144,6 +158,7 @@ struct ResponsesWriter: ProviderWriter {
     let item = messageItem(id: open.id, status: status, text: open.text)
     wire.append(event("response.output_item.done", [("item", item), ("output_index", index)]))
     output[open.index] = item
+    if written.recording { outputText += open.text.utf8.count }
   }
 
   private func part(text: String) -> JSONValue {
@@ -162,7 +177,7 @@ struct ResponsesWriter: ProviderWriter {
     return .members([
       ("id", .string(item.id)), ("type", "function_call"), ("status", .string(status)),
       ("arguments", .string(status == "completed" ? item.arguments : "")), ("call_id", .string(item.callId)),
-      ("name", .string(calls[i].name)),
+      ("name", .string(item.name)),
     ])
   }
 

@@ -24,10 +24,7 @@ struct Turn: Sendable {
   /// One tool call per action: tool name = the action's type, arguments = the rest, laid
   /// out in `style`.
   init(calls actions: [JSONValue], style: JSONTextStyle) {
-    calls = actions.map { action in
-      let arguments = FilmActions.arguments(of: action)
-      return CallSpec(name: FilmActions.type(of: action), text: arguments.text(style), value: arguments)
-    }
+    calls = actions.map { CallSpec(action: $0, style: style) }
   }
 
   /// The answer text's elements for `actions`, every one valid, laid out as a model writes.

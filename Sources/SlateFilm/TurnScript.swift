@@ -17,10 +17,15 @@ struct TurnScript {
   var sizes = DeltaSizes.small
   var seed: UInt64 = 1
 
+  /// The script's generator for `seed` (the provider writers draw from their own).
+  static func random(_ seed: UInt64) -> SplitMix64 { SplitMix64(seed: seed ^ 0x5C21_97D0_0000_0001) }
+
   /// The stream's bytes and intent, written by `writer`.
   func run<W: ProviderWriter>(_ writer: W.Type) -> (bytes: [UInt8], intent: StreamIntent) {
-    var random = SplitMix64(seed: seed ^ 0x5C21_97D0_0000_0001)
-    var steps = contentSteps(interleave: W.interleavesCalls, &random)
+    var random = Self.random(seed)
+    var steps: [Step] = []
+    var tally = GenerationTally()
+    TurnContent(turn).steps(sizes: sizes, interleave: W.interleavesCalls, &random, tally: &tally) { steps.append($0) }
     if keepAlive {
       var spaced: [Step] = [.keepAlive, .keepAlive, .keepAlive]
       for step in steps {
@@ -37,7 +42,7 @@ struct TurnScript {
     case .cutInUTF8: steps = Array(steps.prefix(utf8StepIndex(steps) + 1))
     }
 
-    var writer = W(calls: turn.calls, seed: seed)
+    var writer = W(toolCalls: !turn.calls.isEmpty, seed: seed, recording: true)
     var items: [WireItem] = []
     // Only the state before the last step is kept (a UTF-8 cut needs it): a snapshot at
     // every step would copy the growing answer text on the next write, O(steps²).
@@ -90,32 +95,6 @@ struct TurnScript {
 
   // MARK: - Script
 
-  private func contentSteps(interleave: Bool, _ random: inout SplitMix64) -> [Step] {
-    if let answer = turn.answer { return sizes.pieces(of: answer.text, &random).map(Step.text) }
-    let pieces = turn.calls.map { sizes.pieces(of: $0.text, &random) }
-    var steps: [Step] = []
-    var next = 0
-    var open: [(call: Int, rest: ArraySlice<String>)] = []
-    while next < pieces.count || !open.isEmpty {
-      if next < pieces.count && (open.isEmpty || (interleave && open.count < 3 && random.chance(35))) {
-        steps.append(.startCall(next))
-        open.append((next, pieces[next][...]))
-        next += 1
-        continue
-      }
-      let j = interleave ? random.below(open.count) : 0
-      if let piece = open[j].rest.first {
-        steps.append(.arguments(open[j].call, piece))
-        open[j].rest = open[j].rest.dropFirst()
-      }
-      if open[j].rest.isEmpty {
-        steps.append(.endCall(open[j].call))
-        open.remove(at: j)
-      }
-    }
-    return steps
-  }
-
   /// The action a cut falls in: two thirds of the way through the turn.
   private var cutAction: Int { max(0, (turn.answer?.ranges.count ?? turn.calls.count) * 2 / 3) }
 
@@ -143,7 +122,7 @@ struct TurnScript {
     var keep = fragments / 2
     for (i, step) in steps.enumerated() {
       switch step {
-      case .startCall(call) where keep == 0: return i + 1
+      case .startCall(call, _) where keep == 0: return i + 1
       case .arguments(call, _):
         keep -= 1
         if keep == 0 { return i + 1 }
