@@ -6,7 +6,9 @@ import Testing
 /// `slate serve` as a process on a free loopback port, and `slate actions URL` /
 /// `slate replay URL` reading from it: the same lines as reading the file (each stamped
 /// with `elapsed_ms`), the HTTP diagnostics, and SIGTERM ending the server with exit 0.
-@Suite(.serialized) struct ServeCommandTests {
+@Suite(.serialized, .enabled(if: SlateCLI.binary != nil && SlateCLI.speaksHTTP,
+                             "this slate was built without the HTTP trait (make test builds it with --traits Postgres,HTTP)"))
+struct ServeCommandTests {
   /// A running `slate serve`: its process and the URLs it printed.
   struct Server {
     let process: Process

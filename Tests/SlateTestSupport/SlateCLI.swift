@@ -9,6 +9,14 @@ public enum SlateCLI {
     return found
   }()
 
+  /// Whether the `slate` found was built with the package trait `HTTP` (`slate serve`,
+  /// URLs as input): a `slate` without it answers `serve` with exit 2 and the line naming
+  /// the trait. `swift test` without the trait skips the tests that need it, saying so.
+  public static let speaksHTTP: Bool = {
+    guard let probe = try? run(["serve", "/nonexistent/slate-trait-probe"], timeout: 60) else { return false }
+    return !(probe.status == 2 && probe.errorOutput.contains("built without HTTP"))
+  }()
+
   /// The package's executable `name`: beside the test bundle, else in `.build/debug`.
   public static func locate(_ name: String) -> URL? {
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
