@@ -65,8 +65,11 @@ struct Timeline {
   static let textLag = 1 << 16
   /// How many more input bytes an entry waits for its excerpt before it is printed anyway.
   static let holdLimit = 1 << 20
-  /// The most bytes kept of the raw stream and of each channel's text.
-  static let keepLimit = 16 << 20
+  /// The most bytes kept of the raw stream and of each channel's text. A window's storage
+  /// may reach twice this before it compacts (``ByteWindow``), so the raw stream and one
+  /// answer text take at most 32 MiB: 16 MiB kept each measured 76 MB resident on 1 GB of
+  /// input (`scripts/rss-check.sh`), over the 64 MB target.
+  static let keepLimit = 8 << 20
 
   var printer: TimelinePrinter
   /// False: hold everything until ``finish(_:)`` (the reference the windowed output equals).
