@@ -73,15 +73,27 @@ struct AnswerTable {
     return texts.count - 1
   }
 
+  /// Read and written in place through the element's address (a getter would copy the
+  /// whole `AnswerText`, its framer included, at every read of one of its fields), valid
+  /// for the access: the table is accessed exclusively meanwhile, so `texts` is neither
+  /// resized nor copied under it.
   subscript(choice: Int) -> AnswerText? {
-    get { index(of: choice).map { texts[$0] } ?? nil }
-    // The element's address, valid for the access: the table is accessed exclusively
-    // meanwhile, so `texts` is neither resized nor copied under it.
+    unsafeAddress {
+      guard let k = index(of: choice) else { return UnsafePointer(AnswerTable.none) }
+      return texts.withUnsafeBufferPointer { $0.baseAddress! + k }
+    }
     unsafeMutableAddress {
       let k = makeIndex(of: choice)
       return texts.withUnsafeMutableBufferPointer { $0.baseAddress! + k }
     }
   }
+
+  /// What a choice without a text reads: `nil`, never written (writes make a slot first).
+  nonisolated(unsafe) private static let none: UnsafeMutablePointer<AnswerText?> = {
+    let none = UnsafeMutablePointer<AnswerText?>.allocate(capacity: 1)
+    none.initialize(to: nil)
+    return none
+  }()
 }
 
 extension ActionStream {
