@@ -1,10 +1,11 @@
-// The simdjson side of the shim: DOM parse, then a preorder flattening of the document.
+// The simdjson side of the shim: DOM parse, then a preorder flattening of its tape.
 // See include/CSimdjson.h for the contract.
 #include "CSimdjson.h"
 
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <string>
@@ -25,8 +26,19 @@ struct slate_json_parser {
   // real beyond a double), each such number replaced by a placeholder of the same length
   // (`0e00…`): simdjson parses the copy, the flattener reads every lexeme from the original.
   std::vector<uint8_t> substitute;
-  std::vector<slate_json_node> nodes;
-  std::string arena;
+  // The node array (no more nodes than tape words): grown, never shrunk, never initialised
+  // beyond what a parse writes.
+  std::unique_ptr<slate_json_node[]> nodes;
+  size_t node_capacity = 0;
+  size_t node_count = 0;
+  // The open containers while flattening (reused: no allocation per document once grown).
+  struct open_container {
+    uint32_t node;
+    uint32_t count;
+    bool is_object;
+    bool expects_key;
+  };
+  std::vector<open_container> stack;
 
   slate_json_parser(size_t capacity, size_t depth)
       : dom(std::max(capacity, simdjson::dom::MINIMAL_DOCUMENT_CAPACITY)), max_depth(depth), max_bytes(capacity) {}
@@ -34,134 +46,106 @@ struct slate_json_parser {
 
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::element_type;
-
-// Walks the structural indexes of stage 1 in step with the tape, so that every node gets
-// the offset of its first byte. Stage 1 marks every structural character and the first
-// byte of every scalar; ',' and ':' have no node of their own and are skipped.
-struct token_cursor {
-  const uint8_t *bytes;
-  const uint32_t *index;
-  uint32_t count;
-  uint32_t next = 0;
-
-  uint64_t take() noexcept {
-    while (next < count && (bytes[index[next]] == ',' || bytes[index[next]] == ':')) { next++; }
-    return next < count ? index[next++] : 0;
-  }
-};
-
 inline bool is_number_byte(uint8_t c) noexcept {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
-struct frame {
-  element_type type;
-  size_t node;
-  simdjson::dom::array::iterator array_at, array_end;
-  simdjson::dom::object::iterator object_at, object_end;
-};
-
-class flattener {
-public:
-  flattener(slate_json_parser &p, const simdjson::dom::parser &dom, const uint8_t *bytes)
-      : parser(p), cursor{bytes, dom.implementation->structural_indexes.get(), dom.implementation->n_structural_indexes} {}
-
-  void run(element root) {
-    parser.nodes.clear();
-    parser.arena.clear();
-    // One stack per thread, reused by every parse (a parse never starts another on its
-    // thread): no allocation per document once it has grown to the deepest one.
-    static thread_local std::vector<frame> stack;
-    stack.clear();
-    visit(root, stack);
-    while (!stack.empty()) {
-      frame &top = stack.back();
-      if (top.type == element_type::ARRAY) {
-        if (top.array_at == top.array_end) { close(stack); continue; }
-        element child = *top.array_at;
-        ++top.array_at;
-        visit(child, stack);
+// Flattens the document `dom` holds, reading its tape in order (the tape is already in
+// preorder): a container's word opens a node, its closing word closes it, a string is a
+// KEY or a STRING node by its place in its object, a number (two words) a NUMBER node whose
+// text is its lexeme in `bytes`. The lexeme's first byte comes from stage 1's structural
+// indexes, walked in step with the tape (every structural character and the first byte of
+// every scalar; ',' and ':' have no tape word and are skipped). O(tape words); throws
+// std::bad_alloc when the node array cannot grow.
+void flatten(slate_json_parser &parser, const simdjson::dom::parser &dom, const uint8_t *bytes) {
+  const uint64_t *tape = dom.doc.tape.get();
+  const uint8_t *strings = dom.doc.string_buf.get();
+  const uint32_t *index = dom.implementation->structural_indexes.get();
+  const uint32_t indexes = dom.implementation->n_structural_indexes;
+  uint32_t next = 0;
+  // tape[0] is the root word; its payload is the index just past the closing root word.
+  const size_t end = size_t(tape[0] & simdjson::internal::JSON_VALUE_MASK);
+  if (parser.node_capacity < end) {
+    parser.nodes.reset(new slate_json_node[end]);
+    parser.node_capacity = end;
+  }
+  slate_json_node *nodes = parser.nodes.get();
+  auto &stack = parser.stack;
+  stack.clear();
+  size_t count = 0;
+  size_t i = 1;
+  while (i < end) {
+    const uint64_t word = tape[i];
+    const uint8_t type = uint8_t(word >> 56);
+    if (type == 'r') { break; }  // the closing root word
+    // Closing a container: no node of its own.
+    if (type == '}' || type == ']') {
+      while (next < indexes && (bytes[index[next]] == ',' || bytes[index[next]] == ':')) { next++; }
+      next++;
+      const auto &top = stack.back();
+      nodes[top.node].count = top.count;
+      nodes[top.node].subtree_end = uint32_t(count);
+      stack.pop_back();
+      i++;
+      continue;
+    }
+    uint32_t kind;
+    bool is_key = false;
+    if (!stack.empty()) {
+      auto &top = stack.back();
+      if (!top.is_object) {
+        top.count++;
+      } else if (top.expects_key) {
+        top.count++;
+        top.expects_key = false;
+        is_key = true;
       } else {
-        if (top.object_at == top.object_end) { close(stack); continue; }
-        std::string_view key = top.object_at.key();
-        element child = top.object_at.value();
-        ++top.object_at;
-        push_text(SLATE_NODE_KEY, cursor.take(), key);
-        visit(child, stack);
+        top.expects_key = true;
       }
     }
-  }
-
-private:
-  slate_json_parser &parser;
-  token_cursor cursor;
-
-  size_t push(uint32_t kind, uint64_t offset) {
-    parser.nodes.push_back(slate_json_node{kind, 0, offset, 0, 0, 0});
-    return parser.nodes.size() - 1;
-  }
-
-  void push_text(uint32_t kind, uint64_t offset, std::string_view text) {
-    size_t at = push(kind, offset);
-    parser.nodes[at].text_start = parser.arena.size();
-    parser.nodes[at].text_length = text.size();
-    parser.nodes[at].subtree_end = at + 1;
-    parser.arena.append(text.data(), text.size());
-  }
-
-  void close(std::vector<frame> &stack) {
-    cursor.take();  // the closing bracket
-    parser.nodes[stack.back().node].subtree_end = parser.nodes.size();
-    stack.pop_back();
-  }
-
-  void visit(element value, std::vector<frame> &stack) {
-    uint64_t offset = cursor.take();
-    switch (value.type()) {
-      case element_type::ARRAY: {
-        simdjson::dom::array array = value.get_array().value_unsafe();
-        size_t at = push(SLATE_NODE_ARRAY, offset);
-        parser.nodes[at].count = static_cast<uint32_t>(array.size());
-        frame f{element_type::ARRAY, at, array.begin(), array.end(), {}, {}};
-        stack.push_back(f);
-        return;
+    while (next < indexes && (bytes[index[next]] == ',' || bytes[index[next]] == ':')) { next++; }
+    const uint32_t first = next < indexes ? index[next] : 0;
+    next++;
+    slate_json_node &node = nodes[count];
+    node.count = 0;
+    node.text = nullptr;
+    node.text_length = 0;
+    node.subtree_end = uint32_t(count + 1);
+    switch (type) {
+      case '"': {
+        const size_t at = size_t(word & simdjson::internal::JSON_VALUE_MASK);
+        uint32_t length;
+        std::memcpy(&length, strings + at, sizeof(length));
+        kind = is_key ? SLATE_NODE_KEY : SLATE_NODE_STRING;
+        node.text = strings + at + sizeof(uint32_t);
+        node.text_length = length;
+        i++;
+        break;
       }
-      case element_type::OBJECT: {
-        simdjson::dom::object object = value.get_object().value_unsafe();
-        size_t at = push(SLATE_NODE_OBJECT, offset);
-        parser.nodes[at].count = static_cast<uint32_t>(object.size());
-        frame f{element_type::OBJECT, at, {}, {}, object.begin(), object.end()};
-        stack.push_back(f);
-        return;
+      case 'l': case 'u': case 'd': {
+        const uint8_t *start = bytes + first;
+        const uint8_t *stop = start;
+        while (is_number_byte(*stop)) { stop++; }  // padding guarantees a stop
+        kind = SLATE_NODE_NUMBER;
+        node.text = start;
+        node.text_length = uint32_t(stop - start);
+        i += 2;
+        break;
       }
-      case element_type::STRING:
-        push_text(SLATE_NODE_STRING, offset, value.get_string().value_unsafe());
-        return;
-      case element_type::INT64:
-      case element_type::UINT64:
-      case element_type::DOUBLE: {
-        const uint8_t *start = cursor.bytes + offset;
-        const uint8_t *end = start;
-        while (is_number_byte(*end)) { end++; }  // padding guarantees a stop
-        push_text(SLATE_NODE_NUMBER, offset,
-                  std::string_view(reinterpret_cast<const char *>(start), size_t(end - start)));
-        return;
-      }
-      case element_type::BOOL: {
-        size_t at = push(value.get_bool().value_unsafe() ? SLATE_NODE_TRUE : SLATE_NODE_FALSE, offset);
-        parser.nodes[at].subtree_end = at + 1;
-        return;
-      }
-      case element_type::NULL_VALUE: {
-        size_t at = push(SLATE_NODE_NULL, offset);
-        parser.nodes[at].subtree_end = at + 1;
-        return;
-      }
+      case '{': case '[':
+        kind = type == '{' ? SLATE_NODE_OBJECT : SLATE_NODE_ARRAY;
+        stack.push_back({uint32_t(count), 0, type == '{', true});
+        i++;
+        break;
+      case 't': kind = SLATE_NODE_TRUE; i++; break;
+      case 'f': kind = SLATE_NODE_FALSE; i++; break;
+      default: kind = SLATE_NODE_NULL; i++; break;  // 'n'
     }
+    node.kind = kind;
+    count++;
   }
-};
+  parser.node_count = count;
+}
 
 // Fills `parser->substitute` with `bytes` (plus padding), every number simdjson cannot hold
 // replaced by `0e` and zeros to the same length (such a number has at least 3 bytes). The
@@ -297,7 +281,7 @@ int32_t slate_json_parse(slate_json_parser *parser, const uint8_t *bytes, size_t
   const simdjson::dom::parser *used = nullptr;
   if (int32_t code = parse_dom(parser, bytes, length, error, &root, &used)) { return code; }
   try {
-    flattener(*parser, *used, bytes).run(root);
+    flatten(*parser, *used, bytes);
   } catch (const std::bad_alloc &) {
     error->simdjson_code = int32_t(simdjson::MEMALLOC);
     error->reason = SLATE_SYNTAX_CAPACITY;
@@ -316,13 +300,8 @@ int32_t slate_json_validate(slate_json_parser *parser, const uint8_t *bytes, siz
 }
 
 const slate_json_node *slate_json_nodes(const slate_json_parser *parser, size_t *count) {
-  *count = parser->nodes.size();
-  return parser->nodes.data();
-}
-
-const uint8_t *slate_json_arena(const slate_json_parser *parser, size_t *length) {
-  *length = parser->arena.size();
-  return reinterpret_cast<const uint8_t *>(parser->arena.data());
+  *count = parser->node_count;
+  return parser->nodes.get();
 }
 
 const char *slate_json_error_message(int32_t simdjson_code) {

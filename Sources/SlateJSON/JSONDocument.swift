@@ -1,49 +1,63 @@
 import CSimdjson
 
 /// A read-only view of the document a ``SimdjsonParser`` parsed last: the shim's preorder
-/// node array and its arena of unescaped strings, read in place.
+/// node array, read in place; each string, key and number points at its bytes (simdjson's
+/// unescaped string buffer, or the number's lexeme in the input).
 ///
 /// Nothing is built: a field lookup scans the object's keys comparing lengths first, then
-/// bytes (``JSONKey`` holds the key's bytes, computed once); a string is a span of the
-/// arena (``JSONNode/bytes``), with no `String` in between. Only ``JSONNode/value``
-/// materialises a ``JSONValue`` (for the rare parts a caller keeps: usage, errors).
+/// bytes (``JSONKey`` holds the key's bytes, computed once); a string is a span of
+/// simdjson's buffer (``JSONNode/bytes``), with no `String` in between. Only
+/// ``JSONNode/value`` materialises a ``JSONValue`` (for the rare parts a caller keeps:
+/// usage, errors).
 ///
 /// Lifetime: the view and every ``JSONNode`` from it are valid until the parser's next
 /// parse (as simdjson's own DOM elements are), or while the ``JSONDocumentCopy`` they came
 /// from is alive. Not `Sendable`: it points into one parser's buffers.
 public struct JSONDocument {
   let nodes: UnsafeBufferPointer<slate_json_node>
-  let arena: UnsafeRawBufferPointer
 
-  init(nodes: UnsafeBufferPointer<slate_json_node>, arena: UnsafeRawBufferPointer) {
+  init(nodes: UnsafeBufferPointer<slate_json_node>) {
     self.nodes = nodes
-    self.arena = arena
   }
 
   /// The document's top-level value.
-  public var root: JSONNode { JSONNode(nodes: nodes, arena: arena, index: 0) }
+  public var root: JSONNode { JSONNode(nodes: nodes, index: 0) }
 
-  /// A copy that outlives the parser's next parse. O(nodes + arena).
-  public func copy() -> JSONDocumentCopy { JSONDocumentCopy(nodes: Array(nodes), arena: Array(arena)) }
+  /// A copy that outlives the parser's next parse. O(nodes + text bytes).
+  public func copy() -> JSONDocumentCopy { JSONDocumentCopy(nodes) }
 }
 
-/// A document kept beyond its parser's next parse (``JSONDocument/copy()``).
+/// A document kept beyond its parser's next parse (``JSONDocument/copy()``): its nodes, and
+/// their texts copied into storage of its own.
 public final class JSONDocumentCopy {
-  private let nodes: [slate_json_node]
-  private let arena: [UInt8]
+  private let nodes: UnsafeMutableBufferPointer<slate_json_node>
+  private let texts: UnsafeMutableRawPointer
 
-  init(nodes: [slate_json_node], arena: [UInt8]) {
-    self.nodes = nodes
-    self.arena = arena
+  /// Copies `source`, each node's `subtree_end` lowered by `base` (a subtree's first index).
+  init(_ source: UnsafeBufferPointer<slate_json_node>, base: UInt32 = 0) {
+    nodes = UnsafeMutableBufferPointer.allocate(capacity: source.count)
+    _ = nodes.initialize(from: source)
+    let total = source.reduce(0) { $0 + Int($1.text_length) }
+    texts = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 1)
+    var at = 0
+    for k in 0..<source.count {
+      nodes[k].subtree_end -= base
+      guard let text = source[k].text else { continue }
+      let length = Int(source[k].text_length)
+      (texts + at).copyMemory(from: text, byteCount: length)
+      nodes[k].text = UnsafePointer((texts + at).assumingMemoryBound(to: UInt8.self))
+      at += length
+    }
+  }
+
+  deinit {
+    nodes.deallocate()
+    texts.deallocate()
   }
 
   /// Calls `body` with the copy's root; the node is valid only inside `body`.
   public func withRoot<R>(_ body: (JSONNode) throws -> R) rethrows -> R {
-    try nodes.withUnsafeBufferPointer { nodes in
-      try arena.withUnsafeBytes { arena in
-        try body(JSONDocument(nodes: nodes, arena: arena).root)
-      }
-    }
+    try body(JSONDocument(nodes: UnsafeBufferPointer(nodes)).root)
   }
 }
 
@@ -71,7 +85,6 @@ public struct JSONKey: ExpressibleByStringLiteral, @unchecked Sendable {
 /// of that name winning, as ``JSONObject``'s lookup) and ``value`` (O(subtree)).
 public struct JSONNode {
   let nodes: UnsafeBufferPointer<slate_json_node>
-  let arena: UnsafeRawBufferPointer
   let index: Int
 
   public typealias Kind = JSONKind
@@ -101,15 +114,13 @@ public struct JSONNode {
   public var typeName: String { kind.typeName }
 
   /// A string's unescaped UTF-8 bytes (valid UTF-8: simdjson validated them), or a
-  /// number's lexeme; empty for other kinds. A span of the document's arena: no copy.
-  public var bytes: UnsafeRawBufferPointer {
-    let n = node
-    switch UInt32(n.kind) {
-    case SLATE_NODE_STRING.rawValue, SLATE_NODE_NUMBER.rawValue, SLATE_NODE_KEY.rawValue:
-      return UnsafeRawBufferPointer(rebasing: arena[Int(n.text_start)..<Int(n.text_start + n.text_length)])
-    default:
-      return UnsafeRawBufferPointer(start: nil, count: 0)
-    }
+  /// number's lexeme; empty for other kinds. A span of the document's texts: no copy.
+  public var bytes: UnsafeRawBufferPointer { JSONNode.text(of: node) }
+
+  /// The text a node points at (empty for a node without one).
+  @inline(__always)
+  static func text(of node: slate_json_node) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: node.text, count: Int(node.text_length))
   }
 
   /// A string's bytes, or nil for another kind.
@@ -171,15 +182,12 @@ public struct JSONNode {
     let end = Int(node.subtree_end)
     while child < end {
       let keyNode = nodes[child]
-      if Int(keyNode.text_length) == key.count,
-         JSONNode.equal(UnsafeRawBufferPointer(rebasing: arena[Int(keyNode.text_start)..<Int(keyNode.text_start) + key.count]),
-                        key.bytes)
-      {
+      if Int(keyNode.text_length) == key.count, JSONNode.equal(JSONNode.text(of: keyNode), key.bytes) {
         found = child + 1
       }
       child = Int(nodes[child + 1].subtree_end)
     }
-    return found.map { JSONNode(nodes: nodes, arena: arena, index: $0) }
+    return found.map { JSONNode(nodes: nodes, index: $0) }
   }
 
   /// An array's elements in order (empty for another kind).
@@ -192,20 +200,17 @@ public struct JSONNode {
   /// the container's subtree (both equal for another kind, or for none).
   struct Children {
     let nodes: UnsafeBufferPointer<slate_json_node>
-    let arena: UnsafeRawBufferPointer
     var position: Int
     let end: Int
 
     init(of node: JSONNode, if isContainer: Bool) {
       nodes = node.nodes
-      arena = node.arena
       position = node.index + 1
       end = isContainer ? Int(node.node.subtree_end) : position
     }
 
     init() {
       nodes = UnsafeBufferPointer(start: nil, count: 0)
-      arena = UnsafeRawBufferPointer(start: nil, count: 0)
       position = 0
       end = 0
     }
@@ -214,7 +219,7 @@ public struct JSONNode {
     /// object's key).
     mutating func take(skipping skip: Int) -> JSONNode? {
       guard position < end else { return nil }
-      let node = JSONNode(nodes: nodes, arena: arena, index: position + skip)
+      let node = JSONNode(nodes: nodes, index: position + skip)
       position = Int(nodes[position + skip].subtree_end)
       return node
     }
@@ -241,24 +246,18 @@ public struct JSONNode {
     public mutating func next() -> (key: UnsafeRawBufferPointer, value: JSONNode)? {
       let keyIndex = children.position
       guard let value = children.take(skipping: 1) else { return nil }
-      return (JSONNode(nodes: children.nodes, arena: children.arena, index: keyIndex).bytes, value)
+      return (JSONNode.text(of: children.nodes[keyIndex]), value)
     }
   }
 
-  /// A copy of this value's subtree that outlives the parser's next parse. O(subtree + arena).
+  /// A copy of this value's subtree that outlives the parser's next parse. O(subtree + its texts).
   public func copy() -> JSONDocumentCopy {
-    let base = UInt64(index)
-    let subtree = nodes[index..<Int(node.subtree_end)].map { node -> slate_json_node in
-      var node = node
-      node.subtree_end -= base
-      return node
-    }
-    return JSONDocumentCopy(nodes: subtree, arena: Array(arena))
+    JSONDocumentCopy(UnsafeBufferPointer(rebasing: nodes[index..<Int(node.subtree_end)]), base: UInt32(index))
   }
 
   /// The value as a ``JSONValue`` (built: O(subtree), allocates).
   public var value: JSONValue {
-    SimdjsonParser.materialise(UnsafeBufferPointer(rebasing: nodes[index..<Int(node.subtree_end)]), arena)
+    SimdjsonParser.materialise(UnsafeBufferPointer(rebasing: nodes[index..<Int(node.subtree_end)]))
   }
 
   @inline(__always)

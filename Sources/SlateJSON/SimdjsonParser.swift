@@ -100,7 +100,7 @@ public final class SimdjsonParser {
   /// `raw` must be followed by `PaddedBytes.padding` readable bytes.
   private func parsePadded(_ raw: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
     let document = try parseDocumentPadded(raw)
-    return SimdjsonParser.materialise(document.nodes, document.arena)
+    return SimdjsonParser.materialise(document.nodes)
   }
 
   /// The view of `raw`'s document; `raw` must be followed by `PaddedBytes.padding` readable bytes.
@@ -109,21 +109,15 @@ public final class SimdjsonParser {
     let base = raw.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? scratchBase
     if slate_json_parse(handle, base, raw.count, &error) != 0 { throw makeError(error, raw) }
     var nodeCount = 0
-    var arenaLength = 0
     let nodes = UnsafeBufferPointer(start: slate_json_nodes(handle, &nodeCount), count: nodeCount)
-    let arena = UnsafeRawBufferPointer(start: slate_json_arena(handle, &arenaLength), count: arenaLength)
-    return JSONDocument(nodes: nodes, arena: arena)
+    return JSONDocument(nodes: nodes)
   }
 
   /// Builds the value from the preorder node array with an explicit stack (no recursion).
-  static func materialise(_ nodes: UnsafeBufferPointer<slate_json_node>, _ arena: UnsafeRawBufferPointer)
-    -> JSONValue
-  {
-    let utf8 = arena.bindMemory(to: UInt8.self)
+  static func materialise(_ nodes: UnsafeBufferPointer<slate_json_node>) -> JSONValue {
     // A typed, contiguous buffer keeps String(decoding:) on its fast path (a raw slice does not).
     func text(_ node: slate_json_node) -> String {
-      String(decoding: UnsafeBufferPointer(rebasing: utf8[Int(node.text_start)..<Int(node.text_start + node.text_length)]),
-             as: UTF8.self)
+      String(decoding: UnsafeBufferPointer(start: node.text, count: Int(node.text_length)), as: UTF8.self)
     }
     struct Open {
       var isObject: Bool

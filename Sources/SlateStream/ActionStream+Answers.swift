@@ -37,31 +37,63 @@ struct AnswerText {
 }
 
 /// The answer text of each choice, by choice index: choices 0 to 15 (every stream seen so
-/// far) in an array, any other in a dictionary, so the many lookups per fragment cost an
-/// index rather than a hash. O(1).
+/// far) at their own index of one array, any other at an index the table assigns it (past
+/// 15), so the many lookups per fragment cost an index rather than a hash. O(1).
+///
+/// Written through `unsafeMutableAddress`, not a `_modify` coroutine: a coroutine's frame
+/// here is too large for its inline buffer (the array's own access and an `AnswerText`,
+/// whose framer is large), so each write through it allocated the frame on the heap, most
+/// of the action stream's mallocs (scripts/callgrind.sh; 1-byte chunks the worst).
 struct AnswerTable {
-  private var small: [AnswerText?] = []
-  private var other: [Int: AnswerText] = [:]
+  private var texts: [AnswerText?] = []
+  /// Where each choice outside 0..<16 is in ``texts``.
+  private var otherIndex: [Int: Int] = [:]
 
   static let smallChoices = 16
 
-  subscript(choice: Int) -> AnswerText? {
-    // A plain getter: a `_read` coroutine here cost a tenth of the action stream's
-    // instructions (callgrind, README "Instruction counts of the action stream").
-    get {
-      if choice >= 0 && choice < small.count { return small[choice] }
-      if choice >= 0 && choice < AnswerTable.smallChoices { return nil }
-      return other[choice]
+  /// The index of `choice` in ``texts``, if it has one.
+  @inline(__always)
+  private func index(of choice: Int) -> Int? {
+    if choice >= 0 && choice < AnswerTable.smallChoices { return choice < texts.count ? choice : nil }
+    return otherIndex[choice]
+  }
+
+  /// The index of `choice` in ``texts``, made when it has none (as `nil`).
+  private mutating func makeIndex(of choice: Int) -> Int {
+    if let k = index(of: choice) { return k }
+    if choice >= 0 && choice < AnswerTable.smallChoices {
+      texts.append(contentsOf: repeatElement(nil, count: choice + 1 - texts.count))
+      return choice
     }
-    _modify {
-      if choice >= 0 && choice < AnswerTable.smallChoices {
-        if choice >= small.count { small.append(contentsOf: repeatElement(nil, count: choice + 1 - small.count)) }
-        yield &small[choice]
-      } else {
-        yield &other[choice]
-      }
+    if texts.count < AnswerTable.smallChoices {
+      texts.append(contentsOf: repeatElement(nil, count: AnswerTable.smallChoices - texts.count))
+    }
+    texts.append(nil)
+    otherIndex[choice] = texts.count - 1
+    return texts.count - 1
+  }
+
+  /// Read and written in place through the element's address (a getter would copy the
+  /// whole `AnswerText`, its framer included, at every read of one of its fields), valid
+  /// for the access: the table is accessed exclusively meanwhile, so `texts` is neither
+  /// resized nor copied under it.
+  subscript(choice: Int) -> AnswerText? {
+    unsafeAddress {
+      guard let k = index(of: choice) else { return UnsafePointer(AnswerTable.none) }
+      return texts.withUnsafeBufferPointer { $0.baseAddress! + k }
+    }
+    unsafeMutableAddress {
+      let k = makeIndex(of: choice)
+      return texts.withUnsafeMutableBufferPointer { $0.baseAddress! + k }
     }
   }
+
+  /// What a choice without a text reads: `nil`, never written (writes make a slot first).
+  nonisolated(unsafe) private static let none: UnsafeMutablePointer<AnswerText?> = {
+    let none = UnsafeMutablePointer<AnswerText?>.allocate(capacity: 1)
+    none.initialize(to: nil)
+    return none
+  }()
 }
 
 extension ActionStream {
@@ -282,10 +314,11 @@ extension ActionStream {
   mutating func drainAnswer(choice: Int, at streamOffset: Int?, into out: inout [StreamItem]) {
     guard !framerEvents.isEmpty else { return }
     let channel = StreamChannel.answer(choice: choice)
-    let events = framerEvents
-    framerEvents.removeAll(keepingCapacity: true)
-    for event in events {
-      switch event {
+    // Read in place (a copy of the array would make the emptying below allocate a new
+    // buffer at every drain); nothing here feeds a framer.
+    defer { framerEvents.removeAll(keepingCapacity: true) }
+    for k in framerEvents.indices {
+      switch framerEvents[k] {
       case .started(let started):
         out.append(.started(ActionStart(channel: channel, streamOffset: streamOffset ?? started.readyAt - 1,
                                         textOffset: started.offset, type: started.type, keys: started.keys)))

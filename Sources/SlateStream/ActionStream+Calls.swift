@@ -86,10 +86,10 @@ extension ActionStream {
 
   mutating func drainCall(_ key: CallKey, at streamOffset: Int, into out: inout [StreamItem]) {
     guard !framerEvents.isEmpty else { return }
-    let events = framerEvents
-    framerEvents.removeAll(keepingCapacity: true)
-    for event in events {
-      switch event {
+    // Read in place, as ``drainAnswer(choice:at:into:)`` does.
+    defer { framerEvents.removeAll(keepingCapacity: true) }
+    for k in framerEvents.indices {
+      switch framerEvents[k] {
       case .value(let framed):
         calls[key]!.pending = framed
       case .diagnostic(let diagnostic):

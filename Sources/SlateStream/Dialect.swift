@@ -202,7 +202,7 @@ struct PayloadDecoder {
         out.report(.emptyPayload, at: event.offset, "expected a JSON payload or [DONE]; the event's data is empty")
         return .invalid
       }
-      if bytes[start..<end].elementsEqual("[DONE]".utf8) { return .done }
+      if end - start == 6, bytes[start..<end].elementsEqual("[DONE]".utf8) { return .done }
       let result = Result { () throws(JSONParseError) in try parser.parseDocument(bytes) }
       switch result {
       case .success(let document):

@@ -13,7 +13,10 @@ public enum DialectDetector {
     case text
   }
 
-  private static let fieldNames = ["data", "event", "id", "retry"]
+  /// The field names, as bytes, and each with its colon (built once: the detector runs at
+  /// every chunk until it decides, byte by byte on a slow link).
+  private static let fieldNames: [[UInt8]] = ["data", "event", "id", "retry"].map { Array($0.utf8) }
+  private static let fieldPrefixes: [[UInt8]] = fieldNames.map { $0 + [UInt8(ascii: ":")] }
 
   /// SSE when, after an optional UTF-8 BOM and blank lines, the first line is a comment
   /// (`:`) or a `data`, `event`, `id` or `retry` field; text otherwise. Nil when `prefix`
@@ -30,11 +33,10 @@ public enum DialectDetector {
     if first == UInt8(ascii: ":") { return .eventStream }
     let head = line.prefix { $0 != 0x0A && $0 != 0x0D }
     let lineEnded = head.count < line.count || atEnd
-    for name in fieldNames {
-      let field = Array(name.utf8)
-      if head.starts(with: field + [UInt8(ascii: ":")]) { return .eventStream }
+    for (field, prefix) in zip(fieldNames, fieldPrefixes) {
+      if head.starts(with: prefix) { return .eventStream }
       if lineEnded && head.elementsEqual(field) { return .eventStream }  // a field with no colon
-      if !lineEnded && (field + [UInt8(ascii: ":")]).starts(with: head) { return nil }
+      if !lineEnded && prefix.starts(with: head) { return nil }
     }
     return .text
   }

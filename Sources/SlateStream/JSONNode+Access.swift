@@ -8,8 +8,11 @@ extension JSONNode {
   func stringBytes(_ key: JSONKey) -> UnsafeRawBufferPointer? { self[key]?.stringBytes }
 
   /// The string member `key`'s bytes when present and non-empty.
-  func nonEmptyBytes(_ key: JSONKey) -> UnsafeRawBufferPointer? {
-    guard let bytes = self[key]?.stringBytes, !bytes.isEmpty else { return nil }
+  func nonEmptyBytes(_ key: JSONKey) -> UnsafeRawBufferPointer? { self[key]?.nonEmptyStringBytes }
+
+  /// A string's bytes when it is a non-empty string.
+  var nonEmptyStringBytes: UnsafeRawBufferPointer? {
+    guard let bytes = stringBytes, !bytes.isEmpty else { return nil }
     return bytes
   }
 
@@ -46,4 +49,11 @@ extension String {
   init(jsonBytes bytes: UnsafeRawBufferPointer) {
     self.init(decoding: bytes.bindMemory(to: UInt8.self), as: UTF8.self)
   }
+}
+
+extension UnsafeRawBufferPointer {
+  /// Whether these bytes (a member name of a document) are exactly `key`'s: lengths
+  /// first, then the bytes.
+  @inline(__always)
+  func spells(_ key: JSONKey) -> Bool { sameBytes(self, key.bytes) }
 }

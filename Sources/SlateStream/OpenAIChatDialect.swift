@@ -141,17 +141,29 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   private mutating func chunk(_ value: JSONNode, _ event: EventBytes, into out: inout DialectOutputs) {
     let at = event.offset
-    if let error = value["error"], error.isTruthy {
+    // The members read, in one pass over the object (the last of a name wins, as a lookup's).
+    var error, object, list, usage, groq: JSONNode?
+    for (key, member) in value.members {
+      switch key.count {
+      case 5:
+        if key.spells("error") { error = member } else if key.spells("usage") { usage = member }
+      case 6:
+        if key.spells("object") { object = member } else if key.spells("x_groq") { groq = member }
+      case 7:
+        if key.spells("choices") { list = member }
+      default: break
+      }
+    }
+    if let error, error.isTruthy {
       outcome.fail(ProviderError(errorObject: error.value, payload: value.value), at: at, into: &out)
-      out.emitUsage(value["usage"], at: at)
+      out.emitUsage(usage, at: at)
       return
     }
-    if value["object"]?.isString("error") == true || event.name == "error" {
+    if object?.isString("error") == true || event.name == "error" {
       let payload = value.value
       outcome.fail(ProviderError(errorObject: payload, payload: payload), at: at, into: &out)
       return
     }
-    let list = value["choices"]
     if let list, !list.isArray, !list.isNull {
       out.report(.unexpectedPayload, at: at, "expected choices to be an array; got a JSON \(list.typeName)")
     }
@@ -161,8 +173,8 @@ public struct OpenAIChatDialect: PayloadDialect {
       position += 1
     }
     // Groq sends `x_groq.usage`, sometimes beside the same standard `usage`: one of them.
-    let usage = out.emitUsage(value["usage"], at: at) || out.emitUsage(value["x_groq"]?["usage"], at: at)
-    if list == nil && !usage {
+    let usageCame = out.emitUsage(usage, at: at) || out.emitUsage(groq?["usage"], at: at)
+    if list == nil && !usageCame {
       out.report(.unknownEvent, at: at, "expected a chunk with choices or usage; got members \(value.keyList) (skipped)")
     }
   }
@@ -172,15 +184,25 @@ public struct OpenAIChatDialect: PayloadDialect {
       out.report(.unexpectedPayload, at: at, "expected each choice to be an object; got a JSON \(choice.typeName)")
       return
     }
-    let index = choice.int("index") ?? position
+    var indexNode, deltaNode, reasonNode: JSONNode?
+    for (key, member) in choice.members {
+      switch key.count {
+      case 5:
+        if key.spells("index") { indexNode = member } else if key.spells("delta") { deltaNode = member }
+      case 13:
+        if key.spells("finish_reason") { reasonNode = member }
+      default: break
+      }
+    }
+    let index = indexNode?.int ?? position
     if choices[index] == nil {
       choices[index] = ChoiceState()
       choiceOrder.append(index)
     }
-    if let delta = choice["delta"], delta.isObject {
+    if let delta = deltaNode, delta.isObject {
       self.delta(delta, choice: index, at: at, into: &out)
     }
-    if let reason = choice.nonEmptyString("finish_reason") {
+    if let reasonNode, reasonNode.isString, !reasonNode.bytes.isEmpty, let reason = reasonNode.string {
       finish(choice: index, reason: reason, at: at, into: &out)
       if reason == "error" && outcome.error == nil {
         // OpenRouter documents `finish_reason: "error"`; with no error object it is still one.
@@ -191,20 +213,36 @@ public struct OpenAIChatDialect: PayloadDialect {
   }
 
   private mutating func delta(_ delta: JSONNode, choice: Int, at: Int, into out: inout DialectOutputs) {
-    if let reasoning = delta.nonEmptyBytes("reasoning_content") ?? delta.nonEmptyBytes("reasoning") {
+    var reasoningContent, reasoningNode, contentNode, refusalNode, toolCalls, functionCall: JSONNode?
+    for (key, member) in delta.members {
+      switch key.count {
+      case 7:
+        if key.spells("content") { contentNode = member } else if key.spells("refusal") { refusalNode = member }
+      case 9:
+        if key.spells("reasoning") { reasoningNode = member }
+      case 10:
+        if key.spells("tool_calls") { toolCalls = member }
+      case 13:
+        if key.spells("function_call") { functionCall = member }
+      case 17:
+        if key.spells("reasoning_content") { reasoningContent = member }
+      default: break
+      }
+    }
+    if let reasoning = reasoningContent?.nonEmptyStringBytes ?? reasoningNode?.nonEmptyStringBytes {
       out.emitText(reasoning, on: Channel(.reasoning, choice: choice), at: at)
     }
-    if let content = delta["content"] {
+    if let content = contentNode {
       if content.isString {
         out.emitText(content.bytes, on: Channel(.answer, choice: choice), at: at)
       } else if content.isArray {
         contentParts(content, choice: choice, at: at, into: &out)
       }
     }
-    if let refusal = delta.stringBytes("refusal") {
+    if let refusal = refusalNode?.stringBytes {
       out.emitText(refusal, on: Channel(.refusal, choice: choice), at: at)
     }
-    for fragment in delta["tool_calls"]?.elements ?? JSONNode.Elements.empty {
+    for fragment in toolCalls?.elements ?? JSONNode.Elements.empty {
       guard fragment.isObject else {
         out.report(.unexpectedPayload, at: at, "expected each tool_calls entry to be an object; got a JSON \(fragment.typeName)")
         continue
@@ -213,7 +251,7 @@ public struct OpenAIChatDialect: PayloadDialect {
       toolFragment(slot: slot, id: fragment.nonEmptyString("id"), function: fragment["function"], choice: choice, at: at,
                    into: &out)
     }
-    if let legacy = delta["function_call"], legacy.isObject {
+    if let legacy = functionCall, legacy.isObject {
       toolFragment(slot: "function_call", id: nil, function: legacy, choice: choice, at: at, into: &out)
     }
   }

@@ -7,6 +7,9 @@
 //          lower-openai-chat-N | lower-anthropic-N (the lower bound: one simdjson parse of
 //          every envelope and of the final text)
 //   chunk: bytes per feed (1, 8, 65536 …; 0 = whole)
+//
+// With scripts/malloc-count.c preloaded (LD_PRELOAD), it also prints the allocator calls
+// made inside the measured passes, per pass.
 import BenchSupport
 import Foundation
 import SlateFilm
@@ -68,9 +71,17 @@ default:
 }
 if isLower && documents.isEmpty { documents = streams.flatMap { SSEInput($0).envelopes } }
 
+/// The preloaded allocator counter's `slate_malloc_count`, when there is one.
+let mallocCount: (@convention(c) () -> UInt64)? = dlsym(nil, "slate_malloc_count").map {
+  unsafeBitCast($0, to: (@convention(c) () -> UInt64).self)
+}
+
 var total = 0
 let parser = SimdjsonParser()
+let mallocsBefore = mallocCount?() ?? 0
 for _ in 0..<repetitions {
   total += isLower ? lower(documents, parser: parser) : run(streams, chunk: chunk)
 }
-print("\(input) chunk \(chunkArgument): \(streams.reduce(0) { $0 + $1.count }) bytes, \(total / repetitions) values")
+let mallocs = (mallocCount?() ?? 0) - mallocsBefore
+print("\(input) chunk \(chunkArgument): \(streams.reduce(0) { $0 + $1.count }) bytes, \(total / repetitions) values"
+  + (mallocCount == nil ? "" : ", \(mallocs / UInt64(repetitions)) mallocs"))

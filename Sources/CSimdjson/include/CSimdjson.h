@@ -6,9 +6,10 @@
 // run the generic `fallback` kernel unless the shim were built with -mavx2 and friends,
 // which a portable build cannot assume.
 //
-// A successful parse is flattened into a preorder node array (each node with the byte
-// offset of its first byte in the input, strings unescaped into an arena, numbers as their
-// source lexeme) that Swift materialises in one pass. A failed parse returns simdjson's
+// A successful parse is flattened into a preorder node array, read straight off simdjson's
+// tape: strings and keys point at their unescaped bytes in simdjson's string buffer, numbers
+// at their source lexeme in the input (nothing is copied); Swift reads the array in place
+// or materialises it in one pass. A failed parse returns simdjson's
 // error code plus the byte offset of the first offending byte, found by a strict scalar
 // pass that runs only on the error path.
 #ifndef SLATE_CSIMDJSON_H
@@ -36,12 +37,11 @@ typedef enum {
 } slate_node_kind;
 
 typedef struct {
-  uint32_t kind;        // slate_node_kind
-  uint32_t count;       // ARRAY / OBJECT: number of elements / members
-  uint64_t offset;      // byte offset of the node's first byte in the input
-  uint64_t text_start;  // NUMBER / STRING / KEY: range in the string arena
-  uint64_t text_length;
-  uint64_t subtree_end; // index one past the node's last descendant
+  uint32_t kind;          // slate_node_kind
+  uint32_t count;         // ARRAY / OBJECT: number of elements / members
+  const uint8_t *text;    // NUMBER / STRING / KEY: the first byte of the text (NULL otherwise)
+  uint32_t text_length;   // NUMBER / STRING / KEY: bytes of the text
+  uint32_t subtree_end;   // index one past the node's last descendant
 } slate_json_node;
 
 /// Slate's own classification of a syntax error (stable; Swift maps it to `json.*` codes).
@@ -74,8 +74,9 @@ slate_json_parser *slate_json_parser_create(size_t max_capacity, size_t max_dept
 void slate_json_parser_destroy(slate_json_parser *parser);
 
 /// Parses `length` bytes at `bytes`; `bytes` must be readable for `length + SLATE_JSON_PADDING`.
-/// Returns 0 on success (then the node array and arena are valid until the next call),
-/// else fills `error` and returns simdjson's error code. O(length).
+/// Returns 0 on success (then the node array, and the texts it points at, are valid until
+/// the next call and while `bytes` is: numbers point into it), else fills `error` and
+/// returns simdjson's error code. O(length).
 int32_t slate_json_parse(slate_json_parser *parser, const uint8_t *bytes, size_t length,
                          slate_json_error *error);
 
@@ -84,7 +85,6 @@ int32_t slate_json_validate(slate_json_parser *parser, const uint8_t *bytes, siz
                             slate_json_error *error);
 
 const slate_json_node *slate_json_nodes(const slate_json_parser *parser, size_t *count);
-const uint8_t *slate_json_arena(const slate_json_parser *parser, size_t *length);
 
 /// simdjson's message for an error code (static storage).
 const char *slate_json_error_message(int32_t simdjson_code);
