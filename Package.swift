@@ -248,6 +248,7 @@ let package = Package(
         "LedgerConformance",
         // Raw connections, to plant rows and terminate backends the ledger itself never would.
         .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
   ],

@@ -1,3 +1,4 @@
+import Logging
 import SlateDispatch
 
 #if Postgres
@@ -17,9 +18,9 @@ extension LedgerOptions {
   #if Postgres
     /// The ledger at `url`: its schema created or migrated unless `readOnly` (then one
     /// connection, `READ ONLY` transactions, and a schema of another build refused).
-    static func openPostgres(_ url: String, readOnly: Bool) async throws -> any DispatchLedger {
+    static func openPostgres(_ url: String, readOnly: Bool, logger: Logger? = nil) async throws -> any DispatchLedger {
       readOnly ? try await PostgresLedger(url: url, options: .init(poolSize: 1, readOnly: true))
-        : try await PostgresLedger(url: url)
+        : try await PostgresLedger(url: url, options: .init(logger: logger))
     }
 
     /// `url` without its password.
@@ -27,7 +28,7 @@ extension LedgerOptions {
       (try? PostgresLocation(url: url, environment: [:]))?.description ?? url
     }
   #else
-    static func openPostgres(_ url: String, readOnly: Bool) async throws -> any DispatchLedger {
+    static func openPostgres(_ url: String, readOnly: Bool, logger: Logger? = nil) async throws -> any DispatchLedger {
       CLIIO.fail("this slate was built without PostgreSQL: build it with the package trait Postgres "
         + "(swift build --product slate --traits Postgres, as make demo-postgres and make test do)")
     }

@@ -22,11 +22,12 @@ struct LedgerOptions: ParsableArguments {
     valueName: "FILE|URL|memory"))
   var ledger: String = ProcessInfo.processInfo.environment["SLATE_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "memory"
 
-  /// - Parameter logger: where a SQLite ledger logs its busy retries (``DispatchOptions/logger``).
+  /// - Parameter logger: where the ledger logs its retries (SQLite's busy retries,
+  ///   PostgreSQL's conflict and connection retries; ``DispatchOptions/logger``).
   func open(logger: Logger? = nil) async throws -> any DispatchLedger {
     if ledger == "memory" { return InMemoryLedger() }
     do {
-      if Self.isPostgresURL(ledger) { return try await Self.openPostgres(ledger, readOnly: false) }
+      if Self.isPostgresURL(ledger) { return try await Self.openPostgres(ledger, readOnly: false, logger: logger) }
       return Self.warned(try SQLiteLedger(path: ledger, options: .init(logger: logger)))
     } catch {
       CLIIO.fail("cannot open the ledger \(Self.shown(ledger)): \(error)")

@@ -68,6 +68,10 @@ public final class PostgresLedger: DispatchLedger {
     /// How long every write of this ledger runs serialized after a write conflicted (see
     /// the type's documentation); zero serializes only the retries themselves.
     public var serializedAfterConflict: Duration
+    /// Where the retry path logs (`debug`: a body run again after a conflict or a lost
+    /// connection, with its attempt and whether it runs serialized; a transaction that gave
+    /// up); nil: nowhere. postgres-nio's own logs are not forwarded.
+    public var logger: Logger?
     /// Open an existing ledger for reading only: nothing is created or migrated (a schema
     /// without this build's migrations is refused: `SLATE_NOT_A_LEDGER`,
     /// `SLATE_SCHEMA_NEWER`), and every transaction is `READ ONLY`, so a write fails with
@@ -75,8 +79,9 @@ public final class PostgresLedger: DispatchLedger {
     public var readOnly: Bool
 
     public init(poolSize: Int = 4, attempts: Int = 40, maximumBackoff: Duration = .milliseconds(100),
-                serializedAfterConflict: Duration = .seconds(2), readOnly: Bool = false)
+                serializedAfterConflict: Duration = .seconds(2), readOnly: Bool = false, logger: Logger? = nil)
     {
+      self.logger = logger
       self.poolSize = poolSize
       self.attempts = attempts
       self.maximumBackoff = maximumBackoff
@@ -201,12 +206,19 @@ public final class PostgresLedger: DispatchLedger {
         return value
       case .failure(let failure):
         guard failure.isPostgresConflict || failure.isPostgresConnectionLoss else { throw failure }
-        guard attempt < options.attempts else { throw Self.gaveUp(failure, after: attempt) }
+        guard attempt < options.attempts else {
+          options.logger?.debug("ledger transaction gave up", metadata: ["slate.attempt": "\(attempt)",
+                                                                        "slate.error": "\(failure)"])
+          throw Self.gaveUp(failure, after: attempt)
+        }
         if failure.isPostgresConflict, begin == Self.beginWrite {
           serialized = true
           let until = ContinuousClock.now + options.serializedAfterConflict
           contended.withLock { $0 = max($0 ?? until, until) }
         }
+        options.logger?.debug("ledger transaction retried", metadata: ["slate.attempt": "\(attempt)",
+                                                                      "slate.serialized": "\(serialized)",
+                                                                      "slate.error": "\(failure)"])
         attempt += 1
         let pause = Double(backoff.components.attoseconds) / 1e18 + Double(backoff.components.seconds)
         try? await Task.sleep(for: .seconds(Double.random(in: 0...pause)))

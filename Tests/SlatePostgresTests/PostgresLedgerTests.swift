@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 import SlateDispatch
 import Testing
@@ -156,8 +157,10 @@ struct PostgresLedgerTests {
   @Test(arguments: [Duration.seconds(600), .zero])
   func serializationFailureIsRetried(serializedAfterConflict: Duration) async throws {
     try await TestServer.withFreshSchema { url in
+      let logs = CapturedLogs()
       let ledger = try await PostgresLedger(url: url, options: .init(poolSize: 2,
-                                                                      serializedAfterConflict: serializedAfterConflict))
+                                                                      serializedAfterConflict: serializedAfterConflict,
+                                                                      logger: logs.logger))
       let before = try await ledger.write { tx throws(LedgerError) in
         try tx.insertTurn(TurnRecord(id: "t1", project: "p", createdAt: Self.t0))
         return try Self.holdsWriteLock(tx)
@@ -189,6 +192,7 @@ struct PostgresLedgerTests {
       #expect(turn.revision == 2 && turn.updatedAt == Self.t0 + .milliseconds(2), "no lost update: \(turn)")
       #expect(runs.value == 3, "one conflict, run once more")
       #expect(serializedRuns.value == 1, "the retry, and only it, ran serialized")
+      #expect(logs.messages == ["ledger transaction retried attempt=1 serialized=true"], "the retry logged at debug")
       let after = try await ledger.write { tx throws(LedgerError) in try Self.holdsWriteLock(tx) }
       #expect(after == (serializedAfterConflict > .zero), "a write soon after a conflict runs serialized")
       await ledger.close()
@@ -301,5 +305,39 @@ struct PostgresLedgerTests {
     let backend = try! pid.decode(Int32.self)
     _ = try! killer.query(PostgresQuery(unsafeSQL: "SELECT pg_terminate_backend(\(backend), 5000)"), logger: killer.logger)
       .wait()
+  }
+}
+
+/// A swift-log handler that keeps each record's message and its `slate.attempt` and
+/// `slate.serialized` metadata, for the retry path's logs.
+final class CapturedLogs: @unchecked Sendable {
+  private let lock = NSLock()
+  private var kept: [String] = []
+
+  var messages: [String] { lock.withLock { kept } }
+
+  var logger: Logger {
+    var logger = Logger(label: "slate.test.captured") { _ in Handler(sink: self) }
+    logger.logLevel = .trace
+    return logger
+  }
+
+  fileprivate func keep(_ line: String) { lock.withLock { kept.append(line) } }
+
+  struct Handler: LogHandler {
+    let sink: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+      get { metadata[key] }
+      set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+      let fields = event.metadata ?? [:]
+      sink.keep("\(event.message) attempt=\(fields["slate.attempt"].map { "\($0)" } ?? "-") "
+        + "serialized=\(fields["slate.serialized"].map { "\($0)" } ?? "-")")
+    }
   }
 }
