@@ -4,6 +4,7 @@ import NIOPosix
 import SlateCore
 import SlateHTTP
 import SlateStream
+import SlateTestSupport
 import Synchronization
 import Testing
 
@@ -137,22 +138,12 @@ import Testing
       .connect(host: "127.0.0.1", port: server.port).get()
     try await channel.writeAndFlush(ByteBuffer(string: "GET /r.sse HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
     // The whole response (head, one chunk per event, the last chunk) is in.
-    let answered = try await Self.waitUntil { received.text.hasSuffix("0\r\n\r\n") }
+    let answered = try await waitUntil(30) { received.text.hasSuffix("0\r\n\r\n") }
     #expect(answered, "the response: \(received.text)")
     #expect(channel.isActive, "a keep-alive connection stays open after its response")
     try await server.shutdown()
-    #expect(try await Self.waitUntil { !channel.isActive }, "the server closed the idle connection")
+    #expect(try await waitUntil(30) { !channel.isActive }, "the server closed the idle connection")
     try await server.shutdown()  // a second shutdown does nothing
-  }
-
-  /// Polls `done` every 10 ms for at most 30 s (a hang guard, not a timing).
-  static func waitUntil(_ done: () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline {
-      if done() { return true }
-      try await Task.sleep(for: .milliseconds(10))
-    }
-    return done()
   }
 }
 

@@ -67,17 +67,6 @@ struct PostgresWorkerProcessTests {
     }
   }
 
-  /// Polls `done` every `every` ms for at most `seconds`; whether it became true. Sleeps
-  /// without holding a thread: the whole suite shares a small cooperative pool.
-  static func waitUntil(_ seconds: Double, every: Int = 10, _ done: () throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if try done() { return true }
-      try await Task.sleep(for: .milliseconds(every))
-    }
-    return try done()
-  }
-
   static func query(_ connection: PostgresConnection, _ sql: String) async throws -> [PostgresRow] {
     Array(try await connection.query(PostgresQuery(unsafeSQL: sql), logger: connection.logger).get().rows)
   }
@@ -128,8 +117,8 @@ struct PostgresWorkerProcessTests {
     // w0 alone until its k-th call is logged (it kills itself right after, holding that
     // action's 600 s lease): the others start once it is gone, so w0 surely makes its k calls.
     let w0 = try turnWorker(0, ["--kill-at-call", "\(killAtCall)"])
-    #expect(try await Self.waitUntil(300) { Self.calls(callLog).count >= killAtCall || !w0.process.isRunning })
-    #expect(try await Self.waitUntil(300) { !w0.process.isRunning }, "w0 killed itself")
+    #expect(try await waitUntil(300) { Self.calls(callLog).count >= killAtCall || !w0.process.isRunning })
+    #expect(try await waitUntil(300) { !w0.process.isRunning }, "w0 killed itself")
 
     // Every write transaction stops at its event append while the test holds this lock. The
     // victims w1 and o1 start first, alone among the turn and the outbox workers, so that
@@ -168,7 +157,7 @@ struct PostgresWorkerProcessTests {
     try await watcher.close()
 
     // o0 dies after its j-th job (in a job, or between a job and its acknowledgement).
-    #expect(try await Self.waitUntil(300) { Self.runs(jobLog).filter { $0.holder == "o0" }.count >= killAfterJobs },
+    #expect(try await waitUntil(300) { Self.runs(jobLog).filter { $0.holder == "o0" }.count >= killAfterJobs },
             "o0 ran \(killAfterJobs) jobs")
     #expect(kill(outboxWorkers[0].pid, SIGKILL) == 0)
     #expect(outboxWorkers[0].wait().status == SIGKILL, "o0 died of SIGKILL")
@@ -186,7 +175,7 @@ struct PostgresWorkerProcessTests {
     // guards, generous for a loaded machine, and all below the lease).
     let total = 5 * Self.filmTurns + Self.turnKeys
     var done = 0
-    let drained = try await Self.waitUntil(300, every: 250) {
+    let drained = try await waitUntil(300, every: 250) {
       done = try Self.entries(slate, url, status: "done")
       return done == total
     }
