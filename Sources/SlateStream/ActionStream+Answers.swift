@@ -88,6 +88,24 @@ struct AnswerTable {
     }
   }
 
+  /// Feeds `bytes` straight to choice `choice`'s framer when its text is plainly being
+  /// framed (past any byte order mark, no fence, neither prose nor cut by a gap), through
+  /// one access to the table; the framer's events go to `events`. Returns false, having
+  /// done nothing, in every other case (the caller takes the general path). O(bytes).
+  @inline(__always)
+  mutating func feedFramer(_ choice: Int, _ bytes: UnsafeRawBufferPointer, into events: inout [FramerEvent]) -> Bool {
+    guard let k = index(of: choice) else { return false }
+    return texts.withUnsafeMutableBufferPointer { table in
+      let text = table.baseAddress! + k
+      guard text.pointee != nil, text.pointee!.bomDecided, !text.pointee!.prose, !text.pointee!.poisoned,
+            case .none = text.pointee!.fence, text.pointee!.framer != nil
+      else { return false }
+      text.pointee!.length += bytes.count
+      text.pointee!.framer!.feed(bytes, into: &events)
+      return true
+    }
+  }
+
   /// What a choice without a text reads: `nil`, never written (writes make a slot first).
   nonisolated(unsafe) private static let none: UnsafeMutablePointer<AnswerText?> = {
     let none = UnsafeMutablePointer<AnswerText?>.allocate(capacity: 1)
@@ -110,6 +128,10 @@ extension ActionStream {
   mutating func feedAnswer(choice: Int, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int?,
                            into out: inout [StreamItem])
   {
+    if answers.feedFramer(choice, bytes, into: &framerEvents) {  // the common case
+      drainAnswer(choice: choice, at: streamOffset, into: &out)
+      return
+    }
     if answers[choice] == nil {
       answers[choice] = AnswerText()
       answerOrder.append(choice)

@@ -219,8 +219,8 @@ public struct ActionStream {
       outputs.removeAll()
       swap(&outputs, &dialectOutputs)
     }
-    for item in outputs.items {
-      switch item {
+    for k in outputs.items.indices {
+      switch outputs.items[k] {
       case .text(let channel, let bytes, let offset):
         if options.emitsDeltas { out.append(.delta(Delta(.text(channel, String(jsonBytes: bytes)), offset: offset))) }
         if channel.kind == .answer { feedAnswer(choice: channel.choice, bytes, at: offset, into: &out) }

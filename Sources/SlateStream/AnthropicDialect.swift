@@ -68,6 +68,15 @@ public struct AnthropicDialect: PayloadDialect {
     /// A tool the provider runs: the input streamed so far, and the start's `input`.
     case serverToolUse(input: String, initialInput: JSONValue?)
 
+    /// Appends a fragment to a server tool's streamed input, in place (the input is
+    /// uniquely referenced while it grows, so the whole is never copied per fragment).
+    mutating func appendServerInput(_ fragment: UnsafeRawBufferPointer) {
+      guard case .serverToolUse(var input, let initialInput) = self else { return }
+      self = .opaque
+      input += String(jsonBytes: fragment)
+      self = .serverToolUse(input: input, initialInput: initialInput)
+    }
+
     var name: String {
       switch self {
       case .text: "text"
@@ -223,6 +232,8 @@ public struct AnthropicDialect: PayloadDialect {
       return
     }
     let type = EventType.payload(typeBytes)
+    // Read, and written back only by the deltas that change it (hashing and copying the
+    // block back at every text delta cost about 400 instructions an event).
     guard var block = blocks[index] else {
       out.report(.deltaWithoutStart, at: at,
                  "expected content_block_start for block \(index) before its deltas; got a \(type.text) first (dropped)")
@@ -242,14 +253,16 @@ public struct AnthropicDialect: PayloadDialect {
       if let text = delta.stringBytes("signature") { out.emitText(text, on: Channel(.signature, part: block.key), at: at) }
     case ("input_json_delta", .toolUse(_, let initialInput)):
       if let fragment = delta.stringBytes("partial_json"), !fragment.isEmpty {
-        block.content = .toolUse(streamed: true, initialInput: initialInput)
+        if case .toolUse(streamed: false, _) = block.content {
+          block.content = .toolUse(streamed: true, initialInput: initialInput)
+          blocks[index] = block
+        }
         out.emitArguments(fragment, of: CallKey(block.key), at: at)
       }
-    case ("input_json_delta", .serverToolUse(var input, let initialInput)):
+    case ("input_json_delta", .serverToolUse):
       if let fragment = delta.stringBytes("partial_json") {
-        block.content = .opaque  // keep `input` uniquely referenced while it grows
-        input += String(jsonBytes: fragment)
-        block.content = .serverToolUse(input: input, initialInput: initialInput)
+        block.content = .opaque  // drop this copy's reference: the stored input grows in place
+        blocks[index]!.content.appendServerInput(fragment)
       }
     case ("text_delta", _), ("citations_delta", _), ("thinking_delta", _), ("signature_delta", _), ("input_json_delta", _):
       out.report(.deltaTypeMismatch, at: at,
@@ -257,7 +270,6 @@ public struct AnthropicDialect: PayloadDialect {
     default:
       out.report(.unknownEvent, at: at, "expected a delta type this reader knows; got \"\(type.text)\" (skipped)")
     }
-    blocks[index] = block
   }
 
   private mutating func blockStop(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
