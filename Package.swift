@@ -81,6 +81,9 @@ let package = Package(
       cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1")],
       linkerSettings: [.linkedLibrary("simdjson")]
     ),
+    // SHA-256 block compression with the x86 SHA extensions, chosen at run time (C, no
+    // library): SlateSchema's `SHA256` uses it where the processor has them.
+    .target(name: "CSHA256"),
     // What every layer shares: one `Severity`, one typed `DiagnosticCode`, the `PushParser`
     // contract with its overloads and `AsyncSequence` adapter, the seeded `SplitMix64`.
     // Standard library only; SlateSSE and SlateJSON re-export it.
@@ -90,8 +93,9 @@ let package = Package(
     // Step 3 and the JSON foundation: values, pointers, the incremental framer, simdjson.
     .target(name: "SlateJSON", dependencies: ["SlateCore", "CSimdjson"]),
     // Step 4-5: schema packs, the compiled validator, idempotency keys and action batches.
-    // Standard library only (NFC and case folding come from the stdlib's `_Unicode` SPI).
-    .target(name: "SlateSchema", dependencies: ["SlateJSON"]),
+    // Standard library only (NFC and case folding come from the stdlib's `_Unicode` SPI),
+    // and CSHA256 for SHA-256 on the processor's SHA extensions.
+    .target(name: "SlateSchema", dependencies: ["SlateJSON", "CSHA256"]),
     // Step 2: provider dialects (SSE events -> typed deltas) and the action stream (raw
     // bytes -> framed values, with one diagnostic shape). Knows nothing of schemas or ledgers.
     .target(name: "SlateStream", dependencies: ["SlateCore", "SlateSSE", "SlateJSON"]),

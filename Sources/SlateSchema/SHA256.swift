@@ -1,8 +1,14 @@
-/// SHA-256 (FIPS 180-4 §6.2), in Swift so that the engine needs no crypto library.
+import CSHA256
+
+/// SHA-256 (FIPS 180-4 §6.2), with no crypto library: the x86 SHA extensions where the
+/// processor has them (`CSHA256`, chosen at run time), else a portable Swift compression.
 ///
 /// Used for idempotency-key digests and batch content ids: integrity against accidents and
 /// collisions, not a secret. Streaming: ``update(_:)`` any number of times, then
-/// ``finalize()``. Complexity: O(bytes) time, O(1) memory (one 64-byte block buffered).
+/// ``finalize()``. Contiguous input (arrays, slices, native strings' UTF-8) is compressed in
+/// place, whole blocks at a time; other sequences go through the block buffer byte by byte.
+/// Complexity: O(bytes) time, O(1) memory (one 64-byte block buffered, inline: no
+/// allocation but the digest's bytes).
 public struct SHA256: Sendable {
   /// The 32-byte digest.
   public struct Digest: Sendable, Hashable, CustomStringConvertible {
@@ -10,18 +16,21 @@ public struct SHA256: Sendable {
 
     /// Lower-case hexadecimal, 64 characters.
     public var hex: String {
-      let digits = Array("0123456789abcdef".utf8)
-      var out: [UInt8] = []
-      out.reserveCapacity(bytes.count * 2)
-      for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0F)])
+      String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+        @inline(__always) func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+        for (k, byte) in bytes.enumerated() {
+          out[2 * k] = digit(byte >> 4)
+          out[2 * k + 1] = digit(byte & 0x0F)
+        }
+        return bytes.count * 2
       }
-      return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { hex }
   }
+
+  /// Whether this process compresses with the processor's SHA extensions.
+  static let extensionsAvailable = slate_sha256_has_extensions() != 0
 
   /// FIPS 180-4 §4.2.2: "the first thirty-two bits of the fractional parts of the cube
   /// roots of the first sixty-four prime numbers".
@@ -40,11 +49,17 @@ public struct SHA256: Sendable {
   private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
     0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
   )
-  private var block = [UInt8](repeating: 0, count: 64)
+  /// The block being filled (64 bytes, inline), and how many of its bytes are filled.
+  private var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
   private var blockCount = 0
   private var totalBytes: UInt64 = 0
+  /// Whether whole blocks go to the SHA extensions (false: the portable compression).
+  private let usesExtensions: Bool
 
-  public init() {}
+  public init() { usesExtensions = SHA256.extensionsAvailable }
+
+  /// A hasher that never uses the SHA extensions (tests compare both paths).
+  init(portable: Bool) { usesExtensions = portable ? false : SHA256.extensionsAvailable }
 
   /// The digest of `bytes` in one call.
   public static func hash(_ bytes: some Sequence<UInt8>) -> Digest {
@@ -54,23 +69,60 @@ public struct SHA256: Sendable {
   }
 
   public mutating func update(_ bytes: some Sequence<UInt8>) {
-    for byte in bytes { append(byte) }
+    let contiguous: Void? = bytes.withContiguousStorageIfAvailable { update(bytes: UnsafeRawBufferPointer($0)) }
+    if contiguous == nil {
+      for byte in bytes { append(byte) }
+    }
+  }
+
+  /// Hashes `bytes`: the buffered block is completed first, then whole blocks are
+  /// compressed straight from `bytes`, and the rest is buffered. O(bytes).
+  public mutating func update(bytes: UnsafeRawBufferPointer) {
+    guard var p = bytes.baseAddress, bytes.count > 0 else { return }
+    var n = bytes.count
+    totalBytes &+= UInt64(n)
+    if blockCount > 0 {
+      let take = min(64 - blockCount, n)
+      let at = blockCount
+      withUnsafeMutableBytes(of: &block) { ($0.baseAddress! + at).copyMemory(from: p, byteCount: take) }
+      blockCount += take
+      p += take
+      n -= take
+      guard blockCount == 64 else { return }
+      compressBuffered()
+    }
+    let whole = n / 64
+    if whole > 0 {
+      compress(p, blocks: whole)
+      p += whole * 64
+      n -= whole * 64
+    }
+    if n > 0 {
+      withUnsafeMutableBytes(of: &block) { $0.baseAddress!.copyMemory(from: p, byteCount: n) }
+      blockCount = n
+    }
   }
 
   @inline(__always)
   private mutating func append(_ byte: UInt8) {
-    block[blockCount] = byte
+    let at = blockCount
+    withUnsafeMutableBytes(of: &block) { $0[at] = byte }
     blockCount += 1
     totalBytes &+= 1
-    if blockCount == 64 {
-      compress()
-      blockCount = 0
-    }
+    if blockCount == 64 { compressBuffered() }
+  }
+
+  /// Compresses the full block buffer and empties it.
+  private mutating func compressBuffered() {
+    var full = block
+    withUnsafeBytes(of: &full) { compress($0.baseAddress!, blocks: 1) }
+    blockCount = 0
   }
 
   /// Appends a 64-bit big-endian integer.
   private mutating func append(bigEndian value: UInt64) {
-    for shift in stride(from: 56, through: 0, by: -8) { append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    var big = value.bigEndian
+    withUnsafeBytes(of: &big) { update(bytes: $0) }
   }
 
   /// Appends a length-prefixed field (8-byte big-endian length, then the bytes), so that a
@@ -83,9 +135,14 @@ public struct SHA256: Sendable {
   /// FIPS 180-4 §5.1.1 padding (a 1 bit, zeros, the 64-bit message length), then the digest.
   public mutating func finalize() -> Digest {
     let bitLength = totalBytes &* 8
-    append(0x80)
-    while blockCount != 56 { append(0) }
-    append(bigEndian: bitLength)
+    // 0x80, zeros to 56 bytes past a block boundary, the length: 9 to 72 bytes.
+    let padding = blockCount < 56 ? 56 - blockCount : 120 - blockCount
+    withUnsafeTemporaryAllocation(byteCount: padding + 8, alignment: 8) { tail in
+      tail.initializeMemory(as: UInt8.self, repeating: 0)
+      tail[0] = 0x80
+      tail.storeBytes(of: bitLength.bigEndian, toByteOffset: padding, as: UInt64.self)
+      update(bytes: UnsafeRawBufferPointer(tail))
+    }
     let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
     var out: [UInt8] = []
     out.reserveCapacity(32)
@@ -95,13 +152,26 @@ public struct SHA256: Sendable {
     return Digest(bytes: out)
   }
 
-  /// FIPS 180-4 §6.2.2: the message schedule and the 64 rounds over one block.
-  private mutating func compress() {
+  /// Compresses `blocks` whole blocks at `data` into the state, with the SHA extensions or
+  /// the portable rounds.
+  private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+    if usesExtensions {
+      withUnsafeMutableBytes(of: &state) {
+        slate_sha256_compress_extensions($0.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                         data.assumingMemoryBound(to: UInt8.self), blocks)
+      }
+    } else {
+      for k in 0..<blocks { compressPortable(data + 64 * k) }
+    }
+  }
+
+  /// FIPS 180-4 §6.2.2: the message schedule and the 64 rounds over the block at `data`.
+  private mutating func compressPortable(_ data: UnsafeRawPointer) {
     @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    SHA256.k.withUnsafeBufferPointer { k in
     withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
       for t in 0..<16 {
-        w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8
-          | UInt32(block[4 * t + 3])
+        w[t] = UInt32(bigEndian: data.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self))
       }
       for t in 16..<64 {
         let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
@@ -112,7 +182,7 @@ public struct SHA256: Sendable {
       for t in 0..<64 {
         let sigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
         let choose = (e & f) ^ (~e & g)
-        let t1 = h &+ sigma1 &+ choose &+ SHA256.k[t] &+ w[t]
+        let t1 = h &+ sigma1 &+ choose &+ k[t] &+ w[t]
         let sigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
         let majority = (a & b) ^ (a & c) ^ (b & c)
         let t2 = sigma0 &+ majority
@@ -127,6 +197,7 @@ public struct SHA256: Sendable {
       }
       state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
                state.7 &+ h)
+    }
     }
   }
 }

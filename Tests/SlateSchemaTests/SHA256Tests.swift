@@ -1,3 +1,4 @@
+import SlateCore
 import Testing
 
 @testable import SlateSchema
@@ -32,6 +33,28 @@ import Testing
       hasher.update(bytes[..<split])
       hasher.update(bytes[split...])
       #expect(hasher.finalize() == whole, "split at \(split)")
+    }
+  }
+
+  /// The SHA extensions (where this processor has them) and the portable rounds give the
+  /// same digest for every length from 0 to 300 bytes and some longer ones, whole or split
+  /// at a seeded point, and a sequence that is not contiguous (hashed byte by byte) the same
+  /// as an array of its bytes.
+  @Test func extensionsMatchThePortableRounds() {
+    var random = SplitMix64(seed: 0x5AE_256)
+    for length in Array(0...300) + [1_000, 4_096, 65_537] {
+      let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+      var portable = SHA256(portable: true)
+      portable.update(bytes)
+      let expected = portable.finalize()
+      var split = SHA256()
+      let at = random.within(0...length)
+      split.update(bytes[..<at])
+      split.update(bytes[at...])
+      #expect(split.finalize() == expected, "length \(length) split at \(at)")
+      var byteByByte = SHA256()
+      byteByByte.update(bytes.lazy.map { $0 })
+      #expect(byteByByte.finalize() == expected, "length \(length), not contiguous")
     }
   }
 }
