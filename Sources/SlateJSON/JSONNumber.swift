@@ -60,7 +60,25 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
   /// Number::toString, but exact: every digit of the lexeme is kept), except for integers
   /// outside [-2⁶³, 2⁶⁴ - 1], which take the exponent form (`1e20` is `1e+20`) because
   /// simdjson refuses such an integer lexeme: the canonical form always parses back.
-  public var canonical: String { decimal.canonical }
+  public var canonical: String { isCanonicalInteger ? lexeme : decimal.canonical }
+
+  /// Whether the lexeme is its own canonical form without working it out: an integer of
+  /// 1 to 18 digits (within 64 bits), with no leading zero, and not `-0`. The common case
+  /// of keys and payloads. O(lexeme).
+  var isCanonicalInteger: Bool {
+    var digits = 0
+    var leading: UInt8 = 0
+    for byte in lexeme.utf8 {
+      if byte == UInt8(ascii: "-") && digits == 0 && leading == 0 {
+        leading = byte
+        continue
+      }
+      guard byte &- UInt8(ascii: "0") < 10 else { return false }
+      if digits == 0 && byte == UInt8(ascii: "0") && (leading != 0 || lexeme.utf8.count > 1) { return false }
+      digits += 1
+    }
+    return digits >= 1 && digits <= 18
+  }
 
   /// The value as sign, significant digits (no leading or trailing zeros) and a power of ten.
   @usableFromInline

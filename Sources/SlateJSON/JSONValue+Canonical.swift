@@ -29,10 +29,13 @@ extension JSONValue {
   /// Appends the canonical bytes of `value` to `out`. Iterative: an explicit stack of the
   /// open containers, so the depth is bounded by memory, not by the native stack.
   public static func writeCanonical(_ value: JSONValue, into out: inout [UInt8]) {
-    /// An open container and the index of its next element or member.
-    enum Open {
-      case array([JSONValue], next: Int)
-      case object([JSONMember], next: Int)
+    /// An open container (its elements, or its members sorted) and the index of its next
+    /// child; advanced in place, so the arrays are not retained again at every child.
+    struct Open {
+      let elements: [JSONValue]
+      let members: [JSONMember]
+      let isObject: Bool
+      var next = 0
     }
     var stack: [Open] = []
     var pending: JSONValue? = value
@@ -46,68 +49,135 @@ extension JSONValue {
         case .string(let s): writeCanonicalString(s, into: &out)
         case .array(let elements):
           out.append(UInt8(ascii: "["))
-          stack.append(.array(elements, next: 0))
+          stack.append(Open(elements: elements, members: [], isObject: false))
         case .object(let object):
           out.append(UInt8(ascii: "{"))
-          stack.append(.object(object.sortedDistinctMembers, next: 0))
+          stack.append(Open(elements: [], members: object.sortedDistinctMembers, isObject: true))
         }
       }
-      guard let top = stack.last else { return }
-      switch top {
-      case .array(let elements, let next):
-        guard next < elements.count else {
-          out.append(UInt8(ascii: "]"))
-          stack.removeLast()
-          continue
-        }
-        if next > 0 { out.append(UInt8(ascii: ",")) }
-        stack[stack.count - 1] = .array(elements, next: next + 1)
-        pending = elements[next]
-      case .object(let members, let next):
-        guard next < members.count else {
+      guard !stack.isEmpty else { return }
+      let top = stack.count - 1
+      let next = stack[top].next
+      if stack[top].isObject {
+        guard next < stack[top].members.count else {
           out.append(UInt8(ascii: "}"))
           stack.removeLast()
           continue
         }
         if next > 0 { out.append(UInt8(ascii: ",")) }
-        writeCanonicalString(members[next].key, into: &out)
+        writeCanonicalString(stack[top].members[next].key, into: &out)
         out.append(UInt8(ascii: ":"))
-        stack[stack.count - 1] = .object(members, next: next + 1)
-        pending = members[next].value
+        pending = stack[top].members[next].value
+      } else {
+        guard next < stack[top].elements.count else {
+          out.append(UInt8(ascii: "]"))
+          stack.removeLast()
+          continue
+        }
+        if next > 0 { out.append(UInt8(ascii: ",")) }
+        pending = stack[top].elements[next]
       }
+      stack[top].next = next + 1
     }
   }
 
-  /// Appends `s` as a canonical JSON string literal.
+  /// Appends `s` as a canonical JSON string literal: runs of bytes that need no escape are
+  /// appended whole. O(bytes of `s`).
   public static func writeCanonicalString(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
-    for byte in s.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-      case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-      case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-      case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-      case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-      case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-      case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-      case 0..<0x20:
-        func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + 48 : nibble + 87 }  // 0-9, a-f
-        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                hex(byte >> 4), hex(byte & 0xF)])
-      default: out.append(byte)
+    let contiguous: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
+      var run = 0
+      for i in 0..<bytes.count where needsEscape(bytes[i]) {
+        if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
+        writeEscape(bytes[i], into: &out)
+        run = i + 1
+      }
+      if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
+    }
+    if contiguous == nil {
+      for byte in s.utf8 {
+        if needsEscape(byte) { writeEscape(byte, into: &out) } else { out.append(byte) }
       }
     }
     out.append(UInt8(ascii: "\""))
+  }
+
+  /// RFC 8785 §3.2.2.2: `"`, `\` and U+0000–U+001F are escaped; nothing else is.
+  @inline(__always)
+  static func needsEscape(_ byte: UInt8) -> Bool {
+    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+  }
+
+  /// The escape of one byte that ``needsEscape(_:)``.
+  static func writeEscape(_ byte: UInt8, into out: inout [UInt8]) {
+    switch byte {
+    case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+    case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+    case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+    case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+    case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+    case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+    case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+    default:
+      func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + 48 : nibble + 87 }  // 0-9, a-f
+      out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                              hex(byte >> 4), hex(byte & 0xF)])
+    }
   }
 }
 
 extension JSONObject {
   /// The distinct members, the last occurrence of each key winning, sorted by their keys'
-  /// UTF-16 code units (RFC 8785 §3.2.3). O(k log k).
+  /// UTF-16 code units (RFC 8785 §3.2.3). O(k log k); O(k) and no copy when the keys are
+  /// already strictly in that order (then they are distinct too).
   public var sortedDistinctMembers: [JSONMember] {
-    var members = distinctMembers
-    members.sort { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
-    return members
+    if members.count < 2 { return members }
+    var ordered = true
+    for k in 1..<members.count where !JSONObject.keyPrecedes(members[k - 1].key, members[k].key) {
+      ordered = false
+      break
+    }
+    if ordered { return members }
+    // Sorted by key, ties by position, so the last of equal keys ends each run of them.
+    let sorted = members.indices.sorted {
+      let (a, b) = (members[$0].key, members[$1].key)
+      if JSONObject.keyPrecedes(a, b) { return true }
+      if JSONObject.keyPrecedes(b, a) { return false }
+      return $0 < $1
+    }
+    var out: [JSONMember] = []
+    out.reserveCapacity(sorted.count)
+    for (k, index) in sorted.enumerated() {
+      if k + 1 < sorted.count && members[sorted[k + 1]].key.utf8.elementsEqual(members[index].key.utf8) { continue }
+      out.append(members[index])
+    }
+    return out
+  }
+
+  /// Whether key `a` sorts before key `b` by UTF-16 code units. UTF-8 byte order is the
+  /// same order except between a supplementary code point (lead byte F0–F4, a surrogate
+  /// pair in UTF-16) and one in U+E000–U+FFFF (lead byte EE or EF): the bytes are compared
+  /// until they differ, and only a difference at a byte of EE or above is settled in UTF-16.
+  static func keyPrecedes(_ a: String, _ b: String) -> Bool {
+    if let byBytes = bytesPrecede(a, b) { return byBytes }
+    return a.utf16.lexicographicallyPrecedes(b.utf16)
+  }
+
+  /// ``keyPrecedes(_:_:)`` by UTF-8 bytes; nil when that order may differ from UTF-16's
+  /// (or a string's bytes are not contiguous).
+  private static func bytesPrecede(_ a: String, _ b: String) -> Bool? {
+    let outer = a.utf8.withContiguousStorageIfAvailable { x -> Bool? in
+      let inner = b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
+        let n = Swift.min(x.count, y.count)
+        var i = 0
+        while i < n && x[i] == y[i] { i += 1 }
+        if i == n { return x.count < y.count }
+        if x[i] >= 0xEE || y[i] >= 0xEE { return nil }
+        return x[i] < y[i]
+      }
+      return inner ?? nil
+    }
+    return outer ?? nil
   }
 
   /// The distinct members, the last occurrence of each key winning, in no promised order.

@@ -23,6 +23,7 @@ public enum KeyNormalization: String, Sendable, CaseIterable, Hashable {
 
   /// Applies `steps` to `string` in the documented order. O(length).
   public static func apply(_ steps: Set<KeyNormalization>, to string: String) -> String {
+    if let ascii = applyToASCII(steps, string) { return ascii }
     var s = string
     if steps.contains(.trim) { s = trim(s) }
     switch (steps.contains(.casefold), steps.contains(.nfc)) {
@@ -32,6 +33,32 @@ public enum KeyNormalization: String, Sendable, CaseIterable, Hashable {
     case (false, false): break
     }
     return s
+  }
+
+  /// ``apply(_:to:)`` on an all-ASCII string, in one pass over its bytes; nil when the
+  /// string is not ASCII. On ASCII, NFC and NFD change nothing, the `White_Space` scalars
+  /// are U+0009–U+000D and U+0020, and full case folding is lower-casing A–Z.
+  static func applyToASCII(_ steps: Set<KeyNormalization>, _ string: String) -> String? {
+    let folds = steps.contains(.casefold), trims = steps.contains(.trim)
+    let done = string.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+      var start = 0
+      var end = bytes.count
+      for byte in bytes where byte >= 0x80 { return nil }
+      if trims {
+        @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        while start < end && isSpace(bytes[start]) { start += 1 }
+        while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+      }
+      let kept = UnsafeBufferPointer(rebasing: bytes[start..<end])
+      if !folds || !kept.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) {
+        return start == 0 && end == bytes.count ? string : String(decoding: kept, as: UTF8.self)
+      }
+      return String(unsafeUninitializedCapacity: kept.count) { out in
+        for (k, byte) in kept.enumerated() { out[k] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+        return kept.count
+      }
+    }
+    return done ?? nil
   }
 
   /// Strips `White_Space` scalars from both ends.
