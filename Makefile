@@ -62,8 +62,9 @@ bench-table: deps
 
 # The whole `slate actions` process against Python peers (orjson, ijson) on one generated
 # OpenAI stream, with hyperfine; a venv under .build/ (see Benchmarks/python/compare.sh).
+# STATIC=1 adds a `slate` linked with --static-swift-stdlib.
 bench-process: deps
-	SWIFT=$(SWIFT) Benchmarks/python/compare.sh
+	SWIFT=$(SWIFT) STATIC=$(STATIC) Benchmarks/python/compare.sh
 
 # Time to first action over loopback HTTP (issue 18): generated turns of 10, 100 and 1,000
 # actions served by RecordingServer at a token pace, Slate against the SDK pattern (parse

@@ -49,7 +49,8 @@ let package = Package(
     // Instruction-count profiles under callgrind (scripts/callgrind.sh); not a suite.
     .executableTarget(
       name: "ProfileDriver",
-      dependencies: ["BenchSupport", .product(name: "SlateStream", package: root), .product(name: "SlateFilm", package: root)],
+      dependencies: ["BenchSupport", .product(name: "SlateStream", package: root), .product(name: "SlateFilm", package: root),
+                     .product(name: "SlateTurn", package: root)],
       path: "Support/ProfileDriver"
     ),
     suite("JSONBenchmarks", ["SlateJSON"]),

@@ -5,7 +5,8 @@
 #
 #   scripts/callgrind.sh [--no-build] [RUN ...]
 #   RUN: INPUT:CHUNK, INPUT as Benchmarks/Support/ProfileDriver takes it (openai-chat-N,
-#        anthropic-N, lower-openai-chat-N, lower-anthropic-N, corpus-real, corpus),
+#        anthropic-N, lower-openai-chat-N, lower-anthropic-N, corpus-real, corpus, and
+#        pipeline-INPUT for the turn pipeline with the film pack over INPUT),
 #        CHUNK in bytes (0 = whole). Default: the generated 1,000-action turns in 64 KiB
 #        chunks with their lower bounds, and corpus-real and corpus in 1-byte and 64 KiB
 #        chunks.
@@ -13,8 +14,10 @@
 # Prints, per run, the instructions (Ir) inside the collected function, the calls to
 # malloc/calloc/realloc/memalign inside the same passes (counted in a native run with
 # scripts/malloc-count.c preloaded), the values committed (lower bounds: the documents
-# parsed), and mallocs per value; then the ratios: each generated turn against its lower bound (one
-# simdjson parse of every envelope and of the final text) and 1-byte against 64 KiB chunks.
+# parsed; pipelines: the actions and rejections), and mallocs per value; then the ratios: each
+# generated turn against its lower bound (one simdjson parse of every envelope and of the final
+# text), each pipeline run against the action stream on the same input, and 1-byte against
+# 64 KiB chunks.
 # These are instruction counts, not times. Raw callgrind files stay in
 # Benchmarks/.build/callgrind/ (open them with callgrind_annotate).
 set -euo pipefail
@@ -48,7 +51,7 @@ for run in "${runs[@]}"; do
   chunk=${run##*:}
   file="$out/$input-$chunk.out"
   toggle=slate_profile_run
-  case "$input" in lower-*) toggle=slate_profile_lower ;; esac
+  case "$input" in lower-*) toggle=slate_profile_lower ;; pipeline-*) toggle=slate_profile_pipeline ;; esac
   LD_LIBRARY_PATH=.build/release valgrind --tool=callgrind --collect-atstart=no --toggle-collect=$toggle \
     --callgrind-out-file="$file" "$driver" "$input" "$chunk" >/dev/null 2>"$file.log"
   ir[$run]=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$file")
@@ -72,6 +75,7 @@ for run in "${runs[@]}"; do
   chunk=${run##*:}
   case "$input" in
     lower-*|corpus*) ;;
+    pipeline-*) ratio "$input/$chunk to ${input#pipeline-}" "$run" "${input#pipeline-}:$chunk" ;;
     *) ratio "$input/$chunk to its lower bound" "$run" "lower-$input:$chunk" ;;
   esac
   if [ "$chunk" = 1 ]; then ratio "$input 1-byte to 64 KiB chunks" "$run" "$input:65536"; fi

@@ -10,7 +10,10 @@
 #   3. each Python peer timed inside the interpreter, the file already in memory
 #      (Benchmarks/python/peers.py; best and median of $RUNS runs), and the non-incremental
 #      peer as a whole process too (interpreter start, imports, file read) with hyperfine;
-#   4. `slate actions FILE --dialect auto --json > /dev/null` with hyperfine;
+#   4. `slate actions FILE --dialect auto --json > /dev/null` with hyperfine; with STATIC=1
+#      also a `slate` built with `--static-swift-stdlib` (the standard library and
+#      Foundation linked in, as a server deploys it: no dynamic loading of libFoundation and
+#      ICU at start-up), in its own scratch folder .build/static;
 #   5. a markdown table of the times and of slate's ratio to each (median against median).
 # Every peer must find the same number of actions as slate. Times move by tens of percent on
 # a shared 2-core machine: compare within one run only.
@@ -32,6 +35,11 @@ fi
 
 "$swift" build -c release --product slate >&2
 slate=.build/release/slate
+static_runs=()
+if [ "${STATIC:-0}" = 1 ]; then
+  "$swift" build -c release --product slate --static-swift-stdlib --scratch-path .build/static >&2
+  static_runs=(-n slate-static ".build/static/release/slate actions $file --dialect auto --json > /dev/null")
+fi
 mkdir -p "$out"
 file="$out/openai-chat-$actions-$deltas.sse"
 "$slate" corpus generate --dialect openai-chat --actions "$actions" --delta-sizes "$deltas" > "$file"
@@ -40,7 +48,7 @@ echo "stream: $file, $(wc -c < "$file") bytes, slate finds $values values" >&2
 
 "$venv/bin/python" Benchmarks/python/peers.py "$file" --runs "$runs" --json > "$out/peers.jsonl"
 hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$out/processes.json" \
-  -n slate "$slate actions $file --dialect auto --json > /dev/null" \
+  -n slate "$slate actions $file --dialect auto --json > /dev/null" "${static_runs[@]}" \
   -n python-process "$venv/bin/python Benchmarks/python/peers.py $file --runs 1 --only sse-orjson > /dev/null" >&2
 
 "$venv/bin/python" - "$out/peers.jsonl" "$out/processes.json" "$values" "$(wc -c < "$file")" <<'PY'
@@ -56,6 +64,9 @@ def cpu(result):
     return sum(u + s for u, s in zip(result["user"], result["system"])) / len(result["user"]) if "user" in result and isinstance(result["user"], list) else result["user"] + result["system"]
 slate_cpu = cpu(processes["slate"])
 rows = [("`slate actions FILE --dialect auto --json`, the whole process (hyperfine)", slate, processes["slate"]["min"], slate_cpu)]
+if "slate-static" in processes:
+    static = processes["slate-static"]
+    rows.append(("the same, `slate` built with `--static-swift-stdlib`", static["median"], static["min"], cpu(static)))
 names = {"sse-orjson": "Python: SSE loop + `orjson.loads` of every event + one `orjson.loads` of the final text (not incremental), inside the interpreter",
          "ijson": "Python: SSE loop + `orjson.loads` of every event + ijson `items_coro` (yajl2_c, incremental) on the answer text, inside the interpreter",
          "openai-sdk": "Python: the openai package's SSE decoder and chunk models + one `orjson.loads` of the final text, inside the interpreter"}

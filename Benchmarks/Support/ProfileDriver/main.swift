@@ -5,7 +5,9 @@
 //   ProfileDriver <input> <chunk> [repetitions]
 //   input: openai-chat-N | anthropic-N (a generated N-action turn), corpus-real, corpus,
 //          lower-openai-chat-N | lower-anthropic-N (the lower bound: one simdjson parse of
-//          every envelope and of the final text)
+//          every envelope and of the final text),
+//          pipeline-INPUT (any of the first four through `TurnPipeline` with the film pack:
+//          the stream, validation, keys and batches; collected in `slate_profile_pipeline`)
 //   chunk: bytes per feed (1, 8, 65536 …; 0 = whole)
 //
 // With scripts/malloc-count.c preloaded (LD_PRELOAD), it also prints the allocator calls
@@ -15,6 +17,7 @@ import Foundation
 import SlateFilm
 import SlateJSON
 import SlateStream
+import SlateTurn
 
 /// One pass of the action stream over `streams` in `chunk`-byte chunks; the values committed.
 @_silgen_name("slate_profile_run")
@@ -34,6 +37,25 @@ func run(_ streams: [[UInt8]], chunk: Int) -> Int {
   return values
 }
 
+/// One pass of the turn pipeline (film pack) over `streams`; the actions and rejections.
+@_silgen_name("slate_profile_pipeline")
+@inline(never)
+func pipeline(_ streams: [[UInt8]], chunk: Int) -> Int {
+  var classified = 0
+  var items: [TurnItem] = []
+  for bytes in streams {
+    var pipeline = TurnPipeline(pack: FilmPack.compiled)
+    forEachChunk(of: bytes, size: chunk) { piece in
+      pipeline.feed(piece, into: &items)
+      items.removeAll(keepingCapacity: true)
+    }
+    let summary = pipeline.finish(into: &items)
+    classified += summary.actions + summary.rejected
+    items.removeAll(keepingCapacity: true)
+  }
+  return classified
+}
+
 /// The lower bound's work: one simdjson parse of each document.
 @_silgen_name("slate_profile_lower")
 @inline(never)
@@ -43,7 +65,7 @@ func lower(_ documents: [PaddedBytes], parser: SimdjsonParser) -> Int {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3, let chunkArgument = Int(arguments[2]) else {
-  print("usage: ProfileDriver <openai-chat-N|anthropic-N|lower-openai-chat-N|lower-anthropic-N|corpus-real|corpus> <chunk> [repetitions]")
+  print("usage: ProfileDriver [lower-|pipeline-]<openai-chat-N|anthropic-N|corpus-real|corpus> <chunk> [repetitions]")
   exit(2)
 }
 let chunk = chunkArgument == 0 ? ChunkSize.whole : chunkArgument
@@ -51,6 +73,8 @@ let repetitions = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
 var input = arguments[1]
 let isLower = input.hasPrefix("lower-")
 if isLower { input.removeFirst("lower-".count) }
+let isPipeline = input.hasPrefix("pipeline-")
+if isPipeline { input.removeFirst("pipeline-".count) }
 
 var streams: [[UInt8]] = []
 var documents: [PaddedBytes] = []
@@ -78,9 +102,11 @@ let mallocCount: (@convention(c) () -> UInt64)? = dlsym(nil, "slate_malloc_count
 
 var total = 0
 let parser = SimdjsonParser()
+if isPipeline { _ = FilmPack.compiled }  // compiled once, outside the measured passes
 let mallocsBefore = mallocCount?() ?? 0
 for _ in 0..<repetitions {
-  total += isLower ? lower(documents, parser: parser) : run(streams, chunk: chunk)
+  total += isLower ? lower(documents, parser: parser)
+    : isPipeline ? pipeline(streams, chunk: chunk) : run(streams, chunk: chunk)
 }
 let mallocs = (mallocCount?() ?? 0) - mallocsBefore
 print("\(input) chunk \(chunkArgument): \(streams.reduce(0) { $0 + $1.count }) bytes, \(total / repetitions) values"
