@@ -1,3 +1,4 @@
+import SlateCore
 import Testing
 
 @testable import SlateJSON
@@ -19,8 +20,36 @@ import Testing
     #expect(try canonical(#"{"a":1,"b":2,"a":3}"#) == #"{"a":3,"b":2}"#)
   }
 
+  /// The members' order and deduplication against their definition, on seeded objects
+  /// whose keys mix ASCII, two- and three-byte scalars, U+E000–U+FFFF and supplementary
+  /// scalars (where UTF-8 and UTF-16 orders differ), with duplicates, sorted or not: the
+  /// distinct keys (last occurrence winning) in UTF-16 code-unit order.
+  @Test func membersSortByUTF16WhateverTheScalarsAndDuplicates() {
+    let alphabet: [Unicode.Scalar] = ["a", "b", "Z", "\u{E9}", "\u{3042}", "\u{D7FF}", "\u{E000}", "\u{FB33}",
+                                      "\u{FFFD}", "\u{10000}", "\u{1D11E}", "\u{10FFFF}"]
+    var random = SplitMix64(seed: 8785)
+    for round in 0..<500 {
+      var members: [JSONMember] = []
+      for k in 0..<random.within(0...12) {
+        var key = ""
+        for _ in 0..<random.within(0...3) { key.unicodeScalars.append(random.pick(alphabet)) }
+        members.append(JSONMember(key: key, value: .number(JSONNumber(k))))
+      }
+      if round % 3 == 0 { members.sort { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) } }
+      var expected: [JSONMember] = []
+      for member in members.reversed() where !expected.contains(where: { $0.key.utf8.elementsEqual(member.key.utf8) }) {
+        expected.append(member)
+      }
+      expected.sort { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+      let sorted = JSONObject(members).sortedDistinctMembers
+      #expect(sorted.map(\.key) == expected.map(\.key), "round \(round)")
+      #expect(sorted.map(\.value) == expected.map(\.value), "round \(round): the last occurrence wins")
+    }
+  }
+
   @Test(arguments: [
-    ("1", "1"), ("-1", "-1"), ("1.0", "1"), ("1.50", "1.5"), ("1e2", "100"), ("1E+2", "100"),
+    ("0", "0"), ("1", "1"), ("-1", "-1"), ("-123456789012345678", "-123456789012345678"),
+    ("1234567890123456789", "1234567890123456789"), ("1.0", "1"), ("1.50", "1.5"), ("1e2", "100"), ("1E+2", "100"),
     ("-0", "0"), ("0.0", "0"), ("-0e10", "0"), ("0.000001", "0.000001"), ("0.0000001", "1e-7"),
     ("123e-2", "1.23"), ("1e21", "1e+21"), ("1e20", "1e+20"), ("1e18", "1000000000000000000"),
     // Integers beyond 64 bits take the exponent form, which simdjson reads back (as a double).

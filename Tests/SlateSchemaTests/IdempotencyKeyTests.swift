@@ -1,3 +1,4 @@
+import SlateCore
 import SlateJSON
 import Testing
 
@@ -117,5 +118,27 @@ import Testing
   func normalisationSteps(input: String, steps: [KeyNormalization], expected: String) {
     let out = KeyNormalization.apply(Set(steps), to: input)
     #expect(out.unicodeScalars.elementsEqual(expected.unicodeScalars), "\(Array(out.unicodeScalars))")
+  }
+
+  /// The one-pass ASCII path gives what the Unicode steps give, for every combination of
+  /// steps, on seeded ASCII strings of letters, digits, punctuation and every ASCII
+  /// `White_Space` byte (and declines a string with any non-ASCII byte).
+  @Test func asciiPathMatchesTheUnicodeSteps() {
+    let bytes = Array("aZz09 -_\t\n\u{0B}\u{0C}\r/.MQ".utf8)
+    let combinations: [Set<KeyNormalization>] = [[], [.trim], [.casefold], [.nfc], [.trim, .casefold], [.trim, .nfc],
+                                                  [.casefold, .nfc], [.trim, .casefold, .nfc]]
+    var random = SplitMix64(seed: 0xA5C11)
+    for round in 0..<400 {
+      let string = String(decoding: (0..<random.within(0...10)).map { _ in random.pick(bytes) }, as: UTF8.self)
+      for steps in combinations {
+        var expected = string
+        if steps.contains(.trim) { expected = KeyNormalization.trim(expected) }
+        if steps.contains(.casefold) { expected = KeyNormalization.caseFold(expected) }
+        if steps.contains(.nfc) { expected = KeyNormalization.nfc(expected) }
+        let fast = KeyNormalization.applyToASCII(steps, string)
+        #expect(fast.map { Array($0.utf8) } == Array(expected.utf8), "round \(round), \(steps): \(string.debugDescription)")
+      }
+    }
+    #expect(KeyNormalization.applyToASCII([.casefold], "Stra\u{DF}e") == nil)
   }
 }
