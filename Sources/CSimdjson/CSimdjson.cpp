@@ -1,10 +1,12 @@
-// The simdjson side of the shim: DOM parse, then a preorder flattening of its tape.
+// The simdjson side of the shim: DOM parse; the tape read in place (numbers located on
+// demand, copies), or flattened into a preorder node array.
 // See include/CSimdjson.h for the contract.
 #include "CSimdjson.h"
 
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -39,6 +41,13 @@ struct slate_json_parser {
     bool expects_key;
   };
   std::vector<open_container> stack;
+  // The document `slate_json_parse_tape` parsed last (read in place by Swift): the simdjson
+  // parser holding its tape, its input (every number's lexeme is there, also when simdjson
+  // parsed the substitute), and whether `locate_numbers` has written the lexemes' offsets
+  // into the tape's number words yet.
+  simdjson::dom::parser *tape_parser = nullptr;
+  const uint8_t *tape_input = nullptr;
+  bool numbers_located = false;
 
   slate_json_parser(size_t capacity, size_t depth)
       : dom(std::max(capacity, simdjson::dom::MINIMAL_DOCUMENT_CAPACITY)), max_depth(depth), max_bytes(capacity) {}
@@ -50,38 +59,70 @@ inline bool is_number_byte(uint8_t c) noexcept {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
-// Flattens the document `dom` holds, reading its tape in order (the tape is already in
-// preorder): a container's word opens a node, its closing word closes it, a string is a
-// KEY or a STRING node by its place in its object, a number (two words) a NUMBER node whose
-// text is its lexeme in `bytes`. The lexeme's first byte comes from stage 1's structural
-// indexes, walked in step with the tape (every structural character and the first byte of
-// every scalar; ',' and ':' have no tape word and are skipped). O(tape words); throws
-// std::bad_alloc when the node array cannot grow.
-void flatten(slate_json_parser &parser, const simdjson::dom::parser &dom, const uint8_t *bytes) {
-  const uint64_t *tape = dom.doc.tape.get();
-  const uint8_t *strings = dom.doc.string_buf.get();
-  const uint32_t *index = dom.implementation->structural_indexes.get();
-  const uint32_t indexes = dom.implementation->n_structural_indexes;
+// Where a number's lexeme starts, found by walking stage 1's structural indexes in step with
+// the tape (every structural character and the first byte of every scalar; ',' and ':' have
+// no tape word and are skipped). `value` is called for every value's first tape word in
+// tape order, `close` for every closing word. Valid while `dom` holds the document.
+struct structural_walk {
+  const uint8_t *bytes;
+  const uint32_t *index;
+  uint32_t indexes;
   uint32_t next = 0;
-  // tape[0] is the root word; its payload is the index just past the closing root word.
-  const size_t end = size_t(tape[0] & simdjson::internal::JSON_VALUE_MASK);
-  if (parser.node_capacity < end) {
-    parser.nodes.reset(new slate_json_node[end]);
-    parser.node_capacity = end;
+
+  structural_walk(const simdjson::dom::parser &dom, const uint8_t *input)
+      : bytes(input), index(dom.implementation->structural_indexes.get()),
+        indexes(dom.implementation->n_structural_indexes) {}
+
+  inline void skip_separators() noexcept {
+    while (next < indexes && (bytes[index[next]] == ',' || bytes[index[next]] == ':')) { next++; }
   }
-  slate_json_node *nodes = parser.nodes.get();
-  auto &stack = parser.stack;
+  inline void close() noexcept {
+    skip_separators();
+    next++;
+  }
+  inline const uint8_t *value(uint64_t) noexcept {
+    skip_separators();
+    const uint32_t first = next < indexes ? index[next] : 0;
+    next++;
+    return bytes + first;
+  }
+};
+
+// A number's lexeme from its first tape word's payload, written there by
+// `locate_numbers` or a copy: one past the lexeme's offset from `lexemes`.
+struct located_numbers {
+  const uint8_t *lexemes;
+  inline void close() noexcept {}
+  inline const uint8_t *value(uint64_t word) noexcept {
+    const uint8_t type = uint8_t(word >> 56);
+    if (type != 'l' && type != 'u' && type != 'd') { return nullptr; }
+    return lexemes + size_t(word & simdjson::internal::JSON_VALUE_MASK) - 1;
+  }
+};
+
+inline size_t lexeme_length(const uint8_t *start) noexcept {
+  const uint8_t *stop = start;
+  while (is_number_byte(*stop)) { stop++; }  // padding (or a copy's terminator) guarantees a stop
+  return size_t(stop - start);
+}
+
+// Flattens tape words [begin, end) (whole values, in preorder as the tape is) into `nodes`:
+// a container's word opens a node, its closing word closes it, a string is a KEY or a
+// STRING node by its place in its object, a number (two words) a NUMBER node whose text is
+// the lexeme `numbers` finds. Node indexes count from 0. Returns the node count.
+// O(tape words); throws std::bad_alloc when the stack cannot grow.
+template <typename Numbers>
+size_t flatten_tape(const uint64_t *tape, size_t begin, size_t end, const uint8_t *strings, Numbers numbers,
+                    slate_json_node *nodes, std::vector<slate_json_parser::open_container> &stack) {
   stack.clear();
   size_t count = 0;
-  size_t i = 1;
+  size_t i = begin;
   while (i < end) {
     const uint64_t word = tape[i];
     const uint8_t type = uint8_t(word >> 56);
-    if (type == 'r') { break; }  // the closing root word
     // Closing a container: no node of its own.
     if (type == '}' || type == ']') {
-      while (next < indexes && (bytes[index[next]] == ',' || bytes[index[next]] == ':')) { next++; }
-      next++;
+      numbers.close();
       const auto &top = stack.back();
       nodes[top.node].count = top.count;
       nodes[top.node].subtree_end = uint32_t(count);
@@ -103,9 +144,7 @@ void flatten(slate_json_parser &parser, const simdjson::dom::parser &dom, const 
         top.expects_key = true;
       }
     }
-    while (next < indexes && (bytes[index[next]] == ',' || bytes[index[next]] == ':')) { next++; }
-    const uint32_t first = next < indexes ? index[next] : 0;
-    next++;
+    const uint8_t *first = numbers.value(word);
     slate_json_node &node = nodes[count];
     node.count = 0;
     node.text = nullptr;
@@ -122,16 +161,12 @@ void flatten(slate_json_parser &parser, const simdjson::dom::parser &dom, const 
         i++;
         break;
       }
-      case 'l': case 'u': case 'd': {
-        const uint8_t *start = bytes + first;
-        const uint8_t *stop = start;
-        while (is_number_byte(*stop)) { stop++; }  // padding guarantees a stop
+      case 'l': case 'u': case 'd':
         kind = SLATE_NODE_NUMBER;
-        node.text = start;
-        node.text_length = uint32_t(stop - start);
+        node.text = first;
+        node.text_length = uint32_t(lexeme_length(first));
         i += 2;
         break;
-      }
       case '{': case '[':
         kind = type == '{' ? SLATE_NODE_OBJECT : SLATE_NODE_ARRAY;
         stack.push_back({uint32_t(count), 0, type == '{', true});
@@ -144,7 +179,61 @@ void flatten(slate_json_parser &parser, const simdjson::dom::parser &dom, const 
     node.kind = kind;
     count++;
   }
-  parser.node_count = count;
+  return count;
+}
+
+// Flattens the document `dom` holds into the parser's node array, each number's lexeme in
+// `bytes` found by the structural walk. O(tape words); throws std::bad_alloc when the node
+// array cannot grow.
+void flatten(slate_json_parser &parser, const simdjson::dom::parser &dom, const uint8_t *bytes) {
+  const uint64_t *tape = dom.doc.tape.get();
+  // tape[0] is the root word; its payload is the index of the closing root word.
+  const size_t end = size_t(tape[0] & simdjson::internal::JSON_VALUE_MASK);
+  if (parser.node_capacity < end) {
+    parser.nodes.reset(new slate_json_node[end]);
+    parser.node_capacity = end;
+  }
+  parser.node_count = flatten_tape(tape, 1, end, dom.doc.string_buf.get(), structural_walk(dom, bytes),
+                                   parser.nodes.get(), parser.stack);
+}
+
+// The index just past the value whose first word is `tape[i]`.
+inline size_t after_value(const uint64_t *tape, size_t i) noexcept {
+  const uint64_t word = tape[i];
+  switch (uint8_t(word >> 56)) {
+    case '{': case '[': return size_t(uint32_t(word));
+    case 'l': case 'u': case 'd': return i + 2;
+    default: return i + 1;
+  }
+}
+
+// Writes into the first tape word of every number of the last tape-parsed document one
+// past its lexeme's offset in the input (simdjson leaves that payload 0), found by the
+// structural walk. Once per document. O(tape words).
+void locate_numbers(slate_json_parser &parser) {
+  if (parser.numbers_located) { return; }
+  simdjson::dom::parser &dom = *parser.tape_parser;
+  uint64_t *tape = dom.doc.tape.get();
+  const size_t end = size_t(tape[0] & simdjson::internal::JSON_VALUE_MASK);
+  structural_walk walk(dom, parser.tape_input);
+  size_t i = 1;
+  while (i < end) {
+    const uint64_t word = tape[i];
+    const uint8_t type = uint8_t(word >> 56);
+    if (type == '}' || type == ']') {
+      walk.close();
+      i++;
+      continue;
+    }
+    const uint8_t *first = walk.value(word);
+    if (type == 'l' || type == 'u' || type == 'd') {
+      tape[i] = (word & ~simdjson::internal::JSON_VALUE_MASK) | uint64_t(first - parser.tape_input + 1);
+      i += 2;
+    } else {
+      i++;
+    }
+  }
+  parser.numbers_located = true;
 }
 
 // Fills `parser->substitute` with `bytes` (plus padding), every number simdjson cannot hold
@@ -276,6 +365,7 @@ static int32_t ensure_capacity(slate_json_parser *parser, size_t length, slate_j
 
 int32_t slate_json_parse(slate_json_parser *parser, const uint8_t *bytes, size_t length,
                          slate_json_error *error) {
+  parser->tape_parser = nullptr;
   if (int32_t code = ensure_capacity(parser, length, error)) { return code; }
   simdjson::dom::element root;
   const simdjson::dom::parser *used = nullptr;
@@ -291,8 +381,124 @@ int32_t slate_json_parse(slate_json_parser *parser, const uint8_t *bytes, size_t
   return 0;
 }
 
+int32_t slate_json_parse_tape(slate_json_parser *parser, const uint8_t *bytes, size_t length,
+                              slate_json_error *error, slate_json_document *document) {
+  parser->tape_parser = nullptr;
+  if (int32_t code = ensure_capacity(parser, length, error)) { return code; }
+  simdjson::dom::element root;
+  const simdjson::dom::parser *used = nullptr;
+  if (int32_t code = parse_dom(parser, bytes, length, error, &root, &used)) { return code; }
+  // The tape is the shim's to annotate (`locate_numbers`): simdjson's own DOM never reads it.
+  parser->tape_parser = const_cast<simdjson::dom::parser *>(used);
+  parser->tape_input = bytes;
+  parser->numbers_located = false;
+  document->tape = used->doc.tape.get();
+  document->strings = used->doc.string_buf.get();
+  document->lexemes = bytes;
+  document->parser = parser;
+  return 0;
+}
+
+void slate_json_locate_numbers(slate_json_parser *parser) {
+  if (parser->tape_parser != nullptr) { locate_numbers(*parser); }
+}
+
+size_t slate_json_flatten_value(const slate_json_document *document, size_t index, slate_json_node *nodes) {
+  if (document->parser != nullptr) { slate_json_locate_numbers(document->parser); }
+  try {
+    std::vector<slate_json_parser::open_container> stack;
+    return flatten_tape(document->tape, index, after_value(document->tape, index), document->strings,
+                        located_numbers{document->lexemes}, nodes, stack);
+  } catch (const std::bad_alloc &) {
+    return 0;
+  }
+}
+
+slate_json_document *slate_json_copy_value(const slate_json_document *document, size_t index) {
+  if (document->parser != nullptr) { slate_json_locate_numbers(document->parser); }
+  const uint64_t *tape = document->tape;
+  const size_t end = after_value(tape, index);
+  const size_t words = end - index;
+  // The texts: each string as simdjson stores it (length, bytes, NUL), each number's lexeme
+  // and a space (the byte that stops a lexeme scan).
+  size_t text = 0;
+  for (size_t i = index; i < end;) {
+    const uint64_t word = tape[i];
+    const size_t payload = size_t(word & simdjson::internal::JSON_VALUE_MASK);
+    switch (uint8_t(word >> 56)) {
+      case '"': {
+        uint32_t length;
+        std::memcpy(&length, document->strings + payload, sizeof(length));
+        text += sizeof(uint32_t) + length + 1;
+        i++;
+        break;
+      }
+      case 'l': case 'u': case 'd':
+        text += lexeme_length(document->lexemes + payload - 1) + 1;
+        i += 2;
+        break;
+      default: i++; break;
+    }
+  }
+  const size_t header = (sizeof(slate_json_document) + 7) & ~size_t(7);
+  auto *block = static_cast<uint8_t *>(std::malloc(header + words * sizeof(uint64_t) + text + 1));
+  if (block == nullptr) { return nullptr; }
+  auto *copy = reinterpret_cast<slate_json_document *>(block);
+  auto *out = reinterpret_cast<uint64_t *>(block + header);
+  uint8_t *texts = block + header + words * sizeof(uint64_t);
+  size_t at = 0;
+  for (size_t i = index; i < end;) {
+    const uint64_t word = tape[i];
+    const uint64_t tag = word & ~simdjson::internal::JSON_VALUE_MASK;
+    const size_t payload = size_t(word & simdjson::internal::JSON_VALUE_MASK);
+    switch (uint8_t(word >> 56)) {
+      case '"': {
+        uint32_t length;
+        std::memcpy(&length, document->strings + payload, sizeof(length));
+        std::memcpy(texts + at, document->strings + payload, sizeof(uint32_t) + length);
+        texts[at + sizeof(uint32_t) + length] = 0;
+        out[i - index] = tag | uint64_t(at);
+        at += sizeof(uint32_t) + length + 1;
+        i++;
+        break;
+      }
+      case 'l': case 'u': case 'd': {
+        const uint8_t *lexeme = document->lexemes + payload - 1;
+        const size_t length = lexeme_length(lexeme);
+        std::memcpy(texts + at, lexeme, length);
+        texts[at + length] = ' ';
+        out[i - index] = tag | uint64_t(at + 1);
+        out[i - index + 1] = tape[i + 1];
+        at += length + 1;
+        i += 2;
+        break;
+      }
+      case '{': case '[':  // the count, and the index past the closing word, rebased
+        out[i - index] = (word & ~uint64_t(0xFFFFFFFF)) | uint64_t(uint32_t(word) - index);
+        i++;
+        break;
+      case '}': case ']':  // the opening word's index, rebased
+        out[i - index] = tag | uint64_t(payload - index);
+        i++;
+        break;
+      default:
+        out[i - index] = word;
+        i++;
+        break;
+    }
+  }
+  copy->tape = out;
+  copy->strings = texts;
+  copy->lexemes = texts;
+  copy->parser = nullptr;
+  return copy;
+}
+
+void slate_json_copy_free(slate_json_document *copy) { std::free(copy); }
+
 int32_t slate_json_validate(slate_json_parser *parser, const uint8_t *bytes, size_t length,
                             slate_json_error *error) {
+  parser->tape_parser = nullptr;
   if (int32_t code = ensure_capacity(parser, length, error)) { return code; }
   simdjson::dom::element root;
   const simdjson::dom::parser *used = nullptr;

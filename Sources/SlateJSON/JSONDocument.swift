@@ -1,8 +1,10 @@
 import CSimdjson
 
-/// A read-only view of the document a ``SimdjsonParser`` parsed last: the shim's preorder
-/// node array, read in place; each string, key and number points at its bytes (simdjson's
-/// unescaped string buffer, or the number's lexeme in the input).
+/// A read-only view of the document a ``SimdjsonParser`` parsed last: simdjson's tape, read
+/// in place (one 64-bit word per value, the type character in its top byte; a container's
+/// word holds the index past its closing word and its count, so skipping a value is O(1)).
+/// Strings are spans of simdjson's unescaped string buffer; a number's lexeme is found in
+/// the input on first need (once per document, ``JSONNode/bytes`` of a number).
 ///
 /// Nothing is built: a field lookup scans the object's keys comparing lengths first, then
 /// bytes (``JSONKey`` holds the key's bytes, computed once); a string is a span of
@@ -14,50 +16,51 @@ import CSimdjson
 /// parse (as simdjson's own DOM elements are), or while the ``JSONDocumentCopy`` they came
 /// from is alive. Not `Sendable`: it points into one parser's buffers.
 public struct JSONDocument {
-  let nodes: UnsafeBufferPointer<slate_json_node>
+  let tape: UnsafePointer<UInt64>
+  let strings: UnsafePointer<UInt8>
+  let lexemes: UnsafePointer<UInt8>
+  /// The live document's parser (locates its numbers on first need); nil for a copy.
+  let parser: OpaquePointer?
+  /// The root value's tape index: 1 for a live document (after simdjson's root word), 0 for a copy.
+  let rootIndex: Int
 
-  init(nodes: UnsafeBufferPointer<slate_json_node>) {
-    self.nodes = nodes
+  init(_ document: slate_json_document, rootIndex: Int) {
+    tape = document.tape
+    strings = document.strings
+    lexemes = document.lexemes
+    parser = document.parser
+    self.rootIndex = rootIndex
   }
+
+  /// The shim's description of the document.
+  var shim: slate_json_document { slate_json_document(tape: tape, strings: strings, lexemes: lexemes, parser: parser) }
 
   /// The document's top-level value.
-  public var root: JSONNode { JSONNode(nodes: nodes, index: 0) }
+  public var root: JSONNode { JSONNode(document: self, index: rootIndex) }
 
-  /// A copy that outlives the parser's next parse. O(nodes + text bytes).
-  public func copy() -> JSONDocumentCopy { JSONDocumentCopy(nodes) }
+  /// A copy that outlives the parser's next parse. O(tape words + text bytes).
+  public func copy() -> JSONDocumentCopy { root.copy() }
 }
 
-/// A document kept beyond its parser's next parse (``JSONDocument/copy()``): its nodes, and
-/// their texts copied into storage of its own.
+/// A document kept beyond its parser's next parse (``JSONDocument/copy()``): its tape
+/// words, strings and number lexemes copied into one block of its own.
 public final class JSONDocumentCopy {
-  private let nodes: UnsafeMutableBufferPointer<slate_json_node>
-  private let texts: UnsafeMutableRawPointer
+  private let block: UnsafeMutablePointer<slate_json_document>
 
-  /// Copies `source`, each node's `subtree_end` lowered by `base` (a subtree's first index).
-  init(_ source: UnsafeBufferPointer<slate_json_node>, base: UInt32 = 0) {
-    nodes = UnsafeMutableBufferPointer.allocate(capacity: source.count)
-    _ = nodes.initialize(from: source)
-    let total = source.reduce(0) { $0 + Int($1.text_length) }
-    texts = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 1)
-    var at = 0
-    for k in 0..<source.count {
-      nodes[k].subtree_end -= base
-      guard let text = source[k].text else { continue }
-      let length = Int(source[k].text_length)
-      (texts + at).copyMemory(from: text, byteCount: length)
-      nodes[k].text = UnsafePointer((texts + at).assumingMemoryBound(to: UInt8.self))
-      at += length
+  /// Copies the value at `index` of `document`.
+  init(_ document: JSONDocument, index: Int) {
+    var shim = document.shim
+    guard let block = slate_json_copy_value(&shim, index) else {
+      fatalError("out of memory copying a JSON document")
     }
+    self.block = block
   }
 
-  deinit {
-    nodes.deallocate()
-    texts.deallocate()
-  }
+  deinit { slate_json_copy_free(block) }
 
   /// Calls `body` with the copy's root; the node is valid only inside `body`.
   public func withRoot<R>(_ body: (JSONNode) throws -> R) rethrows -> R {
-    try body(JSONDocument(nodes: UnsafeBufferPointer(nodes)).root)
+    try body(JSONDocument(block.pointee, rootIndex: 0).root)
   }
 }
 
@@ -79,96 +82,142 @@ public struct JSONKey: ExpressibleByStringLiteral, @unchecked Sendable {
   public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: count) }
 }
 
-/// One value of a ``JSONDocument``: a node index into the document's node array.
+/// One value of a ``JSONDocument``: an index into the document's tape.
 ///
 /// Every accessor is O(1) except ``subscript(_:)`` (O(members) of the object, last member
-/// of that name winning, as ``JSONObject``'s lookup) and ``value`` (O(subtree)).
+/// of that name winning, as ``JSONObject``'s lookup), ``value`` and ``copy()`` (O(subtree)),
+/// ``count`` beyond 16,777,214 children (counted by walking) and the first number lexeme
+/// of a document (located for the whole document at once).
 public struct JSONNode {
-  let nodes: UnsafeBufferPointer<slate_json_node>
+  let document: JSONDocument
   let index: Int
 
   public typealias Kind = JSONKind
 
-  @inline(__always) var node: slate_json_node { nodes[index] }
+  /// The tape's type characters.
+  enum Tape {
+    static let object = UInt8(ascii: "{")
+    static let array = UInt8(ascii: "[")
+    static let string = UInt8(ascii: "\"")
+    static let int64 = UInt8(ascii: "l")
+    static let uint64 = UInt8(ascii: "u")
+    static let double = UInt8(ascii: "d")
+    static let `true` = UInt8(ascii: "t")
+    static let `false` = UInt8(ascii: "f")
+    static let null = UInt8(ascii: "n")
+    static let payload: UInt64 = 0x00FF_FFFF_FFFF_FFFF
+    /// A saturated count: the real one is counted by walking.
+    static let saturated = 0xFF_FFFF
+  }
+
+  @inline(__always) var word: UInt64 { document.tape[index] }
+  @inline(__always) var type: UInt8 { UInt8(truncatingIfNeeded: word >> 56) }
 
   public var kind: Kind {
-    switch UInt32(node.kind) {
-    case SLATE_NODE_NULL.rawValue: .null
-    case SLATE_NODE_FALSE.rawValue, SLATE_NODE_TRUE.rawValue: .bool
-    case SLATE_NODE_NUMBER.rawValue: .number
-    case SLATE_NODE_STRING.rawValue, SLATE_NODE_KEY.rawValue: .string
-    case SLATE_NODE_ARRAY.rawValue: .array
+    switch type {
+    case Tape.null: .null
+    case Tape.true, Tape.false: .bool
+    case Tape.int64, Tape.uint64, Tape.double: .number
+    case Tape.string: .string
+    case Tape.array: .array
     default: .object
     }
   }
 
-  public var isNull: Bool { UInt32(node.kind) == SLATE_NODE_NULL.rawValue }
-  public var isObject: Bool { UInt32(node.kind) == SLATE_NODE_OBJECT.rawValue }
-  public var isArray: Bool { UInt32(node.kind) == SLATE_NODE_ARRAY.rawValue }
-  public var isString: Bool { UInt32(node.kind) == SLATE_NODE_STRING.rawValue }
+  public var isNull: Bool { type == Tape.null }
+  public var isObject: Bool { type == Tape.object }
+  public var isArray: Bool { type == Tape.array }
+  public var isString: Bool { type == Tape.string }
+  var isNumber: Bool { type == Tape.int64 || type == Tape.uint64 || type == Tape.double }
 
   /// Elements of an array or members of an object; 0 for scalars.
-  public var count: Int { isArray || isObject ? Int(node.count) : 0 }
+  public var count: Int {
+    let word = self.word
+    let type = UInt8(truncatingIfNeeded: word >> 56)
+    guard type == Tape.array || type == Tape.object else { return 0 }
+    let count = Int(truncatingIfNeeded: word >> 32) & Tape.saturated
+    guard count == Tape.saturated else { return count }
+    var children = Children(of: self, if: true)
+    var walked = 0
+    while children.take(skipping: type == Tape.object ? 1 : 0) != nil { walked += 1 }
+    return walked
+  }
 
   /// The JSON type name (``JSONKind/typeName``).
   public var typeName: String { kind.typeName }
 
   /// A string's unescaped UTF-8 bytes (valid UTF-8: simdjson validated them), or a
   /// number's lexeme; empty for other kinds. A span of the document's texts: no copy.
-  public var bytes: UnsafeRawBufferPointer { JSONNode.text(of: node) }
+  public var bytes: UnsafeRawBufferPointer {
+    if isString { return JSONNode.string(at: document.strings, word) }
+    return isNumber ? lexeme : UnsafeRawBufferPointer(start: nil, count: 0)
+  }
 
-  /// The text a node points at (empty for a node without one).
+  /// The string whose tape word is `word`: a 4-byte little-endian length, then the bytes.
   @inline(__always)
-  static func text(of node: slate_json_node) -> UnsafeRawBufferPointer {
-    UnsafeRawBufferPointer(start: node.text, count: Int(node.text_length))
+  static func string(at strings: UnsafePointer<UInt8>, _ word: UInt64) -> UnsafeRawBufferPointer {
+    let start = UnsafeRawPointer(strings + Int(truncatingIfNeeded: word & Tape.payload))
+    let length = UInt32(littleEndian: start.loadUnaligned(as: UInt32.self))
+    return UnsafeRawBufferPointer(start: start + 4, count: Int(length))
+  }
+
+  /// A number's lexeme, as written in the input (located for the whole document on first need).
+  var lexeme: UnsafeRawBufferPointer {
+    var payload = word & Tape.payload
+    if payload == 0, let parser = document.parser {
+      slate_json_locate_numbers(parser)
+      payload = word & Tape.payload
+    }
+    let start = document.lexemes + Int(truncatingIfNeeded: payload) - 1
+    var length = 0
+    while JSONNode.isNumberByte(start[length]) { length += 1 }
+    return UnsafeRawBufferPointer(start: start, count: length)
+  }
+
+  @inline(__always)
+  static func isNumberByte(_ c: UInt8) -> Bool {
+    (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2B || c == 0x2E || c == 0x65 || c == 0x45
   }
 
   /// A string's bytes, or nil for another kind.
-  public var stringBytes: UnsafeRawBufferPointer? { isString ? bytes : nil }
+  public var stringBytes: UnsafeRawBufferPointer? { isString ? JSONNode.string(at: document.strings, word) : nil }
 
   /// A string as a `String` (allocates beyond 15 bytes), or nil for another kind.
   public var string: String? {
-    guard isString else { return nil }
+    guard let bytes = stringBytes else { return nil }
     return String(decoding: bytes.bindMemory(to: UInt8.self), as: UTF8.self)
   }
 
   /// True when this is a string equal to `literal`.
   public func isString(_ literal: JSONKey) -> Bool {
-    isString && JSONNode.equal(bytes, literal.bytes)
+    guard let bytes = stringBytes else { return false }
+    return JSONNode.equal(bytes, literal.bytes)
   }
 
   /// A boolean's value, or nil.
   public var bool: Bool? {
-    switch UInt32(node.kind) {
-    case SLATE_NODE_TRUE.rawValue: true
-    case SLATE_NODE_FALSE.rawValue: false
+    switch type {
+    case Tape.true: true
+    case Tape.false: false
     default: nil
     }
   }
 
   /// A number as an `Int` when it is an integer that fits (`1.0` and `1e2` count, as
-  /// ``JSONNumber/int64Value``), else nil. Plain integers of up to 18 digits are read
-  /// in place; other lexemes go through ``JSONNumber``.
+  /// ``JSONNumber/int64Value``), else nil. An integer simdjson held as a 64-bit signed
+  /// integer is read off the tape; other numbers (beyond `Int64`, with a fraction or an
+  /// exponent, or beyond a double) from their lexeme through ``JSONNumber``.
   public var int: Int? {
-    guard UInt32(node.kind) == SLATE_NODE_NUMBER.rawValue else { return nil }
-    let lexeme = bytes
-    var i = 0
-    let negative = lexeme.first == UInt8(ascii: "-")
-    if negative { i = 1 }
-    if lexeme.count - i <= 18 {
-      var magnitude = 0
-      var plain = i < lexeme.count
-      while i < lexeme.count {
-        let digit = Int(lexeme[i]) &- 48
-        guard digit >= 0 && digit <= 9 else {
-          plain = false
-          break
-        }
-        magnitude = magnitude * 10 + digit
-        i += 1
-      }
-      if plain { return negative ? -magnitude : magnitude }
+    switch type {
+    case Tape.int64: return Int(Int64(bitPattern: document.tape[index + 1]))
+    case Tape.uint64, Tape.double: return JSONNode.int(lexeme: lexeme)
+    default: return nil
     }
+  }
+
+  /// ``JSONNumber/int64Value`` of a lexeme, as an `Int`. Rare: out of line.
+  @inline(never)
+  static func int(lexeme: UnsafeRawBufferPointer) -> Int? {
     let number = JSONNumber(validatedLexeme: String(decoding: lexeme.bindMemory(to: UInt8.self), as: UTF8.self))
     return number.int64Value.flatMap { Int(exactly: $0) }
   }
@@ -177,17 +226,27 @@ public struct JSONNode {
   /// another kind). O(members); each key is compared by length first.
   public subscript(key: JSONKey) -> JSONNode? {
     guard isObject else { return nil }
+    let tape = document.tape
+    let strings = document.strings
     var found: Int?
     var child = index + 1
-    let end = Int(node.subtree_end)
+    let end = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word)) - 1
     while child < end {
-      let keyNode = nodes[child]
-      if Int(keyNode.text_length) == key.count, JSONNode.equal(JSONNode.text(of: keyNode), key.bytes) {
-        found = child + 1
-      }
-      child = Int(nodes[child + 1].subtree_end)
+      if JSONNode.equal(JSONNode.string(at: strings, tape[child]), key.bytes) { found = child + 1 }
+      child = JSONNode.after(tape, child + 1)
     }
-    return found.map { JSONNode(nodes: nodes, index: $0) }
+    return found.map { JSONNode(document: document, index: $0) }
+  }
+
+  /// The tape index just past the value at `index`.
+  @inline(__always)
+  static func after(_ tape: UnsafePointer<UInt64>, _ index: Int) -> Int {
+    let word = tape[index]
+    switch UInt8(truncatingIfNeeded: word >> 56) {
+    case Tape.object, Tape.array: return Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word))
+    case Tape.int64, Tape.uint64, Tape.double: return index + 2
+    default: return index + 1
+    }
   }
 
   /// An array's elements in order (empty for another kind).
@@ -196,31 +255,31 @@ public struct JSONNode {
   /// An object's members in order, keys as byte spans (empty for another kind).
   public var members: Members { Members(node: self) }
 
-  /// The nodes of a container's children: a position in the node array and the end of
-  /// the container's subtree (both equal for another kind, or for none).
+  /// The tape words of a container's children: a position and the index of the container's
+  /// closing word (both equal for another kind, or for none).
   struct Children {
-    let nodes: UnsafeBufferPointer<slate_json_node>
+    let document: JSONDocument?
     var position: Int
     let end: Int
 
     init(of node: JSONNode, if isContainer: Bool) {
-      nodes = node.nodes
+      document = node.document
       position = node.index + 1
-      end = isContainer ? Int(node.node.subtree_end) : position
+      end = isContainer ? Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: node.word)) - 1 : position
     }
 
     init() {
-      nodes = UnsafeBufferPointer(start: nil, count: 0)
+      document = nil
       position = 0
       end = 0
     }
 
-    /// The node at the position, stepping past its subtree (`skip` nodes first: 1 for an
-    /// object's key).
+    /// The value at the position, stepping past it (`skip` words first: 1 for an object's key).
+    @inline(__always)
     mutating func take(skipping skip: Int) -> JSONNode? {
-      guard position < end else { return nil }
-      let node = JSONNode(nodes: nodes, index: position + skip)
-      position = Int(nodes[position + skip].subtree_end)
+      guard position < end, let document else { return nil }
+      let node = JSONNode(document: document, index: position + skip)
+      position = JSONNode.after(document.tape, position + skip)
       return node
     }
   }
@@ -246,18 +305,23 @@ public struct JSONNode {
     public mutating func next() -> (key: UnsafeRawBufferPointer, value: JSONNode)? {
       let keyIndex = children.position
       guard let value = children.take(skipping: 1) else { return nil }
-      return (JSONNode.text(of: children.nodes[keyIndex]), value)
+      return (JSONNode.string(at: value.document.strings, value.document.tape[keyIndex]), value)
     }
   }
 
-  /// A copy of this value's subtree that outlives the parser's next parse. O(subtree + its texts).
-  public func copy() -> JSONDocumentCopy {
-    JSONDocumentCopy(UnsafeBufferPointer(rebasing: nodes[index..<Int(node.subtree_end)]), base: UInt32(index))
-  }
+  /// A copy of this value that outlives the parser's next parse. O(subtree + its texts).
+  public func copy() -> JSONDocumentCopy { JSONDocumentCopy(document, index: index) }
 
-  /// The value as a ``JSONValue`` (built: O(subtree), allocates).
+  /// The value as a ``JSONValue`` (built: O(subtree), allocates): the subtree flattened by
+  /// the shim, then materialised.
   public var value: JSONValue {
-    SimdjsonParser.materialise(UnsafeBufferPointer(rebasing: nodes[index..<Int(node.subtree_end)]))
+    let words = JSONNode.after(document.tape, index) - index
+    let nodes = UnsafeMutableBufferPointer<slate_json_node>.allocate(capacity: words)
+    defer { nodes.deallocate() }
+    var shim = document.shim
+    let count = slate_json_flatten_value(&shim, index, nodes.baseAddress!)
+    guard count > 0 else { fatalError("out of memory flattening a JSON value") }
+    return SimdjsonParser.materialise(UnsafeBufferPointer(rebasing: nodes[..<count]))
   }
 
   @inline(__always)

@@ -18,9 +18,10 @@ public struct JSONLimits: Sendable, Equatable {
 /// Parses complete JSON documents with simdjson.
 ///
 /// simdjson's DOM front end validates the whole document (UTF-8 included) and builds its
-/// tape with the kernel chosen at run time for this CPU (``activeImplementation``); the
-/// shim flattens the tape into a node array, keeping each number's lexeme, and this type
-/// materialises ``JSONValue``s from it in one pass. On failure the error carries a `json.*`
+/// tape with the kernel chosen at run time for this CPU (``activeImplementation``); for a
+/// value the shim flattens the tape into a node array, keeping each number's lexeme, and
+/// this type materialises ``JSONValue``s from it in one pass; ``parseDocument(_:)`` reads
+/// the tape in place (``JSONDocument``). On failure the error carries a `json.*`
 /// code and the offset of the first offending byte.
 ///
 /// One parser reuses its buffers across documents; it is not thread-safe (use one per task).
@@ -99,18 +100,20 @@ public final class SimdjsonParser {
 
   /// `raw` must be followed by `PaddedBytes.padding` readable bytes.
   private func parsePadded(_ raw: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
-    let document = try parseDocumentPadded(raw)
-    return SimdjsonParser.materialise(document.nodes)
+    var error = slate_json_error()
+    let base = raw.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? scratchBase
+    if slate_json_parse(handle, base, raw.count, &error) != 0 { throw makeError(error, raw) }
+    var nodeCount = 0
+    return SimdjsonParser.materialise(UnsafeBufferPointer(start: slate_json_nodes(handle, &nodeCount), count: nodeCount))
   }
 
   /// The view of `raw`'s document; `raw` must be followed by `PaddedBytes.padding` readable bytes.
   private func parseDocumentPadded(_ raw: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONDocument {
     var error = slate_json_error()
     let base = raw.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? scratchBase
-    if slate_json_parse(handle, base, raw.count, &error) != 0 { throw makeError(error, raw) }
-    var nodeCount = 0
-    let nodes = UnsafeBufferPointer(start: slate_json_nodes(handle, &nodeCount), count: nodeCount)
-    return JSONDocument(nodes: nodes)
+    var document = slate_json_document()
+    if slate_json_parse_tape(handle, base, raw.count, &error, &document) != 0 { throw makeError(error, raw) }
+    return JSONDocument(document, rootIndex: 1)
   }
 
   /// Builds the value from the preorder node array with an explicit stack (no recursion).

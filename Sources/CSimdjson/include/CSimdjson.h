@@ -80,6 +80,39 @@ void slate_json_parser_destroy(slate_json_parser *parser);
 int32_t slate_json_parse(slate_json_parser *parser, const uint8_t *bytes, size_t length,
                          slate_json_error *error);
 
+/// A parsed document read in place: simdjson's tape (one 64-bit word per value, the type
+/// character in the top 8 bits; see simdjson's doc/tape.md) and its string buffer. A
+/// number's first word carries in its low 56 bits one past the offset of its lexeme from
+/// `lexemes` once located (0 until then: `slate_json_locate_numbers`); a copy's numbers
+/// are all located. A lexeme is followed by a byte that is not part of a number.
+typedef struct {
+  const uint64_t *tape;       // a live document's root value is at index 1; a copy's at 0
+  const uint8_t *strings;     // '"' payload: offset of a 4-byte little-endian length, then the bytes
+  const uint8_t *lexemes;     // the input (live), or the copy's texts
+  slate_json_parser *parser;  // the live document's parser (locates numbers); NULL for a copy
+} slate_json_document;
+
+/// Parses like `slate_json_parse` (same limits, errors and offsets) without building the
+/// node array: on success fills `document`, valid until the parser's next call and while
+/// `bytes` is. O(length).
+int32_t slate_json_parse_tape(slate_json_parser *parser, const uint8_t *bytes, size_t length,
+                              slate_json_error *error, slate_json_document *document);
+
+/// Writes the lexeme offsets into the number words of the document `slate_json_parse_tape`
+/// returned last (once per document; later calls return at once). O(tape words).
+void slate_json_locate_numbers(slate_json_parser *parser);
+
+/// Flattens the value at tape index `index` into `nodes` (room for as many nodes as the
+/// value has tape words), node indexes counting from 0. Returns the node count (0 only
+/// when memory cannot be had). O(value's tape words).
+size_t slate_json_flatten_value(const slate_json_document *document, size_t index, slate_json_node *nodes);
+
+/// A copy of the value at tape index `index`, with its strings and lexemes, in one block
+/// of its own (its root at index 0); free it with `slate_json_copy_free`. NULL when memory
+/// cannot be had. O(value's tape words + texts).
+slate_json_document *slate_json_copy_value(const slate_json_document *document, size_t index);
+void slate_json_copy_free(slate_json_document *copy);
+
 /// Validates only (no node array): same verdict and error as `slate_json_parse`.
 int32_t slate_json_validate(slate_json_parser *parser, const uint8_t *bytes, size_t length,
                             slate_json_error *error);
