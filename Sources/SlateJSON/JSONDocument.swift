@@ -16,13 +16,14 @@ import CSimdjson
 /// parse (as simdjson's own DOM elements are), or while the ``JSONDocumentCopy`` they came
 /// from is alive. Not `Sendable`: it points into one parser's buffers.
 public struct JSONDocument {
-  let tape: UnsafePointer<UInt64>
-  let strings: UnsafePointer<UInt8>
-  let lexemes: UnsafePointer<UInt8>
+  // Readable from the dialects' inlined reads (`@inlinable` accessors of ``JSONNode``).
+  @usableFromInline let tape: UnsafePointer<UInt64>
+  @usableFromInline let strings: UnsafePointer<UInt8>
+  @usableFromInline let lexemes: UnsafePointer<UInt8>
   /// The live document's parser (locates its numbers on first need); nil for a copy.
-  let parser: OpaquePointer?
+  @usableFromInline let parser: OpaquePointer?
   /// The root value's tape index: 1 for a live document (after simdjson's root word), 0 for a copy.
-  let rootIndex: Int
+  @usableFromInline let rootIndex: Int
 
   init(_ document: slate_json_document, rootIndex: Int) {
     tape = document.tape
@@ -67,8 +68,8 @@ public final class JSONDocumentCopy {
 /// An object key as bytes, compared with a document's keys by length, then bytes.
 /// Built once (from a literal: no allocation) and reused for every lookup.
 public struct JSONKey: ExpressibleByStringLiteral, @unchecked Sendable {
-  let start: UnsafeRawPointer
-  let count: Int
+  @usableFromInline let start: UnsafeRawPointer
+  @usableFromInline let count: Int
 
   public init(_ key: StaticString) {
     precondition(key.hasPointerRepresentation, "a JSON key literal must be a string, not a scalar")
@@ -79,7 +80,7 @@ public struct JSONKey: ExpressibleByStringLiteral, @unchecked Sendable {
   public init(stringLiteral value: StaticString) { self.init(value) }
 
   /// The key's bytes.
-  public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: count) }
+  @inlinable public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: count) }
 }
 
 /// One value of a ``JSONDocument``: an index into the document's tape.
@@ -88,30 +89,41 @@ public struct JSONKey: ExpressibleByStringLiteral, @unchecked Sendable {
 /// of that name winning, as ``JSONObject``'s lookup), ``value`` and ``copy()`` (O(subtree)),
 /// ``count`` beyond 16,777,214 children (counted by walking) and the first number lexeme
 /// of a document (located for the whole document at once).
+///
+/// The hot accessors (kind tests, string bytes, member lookup and iteration, `int`) are
+/// `@inlinable`: called across the module boundary from every dialect for every event,
+/// they cost a call and a six-word result each otherwise.
 public struct JSONNode {
-  let document: JSONDocument
-  let index: Int
+  @usableFromInline let document: JSONDocument
+  @usableFromInline let index: Int
+
+  @usableFromInline
+  init(document: JSONDocument, index: Int) {
+    self.document = document
+    self.index = index
+  }
 
   public typealias Kind = JSONKind
 
   /// The tape's type characters.
+  @usableFromInline
   enum Tape {
-    static let object = UInt8(ascii: "{")
-    static let array = UInt8(ascii: "[")
-    static let string = UInt8(ascii: "\"")
-    static let int64 = UInt8(ascii: "l")
-    static let uint64 = UInt8(ascii: "u")
-    static let double = UInt8(ascii: "d")
-    static let `true` = UInt8(ascii: "t")
-    static let `false` = UInt8(ascii: "f")
-    static let null = UInt8(ascii: "n")
-    static let payload: UInt64 = 0x00FF_FFFF_FFFF_FFFF
+    @inlinable static var object: UInt8 { UInt8(ascii: "{") }
+    @inlinable static var array: UInt8 { UInt8(ascii: "[") }
+    @inlinable static var string: UInt8 { UInt8(ascii: "\"") }
+    @inlinable static var int64: UInt8 { UInt8(ascii: "l") }
+    @inlinable static var uint64: UInt8 { UInt8(ascii: "u") }
+    @inlinable static var double: UInt8 { UInt8(ascii: "d") }
+    @inlinable static var `true`: UInt8 { UInt8(ascii: "t") }
+    @inlinable static var `false`: UInt8 { UInt8(ascii: "f") }
+    @inlinable static var null: UInt8 { UInt8(ascii: "n") }
+    @inlinable static var payload: UInt64 { 0x00FF_FFFF_FFFF_FFFF }
     /// A saturated count: the real one is counted by walking.
-    static let saturated = 0xFF_FFFF
+    @inlinable static var saturated: Int { 0xFF_FFFF }
   }
 
-  @inline(__always) var word: UInt64 { document.tape[index] }
-  @inline(__always) var type: UInt8 { UInt8(truncatingIfNeeded: word >> 56) }
+  @inlinable var word: UInt64 { document.tape[index] }
+  @inlinable var type: UInt8 { UInt8(truncatingIfNeeded: word >> 56) }
 
   public var kind: Kind {
     switch type {
@@ -124,10 +136,10 @@ public struct JSONNode {
     }
   }
 
-  public var isNull: Bool { type == Tape.null }
-  public var isObject: Bool { type == Tape.object }
-  public var isArray: Bool { type == Tape.array }
-  public var isString: Bool { type == Tape.string }
+  @inlinable public var isNull: Bool { type == Tape.null }
+  @inlinable public var isObject: Bool { type == Tape.object }
+  @inlinable public var isArray: Bool { type == Tape.array }
+  @inlinable public var isString: Bool { type == Tape.string }
   var isNumber: Bool { type == Tape.int64 || type == Tape.uint64 || type == Tape.double }
 
   /// Elements of an array or members of an object; 0 for scalars.
@@ -154,7 +166,7 @@ public struct JSONNode {
   }
 
   /// The string whose tape word is `word`: a 4-byte little-endian length, then the bytes.
-  @inline(__always)
+  @inlinable
   static func string(at strings: UnsafePointer<UInt8>, _ word: UInt64) -> UnsafeRawBufferPointer {
     let start = UnsafeRawPointer(strings + Int(truncatingIfNeeded: word & Tape.payload))
     let length = UInt32(littleEndian: start.loadUnaligned(as: UInt32.self))
@@ -162,7 +174,7 @@ public struct JSONNode {
   }
 
   /// A number's lexeme, as written in the input (located for the whole document on first need).
-  var lexeme: UnsafeRawBufferPointer {
+  @usableFromInline var lexeme: UnsafeRawBufferPointer {
     var payload = word & Tape.payload
     if payload == 0, let parser = document.parser {
       slate_json_locate_numbers(parser)
@@ -180,7 +192,7 @@ public struct JSONNode {
   }
 
   /// A string's bytes, or nil for another kind.
-  public var stringBytes: UnsafeRawBufferPointer? { isString ? JSONNode.string(at: document.strings, word) : nil }
+  @inlinable public var stringBytes: UnsafeRawBufferPointer? { isString ? JSONNode.string(at: document.strings, word) : nil }
 
   /// A string as a `String` (allocates beyond 15 bytes), or nil for another kind.
   public var string: String? {
@@ -189,7 +201,7 @@ public struct JSONNode {
   }
 
   /// True when this is a string equal to `literal`.
-  public func isString(_ literal: JSONKey) -> Bool {
+  @inlinable public func isString(_ literal: JSONKey) -> Bool {
     guard let bytes = stringBytes else { return false }
     return JSONNode.equal(bytes, literal.bytes)
   }
@@ -207,7 +219,7 @@ public struct JSONNode {
   /// ``JSONNumber/int64Value``), else nil. An integer simdjson held as a 64-bit signed
   /// integer is read off the tape; other numbers (beyond `Int64`, with a fraction or an
   /// exponent, or beyond a double) from their lexeme through ``JSONNumber``.
-  public var int: Int? {
+  @inlinable public var int: Int? {
     switch type {
     case Tape.int64: return Int(Int64(bitPattern: document.tape[index + 1]))
     case Tape.uint64, Tape.double: return JSONNode.int(lexeme: lexeme)
@@ -216,7 +228,7 @@ public struct JSONNode {
   }
 
   /// ``JSONNumber/int64Value`` of a lexeme, as an `Int`. Rare: out of line.
-  @inline(never)
+  @usableFromInline @inline(never)
   static func int(lexeme: UnsafeRawBufferPointer) -> Int? {
     let number = JSONNumber(validatedLexeme: String(decoding: lexeme.bindMemory(to: UInt8.self), as: UTF8.self))
     return number.int64Value.flatMap { Int(exactly: $0) }
@@ -224,7 +236,7 @@ public struct JSONNode {
 
   /// The member named `key` of an object (the last one of that name), or nil (also for
   /// another kind). O(members); each key is compared by length first.
-  public subscript(key: JSONKey) -> JSONNode? {
+  @inlinable public subscript(key: JSONKey) -> JSONNode? {
     guard isObject else { return nil }
     let tape = document.tape
     let strings = document.strings
@@ -239,7 +251,7 @@ public struct JSONNode {
   }
 
   /// The tape index just past the value at `index`.
-  @inline(__always)
+  @inlinable
   static func after(_ tape: UnsafePointer<UInt64>, _ index: Int) -> Int {
     let word = tape[index]
     switch UInt8(truncatingIfNeeded: word >> 56) {
@@ -250,24 +262,27 @@ public struct JSONNode {
   }
 
   /// An array's elements in order (empty for another kind).
-  public var elements: Elements { Elements(node: self) }
+  @inlinable public var elements: Elements { Elements(node: self) }
 
   /// An object's members in order, keys as byte spans (empty for another kind).
-  public var members: Members { Members(node: self) }
+  @inlinable public var members: Members { Members(node: self) }
 
   /// The tape words of a container's children: a position and the index of the container's
   /// closing word (both equal for another kind, or for none).
+  @usableFromInline
   struct Children {
-    let document: JSONDocument?
-    var position: Int
-    let end: Int
+    @usableFromInline let document: JSONDocument?
+    @usableFromInline var position: Int
+    @usableFromInline let end: Int
 
+    @inlinable
     init(of node: JSONNode, if isContainer: Bool) {
       document = node.document
       position = node.index + 1
       end = isContainer ? Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: node.word)) - 1 : position
     }
 
+    @usableFromInline
     init() {
       document = nil
       position = 0
@@ -275,7 +290,7 @@ public struct JSONNode {
     }
 
     /// The value at the position, stepping past it (`skip` words first: 1 for an object's key).
-    @inline(__always)
+    @inlinable
     mutating func take(skipping skip: Int) -> JSONNode? {
       guard position < end, let document else { return nil }
       let node = JSONNode(document: document, index: position + skip)
@@ -285,24 +300,24 @@ public struct JSONNode {
   }
 
   public struct Elements: Sequence, IteratorProtocol {
-    var children: Children
+    @usableFromInline var children: Children
 
-    init(node: JSONNode) { children = Children(of: node, if: node.isArray) }
+    @inlinable init(node: JSONNode) { children = Children(of: node, if: node.isArray) }
 
     /// No elements (for an absent array).
     public static var empty: Elements { Elements(children: Children()) }
 
-    init(children: Children) { self.children = children }
+    @usableFromInline init(children: Children) { self.children = children }
 
-    public mutating func next() -> JSONNode? { children.take(skipping: 0) }
+    @inlinable public mutating func next() -> JSONNode? { children.take(skipping: 0) }
   }
 
   public struct Members: Sequence, IteratorProtocol {
-    var children: Children
+    @usableFromInline var children: Children
 
-    init(node: JSONNode) { children = Children(of: node, if: node.isObject) }
+    @inlinable init(node: JSONNode) { children = Children(of: node, if: node.isObject) }
 
-    public mutating func next() -> (key: UnsafeRawBufferPointer, value: JSONNode)? {
+    @inlinable public mutating func next() -> (key: UnsafeRawBufferPointer, value: JSONNode)? {
       let keyIndex = children.position
       guard let value = children.take(skipping: 1) else { return nil }
       return (JSONNode.string(at: value.document.strings, value.document.tape[keyIndex]), value)
@@ -324,7 +339,7 @@ public struct JSONNode {
     return SimdjsonParser.materialise(UnsafeBufferPointer(rebasing: nodes[..<count]))
   }
 
-  @inline(__always)
+  @inlinable
   static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     guard a.count == b.count else { return false }
     var i = 0
