@@ -56,13 +56,19 @@ package struct SSEEventBatch: SSESink {
 
 extension SSEParser {
   /// ``feed(_:to:)`` into a batch, specialised here (a generic call from another module
-  /// would not be).
-  package mutating func feed(_ bytes: UnsafeRawBufferPointer, batch: inout SSEEventBatch) {
+  /// would not be). Returns whether the batch holds anything (most small chunks complete
+  /// nothing, and the caller then has nothing to route).
+  @discardableResult
+  package mutating func feed(_ bytes: UnsafeRawBufferPointer, batch: inout SSEEventBatch) -> Bool {
+    if continuesLine(bytes) { return !batch.items.isEmpty }
     feed(bytes, to: &batch)
+    return !batch.items.isEmpty
   }
 
-  /// ``finish(to:)`` into a batch.
-  package mutating func finish(batch: inout SSEEventBatch) {
+  /// ``finish(to:)`` into a batch; returns whether the batch holds anything.
+  @discardableResult
+  package mutating func finish(batch: inout SSEEventBatch) -> Bool {
     finish(to: &batch)
+    return !batch.items.isEmpty
   }
 }

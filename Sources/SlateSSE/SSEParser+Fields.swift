@@ -26,18 +26,26 @@ extension SSEParser {
     // from value." / "Otherwise, the string is not empty but does not contain a U+003A
     // COLON character (:): Process the field using the steps described below, using the
     // whole line as the field name, and the empty string as the field value."
-    let colonIndex = line.firstIndex(of: Self.colon)
-    let name = UnsafeRawBufferPointer(rebasing: line[..<(colonIndex ?? line.count)])
-    let value = colonIndex.map { Self.value(of: line, afterColonAt: $0) } ?? UnsafeRawBufferPointer(rebasing: line[0..<0])
-    guard let field = Field(name) else {
-      // "Otherwise: The field is ignored."
-      return
+    let field: Field
+    let value: UnsafeRawBufferPointer
+    if let (known, colonIndex) = Field.prefix(of: line) {
+      // The usual `data:` / `event:` / `id:` / `retry:` (their names hold no colon).
+      field = known
+      value = Self.value(of: line, afterColonAt: colonIndex)
+    } else {
+      let colonIndex = Self.firstColon(in: line)
+      let name = UnsafeRawBufferPointer(rebasing: line[..<(colonIndex ?? line.count)])
+      guard let named = Field(name) else {
+        // "Otherwise: The field is ignored."
+        return
+      }
+      field = named
+      value = colonIndex.map { Self.value(of: line, afterColonAt: $0) } ?? UnsafeRawBufferPointer(rebasing: line[0..<0])
     }
     switch field {
     case .event:
       // "Set the event type buffer to the field value."
-      eventTypeBuffer.removeAll(keepingCapacity: true)
-      eventTypeBuffer.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
+      setEventType(value)
     case .data:
       appendData(value, valueOffset: lineStartOffset + (line.count - value.count), into: &outputs)
     case .id:
@@ -69,6 +77,32 @@ extension SSEParser {
       case 5 where name.loadUnaligned(as: UInt32.self) == Field.word("retr") && name[4] == 0x79: self = .retry  // "retry"
       default: return nil
       }
+    }
+
+    /// The field whose name and colon start `line` (`data:`, `event:`, `id:`, `retry:`),
+    /// with the colon's index; nil for any other line (then the name is found the long way).
+    @inline(__always)
+    static func prefix(of line: UnsafeRawBufferPointer) -> (Field, colonIndex: Int)? {
+      let count = line.count
+      guard count >= 3 else { return nil }
+      let colon = SSEParser.colon
+      switch line[0] {
+      case 0x64:  // "data:"
+        if count >= 5 && line.loadUnaligned(as: UInt32.self) == word("data") && line[4] == colon { return (.data, 4) }
+      case 0x65:  // "event:"
+        if count >= 6 && line.loadUnaligned(as: UInt32.self) == word("even") && line[4] == 0x74 && line[5] == colon {
+          return (.event, 5)
+        }
+      case 0x69:  // "id:"
+        if line[1] == 0x64 && line[2] == colon { return (.id, 2) }
+      case 0x72:  // "retry:"
+        if count >= 6 && line.loadUnaligned(as: UInt32.self) == word("retr") && line[4] == 0x79 && line[5] == colon {
+          return (.retry, 5)
+        }
+      default:
+        break
+      }
+      return nil
     }
 
     /// The four bytes of `text` as one word in memory order (compared with a name's first four).
@@ -168,6 +202,7 @@ extension SSEParser {
     // "2. If the data buffer is an empty string, set the data buffer and the event type
     // buffer to the empty string and return."
     guard dataCount > 0 else {
+      eventTypeSlot = .empty
       eventTypeBuffer.removeAll(keepingCapacity: true)
       return
     }
@@ -216,14 +251,86 @@ extension SSEParser {
     }
   }
 
-  /// The event type buffer as the event's type: `message` when empty; a type seen before
-  /// reuses its `String` (a stream names a handful of types: no allocation per event).
-  mutating func eventType() -> String {
-    if eventTypeBuffer.isEmpty { return "message" }
-    for known in knownTypes where known.bytes == eventTypeBuffer { return known.type }
-    let type = String(decoding: eventTypeBuffer, as: UTF8.self)
-    if knownTypes.count < Self.maxKnownTypes { knownTypes.append((Array(eventTypeBuffer), type)) }
-    return type
+  /// Where the event type buffer's value is.
+  enum EventTypeSlot {
+    /// The buffer is empty: the type is `message`.
+    case empty
+    /// ``knownTypes``' entry at this index.
+    case known(Int)
+    /// In ``eventTypeBuffer`` (a stream naming more than ``maxKnownTypes`` types).
+    case buffered
+  }
+
+  /// Sets the event type buffer to `value`: a type seen before is found among
+  /// ``knownTypes`` by its bytes (no copy, no `String`); a new one is remembered.
+  /// O(known types + value).
+  mutating func setEventType(_ value: UnsafeRawBufferPointer) {
+    if value.isEmpty {
+      eventTypeSlot = .empty
+      return
+    }
+    if let found = knownTypeIndex(of: value) {
+      eventTypeSlot = .known(found)
+      lastKnownType = found
+    } else if knownTypes.count < Self.maxKnownTypes {
+      let start = knownTypeBytes.count
+      knownTypeBytes.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
+      knownTypeRanges.append(start..<knownTypeBytes.count)
+      knownTypes.append(String(decoding: value, as: UTF8.self))
+      lastKnownType = knownTypes.count - 1
+      eventTypeSlot = .known(lastKnownType)
+    } else {
+      eventTypeBuffer.removeAll(keepingCapacity: true)
+      eventTypeBuffer.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
+      eventTypeSlot = .buffered
+    }
+  }
+
+  /// The index of `value` (not empty) among ``knownTypes``, trying the last one found
+  /// first, or nil. O(known types + value), no allocation.
+  func knownTypeIndex(of value: UnsafeRawBufferPointer) -> Int? {
+    knownTypeBytes.withUnsafeBytes { all in
+      knownTypeRanges.withUnsafeBufferPointer { ranges -> Int? in
+        guard let base = all.baseAddress else { return nil }
+        let count = ranges.count
+        var index = lastKnownType  // < count whenever there is a known type
+        for _ in 0..<count {
+          let range = ranges[index]
+          if range.count == value.count && Self.bytesEqual(base + range.lowerBound, value) { return index }
+          index = index &+ 1 == count ? 0 : index &+ 1
+        }
+        return nil
+      }
+    }
+  }
+
+  /// Whether the `bytes.count` bytes at `start` equal `bytes` (eight at a time).
+  @inline(__always)
+  static func bytesEqual(_ start: UnsafeRawPointer, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard let other = bytes.baseAddress else { return true }
+    let count = bytes.count
+    var i = 0
+    while i &+ 8 <= count {
+      if start.loadUnaligned(fromByteOffset: i, as: UInt64.self) != other.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+        return false
+      }
+      i &+= 8
+    }
+    while i < count {
+      if start.load(fromByteOffset: i, as: UInt8.self) != other.load(fromByteOffset: i, as: UInt8.self) { return false }
+      i &+= 1
+    }
+    return true
+  }
+
+  /// The event type buffer as the event's type: `message` when empty; a known type's
+  /// `String` is shared (a stream names a handful of types: no allocation per event).
+  func eventType() -> String {
+    switch eventTypeSlot {
+    case .empty: "message"
+    case .known(let index): knownTypes[index]
+    case .buffered: String(decoding: eventTypeBuffer, as: UTF8.self)
+    }
   }
 
   /// Event types remembered at most (a stream that names more builds the rest each time).
@@ -233,8 +340,22 @@ extension SSEParser {
   /// event made it large.
   mutating func releaseEventBuffers() {
     inPlaceData = nil
-    dataBuffer.removeAll(keepingCapacity: dataBuffer.capacity <= Self.retainedCapacity)
-    eventTypeBuffer.removeAll(keepingCapacity: eventTypeBuffer.capacity <= Self.retainedCapacity)
+    eventTypeSlot = .empty
+    if !dataBuffer.isEmpty { dataBuffer.removeAll(keepingCapacity: dataBuffer.capacity <= Self.retainedCapacity) }
+    if !eventTypeBuffer.isEmpty {
+      eventTypeBuffer.removeAll(keepingCapacity: eventTypeBuffer.capacity <= Self.retainedCapacity)
+    }
+  }
+
+  /// The index of the first colon in `line`, or nil. O(line).
+  static func firstColon(in line: UnsafeRawBufferPointer) -> Int? {
+    var i = 0
+    let count = line.count
+    while i < count {
+      if line[i] == colon { return i }
+      i &+= 1
+    }
+    return nil
   }
 
   /// The bytes after the colon at `colonIndex`, less one leading U+0020.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splitting the byte stream into lines: the BOM, CR / LF / CRLF, and lines that span
 /// chunks. Each byte is examined once here; complete lines go to `interpretLine`.
 extension SSEParser {
@@ -18,10 +24,12 @@ extension SSEParser {
   /// The same outputs, offsets included, as ``feed(_:into:)`` for every chunking.
   package mutating func feed<Sink: SSESink>(_ bytes: UnsafeRawBufferPointer, to outputs: inout Sink) {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-    defer { keepInPlaceData() }
+    if continuesLine(bytes) { return }
     let count = bytes.count
+    defer { keepInPlaceData() }
     let chunkStart = offset
     var i = 0
+    var lineEnds = LineEnds(base, count: count)
     while i < count {
       switch state {
       case .streamStart(let seen):
@@ -47,10 +55,10 @@ extension SSEParser {
         state = .lineStart
       case .lineStart, .inLine, .skippingLine:
         if case .lineStart = state { lineStartOffset = chunkStart + i }
-        let lineEnd = Self.firstLineEnd(base, from: i, to: count)
+        let lineEnd = lineEnds.first(from: i)
         let piece = UnsafeRawBufferPointer(start: base + i, count: lineEnd - i)
         guard lineEnd < count else {
-          if state != .skippingLine { bufferPartialLine(piece, into: &outputs) }
+          if case .skippingLine = state {} else { bufferPartialLine(piece, into: &outputs) }
           i = count
           continue
         }
@@ -62,6 +70,28 @@ extension SSEParser {
     offset = chunkStart + count
   }
 
+  /// The common case of small chunks (a slow link, or 1 byte at a time): when `bytes` (not
+  /// empty) only continue the buffered line, with no line ending and within the line
+  /// limit, appends them and returns true; else does nothing and returns false.
+  @inline(__always)
+  mutating func continuesLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard case .inLine = state, let base = bytes.baseAddress else { return false }
+    let count = bytes.count
+    if count == 1 {
+      let byte = base.load(as: UInt8.self)
+      guard byte != Self.lineFeed, byte != Self.carriageReturn, lineBuffer.count < options.limits.maxLineBytes
+      else { return false }
+      lineBuffer.append(byte)
+      offset &+= 1
+      return true
+    }
+    guard Self.firstLineEnd(base, from: 0, to: count) == count, lineBuffer.count &+ count <= options.limits.maxLineBytes
+    else { return false }
+    appendToLineBuffer(bytes)
+    offset &+= count
+    return true
+  }
+
   /// Adds `piece` (bytes of a line with no line ending yet) to the line buffer, or
   /// reports the line as too long and skips it (state `.skippingLine`).
   mutating func bufferPartialLine<Sink: SSESink>(_ piece: UnsafeRawBufferPointer, into outputs: inout Sink) {
@@ -70,13 +100,19 @@ extension SSEParser {
       releaseLineBuffer()
       state = .skippingLine
     } else {
-      // One byte at a time is common on slow links; a single append is cheaper than a copy.
-      if piece.count == 1 {
-        lineBuffer.append(piece[0])
-      } else {
-        lineBuffer.append(contentsOf: piece.assumingMemoryBound(to: UInt8.self))
-      }
+      appendToLineBuffer(piece)
       state = .inLine
+    }
+  }
+
+  /// Appends `piece` to the line buffer (within the line limit, checked by the caller).
+  @inline(__always)
+  mutating func appendToLineBuffer(_ piece: UnsafeRawBufferPointer) {
+    // One byte at a time is common on slow links; a single append is cheaper than a copy.
+    if piece.count == 1 {
+      lineBuffer.append(piece.load(as: UInt8.self))
+    } else {
+      lineBuffer.append(contentsOf: piece.assumingMemoryBound(to: UInt8.self))
     }
   }
 
@@ -117,6 +153,37 @@ extension SSEParser {
 
   /// Buffers larger than this are freed after use rather than kept for the next line/event.
   static var retainedCapacity: Int { 64 << 10 }
+
+  /// The line endings of one chunk, found with the C library's `memchr` (vectorised): LF
+  /// searched from each line's start up to the next CR, which is searched once per CR (an
+  /// event stream rarely has any). Short spans use ``firstLineEnd(_:from:to:)`` instead
+  /// (no call).
+  struct LineEnds {
+    let base: UnsafeRawPointer
+    let count: Int
+    /// The first CR at or after the last search's start (`count` for none); -1 before any.
+    var nextCR = -1
+
+    init(_ base: UnsafeRawPointer, count: Int) {
+      self.base = base
+      self.count = count
+    }
+
+    /// The index of the first CR or LF at or after `start` (< `count`), or `count`.
+    /// Searches are never repeated: O(bytes) over the chunk.
+    @inline(__always)
+    mutating func first(from start: Int) -> Int {
+      if count &- start < 32 { return SSEParser.firstLineEnd(base, from: start, to: count) }
+      if nextCR < start { nextCR = Self.find(SSEParser.carriageReturn, base, from: start, to: count) }
+      return Self.find(SSEParser.lineFeed, base, from: start, to: nextCR)
+    }
+
+    /// The index of the first `byte` in `base[start..<end]`, or `end`.
+    static func find(_ byte: UInt8, _ base: UnsafeRawPointer, from start: Int, to end: Int) -> Int {
+      guard start < end, let found = memchr(base + start, Int32(byte), end &- start) else { return end }
+      return UnsafeRawPointer(found) - base
+    }
+  }
 
   /// The index of the first CR or LF in `base[from..<to]`, or `to` when there is none.
   /// Eight bytes per step: a byte equal to CR or LF becomes zero after the XOR, and the

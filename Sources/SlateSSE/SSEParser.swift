@@ -22,8 +22,8 @@
 ///   EventSource keeps them; offsets start again at 0 and a BOM is stripped again.
 ///
 /// Complexity: O(n) in the bytes fed, however they are chunked. Line ends are searched
-/// only in newly fed bytes (8 bytes at a time), a line split across chunks is buffered
-/// once and interpreted once, and each value is decoded once.
+/// only in newly fed bytes (with `memchr`; 8 bytes at a time in short spans), a line split
+/// across chunks is buffered once and interpreted once, and each value is decoded once.
 public struct SSEParser: Sendable {
   /// How the parser behaves beyond the spec's rules.
   public struct Options: Sendable, Hashable {
@@ -86,8 +86,18 @@ public struct SSEParser: Sendable {
   var inPlaceData: InPlaceSpan?
   /// Whether the line being interpreted lies inside the chunk being fed.
   var lineIsInChunk = false
-  /// The event types built so far, with their bytes, reused when a type repeats.
-  var knownTypes: [(bytes: [UInt8], type: String)] = []
+  /// The event types named so far (at most ``maxKnownTypes``), each built once as a
+  /// `String` and reused whenever the type repeats: their bytes end to end in
+  /// ``knownTypeBytes``, the ranges there in ``knownTypeRanges``, the `String`s in
+  /// ``knownTypes`` (same indices).
+  var knownTypes: [String] = []
+  var knownTypeRanges: [Range<Int>] = []
+  var knownTypeBytes: [UInt8] = []
+  /// The index of the type the last `event` field named (tried first: types repeat).
+  var lastKnownType = 0
+  /// Where the event type buffer's value is (its bytes in ``eventTypeBuffer`` only for a
+  /// type not among ``knownTypes``).
+  var eventTypeSlot = EventTypeSlot.empty
   var eventTypeBuffer: [UInt8] = []
   var lastEventIdBuffer: [UInt8] = []
   /// Whether an `id` field set the buffer since ``lastEventId`` was last set from it.
@@ -157,6 +167,7 @@ public struct SSEParser: Sendable {
     discardingBlock = false
     dataBuffer = []
     inPlaceData = nil
+    eventTypeSlot = .empty
     eventTypeBuffer = []
     lastEventIdBuffer = Array(lastEventId.utf8)
     lastEventIdBufferIsPending = false

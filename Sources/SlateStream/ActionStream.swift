@@ -90,7 +90,7 @@ public struct ActionStream {
   /// Calls past ``ActionStreamOptions/maxOpenCalls``: their fragments are ignored.
   var skippedCalls: Set<CallKey> = []
   /// `text` dialect: the last bytes (at most 3), to tell a cut inside a UTF-8 sequence.
-  var textTail: [UInt8] = []
+  var textTail = TextTail()
 
   var committed = 0
   var tooManyReported = false
@@ -174,8 +174,8 @@ public struct ActionStream {
   }
 
   mutating func feedEvents(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
-    sse.feed(bytes, batch: &sseOutputs)
-    routeSSE(into: &out)
+    // Most small chunks complete no event: then nothing is routed.
+    if sse.feed(bytes, batch: &sseOutputs) { routeSSE(into: &out) }
   }
 
   /// Hands the SSE parser's outputs to the dialect, and the dialect's to the framers.
@@ -263,12 +263,7 @@ public struct ActionStream {
 
   /// `text` dialect: the raw bytes are choice 0's answer text.
   mutating func feedRawText(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
-    if bytes.count >= 3 {
-      textTail = Array(bytes[(bytes.count - 3)...])
-    } else {
-      textTail.append(contentsOf: bytes)
-      if textTail.count > 3 { textTail.removeFirst(textTail.count - 3) }
-    }
+    textTail.append(bytes)
     feedAnswer(choice: 0, bytes, at: nil, into: &out)
   }
 
@@ -292,7 +287,7 @@ public struct ActionStream {
       end = dialect!.finish(at: bytesFed, into: &dialectOutputs)
       routeDialect(into: &out)
     case .text:
-      let cutUTF8 = textTail.withUnsafeBytes { TextDialect.incompleteTail($0) } > 0
+      let cutUTF8 = textTail.bytes.withUnsafeBytes { TextDialect.incompleteTail($0) } > 0
       end = DialectEnd(kind: .text, terminated: true, cutInsideUTF8: cutUTF8, offset: bytesFed)
     case .detecting, .finished:
       end = DialectEnd(kind: dialectKind, terminated: false, offset: bytesFed)

@@ -105,6 +105,29 @@ import Testing
     #expect(parser.finish().isEmpty)
   }
 
+  /// Types are remembered by their bytes (up to a limit; the rest are built each time): a
+  /// stream naming more types than that, repeating them, resetting one with an empty
+  /// `event` field or a bare `event` line, or naming two in one block keeps every name.
+  @Test func manyEventTypesKeepTheirNames() {
+    var text = ""
+    for i in 0..<60 {
+      let name = "type-\(i % 24)" + String(repeating: "x", count: i % 11)
+      switch i % 5 {
+      case 0: text += "event: \(name)\ndata: \(i)\n\n"
+      case 1: text += "event: \(name)\nevent:\ndata: \(i)\n\n"
+      case 2: text += "event: first\nevent:\(name)\r\ndata: \(i)\r\n\r\n"
+      case 3: text += "event: \(name)\nevent\ndata: \(i)\n\n"
+      default: text += "event: \(name)\n\ndata: \(i)\n\n"  // the type goes with the empty block
+      }
+    }
+    let run = Self.parse(text.bytes)
+    let expected = RandomStreamTests.Reference(text.bytes).events
+    #expect(run.events.map { "\($0.type)|\($0.data)|\($0.lastEventId)|nil" } == expected)
+    #expect(run.events.count == 60)
+    #expect(run.events[0].type == "type-0" && run.events[1].type == "message" && run.events[2].type == "type-2xx")
+    #expect(run.events[59].type == "message" && run.events[58].type == "message" && run.events[57].type == "type-9xx")
+  }
+
   @Test func overloadsAgree() {
     let bytes = "event: e\ndata: x\n\n".bytes
     var a = SSEParser()
