@@ -331,12 +331,14 @@ public struct JSONNode {
   /// the shim, then materialised.
   public var value: JSONValue {
     let words = JSONNode.after(document.tape, index) - index
-    let nodes = UnsafeMutableBufferPointer<slate_json_node>.allocate(capacity: words)
-    defer { nodes.deallocate() }
-    var shim = document.shim
-    let count = slate_json_flatten_value(&shim, index, nodes.baseAddress!)
-    guard count > 0 else { fatalError("out of memory flattening a JSON value") }
-    return SimdjsonParser.materialise(UnsafeBufferPointer(rebasing: nodes[..<count]))
+    // On the stack when small (a usage or error object), so reading one allocates only
+    // what the value itself holds.
+    return withUnsafeTemporaryAllocation(of: slate_json_node.self, capacity: words) { nodes in
+      var shim = document.shim
+      let count = slate_json_flatten_value(&shim, index, nodes.baseAddress!)
+      guard count > 0 else { fatalError("out of memory flattening a JSON value") }
+      return SimdjsonParser.materialise(UnsafeBufferPointer(rebasing: nodes[..<count]))
+    }
   }
 
   @inlinable
