@@ -88,7 +88,7 @@ let package = Package(
     // contract with its overloads and `AsyncSequence` adapter, the seeded `SplitMix64`.
     // Standard library only; SlateSSE and SlateJSON re-export it.
     .target(name: "SlateCore"),
-    // Step 1: the WHATWG event-stream parser. Standard library only.
+    // Step 1: the WHATWG event-stream parser. Standard library only (and the C library's memchr).
     .target(name: "SlateSSE", dependencies: ["SlateCore"]),
     // Step 3 and the JSON foundation: values, pointers, the incremental framer, simdjson.
     .target(name: "SlateJSON", dependencies: ["SlateCore", "CSimdjson"]),
