@@ -35,13 +35,13 @@ fi
 
 "$swift" build -c release --product slate >&2
 slate=.build/release/slate
+mkdir -p "$out"
+file="$out/openai-chat-$actions-$deltas.sse"
 static_runs=()
 if [ "${STATIC:-0}" = 1 ]; then
   "$swift" build -c release --product slate --static-swift-stdlib --scratch-path .build/static >&2
   static_runs=(-n slate-static ".build/static/release/slate actions $file --dialect auto --json > /dev/null")
 fi
-mkdir -p "$out"
-file="$out/openai-chat-$actions-$deltas.sse"
 "$slate" corpus generate --dialect openai-chat --actions "$actions" --delta-sizes "$deltas" > "$file"
 values=$("$slate" actions "$file" --dialect auto --json | grep -c '"kind":"value"' || true)
 echo "stream: $file, $(wc -c < "$file") bytes, slate finds $values values" >&2

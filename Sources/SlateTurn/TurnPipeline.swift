@@ -86,8 +86,7 @@ public struct TurnPipeline {
   }
 
   mutating func route(into out: inout [TurnItem]) {
-    // By index, and the pack used in place: copying each item and the pack per item cost
-    // about 7,000 instructions an action.
+    // By index, and the pack used in place (not copied per item).
     for k in items.indices {
       out.append(.stream(items[k]))
       if prose == nil, case .diagnostic(let d) = items[k], d.code == "stream.prose_text" { prose = d }

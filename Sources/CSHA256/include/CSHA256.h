@@ -14,6 +14,10 @@
 extern "C" {
 #endif
 
+/// FIPS 180-4 §4.2.2's 64 round constants (static storage), shared by the kernel here and
+/// the portable Swift rounds.
+const uint32_t *slate_sha256_round_constants(void);
+
 /// 1 when this processor has the SHA extensions (and SSSE3, SSE4.1) the kernel uses, else 0.
 /// Computed once; O(1).
 int slate_sha256_has_extensions(void);
