@@ -237,7 +237,7 @@ def main():
 
     print("**Dispatch** (a generated film turn, batched by phase, at most 64 actions a batch)\n")
     rows = []
-    for n in (100, 1000):
+    for n in (100, 1000, 10000):  # rows a run lacks are left out
         for label, name in (
                 ("`Dispatcher`, in-memory ledger, apply", f"dispatch.film-{n}-actions.Slate-Dispatcher(in-memory-ledger).apply"),
                 ("`Dispatcher`, in-memory ledger, replay (all duplicates)",
