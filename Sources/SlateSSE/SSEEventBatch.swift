@@ -60,8 +60,9 @@ extension SSEParser {
   /// nothing, and the caller then has nothing to route).
   @discardableResult
   package mutating func feed(_ bytes: UnsafeRawBufferPointer, batch: inout SSEEventBatch) -> Bool {
+    // Checked here, before the call: most 1-byte chunks end at it.
     if continuesLine(bytes) { return !batch.items.isEmpty }
-    feed(bytes, to: &batch)
+    feedLines(bytes, to: &batch)
     return !batch.items.isEmpty
   }
 

@@ -23,8 +23,13 @@ extension SSEParser {
   /// buffer; no `String` is built for it), comments and diagnostics as ``SSEOutput``s.
   /// The same outputs, offsets included, as ``feed(_:into:)`` for every chunking.
   package mutating func feed<Sink: SSESink>(_ bytes: UnsafeRawBufferPointer, to outputs: inout Sink) {
-    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
     if continuesLine(bytes) { return }
+    feedLines(bytes, to: &outputs)
+  }
+
+  /// ``feed(_:to:)`` for a chunk that ``continuesLine(_:)`` did not take.
+  package mutating func feedLines<Sink: SSESink>(_ bytes: UnsafeRawBufferPointer, to outputs: inout Sink) {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
     let count = bytes.count
     defer { keepInPlaceData() }
     let chunkStart = offset
