@@ -51,9 +51,14 @@ enum SQL {
     INSERT INTO turns (\(TurnRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING
     """
 
-  /// Parameters: the turn's values (1–10), then the expected revision (11).
+  /// Parameters: the turn's values (1–10), then the expected revision (11). The id is the
+  /// row's identity, matched, never assigned: with foreign keys on, SQLite treats an
+  /// `UPDATE` that assigns a parent key (even its own value) as changing it and walks every
+  /// child row of the turn (its phases, actions, effects and stream chunks) to count the
+  /// references, so each touch of a turn cost O(its rows) and a 10,000-action replay
+  /// grew quadratically.
   static let updateTurn = """
-    UPDATE turns SET (\(TurnRecord.columns)) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, revision + 1) \
+    UPDATE turns SET (\(TurnRecord.columns.dropFirst("id, ".count))) = (\(numbered(2...10)), revision + 1) \
     WHERE id = ?1 AND revision = ?11
     """
 
