@@ -101,7 +101,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
     let report = try await run(plan: streams.plan, phases: phases, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live,
                                ledger: try await ledger.open(logger: dispatch.logger),
-                               turn: turn ?? TurnLoader.name(of: path))
+                               turn: turn ?? TurnLoader.name(of: path), keepsLines: bundle != nil)
     progress.finish()
     if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
     if let bundle {
@@ -120,17 +120,19 @@ struct ReplayCommand: AsyncParsableCommand {
 
   /// Runs the turn through a ``TurnRunner`` (one ``LiveTurn``): the plan, then each phase
   /// stream as its chunks arrive, each batch dispatched as it closes.
+  /// `keepsLines`: whether the phase reports keep every line (a bundle needs them).
   /// `wrap` wraps the handlers (``URLInput`` times their calls).
   func run<Chunks>(plan: JSONValue?, phases: [PhaseStream<Chunks>], pack: CompiledPack, dialect: DialectKind,
                    mode: Dispatcher.Mode, ledger: any DispatchLedger, turn: String,
-                   wrap: (HandlerTable) -> HandlerTable = { $0 }) async throws -> TurnReport
+                   keepsLines: Bool = true, wrap: (HandlerTable) -> HandlerTable = { $0 }) async throws -> TurnReport
   {
     let dispatcher = Dispatcher(ledger: ledger, handlers: wrap(dispatch.handlers(film: pack.pack.name == "film")),
                                 policy: dispatch.policy, mode: mode,
                                 configuration: .init(project: ProjectID(project), budget: dispatch.budget,
                                                      onLeaseWait: DispatchOptions.announceWait),
                                 logger: dispatch.logger)
-    let runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: dispatch.streamOptions(dialect: dialect))
+    var runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: dispatch.streamOptions(dialect: dialect))
+    runner.keepsLines = keepsLines
     return try await runner.run(plan: plan, phases: phases, turn: TurnID(turn), project: ProjectID(project))
   }
 

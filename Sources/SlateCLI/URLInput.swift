@@ -88,7 +88,8 @@ extension URLInput {
     let report = try await command.run(plan: nil, phases: phases, pack: pack, dialect: kind,
                                        mode: command.dryRun ? .dryRun : .live,
                                        ledger: try await command.ledger.open(logger: command.dispatch.logger),
-                                       turn: command.turn ?? TurnLoader.name(of: url), wrap: clock.wrap)
+                                       turn: command.turn ?? TurnLoader.name(of: url), keepsLines: false,
+                                       wrap: clock.wrap)
     let http = stream.opening + (stream.reset.map { [$0] } ?? [])
     let calls = clock.calls
     if command.json {

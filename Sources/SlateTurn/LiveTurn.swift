@@ -146,7 +146,7 @@ public struct LiveTurn: Sendable {
     var ready: [ActionBatch] = []
     for item in items {
       trace.saw(item)
-      if let line = item.jsonLine(schema: true) { lines.append(line) }
+      if configuration.keepsLines, let line = item.jsonLine(schema: true) { lines.append(line) }
       if case .batch(let batch) = item { ready.append(batch) }
     }
     items.removeAll(keepingCapacity: true)

@@ -39,7 +39,8 @@ public struct PhaseReport: Sendable {
   public var source: String
   public var summary: TurnSummary
   /// The stream's `slate actions --json` lines (starts, values or actions, rejections,
-  /// diagnostics, then the summary).
+  /// diagnostics, then the summary); only the summary when the runner does not keep them
+  /// (``TurnRunner/keepsLines``).
   public var lines: [JSONLine]
   /// The ids of the batches the phase closed, in order.
   public var batches: [String]
@@ -143,6 +144,11 @@ public struct TurnRunner: Sendable {
   public let dispatcher: Dispatcher
   /// Where the runner logs (its dispatcher's metrics and tracer): see ``Telemetry``.
   public let telemetry: Telemetry
+  /// Whether each ``PhaseReport`` keeps its stream's JSON lines (``PhaseReport/lines``:
+  /// every action's line with its payload, O(actions) of text). A ``ReplayBundle`` needs
+  /// them; a run that reports only its turn, such as `slate replay` without `--bundle`,
+  /// does not, and then holds O(1) per phase of them (the summary line alone). Default true.
+  public var keepsLines = true
 
   /// - Parameter logger: where the runner logs stream diagnostics (`debug`); nil: the
   ///   dispatcher's logger.

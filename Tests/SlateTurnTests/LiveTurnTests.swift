@@ -137,6 +137,26 @@ import Testing
     #expect(events.last?.detail["bytes"]?.numberValue == JSONNumber(Self.stream.count))
   }
 
+  /// A runner that does not keep lines reports the same turn, each phase with its summary
+  /// line alone.
+  @Test func aRunnerThatKeepsNoLinesReportsTheSameTurn() async throws {
+    let pack = try CompiledPack(bytes: Array(Self.pack.utf8))
+    let input = TurnInput(phases: [.init(name: "answer", source: "answer", bytes: Self.stream)])
+    let options = ActionStreamOptions(dialect: .openaiChat)
+    let kept = try await TurnRunner(pack: pack, dispatcher: Self.dispatcher(InMemoryLedger(), Calls()), options: options)
+      .run(input, turn: "t1")
+    var runner = TurnRunner(pack: pack, dispatcher: Self.dispatcher(InMemoryLedger(), Calls()), options: options)
+    runner.keepsLines = false
+    let report = try await runner.run(input, turn: "t1")
+
+    #expect(kept.phases[0].lines.count > 10)
+    #expect(report.phases[0].lines == [kept.phases[0].lines.last!])
+    #expect(report.phases[0].summary == kept.phases[0].summary)
+    #expect(report.phases[0].batches == kept.phases[0].batches)
+    #expect(report.actionCounts == kept.actionCounts && report.turn.status == kept.turn.status)
+    #expect(report.summaryJSON.text == kept.summaryJSON.text)
+  }
+
   /// Each batch is dispatched before the next chunk is pulled: with one action per batch,
   /// the handler has been called before the stream's last chunk is asked for.
   @Test func batchesAreDispatchedAsTheyCloseBeforeTheNextChunkIsPulled() async throws {
