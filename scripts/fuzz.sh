@@ -108,6 +108,31 @@ max_len_for() {
 # --sanitize address` as two flags in no fixed order: Swift code got either coverage or
 # ASan. The -Xswiftc flag comes last and asks for both; SwiftPM's own flags still make it
 # link libFuzzer's main and instrument the C++ shim.
+# A crash's input is only in the machine that found it: print what a reader of a CI log
+# needs to reproduce it (the input itself when small, whether it crashes again alone in a
+# fresh process, and the violated property from a debug build, which keeps the message).
+report_crash() {
+  local target=$1 artifacts=$2 crash
+  crash=$(ls -t "$artifacts"/crash-* "$artifacts"/deadly-signal-* 2>/dev/null | head -1) || true
+  [ -n "$crash" ] || return 0
+  if [ "$(wc -c < "$crash")" -le 16384 ]; then
+    echo "fuzz: the input, base64 (decode into a file and replay it):"
+    base64 -w 100 "$crash"
+  fi
+  if SWIFT_BACKTRACE=enable=no ".build-fuzz/release/$target" -runs=1 "$crash" > "$artifacts/alone.log" 2>&1; then
+    echo "fuzz: alone in a fresh process the input does NOT crash: the failure depends on the inputs run before it"
+  else
+    echo "fuzz: alone in a fresh process the input crashes again"
+  fi
+  echo "fuzz: replaying it with a debug build (the property's message):"
+  if swift build --product "$target" > "$artifacts/debug-build.log" 2>&1; then
+    SWIFT_BACKTRACE=enable=no ".build/debug/$target" "$crash" 2>&1 | grep -E "Precondition|Fatal|failed|error" | head -5 || true
+  else
+    echo "fuzz: the debug build failed (see $artifacts/debug-build.log)"
+  fi
+  echo "fuzz: to read the violated property: swift build --product $target && .build/debug/$target $crash"
+}
+
 status=0
 for target in "${targets[@]}"; do
   swift build -c release --product "$target" --scratch-path .build-fuzz --sanitize fuzzer --sanitize address \
@@ -126,7 +151,7 @@ for target in "${targets[@]}"; do
   else
     echo "fuzz: $target FOUND A CRASH (see $artifacts/):"
     grep -E "ERROR|Precondition|Fatal|SUMMARY|Test unit written" "$artifacts/last-run.log" | head -10
-    echo "fuzz: to read the violated property: swift build --product $target && .build/debug/$target $artifacts/crash-*"
+    report_crash "$target" "$artifacts"
     status=1
   fi
 done
