@@ -102,6 +102,11 @@ public protocol LedgerReader: AnyObject {
   /// The actions the turn declared (``ActionRecord/turn``), by ordinal, then insertion order.
   func actions(turn: TurnID) throws(LedgerError) -> [ActionRecord]
 
+  /// Calls `body` with each action of ``actions(turn:)``, in its order, holding one at a
+  /// time where the ledger can read rows as it goes (the default reads them all first):
+  /// what reads a whole turn (its assessment) needs O(1) memory in its actions.
+  func forEachAction(turn: TurnID, _ body: (ActionRecord) throws(LedgerError) -> Void) throws(LedgerError)
+
   /// The ordinal the turn's next action takes: one past the largest ``ActionRecord/ordinal``
   /// of its actions, 0 when it has none (the count of its actions when, as the dispatcher
   /// declares them, ordinals are 0, 1, 2 …). O(log n) or better, without reading the
@@ -127,6 +132,10 @@ public protocol LedgerReader: AnyObject {
 
   /// The turn's events with a sequence greater than `after`, in sequence order.
   func events(turn: TurnID, after: Int64) throws(LedgerError) -> [LedgerEvent]
+
+  /// Calls `body` with each event of ``events(turn:after:)``, in its order, one at a time
+  /// where the ledger can (as ``forEachAction(turn:_:)``).
+  func forEachEvent(turn: TurnID, after: Int64, _ body: (LedgerEvent) throws(LedgerError) -> Void) throws(LedgerError)
 
   /// The raw bytes kept for the turn's phase stream `stream`, by ``StreamChunkRecord/offset``
   /// (empty when none were kept).

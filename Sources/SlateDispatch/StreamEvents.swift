@@ -26,15 +26,29 @@ public enum StreamState: String, Sendable, Hashable, CaseIterable {
   /// was dispatched, and a later reader of the same stream only meets duplicates. So racers
   /// on one turn do not hold each other's finalisation back. O(events).
   public static func openStreams(in events: [LedgerEvent]) -> [String] {
-    var open: [String] = []
-    var read: Set<String> = []
-    for event in events where event.kind == openedEvent || event.kind == closedEvent {
-      guard case .string(let name)? = event.detail["stream"], !read.contains(name) else { continue }
+    var streams = OpenStreams()
+    for event in events { streams.add(event) }
+    return streams.open
+  }
+
+  /// ``openStreams(in:)`` one event at a time (O(streams) memory, whatever the events).
+  public struct OpenStreams: Sendable {
+    /// The streams not read to their end so far, in the order they were opened.
+    public private(set) var open: [String] = []
+    private var read: Set<String> = []
+
+    public init() {}
+
+    /// Takes in the turn's next event (in sequence order).
+    public mutating func add(_ event: LedgerEvent) {
+      guard event.kind == openedEvent || event.kind == closedEvent,
+        case .string(let name)? = event.detail["stream"], !read.contains(name)
+      else { return }
       let status = event.detail["status"]?.stringValue
       if event.kind == closedEvent && status == StreamState.complete.rawValue {
         read.insert(name)
         open.removeAll { $0 == name }
-        continue
+        return
       }
       let unread = event.kind == openedEvent || status == StreamState.cancelled.rawValue
         || status == StreamState.truncated.rawValue
@@ -44,6 +58,5 @@ public enum StreamState: String, Sendable, Hashable, CaseIterable {
         open.removeAll { $0 == name }
       }
     }
-    return open
   }
 }

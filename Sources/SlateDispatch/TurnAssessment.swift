@@ -30,13 +30,38 @@ public struct TurnAssessment: Sendable, Hashable {
   public init(turn: TurnRecord, actions: [ActionRecord], phases: [PhaseRecord], effects: [EffectRecord],
               planType: String? = nil, openStreams: [String] = [])
   {
+    var tally = ActionTally(planType: planType)
+    for action in actions { tally.add(action) }
+    self.init(turn: turn, tally: tally, phases: phases, effects: effects, openStreams: openStreams)
+  }
+
+  /// The assessment of the actions `tally` took in.
+  init(turn: TurnRecord, tally: ActionTally, phases: [PhaseRecord], effects: [EffectRecord], openStreams: [String]) {
     self.openStreams = openStreams
+    self.landed = tally.landed
+    self.unfinished = tally.unfinished
+    self.stuck = tally.stuck
+    self.phasesNotLanded = turn.plan.map(\.name).filter { !tally.landedPhases.contains($0) }
+    self.phasesShort = turn.plan.filter { phase in
+      guard let expected = phase.expectedCount, let count = tally.landedPerPhase[phase.name] else { return false }
+      return count < expected
+    }.map(\.name)
+    self.pendingEffects = effects.filter(\.status.isOutstanding).count
+    self.phaseOrder = Dictionary(phases.map { ($0.name, $0.ordinal) }, uniquingKeysWith: min)
+    for (index, planned) in turn.plan.enumerated() where phaseOrder[planned.name] == nil { phaseOrder[planned.name] = index }
+  }
+
+  /// What an assessment keeps of a turn's actions, taken in one at a time: counts, and
+  /// the records of the actions not applied (O(those) memory, not O(the turn's actions)).
+  struct ActionTally {
+    let planType: String?
     var landed = 0
     var unfinished: [ActionRecord] = []
     var stuck: [ActionRecord] = []
     var landedPhases = Set<String>()
     var landedPerPhase: [String: Int] = [:]
-    for action in actions {
+
+    mutating func add(_ action: ActionRecord) {
       switch action.status {
       case .applied:
         if action.type != planType {
@@ -50,17 +75,6 @@ public struct TurnAssessment: Sendable, Hashable {
         if action.outcome?.retryable ?? true { unfinished.append(action) } else { stuck.append(action) }
       }
     }
-    self.landed = landed
-    self.unfinished = unfinished
-    self.stuck = stuck
-    self.phasesNotLanded = turn.plan.map(\.name).filter { !landedPhases.contains($0) }
-    self.phasesShort = turn.plan.filter { phase in
-      guard let expected = phase.expectedCount, let count = landedPerPhase[phase.name] else { return false }
-      return count < expected
-    }.map(\.name)
-    self.pendingEffects = effects.filter(\.status.isOutstanding).count
-    self.phaseOrder = Dictionary(phases.map { ($0.name, $0.ordinal) }, uniquingKeysWith: min)
-    for (index, planned) in turn.plan.enumerated() where phaseOrder[planned.name] == nil { phaseOrder[planned.name] = index }
   }
 
   private var phaseOrder: [String: Int]
@@ -115,19 +129,25 @@ extension TurnAssessment {
   public static func of(_ turn: TurnRecord, in tx: any LedgerReader, planType: String?) throws(LedgerError)
     -> TurnAssessment
   {
-    var actions = try tx.actions(turn: turn.id)
-    let events = try tx.events(turn: turn.id, after: 0)
-    if turn.scopeKind == .project {
-      var seen = Set(actions.map(\.key.hex))
-      for event in events where metKinds.contains(event.kind) {
-        guard let key = event.key, seen.insert(key).inserted,
-          let record = try tx.action(scope: turn.scope, key: key)
-        else { continue }
-        actions.append(record)
-      }
+    // Read a record at a time (``LedgerReader/forEachAction(turn:_:)``): a turn of any size
+    // is assessed in memory for its unfinished actions and its keys (project scope) only.
+    var tally = ActionTally(planType: planType)
+    let projectScope = turn.scopeKind == .project
+    var seen = Set<String>()
+    try tx.forEachAction(turn: turn.id) { action throws(LedgerError) in
+      tally.add(action)
+      if projectScope { seen.insert(action.key.hex) }
     }
-    return TurnAssessment(turn: turn, actions: actions, phases: try tx.phases(turn: turn.id),
-                          effects: try tx.effects(turn: turn.id), planType: planType,
-                          openStreams: StreamState.openStreams(in: events))
+    var streams = StreamState.OpenStreams()
+    try tx.forEachEvent(turn: turn.id, after: 0) { event throws(LedgerError) in
+      streams.add(event)
+      guard projectScope, metKinds.contains(event.kind), let key = event.key, seen.insert(key).inserted,
+        let record = try tx.action(scope: turn.scope, key: key)
+      else { return }
+      tally.add(record)
+    }
+    return TurnAssessment(turn: turn, tally: tally, phases: try tx.phases(turn: turn.id),
+                          effects: try tx.effects(turn: turn.id), openStreams: streams.open)
   }
+
 }

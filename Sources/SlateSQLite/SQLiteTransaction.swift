@@ -53,14 +53,23 @@ final class SQLiteTransaction: LedgerTransaction {
   func all<T>(_ sql: String, _ arguments: StatementArguments, _ what: String,
               _ decode: (inout ColumnReader) throws(LedgerError) -> T) throws(LedgerError) -> [T]
   {
-    try with(sql) { statement -> [T] in
-      var out: [T] = []
+    var out: [T] = []
+    try each(sql, arguments, what, decode) { out.append($0) }
+    return out
+  }
+
+  /// Each row of a query, decoded and handed to `body` as it is stepped to (one row held
+  /// at a time), in the query's order. `body` may run other statements, not this one.
+  func each<T>(_ sql: String, _ arguments: StatementArguments, _ what: String,
+               _ decode: (inout ColumnReader) throws(LedgerError) -> T,
+               _ body: (T) throws(LedgerError) -> Void) throws(LedgerError)
+  {
+    try with(sql) { statement in
       let rows = try Row.fetchCursor(statement, arguments: arguments)
       while let row = try rows.next() {
         var columns = ColumnReader(row, what, json)
-        out.append(try decode(&columns))
+        try body(try decode(&columns))
       }
-      return out
     }
   }
 
@@ -104,6 +113,10 @@ final class SQLiteTransaction: LedgerTransaction {
   func actions(turn: TurnID) throws(LedgerError) -> [ActionRecord] {
     try all(SQL.actions, [turn.rawValue],
             "action", ActionRecord.init)
+  }
+
+  func forEachAction(turn: TurnID, _ body: (ActionRecord) throws(LedgerError) -> Void) throws(LedgerError) {
+    try each(SQL.actions, [turn.rawValue], "action", ActionRecord.init, body)
   }
 
   func nextOrdinal(turn: TurnID) throws(LedgerError) -> Int {
@@ -154,6 +167,10 @@ final class SQLiteTransaction: LedgerTransaction {
   func events(turn: TurnID, after: Int64) throws(LedgerError) -> [LedgerEvent] {
     try all(SQL.events,
             [turn.rawValue, after], "event", LedgerEvent.init)
+  }
+
+  func forEachEvent(turn: TurnID, after: Int64, _ body: (LedgerEvent) throws(LedgerError) -> Void) throws(LedgerError) {
+    try each(SQL.events, [turn.rawValue, after], "event", LedgerEvent.init, body)
   }
 
   func streamChunks(turn: TurnID, stream: String) throws(LedgerError) -> [StreamChunkRecord] {
