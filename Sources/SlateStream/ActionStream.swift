@@ -123,7 +123,7 @@ public struct ActionStream {
     default:
       state = .events
       dialect = options.dialect.makeEventDialect(parser: parser)
-      awaitsDetection = dialect is AutoDialect
+      awaitsDetection = options.dialect == .auto
     }
   }
 
@@ -221,7 +221,7 @@ public struct ActionStream {
 
   /// Replaces the ``AutoDialect`` by the dialect it detected, once it has.
   mutating func takeDetectedDialect() {
-    guard let auto = dialect as? AutoDialect, let detected = auto.settled else { return }
+    guard let detected = dialect?.settled else { return }
     dialect = detected
     awaitsDetection = false
   }

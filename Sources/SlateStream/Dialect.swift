@@ -59,6 +59,13 @@ protocol EventDialect: Dialect {
   mutating func lost(at offset: Int, into out: inout DialectOutputs)
   /// As ``Dialect/finish(at:into:)``.
   mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd
+  /// The dialect this one only forwards to from now on (``AutoDialect`` once it has
+  /// detected), or nil: read through it directly.
+  var settled: (any EventDialect)? { get }
+}
+
+extension EventDialect {
+  var settled: (any EventDialect)? { nil }
 }
 
 extension EventDialect {
