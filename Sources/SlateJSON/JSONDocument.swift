@@ -317,6 +317,11 @@ public struct JSONNode {
 
     @inlinable init(node: JSONNode) { children = Children(of: node, if: node.isObject) }
 
+    /// No members (for an absent object).
+    public static var empty: Members { Members(children: Children()) }
+
+    @usableFromInline init(children: Children) { self.children = children }
+
     @inlinable public mutating func next() -> (key: UnsafeRawBufferPointer, value: JSONNode)? {
       let keyIndex = children.position
       guard let value = children.take(skipping: 1) else { return nil }

@@ -72,6 +72,18 @@ public final class SimdjsonParser {
     }.get()
   }
 
+  /// ``parseDocument(_:)`` without the copy when at least ``PaddedBytes/padding`` bytes
+  /// past the end of `bytes` are readable (`readable` of them: the rest of the buffer
+  /// `bytes` lies in; their content does not matter, simdjson never interprets them): the
+  /// document is parsed where it lies, and its number lexemes point there (valid while
+  /// `bytes` is). With fewer, the bytes are copied first. O(bytes).
+  public func parseDocument(_ bytes: UnsafeRawBufferPointer, readableAfter readable: Int) throws(JSONParseError)
+    -> JSONDocument
+  {
+    guard readable >= PaddedBytes.padding, bytes.baseAddress != nil else { return try parseDocument(bytes) }
+    return try parseDocumentPadded(bytes)
+  }
+
   public func parseDocument(_ bytes: [UInt8]) throws(JSONParseError) -> JSONDocument {
     try bytes.withUnsafeBytes { raw in Result { () throws(JSONParseError) in try parseDocument(raw) } }.get()
   }

@@ -74,6 +74,10 @@ public enum SSEOutput: Sendable, Hashable, CustomStringConvertible {
 package struct SSEEventView {
   /// The event type (`"message"` when the event had none).
   package var type: String
+  /// The type's index among the types the parser has seen named (the same index always
+  /// stands for the same type, for the parser's life), or nil when the event had no type
+  /// or the parser remembers no more types.
+  package var knownType: Int?
   /// The data, lines joined with LF, without the trailing LF.
   package var data: UnsafeRawBufferPointer
   /// Whether ``data`` is a span of the chunk being fed (valid until ``SSEParser/feed(_:to:)``
@@ -84,10 +88,11 @@ package struct SSEEventView {
   /// As ``SSEEvent/byteRange``.
   package var byteRange: Range<Int>
 
-  package init(type: String, data: UnsafeRawBufferPointer, dataIsInChunk: Bool, lastEventId: String, retry: Int?,
-               byteRange: Range<Int>)
+  package init(type: String, knownType: Int? = nil, data: UnsafeRawBufferPointer, dataIsInChunk: Bool,
+               lastEventId: String, retry: Int?, byteRange: Range<Int>)
   {
     self.type = type
+    self.knownType = knownType
     self.data = data
     self.dataIsInChunk = dataIsInChunk
     self.lastEventId = lastEventId

@@ -14,38 +14,96 @@ package struct SSEEventBatch: SSESink {
     case kept(Range<Int>)
   }
 
+  /// Where an event's type is: no `String` is kept per event.
+  package enum TypeBytes {
+    /// The event had no type (`message`).
+    case none
+    /// A range of ``types``: the type the parser knows by this index, copied there once.
+    case known(Range<Int>)
+    /// A range of ``kept`` (a type past those the parser remembers).
+    case kept(Range<Int>)
+  }
+
   package enum Item {
-    case event(type: String, data: Data, byteRange: Range<Int>)
+    case event(type: TypeBytes, data: Data, byteRange: Range<Int>)
     /// A comment or a diagnostic.
     case output(SSEOutput)
   }
 
   package private(set) var items: [Item] = []
   package private(set) var kept: [UInt8] = []
+  /// The bytes of each known type seen so far, end to end (a handful per stream), and
+  /// where each is by the parser's index (the same parser feeds the batch throughout).
+  private var types: [UInt8] = []
+  private var typeRanges: [Range<Int>?] = []
 
   package init() {}
 
   package var isEmpty: Bool { items.isEmpty }
 
   package mutating func appendEvent(_ event: SSEEventView) {
+    let type = typeBytes(of: event)
     if event.dataIsInChunk {
-      items.append(.event(type: event.type, data: .chunk(event.data), byteRange: event.byteRange))
+      items.append(.event(type: type, data: .chunk(event.data), byteRange: event.byteRange))
     } else {
       let start = kept.count
       kept.append(contentsOf: event.data)
-      items.append(.event(type: event.type, data: .kept(start..<kept.count), byteRange: event.byteRange))
+      items.append(.event(type: type, data: .kept(start..<kept.count), byteRange: event.byteRange))
     }
+  }
+
+  /// Where the event's type is kept: a known type's bytes are copied into ``types`` the
+  /// first time it comes, any other into ``kept``. O(1) for a known type.
+  private mutating func typeBytes(of event: SSEEventView) -> TypeBytes {
+    if let index = event.knownType {
+      if index < typeRanges.count, let range = typeRanges[index] { return .known(range) }
+      return .known(remember(event.type, index: index))
+    }
+    // (Both the buffer's empty value and `message` itself stand for "no type".)
+    if event.type == "message" { return .none }
+    let start = kept.count
+    kept.append(contentsOf: event.type.utf8)
+    return .kept(start..<kept.count)
+  }
+
+  /// Copies known type number `index` into ``types``. Out of line: once per type.
+  @inline(never)
+  private mutating func remember(_ type: String, index: Int) -> Range<Int> {
+    let start = types.count
+    types.append(contentsOf: type.utf8)
+    if typeRanges.count <= index { typeRanges.append(contentsOf: repeatElement(nil, count: index + 1 - typeRanges.count)) }
+    typeRanges[index] = start..<types.count
+    return start..<types.count
+  }
+
+  /// Calls `body` with an event's type (empty when it had none, or was `message`) and its
+  /// data, both valid only inside `body`.
+  package func withEvent<R>(_ type: TypeBytes, _ data: Data,
+                            _ body: (_ type: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer) -> R) -> R
+  {
+    types.withUnsafeBytes { types in
+      kept.withUnsafeBytes { kept in
+        let name: UnsafeRawBufferPointer = switch type {
+        case .none: UnsafeRawBufferPointer(start: nil, count: 0)
+        case .known(let range): UnsafeRawBufferPointer(rebasing: types[range])
+        case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
+        }
+        let bytes: UnsafeRawBufferPointer = switch data {
+        case .chunk(let bytes): bytes
+        case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
+        }
+        return body(SSEEventBatch.isMessage(name) ? UnsafeRawBufferPointer(start: nil, count: 0) : name, bytes)
+      }
+    }
+  }
+
+  /// Whether a type's bytes are `message` (the type of an event named so, or not at all).
+  @inline(__always)
+  package static func isMessage(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    bytes.count == 7 && bytes.elementsEqual("message".utf8)
   }
 
   package mutating func append(_ output: SSEOutput) { items.append(.output(output)) }
-
-  /// Calls `body` with an event's data (valid only inside `body`).
-  package func withData<R>(_ data: Data, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-    switch data {
-    case .chunk(let bytes): body(bytes)
-    case .kept(let range): kept.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
-    }
-  }
 
   /// Empties the batch, keeping its storage unless a large event made it large.
   package mutating func removeAll() {

@@ -220,11 +220,13 @@ extension SSEParser {
     // data spans chunks.)
     let range = start..<end
     let (lastEventId, retry) = (self.lastEventId, self.retry)
+    let known: Int? = if case .known(let index) = eventTypeSlot { index } else { nil }
     if let data = inPlaceData?.bytes {
-      Self.handOn(data, inChunk: true, type: type, lastEventId: lastEventId, retry: retry, range: range, into: &outputs)
+      Self.handOn(data, inChunk: true, type: type, known: known, lastEventId: lastEventId, retry: retry, range: range,
+                  into: &outputs)
     } else {
       dataBuffer.withUnsafeBytes {
-        Self.handOn(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 1)]), inChunk: false, type: type,
+        Self.handOn(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 1)]), inChunk: false, type: type, known: known,
                     lastEventId: lastEventId, retry: retry, range: range, into: &outputs)
       }
     }
@@ -233,12 +235,12 @@ extension SSEParser {
   }
 
   /// Hands the event with data `data` to the sink, after checking that it is UTF-8.
-  static func handOn<Sink: SSESink>(_ data: UnsafeRawBufferPointer, inChunk: Bool, type: String, lastEventId: String,
-                                    retry: Int?, range: Range<Int>, into outputs: inout Sink)
+  static func handOn<Sink: SSESink>(_ data: UnsafeRawBufferPointer, inChunk: Bool, type: String, known: Int?,
+                                    lastEventId: String, retry: Int?, range: Range<Int>, into outputs: inout Sink)
   {
     if _fastPath(SSEParser.isValidUTF8(data)) {
-      outputs.appendEvent(SSEEventView(type: type, data: data, dataIsInChunk: inChunk, lastEventId: lastEventId, retry: retry,
-                                       byteRange: range))
+      outputs.appendEvent(SSEEventView(type: type, knownType: known, data: data, dataIsInChunk: inChunk,
+                                       lastEventId: lastEventId, retry: retry, byteRange: range))
       return
     }
     outputs.append(.diagnostic(SSEDiagnostic(
@@ -246,7 +248,7 @@ extension SSEParser {
       message: "the event's data is not valid UTF-8; each invalid sequence became U+FFFD, as the WHATWG decoder does")))
     var repaired = String(decoding: data.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
     repaired.withUTF8 {
-      outputs.appendEvent(SSEEventView(type: type, data: UnsafeRawBufferPointer($0), dataIsInChunk: false,
+      outputs.appendEvent(SSEEventView(type: type, knownType: known, data: UnsafeRawBufferPointer($0), dataIsInChunk: false,
                                        lastEventId: lastEventId, retry: retry, byteRange: range))
     }
   }

@@ -66,6 +66,9 @@ public struct ActionStream {
   var state: State
   var sse: SSEParser
   var dialect: (any EventDialect)?
+  /// `dialect` is an ``AutoDialect`` that has not detected yet: after each event it is
+  /// replaced by the dialect it detects (which it would only forward to).
+  var awaitsDetection = false
   /// Parses each event's payload; the dialects' text and argument spans point into its
   /// document until the next event.
   let parser: SimdjsonParser
@@ -120,6 +123,7 @@ public struct ActionStream {
     default:
       state = .events
       dialect = options.dialect.makeEventDialect(parser: parser)
+      awaitsDetection = options.dialect == .auto
     }
   }
 
@@ -169,17 +173,22 @@ public struct ActionStream {
     case .eventStream:
       state = .events
       dialect = DialectKind.auto.makeEventDialect(parser: parser)
+      awaitsDetection = true
       bytes.withUnsafeBytes { feedEvents($0, into: &out) }
     }
   }
 
   mutating func feedEvents(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
     // Most small chunks complete no event: then nothing is routed.
-    if sse.feed(bytes, batch: &sseOutputs) { routeSSE(into: &out) }
+    if sse.feed(bytes, batch: &sseOutputs) { routeSSE(chunk: bytes, into: &out) }
   }
 
   /// Hands the SSE parser's outputs to the dialect, and the dialect's to the framers.
-  mutating func routeSSE(into out: inout [StreamItem]) {
+  /// `chunk` is the chunk just fed (an event whose data lies in it with enough of it
+  /// following is parsed in place), empty at the end of the input.
+  mutating func routeSSE(chunk: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                         into out: inout [StreamItem])
+  {
     guard !sseOutputs.isEmpty else { return }
     // Taken out of `self` while it is routed (no copy), and given back emptied, its storage kept.
     var batch = SSEEventBatch()
@@ -191,10 +200,12 @@ public struct ActionStream {
     for item in batch.items {
       switch item {
       case .event(let type, let data, let range):
-        batch.withData(data) { data in
-          dialect?.read(EventBytes(type: type, data: data, offset: range.lowerBound, end: range.upperBound),
+        batch.withEvent(type, data) { type, data in
+          dialect?.read(EventBytes(type: type, data: data, offset: range.lowerBound, end: range.upperBound,
+                                   readableAfter: ActionStream.readable(after: data, in: chunk)),
                         into: &dialectOutputs)
         }
+        if awaitsDetection { takeDetectedDialect() }
         routeDialect(into: &out)
       case .output(.diagnostic(let diagnostic)):
         report(StreamDiagnostic(diagnostic), into: &out)
@@ -206,6 +217,22 @@ public struct ActionStream {
         break  // keep-alives carry nothing
       }
     }
+  }
+
+  /// Replaces the ``AutoDialect`` by the dialect it detected, once it has.
+  mutating func takeDetectedDialect() {
+    guard let detected = dialect?.settled else { return }
+    dialect = detected
+    awaitsDetection = false
+  }
+
+  /// The bytes of `chunk` past the end of `data` when `data` lies in `chunk`, else 0.
+  @inline(__always)
+  static func readable(after data: UnsafeRawBufferPointer, in chunk: UnsafeRawBufferPointer) -> Int {
+    guard let start = data.baseAddress, let base = chunk.baseAddress, start >= base else { return 0 }
+    let end = start + data.count
+    let chunkEnd = base + chunk.count
+    return end <= chunkEnd ? chunkEnd - end : 0
   }
 
   /// Routes the dialect's outputs for one event: text and argument fragments go to the

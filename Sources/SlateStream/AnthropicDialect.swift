@@ -33,7 +33,7 @@ public struct AnthropicDialect: PayloadDialect {
   let payloads: PayloadDecoder
   /// Where the stream is.
   private var state = State.beforeMessage
-  private var blocks: [Int: Block] = [:]
+  private var blocks = IndexTable<Block>()
   private var blockOrder: [Int] = []
   /// Blocks (and their calls) of earlier messages that never stopped.
   private var abandonedBlocks: [String] = []
@@ -105,9 +105,21 @@ public struct AnthropicDialect: PayloadDialect {
 
   mutating func handle(_ event: EventBytes, _ payload: Payload, into out: inout DialectOutputs) {
     let at = event.offset
-    guard let value = outcome.object(of: event, payload, expecting: "an Anthropic event object", into: &out),
-          let type = eventType(event, value, into: &out)
-    else { return }
+    guard let value = outcome.object(of: event, payload, expecting: "an Anthropic event object", into: &out) else { return }
+    // The members the block events read, in one pass (the last of a name wins, as a lookup's).
+    var typeNode, index, delta, block: JSONNode?
+    for (key, member) in value.members {
+      switch key.count {
+      case 4:
+        if key.spells("type") { typeNode = member }
+      case 5:
+        if key.spells("index") { index = member } else if key.spells("delta") { delta = member }
+      case 13:
+        if key.spells("content_block") { block = member }
+      default: break
+      }
+    }
+    guard let type = eventType(event, typeNode?.stringBytes, into: &out) else { return }
     if case .stopped = state {
       switch type {
       case "message_start", "ping", "error": break
@@ -118,9 +130,9 @@ public struct AnthropicDialect: PayloadDialect {
     }
     switch type {
     case "message_start": messageStart(value, at: at, into: &out)
-    case "content_block_start": blockStart(value, at: at, into: &out)
-    case "content_block_delta": blockDelta(value, at: at, into: &out)
-    case "content_block_stop": blockStop(value, at: at, into: &out)
+    case "content_block_start": blockStart(index: index?.int, block, at: at, into: &out)
+    case "content_block_delta": blockDelta(index: index?.int, delta, at: at, into: &out)
+    case "content_block_stop": blockStop(index: index?.int, at: at, into: &out)
     case "message_delta":
       reportOpenBlocks(before: "message_delta", at: at, into: &out)
       if let reason = value["delta"]?.nonEmptyString("stop_reason") {
@@ -168,7 +180,7 @@ public struct AnthropicDialect: PayloadDialect {
       }
     }
     state = .message(message + 1)
-    blocks = [:]
+    blocks.removeAll()
     blockOrder = []
     outcome.terminal = nil
     out.emitUsage(value["message"]?["usage"], at: at)
@@ -181,8 +193,8 @@ public struct AnthropicDialect: PayloadDialect {
     state = .message(0)
   }
 
-  private mutating func blockStart(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
-    guard let index = value.int("index"), let block = value["content_block"], let type = block.stringBytes("type") else {
+  private mutating func blockStart(index: Int?, _ block: JSONNode?, at: Int, into out: inout DialectOutputs) {
+    guard let index, let block, let type = block.stringBytes("type") else {
       out.report(.unexpectedPayload, at: at, "expected content_block_start with an index and a typed content_block; it lacks them")
       return
     }
@@ -226,8 +238,23 @@ public struct AnthropicDialect: PayloadDialect {
     blockOrder.append(index)
   }
 
-  private mutating func blockDelta(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
-    guard let index = value.int("index"), let delta = value["delta"], let typeBytes = delta.stringBytes("type") else {
+  private mutating func blockDelta(index: Int?, _ delta: JSONNode?, at: Int, into out: inout DialectOutputs) {
+    // The delta's members, in one pass: its type and the one string its type carries.
+    var typeNode, text, thinking, signature, partialJSON: JSONNode?
+    for (key, member) in delta?.members ?? JSONNode.Members.empty {
+      switch key.count {
+      case 4:
+        if key.spells("type") { typeNode = member } else if key.spells("text") { text = member }
+      case 8:
+        if key.spells("thinking") { thinking = member }
+      case 9:
+        if key.spells("signature") { signature = member }
+      case 12:
+        if key.spells("partial_json") { partialJSON = member }
+      default: break
+      }
+    }
+    guard let index, let typeBytes = typeNode?.stringBytes else {
       out.report(.unexpectedPayload, at: at, "expected content_block_delta with an index and a typed delta; it lacks them")
       return
     }
@@ -245,14 +272,14 @@ public struct AnthropicDialect: PayloadDialect {
     }
     switch (type, block.content) {
     case ("text_delta", .text):
-      if let text = delta.stringBytes("text") { out.emitText(text, on: Channel(.answer, part: block.key), at: at) }
+      if let text = text?.stringBytes { out.emitText(text, on: Channel(.answer, part: block.key), at: at) }
     case ("citations_delta", .text): break
     case ("thinking_delta", .thinking):
-      if let text = delta.stringBytes("thinking") { out.emitText(text, on: Channel(.reasoning, part: block.key), at: at) }
+      if let text = thinking?.stringBytes { out.emitText(text, on: Channel(.reasoning, part: block.key), at: at) }
     case ("signature_delta", .thinking):
-      if let text = delta.stringBytes("signature") { out.emitText(text, on: Channel(.signature, part: block.key), at: at) }
+      if let text = signature?.stringBytes { out.emitText(text, on: Channel(.signature, part: block.key), at: at) }
     case ("input_json_delta", .toolUse(_, let initialInput)):
-      if let fragment = delta.stringBytes("partial_json"), !fragment.isEmpty {
+      if let fragment = partialJSON?.stringBytes, !fragment.isEmpty {
         if case .toolUse(streamed: false, _) = block.content {
           block.content = .toolUse(streamed: true, initialInput: initialInput)
           blocks[index] = block
@@ -260,7 +287,7 @@ public struct AnthropicDialect: PayloadDialect {
         out.emitArguments(fragment, of: CallKey(block.key), at: at)
       }
     case ("input_json_delta", .serverToolUse):
-      if let fragment = delta.stringBytes("partial_json") {
+      if let fragment = partialJSON?.stringBytes {
         block.content = .opaque  // drop this copy's reference: the stored input grows in place
         blocks[index]!.content.appendServerInput(fragment)
       }
@@ -272,8 +299,8 @@ public struct AnthropicDialect: PayloadDialect {
     }
   }
 
-  private mutating func blockStop(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
-    guard let index = value.int("index") else {
+  private mutating func blockStop(index: Int?, at: Int, into out: inout DialectOutputs) {
+    guard let index else {
       out.report(.unexpectedPayload, at: at, "expected content_block_stop with an index; it has none")
       return
     }

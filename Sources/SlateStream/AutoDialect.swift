@@ -33,6 +33,11 @@ public struct AutoDialect: EventDialect {
     payloads = PayloadDecoder(parser: parser)
   }
 
+  /// The detected dialect, once detection has handed it every held event: from then on
+  /// this reader only forwards to it, so a caller may read through it directly
+  /// (``ActionStream`` does, saving a dispatch per event).
+  var settled: (any EventDialect)? { pending.isEmpty ? detected : nil }
+
   mutating func read(_ event: EventBytes, into out: inout DialectOutputs) {
     if detected != nil {
       detected!.confirmLoss(into: &out)

@@ -59,6 +59,13 @@ protocol EventDialect: Dialect {
   mutating func lost(at offset: Int, into out: inout DialectOutputs)
   /// As ``Dialect/finish(at:into:)``.
   mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd
+  /// The dialect this one only forwards to from now on (``AutoDialect`` once it has
+  /// detected), or nil: read through it directly.
+  var settled: (any EventDialect)? { get }
+}
+
+extension EventDialect {
+  var settled: (any EventDialect)? { nil }
 }
 
 extension EventDialect {
@@ -149,15 +156,6 @@ func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool
   return memcmp(x, y, a.count) == 0
 }
 
-extension String {
-  /// Whether the string's UTF-8 is exactly `bytes` (no `String` built from them).
-  func hasUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
-    guard utf8.count == bytes.count else { return false }
-    var copy = self
-    return copy.withUTF8 { sameBytes(UnsafeRawBufferPointer($0), bytes) }
-  }
-}
-
 /// A ``Payload`` kept past the parser's next parse (the events ``AutoDialect`` holds
 /// before detection): its document copied once.
 enum KeptPayload {
@@ -203,7 +201,7 @@ struct PayloadDecoder {
         return .invalid
       }
       if end - start == 6, bytes[start..<end].elementsEqual("[DONE]".utf8) { return .done }
-      let result = Result { () throws(JSONParseError) in try parser.parseDocument(bytes) }
+      let result = Result { () throws(JSONParseError) in try parser.parseDocument(bytes, readableAfter: event.readableAfter) }
       switch result {
       case .success(let document):
         return .json(document.root)
@@ -264,9 +262,15 @@ extension PayloadDialect {
   /// Falls back to the event name when the payload has no `type`; nil (reported) when
   /// there is neither.
   func eventType(_ event: EventBytes, _ value: JSONNode, into out: inout DialectOutputs) -> EventType? {
-    let payloadType = value.stringBytes("type")
-    // Bytes first; only differing bytes build the `String` (equal by canonical equivalence, as before).
-    if let name = event.name, let payloadType, !name.hasUTF8(payloadType), name != String(jsonBytes: payloadType) {
+    eventType(event, value.stringBytes("type"), into: &out)
+  }
+
+  /// As the lookup above, with the payload's `type` already read (nil when absent or not a string).
+  func eventType(_ event: EventBytes, _ payloadType: UnsafeRawBufferPointer?, into out: inout DialectOutputs) -> EventType? {
+    // Bytes first; only differing bytes build the `String`s (equal by canonical equivalence, as before).
+    if !event.nameBytes.isEmpty, let payloadType, !sameBytes(event.nameBytes, payloadType),
+       let name = event.name, name != String(jsonBytes: payloadType)
+    {
       out.report(.eventTypeMismatch, at: event.offset,
                  "expected the event name to repeat the payload type \"\(String(jsonBytes: payloadType))\"; the event is named \"\(name)\"")
     }

@@ -101,7 +101,7 @@ struct Outcome {
       out.report(.unexpectedPayload, at: event.offset, "expected \(what); got a JSON \(value.typeName)")
     case .done:
       out.report(.unexpectedPayload, at: event.offset, "expected \(what); got [DONE], which this dialect does not send (ignored)")
-    case .invalid where event.name == "error", .unreadable where event.name == "error":
+    case .invalid where event.isNamed("error"), .unreadable where event.isNamed("error"):
       let message = event.text
       fail(ProviderError(kind: "error", code: nil, message: message, payload: .string(message)), at: event.offset, into: &out)
     case .invalid, .unreadable:

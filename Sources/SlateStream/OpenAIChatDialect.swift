@@ -159,7 +159,7 @@ public struct OpenAIChatDialect: PayloadDialect {
       out.emitUsage(usage, at: at)
       return
     }
-    if object?.isString("error") == true || event.name == "error" {
+    if object?.isString("error") == true || event.isNamed("error") {
       let payload = value.value
       outcome.fail(ProviderError(errorObject: payload, payload: payload), at: at, into: &out)
       return

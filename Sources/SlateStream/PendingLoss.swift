@@ -13,7 +13,7 @@ struct PendingLoss {
   /// Whether a decoded event is a loss to hold: its data could not be read and it is not
   /// the provider's `error` event (whose data is then the error message).
   static func isLoss(_ event: EventBytes, _ payload: Payload) -> Bool {
-    if case .unreadable = payload { return event.name != "error" }
+    if case .unreadable = payload { return !event.isNamed("error") }
     return false
   }
 
