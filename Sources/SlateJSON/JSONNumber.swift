@@ -62,6 +62,15 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
   /// simdjson refuses such an integer lexeme: the canonical form always parses back.
   public var canonical: String { isCanonicalInteger ? lexeme : decimal.canonical }
 
+  /// Appends ``canonical``'s UTF-8 bytes (the lexeme itself when it is canonical already).
+  public func writeCanonical(into out: inout [UInt8]) {
+    if isCanonicalInteger {
+      out.append(contentsOf: lexeme.utf8)
+    } else {
+      out.append(contentsOf: decimal.canonical.utf8)
+    }
+  }
+
   /// Whether the lexeme is its own canonical form without working it out: an integer of
   /// 1 to 18 digits (within 64 bits), with no leading zero, and not `-0`. The common case
   /// of keys and payloads. O(lexeme).

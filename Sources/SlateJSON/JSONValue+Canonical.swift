@@ -27,17 +27,24 @@ extension JSONValue {
   public var canonicalString: String { String(decoding: canonicalBytes, as: UTF8.self) }
 
   /// Appends the canonical bytes of `value` to `out`. Iterative: an explicit stack of the
-  /// open containers, so the depth is bounded by memory, not by the native stack.
+  /// open containers, so the depth is bounded by memory, not by the native stack. An
+  /// object's members are written in canonical order through their indices, kept for all
+  /// open objects in one shared buffer (no member array is copied or sorted in place).
   public static func writeCanonical(_ value: JSONValue, into out: inout [UInt8]) {
-    /// An open container (its elements, or its members sorted) and the index of its next
-    /// child; advanced in place, so the arrays are not retained again at every child.
+    /// An open container (its elements, or its members with their canonical order at
+    /// `order` in the shared buffer) and the index of its next child; advanced in place, so
+    /// the arrays are not retained again at every child.
     struct Open {
       let elements: [JSONValue]
       let members: [JSONMember]
       let isObject: Bool
+      /// Where the object's member indices start in `order`, and how many there are.
+      let start: Int
+      let count: Int
       var next = 0
     }
     var stack: [Open] = []
+    var order: [Int] = []
     var pending: JSONValue? = value
     while true {
       if let value = pending {
@@ -45,36 +52,38 @@ extension JSONValue {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let n): out.append(contentsOf: n.canonical.utf8)
+        case .number(let n): n.writeCanonical(into: &out)
         case .string(let s): writeCanonicalString(s, into: &out)
         case .array(let elements):
           out.append(UInt8(ascii: "["))
-          stack.append(Open(elements: elements, members: [], isObject: false))
+          stack.append(Open(elements: elements, members: [], isObject: false, start: 0, count: elements.count))
         case .object(let object):
           out.append(UInt8(ascii: "{"))
-          stack.append(Open(elements: [], members: object.sortedDistinctMembers, isObject: true))
+          let start = order.count
+          object.appendCanonicalOrder(to: &order)
+          stack.append(Open(elements: [], members: object.members, isObject: true, start: start, count: order.count - start))
         }
       }
       guard !stack.isEmpty else { return }
       let top = stack.count - 1
       let next = stack[top].next
-      if stack[top].isObject {
-        guard next < stack[top].members.count else {
+      guard next < stack[top].count else {
+        if stack[top].isObject {
           out.append(UInt8(ascii: "}"))
-          stack.removeLast()
-          continue
-        }
-        if next > 0 { out.append(UInt8(ascii: ",")) }
-        writeCanonicalString(stack[top].members[next].key, into: &out)
-        out.append(UInt8(ascii: ":"))
-        pending = stack[top].members[next].value
-      } else {
-        guard next < stack[top].elements.count else {
+          order.removeLast(stack[top].count)
+        } else {
           out.append(UInt8(ascii: "]"))
-          stack.removeLast()
-          continue
         }
-        if next > 0 { out.append(UInt8(ascii: ",")) }
+        stack.removeLast()
+        continue
+      }
+      if next > 0 { out.append(UInt8(ascii: ",")) }
+      if stack[top].isObject {
+        let m = order[stack[top].start + next]
+        writeCanonicalString(stack[top].members[m].key, into: &out)
+        out.append(UInt8(ascii: ":"))
+        pending = stack[top].members[m].value
+      } else {
         pending = stack[top].elements[next]
       }
       stack[top].next = next + 1
@@ -132,26 +141,56 @@ extension JSONObject {
   /// already strictly in that order (then they are distinct too).
   public var sortedDistinctMembers: [JSONMember] {
     if members.count < 2 { return members }
+    var order: [Int] = []
+    appendCanonicalOrder(to: &order)
+    if order.elementsEqual(members.indices) { return members }
+    return order.map { members[$0] }
+  }
+
+  /// Appends the indices of the distinct members (the last occurrence of each key) in
+  /// canonical order (``sortedDistinctMembers``'s) to `order`. O(k) when the keys are
+  /// already strictly ordered; otherwise a stable insertion sort in place, O(k²) key
+  /// comparisons up to 32 members, O(k log k) beyond. Allocates nothing but `order`'s growth.
+  public func appendCanonicalOrder(to order: inout [Int]) {
+    let k = members.count
+    let start = order.count
     var ordered = true
-    for k in 1..<members.count where !JSONObject.keyPrecedes(members[k - 1].key, members[k].key) {
+    for i in 1..<Swift.max(k, 1) where !JSONObject.keyPrecedes(members[i - 1].key, members[i].key) {
       ordered = false
       break
     }
-    if ordered { return members }
-    // Sorted by key, ties by position, so the last of equal keys ends each run of them.
-    let sorted = members.indices.sorted {
-      let (a, b) = (members[$0].key, members[$1].key)
-      if JSONObject.keyPrecedes(a, b) { return true }
-      if JSONObject.keyPrecedes(b, a) { return false }
-      return $0 < $1
+    if ordered {
+      for i in 0..<k { order.append(i) }
+      return
     }
-    var out: [JSONMember] = []
-    out.reserveCapacity(sorted.count)
-    for (k, index) in sorted.enumerated() {
-      if k + 1 < sorted.count && members[sorted[k + 1]].key.utf8.elementsEqual(members[index].key.utf8) { continue }
-      out.append(members[index])
+    if k > 32 {
+      // Sorted by key, ties by position, so the last of equal keys ends each run of them.
+      order.append(contentsOf: members.indices.sorted {
+        let (a, b) = (members[$0].key, members[$1].key)
+        if JSONObject.keyPrecedes(a, b) { return true }
+        if JSONObject.keyPrecedes(b, a) { return false }
+        return $0 < $1
+      })
+    } else {
+      // Stable: an index moves only before keys that sort strictly after its own.
+      for i in 0..<k {
+        order.append(i)
+        var p = order.count - 1
+        while p > start && JSONObject.keyPrecedes(members[i].key, members[order[p - 1]].key) {
+          order[p] = order[p - 1]
+          p -= 1
+        }
+        order[p] = i
+      }
     }
-    return out
+    // Keep the last of each run of equal keys.
+    var kept = start
+    for p in start..<order.count {
+      if p + 1 < order.count && members[order[p + 1]].key.utf8.elementsEqual(members[order[p]].key.utf8) { continue }
+      order[kept] = order[p]
+      kept += 1
+    }
+    order.removeLast(order.count - kept)
   }
 
   /// Whether key `a` sorts before key `b` by UTF-16 code units. UTF-8 byte order is the

@@ -59,7 +59,7 @@ public struct ActionBatch: Sendable, Equatable, Identifiable {
   /// A hasher primed with the batch's header fields.
   static func contentHasher(phase: String?) -> SHA256 {
     var hasher = SHA256()
-    hasher.updateField("slate.batch.v1".utf8)
+    hasher.updateField("slate.batch.v1")
     optionalField(phase, into: &hasher)
     return hasher
   }
@@ -70,20 +70,20 @@ public struct ActionBatch: Sendable, Equatable, Identifiable {
     switch item {
     case .action(let action):
       let payload = action.payload.canonicalBytes
-      hasher.updateField("A".utf8)
-      hasher.updateField(action.type.utf8)
-      hasher.updateField(action.key.namespace.utf8)
+      hasher.updateField("A")
+      hasher.updateField(action.type)
+      hasher.updateField(action.key.namespace)
       hasher.updateField(action.key.canonicalBytes)
       hasher.updateField(payload)
       return payload.count
     case .rejection(let rejection):
-      hasher.updateField("R".utf8)
+      hasher.updateField("R")
       optionalField(rejection.type, into: &hasher)
       hasher.updateField(rejection.bytes)
-      hasher.updateField(String(rejection.errors.count).utf8)
+      hasher.updateField(String(rejection.errors.count))
       for error in rejection.errors {
-        hasher.updateField(error.code.rawValue.utf8)
-        hasher.updateField(error.instancePath.utf8)
+        hasher.updateField(error.code.rawValue)
+        hasher.updateField(error.instancePath)
       }
       return rejection.bytes.count
     }
@@ -93,7 +93,7 @@ public struct ActionBatch: Sendable, Equatable, Identifiable {
   private static func optionalField(_ text: String?, into hasher: inout SHA256) {
     if let text {
       hasher.updateField([1])
-      hasher.updateField(text.utf8)
+      hasher.updateField(text)
     } else {
       hasher.updateField([0])
     }

@@ -115,8 +115,10 @@ public struct CompiledPack: Sendable {
   {
     let actionType: String
     var payload = value
+    let found: Entry?
     if let toolName = metadata.toolName {
       actionType = toolName
+      found = entries[Utf8Key(actionType)]
     } else {
       let name = pack.discriminator
       guard case .object(let object) = value, case .string(let named)? = Validator.member(name, of: object) else {
@@ -127,11 +129,15 @@ public struct CompiledPack: Sendable {
         return .failure(rejection(nil, value, metadata, [problem]))
       }
       actionType = named
-      if entries[Utf8Key(actionType)]?.keepsDiscriminator != true {
-        payload = .object(JSONObject(object.members.filter { !utf8Equal($0.key, name) }))
+      found = entries[Utf8Key(actionType)]  // looked up once
+      if found?.keepsDiscriminator != true {
+        var members: [JSONMember] = []
+        members.reserveCapacity(object.members.count)
+        for member in object.members where !utf8Equal(member.key, name) { members.append(member) }
+        payload = .object(JSONObject(members))
       }
     }
-    guard let entry = entries[Utf8Key(actionType)] else {
+    guard let entry = found else {
       let problem = CompiledPack.problem(.unknownAction, .root,
                                          "\"\(actionType)\" is not an action of the pack \(pack.name) \(pack.version)",
                                          metadata)

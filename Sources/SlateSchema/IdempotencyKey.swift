@@ -23,12 +23,47 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 
   /// A key from the normalised values of the declared fields (in declaration order).
   public init(namespace: String, fields: [JSONValue]) {
-    let bytes = JSONValue.array(fields).canonicalBytes
-    let parts = fields.map { field -> String in
-      if case .string(let s) = field { return s }
-      return field.canonicalString
+    var writer = FieldWriter(namespace: namespace)
+    for field in fields { writer.append(field, steps: []) }
+    self.init(namespace: namespace, bytes: writer.finish(), readable: writer.readable)
+  }
+
+  /// The canonical array of a key's fields and its readable form, written in one pass
+  /// (the bytes are `JSONValue.array(fields).canonicalBytes`; a string field is written
+  /// once, normalised, into both).
+  struct FieldWriter {
+    var bytes: [UInt8] = [UInt8(ascii: "[")]
+    var readable: String
+    var count = 0
+
+    init(namespace: String) {
+      readable = namespace
+      bytes.reserveCapacity(48)
     }
-    self.init(namespace: namespace, bytes: bytes, readable: fields.isEmpty ? namespace : namespace + ":" + parts.joined(separator: "/"))
+
+    mutating func append(_ value: JSONValue, steps: KeyNormalization.Steps) {
+      if count > 0 {
+        bytes.append(UInt8(ascii: ","))
+        readable.append("/")
+      } else {
+        readable.append(":")
+      }
+      count += 1
+      if case .string(let s) = value {
+        let normalised = steps.isEmpty ? s : KeyNormalization.apply(bits: steps, to: s)
+        JSONValue.writeCanonicalString(normalised, into: &bytes)
+        readable.append(normalised)
+      } else {
+        let start = bytes.count
+        JSONValue.writeCanonical(value, into: &bytes)
+        readable.append(String(decoding: bytes[start...], as: UTF8.self))
+      }
+    }
+
+    mutating func finish() -> [UInt8] {
+      bytes.append(UInt8(ascii: "]"))
+      return bytes
+    }
   }
 
   /// A content-addressed key: the whole payload identifies the action.
@@ -38,7 +73,8 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
     self.init(namespace: namespace, bytes: bytes, digest: digest, readable: namespace + "#" + String(digest.hex.prefix(12)))
   }
 
-  private init(namespace: String, bytes: [UInt8], readable: String) {
+  /// A key from its canonical bytes and readable form (the digest is worked out here).
+  init(namespace: String, bytes: [UInt8], readable: String) {
     self.init(namespace: namespace, bytes: bytes, digest: IdempotencyKey.digest(namespace, bytes), readable: readable)
   }
 
@@ -60,8 +96,8 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 
   private static func digest(_ namespace: String, _ bytes: [UInt8]) -> SHA256.Digest {
     var hasher = SHA256()
-    hasher.updateField("slate.key.v1".utf8)
-    hasher.updateField(namespace.utf8)
+    hasher.updateField("slate.key.v1")
+    hasher.updateField(namespace)
     hasher.updateField(bytes)
     return hasher.finalize()
   }
@@ -69,22 +105,20 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 
 extension KeyDeclaration {
   /// The key of `payload` in `namespace`, or the pointers of the declared fields it lacks.
+  /// One pass over the fields: each is resolved, normalised (a string, by its compiled
+  /// steps) and written straight into the key's canonical bytes and readable form.
   public func key(for payload: JSONValue, namespace: String) -> Result<IdempotencyKey, MissingKeyFields> {
-    var values: [JSONValue] = []
+    var writer = IdempotencyKey.FieldWriter(namespace: namespace)
     var missing: [JSONPointer] = []
     for field in fields {
       guard let value = field.pointer.resolve(in: payload) else {
         missing.append(field.pointer)
         continue
       }
-      if case .string(let s) = value, !field.normalization.isEmpty {
-        values.append(.string(KeyNormalization.apply(field.normalization, to: s)))
-      } else {
-        values.append(value)
-      }
+      if missing.isEmpty { writer.append(value, steps: field.steps) }
     }
     if !missing.isEmpty { return .failure(MissingKeyFields(pointers: missing)) }
-    return .success(IdempotencyKey(namespace: namespace, fields: values))
+    return .success(IdempotencyKey(namespace: namespace, bytes: writer.finish(), readable: writer.readable))
   }
 }
 

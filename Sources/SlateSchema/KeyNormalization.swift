@@ -21,9 +21,36 @@ public enum KeyNormalization: String, Sendable, CaseIterable, Hashable {
   case casefold
   case nfc
 
+  /// A set of steps as bits: what a compiled key field keeps.
+  struct Steps: OptionSet, Sendable, Hashable {
+    let rawValue: UInt8
+    static let trim = Steps(rawValue: 1)
+    static let casefold = Steps(rawValue: 2)
+    static let nfc = Steps(rawValue: 4)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init(_ steps: Set<KeyNormalization>) {
+      var bits: Steps = []
+      for step in steps {
+        switch step {
+        case .trim: bits.insert(.trim)
+        case .casefold: bits.insert(.casefold)
+        case .nfc: bits.insert(.nfc)
+        }
+      }
+      self = bits
+    }
+  }
+
   /// Applies `steps` to `string` in the documented order. O(length).
   public static func apply(_ steps: Set<KeyNormalization>, to string: String) -> String {
-    if let ascii = applyToASCII(steps, string) { return ascii }
+    apply(bits: Steps(steps), to: string)
+  }
+
+  /// ``apply(_:to:)`` with the steps as bits.
+  static func apply(bits steps: Steps, to string: String) -> String {
+    if let ascii = applyToASCII(bits: steps, string) { return ascii }
     var s = string
     if steps.contains(.trim) { s = trim(s) }
     switch (steps.contains(.casefold), steps.contains(.nfc)) {
@@ -39,6 +66,10 @@ public enum KeyNormalization: String, Sendable, CaseIterable, Hashable {
   /// string is not ASCII. On ASCII, NFC and NFD change nothing, the `White_Space` scalars
   /// are U+0009–U+000D and U+0020, and full case folding is lower-casing A–Z.
   static func applyToASCII(_ steps: Set<KeyNormalization>, _ string: String) -> String? {
+    applyToASCII(bits: Steps(steps), string)
+  }
+
+  static func applyToASCII(bits steps: Steps, _ string: String) -> String? {
     let folds = steps.contains(.casefold), trims = steps.contains(.trim)
     let done = string.utf8.withContiguousStorageIfAvailable { bytes -> String? in
       var start = 0

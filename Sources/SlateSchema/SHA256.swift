@@ -123,6 +123,21 @@ public struct SHA256: Sendable {
     update(bytes)
   }
 
+  /// ``updateField(_:)`` of an array's bytes, in place (not through the generic path).
+  public mutating func updateField(_ bytes: [UInt8]) {
+    append(bigEndian: UInt64(bytes.count))
+    bytes.withUnsafeBytes { update(bytes: $0) }
+  }
+
+  /// ``updateField(_:)`` of a string's UTF-8 bytes, in place.
+  public mutating func updateField(_ text: String) {
+    var text = text
+    text.withUTF8 { utf8 in
+      append(bigEndian: UInt64(utf8.count))
+      update(bytes: UnsafeRawBufferPointer(utf8))
+    }
+  }
+
   /// FIPS 180-4 §5.1.1 padding (a 1 bit, zeros, the 64-bit message length), then the digest.
   public mutating func finalize() -> Digest {
     let bitLength = totalBytes &* 8
@@ -134,11 +149,15 @@ public struct SHA256: Sendable {
       tail.storeBytes(of: bitLength.bigEndian, toByteOffset: padding, as: UInt64.self)
       update(bytes: UnsafeRawBufferPointer(tail))
     }
-    let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-    var out: [UInt8] = []
-    out.reserveCapacity(32)
-    for word in words {
-      for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+    let words = state
+    let out = [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+      withUnsafeBytes(of: words) { raw in
+        for k in 0..<8 {
+          let word = raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)
+          for b in 0..<4 { buffer[4 * k + b] = UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * b)) }
+        }
+      }
+      count = 32
     }
     return Digest(bytes: out)
   }

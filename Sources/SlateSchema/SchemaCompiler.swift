@@ -429,7 +429,8 @@ struct SchemaCompiler {
         shape.nodes.append(node(at: c.child("properties", name)))
         shape.isRequired.append(required.contains(Utf8Key(name)))
       }
-      if shape.names.count > 8 {
+      // Up to 32 names a scan (lengths compared first) costs less than hashing the key.
+      if shape.names.count > 32 {
         var lookup: [Utf8Key: Int] = [:]
         for (i, name) in shape.names.enumerated() { lookup[Utf8Key(name)] = i }
         shape.lookup = lookup

@@ -372,11 +372,14 @@ public struct ActionDeclaration: Sendable {
 public struct KeyDeclaration: Sendable, Equatable {
   public struct Field: Sendable, Equatable {
     public var pointer: JSONPointer
-    public var normalization: Set<KeyNormalization>
+    public var normalization: Set<KeyNormalization> { didSet { steps = KeyNormalization.Steps(normalization) } }
+    /// ``normalization`` as a bit set, read per key (a `Set`'s lookups hash each step's name).
+    private(set) var steps: KeyNormalization.Steps
 
     public init(pointer: JSONPointer, normalization: Set<KeyNormalization>) {
       self.pointer = pointer
       self.normalization = normalization
+      self.steps = KeyNormalization.Steps(normalization)
     }
   }
 

@@ -86,12 +86,13 @@ public struct TurnPipeline {
   }
 
   mutating func route(into out: inout [TurnItem]) {
-    // By index, and the pack used in place (not copied per item).
+    // By index; the pack bound once per call (not copied per item).
+    let pack = self.pack
     for k in items.indices {
       out.append(.stream(items[k]))
       if prose == nil, case .diagnostic(let d) = items[k], d.code == "stream.prose_text" { prose = d }
-      guard pack != nil, case .value(let value) = items[k] else { continue }
-      var result = pack!.classify(value.value, metadata: metadata(for: value), options: validation)
+      guard let pack, case .value(let value) = items[k] else { continue }
+      var result = pack.classify(value.value, metadata: metadata(for: value), options: validation)
       switch result {
       case .success(let action):
         actions += 1
