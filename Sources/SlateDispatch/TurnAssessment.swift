@@ -149,5 +149,4 @@ extension TurnAssessment {
     return TurnAssessment(turn: turn, tally: tally, phases: try tx.phases(turn: turn.id),
                           effects: try tx.effects(turn: turn.id), openStreams: streams.open)
   }
-
 }
