@@ -135,7 +135,7 @@ public struct AnthropicDialect: PayloadDialect {
     case "content_block_stop": blockStop(index: index?.int, at: at, into: &out)
     case "message_delta":
       reportOpenBlocks(before: "message_delta", at: at, into: &out)
-      if let reason = value["delta"]?.nonEmptyString("stop_reason") {
+      if let reason = delta?.nonEmptyString("stop_reason") {
         outcome.finish(Finish(choice: 0, reason: reason, truncated: Finish.isTruncating(reason)), at: at, into: &out)
       }
       out.emitUsage(value["usage"], at: at)
