@@ -31,6 +31,7 @@ enum SlateVersion {
 @main
 enum SlateMain {
   static func main() async {
+    MallocArenas.limit()
     do {
       var command = try SlateCommand.parseAsRoot()
       if var asynchronous = command as? any AsyncParsableCommand {

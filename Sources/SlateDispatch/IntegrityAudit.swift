@@ -16,12 +16,12 @@ public enum IntegrityAudit {
   {
     var findings: [Finding] = []
     let entries = result.orderedEntries
-    let landed = entries.filter { $0.outcome.kind == .applied || $0.outcome.kind == .duplicate }
     let dryRun = result.notes.contains("dispatch.dry_run")
 
     // Phases: planned against landed.
     if !plan.isEmpty {
-      let landedPhases = Set(landed.map { $0.phase ?? "" })
+      let landed = Landed(entries, planType: planType)
+      let landedPhases = Set(landed.perPhase.keys)
       let missing = plan.filter { !landedPhases.contains($0.name) }.map(\.name)
       let done = plan.filter { landedPhases.contains($0.name) }.map(\.name)
       let counted = "\(plan.count) phase\(plan.count == 1 ? "" : "s") planned, \(done.count) landed"
@@ -36,7 +36,7 @@ public enum IntegrityAudit {
       }
       for phase in plan {
         guard let expected = phase.expectedCount else { continue }
-        let count = landed.filter { ($0.phase ?? "") == phase.name }.count
+        let count = landed.perPhase[phase.name] ?? 0
         if count < expected && landedPhases.contains(phase.name) {
           findings.append(Finding(code: .auditPhaseShort, severity: .warning,
                                   message: "Phase \(phase.name) expected \(expected) actions; \(count) landed.",
@@ -44,11 +44,7 @@ public enum IntegrityAudit {
         }
       }
       let planned = Set(plan.map(\.name))
-      let unplanned = Set(landed.compactMap { entry -> String? in
-        let name = entry.phase ?? ""
-        return planned.contains(name) || entry.type == planType ? nil : name
-      }).sorted()
-      for name in unplanned {
+      for name in landed.outsidePlan.subtracting(planned).sorted() {
         findings.append(Finding(code: .auditPhaseUnplanned, severity: .warning,
                                 message: "Phase \(name.isEmpty ? "(none)" : name) landed actions but was not in the plan.",
                                 phase: name))
@@ -130,19 +126,19 @@ public enum IntegrityAudit {
     }
 
     // Duplicates and planned actions.
-    let duplicates = entries.filter { $0.outcome.kind == .duplicate }
-    if !duplicates.isEmpty {
+    let duplicates = Listed(entries, kind: .duplicate)
+    if duplicates.count > 0 {
       findings.append(Finding(
         code: .auditDuplicates, severity: .info,
         message: "\(duplicates.count) action\(duplicates.count == 1 ? " was" : "s were") already applied and "
-          + "\(duplicates.count == 1 ? "was" : "were") not applied again: \(list(duplicates.map(\.key.readable)))."))
+          + "\(duplicates.count == 1 ? "was" : "were") not applied again: \(duplicates.text)."))
     }
-    let planned = entries.filter { $0.outcome.kind == .planned }
-    if !planned.isEmpty {
+    let planned = Listed(entries, kind: .planned)
+    if planned.count > 0 {
       findings.append(Finding(
         code: .auditPlanned, severity: dryRun ? .info : .warning,
         message: "\(planned.count) action\(planned.count == 1 ? " was" : "s were") declared and not called"
-          + (dryRun ? " (dry run)" : "") + ": \(list(planned.map(\.key.readable)))."))
+          + (dryRun ? " (dry run)" : "") + ": \(planned.text)."))
     }
 
     // Budgets.
@@ -156,6 +152,37 @@ public enum IntegrityAudit {
     return findings
   }
 
+  /// The landed entries (applied or duplicate), counted per phase (`""` for none), and the
+  /// phases of those that are not the plan action's own. One pass; O(phases) memory.
+  private struct Landed {
+    var perPhase: [String: Int] = [:]
+    var outsidePlan: Set<String> = []
+
+    init(_ entries: [DispatchResult.Entry], planType: String?) {
+      for entry in entries where entry.outcome.kind == .applied || entry.outcome.kind == .duplicate {
+        let name = entry.phase ?? ""
+        perPhase[name, default: 0] += 1
+        if entry.type != planType { outsidePlan.insert(name) }
+      }
+    }
+  }
+
+  /// The entries of one outcome kind, counted, with the readable keys ``list(_:count:)``
+  /// shows (the first ten). O(1) memory.
+  private struct Listed {
+    var count = 0
+    var shown: [String] = []
+
+    init(_ entries: [DispatchResult.Entry], kind: Outcome.Kind) {
+      for entry in entries where entry.outcome.kind == kind {
+        count += 1
+        if shown.count < IntegrityAudit.listLimit { shown.append(entry.key.readable) }
+      }
+    }
+
+    var text: String { IntegrityAudit.list(shown, count: count) }
+  }
+
   private struct Pair: Hashable {
     var action: String
     var kind: String
@@ -165,16 +192,19 @@ public enum IntegrityAudit {
     result.entries[effect.action.hex]?.ordinal ?? .max
   }
 
-  /// `a`, `a and b`, `a, b and c`; more than 10 items end with "and n more".
-  static func list(_ items: [String]) -> String {
-    let shown = items.count > 10 ? Array(items.prefix(10)) : items
-    var text: String
+  /// How many items ``list(_:count:)`` names.
+  static let listLimit = 10
+
+  /// `a`, `a and b`, `a, b and c`; more than 10 items end with "and n more". `count` is the
+  /// number of items of which `items` holds the first (all of them by default).
+  static func list(_ items: [String], count: Int? = nil) -> String {
+    let count = count ?? items.count
+    let shown = items.prefix(listLimit)
+    if count > listLimit { return shown.joined(separator: ", ") + " and \(count - listLimit) more" }
     switch shown.count {
-    case 0: text = ""
-    case 1: text = shown[0]
-    default: text = shown.dropLast().joined(separator: ", ") + " and " + shown.last!
+    case 0: return ""
+    case 1: return shown[shown.startIndex]
+    default: return shown.dropLast().joined(separator: ", ") + " and " + shown.last!
     }
-    if items.count > 10 { text = shown.joined(separator: ", ") + " and \(items.count - 10) more" }
-    return text
   }
 }

@@ -86,6 +86,27 @@ import Testing
     #expect(findings[0].json == ["code": "audit.failed", "severity": "error", "message": .string(findings[0].message),
                                  "key": "scene:s1", "phase": "scenes"])
   }
+
+  /// Duplicates and planned keys: counted, in ordinal order, the first ten named.
+  @Test func duplicatesAndPlannedAreCountedAndTheFirstTenNamed() {
+    var result = DispatchResult()
+    for n in 0..<25 {
+      let key = ActionKey(hex: String(n), namespace: "scene", readable: "scene:s\(n)", canonicalBytes: [])
+      let outcome = n < 12 ? Outcome.duplicate(of: .applied()) : n < 15 ? .planned : .applied()
+      result.record(DispatchResult.Entry(key: key, queue: "scene", type: "create_scene", phase: n < 20 ? "scenes" : nil,
+                                         ordinal: 24 - n, outcome: outcome))
+    }
+    let plan = [PlannedPhase(name: "scenes", actions: ["create_scene"], expectedCount: 30)]
+    let findings = IntegrityAudit.run(plan: plan, result: result)
+    #expect(findings.map(\.message) == [
+      "1 phase planned, 1 landed.",
+      "Phase scenes expected 30 actions; 17 landed.",
+      "Phase (none) landed actions but was not in the plan.",
+      "12 actions were already applied and were not applied again: scene:s11, scene:s10, scene:s9, scene:s8, "
+        + "scene:s7, scene:s6, scene:s5, scene:s4, scene:s3, scene:s2 and 2 more.",
+      "3 actions were declared and not called: scene:s14, scene:s13 and scene:s12.",
+    ])
+  }
 }
 
 /// Applies entities but never queues the effect it should.
