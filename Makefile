@@ -8,7 +8,7 @@ SWIFT ?= swift
 # postgres:// and http://; `make demo-postgres` with the PostgreSQL ledger.
 ALL_TRAITS := --traits Postgres,HTTP
 
-.PHONY: deps demo demo-postgres test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process bench-ttfa fuzz fuzz-smoke
+.PHONY: deps demo demo-postgres test corpus-check schema-compare bench bench-quick bench-thresholds bench-table bench-process bench-envelopes bench-ttfa fuzz fuzz-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -65,6 +65,11 @@ bench-table: deps
 # STATIC=1 adds a `slate` linked with --static-swift-stdlib.
 bench-process: deps
 	SWIFT=$(SWIFT) STATIC=$(STATIC) Benchmarks/python/compare.sh
+
+# simdjson's DOM front end (the shim's) against On-Demand on the envelopes of generated
+# streams, reading what the dialects read (issue 16: measure before choosing). ~1 minute.
+bench-envelopes: deps
+	SWIFT=$(SWIFT) Benchmarks/simdjson/envelopes.sh
 
 # Time to first action over loopback HTTP (issue 18): generated turns of 10, 100 and 1,000
 # actions served by RecordingServer at a token pace, Slate against the SDK pattern (parse
