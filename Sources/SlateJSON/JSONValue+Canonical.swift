@@ -26,68 +26,11 @@ extension JSONValue {
   /// The canonical serialization as a String.
   public var canonicalString: String { String(decoding: canonicalBytes, as: UTF8.self) }
 
-  /// Appends the canonical bytes of `value` to `out`. Iterative: an explicit stack of the
-  /// open containers, so the depth is bounded by memory, not by the native stack. An
-  /// object's members are written in canonical order through their indices, kept for all
-  /// open objects in one shared buffer (no member array is copied or sorted in place).
+  /// Appends the canonical bytes of `value` to `out` (see ``CanonicalWriter``, which a
+  /// caller that serializes value after value keeps to reuse its stacks).
   public static func writeCanonical(_ value: JSONValue, into out: inout [UInt8]) {
-    /// An open container (its elements, or its members with their canonical order at
-    /// `order` in the shared buffer) and the index of its next child; advanced in place, so
-    /// the arrays are not retained again at every child.
-    struct Open {
-      let elements: [JSONValue]
-      let members: [JSONMember]
-      let isObject: Bool
-      /// Where the object's member indices start in `order`, and how many there are.
-      let start: Int
-      let count: Int
-      var next = 0
-    }
-    var stack: [Open] = []
-    var order: [Int] = []
-    var pending: JSONValue? = value
-    while true {
-      if let value = pending {
-        pending = nil
-        switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let n): n.writeCanonical(into: &out)
-        case .string(let s): writeCanonicalString(s, into: &out)
-        case .array(let elements):
-          out.append(UInt8(ascii: "["))
-          stack.append(Open(elements: elements, members: [], isObject: false, start: 0, count: elements.count))
-        case .object(let object):
-          out.append(UInt8(ascii: "{"))
-          let start = order.count
-          object.appendCanonicalOrder(to: &order)
-          stack.append(Open(elements: [], members: object.members, isObject: true, start: start, count: order.count - start))
-        }
-      }
-      guard !stack.isEmpty else { return }
-      let top = stack.count - 1
-      let next = stack[top].next
-      guard next < stack[top].count else {
-        if stack[top].isObject {
-          out.append(UInt8(ascii: "}"))
-          order.removeLast(stack[top].count)
-        } else {
-          out.append(UInt8(ascii: "]"))
-        }
-        stack.removeLast()
-        continue
-      }
-      if next > 0 { out.append(UInt8(ascii: ",")) }
-      if stack[top].isObject {
-        let m = order[stack[top].start + next]
-        writeCanonicalString(stack[top].members[m].key, into: &out)
-        out.append(UInt8(ascii: ":"))
-        pending = stack[top].members[m].value
-      } else {
-        pending = stack[top].elements[next]
-      }
-      stack[top].next = next + 1
-    }
+    var writer = CanonicalWriter()
+    writer.write(value, into: &out)
   }
 
   /// Appends `s` as a canonical JSON string literal: runs of bytes that need no escape are
@@ -186,7 +129,7 @@ extension JSONObject {
     // Keep the last of each run of equal keys.
     var kept = start
     for p in start..<order.count {
-      if p + 1 < order.count && members[order[p + 1]].key.utf8.elementsEqual(members[order[p]].key.utf8) { continue }
+      if p + 1 < order.count && codePointsEqual(members[order[p + 1]].key, members[order[p]].key) { continue }
       order[kept] = order[p]
       kept += 1
     }
@@ -229,4 +172,79 @@ extension JSONObject {
     for member in members.reversed() where seen.insert(CodePoints(member.key)).inserted { out.append(member) }
     return out
   }
+}
+
+/// Writes canonical bytes (``JSONValue/canonicalBytes``) value after value, keeping its
+/// stacks between values: iterative, an explicit stack of the open containers, so the
+/// depth is bounded by memory, not by the native stack. An object's members are written in
+/// canonical order through their indices, kept for all open objects in one shared buffer
+/// (no member array is copied or sorted in place). After the first values it allocates
+/// nothing but `out`'s growth. O(size + Σ k·log k over objects of k members).
+public struct CanonicalWriter: Sendable {
+  /// An open container (its elements, or its members with their canonical order at
+  /// `order` in the shared buffer) and the index of its next child; advanced in place, so
+  /// the arrays are not retained again at every child.
+  struct Open: Sendable {
+    let elements: [JSONValue]
+    let members: [JSONMember]
+    let isObject: Bool
+    /// Where the object's member indices start in `order`, and how many there are.
+    let start: Int
+    let count: Int
+    var next = 0
+  }
+
+  var stack: [Open] = []
+  var order: [Int] = []
+
+  public init() {}
+
+  /// Appends the canonical bytes of `value` to `out`.
+  public mutating func write(_ value: JSONValue, into out: inout [UInt8]) {
+    stack.removeAll(keepingCapacity: true)
+    order.removeAll(keepingCapacity: true)
+    var pending: JSONValue? = value
+    while true {
+      if let value = pending {
+        pending = nil
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let n): n.writeCanonical(into: &out)
+        case .string(let s): JSONValue.writeCanonicalString(s, into: &out)
+        case .array(let elements):
+          out.append(UInt8(ascii: "["))
+          stack.append(Open(elements: elements, members: [], isObject: false, start: 0, count: elements.count))
+        case .object(let object):
+          out.append(UInt8(ascii: "{"))
+          let start = order.count
+          object.appendCanonicalOrder(to: &order)
+          stack.append(Open(elements: [], members: object.members, isObject: true, start: start, count: order.count - start))
+        }
+      }
+      guard !stack.isEmpty else { return }
+      let top = stack.count - 1
+      let next = stack[top].next
+      guard next < stack[top].count else {
+        if stack[top].isObject {
+          out.append(UInt8(ascii: "}"))
+          order.removeLast(stack[top].count)
+        } else {
+          out.append(UInt8(ascii: "]"))
+        }
+        stack.removeLast()
+        continue
+      }
+      if next > 0 { out.append(UInt8(ascii: ",")) }
+      if stack[top].isObject {
+        let m = order[stack[top].start + next]
+        JSONValue.writeCanonicalString(stack[top].members[m].key, into: &out)
+        out.append(UInt8(ascii: ":"))
+        pending = stack[top].members[m].value
+      } else {
+        pending = stack[top].elements[next]
+      }
+      stack[top].next = next + 1
+    }
+    }
 }

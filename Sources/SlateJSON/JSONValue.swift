@@ -40,7 +40,7 @@ public struct JSONObject: Sendable, RandomAccessCollection {
 
   /// The value of the last member named `key` (code-point comparison), or nil. O(members).
   public subscript(key: String) -> JSONValue? {
-    members.last { $0.key.utf8.elementsEqual(key.utf8) }?.value
+    members.last { codePointsEqual($0.key, key) }?.value
   }
 
   /// The distinct keys, last occurrence winning, in order of first appearance.
@@ -64,7 +64,7 @@ struct CodePoints: Hashable {
   init(_ string: String) { self.string = string }
 
   @usableFromInline static func == (a: CodePoints, b: CodePoints) -> Bool {
-    a.string.utf8.elementsEqual(b.string.utf8)
+    codePointsEqual(a.string, b.string)
   }
 
   @usableFromInline func hash(into hasher: inout Hasher) {
@@ -84,7 +84,7 @@ extension JSONValue: Hashable {
       case (.null, .null): break
       case let (.bool(a), .bool(b)): if a != b { return false }
       case let (.number(a), .number(b)): if a != b { return false }
-      case let (.string(a), .string(b)): if !a.utf8.elementsEqual(b.utf8) { return false }
+      case let (.string(a), .string(b)): if !codePointsEqual(a, b) { return false }
       case let (.array(a), .array(b)):
         guard a.count == b.count else { return false }
         for i in a.indices.reversed() { pending.append((a[i], b[i])) }

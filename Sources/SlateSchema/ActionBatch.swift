@@ -36,7 +36,8 @@ public struct ActionBatch: Sendable, Equatable, Identifiable {
 
   public init(phase: String?, items: [Item], sequence: Int = 0, closedBy: CloseReason = .boundary) {
     var hasher = ActionBatch.contentHasher(phase: phase)
-    for item in items { _ = ActionBatch.absorb(item, into: &hasher) }
+    var scratch = CanonicalScratch()
+    for item in items { _ = ActionBatch.absorb(item, into: &hasher, scratch: &scratch) }
     self.init(id: hasher.finalize().hex, phase: phase, items: items, sequence: sequence, closedBy: closedBy)
   }
 
@@ -64,18 +65,27 @@ public struct ActionBatch: Sendable, Equatable, Identifiable {
     return hasher
   }
 
+  /// Where an action's payload is serialized for the digest: kept by its owner (a
+  /// ``Batcher``) from item to item, so that neither the bytes nor the writer's stacks are
+  /// allocated per action.
+  struct CanonicalScratch: Sendable {
+    var writer = CanonicalWriter()
+    var bytes: [UInt8] = []
+  }
+
   /// Hashes one item's content; returns its size for the byte cap (payload canonical bytes
   /// for an action, the value's bytes for a rejection).
-  static func absorb(_ item: Item, into hasher: inout SHA256) -> Int {
+  static func absorb(_ item: Item, into hasher: inout SHA256, scratch: inout CanonicalScratch) -> Int {
     switch item {
     case .action(let action):
-      let payload = action.payload.canonicalBytes
+      scratch.bytes.removeAll(keepingCapacity: true)
+      scratch.writer.write(action.payload, into: &scratch.bytes)
       hasher.updateField("A")
       hasher.updateField(action.type)
       hasher.updateField(action.key.namespace)
       hasher.updateField(action.key.canonicalBytes)
-      hasher.updateField(payload)
-      return payload.count
+      hasher.updateField(scratch.bytes)
+      return scratch.bytes.count
     case .rejection(let rejection):
       hasher.updateField("R")
       optionalField(rejection.type, into: &hasher)

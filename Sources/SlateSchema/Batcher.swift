@@ -29,6 +29,8 @@ public struct Batcher: Sendable {
   public let limits: BatchLimits
   private var open: [Open] = []
   private var sequence = 0
+  /// Each action's payload is serialized here for its batch's digest.
+  private var scratch = ActionBatch.CanonicalScratch()
 
   private struct Open: Sendable {
     var phase: String?
@@ -74,13 +76,13 @@ public struct Batcher: Sendable {
     }()
     // Hash into a copy first: if the item does not fit, it opens the next batch instead.
     var hasher = open[slot].hasher
-    let size = ActionBatch.absorb(item, into: &hasher)
+    let size = ActionBatch.absorb(item, into: &hasher, scratch: &scratch)
     if !open[slot].items.isEmpty && open[slot].bytes + size > limits.maxBytes {
       closed.append(close(slot, .sizeCap))
       open.append(Open(phase: phase, hasher: ActionBatch.contentHasher(phase: phase)))
       slot = open.count - 1
       hasher = open[slot].hasher
-      _ = ActionBatch.absorb(item, into: &hasher)
+      _ = ActionBatch.absorb(item, into: &hasher, scratch: &scratch)
     }
     open[slot].hasher = hasher
     open[slot].items.append(item)

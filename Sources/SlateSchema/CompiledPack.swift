@@ -10,7 +10,7 @@ import SlateJSON
 public struct CompiledPack: Sendable {
   public let pack: SchemaPack
   let program: SchemaProgram
-  private let entries: [Utf8Key: Entry]
+  let entries: [Utf8Key: Entry]
 
   struct Entry {
     var node: Int
@@ -99,81 +99,19 @@ public struct CompiledPack: Sendable {
     return validator.run(entry.node, payload)
   }
 
-  /// Turns one framed value into an action or a rejection.
-  ///
-  /// 1. The type: ``ActionMetadata/toolName`` for a tool call (the value is the payload),
-  ///    else the pack's discriminator member. A schema that declares the discriminator
-  ///    member (in its `properties` or `required`, see ``declares(_:schemaAt:in:)``) sees
-  ///    it: a text action keeps it, and a tool call's arguments get it (the tool name)
-  ///    when they lack it. For any other schema it is removed from a text action.
-  /// 2. The payload is validated against the type's schema, with the type's coercions
-  ///    when ``ValidationOptions/applyCoercions`` is on.
-  /// 3. The key: the declared fields of the validated payload, normalised and hashed
-  ///    (see ``IdempotencyKey``); a missing field is a `schema.key_missing` rejection.
+  /// Turns one framed value into an action or a rejection (see
+  /// ``Classifier/classify(_:metadata:options:)``; a caller that classifies value after
+  /// value keeps one ``Classifier`` instead, which reuses its validator).
   public func classify(_ value: JSONValue, metadata: ActionMetadata = ActionMetadata(),
                        options: ValidationOptions = .default) -> Result<Action, Rejection>
   {
-    let actionType: String
-    var payload = value
-    let found: Entry?
-    if let toolName = metadata.toolName {
-      actionType = toolName
-      found = entries[Utf8Key(actionType)]
-    } else {
-      let name = pack.discriminator
-      guard case .object(let object) = value, case .string(let named)? = Validator.member(name, of: object) else {
-        let present = value.objectValue.map { Validator.member(name, of: $0) != nil } ?? false
-        let problem = CompiledPack.problem(.missingDiscriminator, present ? JSONPointer(tokens: [name]) : .root,
-                                           "a text action must be an object whose \"\(name)\" member is a string naming its type",
-                                           metadata)
-        return .failure(rejection(nil, value, metadata, [problem]))
-      }
-      actionType = named
-      found = entries[Utf8Key(actionType)]  // looked up once
-      if found?.keepsDiscriminator != true {
-        var members: [JSONMember] = []
-        members.reserveCapacity(object.members.count)
-        for member in object.members where !utf8Equal(member.key, name) { members.append(member) }
-        payload = .object(JSONObject(members))
-      }
-    }
-    guard let entry = found else {
-      let problem = CompiledPack.problem(.unknownAction, .root,
-                                         "\"\(actionType)\" is not an action of the pack \(pack.name) \(pack.version)",
-                                         metadata)
-      return .failure(rejection(actionType, value, metadata, [problem]))
-    }
-    let declaration = entry.declaration
-    if metadata.toolName != nil { payload = withDiscriminator(payload, entry, actionType) }
-    var validator = Validator(program: program, options: options, coercions: declaration.coercions,
-                              locator: metadata.locator, wholeRange: metadata.textRange,
-                              assertFormats: declaration.assertFormats)
-    let result = validator.run(entry.node, payload)
-    guard result.isValid else { return .failure(rejection(actionType, value, metadata, result.errors, result.warnings)) }
-
-    let key: IdempotencyKey
-    if let declared = declaration.key {
-      switch declared.key(for: result.value, namespace: declaration.queue) {
-      case .success(let found):
-        key = found
-      case .failure(let missing):
-        let problems = missing.pointers.map {
-          CompiledPack.problem(.keyMissing, $0, "the key field \($0.description) is missing", metadata)
-        }
-        return .failure(rejection(actionType, value, metadata, problems, result.warnings))
-      }
-    } else {
-      key = IdempotencyKey(namespace: declaration.queue, content: result.value)
-    }
-    return .success(Action(type: actionType, payload: result.value, key: key, queue: declaration.queue,
-                           effects: declaration.effects, upsert: declaration.upsert,
-                           phase: metadata.phase ?? declaration.phase, index: metadata.index,
-                           rawOffset: metadata.rawOffset, textRange: metadata.textRange, warnings: result.warnings))
+    var classifier = Classifier(self)
+    return classifier.classify(value, metadata: metadata, options: options)
   }
 
   /// A tool call's arguments as its schema sees them: with the discriminator member (the
   /// type) first when the schema declares it and the arguments lack it.
-  private func withDiscriminator(_ payload: JSONValue, _ entry: Entry, _ type: String) -> JSONValue {
+  func withDiscriminator(_ payload: JSONValue, _ entry: Entry, _ type: String) -> JSONValue {
     guard entry.keepsDiscriminator, case .object(var object) = payload,
       Validator.member(pack.discriminator, of: object) == nil
     else { return payload }
@@ -181,7 +119,7 @@ public struct CompiledPack: Sendable {
     return .object(object)
   }
 
-  private func rejection(_ actionType: String?, _ value: JSONValue, _ metadata: ActionMetadata,
+  func rejection(_ actionType: String?, _ value: JSONValue, _ metadata: ActionMetadata,
                          _ errors: [ValidationError], _ warnings: [CoercionWarning] = []) -> Rejection
   {
     let phase = metadata.phase ?? actionType.flatMap { declaration(for: $0)?.phase }
@@ -190,7 +128,7 @@ public struct CompiledPack: Sendable {
   }
 
   /// An error of classification itself (not of a schema keyword): no schema path.
-  private static func problem(_ code: ValidationError.Code, _ pointer: JSONPointer, _ message: String,
+  static func problem(_ code: ValidationError.Code, _ pointer: JSONPointer, _ message: String,
                               _ metadata: ActionMetadata) -> ValidationError
   {
     ValidationError(code: code, keyword: "", instancePath: pointer.description, schemaPath: "", message: message,

@@ -177,38 +177,53 @@ public struct SHA256: Sendable {
 
   /// FIPS 180-4 §6.2.2: the message schedule and the 64 rounds over the block at `data`.
   private mutating func compressPortable(_ data: UnsafeRawPointer) {
-    @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-    do {
-      let k = SHA256.k
+    let k = SHA256.k
     withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
       for t in 0..<16 {
         w[t] = UInt32(bigEndian: data.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self))
       }
       for t in 16..<64 {
-        let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-        let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+        let (x, y) = (w[t - 15], w[t - 2])
+        let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x >> 3)
+        let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y >> 10)
         w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
       }
       var (a, b, c, d, e, f, g, h) = state
-      for t in 0..<64 {
-        let sigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-        let choose = (e & f) ^ (~e & g)
-        let t1 = h &+ sigma1 &+ choose &+ k[t] &+ w[t]
-        let sigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-        let majority = (a & b) ^ (a & c) ^ (b & c)
-        let t2 = sigma0 &+ majority
-        h = g
-        g = f
-        f = e
-        e = d &+ t1
-        d = c
-        c = b
-        b = a
-        a = t1 &+ t2
+      // Eight rounds per pass with the working variables' roles rotated in the arguments
+      // instead of moving eight values at every round (FIPS 180-4 §6.2.2 step 3 as written).
+      var t = 0
+      while t < 64 {
+        SHA256.round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
+        SHA256.round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1])
+        SHA256.round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2])
+        SHA256.round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ w[t + 3])
+        SHA256.round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ w[t + 4])
+        SHA256.round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ w[t + 5])
+        SHA256.round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ w[t + 6])
+        SHA256.round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ w[t + 7])
+        t += 8
       }
       state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
                state.7 &+ h)
     }
-    }
   }
+
+  /// One round: T1 = h + Σ1(e) + Ch(e, f, g) + (K[t] + W[t]), T2 = Σ0(a) + Maj(a, b, c);
+  /// d += T1 and h = T1 + T2 (the caller renames the rest). Ch as g ^ (e & (f ^ g)) and Maj
+  /// as (a & b) | (c & (a | b)), the same functions in fewer operations.
+  @inline(__always)
+  private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32,
+                            _ g: UInt32, _ h: inout UInt32, _ kw: UInt32)
+  {
+    let t1 = h &+ (e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)) &+ (g ^ (e & (f ^ g))) &+ kw
+    let t2 = (a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)) &+ ((a & b) | (c & (a | b)))
+    d = d &+ t1
+    h = t1 &+ t2
+  }
+}
+
+extension UInt32 {
+  /// Rotation right by `n` bits, 0 < n < 32.
+  @inline(__always)
+  fileprivate func rotatedRight(_ n: UInt32) -> UInt32 { (self &>> n) | (self &<< (32 &- n)) }
 }

@@ -211,5 +211,5 @@ struct Utf8Key: Hashable, Sendable {
 /// Code-point equality of two strings (JSON Schema's string equality). O(bytes).
 @inline(__always)
 func utf8Equal(_ a: String, _ b: String) -> Bool {
-  a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+  codePointsEqual(a, b)
 }

@@ -66,7 +66,12 @@ extension Validator {
 
   /// The value of the last member named `name` (code-point comparison). O(members).
   static func member(_ name: String, of object: JSONObject) -> JSONValue? {
-    for member in object.members.reversed() where utf8Equal(member.key, name) { return member.value }
+    // By index, last first: no member is copied (retained) until one matches.
+    var i = object.members.count
+    while i > 0 {
+      i -= 1
+      if utf8Equal(object.members[i].key, name) { return object.members[i].value }
+    }
     return nil
   }
 

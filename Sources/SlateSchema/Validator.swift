@@ -32,7 +32,9 @@ public typealias InstanceLocator = @Sendable (JSONPointer) -> Range<Int>?
 /// applications); `anyOf`/`oneOf` evaluate each branch, `uniqueItems` is quadratic up to
 /// 64 items and hashed beyond; patterns are linear in the string (see ``Pattern``).
 ///
-/// A struct, created once per validated value and consumed by ``run(_:_:)``.
+/// A struct, made once per validated value and consumed by ``run(_:_:)``, or kept by a
+/// caller that validates value after value (``CompiledPack/Classifier``) and readied for
+/// each by ``reset(options:coercions:locator:wholeRange:assertFormats:)``.
 struct Validator {
   let program: SchemaProgram
   // The tables the walk reads, held directly (one load each, no projection through the
@@ -44,13 +46,13 @@ struct Validator {
   let arrays: [ArrayShape]
   let conditionals: [Conditional]
   let containers: [Contains]
-  let options: ValidationOptions
+  var options: ValidationOptions
   /// Coercions enabled for this value (empty when off).
-  let coercions: CoercionSet
-  let locator: InstanceLocator?
-  let wholeRange: Range<Int>?
+  var coercions: CoercionSet
+  var locator: InstanceLocator?
+  var wholeRange: Range<Int>?
   /// Whether `format` is asserted (else an annotation).
-  let assertFormats: Bool
+  var assertFormats: Bool
 
   var errors: [ValidationError] = []
   var warnings: [CoercionWarning] = []
@@ -91,6 +93,29 @@ struct Validator {
     self.locator = locator
     self.wholeRange = wholeRange
     stack.reserveCapacity(32)
+  }
+
+  /// Readies a validator that already ran for the next value, as a new one made with these
+  /// arguments would be, keeping its tables and its stacks' capacity (one validator per
+  /// caller, reused value after value: no table is copied and no stack allocated per value).
+  mutating func reset(options: ValidationOptions, coercions: CoercionSet, locator: InstanceLocator?,
+                      wholeRange: Range<Int>?, assertFormats: Bool)
+  {
+    self.assertFormats = assertFormats || options.assertFormats
+    self.options = options
+    self.coercions = options.applyCoercions ? coercions : []
+    self.locator = locator
+    self.wholeRange = wholeRange
+    errors = []
+    warnings = []
+    stack.removeAll(keepingCapacity: true)
+    works.removeAll(keepingCapacity: true)
+    result = false
+    returned = .null
+    trialDepth = 0
+    depth = 0
+    depthExceededAt = nil
+    depthErrorRecorded = false
   }
 
   /// Validates `value` against `node`, returning the errors, warnings and coerced value.
@@ -240,8 +265,13 @@ struct Validator {
   /// equal to one of the elements in this keyword's array value." `const` — "… if its
   /// value is equal to the value of the keyword."
   mutating func checkEnum(_ table: EnumTable, _ path: Int, _ value: inout JSONValue) -> Bool {
-    if let strings = table.strings, case .string(let s) = value {
-      if strings[Utf8Key(s)] != nil { return true }
+    if case .string(let s) = value {
+      // A string equals only a string with the same code points (``InstanceEquality``).
+      if let strings = table.strings {
+        if strings[Utf8Key(s)] != nil { return true }
+      } else if table.values.contains(where: { if case .string(let t) = $0 { utf8Equal(t, s) } else { false } }) {
+        return true
+      }
     } else if table.values.contains(where: { InstanceEquality.equal($0, value) }) {
       return true
     }

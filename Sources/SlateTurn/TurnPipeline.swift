@@ -26,6 +26,8 @@ public struct TurnPipeline {
   /// leaves each action type's declared phase.
   public let phase: String?
   var stream: ActionStream
+  /// The pack's classifier, kept for the whole stream (one validator, reused value after value).
+  var classifier: CompiledPack.Classifier?
   var batcher: Batcher
   var items: [StreamItem] = []
   var actions = 0
@@ -47,6 +49,7 @@ public struct TurnPipeline {
       options.announcements = rule
     }
     self.stream = ActionStream(options: options)
+    self.classifier = pack.map { CompiledPack.Classifier($0) }
     self.batcher = Batcher(limits: batchLimits)
   }
 
@@ -86,27 +89,42 @@ public struct TurnPipeline {
   }
 
   mutating func route(into out: inout [TurnItem]) {
-    // By index; the pack bound once per call (not copied per item).
-    let pack = self.pack
-    for k in items.indices {
-      out.append(.stream(items[k]))
-      if prose == nil, case .diagnostic(let d) = items[k], d.code == "stream.prose_text" { prose = d }
-      guard let pack, case .value(let value) = items[k] else { continue }
-      var result = pack.classify(value.value, metadata: metadata(for: value), options: validation)
-      switch result {
-      case .success(let action):
-        actions += 1
-        out.append(.action(action, value))
-      case .failure(var rejection):
-        // Only a rejection keeps the value's source bytes: copied here, not for every value.
-        rejection.bytes = Array(value.bytes.bytes)
-        result = .failure(rejection)
-        rejected += 1
-        out.append(.rejected(rejection, value))
+    // By index. With a pack, the classifier is taken out of `self` for the loop and
+    // mutated in place (no optional of it, nor the pack, is copied per item).
+    if var classifier = self.classifier.take() {
+      for k in items.indices {
+        pass(k, into: &out)
+        if case .value(let value) = items[k] { classify(value, with: &classifier, into: &out) }
       }
-      for batch in batcher.add(result) { emit(batch, into: &out) }
+      self.classifier = classifier
+    } else {
+      for k in items.indices { pass(k, into: &out) }
     }
     items.removeAll(keepingCapacity: true)
+  }
+
+  /// Passes the stream's item `k` on, noting the first prose diagnostic.
+  @inline(__always)
+  mutating func pass(_ k: Int, into out: inout [TurnItem]) {
+    out.append(.stream(items[k]))
+    if prose == nil, case .diagnostic(let d) = items[k], d.code == "stream.prose_text" { prose = d }
+  }
+
+  /// Classifies one committed value, then hands the action or rejection to the batcher.
+  mutating func classify(_ value: StreamValue, with classifier: inout CompiledPack.Classifier, into out: inout [TurnItem]) {
+    var result = classifier.classify(value.value, metadata: metadata(for: value), options: validation)
+    switch result {
+    case .success(let action):
+      actions += 1
+      out.append(.action(action, value))
+    case .failure(var rejection):
+      // Only a rejection keeps the value's source bytes: copied here, not for every value.
+      rejection.bytes = Array(value.bytes.bytes)
+      result = .failure(rejection)
+      rejected += 1
+      out.append(.rejected(rejection, value))
+    }
+    for batch in batcher.add(result) { emit(batch, into: &out) }
   }
 
   mutating func emit(_ batch: ActionBatch, into out: inout [TurnItem]) {
