@@ -76,24 +76,32 @@ package struct SSEEventBatch: SSESink {
     return start..<types.count
   }
 
-  /// Calls `body` with an event's type (empty when it had none, or was `message`) and its
-  /// data, both valid only inside `body`.
-  package func withEvent<R>(_ type: TypeBytes, _ data: Data,
-                            _ body: (_ type: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer) -> R) -> R
-  {
+  /// Calls `body` with the batch's buffers, through which every event of the batch is read
+  /// (``Contents/event(_:_:)``) without a closure per event; valid only inside `body`.
+  package func withContents<R>(_ body: (Contents) -> R) -> R {
     types.withUnsafeBytes { types in
-      kept.withUnsafeBytes { kept in
-        let name: UnsafeRawBufferPointer = switch type {
-        case .none: UnsafeRawBufferPointer(start: nil, count: 0)
-        case .known(let range): UnsafeRawBufferPointer(rebasing: types[range])
-        case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
-        }
-        let bytes: UnsafeRawBufferPointer = switch data {
-        case .chunk(let bytes): bytes
-        case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
-        }
-        return body(SSEEventBatch.isMessage(name) ? UnsafeRawBufferPointer(start: nil, count: 0) : name, bytes)
+      kept.withUnsafeBytes { kept in body(Contents(types: types, kept: kept)) }
+    }
+  }
+
+  /// The batch's buffers, as ``withContents(_:)`` lends them.
+  package struct Contents {
+    let types: UnsafeRawBufferPointer
+    let kept: UnsafeRawBufferPointer
+
+    /// An event's type (empty when it had none, or was `message`) and its data. O(1).
+    @inline(__always)
+    package func event(_ type: TypeBytes, _ data: Data) -> (type: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) {
+      let name: UnsafeRawBufferPointer = switch type {
+      case .none: UnsafeRawBufferPointer(start: nil, count: 0)
+      case .known(let range): UnsafeRawBufferPointer(rebasing: types[range])
+      case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
       }
+      let bytes: UnsafeRawBufferPointer = switch data {
+      case .chunk(let bytes): bytes
+      case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
+      }
+      return (SSEEventBatch.isMessage(name) ? UnsafeRawBufferPointer(start: nil, count: 0) : name, bytes)
     }
   }
 
@@ -107,8 +115,8 @@ package struct SSEEventBatch: SSESink {
 
   /// Empties the batch, keeping its storage unless a large event made it large.
   package mutating func removeAll() {
-    items.removeAll(keepingCapacity: true)
-    kept.removeAll(keepingCapacity: kept.capacity <= 64 << 10)
+    items.empty()
+    if !kept.isEmpty { kept.removeAll(keepingCapacity: kept.capacity <= 64 << 10) }
   }
 }
 
