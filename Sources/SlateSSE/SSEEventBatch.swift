@@ -6,7 +6,9 @@
 /// until the stream's `feed` returns); any other (cut across chunks, several data lines,
 /// or repaired UTF-8) has its data copied into ``kept``, a buffer reused from chunk to
 /// chunk. O(1) per event plus the bytes copied; no allocation in the steady state.
+@usableFromInline
 package struct SSEEventBatch: SSESink {
+  @usableFromInline
   package enum Data {
     /// A span of the chunk being fed.
     case chunk(UnsafeRawBufferPointer)
@@ -15,6 +17,7 @@ package struct SSEEventBatch: SSESink {
   }
 
   /// Where an event's type is: no `String` is kept per event.
+  @usableFromInline
   package enum TypeBytes {
     /// The event had no type (`message`).
     case none
@@ -24,13 +27,14 @@ package struct SSEEventBatch: SSESink {
     case kept(Range<Int>)
   }
 
+  @usableFromInline
   package enum Item {
     case event(type: TypeBytes, data: Data, byteRange: Range<Int>)
     /// A comment or a diagnostic.
     case output(SSEOutput)
   }
 
-  package private(set) var items: [Item] = []
+  @usableFromInline package private(set) var items: [Item] = []
   package private(set) var kept: [UInt8] = []
   /// The bytes of each known type seen so far, end to end (a handful per stream), and
   /// where each is by the parser's index (the same parser feeds the batch throughout).
@@ -39,7 +43,7 @@ package struct SSEEventBatch: SSESink {
 
   package init() {}
 
-  package var isEmpty: Bool { items.isEmpty }
+  @inlinable package var isEmpty: Bool { items.isEmpty }
 
   package mutating func appendEvent(_ event: SSEEventView) {
     let type = typeBytes(of: event)
@@ -124,9 +128,19 @@ extension SSEParser {
   /// ``feed(_:to:)`` into a batch, specialised here (a generic call from another module
   /// would not be). Returns whether the batch holds anything (most small chunks complete
   /// nothing, and the caller then has nothing to route).
-  @discardableResult
+  ///
+  /// Inlinable: a 1-byte chunk that continues the buffered line (most 1-byte chunks) is
+  /// appended inline in the caller, with no call; any other chunk takes ``feedChunk(_:batch:)``.
+  @inlinable @inline(__always) @discardableResult
   package mutating func feed(_ bytes: UnsafeRawBufferPointer, batch: inout SSEEventBatch) -> Bool {
-    // Checked here, before the call: most 1-byte chunks end at it.
+    if bytes.count == 1, case .inLine = state, appendsByte(bytes.load(as: UInt8.self)) { return !batch.isEmpty }
+    return feedChunk(bytes, batch: &batch)
+  }
+
+  /// ``feed(_:batch:)`` for any chunk but a byte that continues the buffered line.
+  @usableFromInline
+  mutating func feedChunk(_ bytes: UnsafeRawBufferPointer, batch: inout SSEEventBatch) -> Bool {
+    // Checked here, before the line scan's set-up: most small chunks end at it.
     if continuesLine(bytes) { return !batch.items.isEmpty }
     feedLines(bytes, to: &batch)
     return !batch.items.isEmpty

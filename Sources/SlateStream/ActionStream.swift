@@ -178,6 +178,7 @@ public struct ActionStream {
     }
   }
 
+  @inline(__always)
   mutating func feedEvents(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
     // Most small chunks complete no event: then nothing is routed.
     if sse.feed(bytes, batch: &sseOutputs) { routeSSE(chunk: bytes, into: &out) }
