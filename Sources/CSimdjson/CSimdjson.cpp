@@ -48,6 +48,9 @@ struct slate_json_parser {
   simdjson::dom::parser *tape_parser = nullptr;
   const uint8_t *tape_input = nullptr;
   bool numbers_located = false;
+  // Where Swift's views of the document read it (`slate_json_parser_document`): a fixed
+  // address for the parser's lifetime, that the caller of `slate_json_parse_tape` fills.
+  slate_json_document document = {};
 
   slate_json_parser(size_t capacity, size_t depth)
       : dom(std::max(capacity, simdjson::dom::MINIMAL_DOCUMENT_CAPACITY)), max_depth(depth), max_bytes(capacity) {}
@@ -350,6 +353,8 @@ slate_json_parser *slate_json_parser_create(size_t max_capacity, size_t max_dept
 }
 
 void slate_json_parser_destroy(slate_json_parser *parser) { delete parser; }
+
+slate_json_document *slate_json_parser_document(slate_json_parser *parser) { return &parser->document; }
 
 static int32_t ensure_capacity(slate_json_parser *parser, size_t length, slate_json_error *error) {
   if (length <= parser->dom.capacity() && length <= parser->max_bytes) { return 0; }

@@ -16,31 +16,38 @@ import CSimdjson
 /// parse (as simdjson's own DOM elements are), or while the ``JSONDocumentCopy`` they came
 /// from is alive. Not `Sendable`: it points into one parser's buffers.
 public struct JSONDocument {
-  // Readable from the dialects' inlined reads (`@inlinable` accessors of ``JSONNode``).
-  @usableFromInline let tape: UnsafePointer<UInt64>
-  @usableFromInline let strings: UnsafePointer<UInt8>
-  @usableFromInline let lexemes: UnsafePointer<UInt8>
-  /// The live document's parser (locates its numbers on first need); nil for a copy.
-  @usableFromInline let parser: OpaquePointer?
+  @usableFromInline let document: DocumentPointer
   /// The root value's tape index: 1 for a live document (after simdjson's root word), 0 for a copy.
   @usableFromInline let rootIndex: Int
 
-  init(_ document: slate_json_document, rootIndex: Int) {
-    tape = document.tape
-    strings = document.strings
-    lexemes = document.lexemes
-    parser = document.parser
+  init(_ document: UnsafePointer<slate_json_document>, rootIndex: Int) {
+    self.document = DocumentPointer(shim: document)
     self.rootIndex = rootIndex
   }
 
-  /// The shim's description of the document.
-  var shim: slate_json_document { slate_json_document(tape: tape, strings: strings, lexemes: lexemes, parser: parser) }
-
   /// The document's top-level value.
-  public var root: JSONNode { JSONNode(document: self, index: rootIndex) }
+  public var root: JSONNode { JSONNode(document: document, index: rootIndex) }
 
   /// A copy that outlives the parser's next parse. O(tape words + text bytes).
   public func copy() -> JSONDocumentCopy { root.copy() }
+}
+
+/// Where a document's tape, strings and lexemes are: one word, the address of the shim's
+/// description of the document (held by its parser, rewritten at each parse, or by a
+/// ``JSONDocumentCopy``), so that every ``JSONNode`` is two words (this and an index)
+/// rather than the four pointers it would otherwise copy at every read.
+@usableFromInline
+struct DocumentPointer {
+  @usableFromInline let shim: UnsafePointer<slate_json_document>
+
+  @usableFromInline init(shim: UnsafePointer<slate_json_document>) { self.shim = shim }
+
+  // Readable from the dialects' inlined reads (`@inlinable` accessors of ``JSONNode``).
+  @inlinable var tape: UnsafePointer<UInt64> { shim.pointee.tape }
+  @inlinable var strings: UnsafePointer<UInt8> { shim.pointee.strings }
+  @inlinable var lexemes: UnsafePointer<UInt8> { shim.pointee.lexemes }
+  /// The live document's parser (locates its numbers on first need); nil for a copy.
+  @inlinable var parser: OpaquePointer? { shim.pointee.parser }
 }
 
 /// A document kept beyond its parser's next parse (``JSONDocument/copy()``): its tape
@@ -49,9 +56,8 @@ public final class JSONDocumentCopy {
   private let block: UnsafeMutablePointer<slate_json_document>
 
   /// Copies the value at `index` of `document`.
-  init(_ document: JSONDocument, index: Int) {
-    var shim = document.shim
-    guard let block = slate_json_copy_value(&shim, index) else {
+  init(_ document: DocumentPointer, index: Int) {
+    guard let block = slate_json_copy_value(document.shim, index) else {
       fatalError("out of memory copying a JSON document")
     }
     self.block = block
@@ -61,7 +67,7 @@ public final class JSONDocumentCopy {
 
   /// Calls `body` with the copy's root; the node is valid only inside `body`.
   public func withRoot<R>(_ body: (JSONNode) throws -> R) rethrows -> R {
-    try body(JSONDocument(block.pointee, rootIndex: 0).root)
+    try body(JSONDocument(block, rootIndex: 0).root)
   }
 }
 
@@ -94,11 +100,11 @@ public struct JSONKey: ExpressibleByStringLiteral, @unchecked Sendable {
 /// `@inlinable`: called across the module boundary from every dialect for every event,
 /// they cost a call and a six-word result each otherwise.
 public struct JSONNode {
-  @usableFromInline let document: JSONDocument
+  @usableFromInline let document: DocumentPointer
   @usableFromInline let index: Int
 
   @usableFromInline
-  init(document: JSONDocument, index: Int) {
+  init(document: DocumentPointer, index: Int) {
     self.document = document
     self.index = index
   }
@@ -271,7 +277,7 @@ public struct JSONNode {
   /// closing word (both equal for another kind, or for none).
   @usableFromInline
   struct Children {
-    @usableFromInline let document: JSONDocument?
+    @usableFromInline let document: DocumentPointer?
     @usableFromInline var position: Int
     @usableFromInline let end: Int
 
@@ -339,8 +345,7 @@ public struct JSONNode {
     // On the stack when small (a usage or error object), so reading one allocates only
     // what the value itself holds.
     return withUnsafeTemporaryAllocation(of: slate_json_node.self, capacity: words) { nodes in
-      var shim = document.shim
-      let count = slate_json_flatten_value(&shim, index, nodes.baseAddress!)
+      let count = slate_json_flatten_value(document.shim, index, nodes.baseAddress!)
       guard count > 0 else { fatalError("out of memory flattening a JSON value") }
       return SimdjsonParser.materialise(UnsafeBufferPointer(rebasing: nodes[..<count]))
     }

@@ -50,7 +50,7 @@ extension JSONFramer {
       swap(&events, &output)
     } else {
       events.append(contentsOf: output)
-      output.removeAll(keepingCapacity: true)
+      output.empty()
     }
   }
 

@@ -31,6 +31,9 @@ public final class SimdjsonParser {
   public let limits: JSONLimits
   private let handle: OpaquePointer
   private var scratch = PaddedBytes()
+  /// The last document ``parseDocument(_:)`` parsed, as the shim describes it: rewritten at
+  /// each parse, at a fixed address (in the shim's parser) that every ``JSONNode`` of it points at.
+  private let document: UnsafeMutablePointer<slate_json_document>
 
   /// The simdjson kernel the DOM front end selected for this CPU (e.g. "haswell").
   public static var activeImplementation: String { String(cString: slate_json_active_implementation()) }
@@ -41,6 +44,7 @@ public final class SimdjsonParser {
       fatalError("simdjson could not allocate a parser")  // out of memory at start-up
     }
     self.handle = handle
+    document = slate_json_parser_document(handle)
   }
 
   deinit { slate_json_parser_destroy(handle) }
@@ -123,8 +127,7 @@ public final class SimdjsonParser {
   private func parseDocumentPadded(_ raw: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONDocument {
     var error = slate_json_error()
     let base = raw.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? scratchBase
-    var document = slate_json_document()
-    if slate_json_parse_tape(handle, base, raw.count, &error, &document) != 0 { throw makeError(error, raw) }
+    if slate_json_parse_tape(handle, base, raw.count, &error, document) != 0 { throw makeError(error, raw) }
     return JSONDocument(document, rootIndex: 1)
   }
 

@@ -6,7 +6,9 @@
 /// until the stream's `feed` returns); any other (cut across chunks, several data lines,
 /// or repaired UTF-8) has its data copied into ``kept``, a buffer reused from chunk to
 /// chunk. O(1) per event plus the bytes copied; no allocation in the steady state.
+@usableFromInline
 package struct SSEEventBatch: SSESink {
+  @usableFromInline
   package enum Data {
     /// A span of the chunk being fed.
     case chunk(UnsafeRawBufferPointer)
@@ -15,6 +17,7 @@ package struct SSEEventBatch: SSESink {
   }
 
   /// Where an event's type is: no `String` is kept per event.
+  @usableFromInline
   package enum TypeBytes {
     /// The event had no type (`message`).
     case none
@@ -24,13 +27,14 @@ package struct SSEEventBatch: SSESink {
     case kept(Range<Int>)
   }
 
+  @usableFromInline
   package enum Item {
     case event(type: TypeBytes, data: Data, byteRange: Range<Int>)
     /// A comment or a diagnostic.
     case output(SSEOutput)
   }
 
-  package private(set) var items: [Item] = []
+  @usableFromInline package private(set) var items: [Item] = []
   package private(set) var kept: [UInt8] = []
   /// The bytes of each known type seen so far, end to end (a handful per stream), and
   /// where each is by the parser's index (the same parser feeds the batch throughout).
@@ -39,7 +43,7 @@ package struct SSEEventBatch: SSESink {
 
   package init() {}
 
-  package var isEmpty: Bool { items.isEmpty }
+  @inlinable package var isEmpty: Bool { items.isEmpty }
 
   package mutating func appendEvent(_ event: SSEEventView) {
     let type = typeBytes(of: event)
@@ -76,24 +80,32 @@ package struct SSEEventBatch: SSESink {
     return start..<types.count
   }
 
-  /// Calls `body` with an event's type (empty when it had none, or was `message`) and its
-  /// data, both valid only inside `body`.
-  package func withEvent<R>(_ type: TypeBytes, _ data: Data,
-                            _ body: (_ type: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer) -> R) -> R
-  {
+  /// Calls `body` with the batch's buffers, through which every event of the batch is read
+  /// (``Contents/event(_:_:)``) without a closure per event; valid only inside `body`.
+  package func withContents<R>(_ body: (Contents) -> R) -> R {
     types.withUnsafeBytes { types in
-      kept.withUnsafeBytes { kept in
-        let name: UnsafeRawBufferPointer = switch type {
-        case .none: UnsafeRawBufferPointer(start: nil, count: 0)
-        case .known(let range): UnsafeRawBufferPointer(rebasing: types[range])
-        case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
-        }
-        let bytes: UnsafeRawBufferPointer = switch data {
-        case .chunk(let bytes): bytes
-        case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
-        }
-        return body(SSEEventBatch.isMessage(name) ? UnsafeRawBufferPointer(start: nil, count: 0) : name, bytes)
+      kept.withUnsafeBytes { kept in body(Contents(types: types, kept: kept)) }
+    }
+  }
+
+  /// The batch's buffers, as ``withContents(_:)`` lends them.
+  package struct Contents {
+    let types: UnsafeRawBufferPointer
+    let kept: UnsafeRawBufferPointer
+
+    /// An event's type (empty when it had none, or was `message`) and its data. O(1).
+    @inline(__always)
+    package func event(_ type: TypeBytes, _ data: Data) -> (type: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) {
+      let name: UnsafeRawBufferPointer = switch type {
+      case .none: UnsafeRawBufferPointer(start: nil, count: 0)
+      case .known(let range): UnsafeRawBufferPointer(rebasing: types[range])
+      case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
       }
+      let bytes: UnsafeRawBufferPointer = switch data {
+      case .chunk(let bytes): bytes
+      case .kept(let range): UnsafeRawBufferPointer(rebasing: kept[range])
+      }
+      return (SSEEventBatch.isMessage(name) ? UnsafeRawBufferPointer(start: nil, count: 0) : name, bytes)
     }
   }
 
@@ -107,8 +119,8 @@ package struct SSEEventBatch: SSESink {
 
   /// Empties the batch, keeping its storage unless a large event made it large.
   package mutating func removeAll() {
-    items.removeAll(keepingCapacity: true)
-    kept.removeAll(keepingCapacity: kept.capacity <= 64 << 10)
+    items.empty()
+    if !kept.isEmpty { kept.removeAll(keepingCapacity: kept.capacity <= 64 << 10) }
   }
 }
 
@@ -116,9 +128,19 @@ extension SSEParser {
   /// ``feed(_:to:)`` into a batch, specialised here (a generic call from another module
   /// would not be). Returns whether the batch holds anything (most small chunks complete
   /// nothing, and the caller then has nothing to route).
-  @discardableResult
+  ///
+  /// Inlinable: a 1-byte chunk that continues the buffered line (most 1-byte chunks) is
+  /// appended inline in the caller, with no call; any other chunk takes ``feedChunk(_:batch:)``.
+  @inlinable @inline(__always) @discardableResult
   package mutating func feed(_ bytes: UnsafeRawBufferPointer, batch: inout SSEEventBatch) -> Bool {
-    // Checked here, before the call: most 1-byte chunks end at it.
+    if bytes.count == 1, case .inLine = state, appendsByte(bytes.load(as: UInt8.self)) { return !batch.isEmpty }
+    return feedChunk(bytes, batch: &batch)
+  }
+
+  /// ``feed(_:batch:)`` for any chunk but a byte that continues the buffered line.
+  @usableFromInline
+  mutating func feedChunk(_ bytes: UnsafeRawBufferPointer, batch: inout SSEEventBatch) -> Bool {
+    // Checked here, before the line scan's set-up: most small chunks end at it.
     if continuesLine(bytes) { return !batch.items.isEmpty }
     feedLines(bytes, to: &batch)
     return !batch.items.isEmpty

@@ -82,18 +82,22 @@ extension SSEParser {
   mutating func continuesLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
     guard case .inLine = state, let base = bytes.baseAddress else { return false }
     let count = bytes.count
-    if count == 1 {
-      let byte = base.load(as: UInt8.self)
-      guard byte != Self.lineFeed, byte != Self.carriageReturn, lineBuffer.count < options.limits.maxLineBytes
-      else { return false }
-      lineBuffer.append(byte)
-      offset &+= 1
-      return true
-    }
+    if count == 1 { return appendsByte(base.load(as: UInt8.self)) }
     guard Self.firstLineEnd(base, from: 0, to: count) == count, lineBuffer.count &+ count <= options.limits.maxLineBytes
     else { return false }
     appendToLineBuffer(bytes)
     offset &+= count
+    return true
+  }
+
+  /// In state `.inLine`: when `byte` is no line ending and the line stays within its limit,
+  /// appends it to the line buffer and returns true; else does nothing and returns false.
+  /// Inlinable: the action stream's 1-byte chunks end here, inlined into its `feed`.
+  @inlinable @inline(__always)
+  mutating func appendsByte(_ byte: UInt8) -> Bool {
+    guard byte != 0x0A, byte != 0x0D, lineBuffer.count < options.limits.maxLineBytes else { return false }
+    lineBuffer.append(byte)
+    nextOffset &+= 1
     return true
   }
 

@@ -66,10 +66,15 @@ public struct SSEParser: Sendable {
   /// nil while none has been seen.
   public internal(set) var retry: Int?
   /// Bytes of the current stream fed so far; the offset of the next byte.
-  public internal(set) var offset: Int = 0
+  public internal(set) var offset: Int {
+    get { nextOffset }
+    set { nextOffset = newValue }
+  }
+  /// ``offset``'s storage (advanced by the inlinable ``appendsByte(_:)``).
+  @usableFromInline var nextOffset = 0
 
   // The line in progress, when it began in an earlier chunk (state .inLine).
-  var lineBuffer: [UInt8] = []
+  @usableFromInline var lineBuffer: [UInt8] = []
   /// Raw offset of the first byte of the line in progress.
   var lineStartOffset: Int = 0
 

@@ -96,22 +96,22 @@ struct AnswerTable {
   mutating func feedFramer(_ choice: Int, _ bytes: UnsafeRawBufferPointer, into events: inout [FramerEvent]) -> Bool {
     guard let k = index(of: choice) else { return false }
     return texts.withUnsafeMutableBufferPointer { table in
-      let text = table.baseAddress! + k
-      guard text.pointee != nil, text.pointee!.bomDecided, !text.pointee!.prose, !text.pointee!.poisoned,
-            case .none = text.pointee!.fence, text.pointee!.framer != nil
-      else { return false }
-      text.pointee!.length += bytes.count
-      text.pointee!.framer!.feed(bytes, into: &events)
-      return true
+      let slot = table.baseAddress! + k
+      guard slot.pointee != nil else { return false }
+      // The optional's tag is read once (each `!` reads it again: about 100 instructions a fragment).
+      return withUnsafeMutablePointer(to: &slot.pointee!) { text in
+        guard text.pointee.bomDecided, !text.pointee.prose, !text.pointee.poisoned, case .none = text.pointee.fence,
+              text.pointee.framer != nil
+        else { return false }
+        text.pointee.length += bytes.count
+        text.pointee.framer!.feed(bytes, into: &events)
+        return true
+      }
     }
   }
 
   /// What a choice without a text reads: `nil`, never written (writes make a slot first).
-  nonisolated(unsafe) private static let none: UnsafeMutablePointer<AnswerText?> = {
-    let none = UnsafeMutablePointer<AnswerText?>.allocate(capacity: 1)
-    none.initialize(to: nil)
-    return none
-  }()
+  nonisolated(unsafe) private static let none = permanentNil(AnswerText.self)
 }
 
 extension ActionStream {
@@ -338,7 +338,7 @@ extension ActionStream {
     let channel = StreamChannel.answer(choice: choice)
     // Read in place (a copy of the array would make the emptying below allocate a new
     // buffer at every drain); nothing here feeds a framer.
-    defer { framerEvents.removeAll(keepingCapacity: true) }
+    defer { framerEvents.empty() }
     for k in framerEvents.indices {
       switch framerEvents[k] {
       case .started(let started):

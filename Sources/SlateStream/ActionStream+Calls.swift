@@ -87,7 +87,7 @@ extension ActionStream {
   mutating func drainCall(_ key: CallKey, at streamOffset: Int, into out: inout [StreamItem]) {
     guard !framerEvents.isEmpty else { return }
     // Read in place, as ``drainAnswer(choice:at:into:)`` does.
-    defer { framerEvents.removeAll(keepingCapacity: true) }
+    defer { framerEvents.empty() }
     for k in framerEvents.indices {
       switch framerEvents[k] {
       case .value(let framed):
@@ -120,7 +120,7 @@ extension ActionStream {
         for case .diagnostic(let diagnostic) in framerEvents {
           noteFramerDiagnostic(diagnostic, channel: .call(key), at: bytesFed, into: &out)
         }
-        framerEvents.removeAll(keepingCapacity: true)
+        framerEvents.empty()
       }
     }
   }

@@ -178,6 +178,7 @@ public struct ActionStream {
     }
   }
 
+  @inline(__always)
   mutating func feedEvents(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
     // Most small chunks complete no event: then nothing is routed.
     if sse.feed(bytes, batch: &sseOutputs) { routeSSE(chunk: bytes, into: &out) }
@@ -197,24 +198,26 @@ public struct ActionStream {
       batch.removeAll()
       swap(&batch, &sseOutputs)
     }
-    for item in batch.items {
-      switch item {
-      case .event(let type, let data, let range):
-        batch.withEvent(type, data) { type, data in
+    // The batch's buffers are lent once for all its events (not once per event).
+    batch.withContents { contents in
+      for item in batch.items {
+        switch item {
+        case .event(let type, let data, let range):
+          let (type, data) = contents.event(type, data)
           dialect?.read(EventBytes(type: type, data: data, offset: range.lowerBound, end: range.upperBound,
                                    readableAfter: ActionStream.readable(after: data, in: chunk)),
                         into: &dialectOutputs)
-        }
-        if awaitsDetection { takeDetectedDialect() }
-        routeDialect(into: &out)
-      case .output(.diagnostic(let diagnostic)):
-        report(StreamDiagnostic(diagnostic), into: &out)
-        if diagnostic.discardsEvent {
-          dialect?.lost(at: diagnostic.offset, into: &dialectOutputs)
+          if awaitsDetection { takeDetectedDialect() }
           routeDialect(into: &out)
+        case .output(.diagnostic(let diagnostic)):
+          report(StreamDiagnostic(diagnostic), into: &out)
+          if diagnostic.discardsEvent {
+            dialect?.lost(at: diagnostic.offset, into: &dialectOutputs)
+            routeDialect(into: &out)
+          }
+        case .output:
+          break  // keep-alives carry nothing
         }
-      case .output:
-        break  // keep-alives carry nothing
       }
     }
   }

@@ -77,18 +77,74 @@ public struct AnthropicDialect: PayloadDialect {
       self = .serverToolUse(input: input, initialInput: initialInput)
     }
 
-    var name: String {
+    /// A client tool call's first non-empty fragment streamed: marked, in place.
+    mutating func markStreamed() {
+      guard case .toolUse(streamed: false, let initialInput) = self else { return }
+      self = .toolUse(streamed: true, initialInput: initialInput)
+    }
+
+    /// What the block holds, without its data (read in place, nothing retained).
+    var kind: Kind {
       switch self {
-      case .text: "text"
-      case .thinking: "thinking"
-      case .opaque: "opaque"
-      case .toolUse: "toolUse"
-      case .serverToolUse: "serverToolUse"
+      case .text: .text
+      case .thinking: .thinking
+      case .opaque: .opaque
+      case .toolUse: .toolUse
+      case .serverToolUse: .serverToolUse
+      }
+    }
+
+    enum Kind: String {
+      case text, thinking, opaque, toolUse, serverToolUse
+    }
+
+    var name: String { kind.rawValue }
+  }
+
+  /// The Anthropic event types this reader knows, told apart by length, then bytes (once per
+  /// event, where matching a `switch` of literals compared them one by one).
+  private enum EventKind {
+    case messageStart, blockStart, blockDelta, blockStop, messageDelta, messageStop, ping, error, other
+
+    init(_ type: EventType) {
+      switch type {
+      case .payload(let bytes): self.init(bytes: bytes)
+      case .name(var name): self = name.withUTF8 { EventKind(bytes: UnsafeRawBufferPointer($0)) }
+      }
+    }
+
+    init(bytes: UnsafeRawBufferPointer) {
+      self = switch bytes.count {
+      case 19 where bytes.spells("content_block_delta"): .blockDelta
+      case 19 where bytes.spells("content_block_start"): .blockStart
+      case 18 where bytes.spells("content_block_stop"): .blockStop
+      case 13 where bytes.spells("message_start"): .messageStart
+      case 13 where bytes.spells("message_delta"): .messageDelta
+      case 12 where bytes.spells("message_stop"): .messageStop
+      case 4 where bytes.spells("ping"): .ping
+      case 5 where bytes.spells("error"): .error
+      default: .other
       }
     }
   }
 
-  private struct Block {
+  /// The content block delta types this reader knows.
+  private enum DeltaKind {
+    case text, citations, thinking, signature, inputJSON, other
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+      self = switch bytes.count {
+      case 10 where bytes.spells("text_delta"): .text
+      case 16 where bytes.spells("input_json_delta"): .inputJSON
+      case 14 where bytes.spells("thinking_delta"): .thinking
+      case 15 where bytes.spells("signature_delta"): .signature
+      case 15 where bytes.spells("citations_delta"): .citations
+      default: .other
+      }
+    }
+  }
+
+  private struct Block: IndexTableElement {
     var key: String
     var content: Content
     var name = ""
@@ -97,6 +153,8 @@ public struct AnthropicDialect: PayloadDialect {
     var reportedOpen = false
 
     var isToolUse: Bool { if case .toolUse = content { true } else { false } }
+
+    nonisolated(unsafe) static let absent = permanentNil(Block.self)
   }
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
@@ -120,34 +178,35 @@ public struct AnthropicDialect: PayloadDialect {
       }
     }
     guard let type = eventType(event, typeNode?.stringBytes, into: &out) else { return }
+    let kind = EventKind(type)
     if case .stopped = state {
-      switch type {
-      case "message_start", "ping", "error": break
+      switch kind {
+      case .messageStart, .ping, .error: break
       default:
         out.report(.eventAfterTerminal, at: at, "expected nothing but a new message after message_stop; got \(type.text) (ignored)")
         return
       }
     }
-    switch type {
-    case "message_start": messageStart(value, at: at, into: &out)
-    case "content_block_start": blockStart(index: index?.int, block, at: at, into: &out)
-    case "content_block_delta": blockDelta(index: index?.int, delta, at: at, into: &out)
-    case "content_block_stop": blockStop(index: index?.int, at: at, into: &out)
-    case "message_delta":
+    switch kind {
+    case .messageStart: messageStart(value, at: at, into: &out)
+    case .blockStart: blockStart(index: index?.int, block, at: at, into: &out)
+    case .blockDelta: blockDelta(index: index?.int, delta, at: at, into: &out)
+    case .blockStop: blockStop(index: index?.int, at: at, into: &out)
+    case .messageDelta:
       reportOpenBlocks(before: "message_delta", at: at, into: &out)
       if let reason = delta?.nonEmptyString("stop_reason") {
         outcome.finish(Finish(choice: 0, reason: reason, truncated: Finish.isTruncating(reason)), at: at, into: &out)
       }
       out.emitUsage(value["usage"], at: at)
-    case "message_stop":
+    case .messageStop:
       reportOpenBlocks(before: "message_stop", at: at, into: &out)
       state = .stopped(state.ordinal)
       outcome.terminate("message_stop", at: at, into: &out)
-    case "ping": break
-    case "error":
+    case .ping: break
+    case .error:
       let payload = value.value
       outcome.fail(ProviderError(errorObject: payload["error"] ?? payload, payload: payload), at: at, into: &out)
-    default:
+    case .other:
       out.report(.unknownEvent, at: at, "expected an Anthropic event type this reader knows; got \"\(type.text)\" (skipped)")
     }
   }
@@ -259,43 +318,38 @@ public struct AnthropicDialect: PayloadDialect {
       return
     }
     let type = EventType.payload(typeBytes)
-    // Read, and written back only by the deltas that change it (hashing and copying the
-    // block back at every text delta cost about 400 instructions an event).
-    guard var block = blocks[index] else {
+    // The block is read in place, field by field (a copy of it, its strings and input
+    // retained and released, cost about 400 instructions an event), and written only by the
+    // deltas that change it.
+    guard blocks[index] != nil else {
       out.report(.deltaWithoutStart, at: at,
                  "expected content_block_start for block \(index) before its deltas; got a \(type.text) first (dropped)")
       return
     }
-    if block.stopped {
+    if blocks[index]!.stopped {
       out.report(.deltaAfterStop, at: at, "expected no deltas for block \(index) after its content_block_stop; got a \(type.text) (dropped)")
       return
     }
-    switch (type, block.content) {
-    case ("text_delta", .text):
-      if let text = text?.stringBytes { out.emitText(text, on: Channel(.answer, part: block.key), at: at) }
-    case ("citations_delta", .text): break
-    case ("thinking_delta", .thinking):
-      if let text = thinking?.stringBytes { out.emitText(text, on: Channel(.reasoning, part: block.key), at: at) }
-    case ("signature_delta", .thinking):
-      if let text = signature?.stringBytes { out.emitText(text, on: Channel(.signature, part: block.key), at: at) }
-    case ("input_json_delta", .toolUse(_, let initialInput)):
+    switch (DeltaKind(typeBytes), blocks[index]!.content.kind) {
+    case (.text, .text):
+      if let text = text?.stringBytes { out.emitText(text, on: Channel(.answer, part: blocks[index]!.key), at: at) }
+    case (.citations, .text): break
+    case (.thinking, .thinking):
+      if let text = thinking?.stringBytes { out.emitText(text, on: Channel(.reasoning, part: blocks[index]!.key), at: at) }
+    case (.signature, .thinking):
+      if let text = signature?.stringBytes { out.emitText(text, on: Channel(.signature, part: blocks[index]!.key), at: at) }
+    case (.inputJSON, .toolUse):
       if let fragment = partialJSON?.stringBytes, !fragment.isEmpty {
-        if case .toolUse(streamed: false, _) = block.content {
-          block.content = .toolUse(streamed: true, initialInput: initialInput)
-          blocks[index] = block
-        }
-        out.emitArguments(fragment, of: CallKey(block.key), at: at)
+        blocks[index]!.content.markStreamed()
+        out.emitArguments(fragment, of: CallKey(blocks[index]!.key), at: at)
       }
-    case ("input_json_delta", .serverToolUse):
-      if let fragment = partialJSON?.stringBytes {
-        block.content = .opaque  // drop this copy's reference: the stored input grows in place
-        blocks[index]!.content.appendServerInput(fragment)
-      }
-    case ("text_delta", _), ("citations_delta", _), ("thinking_delta", _), ("signature_delta", _), ("input_json_delta", _):
-      out.report(.deltaTypeMismatch, at: at,
-                 "expected a delta that fits block \(index) (\(block.content.name)); got a \(type.text) (dropped)")
-    default:
+    case (.inputJSON, .serverToolUse):
+      if let fragment = partialJSON?.stringBytes { blocks[index]!.content.appendServerInput(fragment) }
+    case (.other, _):
       out.report(.unknownEvent, at: at, "expected a delta type this reader knows; got \"\(type.text)\" (skipped)")
+    default:
+      out.report(.deltaTypeMismatch, at: at,
+                 "expected a delta that fits block \(index) (\(blocks[index]!.content.name)); got a \(type.text) (dropped)")
     }
   }
 

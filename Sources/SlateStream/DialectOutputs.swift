@@ -52,5 +52,5 @@ struct DialectOutputs: DialectOutputAppending {
   /// The items with every fragment copied into a `String`: they outlive the payload.
   var owned: DialectOutputs { DialectOutputs(items: items.map { .output($0.owned) }) }
 
-  mutating func removeAll() { items.removeAll(keepingCapacity: true) }
+  mutating func removeAll() { items.empty() }
 }

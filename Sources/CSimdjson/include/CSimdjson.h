@@ -98,6 +98,10 @@ typedef struct {
 int32_t slate_json_parse_tape(slate_json_parser *parser, const uint8_t *bytes, size_t length,
                               slate_json_error *error, slate_json_document *document);
 
+/// A document description owned by the parser, at a fixed address for its lifetime (for a
+/// caller that passes it to `slate_json_parse_tape` and keeps views of it). Zeroed at first.
+slate_json_document *slate_json_parser_document(slate_json_parser *parser);
+
 /// Writes the lexeme offsets into the number words of the document `slate_json_parse_tape`
 /// returned last (once per document; later calls return at once). O(tape words).
 void slate_json_locate_numbers(slate_json_parser *parser);
