@@ -62,7 +62,9 @@ public struct TurnPipeline {
   /// Reads the next chunk of raw bytes and appends what it completed.
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [TurnItem]) {
     stream.feed(bytes, into: &items)
-    route(into: &out)
+    // Most small chunks complete nothing: then nothing is routed (routing takes the
+    // classifier out of `self` and back, which retains and releases what it holds).
+    if !items.isEmpty { route(into: &out) }
   }
 
   /// Ends the input: the stream's tail, then every open batch; returns the summary.

@@ -48,7 +48,7 @@ func pipeline(_ streams: [[UInt8]], chunk: Int) -> Int {
     var pipeline = TurnPipeline(pack: FilmPack.compiled)
     forEachChunk(of: bytes, size: chunk) { piece in
       pipeline.feed(piece, into: &items)
-      items.removeAll(keepingCapacity: true)
+      if !items.isEmpty { items.removeAll(keepingCapacity: true) }  // as the stream's pass does
     }
     let summary = pipeline.finish(into: &items)
     classified += summary.actions + summary.rejected
