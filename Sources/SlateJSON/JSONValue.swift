@@ -57,19 +57,20 @@ public struct JSONObject: Sendable, RandomAccessCollection {
 }
 
 /// A string compared and hashed by its UTF-8 bytes (i.e. by code points), not by
-/// Swift's Unicode canonical equivalence.
+/// Swift's Unicode canonical equivalence: JSON's and JSON Schema's string identity, for
+/// sets and dictionary keys (SlateSchema's tables key by it too).
 @usableFromInline
-struct CodePoints: Hashable {
-  let string: String
-  init(_ string: String) { self.string = string }
+package struct CodePoints: Hashable, Sendable {
+  package let string: String
+  package init(_ string: String) { self.string = string }
 
-  @usableFromInline static func == (a: CodePoints, b: CodePoints) -> Bool {
+  @usableFromInline package static func == (a: CodePoints, b: CodePoints) -> Bool {
     codePointsEqual(a.string, b.string)
   }
 
   /// The UTF-8 bytes in one `combine(bytes:)` (a `combine` per byte cost about ten times
   /// as much), then a terminator that is never a UTF-8 byte.
-  @usableFromInline func hash(into hasher: inout Hasher) {
+  @usableFromInline package func hash(into hasher: inout Hasher) {
     var string = string
     string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     hasher.combine(0xFF as UInt8)

@@ -49,7 +49,7 @@ extension CompiledPack {
         if found?.keepsDiscriminator != true {
           var members: [JSONMember] = []
           members.reserveCapacity(object.members.count)
-          for member in object.members where !utf8Equal(member.key, name) { members.append(member) }
+          for member in object.members where !codePointsEqual(member.key, name) { members.append(member) }
           payload = .object(JSONObject(members))
         }
       }

@@ -163,7 +163,7 @@ struct ObjectShape: Sendable {
   /// The index of the property schema for `key` (code-point comparison), or nil.
   func index(of key: String) -> Int? {
     if let lookup { return lookup[Utf8Key(key)] }
-    for (i, name) in names.enumerated() where utf8Equal(name, key) { return i }
+    for (i, name) in names.enumerated() where codePointsEqual(name, key) { return i }
     return nil
   }
 }
@@ -193,23 +193,5 @@ struct Conditional: Sendable {
 }
 
 /// A string compared and hashed by its UTF-8 bytes (code points), not by canonical
-/// equivalence as `String` is.
-struct Utf8Key: Hashable, Sendable {
-  let string: String
-  init(_ string: String) { self.string = string }
-
-  static func == (a: Utf8Key, b: Utf8Key) -> Bool { utf8Equal(a.string, b.string) }
-
-  func hash(into hasher: inout Hasher) {
-    if let done: Void = string.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) {
-      return done
-    }
-    for byte in string.utf8 { hasher.combine(byte) }
-  }
-}
-
-/// Code-point equality of two strings (JSON Schema's string equality). O(bytes).
-@inline(__always)
-func utf8Equal(_ a: String, _ b: String) -> Bool {
-  codePointsEqual(a, b)
-}
+/// equivalence as `String` is: the key of the schema's tables (SlateJSON's ``CodePoints``).
+typealias Utf8Key = CodePoints

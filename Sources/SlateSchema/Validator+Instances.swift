@@ -15,9 +15,9 @@ enum InstanceEquality {
       case let (.bool(x), .bool(y)):
         guard x == y else { return false }
       case let (.string(x), .string(y)):
-        guard utf8Equal(x, y) else { return false }
+        guard codePointsEqual(x, y) else { return false }
       case let (.number(x), .number(y)):
-        guard utf8Equal(x.lexeme, y.lexeme)
+        guard codePointsEqual(x.lexeme, y.lexeme)
           || DecimalView.with(x, { xv, xb in DecimalView.with(y) { yv, yb in DecimalView.compare(xv, xb, yv, yb) == 0 } })
         else { return false }
       case let (.array(x), .array(y)):
@@ -70,7 +70,7 @@ extension Validator {
     var i = object.members.count
     while i > 0 {
       i -= 1
-      if utf8Equal(object.members[i].key, name) { return object.members[i].value }
+      if codePointsEqual(object.members[i].key, name) { return object.members[i].value }
     }
     return nil
   }
@@ -82,7 +82,7 @@ extension Validator {
     if members.count < 2 { return false }
     if members.count <= 32 {
       for i in members.indices {
-        for j in (i + 1)..<members.count where utf8Equal(members[i].key, members[j].key) { return true }
+        for j in (i + 1)..<members.count where codePointsEqual(members[i].key, members[j].key) { return true }
       }
       return false
     }

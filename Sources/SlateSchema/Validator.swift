@@ -46,13 +46,14 @@ struct Validator {
   let arrays: [ArrayShape]
   let conditionals: [Conditional]
   let containers: [Contains]
-  var options: ValidationOptions
+  // Per value: set by ``reset(options:coercions:locator:wholeRange:assertFormats:)``.
+  var options = ValidationOptions.default
   /// Coercions enabled for this value (empty when off).
-  var coercions: CoercionSet
+  var coercions: CoercionSet = []
   var locator: InstanceLocator?
   var wholeRange: Range<Int>?
   /// Whether `format` is asserted (else an annotation).
-  var assertFormats: Bool
+  var assertFormats = false
 
   var errors: [ValidationError] = []
   var warnings: [CoercionWarning] = []
@@ -79,7 +80,6 @@ struct Validator {
   init(program: SchemaProgram, options: ValidationOptions, coercions: CoercionSet, locator: InstanceLocator?,
        wholeRange: Range<Int>?, assertFormats: Bool = false)
   {
-    self.assertFormats = assertFormats || options.assertFormats
     self.containers = program.contains
     self.program = program
     self.nodes = program.nodes
@@ -88,11 +88,9 @@ struct Validator {
     self.objects = program.objects
     self.arrays = program.arrays
     self.conditionals = program.conditionals
-    self.options = options
-    self.coercions = options.applyCoercions ? coercions : []
-    self.locator = locator
-    self.wholeRange = wholeRange
     stack.reserveCapacity(32)
+    reset(options: options, coercions: coercions, locator: locator, wholeRange: wholeRange,
+          assertFormats: assertFormats)
   }
 
   /// Readies a validator that already ran for the next value, as a new one made with these
@@ -269,7 +267,7 @@ struct Validator {
       // A string equals only a string with the same code points (``InstanceEquality``).
       if let strings = table.strings {
         if strings[Utf8Key(s)] != nil { return true }
-      } else if table.values.contains(where: { if case .string(let t) = $0 { utf8Equal(t, s) } else { false } }) {
+      } else if table.values.contains(where: { if case .string(let t) = $0 { codePointsEqual(t, s) } else { false } }) {
         return true
       }
     } else if table.values.contains(where: { InstanceEquality.equal($0, value) }) {
