@@ -34,14 +34,17 @@ extension ActionStream {
   }
 
   /// The next fragment of a call's argument text. A value that completes is held for the
-  /// end signal; an error stops the call's framer.
+  /// end signal; an error stops the call's framer. The call is looked up once (its key
+  /// hashed once per fragment) and changed in place.
   mutating func feedCall(_ key: CallKey, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int,
                          into out: inout [StreamItem])
   {
-    guard calls[key] != nil, !calls[key]!.failed, !calls[key]!.poisoned else { return }
-    if !calls[key]!.hasContent { calls[key]!.hasContent = bytes.contains { !PayloadDecoder.isWhitespace($0) } }
-    calls[key]!.framer.feed(bytes, into: &framerEvents)
-    drainCall(key, at: streamOffset, into: &out)
+    guard let index = calls.index(forKey: key), !calls.values[index].failed, !calls.values[index].poisoned else { return }
+    if !calls.values[index].hasContent {
+      calls.values[index].hasContent = bytes.contains { !PayloadDecoder.isWhitespace($0) }
+    }
+    calls.values[index].framer.feed(bytes, into: &framerEvents)
+    drainCall(at: index, key, at: streamOffset, into: &out)
   }
 
   /// The call's end signal: finish its framer and commit its value when the arguments were
@@ -54,7 +57,7 @@ extension ActionStream {
     }
     if calls[key]!.hasContent {
       calls[key]!.framer.finish(into: &framerEvents)
-      drainCall(key, at: streamOffset, into: &out)
+      drainCall(at: calls.index(forKey: key)!, key, at: streamOffset, into: &out)
     } else if !calls[key]!.failed {
       let empty = PaddedBytes("{}")
       calls[key]!.pending = FramedValue(index: 0, range: calls[key]!.framer.bytesFed..<calls[key]!.framer.bytesFed,
@@ -84,16 +87,20 @@ extension ActionStream {
     for key in calls.keys.sorted(by: { calls[$0]!.ordinal < calls[$1]!.ordinal }) { poisonCall(key, at: offset, into: &out) }
   }
 
-  mutating func drainCall(_ key: CallKey, at streamOffset: Int, into out: inout [StreamItem]) {
+  /// Takes the events call `key` (at `index` in ``calls``) framed. Nothing that adds or
+  /// removes a call runs in between, so the index stays valid.
+  mutating func drainCall(at index: Dictionary<CallKey, OpenCall>.Index, _ key: CallKey, at streamOffset: Int,
+                          into out: inout [StreamItem])
+  {
     guard !framerEvents.isEmpty else { return }
     // Read in place, as ``drainAnswer(choice:at:into:)`` does.
     defer { framerEvents.empty() }
     for k in framerEvents.indices {
       switch framerEvents[k] {
       case .value(let framed):
-        calls[key]!.pending = framed
+        calls.values[index].pending = framed
       case .diagnostic(let diagnostic):
-        calls[key]!.failed = true
+        calls.values[index].failed = true
         noteFramerDiagnostic(diagnostic, channel: .call(key), at: streamOffset, into: &out)
       case .started:
         break  // call framers announce nothing: the call's start did

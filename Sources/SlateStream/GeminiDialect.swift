@@ -88,8 +88,12 @@ public struct GeminiDialect: PayloadDialect {
     }
     if let usageNode = value["usageMetadata"] {
       recognized = true
-      let usage = usageNode.value
-      if usage != lastUsage, out.emitUsage(usage, at: at) { lastUsage = usage }
+      // Gemini repeats its usage in every chunk (its counts growing): compared with the last
+      // one in place, built only when it changed (an unequal node is an unequal value).
+      if lastUsage.map({ usageNode.isEqual(to: $0) }) != true {
+        let usage = usageNode.value
+        if out.emitUsage(usage, at: at) { lastUsage = usage }
+      }
     }
     if !recognized {
       out.report(.unknownEvent, at: at, "expected candidates, usageMetadata, promptFeedback or error; got \(PayloadDecoder.excerpt(event.text)) (skipped)")
