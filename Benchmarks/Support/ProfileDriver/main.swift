@@ -12,7 +12,8 @@
 //
 // With scripts/malloc-count.c preloaded (LD_PRELOAD), it also prints the allocator calls
 // made inside the measured passes, per pass. With SLATE_PROFILE_WARM=1 it runs one
-// uncollected pass first (scripts/callgrind.sh --warm).
+// uncollected pass first (scripts/callgrind.sh --warm). With SLATE_PROFILE_TIMES=1 it prints
+// every measured pass's time (scripts/times.sh).
 import BenchSupport
 import Foundation
 import SlateFilm
@@ -125,9 +126,18 @@ if ProcessInfo.processInfo.environment["SLATE_PROFILE_WARM"] == "1" {
     : isPipeline ? pipelinePass(streams, chunk: chunk) : runPass(streams, chunk: chunk)
 }
 let mallocsBefore = mallocCount?() ?? 0
+// SLATE_PROFILE_TIMES=1: each measured pass is timed (scripts/times.sh).
+let timesPasses = ProcessInfo.processInfo.environment["SLATE_PROFILE_TIMES"] == "1"
+var times: [UInt64] = []
+if timesPasses { times.reserveCapacity(repetitions) }
 for _ in 0..<repetitions {
+  let start = timesPasses ? DispatchTime.now().uptimeNanoseconds : 0
   total += isLower ? lower(documents, parser: parser)
     : isPipeline ? pipeline(streams, chunk: chunk) : run(streams, chunk: chunk)
+  if timesPasses { times.append(DispatchTime.now().uptimeNanoseconds - start) }
+}
+if timesPasses {
+  print("times ms: " + times.map { String(format: "%.4f", Double($0) / 1e6) }.joined(separator: " "))
 }
 let mallocs = (mallocCount?() ?? 0) - mallocsBefore
 print("\(input) chunk \(chunkArgument): \(streams.reduce(0) { $0 + $1.count }) bytes, \(total / repetitions) values"
