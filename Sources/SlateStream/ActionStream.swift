@@ -129,7 +129,12 @@ public struct ActionStream {
 
   /// The dialect reading the stream: the one asked for, the one `auto` detected, or `auto`
   /// while undecided.
-  public var dialectKind: DialectKind {
+  public var dialectKind: DialectKind { Self.dialectKind(readsText: readsText, dialect: dialect, options: options) }
+
+  /// ``dialectKind`` from the fields it reads: `finish` calls this rather than the getter,
+  /// which made the whole stream copied (every stored reference retained, then released)
+  /// to read three fields of it.
+  static func dialectKind(readsText: Bool, dialect: (any EventDialect)?, options: ActionStreamOptions) -> DialectKind {
     readsText ? .text : dialect?.kind ?? options.dialect
   }
 
@@ -306,7 +311,7 @@ public struct ActionStream {
   @discardableResult
   public mutating func finish(into out: inout [StreamItem]) -> StreamSummary {
     if let summary { return summary }
-    if state == .detecting {
+    if case .detecting = state {
       decide(DialectDetector.inputFormat(of: held, atEnd: true) ?? .text, into: &out)
     }
     var end: DialectEnd
@@ -320,14 +325,15 @@ public struct ActionStream {
       let cutUTF8 = textTail.bytes.withUnsafeBytes { TextDialect.incompleteTail($0) } > 0
       end = DialectEnd(kind: .text, terminated: true, cutInsideUTF8: cutUTF8, offset: bytesFed)
     case .detecting, .finished:
-      end = DialectEnd(kind: dialectKind, terminated: false, offset: bytesFed)
+      end = DialectEnd(kind: Self.dialectKind(readsText: readsText, dialect: dialect, options: options), terminated: false,
+                       offset: bytesFed)
     }
     finishCalls(openFirst: end.openCalls, into: &out)
     finishAnswers(into: &out)
-    let kind = dialectKind
+    let kind = Self.dialectKind(readsText: readsText, dialect: dialect, options: options)
     state = .finished
     let summary = StreamSummary(
-      status: status(end), dialect: kind, values: committed, diagnostics: diagnostics, errors: errors,
+      status: Self.status(end, cut: cut), dialect: kind, values: committed, diagnostics: diagnostics, errors: errors,
       finishes: end.finishes, terminal: end.terminal, providerError: end.error, valuesBeforeError: valuesBeforeError,
       bytes: bytesFed)
     out.append(.end(summary))
@@ -337,7 +343,7 @@ public struct ActionStream {
 
   /// The dialect's status, with a cut inside a value as the truncation reason unless the
   /// provider failed or stopped on a limit.
-  func status(_ end: DialectEnd) -> StreamStatus {
+  static func status(_ end: DialectEnd, cut: StreamChannel?) -> StreamStatus {
     let status = StreamStatus(end)
     guard let cut else { return status }
     switch status {
