@@ -68,6 +68,14 @@ public struct DispatchTally: Sendable {
       }
     }
 
+    /// Where the key starts its probe in a table of a power-of-two size.
+    var bucket: Int {
+      switch self {
+      case .digest(let a, _, _, _): return Int(truncatingIfNeeded: a ^ (a >> 29))
+      case .text(let text): return text.hashValue
+      }
+    }
+
     /// The order of the hex strings.
     static func precedes(_ x: KeyID, _ y: KeyID) -> Bool {
       if case .digest(let a0, let a1, let a2, let a3) = x, case .digest(let b0, let b1, let b2, let b3) = y {
@@ -77,24 +85,36 @@ public struct DispatchTally: Sendable {
     }
   }
 
-  /// One key's winning entry, compactly.
+  /// One key's winning entry, compactly: its text (readable form, outcome JSON) in
+  /// ``arena``, its names as indices into ``names``. No allocation of its own.
   struct Slot: Sendable {
     var id: KeyID
-    var readable: String
+    var kind: Outcome.Kind
+    var attempts: Int32
     var namespace: UInt32
     var queue: UInt32
     var type: UInt32
     /// `phase + 1` into the names; 0 for none.
     var phase: UInt32
-    var kind: Outcome.Kind
-    var attempts: Int
+    var readable: ByteArena.Span
+    /// The outcome's canonical JSON (the join's tie-break, and its code and message): its
+    /// bytes in the arena, or, when ``ByteArena/Span/page`` is `UInt32.max`, the shape
+    /// ``ByteArena/Span/offset`` of ``shapes`` with the key's readable string put back.
+    var outcome: ByteArena.Span
     var ordinal: Int
-    /// The outcome's canonical JSON (the join's tie-break, and its code and message).
-    var outcome: [UInt8]
   }
 
   var slots: [Slot] = []
-  var slotIndex: [KeyID: Int32] = [:]
+  /// Open addressing over ``slots`` by key (linear probing; `index + 1`, 0 for empty; at
+  /// most half full).
+  var table: [Int32] = []
+  var arena = ByteArena()
+  /// Outcomes with their key's readable string (as canonical JSON) replaced by the byte
+  /// 0xFF, which no JSON text holds: a handler's `{"key": readable, …}` answers share a
+  /// handful of shapes. Up to ``shapeLimit``; past it, outcomes are kept whole.
+  var shapes: [[UInt8]] = []
+  var shapeIndex: [[UInt8]: UInt32] = [:]
+  static let shapeLimit = 4096
   var names: [String] = []
   var nameIndex: [String: UInt32] = [:]
   /// Per batch (``DispatchResult/ActionRef/batch``), per position: 0 for no action, else
@@ -172,39 +192,115 @@ public struct DispatchTally: Sendable {
   mutating func record(_ entry: DispatchResult.Entry) {
     let id = KeyID(entry.key.hex)
     let outcome = entry.outcome.json.canonicalBytes
-    if let at = slotIndex[id] {
-      let present = slots[Int(at)]
+    if let at = slot(of: id) {
+      let present = slots[at]
       let ordinal = min(present.ordinal, entry.ordinal)
       if precedes(present, entry, outcome) {
         let winner = slot(entry, id: id, outcome: outcome)
-        slots[Int(at)] = winner
+        slots[at] = winner
       }
-      slots[Int(at)].ordinal = ordinal
+      slots[at].ordinal = ordinal
     } else {
       let new = slot(entry, id: id, outcome: outcome)
-      slotIndex[id] = Int32(slots.count)
       slots.append(new)
+      insert(slots.count - 1)
     }
   }
 
   mutating func slot(_ entry: DispatchResult.Entry, id: KeyID, outcome: [UInt8]) -> Slot {
-    Slot(id: id, readable: entry.key.readable, namespace: name(entry.key.namespace), queue: name(entry.queue),
-         type: name(entry.type), phase: entry.phase.map { name($0) + 1 } ?? 0, kind: entry.outcome.kind,
-         attempts: entry.outcome.attempts, ordinal: entry.ordinal, outcome: outcome)
+    let readable = entry.key.readable
+    return Slot(id: id, kind: entry.outcome.kind, attempts: Int32(clamping: entry.outcome.attempts),
+                namespace: name(entry.key.namespace), queue: name(entry.queue), type: name(entry.type),
+                phase: entry.phase.map { name($0) + 1 } ?? 0, readable: arena.append(readable.utf8),
+                outcome: keep(outcome, readable: readable), ordinal: entry.ordinal)
+  }
+
+  /// Where an outcome's bytes are kept: as a shape when they hold the key's readable
+  /// string once or more (the first is the shape's hole), else in the arena.
+  mutating func keep(_ outcome: [UInt8], readable: String) -> ByteArena.Span {
+    var quoted: [UInt8] = []
+    JSONValue.writeCanonicalString(readable, into: &quoted)
+    if let hole = Self.firstRange(of: quoted, in: outcome) {
+      var shape = Array(outcome[..<hole.lowerBound])
+      shape.append(0xFF)
+      shape += outcome[hole.upperBound...]
+      if let index = shapeIndex[shape] { return ByteArena.Span(page: .max, offset: index, count: 0) }
+      if shapes.count < Self.shapeLimit {
+        let index = UInt32(shapes.count)
+        shapes.append(shape)
+        shapeIndex[shape] = index
+        return ByteArena.Span(page: .max, offset: index, count: 0)
+      }
+    }
+    return arena.append(outcome)
+  }
+
+  /// The outcome's canonical JSON of a slot.
+  func outcomeBytes(of slot: Slot) -> [UInt8] {
+    guard slot.outcome.page == .max else { return Array(arena[slot.outcome]) }
+    let shape = shapes[Int(slot.outcome.offset)]
+    let hole = shape.firstIndex(of: 0xFF)!
+    var out = Array(shape[..<hole])
+    JSONValue.writeCanonicalString(readable(of: slot), into: &out)
+    out += shape[(hole + 1)...]
+    return out
+  }
+
+  static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+    guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
+    let first = needle[0]
+    var at = 0
+    while at + needle.count <= haystack.count {
+      if haystack[at] == first, haystack[at..<(at + needle.count)].elementsEqual(needle) { return at..<(at + needle.count) }
+      at += 1
+    }
+    return nil
+  }
+
+  /// The slot of a key, or nil.
+  func slot(of id: KeyID) -> Int? {
+    guard !table.isEmpty else { return nil }
+    let mask = table.count - 1
+    var at = id.bucket & mask
+    while table[at] != 0 {
+      let index = Int(table[at] - 1)
+      if slots[index].id == id { return index }
+      at = (at + 1) & mask
+    }
+    return nil
+  }
+
+  /// Puts slot `index` in the table, doubling the table past half full.
+  mutating func insert(_ index: Int) {
+    if (slots.count) * 2 > table.count {
+      table = Array(repeating: 0, count: Swift.max(16, table.count * 2))
+      for k in 0..<slots.count where k != index { place(k) }
+    }
+    place(index)
+  }
+
+  private mutating func place(_ index: Int) {
+    let mask = table.count - 1
+    var at = slots[index].id.bucket & mask
+    while table[at] != 0 { at = (at + 1) & mask }
+    table[at] = Int32(index + 1)
   }
 
   /// ``DispatchResult/Entry/precedes(_:_:)`` of a slot and an entry (whose outcome's
   /// canonical bytes are `outcome`).
   func precedes(_ a: Slot, _ b: DispatchResult.Entry, _ outcome: [UInt8]) -> Bool {
     if a.kind != b.outcome.kind { return a.kind < b.outcome.kind }
-    if a.attempts != b.outcome.attempts { return a.attempts < b.outcome.attempts }
-    if a.outcome != outcome { return a.outcome.lexicographicallyPrecedes(outcome) }
+    if Int(a.attempts) != b.outcome.attempts { return Int(a.attempts) < b.outcome.attempts }
+    let stored = outcomeBytes(of: a)
+    if stored != outcome { return stored.lexicographicallyPrecedes(outcome) }
     let type = names[Int(a.type)]
     if type != b.type { return type.utf8.lexicographicallyPrecedes(b.type.utf8) }
     return phase(of: a).utf8.lexicographicallyPrecedes((b.phase ?? "").utf8)
   }
 
   func phase(of slot: Slot) -> String { slot.phase == 0 ? "" : names[Int(slot.phase - 1)] }
+
+  func readable(of slot: Slot) -> String { String(decoding: arena[slot.readable], as: UTF8.self) }
 
   /// Joins one action's tally (``DispatchResult/Tally/join(_:_:)``).
   mutating func tally(_ tally: DispatchResult.Tally, action ref: DispatchResult.ActionRef) {
@@ -257,7 +353,7 @@ public struct DispatchTally: Sendable {
     guard let queue = nameIndex[queue] else { return }
     for index in orderedIndices() where slots[Int(index)].queue == queue {
       let slot = slots[Int(index)]
-      try body(slot.readable, names[Int(slot.namespace)])
+      try body(readable(of: slot), names[Int(slot.namespace)])
     }
   }
 
@@ -272,14 +368,15 @@ public struct DispatchTally: Sendable {
   /// its canonical JSON for kinds failed, conflict and ambiguous (the audit's sentences),
   /// and is only its kind and attempts for the others.
   func entry(_ slot: Slot) -> DispatchResult.Entry {
-    var outcome = Outcome(kind: slot.kind, attempts: slot.attempts)
+    var outcome = Outcome(kind: slot.kind, attempts: Int(slot.attempts))
     if slot.kind == .failed || slot.kind == .conflict || slot.kind == .ambiguous,
-      let json = try? SimdjsonParser().parse(slot.outcome), let read = try? Outcome(json: json)
+      let json = try? SimdjsonParser().parse(outcomeBytes(of: slot)), let read = try? Outcome(json: json)
     {
       outcome = read
     }
     return DispatchResult.Entry(
-      key: ActionKey(hex: slot.id.hex, namespace: names[Int(slot.namespace)], readable: slot.readable, canonicalBytes: []),
+      key: ActionKey(hex: slot.id.hex, namespace: names[Int(slot.namespace)], readable: readable(of: slot),
+                     canonicalBytes: []),
       queue: names[Int(slot.queue)], type: names[Int(slot.type)], phase: slot.phase == 0 ? nil : names[Int(slot.phase - 1)],
       ordinal: slot.ordinal, outcome: outcome)
   }
@@ -291,16 +388,52 @@ public struct DispatchTally: Sendable {
 
   /// The entry of the key whose hex is `hex` (see ``entry(_:)``).
   func entry(hex: String) -> DispatchResult.Entry? {
-    slotIndex[KeyID(hex)].map { entry(slots[Int($0)]) }
+    slot(of: KeyID(hex)).map { entry(slots[$0]) }
   }
 
   /// The ordinal of the key whose hex is `hex`.
   func ordinal(hex: String) -> Int? {
-    slotIndex[KeyID(hex)].map { slots[Int($0)].ordinal }
+    slot(of: KeyID(hex)).map { slots[$0].ordinal }
   }
 
   /// How many actions were refused as conflicts, per key hex.
   var refusedPerKey: [String: Int] {
     conflictTallies.values.reduce(into: [:]) { $0[$1, default: 0] += 1 }
   }
+}
+
+/// Bytes kept in pages of ``pageSize`` bytes, each allocated once at its full size and never
+/// moved: many small values without an allocation each (nor the heap's holes between them).
+struct ByteArena: Sendable {
+  static let pageSize = 1 << 18
+
+  /// Where a value is: its page, offset and length.
+  struct Span: Sendable {
+    var page: UInt32
+    var offset: UInt32
+    var count: UInt32
+  }
+
+  private(set) var pages: [[UInt8]] = []
+
+  /// Keeps `bytes`; a value longer than a page has a page of its own.
+  mutating func append(_ bytes: some Collection<UInt8>) -> Span {
+    let count = bytes.count
+    if pages.isEmpty || pages[pages.count - 1].count + count > Self.pageSize {
+      var page: [UInt8] = []
+      page.reserveCapacity(Swift.max(Self.pageSize, count))
+      pages.append(page)
+    }
+    let last = pages.count - 1
+    let offset = pages[last].count
+    pages[last].append(contentsOf: bytes)
+    return Span(page: UInt32(last), offset: UInt32(offset), count: UInt32(count))
+  }
+
+  subscript(span: Span) -> ArraySlice<UInt8> {
+    pages[Int(span.page)][Int(span.offset)..<Int(span.offset + span.count)]
+  }
+
+  /// The bytes the pages hold (their capacity).
+  var capacity: Int { pages.reduce(0) { $0 + $1.capacity } }
 }

@@ -116,9 +116,11 @@ import Testing
   /// A tally folded result by result holds what the tally of their merge holds (the join's
   /// laws make the order irrelevant): the same counts, key lists and conflicts.
   @Test func aFoldedTallyEqualsTheTallyOfTheMerge() async throws {
-    let keys = (0..<6).map { i in
-      ActionKey(hex: String(repeating: String(i), count: 64), namespace: i % 2 == 0 ? "scene" : "prop",
-                readable: (i % 2 == 0 ? "scene:" : "prop:") + String(i), canonicalBytes: [UInt8(i)])
+    var keys: [ActionKey] = []
+    for i in 0..<6 {
+      let namespace = i % 2 == 0 ? "scene" : "prop"
+      let hex = String(repeating: String(i), count: 64)
+      keys.append(ActionKey(hex: hex, namespace: namespace, readable: namespace + ":" + String(i), canonicalBytes: [UInt8(i)]))
     }
     var generator = SplitMix64Seed(seed: 7)
     for _ in 0..<200 {
