@@ -66,11 +66,17 @@ extension TurnReport {
       for (i, effect) in effects.enumerated() { Self.append(effect, first: i == 0, to: out) }
     }
     out.append(UInt8(ascii: "]"))
-    var tail = JSONLine()
-    tail.add("audit", .array(findings.map(\.json)))
-    tail.add("recoverability", turn.recoverability.map { .string($0.code) } ?? .null)
-    out.append(UInt8(ascii: ","))
-    out.append(Array(tail.text.utf8.dropFirst()))  // its members and the closing brace
+    // The findings one by one (a dry run or a turn of many problems has one per key).
+    out.append(member: "audit", first: false)
+    out.append(UInt8(ascii: "["))
+    for (i, finding) in findings.enumerated() {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(value: finding.json)
+    }
+    out.append(UInt8(ascii: "]"))
+    out.append(member: "recoverability", first: false)
+    out.append(value: turn.recoverability.map { .string($0.code) } ?? .null)
+    out.append(UInt8(ascii: "}"))
     out.flush()
   }
 
