@@ -14,7 +14,8 @@ import SlateJSON
 /// and its queue, type, phase and namespace as indices into one table of names. Per action,
 /// one byte (its tally's kind) in an array per batch, and the key of a conflict's tally.
 /// A full entry holds ~2 KB (an ``ActionKey``'s strings and canonical bytes, the outcome's
-/// JSON tree, the action and effect sets); a slot ~200 bytes.
+/// JSON tree, the action and effect sets); a slot 88 bytes and no allocation of its own
+/// (``storageBytes``).
 ///
 /// Complexity: ``add(_:)`` O(entries + actions + effects of the result); the orderings
 /// (``forEachOrderedEntry(_:)``, ``keys(queue:)``) sort indices, O(n log n) time and 4 bytes
@@ -156,6 +157,14 @@ public struct DispatchTally: Sendable {
 
   /// The number of keys held (one slot each).
   public var keyCount: Int { slots.count }
+
+  /// The bytes the per-key storage takes: the slots (their capacity), the index, the
+  /// arena's bytes in use and the shapes. About 110 bytes per key of a generated film turn
+  /// (88 per slot, 4 to 8 of index, the readable key); a ``DispatchResult`` holds ~2 KB.
+  public var storageBytes: Int {
+    slots.capacity * MemoryLayout<Slot>.stride + table.capacity * MemoryLayout<Int32>.stride + arena.count
+      + shapes.reduce(0) { $0 + $1.count }
+  }
 
   /// Joins `result` in (see the type's documentation).
   public mutating func add(_ result: DispatchResult) {
@@ -436,4 +445,7 @@ struct ByteArena: Sendable {
 
   /// The bytes the pages hold (their capacity).
   var capacity: Int { pages.reduce(0) { $0 + $1.capacity } }
+
+  /// The bytes kept.
+  var count: Int { pages.reduce(0) { $0 + $1.count } }
 }

@@ -74,6 +74,9 @@ import Testing
       let tally = try #require(bounded.tally)
       #expect(bounded.result.entries.isEmpty && bounded.result.actions.isEmpty && bounded.effects.isEmpty, "\(what)")
       #expect(tally.keyCount == full.result.entries.count, "\(what)")
+      // About 110 bytes per key (a slot, its index, its readable key; outcomes as shared
+      // shapes), where a full entry takes ~2 KB.
+      #expect(tally.storageBytes <= 160 * tally.keyCount + 4096, "\(what): \(tally.storageBytes) bytes")
       #expect(full.tally == nil && full.figures.keyCount == full.result.entries.count, "\(what)")
       #expect(tally.counts == full.result.counts, "\(what)")
       #expect(tally.queues == full.result.queues, "\(what)")
