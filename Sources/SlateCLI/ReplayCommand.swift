@@ -101,9 +101,16 @@ struct ReplayCommand: AsyncParsableCommand {
     }
     let report = try await run(plan: streams.plan, phases: phases, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live,
                                ledger: try await ledger.open(logger: dispatch.logger),
-                               turn: turn ?? TurnLoader.name(of: path), keepsLines: bundle != nil)
+                               turn: turn ?? TurnLoader.name(of: path), keepsLines: bundle != nil,
+                               keepsEntries: bundle != nil)
     progress.finish()
-    if json { print(report.summaryJSON.text) } else { TurnReportPrinter(report: report).print { Swift.print($0) } }
+    if json {
+      // Written as it is made: with a tally, the report's key lists and effects are never whole in memory.
+      try await report.writeSummaryJSON { bytes in bytes.withUnsafeBytes { OutputWriter.writeAll($0) } }
+      [UInt8(0x0A)].withUnsafeBytes { OutputWriter.writeAll($0) }
+    } else {
+      TurnReportPrinter(report: report).print { Swift.print($0) }
+    }
     if let bundle {
       let input = TurnInput(plan: streams.plan, phases: phases.map {
         TurnInput.Phase(name: $0.name, source: $0.source, bytes: $0.chunks.kept?.bytes ?? [])
@@ -120,11 +127,13 @@ struct ReplayCommand: AsyncParsableCommand {
 
   /// Runs the turn through a ``TurnRunner`` (one ``LiveTurn``): the plan, then each phase
   /// stream as its chunks arrive, each batch dispatched as it closes.
-  /// `keepsLines`: whether the phase reports keep every line (a bundle needs them).
+  /// `keepsLines`: whether the phase reports keep every line (a bundle needs them);
+  /// `keepsEntries`: whether the report keeps every key's entry and the outbox's
+  /// (``TurnRunner/keepsEntries``; a bundle needs them).
   /// `wrap` wraps the handlers (``URLInput`` times their calls).
   func run<Chunks>(plan: JSONValue?, phases: [PhaseStream<Chunks>], pack: CompiledPack, dialect: DialectKind,
                    mode: Dispatcher.Mode, ledger: any DispatchLedger, turn: String,
-                   keepsLines: Bool = true, wrap: (HandlerTable) -> HandlerTable = { $0 }) async throws -> TurnReport
+                   keepsLines: Bool = true, keepsEntries: Bool = true, wrap: (HandlerTable) -> HandlerTable = { $0 }) async throws -> TurnReport
   {
     let dispatcher = Dispatcher(ledger: ledger, handlers: wrap(dispatch.handlers(film: pack.pack.name == "film")),
                                 policy: dispatch.policy, mode: mode,
@@ -133,6 +142,7 @@ struct ReplayCommand: AsyncParsableCommand {
                                 logger: dispatch.logger)
     var runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: dispatch.streamOptions(dialect: dialect))
     runner.keepsLines = keepsLines
+    runner.keepsEntries = keepsEntries
     return try await runner.run(plan: plan, phases: phases, turn: TurnID(turn), project: ProjectID(project))
   }
 
@@ -251,19 +261,28 @@ struct TurnReportPrinter {
     if let rejection = report.planRejection {
       out("plan rejected: " + rejection.errors.map { "\($0.code.rawValue) at \($0.instancePath): \($0.message)" }.joined(separator: "; "))
     }
-    let counts = report.result.counts
+    let figures = report.figures
+    let counts = figures.counts
     let turn = report.turn
     out("turn \(turn.id.rawValue): \(turn.status.rawValue)" + (turn.reason.map { " (\($0))" } ?? ""))
     out(report.actionCounts.sentence)
     out("keys: applied \(counts[.applied] ?? 0), duplicate \(counts[.duplicate] ?? 0), conflict \(counts[.conflict] ?? 0), "
       + "failed \(counts[.failed] ?? 0), ambiguous \(counts[.ambiguous] ?? 0), planned \(counts[.planned] ?? 0)")
-    for queue in report.result.queues {
-      let keys = report.result.keys(queue: queue).map { TurnReport.entityName($0) }
-      out("  \(queue): " + keys.joined(separator: ", "))
+    for queue in figures.queues {
+      var line = "  \(queue): "
+      var first = true
+      figures.forEachKey(queue: queue) { readable, namespace in
+        if !first { line += ", " }
+        first = false
+        line += TurnReport.entityName(readable: readable, namespace: namespace)
+      }
+      out(line)
     }
-    out("outbox: \(report.effects.count) effect\(report.effects.count == 1 ? "" : "s")"
-      + (report.effects.isEmpty ? "" : " (" + Dictionary(grouping: report.effects, by: \.kind).sorted { $0.key < $1.key }
-        .map { "\($0.value.count) \($0.key)" }.joined(separator: ", ") + ")"))
+    let outbox = report.outboxCounts
+    let effects = outbox.values.reduce(0, +)
+    out("outbox: \(effects) effect\(effects == 1 ? "" : "s")"
+      + (effects == 0 ? "" : " (" + outbox.sorted { $0.key < $1.key }
+        .map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"))
     for finding in report.findings {
       out("audit \(finding.severity.rawValue): \(finding.message)")
     }

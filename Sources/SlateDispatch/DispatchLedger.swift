@@ -119,6 +119,11 @@ public protocol LedgerReader: AnyObject {
   /// The outbox entries the turn queued, in insertion order.
   func effects(turn: TurnID) throws(LedgerError) -> [EffectRecord]
 
+  /// Calls `body` with each entry of ``effects(turn:)``, in its order, holding one at a
+  /// time where the ledger can read rows as it goes (the default reads them all first):
+  /// what prints or checks a whole turn's outbox needs O(1) memory in its entries.
+  func forEachEffect(turn: TurnID, _ body: (EffectRecord) throws(LedgerError) -> Void) throws(LedgerError)
+
   /// Up to `limit` outbox entries with `status`, in insertion order (the outbox consumer's
   /// queue).
   func effects(status: EffectStatus, limit: Int) throws(LedgerError) -> [EffectRecord]

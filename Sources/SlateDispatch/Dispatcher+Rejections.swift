@@ -20,7 +20,8 @@ extension Dispatcher {
     let known = rejectionsSeen[turn] ?? RejectionsSeen()
     let seen = try await ledger.write { tx throws(LedgerError) -> RejectionsSeen in
       var seen = known
-      for event in try tx.events(turn: turn, after: seen.after) {
+      // A row at a time: the first rejection of a long turn meets every event before it.
+      try tx.forEachEvent(turn: turn, after: seen.after) { event throws(LedgerError) in
         seen.after = max(seen.after, event.sequence)
         if event.kind == "action.rejected" {
           seen.ids.insert(RejectionsSeen.id(digest: event.detail["digest"]?.stringValue ?? "",

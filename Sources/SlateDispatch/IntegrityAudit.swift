@@ -10,17 +10,34 @@ public enum IntegrityAudit {
   /// Audits `result` against the turn's `plan` (``TurnRecord/plan``). `queued`, when given
   /// (``LedgerReader/effects(turn:)``), adds the outbox entries the ledger holds to those
   /// the result saw queued. `planType` is the plan action's type (``Dispatcher/planType``):
-  /// its own entry is not work of an unplanned phase.
+  /// its own entry is not work of an unplanned phase. The audit of the result's
+  /// ``DispatchTally`` (``run(plan:tally:planType:)``).
   public static func run(plan: [PlannedPhase], result: DispatchResult, queued: [EffectRecord] = [],
                          planType: String? = nil) -> [Finding]
   {
+    var tally = DispatchTally(result)
+    tally.settle(queued: queued.lazy.map { DispatchTally.EffectPair(action: $0.action.hex, kind: $0.kind) })
+    return run(plan: plan, tally: tally, planType: planType)
+  }
+
+  /// Audits a turn's ``DispatchTally`` against its `plan`; the tally's pending effects
+  /// should be settled against the outbox first (``DispatchTally/settle(queued:)``).
+  public static func run(plan: [PlannedPhase], tally: DispatchTally, planType: String? = nil) -> [Finding] {
     var findings: [Finding] = []
-    let entries = result.orderedEntries
-    let dryRun = result.notes.contains("dispatch.dry_run")
+    let dryRun = tally.notes.contains("dispatch.dry_run")
+    var landed = Landed(planType: planType)
+    var duplicates = Listed(kind: .duplicate)
+    var planned = Listed(kind: .planned)
+    var problems: [Finding] = []
+    tally.forEachOrderedEntry { entry in
+      landed.add(entry)
+      duplicates.add(entry)
+      planned.add(entry)
+      if let finding = problem(entry) { problems.append(finding) }
+    }
 
     // Phases: planned against landed.
     if !plan.isEmpty {
-      let landed = Landed(entries, planType: planType)
       let landedPhases = Set(landed.perPhase.keys)
       let missing = plan.filter { !landedPhases.contains($0.name) }.map(\.name)
       let done = plan.filter { landedPhases.contains($0.name) }.map(\.name)
@@ -52,33 +69,11 @@ public enum IntegrityAudit {
     }
 
     // Per key: failures and ambiguous outcomes.
-    for entry in entries {
-      let outcome = entry.outcome
-      let detail = [outcome.code, outcome.message].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-      switch outcome.kind {
-      case .failed:
-        findings.append(Finding(
-          code: .auditFailed, severity: outcome.retryable ? .warning : .error,
-          message: "\(entry.type) for \(entry.key.readable) failed" + (detail.isEmpty ? "" : " (\(detail))")
-            + (outcome.retryable ? "; a later run may retry it." : "; it will not be retried."),
-          key: entry.key.readable, phase: entry.phase))
-      case .ambiguous:
-        findings.append(Finding(
-          code: .auditAmbiguous, severity: outcome.retryable ? .warning : .error,
-          message: "\(entry.key.readable) may or may not have been applied: the call went out and no answer came"
-            + (detail.isEmpty ? "" : " (\(detail))")
-            + (outcome.retryable ? "; a recovery will call again with the same key." : "; an operator must check it."),
-          key: entry.key.readable, phase: entry.phase))
-      default:
-        break
-      }
-    }
+    findings += problems
     // Conflicts: one finding per key, with the number of refused actions (per action, from
     // the accounting; at least the number of refused payload versions).
-    let refused = result.actions.values.reduce(into: [String: Int]()) { counts, tally in
-      if tally.kind == .conflict { counts[tally.key, default: 0] += 1 }
-    }
-    for group in Dictionary(grouping: result.conflicts, by: \.key.hex).values.sorted(by: { $0.min()! < $1.min()! }) {
+    let refused = tally.refusedPerKey
+    for group in Dictionary(grouping: tally.conflicts, by: \.key.hex).values.sorted(by: { $0.min()! < $1.min()! }) {
       let conflict = group.min()!
       let count = max(refused[conflict.key.hex] ?? 0, group.count)
       let types = Set(group.map(\.type)).sorted().joined(separator: ", ")
@@ -92,11 +87,9 @@ public enum IntegrityAudit {
     }
 
     // Effects: requested against queued, by action and kind.
-    var queuedPairs = Set(result.effectsQueued.map { Pair(action: $0.action.hex, kind: $0.kind) })
-    queuedPairs.formUnion(queued.map { Pair(action: $0.action.hex, kind: $0.kind) })
-    for effect in result.effectsRequested.sorted(by: { (ordinal(of: $0, in: result), $0.key) < (ordinal(of: $1, in: result), $1.key) })
-    where !queuedPairs.contains(Pair(action: effect.action.hex, kind: effect.kind)) {
-      let entry = result.entries[effect.action.hex]
+    let pending = tally.pendingEffects.values.flatMap { $0 }.map { (effect: $0, ordinal: tally.ordinal(hex: $0.action.hex) ?? .max) }
+    for (effect, _) in pending.sorted(by: { ($0.ordinal, $0.effect.key) < ($1.ordinal, $1.effect.key) }) {
+      let entry = tally.entry(hex: effect.action.hex)
       let actionLanded = entry.map { $0.outcome.kind == .applied || $0.outcome.kind == .duplicate } ?? false
       let what = "The \(effect.kind) effect was requested but not queued"
       if dryRun {
@@ -115,7 +108,7 @@ public enum IntegrityAudit {
     }
 
     // Rejections.
-    for rejection in result.rejections.sorted() {
+    for rejection in tally.rejections.sorted() {
       var where_: [String] = []
       if let index = rejection.index { where_.append("value \(index)") }
       if let phase = rejection.phase { where_.append("phase \(phase)") }
@@ -126,14 +119,12 @@ public enum IntegrityAudit {
     }
 
     // Duplicates and planned actions.
-    let duplicates = Listed(entries, kind: .duplicate)
     if duplicates.count > 0 {
       findings.append(Finding(
         code: .auditDuplicates, severity: .info,
         message: "\(duplicates.count) action\(duplicates.count == 1 ? " was" : "s were") already applied and "
           + "\(duplicates.count == 1 ? "was" : "were") not applied again: \(duplicates.text)."))
     }
-    let planned = Listed(entries, kind: .planned)
     if planned.count > 0 {
       findings.append(Finding(
         code: .auditPlanned, severity: dryRun ? .info : .warning,
@@ -146,50 +137,68 @@ public enum IntegrityAudit {
       ("dispatch.budget_time", "The turn's time budget ran out before every action was dispatched."),
       ("dispatch.budget_actions", "The turn's action budget ran out: later actions were not declared."),
     ]
-    for (code, sentence) in budgets where result.notes.contains(code) {
+    for (code, sentence) in budgets where tally.notes.contains(code) {
       findings.append(Finding(code: .auditBudget, severity: .warning, message: sentence))
     }
     return findings
   }
 
+  /// The finding of a failed or ambiguous entry, else nil.
+  private static func problem(_ entry: DispatchResult.Entry) -> Finding? {
+    let outcome = entry.outcome
+    let detail = [outcome.code, outcome.message].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+    switch outcome.kind {
+    case .failed:
+      return Finding(
+        code: .auditFailed, severity: outcome.retryable ? .warning : .error,
+        message: "\(entry.type) for \(entry.key.readable) failed" + (detail.isEmpty ? "" : " (\(detail))")
+          + (outcome.retryable ? "; a later run may retry it." : "; it will not be retried."),
+        key: entry.key.readable, phase: entry.phase)
+    case .ambiguous:
+      return Finding(
+        code: .auditAmbiguous, severity: outcome.retryable ? .warning : .error,
+        message: "\(entry.key.readable) may or may not have been applied: the call went out and no answer came"
+          + (detail.isEmpty ? "" : " (\(detail))")
+          + (outcome.retryable ? "; a recovery will call again with the same key." : "; an operator must check it."),
+        key: entry.key.readable, phase: entry.phase)
+    default:
+      return nil
+    }
+  }
+
   /// The landed entries (applied or duplicate), counted per phase (`""` for none), and the
-  /// phases of those that are not the plan action's own. One pass; O(phases) memory.
+  /// phases of those that are not the plan action's own. Entry by entry; O(phases) memory.
   private struct Landed {
+    let planType: String?
     var perPhase: [String: Int] = [:]
     var outsidePlan: Set<String> = []
 
-    init(_ entries: [DispatchResult.Entry], planType: String?) {
-      for entry in entries where entry.outcome.kind == .applied || entry.outcome.kind == .duplicate {
-        let name = entry.phase ?? ""
-        perPhase[name, default: 0] += 1
-        if entry.type != planType { outsidePlan.insert(name) }
-      }
+    init(planType: String?) { self.planType = planType }
+
+    mutating func add(_ entry: DispatchResult.Entry) {
+      guard entry.outcome.kind == .applied || entry.outcome.kind == .duplicate else { return }
+      let name = entry.phase ?? ""
+      perPhase[name, default: 0] += 1
+      if entry.type != planType { outsidePlan.insert(name) }
     }
   }
 
   /// The entries of one outcome kind, counted, with the readable keys ``list(_:count:)``
   /// shows (the first ten). O(1) memory.
   private struct Listed {
+    let kind: Outcome.Kind
     var count = 0
     var shown: [String] = []
 
-    init(_ entries: [DispatchResult.Entry], kind: Outcome.Kind) {
-      for entry in entries where entry.outcome.kind == kind {
-        count += 1
-        if shown.count < IntegrityAudit.listLimit { shown.append(entry.key.readable) }
-      }
+    init(kind: Outcome.Kind) { self.kind = kind }
+
+    mutating func add(_ entry: DispatchResult.Entry) {
+      guard entry.outcome.kind == kind else { return }
+      count += 1
+      if shown.count < IntegrityAudit.listLimit { shown.append(entry.key.readable) }
     }
 
     var text: String { IntegrityAudit.list(shown, count: count) }
-  }
-
-  private struct Pair: Hashable {
-    var action: String
-    var kind: String
-  }
-
-  private static func ordinal(of effect: DispatchResult.EffectRef, in result: DispatchResult) -> Int {
-    result.entries[effect.action.hex]?.ordinal ?? .max
   }
 
   /// How many items ``list(_:count:)`` names.

@@ -11,6 +11,12 @@ extension LedgerReader {
     for action in try actions(turn: turn) { try body(action) }
   }
 
+  /// ``LedgerReader/forEachEffect(turn:_:)`` over ``LedgerReader/effects(turn:)``: every
+  /// entry held at once, for a ledger that holds them anyway.
+  public func forEachEffect(turn: TurnID, _ body: (EffectRecord) throws(LedgerError) -> Void) throws(LedgerError) {
+    for effect in try effects(turn: turn) { try body(effect) }
+  }
+
   /// ``LedgerReader/forEachEvent(turn:after:_:)`` over ``LedgerReader/events(turn:after:)``.
   public func forEachEvent(turn: TurnID, after: Int64, _ body: (LedgerEvent) throws(LedgerError) -> Void)
     throws(LedgerError)

@@ -32,11 +32,12 @@ public struct TurnAssessment: Sendable, Hashable {
   {
     var tally = ActionTally(planType: planType)
     for action in actions { tally.add(action) }
-    self.init(turn: turn, tally: tally, phases: phases, effects: effects, openStreams: openStreams)
+    self.init(turn: turn, tally: tally, phases: phases, pendingEffects: effects.filter(\.status.isOutstanding).count,
+              openStreams: openStreams)
   }
 
   /// The assessment of the actions `tally` took in.
-  init(turn: TurnRecord, tally: ActionTally, phases: [PhaseRecord], effects: [EffectRecord], openStreams: [String]) {
+  init(turn: TurnRecord, tally: ActionTally, phases: [PhaseRecord], pendingEffects: Int, openStreams: [String]) {
     self.openStreams = openStreams
     self.landed = tally.landed
     self.unfinished = tally.unfinished
@@ -46,7 +47,7 @@ public struct TurnAssessment: Sendable, Hashable {
       guard let expected = phase.expectedCount, let count = tally.landedPerPhase[phase.name] else { return false }
       return count < expected
     }.map(\.name)
-    self.pendingEffects = effects.filter(\.status.isOutstanding).count
+    self.pendingEffects = pendingEffects
     self.phaseOrder = Dictionary(phases.map { ($0.name, $0.ordinal) }, uniquingKeysWith: min)
     for (index, planned) in turn.plan.enumerated() where phaseOrder[planned.name] == nil { phaseOrder[planned.name] = index }
   }
@@ -146,7 +147,12 @@ extension TurnAssessment {
       else { return }
       tally.add(record)
     }
-    return TurnAssessment(turn: turn, tally: tally, phases: try tx.phases(turn: turn.id),
-                          effects: try tx.effects(turn: turn.id), openStreams: streams.open)
+    // The outbox too, a row at a time: only its outstanding entries are counted.
+    var pending = 0
+    try tx.forEachEffect(turn: turn.id) { effect throws(LedgerError) in
+      if effect.status.isOutstanding { pending += 1 }
+    }
+    return TurnAssessment(turn: turn, tally: tally, phases: try tx.phases(turn: turn.id), pendingEffects: pending,
+                          openStreams: streams.open)
   }
 }

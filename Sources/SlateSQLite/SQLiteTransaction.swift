@@ -134,6 +134,10 @@ final class SQLiteTransaction: LedgerTransaction {
             EffectRecord.init)
   }
 
+  func forEachEffect(turn: TurnID, _ body: (EffectRecord) throws(LedgerError) -> Void) throws(LedgerError) {
+    try each(SQL.effectsOfTurn, [turn.rawValue], "effect", EffectRecord.init, body)
+  }
+
   func effects(status: EffectStatus, limit: Int) throws(LedgerError) -> [EffectRecord] {
     // SQLite reads a negative LIMIT as "no limit".
     guard limit > 0 else { return [] }

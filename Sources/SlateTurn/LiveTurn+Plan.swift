@@ -10,7 +10,7 @@ extension LiveTurn {
   public mutating func plan(_ plan: JSONValue) async throws {
     switch pack.classify(plan, metadata: ActionMetadata(bytes: plan.canonicalBytes), options: validation) {
     case .success(let action):
-      result.merge(try await dispatcher.dispatch(ActionBatch(phase: action.phase, items: [.action(action)]), turn: turn))
+      fold(try await dispatcher.dispatch(ActionBatch(phase: action.phase, items: [.action(action)]), turn: turn))
     case .failure(let rejection):
       planRejection = rejection
     }

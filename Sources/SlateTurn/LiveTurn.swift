@@ -47,6 +47,11 @@ public struct LiveTurn: Sendable {
   public internal(set) var phases: [PhaseReport] = []
   /// What the dispatcher did with every batch so far.
   public internal(set) var result = DispatchResult()
+  /// What the dispatcher did with every batch so far, folded compactly, when the runner
+  /// does not keep entries (``TurnRunner/keepsEntries`` false; ``result`` then stays
+  /// empty). Such a live turn is a runner's (``TurnRunner/run(plan:phases:turn:project:)``),
+  /// never recovered (``recover()`` needs the entries).
+  public internal(set) var tally: DispatchTally?
   /// The most raw bytes kept in the ledger per phase stream, for recovery (see
   /// ``KeptBytes``): past it the rest is not kept and recovery can only resume the phase.
   /// 0 keeps none.
@@ -72,6 +77,12 @@ public struct LiveTurn: Sendable {
     self.turn = turn
     self.trace = TurnTrace(turn: turn, telemetry: configuration.telemetry)
     self.configuration = configuration
+    if !configuration.keepsEntries { tally = DispatchTally() }
+  }
+
+  /// Joins one dispatch's result into ``result``, or into ``tally`` when it is kept.
+  mutating func fold(_ dispatched: DispatchResult) {
+    if tally != nil { tally!.add(dispatched) } else { result.merge(dispatched) }
   }
 
   /// Creates the turn in the ledger (or returns it when it exists): see
@@ -137,8 +148,12 @@ public struct LiveTurn: Sendable {
   /// ``TurnReport/conclude(turn:phases:result:planRejection:pack:dispatcher:)``), then
   /// audited.
   public func finish() async throws -> TurnReport {
-    trace.finished(try await TurnReport.conclude(turn: turn, phases: phases, result: result, planRejection: planRejection,
-                                                 pack: pack, dispatcher: dispatcher))
+    if let tally {
+      return trace.finished(try await TurnReport.conclude(turn: turn, phases: phases, tally: tally,
+                                                          planRejection: planRejection, pack: pack, dispatcher: dispatcher))
+    }
+    return trace.finished(try await TurnReport.conclude(turn: turn, phases: phases, result: result,
+                                                        planRejection: planRejection, pack: pack, dispatcher: dispatcher))
   }
 
   /// Keeps the lines of `items` and dispatches the batches among them, in order.
@@ -152,7 +167,7 @@ public struct LiveTurn: Sendable {
     items.removeAll(keepingCapacity: true)
     for batch in ready {
       let kept = takeKept()
-      result.merge(try await trace.bound { try await dispatcher.dispatch(batch, turn: turn, alongside: kept) })
+      fold(try await trace.bound { try await dispatcher.dispatch(batch, turn: turn, alongside: kept) })
       batches.append(batch.id)
     }
   }

@@ -54,6 +54,15 @@ public struct TurnReport: Sendable {
   public var result: DispatchResult
   public var effects: [EffectRecord]
   public var findings: [Finding]
+  /// The turn's figures folded compactly (``DispatchTally``) when the runner does not keep
+  /// every key's entry (``TurnRunner/keepsEntries`` false): then ``result`` is empty,
+  /// ``effects`` too (the outbox is read again, a row at a time, when the report is
+  /// printed: ``ledger``), and ``effectCounts`` counts the outbox per kind. Nil otherwise.
+  public var tally: DispatchTally?
+  /// The outbox entries of the turn per kind, when ``tally`` is set (else from ``effects``).
+  public var effectCounts: [String: Int] = [:]
+  /// The ledger the turn was dispatched into, when ``tally`` is set: where its outbox is read.
+  public var ledger: (any DispatchLedger)?
   /// The plan was rejected by the pack (it is then not dispatched).
   public var planRejection: Rejection?
   /// The queues the pack declares (``CompiledPack/queues``): the summary lists each, even
@@ -149,6 +158,12 @@ public struct TurnRunner: Sendable {
   /// them; a run that reports only its turn, such as `slate replay` without `--bundle`,
   /// does not, and then holds O(1) per phase of them (the summary line alone). Default true.
   public var keepsLines = true
+  /// Whether the report keeps every key's entry (``TurnReport/result``, a
+  /// ``DispatchResult``: ~2 KB per key) and the outbox's entries (``TurnReport/effects``).
+  /// False folds each batch's result into a ``DispatchTally`` (~200 bytes per key) and
+  /// leaves the outbox in the ledger until the report is printed: what `slate replay`
+  /// without `--bundle` does. Default true.
+  public var keepsEntries = true
 
   /// - Parameter logger: where the runner logs stream diagnostics (`debug`); nil: the
   ///   dispatcher's logger.
@@ -194,7 +209,7 @@ extension TurnReport {
   /// Per action (``DispatchResult/actionCounts``), the plan's rejection included:
   /// `actions = applied + duplicates + conflicts + rejected + failed + ambiguous + planned`.
   public var actionCounts: ActionCounts {
-    var counts = result.actionCounts
+    var counts = tally?.actionCounts ?? result.actionCounts
     if planRejection != nil { counts.rejected += 1 }
     return counts
   }

@@ -1,0 +1,451 @@
+import SlateJSON
+
+/// The figures of a turn's dispatch results, folded result by result into compact storage:
+/// what a report of the turn prints and audits (``IntegrityAudit/run(plan:tally:planType:)``),
+/// without every key's ``DispatchResult/Entry``.
+///
+/// ``add(_:)`` joins a result in with ``DispatchResult/merge(_:)``'s rules (the key's entry
+/// of higher precedence, the smaller ordinal; the action's tally of higher precedence;
+/// set unions), so a tally of results `r1 … rn` reports the same figures as a tally of
+/// their merge (``init(_:)``), with one reading of the effects (see ``pendingEffects``).
+///
+/// Per key it keeps one slot: the key's digest (32 bytes when its hex is a SHA-256 digest),
+/// its readable form, its winning outcome's kind, attempts and canonical JSON, its ordinal,
+/// and its queue, type, phase and namespace as indices into one table of names. Per action,
+/// one byte (its tally's kind) in an array per batch, and the key of a conflict's tally.
+/// A full entry holds ~2 KB (an ``ActionKey``'s strings and canonical bytes, the outcome's
+/// JSON tree, the action and effect sets); a slot 88 bytes and no allocation of its own
+/// (``storageBytes``).
+///
+/// Complexity: ``add(_:)`` O(entries + actions + effects of the result); the orderings
+/// (``forEachOrderedEntry(_:)``, ``keys(queue:)``) sort indices, O(n log n) time and 4 bytes
+/// per key of transient memory.
+public struct DispatchTally: Sendable {
+  /// A key's identity: its hex as 4 words when it is 64 lower-case hexadecimal digits (a
+  /// SHA-256 digest, every key a pack derives), else the text itself.
+  enum KeyID: Hashable, Sendable {
+    case digest(UInt64, UInt64, UInt64, UInt64)
+    case text(String)
+
+    init(_ hex: String) {
+      var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+      var count = 0
+      for byte in hex.utf8 {
+        let nibble: UInt64
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = UInt64(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = UInt64(byte - UInt8(ascii: "a") + 10)
+        default:
+          self = .text(hex)
+          return
+        }
+        guard count < 64 else {
+          self = .text(hex)
+          return
+        }
+        switch count / 16 {
+        case 0: words.0 = words.0 << 4 | nibble
+        case 1: words.1 = words.1 << 4 | nibble
+        case 2: words.2 = words.2 << 4 | nibble
+        default: words.3 = words.3 << 4 | nibble
+        }
+        count += 1
+      }
+      self = count == 64 ? .digest(words.0, words.1, words.2, words.3) : .text(hex)
+    }
+
+    /// The key's hex, as it was given.
+    var hex: String {
+      switch self {
+      case .text(let text): return text
+      case .digest(let a, let b, let c, let d):
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for word in [a, b, c, d] {
+          for shift in stride(from: 60, through: 0, by: -4) { out.append(digits[Int((word >> UInt64(shift)) & 0xF)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
+      }
+    }
+
+    /// Where the key starts its probe in a table of a power-of-two size.
+    var bucket: Int {
+      switch self {
+      case .digest(let a, _, _, _): return Int(truncatingIfNeeded: a ^ (a >> 29))
+      case .text(let text): return text.hashValue
+      }
+    }
+
+    /// The order of the hex strings.
+    static func precedes(_ x: KeyID, _ y: KeyID) -> Bool {
+      if case .digest(let a0, let a1, let a2, let a3) = x, case .digest(let b0, let b1, let b2, let b3) = y {
+        return (a0, a1, a2, a3) < (b0, b1, b2, b3)
+      }
+      return x.hex < y.hex
+    }
+  }
+
+  /// One key's winning entry, compactly: its text (readable form, outcome JSON) in
+  /// ``arena``, its names as indices into ``names``. No allocation of its own.
+  struct Slot: Sendable {
+    var id: KeyID
+    var kind: Outcome.Kind
+    var attempts: Int32
+    var namespace: UInt32
+    var queue: UInt32
+    var type: UInt32
+    /// `phase + 1` into the names; 0 for none.
+    var phase: UInt32
+    var readable: ByteArena.Span
+    /// The outcome's canonical JSON (the join's tie-break, and its code and message): its
+    /// bytes in the arena, or, when ``ByteArena/Span/page`` is `UInt32.max`, the shape
+    /// ``ByteArena/Span/offset`` of ``shapes`` with the key's readable string put back.
+    var outcome: ByteArena.Span
+    var ordinal: Int
+  }
+
+  var slots: [Slot] = []
+  /// Open addressing over ``slots`` by key (linear probing; `index + 1`, 0 for empty; at
+  /// most half full).
+  var table: [Int32] = []
+  var arena = ByteArena()
+  /// Outcomes with their key's readable string (as canonical JSON) replaced by the byte
+  /// 0xFF, which no JSON text holds: a handler's `{"key": readable, …}` answers share a
+  /// handful of shapes. Up to ``shapeLimit``; past it, outcomes are kept whole.
+  var shapes: [[UInt8]] = []
+  var shapeIndex: [[UInt8]: UInt32] = [:]
+  static let shapeLimit = 4096
+  var names: [String] = []
+  var nameIndex: [String: UInt32] = [:]
+  /// Per batch (``DispatchResult/ActionRef/batch``), per position: 0 for no action, else
+  /// the rank of the tally's kind + 1.
+  var actionKinds: [String: [UInt8]] = [:]
+  /// The key hex of each action whose tally is a conflict (the audit counts them per key).
+  var conflictTallies: [DispatchResult.ActionRef: String] = [:]
+
+  public private(set) var conflicts: Set<DispatchResult.Conflict> = []
+  public private(set) var rejections: Set<DispatchResult.RejectionRef> = []
+  public private(set) var batches: Set<String> = []
+  public private(set) var phases: Set<String> = []
+  public private(set) var notes: Set<String> = []
+  /// The effects requested and not (yet) seen queued, by action hex and kind: a result's
+  /// requested effects less those it saw queued, less those a later result saw queued, less
+  /// those the outbox holds (``settle(queued:)``). The dispatcher reports an action's
+  /// queued effects with every dispatch of it that requests them, so this equals the
+  /// merged result's requested less queued, except for an effect queued under another
+  /// turn (project scope) seen by an earlier dispatch only.
+  public private(set) var pendingEffects: [EffectPair: Set<DispatchResult.EffectRef>] = [:]
+
+  /// An effect by its action's hex and kind (how the audit matches requested and queued).
+  public struct EffectPair: Hashable, Sendable {
+    public var action: String
+    public var kind: String
+
+    public init(action: String, kind: String) {
+      self.action = action
+      self.kind = kind
+    }
+  }
+
+  public init() {}
+
+  /// The tally of one (merged) result.
+  public init(_ result: DispatchResult) {
+    add(result)
+  }
+
+  /// The number of keys held (one slot each).
+  public var keyCount: Int { slots.count }
+
+  /// The bytes the per-key storage takes: the slots (their capacity), the index, the
+  /// arena's bytes in use and the shapes. About 110 bytes per key of a generated film turn
+  /// (88 per slot, 4 to 8 of index, the readable key); a ``DispatchResult`` holds ~2 KB.
+  public var storageBytes: Int {
+    slots.capacity * MemoryLayout<Slot>.stride + table.capacity * MemoryLayout<Int32>.stride + arena.count
+      + shapes.reduce(0) { $0 + $1.count }
+  }
+
+  /// Joins `result` in (see the type's documentation).
+  public mutating func add(_ result: DispatchResult) {
+    for entry in result.entries.values { record(entry) }
+    for (ref, tally) in result.actions { self.tally(tally, action: ref) }
+    conflicts.formUnion(result.conflicts)
+    rejections.formUnion(result.rejections)
+    batches.formUnion(result.batches)
+    phases.formUnion(result.phases)
+    notes.formUnion(result.notes)
+    let queued = Set(result.effectsQueued.map { EffectPair(action: $0.action.hex, kind: $0.kind) })
+    for effect in result.effectsRequested {
+      let pair = EffectPair(action: effect.action.hex, kind: effect.kind)
+      if !queued.contains(pair) { pendingEffects[pair, default: []].insert(effect) }
+    }
+    for pair in queued { pendingEffects[pair] = nil }
+  }
+
+  /// Drops the pending effects the outbox holds (`queued`: its entries' action hex and kind).
+  public mutating func settle(queued pairs: some Sequence<EffectPair>) {
+    guard !pendingEffects.isEmpty else { return }
+    for pair in pairs { pendingEffects[pair] = nil }
+  }
+
+  mutating func name(_ text: String) -> UInt32 {
+    if let index = nameIndex[text] { return index }
+    let index = UInt32(names.count)
+    names.append(text)
+    nameIndex[text] = index
+    return index
+  }
+
+  /// Joins one key's entry (``DispatchResult/Entry/join(_:_:)``).
+  mutating func record(_ entry: DispatchResult.Entry) {
+    let id = KeyID(entry.key.hex)
+    let outcome = entry.outcome.json.canonicalBytes
+    if let at = slot(of: id) {
+      let present = slots[at]
+      let ordinal = min(present.ordinal, entry.ordinal)
+      if precedes(present, entry, outcome) {
+        let winner = slot(entry, id: id, outcome: outcome)
+        slots[at] = winner
+      }
+      slots[at].ordinal = ordinal
+    } else {
+      let new = slot(entry, id: id, outcome: outcome)
+      slots.append(new)
+      insert(slots.count - 1)
+    }
+  }
+
+  mutating func slot(_ entry: DispatchResult.Entry, id: KeyID, outcome: [UInt8]) -> Slot {
+    let readable = entry.key.readable
+    return Slot(id: id, kind: entry.outcome.kind, attempts: Int32(clamping: entry.outcome.attempts),
+                namespace: name(entry.key.namespace), queue: name(entry.queue), type: name(entry.type),
+                phase: entry.phase.map { name($0) + 1 } ?? 0, readable: arena.append(readable.utf8),
+                outcome: keep(outcome, readable: readable), ordinal: entry.ordinal)
+  }
+
+  /// Where an outcome's bytes are kept: as a shape when they hold the key's readable
+  /// string once or more (the first is the shape's hole), else in the arena.
+  mutating func keep(_ outcome: [UInt8], readable: String) -> ByteArena.Span {
+    var quoted: [UInt8] = []
+    JSONValue.writeCanonicalString(readable, into: &quoted)
+    if let hole = Self.firstRange(of: quoted, in: outcome) {
+      var shape = Array(outcome[..<hole.lowerBound])
+      shape.append(0xFF)
+      shape += outcome[hole.upperBound...]
+      if let index = shapeIndex[shape] { return ByteArena.Span(page: .max, offset: index, count: 0) }
+      if shapes.count < Self.shapeLimit {
+        let index = UInt32(shapes.count)
+        shapes.append(shape)
+        shapeIndex[shape] = index
+        return ByteArena.Span(page: .max, offset: index, count: 0)
+      }
+    }
+    return arena.append(outcome)
+  }
+
+  /// The outcome's canonical JSON of a slot.
+  func outcomeBytes(of slot: Slot) -> [UInt8] {
+    guard slot.outcome.page == .max else { return Array(arena[slot.outcome]) }
+    let shape = shapes[Int(slot.outcome.offset)]
+    let hole = shape.firstIndex(of: 0xFF)!
+    var out = Array(shape[..<hole])
+    JSONValue.writeCanonicalString(readable(of: slot), into: &out)
+    out += shape[(hole + 1)...]
+    return out
+  }
+
+  static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+    guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
+    let first = needle[0]
+    var at = 0
+    while at + needle.count <= haystack.count {
+      if haystack[at] == first, haystack[at..<(at + needle.count)].elementsEqual(needle) { return at..<(at + needle.count) }
+      at += 1
+    }
+    return nil
+  }
+
+  /// The slot of a key, or nil.
+  func slot(of id: KeyID) -> Int? {
+    guard !table.isEmpty else { return nil }
+    let mask = table.count - 1
+    var at = id.bucket & mask
+    while table[at] != 0 {
+      let index = Int(table[at] - 1)
+      if slots[index].id == id { return index }
+      at = (at + 1) & mask
+    }
+    return nil
+  }
+
+  /// Puts slot `index` in the table, doubling the table past half full.
+  mutating func insert(_ index: Int) {
+    if (slots.count) * 2 > table.count {
+      table = Array(repeating: 0, count: Swift.max(16, table.count * 2))
+      for k in 0..<slots.count where k != index { place(k) }
+    }
+    place(index)
+  }
+
+  private mutating func place(_ index: Int) {
+    let mask = table.count - 1
+    var at = slots[index].id.bucket & mask
+    while table[at] != 0 { at = (at + 1) & mask }
+    table[at] = Int32(index + 1)
+  }
+
+  /// ``DispatchResult/Entry/precedes(_:_:)`` of a slot and an entry (whose outcome's
+  /// canonical bytes are `outcome`).
+  func precedes(_ a: Slot, _ b: DispatchResult.Entry, _ outcome: [UInt8]) -> Bool {
+    if a.kind != b.outcome.kind { return a.kind < b.outcome.kind }
+    if Int(a.attempts) != b.outcome.attempts { return Int(a.attempts) < b.outcome.attempts }
+    let stored = outcomeBytes(of: a)
+    if stored != outcome { return stored.lexicographicallyPrecedes(outcome) }
+    let type = names[Int(a.type)]
+    if type != b.type { return type.utf8.lexicographicallyPrecedes(b.type.utf8) }
+    return phase(of: a).utf8.lexicographicallyPrecedes((b.phase ?? "").utf8)
+  }
+
+  func phase(of slot: Slot) -> String { slot.phase == 0 ? "" : names[Int(slot.phase - 1)] }
+
+  func readable(of slot: Slot) -> String { String(decoding: arena[slot.readable], as: UTF8.self) }
+
+  /// Joins one action's tally (``DispatchResult/Tally/join(_:_:)``).
+  mutating func tally(_ tally: DispatchResult.Tally, action ref: DispatchResult.ActionRef) {
+    let rank = UInt8(tally.kind.rank + 1)
+    var kinds = actionKinds[ref.batch] ?? []
+    actionKinds[ref.batch] = nil  // uniquely referenced while it grows
+    if kinds.count <= ref.position { kinds.append(contentsOf: repeatElement(0, count: ref.position + 1 - kinds.count)) }
+    let present = kinds[ref.position]
+    if present < rank {
+      kinds[ref.position] = rank
+      conflictTallies[ref] = tally.kind == .conflict ? tally.key : nil
+    } else if present == rank, tally.kind == .conflict, let key = conflictTallies[ref], key < tally.key {
+      conflictTallies[ref] = tally.key
+    }
+    actionKinds[ref.batch] = kinds
+  }
+
+  /// How many keys ended in each kind (``DispatchResult/counts``).
+  public var counts: [Outcome.Kind: Int] {
+    slots.reduce(into: [:]) { $0[$1.kind, default: 0] += 1 }
+  }
+
+  /// How many actions ended in each kind, and the rejections (``DispatchResult/actionCounts``).
+  public var actionCounts: ActionCounts {
+    var counts = ActionCounts()
+    for kinds in actionKinds.values {
+      for rank in kinds where rank > 0 { counts.add(Outcome.Kind.allCases[Int(rank - 1)]) }
+    }
+    counts.rejected = rejections.count
+    return counts
+  }
+
+  /// The queues, sorted by name (``DispatchResult/queues``).
+  public var queues: [String] { Set(slots.map(\.queue)).map { names[Int($0)] }.sorted() }
+
+  /// The slots' indices by ordinal, then key hex.
+  func orderedIndices() -> [Int32] {
+    var order = Array(0..<Int32(slots.count))
+    order.sort { i, j in
+      let (a, b) = (slots[Int(i)], slots[Int(j)])
+      if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
+      return KeyID.precedes(a.id, b.id)
+    }
+    return order
+  }
+
+  /// The readable keys of a queue's keys, in order (``DispatchResult/keys(queue:)``), and
+  /// their namespaces: what ``forEachKey(queue:_:)`` hands over.
+  public func forEachKey(queue: String, _ body: (_ readable: String, _ namespace: String) throws -> Void) rethrows {
+    guard let queue = nameIndex[queue] else { return }
+    for index in orderedIndices() where slots[Int(index)].queue == queue {
+      let slot = slots[Int(index)]
+      try body(readable(of: slot), names[Int(slot.namespace)])
+    }
+  }
+
+  /// The readable keys of `queue`, in order.
+  public func keys(queue: String) -> [String] {
+    var out: [String] = []
+    forEachKey(queue: queue) { readable, _ in out.append(readable) }
+    return out
+  }
+
+  /// The entry of a slot. Its key has no canonical bytes; its outcome is read back from
+  /// its canonical JSON for kinds failed, conflict and ambiguous (the audit's sentences),
+  /// and is only its kind and attempts for the others.
+  func entry(_ slot: Slot) -> DispatchResult.Entry {
+    var outcome = Outcome(kind: slot.kind, attempts: Int(slot.attempts))
+    if slot.kind == .failed || slot.kind == .conflict || slot.kind == .ambiguous,
+      let json = try? SimdjsonParser().parse(outcomeBytes(of: slot)), let read = try? Outcome(json: json)
+    {
+      outcome = read
+    }
+    return DispatchResult.Entry(
+      key: ActionKey(hex: slot.id.hex, namespace: names[Int(slot.namespace)], readable: readable(of: slot),
+                     canonicalBytes: []),
+      queue: names[Int(slot.queue)], type: names[Int(slot.type)], phase: slot.phase == 0 ? nil : names[Int(slot.phase - 1)],
+      ordinal: slot.ordinal, outcome: outcome)
+  }
+
+  /// Each key's entry (see ``entry(_:)``) by ordinal, then key.
+  func forEachOrderedEntry(_ body: (DispatchResult.Entry) throws -> Void) rethrows {
+    for index in orderedIndices() { try body(entry(slots[Int(index)])) }
+  }
+
+  /// The entry of the key whose hex is `hex` (see ``entry(_:)``).
+  func entry(hex: String) -> DispatchResult.Entry? {
+    slot(of: KeyID(hex)).map { entry(slots[$0]) }
+  }
+
+  /// The ordinal of the key whose hex is `hex`.
+  func ordinal(hex: String) -> Int? {
+    slot(of: KeyID(hex)).map { slots[$0].ordinal }
+  }
+
+  /// How many actions were refused as conflicts, per key hex.
+  var refusedPerKey: [String: Int] {
+    conflictTallies.values.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+  }
+}
+
+/// Bytes kept in pages of ``pageSize`` bytes, each allocated once at its full size and never
+/// moved: many small values without an allocation each (nor the heap's holes between them).
+struct ByteArena: Sendable {
+  static let pageSize = 1 << 18
+
+  /// Where a value is: its page, offset and length.
+  struct Span: Sendable {
+    var page: UInt32
+    var offset: UInt32
+    var count: UInt32
+  }
+
+  private(set) var pages: [[UInt8]] = []
+
+  /// Keeps `bytes`; a value longer than a page has a page of its own.
+  mutating func append(_ bytes: some Collection<UInt8>) -> Span {
+    let count = bytes.count
+    if pages.isEmpty || pages[pages.count - 1].count + count > Self.pageSize {
+      var page: [UInt8] = []
+      page.reserveCapacity(Swift.max(Self.pageSize, count))
+      pages.append(page)
+    }
+    let last = pages.count - 1
+    let offset = pages[last].count
+    pages[last].append(contentsOf: bytes)
+    return Span(page: UInt32(last), offset: UInt32(offset), count: UInt32(count))
+  }
+
+  subscript(span: Span) -> ArraySlice<UInt8> {
+    pages[Int(span.page)][Int(span.offset)..<Int(span.offset + span.count)]
+  }
+
+  /// The bytes the pages hold (their capacity).
+  var capacity: Int { pages.reduce(0) { $0 + $1.capacity } }
+
+  /// The bytes kept.
+  var count: Int { pages.reduce(0) { $0 + $1.count } }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import SlateDispatch
+import SlateFilm
+import SlateJSON
+import SlateSchema
+import SlateStream
+import SlateTestSupport
+import SlateTurn
+import Testing
+
+/// A turn run without keeping its entries (``TurnRunner/keepsEntries`` false: what
+/// `slate replay` does) reports what a run that keeps them reports: the same summary bytes
+/// (``TurnReport/writeSummaryJSON(chunk:to:)`` against ``TurnReport/summaryJSON``), the
+/// same findings and counts, on every Corpus turn and on generated 1,000-action turns, run
+/// once, again into the same ledger (every action a duplicate), and dry. What it keeps per
+/// key is a ``DispatchTally`` slot: no ``DispatchResult`` entry, no outbox entry.
+@Suite struct BoundedReportTests {
+  /// Bytes gathered from a writer.
+  final class Sink: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes: [UInt8] = []
+    private(set) var pieces = 0
+
+    func write(_ more: [UInt8]) {
+      lock.lock()
+      defer { lock.unlock() }
+      bytes += more
+      pieces += 1
+    }
+
+    var text: String {
+      lock.lock()
+      defer { lock.unlock() }
+      return String(decoding: bytes, as: UTF8.self)
+    }
+  }
+
+  static func streamed(_ report: TurnReport, chunk: Int = 1 << 16) async throws -> (text: String, pieces: Int) {
+    let sink = Sink()
+    try await report.writeSummaryJSON(chunk: chunk) { sink.write($0) }
+    return (sink.text, sink.pieces)
+  }
+
+  static func runner(_ ledger: InMemoryLedger, mode: Dispatcher.Mode, dialect: DialectKind, keepsEntries: Bool) throws
+    -> TurnRunner
+  {
+    let dispatcher = Dispatcher(ledger: ledger, handlers: FilmHandler.table(), mode: mode,
+                                configuration: .init(project: "film"), clock: ManualWallClock())
+    var runner = TurnRunner(pack: try FilmActionsTests.filmPack(), dispatcher: dispatcher,
+                            options: ActionStreamOptions(dialect: dialect))
+    runner.keepsEntries = keepsEntries
+    return runner
+  }
+
+  /// Runs `input` with and without entries (each into its own ledger), `runs` times, and
+  /// compares each pair of reports.
+  static func check(_ input: TurnInput, turn: TurnID, dialect: DialectKind = .auto, mode: Dispatcher.Mode = .live,
+                    runs: Int = 2) async throws
+  {
+    let (fullLedger, boundedLedger) = (InMemoryLedger(), InMemoryLedger())
+    for run in 0..<runs {
+      let full = try await runner(fullLedger, mode: mode, dialect: dialect, keepsEntries: true).run(input, turn: turn)
+      let bounded = try await runner(boundedLedger, mode: mode, dialect: dialect, keepsEntries: false).run(input, turn: turn)
+      let expected = full.summaryJSON.text
+      let what = "\(turn) run \(run + 1) \(mode)"
+      #expect(try await streamed(bounded).text == expected, "\(what): the bounded report's summary")
+      #expect(try await streamed(bounded, chunk: 7).text == expected, "\(what): in small pieces")
+      #expect(try await streamed(full).text == expected, "\(what): the streamed summary of a full report")
+      #expect(bounded.findings == full.findings, "\(what)")
+      #expect(bounded.actionCounts == full.actionCounts, "\(what)")
+      #expect(bounded.isClean == full.isClean, "\(what)")
+      #expect(bounded.outboxCounts == full.outboxCounts, "\(what)")
+      // What the bounded run keeps: a slot per key, no entry, no outbox entry.
+      let tally = try #require(bounded.tally)
+      #expect(bounded.result.entries.isEmpty && bounded.result.actions.isEmpty && bounded.effects.isEmpty, "\(what)")
+      #expect(tally.keyCount == full.result.entries.count, "\(what)")
+      // About 110 bytes per key (a slot, its index, its readable key; outcomes as shared
+      // shapes), where a full entry takes ~2 KB.
+      #expect(tally.storageBytes <= 160 * tally.keyCount + 4096, "\(what): \(tally.storageBytes) bytes")
+      #expect(full.tally == nil && full.figures.keyCount == full.result.entries.count, "\(what)")
+      #expect(tally.counts == full.result.counts, "\(what)")
+      #expect(tally.queues == full.result.queues, "\(what)")
+      for queue in tally.queues {
+        #expect(tally.keys(queue: queue) == full.result.keys(queue: queue).map(\.readable), "\(what): \(queue)")
+      }
+    }
+  }
+
+  @Test(arguments: AccountingTests.corpusTurns)
+  func everyCorpusTurnReportsTheSameWithoutEntries(_ name: String) async throws {
+    try await Self.check(try AccountingTests.corpusTurn(name), turn: TurnID(name))
+  }
+
+  @Test(arguments: AccountingTests.corpusTurns)
+  func everyCorpusTurnReportsTheSameDry(_ name: String) async throws {
+    try await Self.check(try AccountingTests.corpusTurn(name), turn: TurnID(name), mode: .dryRun, runs: 1)
+  }
+
+  @Test(arguments: ActionStreamCorpusTests.thousand)
+  func aGeneratedThousandActionTurnReportsTheSameWithoutEntries(_ c: GeneratedTurn) async throws {
+    let stream = try #require(SyntheticCorpus.generate(dialect: c.dialect, actions: 1000, form: c.form))
+    let input = TurnInput(phases: [.init(name: nil, source: stream.path, bytes: stream.bytes)])
+    try await Self.check(input, turn: "generated", dialect: c.dialect)
+  }
+
+  /// Conflicts, rejections and repeated keys: the tie-breaks of the per-key join and the
+  /// per-action accounting come out the same.
+  @Test func conflictsAndRejectionsReportTheSameWithoutEntries() async throws {
+    var lines: [String] = []
+    for i in 0..<20 { lines.append(#"{"type":"create_scene","scene_id":"s\#(i % 5)","title":"take \#(i)"}"#) }
+    lines.append(#"{"type":"create_scene","title":"no id"}"#)
+    lines.append(#"{"type":"nothing_known"}"#)
+    for i in 0..<5 { lines.append(#"{"type":"create_scene","scene_id":"s\#(i)","title":"take \#(i)"}"#) }
+    let answer = "[" + lines.joined(separator: ",") + "]"
+    let input = TurnInput(phases: [.init(name: nil, source: "answer", bytes: Array(answer.utf8))])
+    try await Self.check(input, turn: "t", dialect: .text)
+  }
+
+  /// A tally folded result by result holds what the tally of their merge holds (the join's
+  /// laws make the order irrelevant): the same counts, key lists and conflicts.
+  @Test func aFoldedTallyEqualsTheTallyOfTheMerge() async throws {
+    var keys: [ActionKey] = []
+    for i in 0..<6 {
+      let namespace = i % 2 == 0 ? "scene" : "prop"
+      let hex = String(repeating: String(i), count: 64)
+      keys.append(ActionKey(hex: hex, namespace: namespace, readable: namespace + ":" + String(i), canonicalBytes: [UInt8(i)]))
+    }
+    var generator = SplitMix64Seed(seed: 7)
+    for _ in 0..<200 {
+      var results: [DispatchResult] = []
+      for _ in 0..<(1 + generator.next() % 5) {
+        var result = DispatchResult()
+        for _ in 0..<(generator.next() % 6) {
+          let key = keys[generator.next() % keys.count]
+          let kind = Outcome.Kind.allCases[generator.next() % 6]
+          let detail = generator.next() % 7
+          let outcome = Outcome(kind: kind, result: detail % 2 == 0 ? nil : .number(JSONNumber(detail % 3)),
+                                code: kind == .failed ? "c\(detail % 2)" : nil, retryable: detail % 3 == 0,
+                                attempts: detail % 3)
+          let entry = DispatchResult.Entry(key: key, queue: key.namespace, type: detail % 2 == 0 ? "create" : "update",
+                                           phase: detail % 4 == 0 ? nil : "p\(detail % 2)", ordinal: detail % 5,
+                                           outcome: outcome)
+          result.record(entry, action: DispatchResult.ActionRef(batch: "b\(detail % 3)", position: generator.next() % 3))
+          if kind == .conflict {
+            result.conflicts.insert(DispatchResult.Conflict(key: key, type: "create", version: "v\(detail % 2)", phase: nil))
+          }
+        }
+        results.append(result)
+      }
+      var folded = DispatchTally()
+      for result in results { folded.add(result) }
+      let merged = DispatchResult.merge(results)
+      let whole = DispatchTally(merged)
+      #expect(folded.counts == merged.counts)
+      #expect(folded.actionCounts == merged.actionCounts)
+      #expect(folded.queues == merged.queues && whole.queues == merged.queues)
+      for queue in merged.queues {
+        #expect(folded.keys(queue: queue) == merged.keys(queue: queue).map(\.readable))
+      }
+      #expect(folded.conflicts == merged.conflicts)
+      #expect(IntegrityAudit.run(plan: [], tally: folded) == IntegrityAudit.run(plan: [], result: merged))
+    }
+  }
+}
+
+/// A small seeded generator of indices (SplitMix64).
+struct SplitMix64Seed {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+
+  mutating func next() -> Int {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+  }
+}
