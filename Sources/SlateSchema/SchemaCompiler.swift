@@ -92,6 +92,7 @@ struct SchemaCompiler {
       program.nodes[index] = start..<program.checks.count
     }
     try refuseCycles()
+    program.direct = program.directHeights()
     return program
   }
 

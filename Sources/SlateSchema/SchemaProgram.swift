@@ -32,6 +32,9 @@ struct SchemaProgram: Sendable {
   var dependentRequireds: [[(String, [String])]] = []
   /// `dependentSchemas`: per check, (property, the node applied when it is present).
   var dependentSchemas: [[(String, Int)]] = []
+  /// Per node: its direct height (see ``SchemaProgram/directHeights()``), 0 when the node
+  /// is evaluated by the frame walk only.
+  var direct: [Int32] = []
 }
 
 /// One keyword's work. `path` is an index into ``SchemaProgram/paths``.
