@@ -59,10 +59,49 @@ extension Validator {
   /// `properties`, `patternProperties` and `additionalProperties`, member by member, as
   /// the walk's `stepObject`: a member's coerced value is kept when it warned, members
   /// that `null-to-absent` removes go at the end, and an early stop (first-error mode)
-  /// leaves the object as it was.
+  /// leaves the object as it was. Up to 32 members, each member's property is looked up
+  /// once, into stack scratch, and two members share a key exactly when they find the
+  /// same property or neither finds one and their keys are equal (which replaces the
+  /// walk's pairwise check for duplicate keys); an object with duplicate keys is
+  /// evaluated as its last occurrences, as the walk does.
   private mutating func objectDirect(_ shape: Int, _ value: inout JSONValue) -> Bool {
     guard case .object(let object) = value else { return true }
-    var members = Validator.hasDuplicateKeys(object) ? Validator.lastOccurrences(object) : object.members
+    let table = objects[shape]
+    let count = object.members.count
+    guard count <= 32, table.lookup == nil, table.names.count <= 64 else {
+      let members = Validator.hasDuplicateKeys(object) ? Validator.lastOccurrences(object) : object.members
+      return membersDirect(table, members, nil, &value)
+    }
+    return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { found in
+      var seen: UInt64 = 0
+      var duplicate = false
+      for i in 0..<count {
+        let key = object.members[i].key
+        if let p = table.index(of: key) {
+          found[i] = Int32(p)
+          if seen & (1 << UInt64(p)) != 0 { duplicate = true }
+          seen |= 1 << UInt64(p)
+        } else {
+          found[i] = -1
+          var j = i + 1
+          while j < count, !duplicate {
+            if codePointsEqual(key, object.members[j].key) { duplicate = true }
+            j += 1
+          }
+        }
+        if duplicate { break }
+      }
+      if duplicate { return membersDirect(table, Validator.lastOccurrences(object), nil, &value) }
+      return membersDirect(table, object.members, UnsafeBufferPointer(found), &value)
+    }
+  }
+
+  /// The members' loop of ``objectDirect(_:_:)``; `found`, when given, holds each
+  /// member's property index (-1 for none).
+  private mutating func membersDirect(_ table: ObjectShape, _ members: [JSONMember],
+                                      _ found: UnsafeBufferPointer<Int32>?, _ value: inout JSONValue) -> Bool
+  {
+    var members = members
     var valid = true
     var changed = false
     var removed: [Int] = []
@@ -73,10 +112,11 @@ extension Validator {
       var ok = true
       var matched = false
       directTokens.append(.key(key))
-      if let p = objects[shape].index(of: key) {
+      let property: Int? = if let found { found[i] >= 0 ? Int(found[i]) : nil } else { table.index(of: key) }
+      if let p = property {
         matched = true
-        let target = objects[shape].nodes[p]
-        if case .null = child, coercing, coercions.contains(.nullToAbsent), !objects[shape].isRequired[p] {
+        let target = table.nodes[p]
+        if case .null = child, coercing, coercions.contains(.nullToAbsent), !table.isRequired[p] {
           // The trial: would the member fail as null? Then it is removed instead.
           var trial = child
           trialDepth += 1
@@ -92,16 +132,13 @@ extension Validator {
           ok = evaluateDirect(target, &child)
         }
       }
-      var j = 0
-      while j < objects[shape].patterns.count {
-        let entry = objects[shape].patterns[j]
-        j += 1
+      for entry in table.patterns {
         guard ok || !stopAtFirst, program.patterns[entry.pattern].matches(key) else { continue }
         matched = true
         if removed.last != i, !evaluateDirect(entry.node, &child) { ok = false }
       }
       if !matched {
-        switch objects[shape].additional {
+        switch table.additional {
         case .any: break
         case .forbidden(let schemaPath):
           // The object's path, with the member in params (as the walk reports it).

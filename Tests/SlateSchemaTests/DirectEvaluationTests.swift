@@ -91,7 +91,7 @@ import Testing
     case 4, 5: return .string(rng.pick(words))
     case 6, 7:
       var members: [JSONMember] = []
-      for _ in 0..<rng.below(7) { members.append(JSONMember(key: rng.pick(words), value: random(words, depth - 1, &rng))) }
+      for _ in 0..<rng.below(rng.chance(3) ? 40 : 7) { members.append(JSONMember(key: rng.pick(words), value: random(words, depth - 1, &rng))) }
       return .object(JSONObject(members))
     default:
       return .array((0..<rng.below(5)).map { _ in random(words, depth - 1, &rng) })
@@ -220,6 +220,18 @@ import Testing
     for (type, entry) in film.entries {
       #expect(film.program.direct[entry.node] > 0, "\(type.string)")
     }
+  }
+
+  /// A property lookup compares signatures (length and first seven bytes) first: names
+  /// that share them are told apart by their bytes, and a key matches only its own name.
+  @Test func propertyLookupBySignature() throws {
+    let names = ["generate_image", "generate_video", "generate_imagf", "gen", "gen\u{0}", "é", "e\u{301}", "x", ""]
+    var properties = ""
+    for (i, name) in names.enumerated() { properties += (i > 0 ? ", " : "") + "\"\(name.unicodeScalars.map { $0.value < 0x80 && $0.value >= 0x20 ? String($0) : String(format: "\\u%04x", $0.value) }.joined())\": {\"const\": \(i)}" }
+    let compiled = try schema("{\"properties\": {\(properties)}}")
+    let shape = try #require(compiled.program.objects.first)
+    for (i, name) in names.enumerated() { #expect(shape.index(of: name) == i, "\(name)") }
+    for other in ["generate_imagE", "generate_imag", "generate_image ", "gen\u{1}", "ge", "E"] { #expect(shape.index(of: other) == nil, "\(other)") }
   }
 
   /// Eligibility: branches, trials and annotations keep a node on the walk, and so do its
