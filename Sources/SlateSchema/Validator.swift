@@ -22,13 +22,16 @@ public typealias InstanceLocator = @Sendable (JSONPointer) -> Range<Int>?
 /// Iterative: the walk keeps its pending evaluations on a heap stack (see
 /// ``Validator/walk()``), so it never recurses on the native stack whatever the depth of
 /// the value or of the schema's references; its depth is bounded by
-/// ``ValidationOptions/maxDepth`` (nested evaluations, in place or into a child). The walk
-/// does not allocate per node: the instance path is read off the stack's frames only when
-/// an error or warning is produced; numbers are compared on their lexemes' bytes; patterns
-/// match in stack scratch; a coercion or an object with duplicate keys is the only reason
-/// to copy a container. Measured with a counting `malloc` in an optimised build: two
-/// allocations per valid value (the frame stack and, for a value with an object or array,
-/// the containers' working state) whatever its size. Complexity: O(value size × schema
+/// ``ValidationOptions/maxDepth`` (nested evaluations, in place or into a child). A node
+/// whose checks need no trial, annotation or branch is evaluated directly instead
+/// (``evaluateDirect(_:_:)``), by native recursion bounded by the schema's height (at most
+/// ``SchemaProgram/directLimit`` levels), with the same results. Neither allocates per
+/// node: the instance path is read off the stack's frames (and ``directTokens``) only
+/// when an error or warning is produced; numbers are compared on their lexemes' bytes;
+/// patterns match in stack scratch; a coercion or an object with duplicate keys is the
+/// only reason to copy a container. Measured with a counting `malloc` in an optimised
+/// build: two allocations per valid value (the frame stack and, for a value with an object
+/// or array, the containers' working state or the direct path's tokens) whatever its size. Complexity: O(value size × schema
 /// applications); `anyOf`/`oneOf` evaluate each branch, `uniqueItems` is quadratic up to
 /// 64 items and hashed beyond; patterns are linear in the string (see ``Pattern``).
 ///
