@@ -32,13 +32,15 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
   /// (the bytes are `JSONValue.array(fields).canonicalBytes`; a string field is written
   /// once, normalised, into both).
   struct FieldWriter {
-    var bytes: [UInt8] = [UInt8(ascii: "[")]
+    var bytes: [UInt8] = []
     var readable: String
     var count = 0
 
     init(namespace: String) {
       readable = namespace
+      // Reserved before the first byte (an array literal would be allocated, then moved).
       bytes.reserveCapacity(48)
+      bytes.append(UInt8(ascii: "["))
     }
 
     mutating func append(_ value: JSONValue, steps: KeyNormalization.Steps) {

@@ -54,7 +54,7 @@ public enum KeyNormalization: String, Sendable, CaseIterable, Hashable {
     var s = string
     if steps.contains(.trim) { s = trim(s) }
     switch (steps.contains(.casefold), steps.contains(.nfc)) {
-    case (true, true): s = nfc(caseFold(nfd(s)))
+    case (true, true): s = nfc(foldedNFD(s))
     case (true, false): s = caseFold(s)
     case (false, true): s = nfc(s)
     case (false, false): break
@@ -103,20 +103,35 @@ public enum KeyNormalization: String, Sendable, CaseIterable, Hashable {
   /// Full case folding, scalar by scalar.
   public static func caseFold(_ string: String) -> String {
     if #available(macOS 13.0, iOS 16.0, watchOS 9.0, tvOS 16.0, *) {
-      var out = ""
-      out.reserveCapacity(string.utf8.count)
-      for scalar in string.unicodeScalars {
-        // ASCII fast path: folding is lower-casing there.
-        if scalar.value < 0x80 {
-          let v = scalar.value
-          out.unicodeScalars.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(v + 0x20)! : scalar)
-        } else {
-          out += scalar.properties._caseFolded
-        }
-      }
-      return out
+      return folded(string.unicodeScalars, capacity: string.utf8.count)
     }
     return string.lowercased()
+  }
+
+  /// `caseFold(nfd(string))` in one pass: the folded scalars of the string's NFD, written
+  /// as UTF-8 bytes (no intermediate string).
+  static func foldedNFD(_ string: String) -> String {
+    if #available(macOS 13.0, iOS 16.0, watchOS 9.0, tvOS 16.0, *) {
+      return folded(string._nfd, capacity: string.utf8.count + 8)
+    }
+    return caseFold(string)
+  }
+
+  /// The full case folding of `scalars`, as a string. O(scalars).
+  @available(macOS 13.0, iOS 16.0, watchOS 9.0, tvOS 16.0, *)
+  private static func folded(_ scalars: some Sequence<Unicode.Scalar>, capacity: Int) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(capacity)
+    for scalar in scalars {
+      let v = scalar.value
+      if v < 0x80 {
+        // ASCII: folding is lower-casing A–Z.
+        bytes.append(UInt8(truncatingIfNeeded: v >= 0x41 && v <= 0x5A ? v + 0x20 : v))
+      } else {
+        bytes.append(contentsOf: scalar.properties._caseFolded.utf8)
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Normalization Form C.
@@ -127,9 +142,10 @@ public enum KeyNormalization: String, Sendable, CaseIterable, Hashable {
   /// Normalization Form D.
   static func nfd(_ string: String) -> String {
     if #available(macOS 13.0, iOS 16.0, watchOS 9.0, tvOS 16.0, *) {
-      var out = String.UnicodeScalarView()
-      for scalar in string._nfd { out.append(scalar) }
-      return String(out)
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(string.utf8.count + 8)
+      for scalar in string._nfd { UTF8.encode(scalar) { bytes.append($0) } }
+      return String(decoding: bytes, as: UTF8.self)
     }
     return string
   }

@@ -92,6 +92,7 @@ struct SchemaCompiler {
       program.nodes[index] = start..<program.checks.count
     }
     try refuseCycles()
+    program.direct = program.directHeights()
     return program
   }
 
@@ -426,10 +427,11 @@ struct SchemaCompiler {
       guard case .object(let members) = properties else { throw c.invalid("properties", "must be an object of schemas") }
       for name in members.keys {
         shape.names.append(name)
+        shape.signatures.append(ObjectShape.signature(name))
         shape.nodes.append(node(at: c.child("properties", name)))
         shape.isRequired.append(required.contains(Utf8Key(name)))
       }
-      // Up to 32 names a scan (lengths compared first) costs less than hashing the key.
+      // Up to 32 names a scan (signatures compared first) costs less than hashing the key.
       if shape.names.count > 32 {
         var lookup: [Utf8Key: Int] = [:]
         for (i, name) in shape.names.enumerated() { lookup[Utf8Key(name)] = i }

@@ -32,6 +32,9 @@ struct SchemaProgram: Sendable {
   var dependentRequireds: [[(String, [String])]] = []
   /// `dependentSchemas`: per check, (property, the node applied when it is present).
   var dependentSchemas: [[(String, Int)]] = []
+  /// Per node: its direct height (see ``SchemaProgram/directHeights()``), 0 when the node
+  /// is evaluated by the frame walk only.
+  var direct: [Int32] = []
 }
 
 /// One keyword's work. `path` is an index into ``SchemaProgram/paths``.
@@ -144,6 +147,8 @@ struct Divisor: Sendable {
 /// `properties` and `additionalProperties` of one schema object.
 struct ObjectShape: Sendable {
   var names: [String] = []
+  /// Per name, ``signature(_:)``: a scan compares these before any name's bytes.
+  var signatures: [UInt64] = []
   var nodes: [Int] = []
   /// Whether the same schema's `required` lists the name (for `null-to-absent`).
   var isRequired: [Bool] = []
@@ -163,8 +168,24 @@ struct ObjectShape: Sendable {
   /// The index of the property schema for `key` (code-point comparison), or nil.
   func index(of key: String) -> Int? {
     if let lookup { return lookup[Utf8Key(key)] }
-    for (i, name) in names.enumerated() where codePointsEqual(name, key) { return i }
+    let signature = ObjectShape.signature(key)
+    // Up to seven bytes the signature is the whole string.
+    for i in signatures.indices where signatures[i] == signature && (signature & 0xFF < 8 || codePointsEqual(names[i], key)) {
+      return i
+    }
     return nil
+  }
+
+  /// A string's UTF-8 length (up to 255) and first seven bytes in one word: equal strings
+  /// have equal signatures, and most unequal names of a schema differ in it. O(1).
+  static func signature(_ string: String) -> UInt64 {
+    func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+      var signature = UInt64(Swift.min(bytes.count, 255))
+      for i in 0..<Swift.min(bytes.count, 7) { signature |= UInt64(bytes[i]) << UInt64(8 * (i + 1)) }
+      return signature
+    }
+    if let signature = string.utf8.withContiguousStorageIfAvailable(pack) { return signature }
+    return Array(string.utf8).withUnsafeBufferPointer(pack)
   }
 }
 

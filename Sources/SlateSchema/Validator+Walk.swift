@@ -153,6 +153,14 @@ extension Validator {
         if trial { trialDepth -= 1 }
         return finish(ok)
       }
+      if isDirect(node) {
+        var value = stack[top].value
+        stack[top].value = .null
+        let ok = evaluateDirect(node, &value)
+        stack[top].value = value
+        if trial { trialDepth -= 1 }
+        return finish(ok)
+      }
       depth += 1
       stack[top].index = nodes[node].lowerBound
       stack[top].phase = 1

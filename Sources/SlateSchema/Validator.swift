@@ -22,13 +22,16 @@ public typealias InstanceLocator = @Sendable (JSONPointer) -> Range<Int>?
 /// Iterative: the walk keeps its pending evaluations on a heap stack (see
 /// ``Validator/walk()``), so it never recurses on the native stack whatever the depth of
 /// the value or of the schema's references; its depth is bounded by
-/// ``ValidationOptions/maxDepth`` (nested evaluations, in place or into a child). The walk
-/// does not allocate per node: the instance path is read off the stack's frames only when
-/// an error or warning is produced; numbers are compared on their lexemes' bytes; patterns
-/// match in stack scratch; a coercion or an object with duplicate keys is the only reason
-/// to copy a container. Measured with a counting `malloc` in an optimised build: two
-/// allocations per valid value (the frame stack and, for a value with an object or array,
-/// the containers' working state) whatever its size. Complexity: O(value size × schema
+/// ``ValidationOptions/maxDepth`` (nested evaluations, in place or into a child). A node
+/// whose checks need no trial, annotation or branch is evaluated directly instead
+/// (``evaluateDirect(_:_:)``), by native recursion bounded by the schema's height (at most
+/// ``SchemaProgram/directLimit`` levels), with the same results. Neither allocates per
+/// node: the instance path is read off the stack's frames (and ``directTokens``) only
+/// when an error or warning is produced; numbers are compared on their lexemes' bytes;
+/// patterns match in stack scratch; a coercion or an object with duplicate keys is the
+/// only reason to copy a container. Measured with a counting `malloc` in an optimised
+/// build: two allocations per valid value (the frame stack and, for a value with an object
+/// or array, the containers' working state or the direct path's tokens) whatever its size. Complexity: O(value size × schema
 /// applications); `anyOf`/`oneOf` evaluate each branch, `uniqueItems` is quadratic up to
 /// 64 items and hashed beyond; patterns are linear in the string (see ``Pattern``).
 ///
@@ -46,6 +49,12 @@ struct Validator {
   let arrays: [ArrayShape]
   let conditionals: [Conditional]
   let containers: [Contains]
+  /// Per node, its direct height (``SchemaProgram/direct``).
+  let heights: [Int32]
+  /// Whether nodes that can be are evaluated directly (``evaluateDirect(_:_:)``); off,
+  /// every node is a frame of the walk. The results are the same either way: a switch
+  /// for the tests that compare the two.
+  var direct = true
   // Per value: set by ``reset(options:coercions:locator:wholeRange:assertFormats:)``.
   var options = ValidationOptions.default
   /// Coercions enabled for this value (empty when off).
@@ -59,6 +68,8 @@ struct Validator {
   var warnings: [CoercionWarning] = []
   /// The pending evaluations, innermost last (see ``walk()``).
   var stack: [Frame] = []
+  /// The instance path below the top frame while a direct evaluation runs.
+  var directTokens: [PathToken] = []
   /// The working state of the container frames on ``stack``, in the same order.
   var works: [Work] = []
   /// The outcome and value of the frame that finished last.
@@ -88,6 +99,7 @@ struct Validator {
     self.objects = program.objects
     self.arrays = program.arrays
     self.conditionals = program.conditionals
+    self.heights = program.direct
     stack.reserveCapacity(32)
     reset(options: options, coercions: coercions, locator: locator, wholeRange: wholeRange,
           assertFormats: assertFormats)
@@ -108,6 +120,7 @@ struct Validator {
     warnings = []
     stack.removeAll(keepingCapacity: true)
     works.removeAll(keepingCapacity: true)
+    directTokens.removeAll(keepingCapacity: true)
     result = false
     returned = .null
     trialDepth = 0
@@ -118,10 +131,17 @@ struct Validator {
 
   /// Validates `value` against `node`, returning the errors, warnings and coerced value.
   mutating func run(_ node: Int, _ input: JSONValue) -> ValidationResult {
-    stack.append(Frame(kind: .evaluate(node: node, trial: false), value: input))
-    walk()
-    let value = returned
-    returned = .null
+    let value: JSONValue
+    if isDirect(node) {
+      var direct = input
+      _ = evaluateDirect(node, &direct)
+      value = direct
+    } else {
+      stack.append(Frame(kind: .evaluate(node: node, trial: false), value: input))
+      walk()
+      value = returned
+      returned = .null
+    }
     // The limit met only inside trials (`anyOf`, `not`, …) is reported last; in first-error
     // mode only when nothing else was, so that it gives the first error of all-errors mode.
     if let at = depthExceededAt, !depthErrorRecorded, options.mode == .allErrors || errors.isEmpty {
@@ -393,13 +413,20 @@ struct Validator {
 
   /// The instance path: the tokens of the frames on the stack, outermost first. O(depth).
   private func currentPointer() -> JSONPointer {
-    JSONPointer(tokens: stack.compactMap { frame in
+    var tokens: [String] = stack.compactMap { frame in
       switch frame.token {
       case .key(let key): key
       case .index(let index): String(index)
       case nil: nil
       }
-    })
+    }
+    for token in directTokens {
+      switch token {
+      case .key(let key): tokens.append(key)
+      case .index(let index): tokens.append(String(index))
+      }
+    }
+    return JSONPointer(tokens: tokens)
   }
 
   private func instancePath() -> String { currentPointer().description }
