@@ -253,4 +253,38 @@ import Testing
     let tall = try schema(nested)
     #expect(tall.program.direct[tall.root] == 0)
   }
+
+  /// Objects past the 32 members the stack scratch holds find their duplicate names by
+  /// comparing pairs: direct and walk agree on objects of 30 to 45 members (both sides of
+  /// the limit), with repeated, missing, unknown and mistyped members, with and without
+  /// coercions, in both error modes.
+  @Test func wideObjectsDirectAndWalkedAgree() throws {
+    var properties: [String] = []
+    for i in 0..<40 { properties.append("\"m\(i)\": {\"type\": \(i % 2 == 0 ? "\"integer\"" : "\"string\"")}") }
+    let compiled = try schema("{\"type\": \"object\", \"properties\": {\(properties.joined(separator: ", "))}, "
+      + "\"required\": [\"m0\", \"m39\"], \"additionalProperties\": false}")
+    #expect(compiled.program.direct[compiled.root] > 0)
+    var rng = SplitMix64(seed: 0x3233_3334)
+    var failures: [String] = []
+    var wide = 0
+    for round in 0..<300 {
+      var object = JSONObject()
+      for _ in 0..<rng.within(30...45) {
+        let i = rng.within(0...44)  // m40 … m44: names the schema does not have
+        let value: JSONValue = rng.chance(80) ? (i % 2 == 0 ? .number(JSONNumber(i)) : .string("v\(i)"))
+          : rng.chance(50) ? .string("\(i)") : .null
+        object.append(key: "m\(i)", value: value)
+      }
+      if object.count > 32 { wide += 1 }
+      for options in Self.modes {
+        for coercions in [CoercionSet(), CoercionSet(Coercion.allCases)] {
+          if let difference = Self.difference(compiled.program, compiled.root, .object(object), options, coercions, false) {
+            failures.append("round \(round) \(object.count) members: \(difference)")
+          }
+        }
+      }
+    }
+    #expect(wide > 150)
+    #expect(failures.isEmpty, "\(failures.prefix(10).joined(separator: "\n"))")
+  }
 }
