@@ -87,7 +87,7 @@ struct EffectFindings: Sendable {
     var order: [Int32] = []
     order.reserveCapacity(tally.pending.count)
     for (i, record) in records.enumerated() where !record.removed {
-      ordinals[i] = tally.slot(of: record.action).map { tally.slots[$0].ordinal } ?? .max
+      ordinals[i] = tally.actionSlot(of: record).map { tally.slots[$0].ordinal } ?? .max
       order.append(Int32(i))
     }
     let pending = tally.pending
@@ -105,7 +105,7 @@ struct EffectFindings: Sendable {
     guard !dryRun else { return false }
     for index in order {
       let record = tally.pending.records[Int(index)]
-      if let at = tally.slot(of: record.action), tally.slots[at].kind == .applied || tally.slots[at].kind == .duplicate {
+      if let at = tally.actionSlot(of: record), tally.slots[at].kind == .applied || tally.slots[at].kind == .duplicate {
         return true
       }
     }
@@ -115,9 +115,9 @@ struct EffectFindings: Sendable {
   /// The finding of the `n`th pending effect in order.
   func finding(at n: Int) -> Finding {
     let record = tally.pending.records[Int(order[n])]
-    let readable = tally.pending.readable(of: record)
+    let readable = tally.actionReadable(of: record)
     let kind = tally.names[Int(record.kind)]
-    let entry = tally.slot(of: record.action).map { tally.entry(tally.slots[$0]) }
+    let entry = tally.actionSlot(of: record).map { tally.entry(tally.slots[$0]) }
     return IntegrityAudit.effectFinding(kind: kind, readable: readable, entry: entry, dryRun: dryRun)
   }
 }

@@ -180,10 +180,7 @@ public struct DispatchTally: Sendable {
     let queued = Set(result.effectsQueued.map { EffectPair(action: $0.action.hex, kind: $0.kind) })
     for effect in result.effectsRequested {
       let pair = EffectPair(action: effect.action.hex, kind: effect.kind)
-      if !queued.contains(pair) {
-        pending.insert(action: KeyID(effect.action.hex), kind: name(effect.kind), key: effect.key,
-                       readable: effect.action.readable)
-      }
+      if !queued.contains(pair) { addPending(effect) }
     }
     for pair in queued { drop(pair) }
   }
@@ -192,31 +189,6 @@ public struct DispatchTally: Sendable {
   public mutating func settle(queued pairs: some Sequence<EffectPair>) {
     guard pending.count > 0 else { return }
     for pair in pairs { drop(pair) }
-  }
-
-  /// Drops the pending effects of `pair`.
-  mutating func drop(_ pair: EffectPair) {
-    guard pending.count > 0, let kind = nameIndex[pair.kind] else { return }
-    pending.remove(action: KeyID(pair.action), kind: kind)
-  }
-
-  /// Whether an effect of `pair` is pending (requested, not seen queued). O(1).
-  public func isPending(_ pair: EffectPair) -> Bool {
-    guard pending.count > 0, let kind = nameIndex[pair.kind] else { return false }
-    return pending.contains(action: KeyID(pair.action), kind: kind)
-  }
-
-  /// How many effects are pending.
-  public var pendingCount: Int { pending.count }
-
-  /// The bytes the pending effects take (their records, index and text).
-  public var pendingStorageBytes: Int { pending.storageBytes }
-
-  /// Each pending effect: its key, kind, action's hex and readable key, in no fixed order.
-  public func forEachPendingEffect(_ body: (_ key: String, _ kind: String, _ actionHex: String, _ actionReadable: String) throws -> Void) rethrows {
-    try pending.forEach { record in
-      try body(pending.key(of: record), names[Int(record.kind)], record.action.hex, pending.readable(of: record))
-    }
   }
 
   mutating func name(_ text: String) -> UInt32 {
@@ -438,87 +410,6 @@ public struct DispatchTally: Sendable {
   /// How many actions were refused as conflicts, per key hex.
   var refusedPerKey: [String: Int] {
     conflictTallies.values.reduce(into: [:]) { $0[$1, default: 0] += 1 }
-  }
-}
-
-/// The pending effects of a ``DispatchTally``: per effect one record (its action's key
-/// identity, its kind as a name index, its key and its action's readable key in an arena of
-/// its own), chained per (action, kind) from one index. Removed records are dropped, and
-/// the records and arena rebuilt, when they are more than half the records: O(pending)
-/// memory, amortised O(1) per insertion and removal.
-struct PendingEffects: Sendable {
-  struct Pair: Hashable, Sendable {
-    var action: DispatchTally.KeyID
-    var kind: UInt32
-  }
-
-  struct Record: Sendable {
-    var action: DispatchTally.KeyID
-    var kind: UInt32
-    var key: ByteArena.Span
-    var readable: ByteArena.Span
-    /// The next record of the same pair, `index + 1`; 0 for none.
-    var next: Int32
-    var removed: Bool
-  }
-
-  private(set) var records: [Record] = []
-  /// The first record of each pair (`index`).
-  private var first: [Pair: Int32] = [:]
-  private var arena = ByteArena()
-  private(set) var count = 0
-
-  func key(of record: Record) -> String { String(decoding: arena[record.key], as: UTF8.self) }
-  func readable(of record: Record) -> String { String(decoding: arena[record.readable], as: UTF8.self) }
-
-  /// Adds an effect unless its pair already holds one of the same key and action.
-  mutating func insert(action: DispatchTally.KeyID, kind: UInt32, key: String, readable: String) {
-    let pair = Pair(action: action, kind: kind)
-    var at = first[pair].map { Int($0) }
-    var last: Int?
-    while let index = at {
-      let record = records[index]
-      if arena[record.key].elementsEqual(key.utf8), arena[record.readable].elementsEqual(readable.utf8) { return }
-      last = index
-      at = record.next == 0 ? nil : Int(record.next - 1)
-    }
-    let record = Record(action: action, kind: kind, key: arena.append(key.utf8), readable: arena.append(readable.utf8),
-                        next: 0, removed: false)
-    records.append(record)
-    if let last { records[last].next = Int32(records.count) } else { first[pair] = Int32(records.count - 1) }
-    count += 1
-  }
-
-  func contains(action: DispatchTally.KeyID, kind: UInt32) -> Bool {
-    first[Pair(action: action, kind: kind)] != nil
-  }
-
-  mutating func remove(action: DispatchTally.KeyID, kind: UInt32) {
-    guard let head = first.removeValue(forKey: Pair(action: action, kind: kind)) else { return }
-    var at: Int? = Int(head)
-    while let index = at {
-      records[index].removed = true
-      count -= 1
-      at = records[index].next == 0 ? nil : Int(records[index].next - 1)
-    }
-    if count * 2 < records.count && records.count >= 64 { compact() }
-  }
-
-  /// Rebuilds the records, index and arena without the removed records.
-  private mutating func compact() {
-    var rebuilt = PendingEffects()
-    for record in records where !record.removed {
-      rebuilt.insert(action: record.action, kind: record.kind, key: key(of: record), readable: readable(of: record))
-    }
-    self = rebuilt
-  }
-
-  func forEach(_ body: (Record) throws -> Void) rethrows {
-    for record in records where !record.removed { try body(record) }
-  }
-
-  var storageBytes: Int {
-    records.capacity * MemoryLayout<Record>.stride + first.capacity * (MemoryLayout<Pair>.stride + 4) + arena.capacity
   }
 }
 
