@@ -34,6 +34,9 @@ public struct AuditFindings: Sequence, Sendable {
 
   public var underestimatedCount: Int { count }
 
+  /// How many findings are held (all but the per-effect ones, made as they are read).
+  public var heldCount: Int { head.count + tail.count }
+
   /// Whether any finding is an error (the per-effect ones decided without making them).
   public var hasError: Bool {
     head.contains { $0.severity == .error } || tail.contains { $0.severity == .error }

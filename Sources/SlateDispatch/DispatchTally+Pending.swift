@@ -71,18 +71,11 @@ struct PendingEffects: Sendable {
     return Int32(-orphans.count)
   }
 
-  /// Appends a record to `owner`'s chain, unless (`once`) one of its records is the same
-  /// effect (kind, key, readable key).
-  mutating func insert(owner: Int32, kind: UInt32, key: some Collection<UInt8>, readable: String?, once: Bool = true) {
+  /// Appends a record to `owner`'s chain.
+  mutating func insert(owner: Int32, kind: UInt32, key: some Collection<UInt8>, readable: String?) {
     var last: Int?
     var at = head(of: owner)
     while let index = at {
-      let record = records[index]
-      if once, record.kind == kind, arena[record.key].elementsEqual(key), (record.readable.page == .max) == (readable == nil),
-        readable.map({ arena[record.readable].elementsEqual($0.utf8) }) ?? true
-      {
-        return
-      }
       last = index
       at = records[index].next == 0 ? nil : Int(records[index].next - 1)
     }
@@ -91,6 +84,16 @@ struct PendingEffects: Sendable {
     records.append(record)
     if let last { records[last].next = Int32(records.count) } else { setHead(of: owner, to: Int32(records.count)) }
     count += 1
+  }
+
+  /// Whether `owner` has a record of `kind` whose key is `key`.
+  func contains(owner: Int32, kind: UInt32, key: some Collection<UInt8>) -> Bool {
+    var at = head(of: owner)
+    while let index = at {
+      if records[index].kind == kind, arena[records[index].key].elementsEqual(key) { return true }
+      at = records[index].next == 0 ? nil : Int(records[index].next - 1)
+    }
+    return false
   }
 
   func contains(owner: Int32, kind: UInt32) -> Bool {
@@ -126,16 +129,16 @@ struct PendingEffects: Sendable {
     rebuilt.orphans = orphans
     for record in records where !record.removed {
       rebuilt.insert(owner: record.owner, kind: record.kind, key: keyBytes(of: record),
-                     readable: record.readable.page == .max ? nil : ownReadable(of: record), once: false)
+                     readable: record.readable.page == .max ? nil : ownReadable(of: record))
     }
     self = rebuilt
   }
 
-  /// The bytes the pending effects take: records, heads, orphans, arena (capacities).
+  /// The bytes the pending effects take: records, heads, orphans (capacities), the arena's bytes in use.
   var storageBytes: Int {
     records.capacity * MemoryLayout<Record>.stride + heads.capacity * 4
       + orphans.capacity * MemoryLayout<DispatchTally.KeyID>.stride
-      + orphanHeads.capacity * (MemoryLayout<DispatchTally.KeyID>.stride + 4) + arena.capacity
+      + orphanHeads.capacity * (MemoryLayout<DispatchTally.KeyID>.stride + 4) + arena.count
   }
 }
 
@@ -149,10 +152,13 @@ extension DispatchTally {
     return owners
   }
 
-  /// Keeps a requested effect not seen queued (once per key, kind and action).
+  /// Keeps a requested effect not seen queued, once per key, kind and action hex (an
+  /// ``DispatchResult/EffectRef``'s identity: the first one kept stays).
   mutating func addPending(_ effect: DispatchResult.EffectRef) {
     let id = KeyID(effect.action.hex)
     let kind = name(effect.kind)
+    let owners = pendingOwners(id)
+    if owners.contains(where: { pending.contains(owner: $0, kind: kind, key: effect.key.utf8) }) { return }
     let readable = effect.action.readable
     let owner: Int32
     var own: String? = readable

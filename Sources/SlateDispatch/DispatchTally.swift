@@ -135,8 +135,9 @@ public struct DispatchTally: Sendable {
   /// (``settle(queued:)``). The dispatcher reports an action's queued effects with every
   /// dispatch of it that requests them, so this equals the merged result's requested less
   /// queued, except for an effect queued under another turn (project scope) seen by an
-  /// earlier dispatch only. Kept compactly in ``PendingEffects`` (~150 bytes per effect
-  /// instead of an ``DispatchResult/EffectRef`` in a set per pair, ~1 KB).
+  /// earlier dispatch only. Kept compactly in ``PendingEffects`` (about 110 bytes per effect:
+  /// a 36-byte record, the effect's key, a head per slot; an ``DispatchResult/EffectRef``
+  /// in a set per pair held ~600, heaptrack: its ``ActionKey``'s strings and canonical bytes).
   var pending = PendingEffects()
 
   /// An effect by its action's hex and kind (how the audit matches requested and queued).
