@@ -283,7 +283,7 @@ struct TurnReportPrinter {
     out("outbox: \(effects) effect\(effects == 1 ? "" : "s")"
       + (effects == 0 ? "" : " (" + outbox.sorted { $0.key < $1.key }
         .map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"))
-    for finding in report.findings {
+    for finding in report.audit {
       out("audit \(finding.severity.rawValue): \(finding.message)")
     }
     out("recoverability: \(turn.recoverability?.code ?? "none")")

@@ -129,13 +129,16 @@ public struct DispatchTally: Sendable {
   public private(set) var batches: Set<String> = []
   public private(set) var phases: Set<String> = []
   public private(set) var notes: Set<String> = []
-  /// The effects requested and not (yet) seen queued, by action hex and kind: a result's
-  /// requested effects less those it saw queued, less those a later result saw queued, less
-  /// those the outbox holds (``settle(queued:)``). The dispatcher reports an action's
-  /// queued effects with every dispatch of it that requests them, so this equals the
-  /// merged result's requested less queued, except for an effect queued under another
-  /// turn (project scope) seen by an earlier dispatch only.
-  public private(set) var pendingEffects: [EffectPair: Set<DispatchResult.EffectRef>] = [:]
+  /// The effects requested and not (yet) seen queued (``isPending(_:)``, ``pendingCount``,
+  /// ``forEachPendingEffect(_:)``): a result's requested effects less those it saw queued,
+  /// less those a later result saw queued, less those the outbox holds
+  /// (``settle(queued:)``). The dispatcher reports an action's queued effects with every
+  /// dispatch of it that requests them, so this equals the merged result's requested less
+  /// queued, except for an effect queued under another turn (project scope) seen by an
+  /// earlier dispatch only. Kept compactly in ``PendingEffects`` (about 110 bytes per effect:
+  /// a 36-byte record, the effect's key, a head per slot; an ``DispatchResult/EffectRef``
+  /// in a set per pair held ~600, heaptrack: its ``ActionKey``'s strings and canonical bytes).
+  var pending = PendingEffects()
 
   /// An effect by its action's hex and kind (how the audit matches requested and queued).
   public struct EffectPair: Hashable, Sendable {
@@ -178,15 +181,15 @@ public struct DispatchTally: Sendable {
     let queued = Set(result.effectsQueued.map { EffectPair(action: $0.action.hex, kind: $0.kind) })
     for effect in result.effectsRequested {
       let pair = EffectPair(action: effect.action.hex, kind: effect.kind)
-      if !queued.contains(pair) { pendingEffects[pair, default: []].insert(effect) }
+      if !queued.contains(pair) { addPending(effect) }
     }
-    for pair in queued { pendingEffects[pair] = nil }
+    for pair in queued { drop(pair) }
   }
 
   /// Drops the pending effects the outbox holds (`queued`: its entries' action hex and kind).
   public mutating func settle(queued pairs: some Sequence<EffectPair>) {
-    guard !pendingEffects.isEmpty else { return }
-    for pair in pairs { pendingEffects[pair] = nil }
+    guard pending.count > 0 else { return }
+    for pair in pairs { drop(pair) }
   }
 
   mutating func name(_ text: String) -> UInt32 {

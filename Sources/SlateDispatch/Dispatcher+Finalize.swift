@@ -38,6 +38,16 @@ extension Dispatcher {
     }
   }
 
+  /// The record of `turn` as the ledger holds it, without assessing it (``assess(turn:)``
+  /// reads every action and holds the unfinished ones: all of a dry run's). Throws
+  /// ``LedgerError/notFound(what:key:)`` as ``assess(turn:)`` does. O(1).
+  public func record(turn: TurnID) async throws -> TurnRecord {
+    try await ledger.read { tx throws(LedgerError) in
+      guard let record = try tx.turn(turn) else { throw .notFound(what: "turn", key: turn.rawValue) }
+      return record
+    }
+  }
+
   /// Ends a running turn: with `status` when given (`stopped`, `timedOut`, …), else as the
   /// ledger shows it (``TurnAssessment/status``; `timedOut` when this dispatcher spent the
   /// turn's time budget and the turn is not complete). Sets the reason and the

@@ -23,6 +23,12 @@ public enum IntegrityAudit {
   /// Audits a turn's ``DispatchTally`` against its `plan`; the tally's pending effects
   /// should be settled against the outbox first (``DispatchTally/settle(queued:)``).
   public static func run(plan: [PlannedPhase], tally: DispatchTally, planType: String? = nil) -> [Finding] {
+    audit(plan: plan, tally: tally, planType: planType).all
+  }
+
+  /// ``run(plan:tally:planType:)``'s findings as a sequence that makes the per-effect ones
+  /// as it is read (``AuditFindings``): what a report of a folded turn keeps.
+  public static func audit(plan: [PlannedPhase], tally: DispatchTally, planType: String? = nil) -> AuditFindings {
     var findings: [Finding] = []
     let dryRun = tally.notes.contains("dispatch.dry_run")
     var landed = Landed(planType: planType)
@@ -86,26 +92,10 @@ public enum IntegrityAudit {
         key: conflict.key.readable, phase: conflict.phase))
     }
 
-    // Effects: requested against queued, by action and kind.
-    let pending = tally.pendingEffects.values.flatMap { $0 }.map { (effect: $0, ordinal: tally.ordinal(hex: $0.action.hex) ?? .max) }
-    for (effect, _) in pending.sorted(by: { ($0.ordinal, $0.effect.key) < ($1.ordinal, $1.effect.key) }) {
-      let entry = tally.entry(hex: effect.action.hex)
-      let actionLanded = entry.map { $0.outcome.kind == .applied || $0.outcome.kind == .duplicate } ?? false
-      let what = "The \(effect.kind) effect was requested but not queued"
-      if dryRun {
-        findings.append(Finding(code: .auditEffectNotQueued, severity: .info,
-                                message: what + " for \(effect.action.readable) (dry run).", key: effect.action.readable))
-      } else if actionLanded {
-        findings.append(Finding(code: .auditEffectNotQueued, severity: .error,
-                                message: what + ": \(effect.action.readable) was applied but the effect never reached the outbox.",
-                                key: effect.action.readable, phase: entry?.phase))
-      } else {
-        findings.append(Finding(
-          code: .auditEffectNotQueued, severity: .warning,
-          message: what + ": \(effect.action.readable) did not land (\(entry?.outcome.kind.rawValue ?? "not dispatched")).",
-          key: effect.action.readable, phase: entry?.phase))
-      }
-    }
+    // Effects: requested against queued, by action and kind (made as the findings are read).
+    let effects = EffectFindings(tally: tally, dryRun: dryRun)
+    let head = findings
+    findings = []
 
     // Rejections.
     for rejection in tally.rejections.sorted() {
@@ -140,7 +130,27 @@ public enum IntegrityAudit {
     for (code, sentence) in budgets where tally.notes.contains(code) {
       findings.append(Finding(code: .auditBudget, severity: .warning, message: sentence))
     }
-    return findings
+    return AuditFindings(head: head, effects: effects.order.isEmpty ? nil : effects, tail: findings)
+  }
+
+  /// The finding of an effect of kind `kind` requested by the action `readable` (whose
+  /// key's entry is `entry`, if dispatched) and not queued.
+  static func effectFinding(kind: String, readable: String, entry: DispatchResult.Entry?, dryRun: Bool) -> Finding {
+    let actionLanded = entry.map { $0.outcome.kind == .applied || $0.outcome.kind == .duplicate } ?? false
+    let what = "The \(kind) effect was requested but not queued"
+    if dryRun {
+      return Finding(code: .auditEffectNotQueued, severity: .info,
+                     message: what + " for \(readable) (dry run).", key: readable)
+    } else if actionLanded {
+      return Finding(code: .auditEffectNotQueued, severity: .error,
+                     message: what + ": \(readable) was applied but the effect never reached the outbox.",
+                     key: readable, phase: entry?.phase)
+    } else {
+      return Finding(
+        code: .auditEffectNotQueued, severity: .warning,
+        message: what + ": \(readable) did not land (\(entry?.outcome.kind.rawValue ?? "not dispatched")).",
+        key: readable, phase: entry?.phase)
+    }
   }
 
   /// The finding of a failed or ambiguous entry, else nil.

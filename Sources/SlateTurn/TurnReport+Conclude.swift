@@ -31,21 +31,21 @@ extension TurnReport {
     var tally = tally
     let record = try await finalize(turn: turn, phases: phases, counts: tally.actionCounts, dispatcher: dispatcher)
     // Only the pairs the tally waits for are kept (none in a turn whose effects were all queued).
-    let pending = tally.pendingEffects
+    let pending = tally
     let (counts, queued) = try await dispatcher.ledger.read { tx throws(LedgerError) in
       var counts: [String: Int] = [:]
       var queued: Set<DispatchTally.EffectPair> = []
       try tx.forEachEffect(turn: turn) { effect throws(LedgerError) in
         counts[effect.kind, default: 0] += 1
         let pair = DispatchTally.EffectPair(action: effect.action.hex, kind: effect.kind)
-        if pending[pair] != nil { queued.insert(pair) }
+        if pending.isPending(pair) { queued.insert(pair) }
       }
       return (counts, queued)
     }
     tally.settle(queued: queued)
-    let findings = IntegrityAudit.run(plan: record.plan, tally: tally, planType: dispatcher.planType)
-    var report = TurnReport(turn: record, phases: phases, result: DispatchResult(), effects: [], findings: findings,
+    var report = TurnReport(turn: record, phases: phases, result: DispatchResult(), effects: [], findings: [],
                             planRejection: planRejection, queues: pack.queues)
+    report.audit = IntegrityAudit.audit(plan: record.plan, tally: tally, planType: dispatcher.planType)
     report.tally = tally
     report.effectCounts = counts
     report.ledger = await dispatcher.ledger
@@ -59,7 +59,8 @@ extension TurnReport {
   {
     var record: TurnRecord
     if await dispatcher.mode == .dryRun {
-      record = try await dispatcher.assess(turn: turn).0
+      // Only the record: the assessment would hold every unfinished action (all of them).
+      record = try await dispatcher.record(turn: turn)
     } else {
       let (current, assessment) = try await dispatcher.assess(turn: turn)
       record = current

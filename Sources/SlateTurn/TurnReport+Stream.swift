@@ -69,7 +69,7 @@ extension TurnReport {
     // The findings one by one (a dry run or a turn of many problems has one per key).
     out.append(member: "audit", first: false)
     out.append(UInt8(ascii: "["))
-    for (i, finding) in findings.enumerated() {
+    for (i, finding) in audit.enumerated() {
       if i > 0 { out.append(UInt8(ascii: ",")) }
       out.append(value: finding.json)
     }

@@ -53,7 +53,14 @@ public struct TurnReport: Sendable {
   public var phases: [PhaseReport]
   public var result: DispatchResult
   public var effects: [EffectRecord]
-  public var findings: [Finding]
+  /// The integrity audit's findings, in order; a report of a folded turn (``tally``) makes
+  /// the per-effect ones as they are read (``AuditFindings``).
+  public var audit: AuditFindings
+  /// ``audit``'s findings in one array (O(findings) memory: print or write ``audit`` instead).
+  public var findings: [Finding] {
+    get { audit.all }
+    set { audit = AuditFindings(newValue) }
+  }
   /// The turn's figures folded compactly (``DispatchTally``) when the runner does not keep
   /// every key's entry (``TurnRunner/keepsEntries`` false): then ``result`` is empty,
   /// ``effects`` too (the outbox is read again, a row at a time, when the report is
@@ -77,7 +84,7 @@ public struct TurnReport: Sendable {
     self.phases = phases
     self.result = result
     self.effects = effects
-    self.findings = findings
+    self.audit = AuditFindings(findings)
     self.planRejection = planRejection
   }
 
@@ -87,7 +94,7 @@ public struct TurnReport: Sendable {
     let counts = actionCounts
     return phases.allSatisfy(\.summary.isClean) && planRejection == nil && turn.status == .completed
       && counts.conflicts == 0 && counts.rejected == 0 && counts.failed == 0 && counts.ambiguous == 0
-      && !findings.contains { $0.severity == .error }
+      && !audit.hasError
   }
 }
 

@@ -77,6 +77,16 @@ import Testing
       // About 110 bytes per key (a slot, its index, its readable key; outcomes as shared
       // shapes), where a full entry takes ~2 KB.
       #expect(tally.storageBytes <= 160 * tally.keyCount + 4096, "\(what): \(tally.storageBytes) bytes")
+      // Per pending effect (a dry run's every requested effect): a 36-byte record, its key,
+      // its action's head (4 bytes per slot), about 110 bytes; and no finding held: the
+      // audit's per-effect findings are made as they are written.
+      #expect(tally.pendingStorageBytes <= 160 * tally.pendingCount + 8 * tally.keyCount + 4096,
+              "\(what): \(tally.pendingStorageBytes) bytes for \(tally.pendingCount) effects")
+      let perEffect = full.findings.filter { $0.code == .auditEffectNotQueued }.count
+      #expect(tally.pendingCount == perEffect, "\(what)")
+      #expect(bounded.audit.heldCount == full.findings.count - perEffect, "\(what)")
+      #expect(bounded.audit.count == full.findings.count && Array(bounded.audit) == full.findings, "\(what)")
+      if mode == .dryRun { #expect(perEffect > 0 || full.result.effectsRequested.isEmpty, "\(what)") }
       #expect(full.tally == nil && full.figures.keyCount == full.result.entries.count, "\(what)")
       #expect(tally.counts == full.result.counts, "\(what)")
       #expect(tally.queues == full.result.queues, "\(what)")
@@ -101,6 +111,70 @@ import Testing
     let stream = try #require(SyntheticCorpus.generate(dialect: c.dialect, actions: 1000, form: c.form))
     let input = TurnInput(phases: [.init(name: nil, source: stream.path, bytes: stream.bytes)])
     try await Self.check(input, turn: "generated", dialect: c.dialect)
+  }
+
+  @Test(arguments: ActionStreamCorpusTests.thousand)
+  func aGeneratedThousandActionTurnReportsTheSameDry(_ c: GeneratedTurn) async throws {
+    let stream = try #require(SyntheticCorpus.generate(dialect: c.dialect, actions: 1000, form: c.form))
+    let input = TurnInput(phases: [.init(name: nil, source: stream.path, bytes: stream.bytes)])
+    try await Self.check(input, turn: "generated", dialect: c.dialect, mode: .dryRun, runs: 1)
+  }
+
+  /// The compact pending effects (``DispatchTally/isPending(_:)``, ``DispatchTally/pendingCount``,
+  /// ``DispatchTally/forEachPendingEffect(_:)``) hold what a dictionary of sets folded the
+  /// same way holds: results requesting and queueing effects of actions with and without
+  /// entries (an effect requested before its action's key is met), settled in between, with
+  /// repeats, and enough removals to rebuild the records.
+  @Test func pendingEffectsHoldWhatSetsHold() {
+    var keys: [ActionKey] = []
+    for i in 0..<40 {
+      let hex = i % 7 == 6 ? "short\(i)" : String(repeating: String(i % 10), count: 63) + String(i / 10)
+      keys.append(ActionKey(hex: hex, namespace: "scene", readable: "scene:\(i)", canonicalBytes: [UInt8(i)]))
+    }
+    let kinds = ["render", "notify", "index"]
+    var generator = SplitMix64Seed(seed: 11)
+    for _ in 0..<40 {
+      var tally = DispatchTally()
+      var model: [DispatchTally.EffectPair: Set<DispatchResult.EffectRef>] = [:]
+      for _ in 0..<(1 + generator.next() % 30) {
+        var result = DispatchResult()
+        for _ in 0..<(generator.next() % 8) {
+          let key = keys[generator.next() % keys.count]
+          if generator.next() % 2 == 0 {
+            result.record(DispatchResult.Entry(key: key, queue: "scene", type: "create", phase: nil,
+                                               ordinal: generator.next() % 50, outcome: Outcome(kind: .planned)),
+                          action: DispatchResult.ActionRef(batch: "b", position: generator.next() % 40))
+          }
+          let kind = kinds[generator.next() % kinds.count]
+          let effect = DispatchResult.EffectRef(key: "e\(key.hex.prefix(3))\(kind)\(generator.next() % 2)", kind: kind,
+                                                action: key)
+          if generator.next() % 3 == 0 { result.effectsQueued.insert(effect) } else { result.effectsRequested.insert(effect) }
+        }
+        tally.add(result)
+        let queued = Set(result.effectsQueued.map { DispatchTally.EffectPair(action: $0.action.hex, kind: $0.kind) })
+        for effect in result.effectsRequested {
+          let pair = DispatchTally.EffectPair(action: effect.action.hex, kind: effect.kind)
+          if !queued.contains(pair) { model[pair, default: []].insert(effect) }
+        }
+        for pair in queued { model[pair] = nil }
+        if generator.next() % 4 == 0 {
+          let settled = model.keys.filter { _ in generator.next() % 2 == 0 }
+          tally.settle(queued: settled)
+          for pair in settled { model[pair] = nil }
+        }
+        #expect(tally.pendingCount == model.values.reduce(0) { $0 + $1.count })
+        for key in keys {
+          for kind in kinds {
+            let pair = DispatchTally.EffectPair(action: key.hex, kind: kind)
+            #expect(tally.isPending(pair) == (model[pair] != nil))
+          }
+        }
+        var held: [String] = []
+        tally.forEachPendingEffect { key, kind, hex, readable in held.append("\(key) \(kind) \(hex) \(readable)") }
+        let expected = model.values.flatMap { $0 }.map { "\($0.key) \($0.kind) \($0.action.hex) \($0.action.readable)" }
+        #expect(held.sorted() == expected.sorted())
+      }
+    }
   }
 
   /// Conflicts, rejections and repeated keys: the tie-breaks of the per-key join and the

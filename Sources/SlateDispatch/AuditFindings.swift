@@ -1,0 +1,126 @@
+/// An integrity audit's findings (``IntegrityAudit/audit(plan:tally:planType:)``), in their
+/// order, without holding the per-effect ones: the findings before the effects (phases,
+/// failures, conflicts) and after them (rejections, duplicates, budgets) are held; the
+/// "requested but not queued" findings, one per pending effect of the audited
+/// ``DispatchTally`` (a dry run has one per requested effect), are made one at a time as the
+/// sequence is read, from the tally and the order of its pending effects (4 bytes each).
+///
+/// Reading the sequence gives the same findings, in the same order, as
+/// ``IntegrityAudit/run(plan:tally:planType:)``. Memory: the held findings, the tally (shared
+/// with its owner), 4 bytes per pending effect; O(1) per finding made.
+public struct AuditFindings: Sequence, Sendable {
+  var head: [Finding]
+  var effects: EffectFindings?
+  var tail: [Finding]
+
+  /// Findings held whole (an audit of a ``DispatchResult``, a report read back).
+  public init(_ findings: [Finding] = []) {
+    head = findings
+    effects = nil
+    tail = []
+  }
+
+  init(head: [Finding], effects: EffectFindings?, tail: [Finding]) {
+    self.head = head
+    self.effects = effects
+    self.tail = tail
+  }
+
+  /// The findings in one array (O(findings) memory).
+  public var all: [Finding] { Array(self) }
+
+  /// How many findings there are. O(1).
+  public var count: Int { head.count + (effects?.order.count ?? 0) + tail.count }
+
+  public var underestimatedCount: Int { count }
+
+  /// How many findings are held (all but the per-effect ones, made as they are read).
+  public var heldCount: Int { head.count + tail.count }
+
+  /// Whether any finding is an error (the per-effect ones decided without making them).
+  public var hasError: Bool {
+    head.contains { $0.severity == .error } || tail.contains { $0.severity == .error }
+      || (effects?.hasError ?? false)
+  }
+
+  public struct Iterator: IteratorProtocol {
+    let findings: AuditFindings
+    var stage = 0
+    var index = 0
+
+    public mutating func next() -> Finding? {
+      while true {
+        switch stage {
+        case 0:
+          if index < findings.head.count { index += 1; return findings.head[index - 1] }
+        case 1:
+          if let effects = findings.effects, index < effects.order.count {
+            index += 1
+            return effects.finding(at: index - 1)
+          }
+        case 2:
+          if index < findings.tail.count { index += 1; return findings.tail[index - 1] }
+        default:
+          return nil
+        }
+        stage += 1
+        index = 0
+      }
+    }
+  }
+
+  public func makeIterator() -> Iterator { Iterator(findings: self) }
+}
+
+/// The "requested but not queued" findings of a tally's pending effects, by their action's
+/// ordinal, then effect key.
+struct EffectFindings: Sendable {
+  let tally: DispatchTally
+  let dryRun: Bool
+  /// Indices of ``DispatchTally/pending``'s records, in the findings' order.
+  let order: [Int32]
+
+  /// Orders the pending effects of `tally`. O(p log p) time; 12 bytes per effect of transient
+  /// memory beyond the 4 of ``order``.
+  init(tally: DispatchTally, dryRun: Bool) {
+    self.tally = tally
+    self.dryRun = dryRun
+    let records = tally.pending.records
+    var ordinals = [Int](repeating: .max, count: records.count)
+    var order: [Int32] = []
+    order.reserveCapacity(tally.pending.count)
+    for (i, record) in records.enumerated() where !record.removed {
+      ordinals[i] = tally.actionSlot(of: record).map { tally.slots[$0].ordinal } ?? .max
+      order.append(Int32(i))
+    }
+    let pending = tally.pending
+    order.sort { i, j in
+      let (a, b) = (ordinals[Int(i)], ordinals[Int(j)])
+      if a != b { return a < b }
+      return pending.key(of: records[Int(i)]) < pending.key(of: records[Int(j)])
+    }
+    self.order = order
+  }
+
+  /// Whether any of the findings is an error: outside a dry run, an effect of an action
+  /// that landed (applied or duplicate).
+  var hasError: Bool {
+    guard !dryRun else { return false }
+    for index in order {
+      let record = tally.pending.records[Int(index)]
+      if let at = tally.actionSlot(of: record), tally.slots[at].kind == .applied || tally.slots[at].kind == .duplicate {
+        return true
+      }
+    }
+    return false
+  }
+
+  /// The finding of the `n`th pending effect in order.
+  func finding(at n: Int) -> Finding {
+    let record = tally.pending.records[Int(order[n])]
+    let readable = tally.actionReadable(of: record)
+    let kind = tally.names[Int(record.kind)]
+    let entry = tally.actionSlot(of: record).map { tally.entry(tally.slots[$0]) }
+    return IntegrityAudit.effectFinding(kind: kind, readable: readable, entry: entry, dryRun: dryRun)
+  }
+}
