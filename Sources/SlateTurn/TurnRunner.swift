@@ -167,7 +167,7 @@ public struct TurnRunner: Sendable {
   public var keepsLines = true
   /// Whether the report keeps every key's entry (``TurnReport/result``, a
   /// ``DispatchResult``: ~2 KB per key) and the outbox's entries (``TurnReport/effects``).
-  /// False folds each batch's result into a ``DispatchTally`` (~200 bytes per key) and
+  /// False folds each batch's result into a ``DispatchTally`` (~110 bytes per key) and
   /// leaves the outbox in the ledger until the report is printed: what `slate replay`
   /// without `--bundle` does. Default true.
   public var keepsEntries = true
