@@ -49,6 +49,15 @@ struct PendingEffects: Sendable {
     return link == 0 ? nil : Int(link - 1)
   }
 
+  /// The indices of `owner`'s records, in chain order.
+  func chain(of owner: Int32) -> UnfoldSequence<Int, Int?> {
+    sequence(state: head(of: owner)) { [records] (at: inout Int?) -> Int? in
+      guard let index = at else { return nil }
+      at = records[index].next == 0 ? nil : Int(records[index].next - 1)
+      return index
+    }
+  }
+
   /// The orphan owner of an action with no slot, if it has one.
   func orphan(_ id: DispatchTally.KeyID) -> Int32? {
     guard !orphanHeads.isEmpty, let first = orphanHeads[id] else { return nil }
@@ -74,11 +83,7 @@ struct PendingEffects: Sendable {
   /// Appends a record to `owner`'s chain.
   mutating func insert(owner: Int32, kind: UInt32, key: some Collection<UInt8>, readable: String?) {
     var last: Int?
-    var at = head(of: owner)
-    while let index = at {
-      last = index
-      at = records[index].next == 0 ? nil : Int(records[index].next - 1)
-    }
+    for index in chain(of: owner) { last = index }
     let record = Record(owner: owner, kind: kind, key: arena.append(key),
                         readable: readable.map { arena.append($0.utf8) } ?? Self.ownSlot, next: 0)
     records.append(record)
@@ -88,21 +93,11 @@ struct PendingEffects: Sendable {
 
   /// Whether `owner` has a record of `kind` whose key is `key`.
   func contains(owner: Int32, kind: UInt32, key: some Collection<UInt8>) -> Bool {
-    var at = head(of: owner)
-    while let index = at {
-      if records[index].kind == kind, arena[records[index].key].elementsEqual(key) { return true }
-      at = records[index].next == 0 ? nil : Int(records[index].next - 1)
-    }
-    return false
+    chain(of: owner).contains { records[$0].kind == kind && arena[records[$0].key].elementsEqual(key) }
   }
 
   func contains(owner: Int32, kind: UInt32) -> Bool {
-    var at = head(of: owner)
-    while let index = at {
-      if records[index].kind == kind { return true }
-      at = records[index].next == 0 ? nil : Int(records[index].next - 1)
-    }
-    return false
+    chain(of: owner).contains { records[$0].kind == kind }
   }
 
   /// Removes `owner`'s records of `kind`.

@@ -208,8 +208,8 @@ public struct DispatchTally: Sendable {
       let present = slots[at]
       let ordinal = min(present.ordinal, entry.ordinal)
       if precedes(present, entry, outcome) {
-        let winner = slot(entry, id: id, outcome: outcome)
-        slots[at] = winner
+        // The same key: its readable form is already in the arena.
+        slots[at] = slot(entry, id: id, outcome: outcome, readable: present.readable)
       }
       slots[at].ordinal = ordinal
     } else {
@@ -219,11 +219,15 @@ public struct DispatchTally: Sendable {
     }
   }
 
-  mutating func slot(_ entry: DispatchResult.Entry, id: KeyID, outcome: [UInt8]) -> Slot {
+  /// A slot for `entry`; `readable`: where its readable key already is (a replaced winner
+  /// of the same key), else it is appended to the arena.
+  mutating func slot(_ entry: DispatchResult.Entry, id: KeyID, outcome: [UInt8], readable kept: ByteArena.Span? = nil)
+    -> Slot
+  {
     let readable = entry.key.readable
     return Slot(id: id, kind: entry.outcome.kind, attempts: Int32(clamping: entry.outcome.attempts),
                 namespace: name(entry.key.namespace), queue: name(entry.queue), type: name(entry.type),
-                phase: entry.phase.map { name($0) + 1 } ?? 0, readable: arena.append(readable.utf8),
+                phase: entry.phase.map { name($0) + 1 } ?? 0, readable: kept ?? arena.append(readable.utf8),
                 outcome: keep(outcome, readable: readable), ordinal: entry.ordinal)
   }
 
@@ -445,9 +449,6 @@ struct ByteArena: Sendable {
   subscript(span: Span) -> ArraySlice<UInt8> {
     pages[Int(span.page)][Int(span.offset)..<Int(span.offset + span.count)]
   }
-
-  /// The bytes the pages hold (their capacity).
-  var capacity: Int { pages.reduce(0) { $0 + $1.capacity } }
 
   /// The bytes kept.
   var count: Int { pages.reduce(0) { $0 + $1.count } }

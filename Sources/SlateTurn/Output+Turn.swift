@@ -77,14 +77,7 @@ extension TurnReport {
       lists.append(key: queue, value: .array(result.keys(queue: queue).map { .string(Self.entityName($0)) }))
     }
     line.add("queues", .object(lists))
-    line.add("effects", .array(effects.map { effect in
-      var object = JSONObject()
-      object.append(key: "key", value: .string(effect.key))
-      object.append(key: "kind", value: .string(effect.kind))
-      object.append(key: "action", value: .string(effect.action.readable))
-      object.append(key: "status", value: .string(effect.status.rawValue))
-      return .object(object)
-    }))
+    line.add("effects", .array(effects.map(Self.summaryJSON)))
     line.add("audit", .array(findings.map(\.json)))
     line.add("recoverability", turn.recoverability.map { .string($0.code) } ?? .null)
     return line
@@ -92,7 +85,6 @@ extension TurnReport {
 
   /// `scene:s12` → `s12`: the entity's own name in its queue's list.
   public static func entityName(_ key: ActionKey) -> String {
-    let prefix = key.namespace + ":"
-    return key.readable.hasPrefix(prefix) ? String(key.readable.dropFirst(prefix.count)) : key.readable
+    entityName(readable: key.readable, namespace: key.namespace)
   }
 }

@@ -81,14 +81,19 @@ extension TurnReport {
   }
 
   /// One effect's object in the summary's `effects` array.
-  static func append(_ effect: EffectRecord, first: Bool, to out: ChunkedWriter) {
+  static func summaryJSON(_ effect: EffectRecord) -> JSONValue {
     var object = JSONObject()
     object.append(key: "key", value: .string(effect.key))
     object.append(key: "kind", value: .string(effect.kind))
     object.append(key: "action", value: .string(effect.action.readable))
     object.append(key: "status", value: .string(effect.status.rawValue))
+    return .object(object)
+  }
+
+  /// Writes one effect's object, after a comma unless it is the `first`.
+  static func append(_ effect: EffectRecord, first: Bool, to out: ChunkedWriter) {
     if !first { out.append(UInt8(ascii: ",")) }
-    out.append(value: .object(object))
+    out.append(value: summaryJSON(effect))
   }
 
   /// ``entityName(_:)`` of a key given by its readable form and namespace.
