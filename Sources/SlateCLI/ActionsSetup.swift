@@ -33,9 +33,9 @@ struct ActionsSetup {
     var values: [JSONValue] = []
     while let item = items.popLast() {
       switch consume item {
-      case .stream(.value(let value)): values.append(value.value)
-      case .action(let action, let value): values += [action.payload, value.value]
-      case .rejected(_, let value): values.append(value.value)
+      case .stream(.value(let value)): values += value.builtValue.map { [$0] } ?? []
+      case .action(let action, let value): values += [action.payload] + (value.builtValue.map { [$0] } ?? [])
+      case .rejected(_, let value): values += value.builtValue.map { [$0] } ?? []
       case .batch(let batch): values += batch.actions.map(\.payload)
       case .stream: break
       }
@@ -112,7 +112,7 @@ struct ActionsRenderer {
 
   func value(_ value: StreamValue) -> String {
     let type = value.toolName.map { " \($0)" } ?? ""
-    return "value \(value.index) \(value.channel)\(type) at byte \(value.streamOffset) (text \(value.textRange)): \(value.value.canonicalString)"
+    return "value \(value.index) \(value.channel)\(type) at byte \(value.streamOffset) (text \(value.textRange)): \(String(decoding: value.canonicalBytes, as: UTF8.self))"
   }
 
   func action(_ action: Action, _ value: StreamValue) -> String {

@@ -84,10 +84,12 @@ struct TimelinePrinter {
   }
 
   func valueLine(_ value: StreamValue) -> String {
-    let type = value.toolName ?? value.value["type"]?.stringValue ?? "value"
+    // Read in place when the stream kept the document (nothing built).
+    let member = value.document.map { $0.withRoot { $0["type"]?.string } } ?? value.builtValue?["type"]?.stringValue
+    let type = value.toolName ?? member ?? "value"
     return at(value.streamOffset) + style.green("● closed \(value.index) \(type)")
       + " on \(value.channel), text bytes \(value.textRange.lowerBound)..<\(value.textRange.upperBound): "
-      + Self.clip(value.value.canonicalString, 100)
+      + Self.clip(String(decoding: value.canonicalBytes, as: UTF8.self), 100)
   }
 
   func actionLine(_ action: Action, _ value: StreamValue) -> String {

@@ -1,8 +1,9 @@
 /// One value a ``JSONFramer`` completed: its position among the framed values, where it
 /// lies in the text, and its bytes (validated, padded for simdjson).
 ///
-/// The value itself is built from the bytes by simdjson, once: eagerly by a framer created
-/// with a parser (``value`` is then set), or later by ``parse(with:)``.
+/// The value itself is parsed from the bytes by simdjson, once: eagerly by a framer created
+/// with a parser (``value`` or ``document`` is then set, as its ``ValueForm`` says), or later
+/// by ``parse(with:)`` / ``parseDocument(with:)``.
 public struct FramedValue: Sendable {
   /// 0 for the first framed value of the text, then 1, 2, …
   public var index: Int
@@ -11,14 +12,19 @@ public struct FramedValue: Sendable {
   public var range: Range<Int>
   /// The value's bytes, exactly `range.count` of them, followed by simdjson's padding.
   public var bytes: PaddedBytes
-  /// The parsed value when the framer materialises eagerly; nil otherwise.
+  /// The parsed value when the framer builds values (``ValueForm/value``); nil otherwise.
   public var value: JSONValue?
+  /// The parsed document when the framer keeps documents (``ValueForm/document``); nil otherwise.
+  public var document: JSONDocumentCopy?
 
-  public init(index: Int, range: Range<Int>, bytes: PaddedBytes, value: JSONValue? = nil) {
+  public init(index: Int, range: Range<Int>, bytes: PaddedBytes, value: JSONValue? = nil,
+              document: JSONDocumentCopy? = nil)
+  {
     self.index = index
     self.range = range
     self.bytes = bytes
     self.value = value
+    self.document = document
   }
 
   /// Parses the bytes with simdjson (no copy). Errors carry offsets in the text, not in the
@@ -29,11 +35,38 @@ public struct FramedValue: Sendable {
     do {
       return try parser.parse(bytes)
     } catch {
-      var shifted = error
-      shifted.offset += range.lowerBound
-      throw shifted
+      throw shifted(error)
     }
   }
+
+  /// Parses the bytes with simdjson (no copy of the input) and keeps the document: its tape,
+  /// strings and number lexemes copied into one block; no ``JSONValue`` is built. The same
+  /// errors, with the same offsets, as ``parse(with:)``. O(bytes); one allocation.
+  public func parseDocument(with parser: SimdjsonParser) throws(JSONParseError) -> JSONDocumentCopy {
+    do {
+      return try parser.parseCopy(bytes)
+    } catch {
+      throw shifted(error)
+    }
+  }
+
+  /// `error` with its offset counted in the text rather than in the value.
+  private func shifted(_ error: JSONParseError) -> JSONParseError {
+    var shifted = error
+    shifted.offset += range.lowerBound
+    return shifted
+  }
+}
+
+/// What a ``JSONFramer`` given a parser keeps of each value it completes.
+public enum ValueForm: Sendable, Hashable {
+  /// The value built as a ``JSONValue`` (``FramedValue/value``): one allocation per
+  /// container and per string longer than 15 bytes.
+  case value
+  /// simdjson's parsed document, copied into one block (``FramedValue/document``): read it
+  /// in place through ``JSONNode``s, or build the ``JSONValue`` when needed
+  /// (``JSONDocumentCopy/value``). One allocation per value.
+  case document
 }
 
 /// The early announcement of an object value still in progress: its discriminator and key

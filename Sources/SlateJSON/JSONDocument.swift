@@ -52,7 +52,10 @@ struct DocumentPointer {
 
 /// A document kept beyond its parser's next parse (``JSONDocument/copy()``): its tape
 /// words, strings and number lexemes copied into one block of its own.
-public final class JSONDocumentCopy {
+///
+/// `Sendable`: the block is written once, by the initialiser, and only read after (a
+/// copy's nodes never locate numbers: their lexemes were copied with them).
+public final class JSONDocumentCopy: @unchecked Sendable {
   private let block: UnsafeMutablePointer<slate_json_document>
 
   /// Copies the value at `index` of `document`.
@@ -69,6 +72,9 @@ public final class JSONDocumentCopy {
   public func withRoot<R>(_ body: (JSONNode) throws -> R) rethrows -> R {
     try body(JSONDocument(block, rootIndex: 0).root)
   }
+
+  /// The value, built (O(value), allocates; each read builds it again).
+  public var value: JSONValue { withRoot { $0.value } }
 }
 
 /// An object key as bytes, compared with a document's keys by length, then bytes.

@@ -9,7 +9,10 @@ extension JSONFramer {
     var framed = FramedValue(index: valueCount, range: valueStart..<end, bytes: bytes)
     if let parser {
       do {
-        framed.value = try framed.parse(with: parser)
+        switch form {
+        case .value: framed.value = try framed.parse(with: parser)
+        case .document: framed.document = try framed.parseDocument(with: parser)
+        }
       } catch {
         return fail(error.code, at: error.offset, error.message)
       }

@@ -27,9 +27,10 @@
 /// bytes between values are never kept. Nesting is tracked iteratively, so 100,000 `[`
 /// is a clean `json.depth_exceeded`.
 ///
-/// Values are materialised by simdjson, once each: eagerly when the framer is given a
-/// parser (a value simdjson refuses, a number beyond a double's range, becomes the
-/// framer's diagnostic), or later by ``FramedValue/parse(with:)``.
+/// Values are parsed by simdjson, once each: eagerly when the framer is given a parser (a
+/// value simdjson refuses, a number beyond a double's range, becomes the framer's
+/// diagnostic), built as a ``JSONValue`` or kept as simdjson's document as its
+/// ``ValueForm`` says; or later by ``FramedValue/parse(with:)``.
 ///
 /// Not thread-safe and not `Sendable` (it may hold a ``SimdjsonParser``): one per stream.
 public struct JSONFramer {
@@ -38,8 +39,10 @@ public struct JSONFramer {
   public let limits: FramerLimits
   /// Which members of object values are announced early; nil for none.
   public let announcementRule: AnnouncementRule?
-  /// Materialises each value when set.
+  /// Parses each value when set.
   let parser: SimdjsonParser?
+  /// What the parser's result is kept as.
+  public let form: ValueForm
 
   // MARK: The machine (its states: JSONFramer+State.swift)
 
@@ -104,14 +107,17 @@ public struct JSONFramer {
   var output: [FramerEvent] = []
 
   /// A framer for `framing`. With `parser`, each value is parsed as it completes
-  /// (``FramedValue/value`` is set); give it ``FramerLimits/parserLimits``.
+  /// (``FramedValue/value`` is set, or ``FramedValue/document`` when `form` is `document`);
+  /// give it ``FramerLimits/parserLimits``.
   public init(framing: Framing = .auto, limits: FramerLimits = .default,
-              announcements: AnnouncementRule? = AnnouncementRule(), parser: SimdjsonParser? = nil)
+              announcements: AnnouncementRule? = AnnouncementRule(), parser: SimdjsonParser? = nil,
+              form: ValueForm = .value)
   {
     self.framing = framing
     self.limits = limits
     self.announcementRule = announcements
     self.parser = parser
+    self.form = form
     var field: [UInt8] = []
     switch framing {
     case .array: (mode, state, frameDepth, framingOpen) = (.array, .structure(.start), 1, false)

@@ -12,6 +12,14 @@ public struct JSONLine: Sendable, Equatable {
     JSONValue.writeCanonical(value, into: &bytes)
   }
 
+  /// Adds a member whose value is read in place from a parsed document (written
+  /// canonically, as its built value would be; nothing is built).
+  public mutating func add(_ key: String, _ node: JSONNode) {
+    addKey(key)
+    var writer = CanonicalWriter()
+    writer.write(node, into: &bytes)
+  }
+
   /// Adds a member whose value is an array of objects built with `JSONLine`.
   public mutating func add(_ key: String, objects: [JSONLine]) {
     addKey(key)

@@ -36,21 +36,26 @@ extension JSONValue {
   /// Appends `s` as a canonical JSON string literal: runs of bytes that need no escape are
   /// appended whole. O(bytes of `s`).
   public static func writeCanonicalString(_ s: String, into out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
-    let contiguous: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
-      var run = 0
-      for i in 0..<bytes.count where needsEscape(bytes[i]) {
-        if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
-        writeEscape(bytes[i], into: &out)
-        run = i + 1
-      }
-      if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
+    let contiguous: Void? = s.utf8.withContiguousStorageIfAvailable {
+      writeCanonicalString(bytes: UnsafeRawBufferPointer($0), into: &out)
     }
     if contiguous == nil {
-      for byte in s.utf8 {
-        if needsEscape(byte) { writeEscape(byte, into: &out) } else { out.append(byte) }
-      }
+      var s = s
+      s.withUTF8 { writeCanonicalString(bytes: UnsafeRawBufferPointer($0), into: &out) }
     }
+  }
+
+  /// Appends `bytes` (valid UTF-8) as a canonical JSON string literal. O(bytes).
+  @inline(__always)
+  public static func writeCanonicalString(bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    var run = 0
+    for i in 0..<bytes.count where needsEscape(bytes[i]) {
+      if run < i { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<i])) }
+      writeEscape(bytes[i], into: &out)
+      run = i + 1
+    }
+    if run < bytes.count { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run...])) }
     out.append(UInt8(ascii: "\""))
   }
 
@@ -141,25 +146,22 @@ extension JSONObject {
   /// pair in UTF-16) and one in U+E000–U+FFFF (lead byte EE or EF): the bytes are compared
   /// until they differ, and only a difference at a byte of EE or above is settled in UTF-16.
   static func keyPrecedes(_ a: String, _ b: String) -> Bool {
-    if let byBytes = bytesPrecede(a, b) { return byBytes }
-    return a.utf16.lexicographicallyPrecedes(b.utf16)
+    let byBytes = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y in keyPrecedes(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) }
+    }
+    return (byBytes ?? nil) ?? a.utf16.lexicographicallyPrecedes(b.utf16)
   }
 
-  /// ``keyPrecedes(_:_:)`` by UTF-8 bytes; nil when that order may differ from UTF-16's
-  /// (or a string's bytes are not contiguous).
-  private static func bytesPrecede(_ a: String, _ b: String) -> Bool? {
-    let outer = a.utf8.withContiguousStorageIfAvailable { x -> Bool? in
-      let inner = b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
-        let n = Swift.min(x.count, y.count)
-        var i = 0
-        while i < n && x[i] == y[i] { i += 1 }
-        if i == n { return x.count < y.count }
-        if x[i] >= 0xEE || y[i] >= 0xEE { return nil }
-        return x[i] < y[i]
-      }
-      return inner ?? nil
-    }
-    return outer ?? nil
+  /// ``keyPrecedes(_:_:)`` of two keys' UTF-8 bytes.
+  @inline(__always)
+  static func keyPrecedes(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Bool {
+    let n = Swift.min(x.count, y.count)
+    var i = 0
+    while i < n && x[i] == y[i] { i += 1 }
+    if i == n { return x.count < y.count }
+    if x[i] < 0xEE && y[i] < 0xEE { return x[i] < y[i] }
+    let (a, b) = (String(decoding: x, as: UTF8.self), String(decoding: y, as: UTF8.self))
+    return a.utf16.lexicographicallyPrecedes(b.utf16)
   }
 
   /// The distinct members, the last occurrence of each key winning, in no promised order.
@@ -196,6 +198,9 @@ public struct CanonicalWriter: Sendable {
 
   var stack: [Open] = []
   var order: [Int] = []
+  /// The same for a value read in place (CanonicalWriter+Node.swift).
+  var nodeStack: [OpenNode] = []
+  var nodeOrder: [Int] = []
 
   public init() {}
 

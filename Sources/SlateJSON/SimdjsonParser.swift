@@ -66,6 +66,14 @@ public final class SimdjsonParser {
 
   public func parse(_ text: String) throws(JSONParseError) -> JSONValue { try parse(Array(text.utf8)) }
 
+  /// Parses bytes already padded (no copy of the input) and returns a copy of the document
+  /// that outlives this parser's next parse (``JSONDocument/copy()``): nothing is built.
+  /// The same errors as ``parse(_:)-(PaddedBytes)``. O(bytes); one allocation.
+  public func parseCopy(_ input: PaddedBytes) throws(JSONParseError) -> JSONDocumentCopy {
+    // Copied inside the access: the copy reads number lexemes from the input.
+    try input.withUnsafeBytes { raw in Result { () throws(JSONParseError) in try parseDocumentPadded(raw).copy() } }.get()
+  }
+
   /// Parses any bytes (copied into an internal padded buffer) and returns a view of the
   /// document, valid until this parser's next parse: nothing is built (``JSONDocument``).
   /// In the steady state (buffers grown to the largest document so far) it allocates nothing.

@@ -327,7 +327,7 @@ extension ActionStream {
   /// A framer reading with this stream's limits and parser.
   func makeFramer(_ framing: Framing, announcing: Bool) -> JSONFramer {
     JSONFramer(framing: framing, limits: options.framerLimits,
-               announcements: announcing ? options.announcements : nil, parser: valueParser)
+               announcements: announcing ? options.announcements : nil, parser: valueParser, form: options.valueForm)
   }
 
   /// Turns the answer framer's events into items. `streamOffset` nil means raw offsets are

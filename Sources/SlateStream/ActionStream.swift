@@ -364,7 +364,7 @@ public struct ActionStream {
   mutating func commit(_ framed: FramedValue, channel: StreamChannel, at streamOffset: Int, call: ToolCallStart? = nil,
                        into out: inout [StreamItem])
   {
-    guard let value = framed.value else { return }
+    guard framed.value != nil || framed.document != nil else { return }
     guard committed < options.maxActions else {
       if !tooManyReported {
         tooManyReported = true
@@ -375,8 +375,13 @@ public struct ActionStream {
       }
       return
     }
-    out.append(.value(StreamValue(index: committed, channel: channel, streamOffset: streamOffset, textRange: framed.range,
-                                  bytes: framed.bytes, value: value, toolName: call?.name, callId: call?.callId)))
+    if let document = framed.document {
+      out.append(.value(StreamValue(index: committed, channel: channel, streamOffset: streamOffset, textRange: framed.range,
+                                    bytes: framed.bytes, document: document, toolName: call?.name, callId: call?.callId)))
+    } else if let value = framed.value {
+      out.append(.value(StreamValue(index: committed, channel: channel, streamOffset: streamOffset, textRange: framed.range,
+                                    bytes: framed.bytes, value: value, toolName: call?.name, callId: call?.callId)))
+    }
     committed += 1
   }
 }

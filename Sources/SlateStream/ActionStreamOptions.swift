@@ -24,11 +24,16 @@ public struct ActionStreamOptions: Sendable {
   /// Whether the dialect's deltas are passed on as ``StreamItem/delta(_:)`` (the CLI's
   /// action listing turns them off).
   public var emitsDeltas: Bool
+  /// What each committed value keeps (``StreamValue/document``): simdjson's parsed document
+  /// (`document`, the default: one block per value, the ``JSONValue`` built only when
+  /// ``StreamValue/value`` is read), or the value built at commit (`value`: a consumer that
+  /// reads every value's tree anyway saves the block's copy).
+  public var valueForm: ValueForm
 
   public init(dialect: DialectKind = .auto, textFraming: TextFraming = .auto, framerLimits: FramerLimits = .default,
               sse: SSEParser.Options = SSEParser.Options(reportsComments: false),
               announcements: AnnouncementRule? = AnnouncementRule(), maxActions: Int = 100_000,
-              maxOpenCalls: Int = 1024, emitsDeltas: Bool = true)
+              maxOpenCalls: Int = 1024, emitsDeltas: Bool = true, valueForm: ValueForm = .document)
   {
     self.dialect = dialect
     self.textFraming = textFraming
@@ -38,6 +43,7 @@ public struct ActionStreamOptions: Sendable {
     self.maxActions = max(0, maxActions)
     self.maxOpenCalls = max(0, maxOpenCalls)
     self.emitsDeltas = emitsDeltas
+    self.valueForm = valueForm
   }
 
   public static let `default` = ActionStreamOptions()

@@ -62,22 +62,86 @@ public struct StreamValue: Sendable {
   public var textRange: Range<Int>
   /// Its bytes, validated, padded for simdjson.
   public var bytes: PaddedBytes
-  /// The value, parsed once by simdjson.
-  public var value: JSONValue
   /// For a tool call: the tool name, which is the action type.
   public var toolName: String?
   /// For a tool call: the provider's call id.
   public var callId: String?
+  /// The parse, as the stream kept it (``ActionStreamOptions/valueForm``).
+  private var parsed: Parsed
+
+  private enum Parsed: Sendable {
+    case value(JSONValue)
+    case document(JSONDocumentCopy)
+  }
+
+  /// The value, parsed once by simdjson. When the stream kept the document (the default),
+  /// each read builds the ``JSONValue`` from it (O(value), allocates): read it once and
+  /// keep it, or read fields in place through ``document``. Setting it stores the value.
+  public var value: JSONValue {
+    get {
+      switch parsed {
+      case .value(let value): value
+      case .document(let document): document.value
+      }
+    }
+    set { parsed = .value(newValue) }
+  }
+
+  /// simdjson's parsed document of the value, when the stream kept it
+  /// (``ActionStreamOptions/valueForm`` `document`): its fields read in place, nothing
+  /// built (``JSONDocumentCopy/withRoot(_:)``). nil when the value was built at commit
+  /// or set.
+  public var document: JSONDocumentCopy? {
+    if case .document(let document) = parsed { document } else { nil }
+  }
+
+  /// The value's canonical bytes (``JSONValue/canonicalBytes``), written from the document
+  /// when the stream kept it (nothing built). O(value).
+  public var canonicalBytes: [UInt8] {
+    switch parsed {
+    case .value(let value): value.canonicalBytes
+    case .document(let document): document.withRoot { $0.canonicalBytes }
+    }
+  }
+
+  /// Adds the value as member `key` of `line` (canonical; from the document when kept).
+  public func add(as key: String, to line: inout JSONLine) {
+    switch parsed {
+    case .value(let value): line.add(key, value)
+    case .document(let document): document.withRoot { line.add(key, $0) }
+    }
+  }
+
+  /// The value built, when it was built at commit or set; nil when the stream kept the
+  /// document (then nothing of it needs ``JSONValue/release(_:)``).
+  public var builtValue: JSONValue? {
+    if case .value(let value) = parsed { value } else { nil }
+  }
 
   public init(index: Int, channel: StreamChannel, streamOffset: Int, textRange: Range<Int>, bytes: PaddedBytes,
               value: JSONValue, toolName: String? = nil, callId: String? = nil)
+  {
+    self.init(index: index, channel: channel, streamOffset: streamOffset, textRange: textRange, bytes: bytes,
+              parsed: .value(value), toolName: toolName, callId: callId)
+  }
+
+  /// A value kept as its parsed document (``value`` is built from it on each read).
+  public init(index: Int, channel: StreamChannel, streamOffset: Int, textRange: Range<Int>, bytes: PaddedBytes,
+              document: JSONDocumentCopy, toolName: String? = nil, callId: String? = nil)
+  {
+    self.init(index: index, channel: channel, streamOffset: streamOffset, textRange: textRange, bytes: bytes,
+              parsed: .document(document), toolName: toolName, callId: callId)
+  }
+
+  private init(index: Int, channel: StreamChannel, streamOffset: Int, textRange: Range<Int>, bytes: PaddedBytes,
+               parsed: Parsed, toolName: String?, callId: String?)
   {
     self.index = index
     self.channel = channel
     self.streamOffset = streamOffset
     self.textRange = textRange
     self.bytes = bytes
-    self.value = value
+    self.parsed = parsed
     self.toolName = toolName
     self.callId = callId
   }

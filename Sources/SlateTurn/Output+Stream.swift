@@ -92,7 +92,7 @@ extension StreamValue {
   /// `{"kind":"value",…[,"type","callId"],"value":v}`.
   public var jsonLine: JSONLine {
     var line = head("value", type: toolName.map(JSONValue.string))
-    line.add("value", value)
+    add(as: "value", to: &line)
     return line
   }
 }

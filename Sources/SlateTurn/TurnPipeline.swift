@@ -37,6 +37,9 @@ public struct TurnPipeline {
   /// becomes a `turn.prose_without_actions` warning.
   var prose: StreamDiagnostic?
 
+  /// A pipeline over `pack` (nil: the stream's items only). With a pack the stream builds
+  /// each value at commit (``ActionStreamOptions/valueForm`` `value`), whatever `options`
+  /// say: the classifier reads every value's tree.
   public init(pack: CompiledPack?, options: ActionStreamOptions = .default, validation: ValidationOptions = .default,
               batchLimits: BatchLimits = .default, phase: String? = nil)
   {
@@ -48,6 +51,10 @@ public struct TurnPipeline {
       rule.discriminator = pack.pack.discriminator  // announce what the pack calls the type
       options.announcements = rule
     }
+    // The classifier reads every value's tree: built at commit, it saves each value's
+    // document copy (without a pack, values keep the caller's form: output lines are
+    // written from the documents, nothing built).
+    if pack != nil { options.valueForm = .value }
     self.stream = ActionStream(options: options)
     self.classifier = pack.map { CompiledPack.Classifier($0) }
     self.batcher = Batcher(limits: batchLimits)

@@ -1,0 +1,140 @@
+/// Canonical bytes of a value read in place from a parsed document (a ``JSONNode``), without
+/// building its ``JSONValue``: the bytes ``JSONValue/canonicalBytes`` gives for the node's
+/// ``JSONNode/value``, by the same rules (members in the order of their keys' UTF-16 code
+/// units, the last of a repeated key standing; strings and numbers as the value writer
+/// spells them).
+extension CanonicalWriter {
+  /// An open container of the document: an array's next child position, or an object's
+  /// members as key positions at `start` in ``nodeOrder`` (canonical order).
+  struct OpenNode: Sendable {
+    let isObject: Bool
+    /// Array: the tape position of the next element. Object: where its keys start in `nodeOrder`.
+    var position: Int
+    /// Array: the position of the closing word. Object: how many distinct members.
+    let end: Int
+    var written = 0
+  }
+
+  /// Appends the canonical bytes of `node` (those of `node.value`) to `out`. Iterative (any
+  /// depth); allocates nothing after the first values but `out`'s growth and a `JSONNumber`
+  /// per number longer than 15 bytes. O(size + Σ k·log k over objects of k members).
+  public mutating func write(_ node: JSONNode, into out: inout [UInt8]) {
+    nodeStack.removeAll(keepingCapacity: true)
+    nodeOrder.removeAll(keepingCapacity: true)
+    let document = node.document
+    let tape = document.tape
+    var pending: Int? = node.index
+    while true {
+      if let index = pending {
+        pending = nil
+        let child = JSONNode(document: document, index: index)
+        switch child.type {
+        case JSONNode.Tape.null: out.append(contentsOf: "null".utf8)
+        case JSONNode.Tape.true: out.append(contentsOf: "true".utf8)
+        case JSONNode.Tape.false: out.append(contentsOf: "false".utf8)
+        case JSONNode.Tape.string: JSONValue.writeCanonicalString(bytes: child.bytes, into: &out)
+        case JSONNode.Tape.array:
+          out.append(UInt8(ascii: "["))
+          let end = JSONNode.after(tape, index) - 1
+          nodeStack.append(OpenNode(isObject: false, position: index + 1, end: end))
+        case JSONNode.Tape.object:
+          out.append(UInt8(ascii: "{"))
+          let start = nodeOrder.count
+          Self.appendCanonicalOrder(of: child, to: &nodeOrder)
+          nodeStack.append(OpenNode(isObject: true, position: start, end: nodeOrder.count - start))
+        default:
+          let lexeme = child.bytes
+          JSONNumber(validatedLexeme: String(decoding: lexeme.bindMemory(to: UInt8.self), as: UTF8.self))
+            .writeCanonical(into: &out)
+        }
+      }
+      guard let top = nodeStack.indices.last else { return }
+      let open = nodeStack[top]
+      if open.isObject {
+        guard open.written < open.end else {
+          out.append(UInt8(ascii: "}"))
+          nodeOrder.removeLast(open.end)
+          nodeStack.removeLast()
+          continue
+        }
+        if open.written > 0 { out.append(UInt8(ascii: ",")) }
+        let key = nodeOrder[open.position + open.written]
+        JSONValue.writeCanonicalString(bytes: JSONNode.string(at: document.strings, tape[key]), into: &out)
+        out.append(UInt8(ascii: ":"))
+        pending = key + 1
+        nodeStack[top].written += 1
+      } else {
+        guard open.position < open.end else {
+          out.append(UInt8(ascii: "]"))
+          nodeStack.removeLast()
+          continue
+        }
+        if open.written > 0 { out.append(UInt8(ascii: ",")) }
+        pending = open.position
+        nodeStack[top].position = JSONNode.after(tape, open.position)
+        nodeStack[top].written += 1
+      }
+    }
+  }
+
+  /// Appends the tape positions of `object`'s distinct keys (the last occurrence of each)
+  /// in canonical order, as ``JSONObject/appendCanonicalOrder(to:)`` orders a built
+  /// object's members: O(k) when the keys are already strictly ordered, else a stable
+  /// insertion sort up to 32 members, a sort beyond.
+  static func appendCanonicalOrder(of object: JSONNode, to order: inout [Int]) {
+    let document = object.document
+    let tape = document.tape
+    let strings = document.strings
+    func key(_ position: Int) -> UnsafeRawBufferPointer { JSONNode.string(at: strings, tape[position]) }
+    let start = order.count
+    var position = object.index + 1
+    let end = JSONNode.after(tape, object.index) - 1
+    var ordered = true
+    while position < end {
+      if ordered, order.count > start, !JSONObject.keyPrecedes(key(order[order.count - 1]), key(position)) { ordered = false }
+      order.append(position)
+      position = JSONNode.after(tape, position + 1)
+    }
+    let k = order.count - start
+    if ordered || k < 2 { return }
+    if k > 32 {
+      // Sorted by key, ties by position, so the last of equal keys ends each run of them.
+      let sorted = order[start...].sorted {
+        if JSONObject.keyPrecedes(key($0), key($1)) { return true }
+        if JSONObject.keyPrecedes(key($1), key($0)) { return false }
+        return $0 < $1
+      }
+      order.replaceSubrange(start..., with: sorted)
+    } else {
+      // Stable: a position moves only before keys that sort strictly after its own.
+      for i in (start + 1)..<order.count {
+        let moving = order[i]
+        var p = i
+        while p > start && JSONObject.keyPrecedes(key(moving), key(order[p - 1])) {
+          order[p] = order[p - 1]
+          p -= 1
+        }
+        order[p] = moving
+      }
+    }
+    // Keep the last of each run of equal keys.
+    var kept = start
+    for p in start..<order.count {
+      if p + 1 < order.count && JSONNode.equal(key(order[p + 1]), key(order[p])) { continue }
+      order[kept] = order[p]
+      kept += 1
+    }
+    order.removeLast(order.count - kept)
+  }
+}
+
+extension JSONNode {
+  /// The canonical bytes of this value (``JSONValue/canonicalBytes`` of ``value``), written
+  /// without building it (``CanonicalWriter/write(_:into:)-(JSONNode,_)``).
+  public var canonicalBytes: [UInt8] {
+    var out: [UInt8] = []
+    var writer = CanonicalWriter()
+    writer.write(self, into: &out)
+    return out
+  }
+}
