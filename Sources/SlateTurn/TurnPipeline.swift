@@ -91,43 +91,64 @@ public struct TurnPipeline {
   }
 
   mutating func route(into out: inout [TurnItem]) {
-    // By index. With a pack, the classifier is taken out of `self` for the loop and
-    // mutated in place (no optional of it, nor the pack, is copied per item).
-    if var classifier = self.classifier.take() {
-      for k in items.indices {
-        pass(k, into: &out)
-        if case .value(let value) = items[k] { classify(value, with: &classifier, into: &out) }
+    // The items are moved into `out`, not copied: each is taken out of its slot and the
+    // placeholder's bits are left there, so that neither a copy's retains nor the
+    // emptying's releases are paid per item. The array is taken out of `self` for the loop
+    // (routing mutates the rest of `self`) and put back with its capacity. With a pack, the
+    // classifier is taken out of `self` too and mutated in place (no optional of it, nor
+    // the pack, is copied per item).
+    var taken: [StreamItem] = []
+    swap(&taken, &items)
+    var classifier = self.classifier.take()
+    let classifies = classifier != nil
+    let placeholder = TurnPipeline.placeholder
+    withUnsafeBytes(of: placeholder) { filler in
+      taken.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        for k in 0..<buffer.count {
+          let item = (base + k).move()
+          // The slot is initialised again by a bitwise copy of the placeholder, which holds
+          // no reference (empty strings are stored inline), so the copy needs no retain.
+          UnsafeMutableRawPointer(base + k).copyMemory(from: filler.baseAddress!, byteCount: filler.count)
+          if prose == nil, case .diagnostic(let d) = item, d.code == "stream.prose_text" { prose = d }
+          if classifies, case .value(let value) = item {
+            out.append(.stream(consume item))
+            classify(value, with: &classifier!, into: &out)
+          } else {
+            out.append(.stream(consume item))
+          }
+        }
       }
-      self.classifier = classifier
-    } else {
-      for k in items.indices { pass(k, into: &out) }
     }
-    items.removeAll(keepingCapacity: true)
+    self.classifier = classifier
+    taken.removeAll(keepingCapacity: true)
+    swap(&taken, &items)
   }
 
-  /// Passes the stream's item `k` on, noting the first prose diagnostic.
-  @inline(__always)
-  mutating func pass(_ k: Int, into out: inout [TurnItem]) {
-    out.append(.stream(items[k]))
-    if prose == nil, case .diagnostic(let d) = items[k], d.code == "stream.prose_text" { prose = d }
-  }
+  /// What a routed item's slot holds until the slots are emptied: a value with no
+  /// reference in it (its strings are empty, so inline), which may be copied bit by bit.
+  static let placeholder = StreamItem.diagnostic(StreamDiagnostic(code: "", severity: .info, streamOffset: 0, message: ""))
 
   /// Classifies one committed value, then hands the action or rejection to the batcher.
   mutating func classify(_ value: StreamValue, with classifier: inout CompiledPack.Classifier, into out: inout [TurnItem]) {
-    var result = classifier.classify(value.value, metadata: metadata(for: value), options: validation)
-    switch result {
+    // The batcher takes its copy first, so that the action (or rejection) and the value are
+    // moved into `out` by their last use; the batches it closed follow them.
+    let closed: [ActionBatch]
+    switch classifier.classify(value.value, metadata: metadata(for: value), options: validation) {
     case .success(let action):
       actions += 1
+      closed = batcher.add(action)
       out.append(.action(action, value))
     case .failure(var rejection):
       // Only a rejection keeps the value's source bytes: copied here, not for every value.
       rejection.bytes = Array(value.bytes.bytes)
-      result = .failure(rejection)
       rejected += 1
+      closed = batcher.add(rejection)
       out.append(.rejected(rejection, value))
     }
-    for batch in batcher.add(result) { emit(batch, into: &out) }
+    for batch in closed { emit(batch, into: &out) }
   }
+
 
   mutating func emit(_ batch: ActionBatch, into out: inout [TurnItem]) {
     batches += 1
