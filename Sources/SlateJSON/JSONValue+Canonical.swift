@@ -146,6 +146,8 @@ extension JSONObject {
   /// pair in UTF-16) and one in U+E000–U+FFFF (lead byte EE or EF): the bytes are compared
   /// until they differ, and only a difference at a byte of EE or above is settled in UTF-16.
   static func keyPrecedes(_ a: String, _ b: String) -> Bool {
+    // Most keys differ in their first byte: settled there, unless either is EE or above.
+    if let x = a.utf8.first, let y = b.utf8.first, x != y, x < 0xEE, y < 0xEE { return x < y }
     let byBytes = a.utf8.withContiguousStorageIfAvailable { x in
       b.utf8.withContiguousStorageIfAvailable { y in keyPrecedes(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) }
     }

@@ -37,6 +37,14 @@ public struct Batcher: Sendable {
     var items: [ActionBatch.Item] = []
     var bytes = 0
     var hasher: SHA256
+
+    /// A batch's items array is reserved for its item cap (up to 64) when it opens, so that
+    /// it does not grow item by item.
+    init(phase: String?, limits: BatchLimits) {
+      self.phase = phase
+      hasher = ActionBatch.contentHasher(phase: phase)
+      items.reserveCapacity(min(limits.maxItems, 64))
+    }
   }
 
   public init(limits: BatchLimits = .default) { self.limits = limits }
@@ -71,7 +79,7 @@ public struct Batcher: Sendable {
   private mutating func add(_ item: ActionBatch.Item, phase: String?) -> [ActionBatch] {
     var closed: [ActionBatch] = []
     var slot = open.firstIndex(where: { $0.phase == phase }) ?? {
-      open.append(Open(phase: phase, hasher: ActionBatch.contentHasher(phase: phase)))
+      open.append(Open(phase: phase, limits: limits))
       return open.count - 1
     }()
     // Hash into a copy first: if the item does not fit, it opens the next batch instead.
@@ -79,7 +87,7 @@ public struct Batcher: Sendable {
     let size = ActionBatch.absorb(item, into: &hasher, scratch: &scratch)
     if !open[slot].items.isEmpty && open[slot].bytes + size > limits.maxBytes {
       closed.append(close(slot, .sizeCap))
-      open.append(Open(phase: phase, hasher: ActionBatch.contentHasher(phase: phase)))
+      open.append(Open(phase: phase, limits: limits))
       slot = open.count - 1
       hasher = open[slot].hasher
       _ = ActionBatch.absorb(item, into: &hasher, scratch: &scratch)

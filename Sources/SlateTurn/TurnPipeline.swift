@@ -98,42 +98,49 @@ public struct TurnPipeline {
   }
 
   mutating func route(into out: inout [TurnItem]) {
-    // By index. With a pack, the classifier is taken out of `self` for the loop and
-    // mutated in place (no optional of it, nor the pack, is copied per item).
-    if var classifier = self.classifier.take() {
-      for k in items.indices {
-        pass(k, into: &out)
-        if case .value(let value) = items[k] { classify(value, with: &classifier, into: &out) }
+    // The items are moved into `out`, not copied: reversed in place (bitwise moves), then
+    // each popped off the end, so that neither a copy's retains nor the emptying's releases
+    // are paid per item. The array is taken out of `self` for the loop (routing mutates the
+    // rest of `self`) and put back with its capacity. With a pack, the classifier is taken
+    // out of `self` too and mutated in place (no optional of it, nor the pack, is copied
+    // per item).
+    var taken: [StreamItem] = []
+    swap(&taken, &items)
+    var classifier = self.classifier.take()
+    let classifies = classifier != nil
+    taken.reverse()
+    while let item = taken.popLast() {
+      if prose == nil, case .diagnostic(let d) = item, d.code == "stream.prose_text" { prose = d }
+      if classifies, case .value(let value) = item {
+        out.append(.stream(consume item))
+        classify(value, with: &classifier!, into: &out)
+      } else {
+        out.append(.stream(consume item))
       }
-      self.classifier = classifier
-    } else {
-      for k in items.indices { pass(k, into: &out) }
     }
-    items.removeAll(keepingCapacity: true)
-  }
-
-  /// Passes the stream's item `k` on, noting the first prose diagnostic.
-  @inline(__always)
-  mutating func pass(_ k: Int, into out: inout [TurnItem]) {
-    out.append(.stream(items[k]))
-    if prose == nil, case .diagnostic(let d) = items[k], d.code == "stream.prose_text" { prose = d }
+    self.classifier = classifier
+    taken.removeAll(keepingCapacity: true)
+    swap(&taken, &items)
   }
 
   /// Classifies one committed value, then hands the action or rejection to the batcher.
   mutating func classify(_ value: StreamValue, with classifier: inout CompiledPack.Classifier, into out: inout [TurnItem]) {
-    var result = classifier.classify(value.value, metadata: metadata(for: value), options: validation)
-    switch result {
+    // The batcher takes its copy first, so that the action (or rejection) and the value are
+    // moved into `out` by their last use; the batches it closed follow them.
+    let closed: [ActionBatch]
+    switch classifier.classify(value.value, metadata: metadata(for: value), options: validation) {
     case .success(let action):
       actions += 1
+      closed = batcher.add(action)
       out.append(.action(action, value))
     case .failure(var rejection):
       // Only a rejection keeps the value's source bytes: copied here, not for every value.
       rejection.bytes = Array(value.bytes.bytes)
-      result = .failure(rejection)
       rejected += 1
+      closed = batcher.add(rejection)
       out.append(.rejected(rejection, value))
     }
-    for batch in batcher.add(result) { emit(batch, into: &out) }
+    for batch in closed { emit(batch, into: &out) }
   }
 
   mutating func emit(_ batch: ActionBatch, into out: inout [TurnItem]) {

@@ -57,4 +57,58 @@ import Testing
       #expect(Array(all.utf8) == Array(expected.utf8), "\(s.unicodeScalars.map(\.value))")
     }
   }
+
+  static let stepSets: [KeyNormalization.Steps] = (0..<8).map { KeyNormalization.Steps(rawValue: UInt8($0)) }
+
+  /// The scalar-by-scalar path (`applyToSimpleScalars`) gives what the Unicode steps give,
+  /// for every combination of steps, on every scalar it takes (alone, between letters, and
+  /// as a trimmed end), and declines every Latin-1-to-U+07FF scalar it does not take.
+  @Test func simpleScalarPathMatchesTheUnicodeStepsOnEveryScalarItTakes() {
+    var taken = 0
+    for v in UInt32(0x80)...0x1FFFF {
+      guard let scalar = Unicode.Scalar(v) else { continue }
+      let c = String(scalar)
+      let simple = v <= 0xFF || KeyNormalization.isSimple(v)
+      for s in [c, "A" + c + "b", " \u{A0}" + c + c + "\u{85}\t", c + "\u{C9}\u{DF}"] {
+        for steps in Self.stepSets {
+          let fast = KeyNormalization.applyToSimpleScalars(bits: steps, s)
+          if !simple {
+            #expect(fast == nil, "U+\(String(v, radix: 16)) is not simple")
+            continue
+          }
+          let expected = KeyNormalization.applyUnicode(bits: steps, to: s)
+          #expect(fast.map { Array($0.utf8) } == Array(expected.utf8), "U+\(String(v, radix: 16)), steps \(steps.rawValue): \(s.debugDescription)")
+        }
+      }
+      if simple { taken += 1 }
+    }
+    #expect(taken > 20000)
+  }
+
+  /// On seeded strings of ASCII, Latin-1, simple scalars and some that are not (combining
+  /// marks, Greek, Hangul, white space beyond Latin-1), ``KeyNormalization/apply(_:to:)``
+  /// (ASCII, simple and Unicode paths) equals the Unicode steps, and the simple path answers
+  /// exactly when every scalar is simple.
+  @Test func applyMatchesTheUnicodeStepsOnMixedStrings() {
+    let ranges: [ClosedRange<UInt32>] = [0x20...0x7E, 0x09...0x0D, 0x80...0xFF, 0xC0...0xDF, 0xB5...0xB5, 0x85...0x85,
+                                         0xA0...0xA0, 0x2010...0x2027, 0x2600...0x26FF, 0x4E00...0x4E10, 0x1F300...0x1F320,
+                                         0x1FAF0...0x1FAFF, 0x300...0x36F, 0x370...0x3FF, 0xAC00...0xAC10, 0x3000...0x3000,
+                                         0x2028...0x2029, 0x1E00...0x1E10]
+    var rng = SplitMix64(seed: 0x51A1_9E)
+    for round in 0..<20000 {
+      var scalars = String.UnicodeScalarView()
+      for _ in 0..<rng.below(10) {
+        let range = rng.pick(ranges)
+        scalars.append(Unicode.Scalar(range.lowerBound + UInt32(rng.below(Int(range.upperBound - range.lowerBound) + 1)))!)
+      }
+      let s = String(scalars)
+      let allSimple = s.unicodeScalars.allSatisfy { $0.value <= 0xFF || KeyNormalization.isSimple($0.value) }
+      for steps in Self.stepSets {
+        let expected = Array(KeyNormalization.applyUnicode(bits: steps, to: s).utf8)
+        #expect(Array(KeyNormalization.apply(bits: steps, to: s).utf8) == expected, "round \(round), steps \(steps.rawValue): \(s.unicodeScalars.map(\.value))")
+        let fast = KeyNormalization.applyToSimpleScalars(bits: steps, s)
+        #expect((fast != nil) == allSimple, "round \(round): \(s.unicodeScalars.map(\.value))")
+      }
+    }
+  }
 }
