@@ -98,30 +98,39 @@ public struct TurnPipeline {
   }
 
   mutating func route(into out: inout [TurnItem]) {
-    // The items are moved into `out`, not copied: reversed in place (bitwise moves), then
-    // each popped off the end, so that neither a copy's retains nor the emptying's releases
-    // are paid per item. The array is taken out of `self` for the loop (routing mutates the
-    // rest of `self`) and put back with its capacity. With a pack, the classifier is taken
-    // out of `self` too and mutated in place (no optional of it, nor the pack, is copied
-    // per item).
+    // The items are moved into `out`, not copied: each is moved out of its slot, which is
+    // initialised again with a placeholder (a diagnostic whose strings are empty, so it
+    // holds no reference: initialising with it retains nothing), so that neither a copy's
+    // retains nor the emptying's releases are paid per item. The array is taken out of
+    // `self` for the loop (routing mutates the rest of `self`) and put back with its
+    // capacity. With a pack, the classifier is taken out of `self` too and mutated in place
+    // (no optional of it, nor the pack, is copied per item).
     var taken: [StreamItem] = []
     swap(&taken, &items)
     var classifier = self.classifier.take()
     let classifies = classifier != nil
-    taken.reverse()
-    while let item = taken.popLast() {
-      if prose == nil, case .diagnostic(let d) = item, d.code == "stream.prose_text" { prose = d }
-      if classifies, case .value(let value) = item {
-        out.append(.stream(consume item))
-        classify(value, with: &classifier!, into: &out)
-      } else {
-        out.append(.stream(consume item))
+    let placeholder = TurnPipeline.placeholder
+    taken.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      for k in 0..<buffer.count {
+        let item = (base + k).move()
+        (base + k).initialize(to: placeholder)
+        if prose == nil, case .diagnostic(let d) = item, d.code == "stream.prose_text" { prose = d }
+        if classifies, case .value(let value) = item {
+          out.append(.stream(consume item))
+          classify(value, with: &classifier!, into: &out)
+        } else {
+          out.append(.stream(consume item))
+        }
       }
     }
     self.classifier = classifier
     taken.removeAll(keepingCapacity: true)
     swap(&taken, &items)
   }
+
+  /// What a routed item's slot holds until the slots are emptied (see ``route(into:)``).
+  static let placeholder = StreamItem.diagnostic(StreamDiagnostic(code: "", severity: .info, streamOffset: 0, message: ""))
 
   /// Classifies one committed value, then hands the action or rejection to the batcher.
   mutating func classify(_ value: StreamValue, with classifier: inout CompiledPack.Classifier, into out: inout [TurnItem]) {
