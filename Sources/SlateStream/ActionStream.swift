@@ -148,13 +148,18 @@ public struct ActionStream {
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
     switch state {
     case .detecting:
-      held.append(contentsOf: bytes)
       bytesFed += bytes.count
-      // Only blank lines (or a BOM) so far: still undecided. They are valid SSE, so past a
-      // few KiB of them the input is taken for SSE rather than held without bound.
-      guard let format = DialectDetector.inputFormat(of: held, atEnd: false) ?? (held.count > 4096 ? .eventStream : nil)
-      else { return }
-      decide(format, into: &out)
+      // A first chunk that decides on its own (the usual case) is read where it lies: no
+      // copy of it is held, so the events whose data lies in it are parsed in place.
+      if held.isEmpty, let format = Self.inputFormat(of: bytes, held: bytes.count) {
+        decide(format, feeding: bytes, into: &out)
+        return
+      }
+      held.append(contentsOf: bytes)
+      guard let format = Self.inputFormat(of: held, held: held.count) else { return }
+      let bytes = held
+      held = []
+      bytes.withUnsafeBytes { decide(format, feeding: $0, into: &out) }
     case .events:
       bytesFed += bytes.count
       feedEvents(bytes, into: &out)
@@ -166,20 +171,29 @@ public struct ActionStream {
     }
   }
 
-  /// The detected input format: start the matching path and give it the held bytes.
-  mutating func decide(_ format: DialectDetector.InputFormat, into out: inout [StreamItem]) {
-    let bytes = held
-    held = []
+  /// The input format of the first `count` bytes (`prefix`), nil while undecided: only blank
+  /// lines (or a BOM) so far. They are valid SSE, so past a few KiB of them the input is
+  /// taken for SSE rather than held without bound.
+  @inline(__always)
+  static func inputFormat(of prefix: some Collection<UInt8>, held count: Int) -> DialectDetector.InputFormat? {
+    DialectDetector.inputFormat(of: prefix, atEnd: false) ?? (count > 4096 ? .eventStream : nil)
+  }
+
+  /// The detected input format: start the matching path and give it `bytes`, every byte
+  /// received so far (the held ones, or the first chunk itself).
+  mutating func decide(_ format: DialectDetector.InputFormat, feeding bytes: UnsafeRawBufferPointer,
+                       into out: inout [StreamItem])
+  {
     switch format {
     case .text:
       state = .text
       readsText = true
-      bytes.withUnsafeBytes { feedRawText($0, into: &out) }
+      feedRawText(bytes, into: &out)
     case .eventStream:
       state = .events
       dialect = DialectKind.auto.makeEventDialect(parser: parser)
       awaitsDetection = true
-      bytes.withUnsafeBytes { feedEvents($0, into: &out) }
+      feedEvents(bytes, into: &out)
     }
   }
 
@@ -312,7 +326,10 @@ public struct ActionStream {
   public mutating func finish(into out: inout [StreamItem]) -> StreamSummary {
     if let summary { return summary }
     if case .detecting = state {
-      decide(DialectDetector.inputFormat(of: held, atEnd: true) ?? .text, into: &out)
+      let bytes = held
+      held = []
+      let format = DialectDetector.inputFormat(of: bytes, atEnd: true) ?? .text
+      bytes.withUnsafeBytes { decide(format, feeding: $0, into: &out) }
     }
     var end: DialectEnd
     switch state {
