@@ -52,6 +52,7 @@ public struct ActionStream {
   public let options: ActionStreamOptions
 
   /// Where the stream is.
+  @usableFromInline
   enum State {
     /// `auto`: holding the first bytes until they tell SSE from plain text.
     case detecting
@@ -63,8 +64,8 @@ public struct ActionStream {
     case finished
   }
 
-  var state: State
-  var sse: SSEParser
+  @usableFromInline var state: State
+  @usableFromInline var sse: SSEParser
   var dialect: (any EventDialect)?
   /// `dialect` is an ``AutoDialect`` that has not detected yet: after each event it is
   /// replaced by the dialect it detects (which it would only forward to).
@@ -78,7 +79,7 @@ public struct ActionStream {
   /// Bytes held while detecting the input format.
   var held: [UInt8] = []
   /// Raw bytes received.
-  var bytesFed = 0
+  @usableFromInline var bytesFed = 0
   /// Whether the bytes are the answer text itself (`text`, or `auto` that found no SSE).
   var readsText = false
 
@@ -106,7 +107,7 @@ public struct ActionStream {
   var summary: StreamSummary?
 
   // Scratch buffers, reused across events.
-  var sseOutputs = SSEEventBatch()
+  @usableFromInline var sseOutputs = SSEEventBatch()
   var dialectOutputs = DialectOutputs()
   var framerEvents: [FramerEvent] = []
 
@@ -145,7 +146,21 @@ public struct ActionStream {
 
   /// Reads the next chunk of raw bytes and appends what it completed. Ignored after
   /// ``finish(into:)``. O(bytes) plus the payloads and values it completes.
+  ///
+  /// Inlinable: a chunk of an event stream goes to the SSE parser from the caller's code,
+  /// and a byte that only continues the line in progress (most chunks of one byte, on a slow
+  /// link) is buffered there, with no call (``SSEParser``'s `feed(_:batch:)`).
+  @inlinable
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
+    guard case .events = state else { return feedBeforeOrOutsideEvents(bytes, into: &out) }
+    bytesFed += bytes.count
+    // Most small chunks complete no event: then nothing is routed.
+    if sse.feed(bytes, batch: &sseOutputs) { routeSSE(chunk: bytes, into: &out) }
+  }
+
+  /// ``feed(_:into:)`` in every state but reading events.
+  @usableFromInline
+  mutating func feedBeforeOrOutsideEvents(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
     switch state {
     case .detecting:
       bytesFed += bytes.count
@@ -206,6 +221,7 @@ public struct ActionStream {
   /// Hands the SSE parser's outputs to the dialect, and the dialect's to the framers.
   /// `chunk` is the chunk just fed (an event whose data lies in it with enough of it
   /// following is parsed in place), empty at the end of the input.
+  @usableFromInline
   mutating func routeSSE(chunk: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
                          into out: inout [StreamItem])
   {
