@@ -343,7 +343,8 @@ int32_t parse_dom(slate_json_parser *parser, const uint8_t *bytes, size_t length
 // Parsers released by `slate_json_parser_destroy`, kept for the next
 // `slate_json_parser_create` with the same limits: a stream makes its parsers anew and most
 // streams are small, so making them (simdjson's buffers allocated, ~65 KB each) and freeing
-// them was a fixed cost of every stream. At most `pool_size` are kept, each only while its
+// them was a fixed cost of every stream. At most `pool_size` are kept (the ones released
+// last; a release into a full pool frees the oldest), each only while its
 // buffers hold documents of at most `pool_max_capacity` bytes (larger ones are freed, so the
 // pool never holds more than a few MB). A parser's results never depend on what it parsed
 // before (its buffers grow on demand; the limits are its own), so a reused one parses as a
@@ -400,12 +401,17 @@ void slate_json_parser_destroy(slate_json_parser *parser) {
   parser->numbers_located = false;
   parser->node_count = 0;
   parser->document = {};
+  // The pool keeps the parsers released last: a full pool frees its oldest.
   if (is_poolable(parser)) {
     std::lock_guard<std::mutex> lock(pool_mutex);
     if (pooled < pool_size) {
       pool[pooled++] = parser;
       return;
     }
+    slate_json_parser *oldest = pool[0];
+    std::memmove(pool, pool + 1, (pool_size - 1) * sizeof(pool[0]));
+    pool[pool_size - 1] = parser;
+    parser = oldest;
   }
   delete parser;
 }

@@ -74,7 +74,7 @@ typedef struct slate_json_parser slate_json_parser;
 /// does), else a new one. Returns NULL when memory cannot be had. Thread-safe.
 slate_json_parser *slate_json_parser_create(size_t max_capacity, size_t max_depth);
 /// Releases a parser: kept in a small pool for the next `slate_json_parser_create` with the
-/// same limits (at most 8, each only while its buffers are small), else freed. Nothing
+/// same limits (the 8 released last, each only while its buffers are small), else freed. Nothing
 /// read from it stays valid. Thread-safe.
 void slate_json_parser_destroy(slate_json_parser *parser);
 /// How many released parsers the pool holds (for tests).
