@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <vector>
@@ -51,6 +52,8 @@ struct slate_json_parser {
   // Where Swift's views of the document read it (`slate_json_parser_document`): a fixed
   // address for the parser's lifetime, that the caller of `slate_json_parse_tape` fills.
   slate_json_document document = {};
+  // Whether the pool has handed this parser out again (for tests).
+  bool reused = false;
 
   slate_json_parser(size_t capacity, size_t depth)
       : dom(std::max(capacity, simdjson::dom::MINIMAL_DOCUMENT_CAPACITY)), max_depth(depth), max_bytes(capacity) {}
@@ -337,11 +340,49 @@ int32_t parse_dom(slate_json_parser *parser, const uint8_t *bytes, size_t length
   return int32_t(code);
 }
 
+// Parsers released by `slate_json_parser_destroy`, kept for the next
+// `slate_json_parser_create` with the same limits: a stream makes its parsers anew and most
+// streams are small, so making them (simdjson's buffers allocated, ~65 KB each) and freeing
+// them was a fixed cost of every stream. At most `pool_size` are kept (the ones released
+// last; a release into a full pool frees the oldest), each only while its
+// buffers hold documents of at most `pool_max_capacity` bytes (larger ones are freed, so the
+// pool never holds more than a few MB). A parser's results never depend on what it parsed
+// before (its buffers grow on demand; the limits are its own), so a reused one parses as a
+// new one does.
+constexpr size_t pool_size = 8;
+constexpr size_t pool_max_capacity = size_t(64) << 10;
+std::mutex pool_mutex;
+slate_json_parser *pool[pool_size];
+size_t pooled = 0;
+
+// Whether a released parser is small enough to keep.
+bool is_poolable(const slate_json_parser *parser) noexcept {
+  return parser->dom.capacity() <= pool_max_capacity &&
+         (!parser->deeper || parser->deeper->capacity() <= pool_max_capacity) &&
+         parser->node_capacity <= pool_max_capacity && parser->substitute.capacity() <= pool_max_capacity + simdjson::SIMDJSON_PADDING;
+}
+
+// A pooled parser with these limits, taken out of the pool, or nullptr.
+slate_json_parser *take_pooled(size_t max_capacity, size_t max_depth) {
+  std::lock_guard<std::mutex> lock(pool_mutex);
+  for (size_t i = pooled; i > 0; i--) {
+    slate_json_parser *parser = pool[i - 1];
+    if (parser->max_bytes == max_capacity && parser->max_depth == max_depth) {
+      pool[i - 1] = pool[pooled - 1];
+      pooled--;
+      parser->reused = true;
+      return parser;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 extern "C" {
 
 slate_json_parser *slate_json_parser_create(size_t max_capacity, size_t max_depth) {
+  if (slate_json_parser *parser = take_pooled(max_capacity, max_depth)) { return parser; }
   auto *parser = new (std::nothrow) slate_json_parser(max_capacity, max_depth);
   if (parser == nullptr) { return nullptr; }
   // Allocate for small documents now; parse() grows the buffers up to max_capacity.
@@ -352,7 +393,35 @@ slate_json_parser *slate_json_parser_create(size_t max_capacity, size_t max_dept
   return parser;
 }
 
-void slate_json_parser_destroy(slate_json_parser *parser) { delete parser; }
+void slate_json_parser_destroy(slate_json_parser *parser) {
+  if (parser == nullptr) { return; }
+  // Nothing of its last document is kept: the next owner starts with none.
+  parser->tape_parser = nullptr;
+  parser->tape_input = nullptr;
+  parser->numbers_located = false;
+  parser->node_count = 0;
+  parser->document = {};
+  // The pool keeps the parsers released last: a full pool frees its oldest.
+  if (is_poolable(parser)) {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    if (pooled < pool_size) {
+      pool[pooled++] = parser;
+      return;
+    }
+    slate_json_parser *oldest = pool[0];
+    std::memmove(pool, pool + 1, (pool_size - 1) * sizeof(pool[0]));
+    pool[pool_size - 1] = parser;
+    parser = oldest;
+  }
+  delete parser;
+}
+
+bool slate_json_parser_reused(const slate_json_parser *parser) { return parser->reused; }
+
+size_t slate_json_parser_pooled(void) {
+  std::lock_guard<std::mutex> lock(pool_mutex);
+  return pooled;
+}
 
 slate_json_document *slate_json_parser_document(slate_json_parser *parser) { return &parser->document; }
 

@@ -27,6 +27,11 @@ public struct JSONLimits: Sendable, Equatable {
 /// One parser reuses its buffers across documents; it is not thread-safe (use one per task).
 /// Complexity: O(bytes) time; memory O(bytes) for the internal buffers, grown on demand up
 /// to ``JSONLimits/maxBytes``.
+///
+/// Making one is cheap after the first few: a released parser's simdjson buffers go to a
+/// small process-wide pool (at most 8, each only while it has held no document over 64 KiB)
+/// and the next parser with the same limits takes them (``pooledHandles``); its results are
+/// those of a new parser.
 public final class SimdjsonParser {
   public let limits: JSONLimits
   private let handle: OpaquePointer
@@ -48,6 +53,12 @@ public final class SimdjsonParser {
   }
 
   deinit { slate_json_parser_destroy(handle) }
+
+  /// How many released parsers' buffers the pool holds, ready for the next parser made.
+  package static var pooledHandles: Int { slate_json_parser_pooled() }
+
+  /// Whether this parser took the buffers of a released one.
+  package var reusesBuffers: Bool { slate_json_parser_reused(handle) }
 
   /// Parses bytes already padded (no copy).
   public func parse(_ input: PaddedBytes) throws(JSONParseError) -> JSONValue {

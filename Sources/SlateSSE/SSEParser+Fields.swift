@@ -275,6 +275,13 @@ extension SSEParser {
       eventTypeSlot = .known(found)
       lastKnownType = found
     } else if knownTypes.count < Self.maxKnownTypes {
+      if knownTypes.isEmpty {
+        // Room for every type remembered at once (a stream names a handful): not grown
+        // one type at a time, an allocation each.
+        knownTypes.reserveCapacity(Self.maxKnownTypes)
+        knownTypeRanges.reserveCapacity(Self.maxKnownTypes)
+        knownTypeBytes.reserveCapacity(Self.maxKnownTypes * 32)
+      }
       let start = knownTypeBytes.count
       knownTypeBytes.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
       knownTypeRanges.append(start..<knownTypeBytes.count)

@@ -14,12 +14,40 @@ struct OpenCall {
   var poisoned = false
   /// The call's position among the calls this stream started (for a deterministic order).
   var ordinal: Int
+
+  // The call is changed in place through these (`calls.values[index].feed(…)`): reading a
+  // field through the dictionary's getter copies the whole call, its framer included.
+
+  /// Feeds the next fragment of the arguments unless the call failed or was cut by a gap;
+  /// returns whether it did.
+  mutating func feed(_ bytes: UnsafeRawBufferPointer, into events: inout [FramerEvent]) -> Bool {
+    guard !failed, !poisoned else { return false }
+    if !hasContent { hasContent = bytes.contains { !PayloadDecoder.isWhitespace($0) } }
+    framer.feed(bytes, into: &events)
+    return true
+  }
+
+  /// The call's end signal, before it is committed: finishes the framer when arguments came
+  /// (returns true: its events are to be drained), or holds `{}` for empty arguments. A call
+  /// cut by a gap is left as it is.
+  mutating func finishArguments(into events: inout [FramerEvent]) -> Bool {
+    guard !poisoned else { return false }
+    if hasContent {
+      framer.finish(into: &events)
+      return true
+    }
+    if !failed {
+      pending = FramedValue(index: 0, range: framer.bytesFed..<framer.bytesFed, bytes: PaddedBytes("{}"),
+                            value: .object(JSONObject()))
+    }
+    return false
+  }
 }
 
 extension ActionStream {
   /// A call started: announce it (its type is the tool name) and give it a framer.
   mutating func startCall(_ start: ToolCallStart, at streamOffset: Int, into out: inout [StreamItem]) {
-    guard calls[start.key] == nil, !skippedCalls.contains(start.key) else { return }  // the dialect reported it
+    guard calls.index(forKey: start.key) == nil, !skippedCalls.contains(start.key) else { return }  // the dialect reported it
     guard calls.count < options.maxOpenCalls else {
       skippedCalls.insert(start.key)
       report(StreamDiagnostic(.streamTooManyOpenCalls, severity: .error, streamOffset: streamOffset, channel: .call(start.key),
@@ -39,32 +67,19 @@ extension ActionStream {
   mutating func feedCall(_ key: CallKey, _ bytes: UnsafeRawBufferPointer, at streamOffset: Int,
                          into out: inout [StreamItem])
   {
-    guard let index = calls.index(forKey: key), !calls.values[index].failed, !calls.values[index].poisoned else { return }
-    if !calls.values[index].hasContent {
-      calls.values[index].hasContent = bytes.contains { !PayloadDecoder.isWhitespace($0) }
-    }
-    calls.values[index].framer.feed(bytes, into: &framerEvents)
+    guard let index = calls.index(forKey: key), calls.values[index].feed(bytes, into: &framerEvents) else { return }
     drainCall(at: index, key, at: streamOffset, into: &out)
   }
 
   /// The call's end signal: finish its framer and commit its value when the arguments were
   /// exactly one JSON value (or empty, which is `{}`).
   mutating func endCall(_ key: CallKey, at streamOffset: Int, into out: inout [StreamItem]) {
-    guard calls[key] != nil else { return }
-    guard !calls[key]!.poisoned else {
-      calls[key] = nil
-      return
+    guard let index = calls.index(forKey: key) else { return }
+    if calls.values[index].finishArguments(into: &framerEvents) {
+      drainCall(at: index, key, at: streamOffset, into: &out)
     }
-    if calls[key]!.hasContent {
-      calls[key]!.framer.finish(into: &framerEvents)
-      drainCall(at: calls.index(forKey: key)!, key, at: streamOffset, into: &out)
-    } else if !calls[key]!.failed {
-      let empty = PaddedBytes("{}")
-      calls[key]!.pending = FramedValue(index: 0, range: calls[key]!.framer.bytesFed..<calls[key]!.framer.bytesFed,
-                                        bytes: empty, value: .object(JSONObject()))
-    }
-    let call = calls.removeValue(forKey: key)!
-    if !call.failed, let value = call.pending {
+    let call = calls.remove(at: index).value
+    if !call.poisoned, !call.failed, let value = call.pending {
       commit(value, channel: .call(key), at: streamOffset, call: call.start, into: &out)
     }
   }

@@ -52,6 +52,7 @@ public struct ActionStream {
   public let options: ActionStreamOptions
 
   /// Where the stream is.
+  @usableFromInline
   enum State {
     /// `auto`: holding the first bytes until they tell SSE from plain text.
     case detecting
@@ -63,8 +64,8 @@ public struct ActionStream {
     case finished
   }
 
-  var state: State
-  var sse: SSEParser
+  @usableFromInline var state: State
+  @usableFromInline var sse: SSEParser
   var dialect: (any EventDialect)?
   /// `dialect` is an ``AutoDialect`` that has not detected yet: after each event it is
   /// replaced by the dialect it detects (which it would only forward to).
@@ -78,7 +79,7 @@ public struct ActionStream {
   /// Bytes held while detecting the input format.
   var held: [UInt8] = []
   /// Raw bytes received.
-  var bytesFed = 0
+  @usableFromInline var bytesFed = 0
   /// Whether the bytes are the answer text itself (`text`, or `auto` that found no SSE).
   var readsText = false
 
@@ -106,7 +107,7 @@ public struct ActionStream {
   var summary: StreamSummary?
 
   // Scratch buffers, reused across events.
-  var sseOutputs = SSEEventBatch()
+  @usableFromInline var sseOutputs = SSEEventBatch()
   var dialectOutputs = DialectOutputs()
   var framerEvents: [FramerEvent] = []
 
@@ -145,16 +146,35 @@ public struct ActionStream {
 
   /// Reads the next chunk of raw bytes and appends what it completed. Ignored after
   /// ``finish(into:)``. O(bytes) plus the payloads and values it completes.
+  ///
+  /// Inlinable: a chunk of an event stream goes to the SSE parser from the caller's code,
+  /// and a byte that only continues the line in progress (most chunks of one byte, on a slow
+  /// link) is buffered there, with no call (``SSEParser``'s `feed(_:batch:)`).
+  @inlinable
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
+    guard case .events = state else { return feedBeforeOrOutsideEvents(bytes, into: &out) }
+    bytesFed += bytes.count
+    // Most small chunks complete no event: then nothing is routed.
+    if sse.feed(bytes, batch: &sseOutputs) { routeSSE(chunk: bytes, into: &out) }
+  }
+
+  /// ``feed(_:into:)`` in every state but reading events.
+  @usableFromInline
+  mutating func feedBeforeOrOutsideEvents(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
     switch state {
     case .detecting:
-      held.append(contentsOf: bytes)
       bytesFed += bytes.count
-      // Only blank lines (or a BOM) so far: still undecided. They are valid SSE, so past a
-      // few KiB of them the input is taken for SSE rather than held without bound.
-      guard let format = DialectDetector.inputFormat(of: held, atEnd: false) ?? (held.count > 4096 ? .eventStream : nil)
-      else { return }
-      decide(format, into: &out)
+      // A first chunk that decides on its own (the usual case) is read where it lies: no
+      // copy of it is held, so the events whose data lies in it are parsed in place.
+      if held.isEmpty, let format = Self.inputFormat(of: bytes, held: bytes.count) {
+        decide(format, feeding: bytes, into: &out)
+        return
+      }
+      held.append(contentsOf: bytes)
+      guard let format = Self.inputFormat(of: held, held: held.count) else { return }
+      let bytes = held
+      held = []
+      bytes.withUnsafeBytes { decide(format, feeding: $0, into: &out) }
     case .events:
       bytesFed += bytes.count
       feedEvents(bytes, into: &out)
@@ -166,20 +186,29 @@ public struct ActionStream {
     }
   }
 
-  /// The detected input format: start the matching path and give it the held bytes.
-  mutating func decide(_ format: DialectDetector.InputFormat, into out: inout [StreamItem]) {
-    let bytes = held
-    held = []
+  /// The input format of the first `count` bytes (`prefix`), nil while undecided: only blank
+  /// lines (or a BOM) so far. They are valid SSE, so past a few KiB of them the input is
+  /// taken for SSE rather than held without bound.
+  @inline(__always)
+  static func inputFormat(of prefix: some Collection<UInt8>, held count: Int) -> DialectDetector.InputFormat? {
+    DialectDetector.inputFormat(of: prefix, atEnd: false) ?? (count > 4096 ? .eventStream : nil)
+  }
+
+  /// The detected input format: start the matching path and give it `bytes`, every byte
+  /// received so far (the held ones, or the first chunk itself).
+  mutating func decide(_ format: DialectDetector.InputFormat, feeding bytes: UnsafeRawBufferPointer,
+                       into out: inout [StreamItem])
+  {
     switch format {
     case .text:
       state = .text
       readsText = true
-      bytes.withUnsafeBytes { feedRawText($0, into: &out) }
+      feedRawText(bytes, into: &out)
     case .eventStream:
       state = .events
       dialect = DialectKind.auto.makeEventDialect(parser: parser)
       awaitsDetection = true
-      bytes.withUnsafeBytes { feedEvents($0, into: &out) }
+      feedEvents(bytes, into: &out)
     }
   }
 
@@ -192,6 +221,7 @@ public struct ActionStream {
   /// Hands the SSE parser's outputs to the dialect, and the dialect's to the framers.
   /// `chunk` is the chunk just fed (an event whose data lies in it with enough of it
   /// following is parsed in place), empty at the end of the input.
+  @usableFromInline
   mutating func routeSSE(chunk: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
                          into out: inout [StreamItem])
   {
@@ -312,7 +342,10 @@ public struct ActionStream {
   public mutating func finish(into out: inout [StreamItem]) -> StreamSummary {
     if let summary { return summary }
     if case .detecting = state {
-      decide(DialectDetector.inputFormat(of: held, atEnd: true) ?? .text, into: &out)
+      let bytes = held
+      held = []
+      let format = DialectDetector.inputFormat(of: bytes, atEnd: true) ?? .text
+      bytes.withUnsafeBytes { decide(format, feeding: $0, into: &out) }
     }
     var end: DialectEnd
     switch state {

@@ -59,14 +59,10 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     var isOpen: Bool { if case .open = phase { true } else { false } }
   }
 
-  /// Event types that carry nothing this layer reports (their content came in deltas).
-  private static let quiet: Set<String> = [
-    "response.created", "response.in_progress", "response.queued",
-    "response.content_part.added", "response.content_part.done",
-    "response.output_text.done", "response.refusal.done", "response.output_text.annotation.added",
-    "response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
-    "response.reasoning_summary_text.done", "response.reasoning_text.done",
-  ]
+  /// The part name of the last text delta (`item_id:content_index`, or `item_id:s<summary_index>`)
+  /// and what it was made of: the deltas of one part come in a row, and each reuses it
+  /// rather than building its `String`s again.
+  private var lastPart: (item: [UInt8], summary: Bool, index: Int, name: String)?
 
   public init(parser: SimdjsonParser = SimdjsonParser()) {
     payloads = PayloadDecoder(parser: parser)
@@ -101,11 +97,16 @@ public struct OpenAIResponsesDialect: PayloadDialect {
         ?? ProviderError(kind: payload.nonEmptyString("code") ?? "error", code: payload["code"]?.scalarText,
                          message: payload.nonEmptyString("message") ?? payload.canonicalString, payload: payload)
       outcome.fail(error, at: at, into: &out)
+    // Event types that carry nothing this layer reports (their content came in deltas),
+    // matched by their bytes as the others are (no `String` per event).
+    case "response.created", "response.in_progress", "response.queued",
+         "response.content_part.added", "response.content_part.done",
+         "response.output_text.done", "response.refusal.done", "response.output_text.annotation.added",
+         "response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
+         "response.reasoning_summary_text.done", "response.reasoning_text.done":
+      break
     default:
-      let name = type.text
-      if !Self.quiet.contains(name) {
-        out.report(.unknownEvent, at: at, "expected a Responses event type this reader knows; got \"\(name)\" (skipped)")
-      }
+      out.report(.unknownEvent, at: at, "expected a Responses event type this reader knows; got \"\(type.text)\" (skipped)")
     }
   }
 
@@ -207,11 +208,28 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     out.emit(.toolCallEnded(key), at: at)
   }
 
-  private func text(_ value: JSONNode, _ kind: Channel.Kind, summary: Bool = false, at: Int, into out: inout DialectOutputs) {
+  private mutating func text(_ value: JSONNode, _ kind: Channel.Kind, summary: Bool = false, at: Int,
+                             into out: inout DialectOutputs)
+  {
     guard let text = value.nonEmptyBytes("delta") else { return }
-    let item = value.string("item_id") ?? ""
-    let position = summary ? "s\(value.int("summary_index") ?? 0)" : "\(value.int("content_index") ?? 0)"
-    out.emitText(text, on: Channel(kind, part: "\(item):\(position)"), at: at)
+    out.emitText(text, on: Channel(kind, part: partName(value, summary: summary)), at: at)
+  }
+
+  /// The text part a delta belongs to: `item_id:content_index`, or `item_id:s<summary_index>`
+  /// (a missing item id is empty, a missing or non-integer index 0). O(item id bytes); the
+  /// `String` is built only when the part differs from the last delta's.
+  private mutating func partName(_ value: JSONNode, summary: Bool) -> String {
+    let item = value["item_id"]?.stringBytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+    let index = value.int(summary ? "summary_index" : "content_index") ?? 0
+    if let last = lastPart, last.summary == summary, last.index == index,
+       last.item.withUnsafeBytes({ sameBytes($0, item) })
+    {
+      return last.name
+    }
+    let itemText = String(jsonBytes: item)
+    let name = summary ? "\(itemText):s\(index)" : "\(itemText):\(index)"
+    lastPart = (Array(item), summary, index, name)
+    return name
   }
 
   private mutating func terminal(_ type: String, _ value: JSONNode, at: Int, into out: inout DialectOutputs) {

@@ -15,6 +15,7 @@
 #ifndef SLATE_CSIMDJSON_H
 #define SLATE_CSIMDJSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,10 +69,18 @@ typedef struct {
 
 typedef struct slate_json_parser slate_json_parser;
 
-/// A parser for documents up to `max_capacity` bytes and `max_depth` nesting levels.
-/// Returns NULL when memory cannot be had.
+/// A parser for documents up to `max_capacity` bytes and `max_depth` nesting levels: one
+/// released earlier with the same limits when the pool holds one (it parses as a new one
+/// does), else a new one. Returns NULL when memory cannot be had. Thread-safe.
 slate_json_parser *slate_json_parser_create(size_t max_capacity, size_t max_depth);
+/// Releases a parser: kept in a small pool for the next `slate_json_parser_create` with the
+/// same limits (the 8 released last, each only while its buffers are small), else freed. Nothing
+/// read from it stays valid. Thread-safe.
 void slate_json_parser_destroy(slate_json_parser *parser);
+/// How many released parsers the pool holds (for tests).
+size_t slate_json_parser_pooled(void);
+/// Whether `parser` came from the pool (for tests).
+bool slate_json_parser_reused(const slate_json_parser *parser);
 
 /// Parses `length` bytes at `bytes`; `bytes` must be readable for `length + SLATE_JSON_PADDING`.
 /// Returns 0 on success (then the node array, and the texts it points at, are valid until
