@@ -181,9 +181,9 @@ struct Timeline {
     guard dialect != .text else { return }  // the raw bytes are the text
     switch delta.kind {
     case .text(let channel, let text) where channel.kind == .answer:
-      texts[.answer(choice: channel.choice), default: ByteWindow()].append(text)
+      text.withUTF8 { texts[.answer(choice: channel.choice), default: ByteWindow()].append($0) }
     case .toolArguments(let key, let text):
-      texts[.call(key), default: ByteWindow()].append(text)
+      text.withUTF8 { texts[.call(key), default: ByteWindow()].append($0) }
     case .toolCallEnded(let key):
       closed.insert(.call(key))
     default:

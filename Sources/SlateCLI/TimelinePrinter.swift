@@ -62,9 +62,9 @@ struct TimelinePrinter {
     }
     for delta in deltas {
       switch delta.kind {
-      case .text(let channel, let text): addText(channel.kind.rawValue + (channel.choice == 0 ? "" : "[\(channel.choice)]"), text.utf8.count)
+      case .text(let channel, let text): addText(channel.kind.rawValue + (channel.choice == 0 ? "" : "[\(channel.choice)]"), text.utf8Count)
       case .toolCallStarted(let start): parts.append("call \(start.key) started \(start.name)")
-      case .toolArguments(let key, let text): addText("call \(key)", text.utf8.count)
+      case .toolArguments(let key, let text): addText("call \(key)", text.utf8Count)
       case .toolCallEnded(let key): parts.append("call \(key) ended")
       case .serverToolUse(let use): parts.append("server tool \(use.name)")
       case .usage: parts.append("usage")

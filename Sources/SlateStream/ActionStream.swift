@@ -110,6 +110,10 @@ public struct ActionStream {
   @usableFromInline var sseOutputs = SSEEventBatch()
   var dialectOutputs = DialectOutputs()
   var framerEvents: [FramerEvent] = []
+  /// The bytes of this `feed` call's delta texts (``DeltaBytes``), and whether a new call
+  /// has begun since the last one was written (then it is reused only if no delta holds it).
+  var deltaBytes = DeltaBytes()
+  var deltaBytesSealed = true
 
   public init(options: ActionStreamOptions = .default) {
     self.options = options
@@ -226,6 +230,7 @@ public struct ActionStream {
                          into out: inout [StreamItem])
   {
     guard !sseOutputs.isEmpty else { return }
+    deltaBytesSealed = true  // one routing per `feed` call: its deltas' texts start afresh
     // Taken out of `self` while it is routed (no copy), and given back emptied, its storage kept.
     var batch = SSEEventBatch()
     swap(&batch, &sseOutputs)
@@ -287,10 +292,10 @@ public struct ActionStream {
     for k in outputs.items.indices {
       switch outputs.items[k] {
       case .text(let channel, let bytes, let offset):
-        if options.emitsDeltas { out.append(.delta(Delta(.text(channel, String(jsonBytes: bytes)), offset: offset))) }
+        if options.emitsDeltas { out.append(.delta(Delta(.text(channel, deltaText(bytes)), offset: offset))) }
         if channel.kind == .answer { feedAnswer(choice: channel.choice, bytes, at: offset, into: &out) }
       case .arguments(let key, let bytes, let offset):
-        if options.emitsDeltas { out.append(.delta(Delta(.toolArguments(key, String(jsonBytes: bytes)), offset: offset))) }
+        if options.emitsDeltas { out.append(.delta(Delta(.toolArguments(key, deltaText(bytes)), offset: offset))) }
         feedCall(key, bytes, at: offset, into: &out)
       case .output(.diagnostic(let diagnostic)):
         report(StreamDiagnostic(diagnostic), into: &out)
@@ -301,18 +306,32 @@ public struct ActionStream {
     }
   }
 
-  /// Acts on one delta built with its `String`s (fragments a dialect held, or kept past
-  /// their payload).
+  /// A delta's text for `fragment` (a payload's bytes, valid for this event only): copied
+  /// into this `feed` call's buffer, no allocation of its own. The buffer of an earlier
+  /// call is written again only when no delta holds it. O(fragment) amortised.
+  mutating func deltaText(_ fragment: UnsafeRawBufferPointer) -> DeltaText {
+    if deltaBytesSealed {
+      deltaBytesSealed = false
+      if isKnownUniquelyReferenced(&deltaBytes) {
+        deltaBytes.bytes.removeAll(keepingCapacity: deltaBytes.bytes.capacity <= 1 << 16)
+      } else {
+        let previous = deltaBytes.bytes.count
+        deltaBytes = DeltaBytes()
+        deltaBytes.bytes.reserveCapacity(min(previous, 1 << 16))
+      }
+    }
+    return deltaBytes.text(fragment)
+  }
+
+  /// Acts on one delta a dialect built (fragments it held, or kept past their payload).
   mutating func route(_ delta: Delta, into out: inout [StreamItem]) {
     switch delta.kind {
     case .text(let channel, let text) where channel.kind == .answer:
-      var text = text
-      text.withUTF8 { feedAnswer(choice: channel.choice, UnsafeRawBufferPointer($0), at: delta.offset, into: &out) }
+      text.withUTF8 { feedAnswer(choice: channel.choice, $0, at: delta.offset, into: &out) }
     case .toolCallStarted(let start):
       startCall(start, at: delta.offset, into: &out)
     case .toolArguments(let key, let text):
-      var text = text
-      text.withUTF8 { feedCall(key, UnsafeRawBufferPointer($0), at: delta.offset, into: &out) }
+      text.withUTF8 { feedCall(key, $0, at: delta.offset, into: &out) }
     case .toolCallEnded(let key):
       endCall(key, at: delta.offset, into: &out)
     case .providerError:

@@ -371,7 +371,7 @@ public struct AnthropicDialect: PayloadDialect {
     switch block.content {
     case .toolUse(let streamed, let initialInput):
       let key = CallKey(block.key)
-      if !streamed { out.emit(.toolArguments(key, initialInput?.canonicalString ?? "{}"), at: at) }
+      if !streamed { out.emit(.toolArguments(key, DeltaText(initialInput?.canonicalString ?? "{}")), at: at) }
       out.emit(.toolCallEnded(key), at: at)
     case .serverToolUse(let input, let initialInput):
       let whole = input.isEmpty ? initialInput?.canonicalString ?? "{}" : input

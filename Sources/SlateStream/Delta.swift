@@ -20,11 +20,11 @@ public struct Delta: Sendable, Equatable, CustomStringConvertible {
 
   public enum Kind: Sendable, Equatable {
     /// A fragment of text on a channel (answer, refusal, reasoning, signature).
-    case text(Channel, String)
+    case text(Channel, DeltaText)
     /// A client tool call the application must run has started; its name is known.
     case toolCallStarted(ToolCallStart)
     /// A fragment of a started call's argument text (JSON text, split anywhere).
-    case toolArguments(CallKey, String)
+    case toolArguments(CallKey, DeltaText)
     /// The provider's end signal for the call: no more fragments will come.
     case toolCallEnded(CallKey)
     /// A tool the provider ran itself (Anthropic `server_tool_use`): reported, never an action.
@@ -46,9 +46,9 @@ public struct Delta: Sendable, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch kind {
-    case .text(let channel, let text): "@\(offset) text \(channel) \(JSONValue.string(text).canonicalString)"
+    case .text(let channel, let text): "@\(offset) text \(channel) \(JSONValue.string(text.string).canonicalString)"
     case .toolCallStarted(let start): "@\(offset) call started \(start.key) \(start.name) id=\(start.callId ?? "-")"
-    case .toolArguments(let key, let text): "@\(offset) call arguments \(key) \(JSONValue.string(text).canonicalString)"
+    case .toolArguments(let key, let text): "@\(offset) call arguments \(key) \(JSONValue.string(text.string).canonicalString)"
     case .toolCallEnded(let key): "@\(offset) call ended \(key)"
     case .serverToolUse(let use): "@\(offset) server tool \(use.key) \(use.name) \(use.input)"
     case .usage(let usage): "@\(offset) usage \(usage.canonicalString)"

@@ -122,7 +122,7 @@ extension DialectOutputAppending {
 
   /// Appends a text delta unless `text` is empty (empty fragments carry nothing).
   mutating func emitText(_ text: String, on channel: Channel, at offset: Int) {
-    if !text.isEmpty { emit(.text(channel, text), at: offset) }
+    if !text.isEmpty { emit(.text(channel, DeltaText(text)), at: offset) }
   }
 
   /// Emits the usage object `usage` (read in place) when it is one. Returns whether it emitted.

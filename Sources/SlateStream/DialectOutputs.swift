@@ -18,9 +18,9 @@ struct DialectOutputs: DialectOutputAppending {
     var owned: DialectOutput {
       switch self {
       case .output(let output): output
-      case .text(let channel, let bytes, let offset): .delta(Delta(.text(channel, String(jsonBytes: bytes)), offset: offset))
+      case .text(let channel, let bytes, let offset): .delta(Delta(.text(channel, DeltaText(String(jsonBytes: bytes))), offset: offset))
       case .arguments(let key, let bytes, let offset):
-        .delta(Delta(.toolArguments(key, String(jsonBytes: bytes)), offset: offset))
+        .delta(Delta(.toolArguments(key, DeltaText(String(jsonBytes: bytes))), offset: offset))
       }
     }
   }

@@ -194,7 +194,7 @@ public struct GeminiDialect: PayloadDialect {
       let key = start(call, candidate: c, &state, at: at, into: &out)
       // As before: a `null` args is serialized as `null` (only a missing one means `{}`).
       let arguments = call["args"]?.value ?? .object(JSONObject())
-      out.emit(.toolArguments(key, arguments.canonicalString), at: at)
+      out.emit(.toolArguments(key, DeltaText(arguments.canonicalString)), at: at)
       out.emit(.toolCallEnded(key), at: at)
     }
   }
@@ -213,7 +213,7 @@ public struct GeminiDialect: PayloadDialect {
   /// Closes the streamed call: its assembled arguments are its one fragment, then its end.
   private func close(_ state: inout Candidate, at: Int, into out: inout DialectOutputs) {
     guard case .streaming(let key, let arguments) = state.phase else { return }
-    out.emit(.toolArguments(key, arguments.value.canonicalString), at: at)
+    out.emit(.toolArguments(key, DeltaText(arguments.value.canonicalString)), at: at)
     out.emit(.toolCallEnded(key), at: at)
     state.open.removeAll { $0 == key }
     state.phase = .parts

@@ -304,7 +304,7 @@ public struct OpenAIChatDialect: PayloadDialect {
         if arguments.isString {
           out.emitArguments(arguments.bytes, of: key, at: at)
         } else if let text = Self.argumentText(arguments), !text.isEmpty {
-          out.emit(.toolArguments(key, text), at: at)
+          out.emit(.toolArguments(key, DeltaText(text)), at: at)
         }
       case .unnamed(var held, let gap):
         if let text = Self.argumentText(arguments), !text.isEmpty {
@@ -373,7 +373,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     guard case .unnamed(let held, let gap) = call.phase else { return }
     call.phase = .started
     out.emit(.toolCallStarted(ToolCallStart(key: key, name: call.name, callId: call.id, choice: call.choice)), at: at)
-    for fragment in held { out.emit(.toolArguments(key, fragment.text), at: fragment.offset) }
+    for fragment in held { out.emit(.toolArguments(key, DeltaText(fragment.text)), at: fragment.offset) }
     if let gap { out.emit(.gap(.call(key)), at: gap) }
   }
 

@@ -173,7 +173,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     arguments += text
     call.phase = .open(arguments: arguments)
     calls[id] = call
-    out.emit(.toolArguments(CallKey(id), text), at: at)
+    out.emit(.toolArguments(CallKey(id), DeltaText(text)), at: at)
   }
 
   private mutating func itemDone(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
@@ -197,7 +197,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
     let key = CallKey(id)
     if let arguments, !arguments.isEmpty {
       if streamed.isEmpty {
-        out.emit(.toolArguments(key, String(jsonBytes: arguments)), at: at)
+        out.emit(.toolArguments(key, DeltaText(String(jsonBytes: arguments))), at: at)
       } else if streamed != String(jsonBytes: arguments) {
         out.report(.argumentsMismatch, at: at,
                    "expected the final arguments of \(id) to equal the \(streamed.utf8.count) streamed bytes; they differ (the streamed text stands)")

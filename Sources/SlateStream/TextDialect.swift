@@ -56,10 +56,10 @@ public struct TextDialect: Sendable {
     }
     guard !complete.isEmpty else { return }
     if let text = String(validating: complete, as: UTF8.self) {
-      out.emit(.text(Channel(.answer), text), at: offset)
+      out.emit(.text(Channel(.answer), DeltaText(text)), at: offset)
     } else {
       out.report(.invalidUTF8, at: offset, "expected UTF-8 text; bytes in this chunk are not UTF-8 (replaced by U+FFFD)")
-      out.emit(.text(Channel(.answer), String(decoding: complete, as: UTF8.self)), at: offset)
+      out.emit(.text(Channel(.answer), DeltaText(String(decoding: complete, as: UTF8.self))), at: offset)
     }
   }
 

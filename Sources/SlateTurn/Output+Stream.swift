@@ -24,7 +24,7 @@ extension Delta {
     case .text(let channel, let text):
       head("text")
       line.add("channel", .string(channel.description))
-      line.add("text", .string(text))
+      line.add("text", .string(text.string))
     case .toolCallStarted(let start):
       head("call_started")
       line.add("key", .string(start.key.rawValue))
@@ -34,7 +34,7 @@ extension Delta {
     case .toolArguments(let key, let text):
       head("call_arguments")
       line.add("key", .string(key.rawValue))
-      line.add("text", .string(text))
+      line.add("text", .string(text.string))
     case .toolCallEnded(let key):
       head("call_ended")
       line.add("key", .string(key.rawValue))

@@ -44,14 +44,14 @@ struct StreamReader {
   /// The answer text of choice 0.
   var answerText: String {
     deltas.reduce(into: "") { text, delta in
-      if case .text(let channel, let piece) = delta.kind, channel.kind == .answer, channel.choice == 0 { text += piece }
+      if case .text(let channel, let piece) = delta.kind, channel.kind == .answer, channel.choice == 0 { text += piece.string }
     }
   }
 
   /// Text on channels other than the answer.
   var otherText: String {
     deltas.reduce(into: "") { text, delta in
-      if case .text(let channel, let piece) = delta.kind, channel.kind != .answer { text += piece }
+      if case .text(let channel, let piece) = delta.kind, channel.kind != .answer { text += piece.string }
     }
   }
 
@@ -64,7 +64,7 @@ struct StreamReader {
       case .toolCallStarted(let start):
         keys.append(start.key)
         calls[start.key] = IntendedCall(name: start.name, callId: start.callId, arguments: "", ended: false)
-      case .toolArguments(let key, let text): calls[key]?.arguments += text
+      case .toolArguments(let key, let text): calls[key]?.arguments += text.string
       case .toolCallEnded(let key): calls[key]?.ended = true
       default: break
       }
@@ -87,12 +87,12 @@ struct StreamReader {
       switch delta.kind {
       case .text(let channel, let text) where channel.kind == .answer:
         if answer == nil { answer = JSONFramer(framing: .auto, parser: SimdjsonParser()) }
-        take(answer!.feed(Array(text.utf8)), name: nil, id: nil)
+        take(answer!.feed(Array(text.string.utf8)), name: nil, id: nil)
       case .toolCallStarted(let start):
         framers[start.key] = (JSONFramer(framing: .value, parser: SimdjsonParser()), start.name, start.callId, [])
       case .toolArguments(let key, let text):
         guard var entry = framers[key] else { continue }
-        entry.events += entry.framer.feed(Array(text.utf8))
+        entry.events += entry.framer.feed(Array(text.string.utf8))
         framers[key] = entry
       case .toolCallEnded(let key):
         // A call's value commits at its end signal, when its arguments are one whole value.

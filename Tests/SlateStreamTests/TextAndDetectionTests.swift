@@ -33,7 +33,7 @@ import Testing
         #expect(t.diagnostics.isEmpty)
         #expect(t.contractViolations.isEmpty)
         // No delta holds a partial character: each is valid on its own.
-        #expect(t.deltas.allSatisfy { if case .text(_, let s) = $0.kind { !s.contains("\u{FFFD}") } else { true } })
+        #expect(t.deltas.allSatisfy { if case .text(_, let s) = $0.kind { !s.string.contains("\u{FFFD}") } else { true } })
       }
     }
   }

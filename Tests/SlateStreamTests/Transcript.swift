@@ -66,7 +66,7 @@ struct Transcript {
   func text(_ kind: Channel.Kind, choice: Int? = nil) -> String {
     deltas.reduce(into: "") { text, delta in
       if case .text(let channel, let piece) = delta.kind, channel.kind == kind, choice == nil || channel.choice == choice {
-        text += piece
+        text += piece.string
       }
     }
   }
@@ -78,7 +78,7 @@ struct Transcript {
       case .toolCallStarted(let start):
         calls.append(RecordedCall(key: start.key, name: start.name, callId: start.callId, choice: start.choice))
       case .toolArguments(let key, let text):
-        if let i = calls.firstIndex(where: { $0.key == key }) { calls[i].arguments += text }
+        if let i = calls.firstIndex(where: { $0.key == key }) { calls[i].arguments += text.string }
       case .toolCallEnded(let key):
         if let i = calls.firstIndex(where: { $0.key == key }) { calls[i].ended = true }
       default: break
