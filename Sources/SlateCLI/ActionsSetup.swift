@@ -33,9 +33,11 @@ struct ActionsSetup {
     var values: [JSONValue] = []
     while let item = items.popLast() {
       switch consume item {
-      case .stream(.value(let value)): values += value.builtValue.map { [$0] } ?? []
-      case .action(let action, let value): values += [action.payload] + (value.builtValue.map { [$0] } ?? [])
-      case .rejected(_, let value): values += value.builtValue.map { [$0] } ?? []
+      case .stream(.value(let value)): if let built = value.builtValue { values.append(built) }
+      case .action(let action, let value):
+        values.append(action.payload)
+        if let built = value.builtValue { values.append(built) }
+      case .rejected(_, let value): if let built = value.builtValue { values.append(built) }
       case .batch(let batch): values += batch.actions.map(\.payload)
       case .stream: break
       }

@@ -78,53 +78,19 @@ extension CanonicalWriter {
   }
 
   /// Appends the tape positions of `object`'s distinct keys (the last occurrence of each)
-  /// in canonical order, as ``JSONObject/appendCanonicalOrder(to:)`` orders a built
-  /// object's members: O(k) when the keys are already strictly ordered, else a stable
-  /// insertion sort up to 32 members, a sort beyond.
+  /// in canonical order (``JSONObject/appendCanonicalOrder(to:)``'s rules).
   static func appendCanonicalOrder(of object: JSONNode, to order: inout [Int]) {
-    let document = object.document
-    let tape = document.tape
-    let strings = document.strings
+    let tape = object.document.tape
+    let strings = object.document.strings
     func key(_ position: Int) -> UnsafeRawBufferPointer { JSONNode.string(at: strings, tape[position]) }
-    let start = order.count
-    var position = object.index + 1
-    let end = JSONNode.after(tape, object.index) - 1
-    var ordered = true
-    while position < end {
-      if ordered, order.count > start, !JSONObject.keyPrecedes(key(order[order.count - 1]), key(position)) { ordered = false }
-      order.append(position)
-      position = JSONNode.after(tape, position + 1)
+    let end = JSONNode.after(tape, object.index) - 1  // the object's closing word
+    let positions = sequence(state: object.index + 1) { position -> Int? in
+      guard position < end else { return nil }
+      defer { position = JSONNode.after(tape, position + 1) }
+      return position
     }
-    let k = order.count - start
-    if ordered || k < 2 { return }
-    if k > 32 {
-      // Sorted by key, ties by position, so the last of equal keys ends each run of them.
-      let sorted = order[start...].sorted {
-        if JSONObject.keyPrecedes(key($0), key($1)) { return true }
-        if JSONObject.keyPrecedes(key($1), key($0)) { return false }
-        return $0 < $1
-      }
-      order.replaceSubrange(start..., with: sorted)
-    } else {
-      // Stable: a position moves only before keys that sort strictly after its own.
-      for i in (start + 1)..<order.count {
-        let moving = order[i]
-        var p = i
-        while p > start && JSONObject.keyPrecedes(key(moving), key(order[p - 1])) {
-          order[p] = order[p - 1]
-          p -= 1
-        }
-        order[p] = moving
-      }
-    }
-    // Keep the last of each run of equal keys.
-    var kept = start
-    for p in start..<order.count {
-      if p + 1 < order.count && JSONNode.equal(key(order[p + 1]), key(order[p])) { continue }
-      order[kept] = order[p]
-      kept += 1
-    }
-    order.removeLast(order.count - kept)
+    JSONObject.appendCanonicalOrder(of: positions, to: &order, precedes: { JSONObject.keyPrecedes(key($0), key($1)) },
+                                    sameKey: { JSONNode.equal(key($0), key($1)) })
   }
 }
 

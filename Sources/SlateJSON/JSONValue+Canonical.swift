@@ -100,41 +100,53 @@ extension JSONObject {
   /// already strictly ordered; otherwise a stable insertion sort in place, O(k²) key
   /// comparisons up to 32 members, O(k log k) beyond. Allocates nothing but `order`'s growth.
   public func appendCanonicalOrder(to order: inout [Int]) {
-    let k = members.count
+    let members = self.members
+    JSONObject.appendCanonicalOrder(of: members.indices, to: &order,
+                                    precedes: { JSONObject.keyPrecedes(members[$0].key, members[$1].key) },
+                                    sameKey: { codePointsEqual(members[$0].key, members[$1].key) })
+  }
+
+  /// The canonical order of members known by ids (a built object's member indices, a
+  /// document's key positions), given in source order (ascending): appended to `order`,
+  /// the last of each run of equal keys kept. O(k) when `precedes` holds for each member
+  /// and the next; otherwise a stable insertion sort in place, O(k²) key comparisons up to
+  /// 32 members, O(k log k) beyond. The one definition of the order both writers use.
+  @inline(__always)
+  static func appendCanonicalOrder(of ids: some Sequence<Int>, to order: inout [Int], precedes: (Int, Int) -> Bool,
+                                   sameKey: (Int, Int) -> Bool)
+  {
     let start = order.count
     var ordered = true
-    for i in 1..<Swift.max(k, 1) where !JSONObject.keyPrecedes(members[i - 1].key, members[i].key) {
-      ordered = false
-      break
+    for id in ids {
+      if ordered, order.count > start, !precedes(order[order.count - 1], id) { ordered = false }
+      order.append(id)
     }
-    if ordered {
-      for i in 0..<k { order.append(i) }
-      return
-    }
+    let k = order.count - start
+    if ordered || k < 2 { return }
     if k > 32 {
       // Sorted by key, ties by position, so the last of equal keys ends each run of them.
-      order.append(contentsOf: members.indices.sorted {
-        let (a, b) = (members[$0].key, members[$1].key)
-        if JSONObject.keyPrecedes(a, b) { return true }
-        if JSONObject.keyPrecedes(b, a) { return false }
+      let sorted = order[start...].sorted {
+        if precedes($0, $1) { return true }
+        if precedes($1, $0) { return false }
         return $0 < $1
-      })
+      }
+      order.replaceSubrange(start..., with: sorted)
     } else {
-      // Stable: an index moves only before keys that sort strictly after its own.
-      for i in 0..<k {
-        order.append(i)
-        var p = order.count - 1
-        while p > start && JSONObject.keyPrecedes(members[i].key, members[order[p - 1]].key) {
+      // Stable: an id moves only before keys that sort strictly after its own.
+      for i in (start + 1)..<order.count {
+        let moving = order[i]
+        var p = i
+        while p > start && precedes(moving, order[p - 1]) {
           order[p] = order[p - 1]
           p -= 1
         }
-        order[p] = i
+        order[p] = moving
       }
     }
     // Keep the last of each run of equal keys.
     var kept = start
     for p in start..<order.count {
-      if p + 1 < order.count && codePointsEqual(members[order[p + 1]].key, members[order[p]].key) { continue }
+      if p + 1 < order.count && sameKey(order[p + 1], order[p]) { continue }
       order[kept] = order[p]
       kept += 1
     }
