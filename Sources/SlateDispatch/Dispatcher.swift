@@ -282,7 +282,7 @@ struct ActionInput: Sendable {
     effects = action.effects
     upsert = action.upsert
     phase = action.phase
-    version = ActionRecord.version(type: action.type, payload: action.payload)
+    version = ActionRecord.version(type: action.type, payload: payload)  // read once: a document builds on each read
   }
 
   init(_ record: ActionRecord) {

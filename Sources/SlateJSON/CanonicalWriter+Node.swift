@@ -19,6 +19,15 @@ extension CanonicalWriter {
   /// depth); allocates nothing after the first values but `out`'s growth and a `JSONNumber`
   /// per number longer than 15 bytes. O(size + Σ k·log k over objects of k members).
   public mutating func write(_ node: JSONNode, into out: inout [UInt8]) {
+    write(node, omittingRootMembers: nil, into: &out)
+  }
+
+  /// The same for `node` without the members named `omitted` when it is an object (every
+  /// member of that name, as if they were removed before writing); a non-object is written
+  /// as it is.
+  public mutating func write(_ node: JSONNode, omittingRootMembers omitted: UnsafeRawBufferPointer?,
+                             into out: inout [UInt8])
+  {
     nodeStack.removeAll(keepingCapacity: true)
     nodeOrder.removeAll(keepingCapacity: true)
     let document = node.document
@@ -41,6 +50,10 @@ extension CanonicalWriter {
           out.append(UInt8(ascii: "{"))
           let start = nodeOrder.count
           Self.appendCanonicalOrder(of: child, to: &nodeOrder)
+          if let omitted, index == node.index {
+            // Distinct keys: at most one position names it.
+            nodeOrder.removeAll { JSONNode.equal(JSONNode.string(at: document.strings, tape[$0]), omitted) }
+          }
           nodeStack.append(OpenNode(isObject: true, position: start, end: nodeOrder.count - start))
         default:
           let lexeme = child.bytes
@@ -97,10 +110,13 @@ extension CanonicalWriter {
 extension JSONNode {
   /// The canonical bytes of this value (``JSONValue/canonicalBytes`` of ``value``), written
   /// without building it (``CanonicalWriter/write(_:into:)-(JSONNode,_)``).
-  public var canonicalBytes: [UInt8] {
+  public var canonicalBytes: [UInt8] { canonicalBytes(omittingRootMembers: nil) }
+
+  /// The same without the members named `omitted` when this is an object.
+  public func canonicalBytes(omittingRootMembers omitted: UnsafeRawBufferPointer?) -> [UInt8] {
     var out: [UInt8] = []
     var writer = CanonicalWriter()
-    writer.write(self, into: &out)
+    writer.write(self, omittingRootMembers: omitted, into: &out)
     return out
   }
 }

@@ -153,6 +153,10 @@ public struct JSONNode {
   @inlinable public var isArray: Bool { type == Tape.array }
   @inlinable public var isString: Bool { type == Tape.string }
   var isNumber: Bool { type == Tape.int64 || type == Tape.uint64 || type == Tape.double }
+  /// A number simdjson held as an integer (64-bit signed or unsigned): written without a
+  /// fraction or an exponent. False for a number held as a double (which may still be
+  /// integral, as `1.0`) and for other kinds.
+  public var isTapeInteger: Bool { type == Tape.int64 || type == Tape.uint64 }
 
   /// Elements of an array or members of an object; 0 for scalars.
   public var count: Int {
@@ -356,6 +360,11 @@ public struct JSONNode {
       return SimdjsonParser.materialise(UnsafeBufferPointer(rebasing: nodes[..<count]))
     }
   }
+
+  /// Whether two byte spans are equal (length first): how keys and strings of documents
+  /// compare (by code points, as ``JSONValue``'s strings do).
+  @inlinable
+  public static func bytesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool { equal(a, b) }
 
   @inlinable
   static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {

@@ -136,6 +136,34 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     return current
   }
 
+  /// ``resolve(in:)-(JSONValue)`` on a document's node: the same value, unbuilt (the last
+  /// member of a repeated name, as ``JSONObject``'s lookup). O(tokens + members + elements).
+  public func resolve(in document: JSONNode) -> JSONNode? {
+    var current = document
+    for var token in tokens {
+      if current.isObject {
+        let found: JSONNode? = token.withUTF8 { wanted in
+          var found: JSONNode?
+          for (key, value) in current.members where JSONNode.bytesEqual(key, UnsafeRawBufferPointer(wanted)) {
+            found = value
+          }
+          return found
+        }
+        guard let found else { return nil }
+        current = found
+      } else if current.isArray {
+        guard let index = JSONPointer.arrayIndex(token), index < current.count else { return nil }
+        var elements = current.elements
+        for _ in 0..<index { _ = elements.next() }
+        guard let element = elements.next() else { return nil }
+        current = element
+      } else {
+        return nil
+      }
+    }
+    return current
+  }
+
   /// RFC 6901 §4: array-index = %x30 / ( %x31-39 *(%x30-39) ).
   static func arrayIndex(_ token: String) -> Int? {
     let utf8 = token.utf8

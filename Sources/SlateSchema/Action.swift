@@ -36,10 +36,68 @@ public struct ActionMetadata: Sendable {
 }
 
 /// A validated action, ready to batch and dispatch.
+///
+/// Its payload is kept in one of two forms: built (a ``JSONValue``), or, for a value the
+/// stream kept as simdjson's parse and that validated with no coercion and no change, that
+/// document (``payloadDocument``), read without building a tree; ``payload`` builds it on
+/// each read then (O(payload), allocates: read it once and keep it).
 public struct Action: Sendable, Equatable {
   public var type: String
-  /// The validated payload (without the discriminator member; coercions applied).
-  public var payload: JSONValue
+  /// The validated payload (without the discriminator member; coercions applied). Built on
+  /// each read when the action holds a document (see ``payloadDocument``); setting it
+  /// replaces the document.
+  public var payload: JSONValue {
+    get { storage.built }
+    set { storage = .value(newValue) }
+  }
+
+  /// The value's document, when the action holds its payload so (nil when built): the
+  /// payload is its root, less the members named ``payloadOmits`` when that is not nil (a
+  /// text action's discriminator, which its schema does not declare).
+  public var payloadDocument: JSONDocumentCopy? {
+    if case .document(let document, _) = storage { document } else { nil }
+  }
+
+  /// The name of the root members ``payloadDocument`` has and the payload does not.
+  public var payloadOmits: String? {
+    if case .document(_, let omitted) = storage { omitted } else { nil }
+  }
+
+  /// Writes the payload's canonical bytes (``JSONValue/canonicalBytes``) into `out`, from
+  /// the document when the action holds one (nothing built).
+  public func writeCanonicalPayload(with writer: inout CanonicalWriter, into out: inout [UInt8]) {
+    switch storage {
+    case .value(let value): writer.write(value, into: &out)
+    case .document(let document, let omitted):
+      var name = omitted ?? ""
+      name.withUTF8 { name in
+        document.withRoot { writer.write($0, omittingRootMembers: omitted.map { _ in UnsafeRawBufferPointer(name) }, into: &out) }
+      }
+    }
+  }
+
+  var storage: Payload
+
+  enum Payload: Sendable {
+    case value(JSONValue)
+    /// A document and the name of the root members the payload omits (nil: none).
+    case document(JSONDocumentCopy, omitting: String?)
+
+    /// The payload built (O(payload), allocates).
+    var built: JSONValue {
+      switch self {
+      case .value(let value): value
+      case .document(let document, nil): document.value
+      case .document(let document, let omitted?):
+        // A text action's document without its discriminator member(s), as classify removes them.
+        if case .object(let object) = document.value {
+          .object(JSONObject(object.members.filter { !codePointsEqual($0.key, omitted) }))
+        } else {
+          document.value
+        }
+      }
+    }
+  }
   public var key: IdempotencyKey
   public var queue: String
   public var effects: [String]
@@ -52,10 +110,37 @@ public struct Action: Sendable, Equatable {
   /// Coercions applied to reach ``payload``.
   public var warnings: [CoercionWarning]
 
+  init(type: String, payload: Payload, key: IdempotencyKey, queue: String, effects: [String], upsert: Bool,
+       phase: String?, index: Int?, rawOffset: Int?, textRange: Range<Int>?, warnings: [CoercionWarning])
+  {
+    self.type = type
+    self.storage = payload
+    self.key = key
+    self.queue = queue
+    self.effects = effects
+    self.upsert = upsert
+    self.phase = phase
+    self.index = index
+    self.rawOffset = rawOffset
+    self.textRange = textRange
+    self.warnings = warnings
+  }
+
+  /// Equal payloads whatever their forms (a document compared node by node with a built
+  /// value; of two documents, one is built).
   public static func == (a: Action, b: Action) -> Bool {
-    a.type == b.type && a.payload == b.payload && a.key == b.key && a.queue == b.queue && a.effects == b.effects
+    a.type == b.type && Action.samePayload(a.storage, b.storage) && a.key == b.key && a.queue == b.queue && a.effects == b.effects
       && a.upsert == b.upsert && a.phase == b.phase && a.index == b.index && a.rawOffset == b.rawOffset
       && a.textRange == b.textRange && a.warnings == b.warnings
+  }
+
+  static func samePayload(_ a: Payload, _ b: Payload) -> Bool {
+    switch (a, b) {
+    case (.value(let x), .value(let y)): x == y
+    case (.document(let x, nil), .document(let y, nil)): x === y || x.withRoot { $0.isEqual(to: y.value) }
+    case (.document(let d, nil), .value(let v)), (.value(let v), .document(let d, nil)): d.withRoot { $0.isEqual(to: v) }
+    default: a.built == b.built
+    }
   }
 }
 

@@ -79,7 +79,7 @@ public struct ActionBatch: Sendable, Equatable, Identifiable {
     switch item {
     case .action(let action):
       scratch.bytes.removeAll(keepingCapacity: true)
-      scratch.writer.write(action.payload, into: &scratch.bytes)
+      action.writeCanonicalPayload(with: &scratch.writer, into: &scratch.bytes)
       hasher.updateField("A")
       hasher.updateField(action.type)
       hasher.updateField(action.key.namespace)

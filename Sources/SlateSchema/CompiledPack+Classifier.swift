@@ -81,10 +81,71 @@ extension CompiledPack {
       } else {
         key = IdempotencyKey(namespace: declaration.queue, content: result.value)
       }
-      return .success(Action(type: actionType, payload: result.value, key: key, queue: declaration.queue,
+      return .success(Action(type: actionType, payload: .value(result.value), key: key, queue: declaration.queue,
                              effects: declaration.effects, upsert: declaration.upsert,
                              phase: metadata.phase ?? declaration.phase, index: metadata.index,
                              rawOffset: metadata.rawOffset, textRange: metadata.textRange, warnings: result.warnings))
+    }
+
+    /// ``classify(_:metadata:options:)`` for a value kept as simdjson's parse: the same
+    /// action or rejection. When the value is its own payload (a text action whose schema
+    /// keeps the discriminator, or a tool call's arguments that need no member added), its
+    /// schema node is evaluated directly, and it passes with no coercion
+    /// (``Validator/passes(_:_:)``) and has every key field, the action holds the document:
+    /// validated, keyed and batched without a tree built. Anything else (a rejection, a
+    /// coercion, a schema or value the pass does not show) is classified from the built
+    /// value, as before. Complexity: the pass's O(nodes reached) plus the key's, then, only
+    /// when not shown, the built path's.
+    public mutating func classify(document: JSONDocumentCopy, metadata: ActionMetadata = ActionMetadata(),
+                                  options: ValidationOptions = .default) -> Result<Action, Rejection>
+    {
+      let action: Action? = document.withRoot { root in
+        let actionType: String
+        if let toolName = metadata.toolName {
+          actionType = toolName
+        } else {
+          guard let named = root.isObject ? Validator.member(compiled.pack.discriminator, of: root)?.string : nil else {
+            return nil
+          }
+          actionType = named
+        }
+        guard let entry = compiled.entries[Utf8Key(actionType)] else { return nil }
+        // The payload is the value itself, or a text action's value without its
+        // discriminator members; a tool call's arguments that would get one are built.
+        let omits = metadata.toolName == nil && !entry.keepsDiscriminator
+        if metadata.toolName != nil, entry.keepsDiscriminator, root.isObject,
+           Validator.member(compiled.pack.discriminator, of: root) == nil
+        {
+          return nil
+        }
+        let discriminator = compiled.pack.discriminator
+        var name = discriminator
+        return name.withUTF8 { name -> Action? in
+          let omitted = omits ? UnsafeRawBufferPointer(name) : nil
+          let declaration = entry.declaration
+          validator.reset(options: options, coercions: declaration.coercions, locator: nil,
+                          wholeRange: metadata.textRange, assertFormats: declaration.assertFormats)
+          guard validator.passes(entry.node, root, omitting: omitted) else { return nil }
+          let key: IdempotencyKey
+          if let declared = declaration.key {
+            // A key field under the omitted member would resolve in the document and not in
+            // the payload: built.
+            if omits, declared.fields.contains(where: { $0.pointer.tokens.first.map { codePointsEqual($0, discriminator) } ?? true }) {
+              return nil
+            }
+            guard case .success(let found) = declared.key(for: root, namespace: declaration.queue) else { return nil }
+            key = found
+          } else {
+            key = IdempotencyKey(namespace: declaration.queue, content: root, omittingRootMembers: omitted)
+          }
+          return Action(type: actionType, payload: .document(document, omitting: omits ? discriminator : nil), key: key,
+                        queue: declaration.queue, effects: declaration.effects, upsert: declaration.upsert,
+                        phase: metadata.phase ?? declaration.phase, index: metadata.index,
+                        rawOffset: metadata.rawOffset, textRange: metadata.textRange, warnings: [])
+        }
+      }
+      if let action { return .success(action) }
+      return classify(document.value, metadata: metadata, options: options)
     }
   }
 }

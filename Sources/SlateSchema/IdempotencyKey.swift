@@ -62,6 +62,24 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
       }
     }
 
+    /// ``append(_:steps:)`` for a document's node: the same bytes and readable form.
+    mutating func append(_ node: JSONNode, steps: KeyNormalization.Steps) {
+      if let string = node.stringBytes {
+        append(.string(String(decoding: string, as: UTF8.self)), steps: steps)
+        return
+      }
+      if count > 0 {
+        bytes.append(UInt8(ascii: ","))
+        readable.append("/")
+      } else {
+        readable.append(":")
+      }
+      count += 1
+      let start = bytes.count
+      bytes.append(contentsOf: node.canonicalBytes)
+      readable.append(String(decoding: bytes[start...], as: UTF8.self))
+    }
+
     mutating func finish() -> [UInt8] {
       bytes.append(UInt8(ascii: "]"))
       return bytes
@@ -70,7 +88,16 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 
   /// A content-addressed key: the whole payload identifies the action.
   public init(namespace: String, content: JSONValue) {
-    let bytes = content.canonicalBytes
+    self.init(namespace: namespace, contentBytes: content.canonicalBytes)
+  }
+
+  /// The same for a payload held as a document's node (without its members named
+  /// `omitted`, when given: ``Action/payloadOmits``): the same key, nothing built.
+  public init(namespace: String, content: JSONNode, omittingRootMembers omitted: UnsafeRawBufferPointer? = nil) {
+    self.init(namespace: namespace, contentBytes: content.canonicalBytes(omittingRootMembers: omitted))
+  }
+
+  private init(namespace: String, contentBytes bytes: [UInt8]) {
     let digest = IdempotencyKey.digest(namespace, bytes)
     self.init(namespace: namespace, bytes: bytes, digest: digest, readable: namespace + "#" + String(digest.hex.prefix(12)))
   }
@@ -110,14 +137,28 @@ extension KeyDeclaration {
   /// One pass over the fields: each is resolved, normalised (a string, by its compiled
   /// steps) and written straight into the key's canonical bytes and readable form.
   public func key(for payload: JSONValue, namespace: String) -> Result<IdempotencyKey, MissingKeyFields> {
+    key(namespace: namespace, resolve: { $0.resolve(in: payload) }, append: { $0.append($1, steps: $2) })
+  }
+
+  /// The same for a payload held as a document's node: the same key (bytes, digest,
+  /// readable form) or the same missing fields, nothing built.
+  public func key(for payload: JSONNode, namespace: String) -> Result<IdempotencyKey, MissingKeyFields> {
+    key(namespace: namespace, resolve: { $0.resolve(in: payload) }, append: { $0.append($1, steps: $2) })
+  }
+
+  @inline(__always)
+  private func key<Field>(namespace: String, resolve: (JSONPointer) -> Field?,
+                          append: (inout IdempotencyKey.FieldWriter, Field, KeyNormalization.Steps) -> Void)
+    -> Result<IdempotencyKey, MissingKeyFields>
+  {
     var writer = IdempotencyKey.FieldWriter(namespace: namespace)
     var missing: [JSONPointer] = []
     for field in fields {
-      guard let value = field.pointer.resolve(in: payload) else {
+      guard let value = resolve(field.pointer) else {
         missing.append(field.pointer)
         continue
       }
-      if missing.isEmpty { writer.append(value, steps: field.steps) }
+      if missing.isEmpty { append(&writer, value, field.steps) }
     }
     if !missing.isEmpty { return .failure(MissingKeyFields(pointers: missing)) }
     return .success(IdempotencyKey(namespace: namespace, bytes: writer.finish(), readable: writer.readable))

@@ -73,21 +73,38 @@ public struct Pattern: Sendable, Equatable {
 
   /// Whether the pattern matches anywhere in `string`.
   public func matches(_ string: String) -> Bool {
+    var iterator = string.unicodeScalars.makeIterator()
+    return matches { iterator.next()?.value }
+  }
+
+  /// Whether the pattern matches anywhere in the valid UTF-8 `bytes` (a document's
+  /// string: simdjson validated it), read scalar by scalar without a `String`.
+  public func matches(utf8 bytes: UnsafeRawBufferPointer) -> Bool {
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    return matches {
+      if case .scalarValue(let scalar) = decoder.decode(&iterator) { return scalar.value }
+      return nil  // the end (valid input has no decoding error)
+    }
+  }
+
+  /// The matcher over scalars that `nextScalar` gives in order (nil at the end).
+  @inline(__always)
+  private func matches(_ nextScalar: () -> UInt32?) -> Bool {
     let count = program.count
     return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 6 * count + 2) { scratch in
       var current = ThreadList(base: scratch.baseAddress!, capacity: count)
       var next = ThreadList(base: scratch.baseAddress! + 2 * count, capacity: count)
       let stack = scratch.baseAddress! + 4 * count
-      var iterator = string.unicodeScalars.makeIterator()
       var previous: UInt32? = nil
-      var upcoming = iterator.next()?.value
+      var upcoming = nextScalar()
       var position = 0
       while true {
         if !anchoredAtStart || position == 0 {
           if addThread(0, to: &current, stack: stack, previous: previous, upcoming: upcoming) { return true }
         }
         guard let scalar = upcoming else { return false }
-        let after = iterator.next()?.value
+        let after = nextScalar()
         for i in 0..<current.count {
           let pc = Int(current.dense[i])
           let advances: Bool =

@@ -15,8 +15,8 @@ import SlateSchema
 /// With a pack, an answer that was prose (`stream.prose_text`, info) and a stream that
 /// gave no action at all add one `turn.prose_without_actions` warning before the end.
 ///
-/// Each value is classified once, from the JSONValue the stream already built; a
-/// rejection keeps the value's source bytes, and its errors carry byte ranges in the
+/// Each value is classified once, from the document the stream kept (or the value it
+/// built, ``ActionStreamOptions/valueForm``); a rejection keeps the value's source bytes, and its errors carry byte ranges in the
 /// channel's text (located lazily, on the error path only). Complexity: the stream's, plus
 /// one validation walk and one key hash per value. Not `Sendable` (one task owns it).
 public struct TurnPipeline {
@@ -37,9 +37,10 @@ public struct TurnPipeline {
   /// becomes a `turn.prose_without_actions` warning.
   var prose: StreamDiagnostic?
 
-  /// A pipeline over `pack` (nil: the stream's items only). With a pack the stream builds
-  /// each value at commit (``ActionStreamOptions/valueForm`` `value`), whatever `options`
-  /// say: the classifier reads every value's tree.
+  /// A pipeline over `pack` (nil: the stream's items only). Values keep the form `options`
+  /// give them (``ActionStreamOptions/valueForm``): kept as documents (the default), a
+  /// value that validates with no coercion is classified, keyed and batched from its
+  /// document, its action holding it (``Action/payloadDocument``), nothing built.
   public init(pack: CompiledPack?, options: ActionStreamOptions = .default, validation: ValidationOptions = .default,
               batchLimits: BatchLimits = .default, phase: String? = nil)
   {
@@ -51,10 +52,6 @@ public struct TurnPipeline {
       rule.discriminator = pack.pack.discriminator  // announce what the pack calls the type
       options.announcements = rule
     }
-    // The classifier reads every value's tree: built at commit, it saves each value's
-    // document copy (without a pack, values keep the caller's form: output lines are
-    // written from the documents, nothing built).
-    if pack != nil { options.valueForm = .value }
     self.stream = ActionStream(options: options)
     self.classifier = pack.map { CompiledPack.Classifier($0) }
     self.batcher = Batcher(limits: batchLimits)
@@ -137,7 +134,12 @@ public struct TurnPipeline {
     // The batcher takes its copy first, so that the action (or rejection) and the value are
     // moved into `out` by their last use; the batches it closed follow them.
     let closed: [ActionBatch]
-    switch classifier.classify(value.value, metadata: metadata(for: value), options: validation) {
+    let classified = if let document = value.document {
+      classifier.classify(document: document, metadata: metadata(for: value), options: validation)
+    } else {
+      classifier.classify(value.value, metadata: metadata(for: value), options: validation)
+    }
+    switch classified {
     case .success(let action):
       actions += 1
       closed = batcher.add(action)
