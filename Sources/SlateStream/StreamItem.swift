@@ -13,8 +13,9 @@ public enum StreamItem: Sendable {
   case value(StreamValue)
   /// A finding of any layer, in the one diagnostic shape.
   case diagnostic(StreamDiagnostic)
-  /// The last item: how the stream ended.
-  case end(StreamSummary)
+  /// The last item: how the stream ended. (Indirect: once per stream, boxed, so that the
+  /// enum every delta is moved as is not the size of a summary, 184 bytes.)
+  indirect case end(StreamSummary)
 
   public var value: StreamValue? { if case .value(let v) = self { v } else { nil } }
   public var diagnostic: StreamDiagnostic? { if case .diagnostic(let d) = self { d } else { nil } }

@@ -177,12 +177,14 @@ public struct TurnPipeline {
 public enum TurnItem: Sendable {
   /// Everything the action stream reports (deltas, starts, values, diagnostics, the end).
   case stream(StreamItem)
-  /// The value just before it is a valid action.
-  case action(Action, StreamValue)
+  /// The value just before it is a valid action. (Indirect, as ``rejected(_:_:)``: held in
+  /// a box of its own, so that the enum is the size of a ``StreamItem``, not of an action and
+  /// its value; every delta of a stream is moved as one, and a box per action costs less.)
+  indirect case action(Action, StreamValue)
   /// The value just before it is not a valid action.
-  case rejected(Rejection, StreamValue)
+  indirect case rejected(Rejection, StreamValue)
   /// A batch closed, ready to dispatch.
-  case batch(ActionBatch)
+  indirect case batch(ActionBatch)
 }
 
 /// How a phase stream ended, and what its values became.
