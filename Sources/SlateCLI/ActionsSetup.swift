@@ -35,10 +35,11 @@ struct ActionsSetup {
       switch consume item {
       case .stream(.value(let value)): if let built = value.builtValue { values.append(built) }
       case .action(let action, let value):
-        values.append(action.payload)
+        // Only built values: a document-held payload or value would be built here just to be freed.
+        if let built = action.builtPayload { values.append(built) }
         if let built = value.builtValue { values.append(built) }
       case .rejected(_, let value): if let built = value.builtValue { values.append(built) }
-      case .batch(let batch): values += batch.actions.map(\.payload)
+      case .batch(let batch): values += batch.actions.compactMap(\.builtPayload)
       case .stream: break
       }
     }

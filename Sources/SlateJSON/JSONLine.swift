@@ -20,6 +20,13 @@ public struct JSONLine: Sendable, Equatable {
     writer.write(node, into: &bytes)
   }
 
+  /// Adds a member whose value `write` appends (exactly one JSON value, in canonical form:
+  /// for example with a ``CanonicalWriter``).
+  public mutating func add(_ key: String, writtenBy write: (inout [UInt8]) -> Void) {
+    addKey(key)
+    write(&bytes)
+  }
+
   /// Adds a member whose value is an array of objects built with `JSONLine`.
   public mutating func add(_ key: String, objects: [JSONLine]) {
     addKey(key)

@@ -58,6 +58,12 @@ public struct Action: Sendable, Equatable {
     if case .document(let document, _) = storage { document } else { nil }
   }
 
+  /// The payload when the action holds it built (nil when it holds a document): what a
+  /// caller that frees values without recursion (``JSONValue/release(_:)``) has to free.
+  public var builtPayload: JSONValue? {
+    if case .value(let value) = storage { value } else { nil }
+  }
+
   /// The name of the root members ``payloadDocument`` has and the payload does not.
   public var payloadOmits: String? {
     if case .document(_, let omitted) = storage { omitted } else { nil }
@@ -73,6 +79,15 @@ public struct Action: Sendable, Equatable {
       name.withUTF8 { name in
         document.withRoot { writer.write($0, omittingRootMembers: omitted.map { _ in UnsafeRawBufferPointer(name) }, into: &out) }
       }
+    }
+  }
+
+  /// Adds the payload to `line` as the member `key`, written from the document when the
+  /// action holds one (the bytes ``payload`` would give; nothing built).
+  public func add(payloadAs key: String, to line: inout JSONLine) {
+    line.add(key) { out in
+      var writer = CanonicalWriter()
+      writeCanonicalPayload(with: &writer, into: &out)
     }
   }
 

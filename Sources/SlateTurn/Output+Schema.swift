@@ -15,7 +15,7 @@ extension Action {
     line.add("effects", .array(effects.map(JSONValue.string)))
     line.add("phase", phase.map(JSONValue.string) ?? .null)
     if !warnings.isEmpty { line.add("warnings", objects: warnings.map(JSONLine.init(warning:))) }
-    line.add("payload", payload)
+    add(payloadAs: "payload", to: &line)  // from the document when held so: nothing built
     return line
   }
 }
