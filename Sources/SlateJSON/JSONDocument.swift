@@ -278,10 +278,10 @@ public struct JSONNode {
   }
 
   /// An array's elements in order (empty for another kind).
-  @inlinable public var elements: Elements { Elements(node: self) }
+  @inlinable @inline(__always) public var elements: Elements { Elements(node: self) }
 
   /// An object's members in order, keys as byte spans (empty for another kind).
-  @inlinable public var members: Members { Members(node: self) }
+  @inlinable @inline(__always) public var members: Members { Members(node: self) }
 
   /// The tape words of a container's children: a position and the index of the container's
   /// closing word (both equal for another kind, or for none).
@@ -291,7 +291,7 @@ public struct JSONNode {
     @usableFromInline var position: Int
     @usableFromInline let end: Int
 
-    @inlinable
+    @inlinable @inline(__always)
     init(of node: JSONNode, if isContainer: Bool) {
       document = node.document
       position = node.index + 1
@@ -318,7 +318,7 @@ public struct JSONNode {
   public struct Elements: Sequence, IteratorProtocol {
     @usableFromInline var children: Children
 
-    @inlinable init(node: JSONNode) { children = Children(of: node, if: node.isArray) }
+    @inlinable @inline(__always) init(node: JSONNode) { children = Children(of: node, if: node.isArray) }
 
     /// No elements (for an absent array).
     public static var empty: Elements { Elements(children: Children()) }
@@ -331,7 +331,7 @@ public struct JSONNode {
   public struct Members: Sequence, IteratorProtocol {
     @usableFromInline var children: Children
 
-    @inlinable init(node: JSONNode) { children = Children(of: node, if: node.isObject) }
+    @inlinable @inline(__always) init(node: JSONNode) { children = Children(of: node, if: node.isObject) }
 
     /// No members (for an absent object).
     public static var empty: Members { Members(children: Children()) }

@@ -26,6 +26,14 @@ public struct SSEDiagnostic: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { "\(severity.rawValue) \(code.rawValue) at byte \(offset): \(message)" }
+
+  /// `sse.invalid_utf8` for the event spanning `byteRange`, whose data was decoded with
+  /// U+FFFD replacing each invalid sequence (the parser's, and a consumer's that checks the
+  /// data later: ``SSEEventBatch/defersUTF8Check``).
+  package static func invalidUTF8(byteRange: Range<Int>) -> SSEDiagnostic {
+    SSEDiagnostic(code: .sseInvalidUTF8, severity: .warning, offset: byteRange.lowerBound, byteRange: byteRange,
+                  message: "the event's data is not valid UTF-8; each invalid sequence became U+FFFD, as the WHATWG decoder does")
+  }
 }
 
 /// The `sse.*` codes, the closed set of the SSE layer.

@@ -70,7 +70,8 @@ public enum SSEOutput: Sendable, Hashable, CustomStringConvertible {
 /// An event as ``SSEParser/feed(_:to:)`` hands it to an ``SSESink``: the data as bytes,
 /// valid only during the sink's call (a span of the chunk being fed, or of the parser's
 /// reused buffer). The data is valid UTF-8 (invalid sequences already became U+FFFD, with
-/// the `sse.invalid_utf8` warning before the event). ``event`` builds the ``SSEEvent``.
+/// the `sse.invalid_utf8` warning before the event), unless the sink defers that check
+/// (``SSESink/defersUTF8Check``, ``utf8Checked``). ``event`` builds the ``SSEEvent``.
 package struct SSEEventView {
   /// The event type (`"message"` when the event had none).
   package var type: String
@@ -87,10 +88,14 @@ package struct SSEEventView {
   package var retry: Int?
   /// As ``SSEEvent/byteRange``.
   package var byteRange: Range<Int>
+  /// Whether ``data`` was checked to be UTF-8: always, unless the sink defers the check
+  /// (``SSESink/defersUTF8Check``), and then never.
+  package var utf8Checked: Bool
 
   package init(type: String, knownType: Int? = nil, data: UnsafeRawBufferPointer, dataIsInChunk: Bool,
-               lastEventId: String, retry: Int?, byteRange: Range<Int>)
+               lastEventId: String, retry: Int?, byteRange: Range<Int>, utf8Checked: Bool = true)
   {
+    self.utf8Checked = utf8Checked
     self.type = type
     self.knownType = knownType
     self.data = data
@@ -115,6 +120,17 @@ package protocol SSESink {
   mutating func appendEvent(_ event: SSEEventView)
   /// A comment or a diagnostic (never an event).
   mutating func append(_ output: SSEOutput)
+  /// Whether the sink checks each event's data for UTF-8 itself, later (the action stream,
+  /// whose JSON parser validates the data anyway): the parser then hands every event on
+  /// unchecked (``SSEEventView/utf8Checked`` false) and reports nothing about its encoding,
+  /// and the sink owes the WHATWG decoding for data it finds invalid: the
+  /// `sse.invalid_utf8` warning (``SSEDiagnostic/invalidUTF8(byteRange:)``) just before the
+  /// event, whose data is decoded with U+FFFD for each invalid sequence. False by default.
+  var defersUTF8Check: Bool { get }
+}
+
+extension SSESink {
+  package var defersUTF8Check: Bool { false }
 }
 
 extension Array: SSESink where Element == SSEOutput {

@@ -29,7 +29,8 @@ package struct SSEEventBatch: SSESink {
 
   @usableFromInline
   package enum Item {
-    case event(type: TypeBytes, data: Data, byteRange: Range<Int>)
+    /// An event; `utf8Checked` false when its data was not checked (``defersUTF8Check``).
+    case event(type: TypeBytes, data: Data, byteRange: Range<Int>, utf8Checked: Bool)
     /// A comment or a diagnostic.
     case output(SSEOutput)
   }
@@ -41,6 +42,11 @@ package struct SSEEventBatch: SSESink {
   private var types: [UInt8] = []
   private var typeRanges: [Range<Int>?] = []
 
+  /// When set, the parser hands events on without checking their data for UTF-8 (each
+  /// marked unchecked), and the batch's reader owes the WHATWG decoding of data it finds
+  /// invalid (``SSESink/defersUTF8Check``). Off by default.
+  package var defersUTF8Check = false
+
   package init() {}
 
   @inlinable package var isEmpty: Bool { items.isEmpty }
@@ -48,11 +54,12 @@ package struct SSEEventBatch: SSESink {
   package mutating func appendEvent(_ event: SSEEventView) {
     let type = typeBytes(of: event)
     if event.dataIsInChunk {
-      items.append(.event(type: type, data: .chunk(event.data), byteRange: event.byteRange))
+      items.append(.event(type: type, data: .chunk(event.data), byteRange: event.byteRange, utf8Checked: event.utf8Checked))
     } else {
       let start = kept.count
       kept.append(contentsOf: event.data)
-      items.append(.event(type: type, data: .kept(start..<kept.count), byteRange: event.byteRange))
+      items.append(.event(type: type, data: .kept(start..<kept.count), byteRange: event.byteRange,
+                          utf8Checked: event.utf8Checked))
     }
   }
 
@@ -140,6 +147,7 @@ extension SSEParser {
   /// ``feed(_:batch:)`` for any chunk but a byte that continues the buffered line.
   @usableFromInline
   mutating func feedChunk(_ bytes: UnsafeRawBufferPointer, batch: inout SSEEventBatch) -> Bool {
+    flushPendingBytes(into: &batch)
     // Checked here, before the line scan's set-up: most small chunks end at it.
     if continuesLine(bytes) { return !batch.items.isEmpty }
     feedLines(bytes, to: &batch)

@@ -234,18 +234,19 @@ extension SSEParser {
     releaseEventBuffers()
   }
 
-  /// Hands the event with data `data` to the sink, after checking that it is UTF-8.
+  /// Hands the event with data `data` to the sink, after checking that it is UTF-8 (unless
+  /// the sink checks it later itself: ``SSESink/defersUTF8Check``; the event then goes as
+  /// it is, marked unchecked).
   static func handOn<Sink: SSESink>(_ data: UnsafeRawBufferPointer, inChunk: Bool, type: String, known: Int?,
                                     lastEventId: String, retry: Int?, range: Range<Int>, into outputs: inout Sink)
   {
-    if _fastPath(SSEParser.isValidUTF8(data)) {
+    let defers = outputs.defersUTF8Check
+    if defers || _fastPath(SSEParser.isValidUTF8(data)) {
       outputs.appendEvent(SSEEventView(type: type, knownType: known, data: data, dataIsInChunk: inChunk,
-                                       lastEventId: lastEventId, retry: retry, byteRange: range))
+                                       lastEventId: lastEventId, retry: retry, byteRange: range, utf8Checked: !defers))
       return
     }
-    outputs.append(.diagnostic(SSEDiagnostic(
-      code: .sseInvalidUTF8, severity: .warning, offset: range.lowerBound, byteRange: range,
-      message: "the event's data is not valid UTF-8; each invalid sequence became U+FFFD, as the WHATWG decoder does")))
+    outputs.append(.diagnostic(SSEDiagnostic.invalidUTF8(byteRange: range)))
     var repaired = String(decoding: data.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
     repaired.withUTF8 {
       outputs.appendEvent(SSEEventView(type: type, knownType: known, data: UnsafeRawBufferPointer($0), dataIsInChunk: false,

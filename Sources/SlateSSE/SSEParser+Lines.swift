@@ -23,6 +23,7 @@ extension SSEParser {
   /// buffer; no `String` is built for it), comments and diagnostics as ``SSEOutput``s.
   /// The same outputs, offsets included, as ``feed(_:into:)`` for every chunking.
   package mutating func feed<Sink: SSESink>(_ bytes: UnsafeRawBufferPointer, to outputs: inout Sink) {
+    flushPendingBytes(into: &outputs)
     if continuesLine(bytes) { return }
     feedLines(bytes, to: &outputs)
   }
@@ -90,15 +91,35 @@ extension SSEParser {
     return true
   }
 
-  /// In state `.inLine`: when `byte` is no line ending and the line stays within its limit,
-  /// appends it to the line buffer and returns true; else does nothing and returns false.
+  /// In state `.inLine`: when `byte` is no line ending and ``pendingBytes`` has room,
+  /// holds it there and returns true; else does nothing and returns false. The line's limit
+  /// is enforced when the held bytes join the line (``flushPendingBytes(into:)``, before the
+  /// next other chunk or the end): the same diagnostic, as nothing can be reported between.
   /// Inlinable: the action stream's 1-byte chunks end here, inlined into its `feed`.
   @inlinable @inline(__always)
   mutating func appendsByte(_ byte: UInt8) -> Bool {
-    guard byte != 0x0A, byte != 0x0D, lineBuffer.count < options.limits.maxLineBytes else { return false }
-    lineBuffer.append(byte)
+    let held = pendingCount
+    guard byte != 0x0A, byte != 0x0D, held < Self.pendingCapacity else { return false }
+    withUnsafeMutableBytes(of: &pendingBytes) { $0.storeBytes(of: byte, toByteOffset: held, as: UInt8.self) }
+    pendingCount = held &+ 1
     nextOffset &+= 1
     return true
+  }
+
+  /// Moves the bytes held by ``appendsByte(_:)`` to the line buffer (reporting the line as
+  /// too long and skipping it when they take it past its limit, as they would have one by
+  /// one). Called before anything else reads the line: any other chunk, and the end.
+  @inline(__always)
+  mutating func flushPendingBytes<Sink: SSESink>(into outputs: inout Sink) {
+    guard pendingCount > 0 else { return }
+    flushPendingBytesNow(into: &outputs)
+  }
+
+  mutating func flushPendingBytesNow<Sink: SSESink>(into outputs: inout Sink) {
+    let held = pendingCount
+    pendingCount = 0
+    let pending = pendingBytes
+    withUnsafeBytes(of: pending) { bufferPartialLine(UnsafeRawBufferPointer(rebasing: $0[..<held]), into: &outputs) }
   }
 
   /// Adds `piece` (bytes of a line with no line ending yet) to the line buffer, or
@@ -183,6 +204,9 @@ extension SSEParser {
     @inline(__always)
     mutating func first(from start: Int) -> Int {
       if count &- start < 32 { return SSEParser.firstLineEnd(base, from: start, to: count) }
+      // A line ending right here (a blank line: every event ends with one) needs no search.
+      let byte = base.load(fromByteOffset: start, as: UInt8.self)
+      if byte == SSEParser.lineFeed || byte == SSEParser.carriageReturn { return start }
       if nextCR < start { nextCR = Self.find(SSEParser.carriageReturn, base, from: start, to: count) }
       return Self.find(SSEParser.lineFeed, base, from: start, to: nextCR)
     }

@@ -3,7 +3,7 @@ extension SSEParser {
   /// Whether `bytes` are well-formed UTF-8 (Unicode Table 3-7: no overlong forms, no
   /// surrogates, nothing past U+10FFFF), the same verdict as `String(validating:as:)`.
   /// ASCII runs are checked sixteen bytes at a time. O(bytes), no allocation.
-  static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+  package static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
     guard let base = bytes.baseAddress else { return true }
     let count = bytes.count
     var i = 0

@@ -73,8 +73,17 @@ public struct SSEParser: Sendable {
   /// ``offset``'s storage (advanced by the inlinable ``appendsByte(_:)``).
   @usableFromInline var nextOffset = 0
 
-  // The line in progress, when it began in an earlier chunk (state .inLine).
+  // The line in progress, when it began in an earlier chunk (state .inLine): its bytes in
+  // ``lineBuffer``, then the last ``pendingCount`` of them in ``pendingBytes``.
   @usableFromInline var lineBuffer: [UInt8] = []
+  /// Bytes that 1-byte chunks continuing the line brought (``appendsByte(_:)``), held in the
+  /// parser itself, at most ``pendingCapacity``: storing one costs no array access (its
+  /// uniqueness check and bounds), the most of a 1-byte chunk's cost. Moved to
+  /// ``lineBuffer`` (``flushPendingBytes(into:)``) before any other chunk is read, so every
+  /// other path sees the whole line there.
+  @usableFromInline var pendingBytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+  @usableFromInline var pendingCount = 0
+  @inlinable static var pendingCapacity: Int { 64 }
   /// Raw offset of the first byte of the line in progress.
   var lineStartOffset: Int = 0
 
@@ -124,6 +133,7 @@ public struct SSEParser: Sendable {
 
   /// ``finish(into:)`` handing its outputs to `sink`, as ``feed(_:to:)`` does.
   package mutating func finish<Sink: SSESink>(to outputs: inout Sink) {
+    flushPendingBytes(into: &outputs)
     let end = offset
     // The last line, when it has no line ending. ("a CR at the very end of the input is a
     // complete line ending" needs nothing here: the CR already ended its line.)
@@ -166,6 +176,7 @@ public struct SSEParser: Sendable {
     state = .streamStart(bomBytesSeen: 0)
     offset = 0
     lineBuffer = []
+    pendingCount = 0
     lineStartOffset = 0
     blockStartOffset = nil
     blockHasFields = false

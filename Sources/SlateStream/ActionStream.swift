@@ -120,6 +120,9 @@ public struct ActionStream {
     self.parser = SimdjsonParser(limits: options.framerLimits.parserLimits)
     self.valueParser = SimdjsonParser(limits: options.framerLimits.parserLimits)
     self.sse = SSEParser(options: options.sse)
+    // Each payload is parsed by simdjson, which validates its UTF-8: the SSE layer's own
+    // check of every event's data is left to the dialect (``readRepaired(_:into:)``).
+    sseOutputs.defersUTF8Check = true
     switch options.dialect {
     case .auto: state = .detecting
     case .text:
@@ -157,7 +160,7 @@ public struct ActionStream {
   @inlinable
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [StreamItem]) {
     guard case .events = state else { return feedBeforeOrOutsideEvents(bytes, into: &out) }
-    bytesFed += bytes.count
+    bytesFed &+= bytes.count  // a buffer's count: never near Int.max
     // Most small chunks complete no event: then nothing is routed.
     if sse.feed(bytes, batch: &sseOutputs) { routeSSE(chunk: bytes, into: &out) }
   }
@@ -242,11 +245,11 @@ public struct ActionStream {
     batch.withContents { contents in
       for item in batch.items {
         switch item {
-        case .event(let type, let data, let range):
+        case .event(let type, let data, let range, let checked):
           let (type, data) = contents.event(type, data)
-          dialect?.read(EventBytes(type: type, data: data, offset: range.lowerBound, end: range.upperBound,
-                                   readableAfter: ActionStream.readable(after: data, in: chunk)),
-                        into: &dialectOutputs)
+          let event = EventBytes(type: type, data: data, offset: range.lowerBound, end: range.upperBound,
+                                 readableAfter: ActionStream.readable(after: data, in: chunk), utf8Checked: checked)
+          if dialect?.read(event, into: &dialectOutputs) == false { readRepaired(event, into: &out) }
           if awaitsDetection { takeDetectedDialect() }
           routeDialect(into: &out)
         case .output(.diagnostic(let diagnostic)):
@@ -259,6 +262,20 @@ public struct ActionStream {
           break  // keep-alives carry nothing
         }
       }
+    }
+  }
+
+  /// An event whose data the dialect refused as not UTF-8 (the SSE layer left the check to
+  /// the stream: ``SSEEventBatch/defersUTF8Check``): reported and decoded as the SSE layer
+  /// does (``SSEParser``'s WHATWG decoding: `sse.invalid_utf8`, then the data with U+FFFD
+  /// for each invalid sequence), then read. Rare: out of line.
+  @inline(never)
+  mutating func readRepaired(_ event: EventBytes, into out: inout [StreamItem]) {
+    report(StreamDiagnostic(SSEDiagnostic.invalidUTF8(byteRange: event.offset..<event.end)), into: &out)
+    var repaired = String(decoding: event.data.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    repaired.withUTF8 {
+      _ = dialect?.read(EventBytes(type: event.nameBytes, data: UnsafeRawBufferPointer($0), offset: event.offset,
+                                   end: event.end), into: &dialectOutputs)
     }
   }
 
@@ -289,19 +306,25 @@ public struct ActionStream {
       outputs.removeAll()
       swap(&outputs, &dialectOutputs)
     }
-    for k in outputs.items.indices {
-      switch outputs.items[k] {
-      case .text(let channel, let bytes, let offset):
-        if options.emitsDeltas { out.append(.delta(Delta(.text(channel, deltaText(bytes)), offset: offset))) }
-        if channel.kind == .answer { feedAnswer(choice: channel.choice, bytes, at: offset, into: &out) }
+    for item in outputs.items {
+      switch item {
+      case .text(let kind, let choice, let part, let bytes, let offset):
+        if options.emitsDeltas {
+          out.append(.delta(Delta(.text(outputs.channel(kind, choice: choice, part: part), deltaText(bytes)), offset: offset)))
+        }
+        if kind == .answer { feedAnswer(choice: choice, bytes, at: offset, into: &out) }
       case .arguments(let key, let bytes, let offset):
+        let key = outputs.key(key)
         if options.emitsDeltas { out.append(.delta(Delta(.toolArguments(key, deltaText(bytes)), offset: offset))) }
         feedCall(key, bytes, at: offset, into: &out)
-      case .output(.diagnostic(let diagnostic)):
-        report(StreamDiagnostic(diagnostic), into: &out)
-      case .output(.delta(let delta)):
-        if options.emitsDeltas { out.append(.delta(delta)) }
-        route(delta, into: &out)
+      case .output(let k):
+        switch outputs.output(k) {
+        case .diagnostic(let diagnostic):
+          report(StreamDiagnostic(diagnostic), into: &out)
+        case .delta(let delta):
+          if options.emitsDeltas { out.append(.delta(delta)) }
+          route(delta, into: &out)
+        }
       }
     }
   }

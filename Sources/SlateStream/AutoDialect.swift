@@ -38,14 +38,16 @@ public struct AutoDialect: EventDialect {
   /// (``ActionStream`` does, saving a dispatch per event).
   var settled: (any EventDialect)? { pending.isEmpty ? detected : nil }
 
-  mutating func read(_ event: EventBytes, into out: inout DialectOutputs) {
+  mutating func read(_ event: EventBytes, into out: inout DialectOutputs) -> Bool {
+    var failure: JSONParseError?
+    guard let decoded = payloads.decodeQuietly(event, failure: &failure) else { return false }  // not UTF-8: nothing done
     if detected != nil {
       detected!.confirmLoss(into: &out)
-      detected!.route(event, payloads.decode(event, into: &out), into: &out)
-      return
+      detected!.route(event, payloads.report(decoded, failure: failure, of: event, into: &out), into: &out)
+      return true
     }
     var decoding = DialectOutputs()
-    let payload = payloads.decode(event, into: &decoding)
+    let payload = payloads.report(decoded, failure: failure, of: event, into: &decoding)
     let found: DialectKind? = switch payload {
     case .done: .openaiChat
     case .json(let value): DialectDetector.kind(eventName: event.name, payload: value)
@@ -57,7 +59,7 @@ public struct AutoDialect: EventDialect {
       detected!.confirmLoss(into: &out)
       out += decoding
       detected!.route(event, payload, into: &out)
-      return
+      return true
     }
     pending.append(.event(event.owned, KeptPayload(payload), decoding: decoding))
     if pending.count >= AutoDialect.maxPendingEvents {
@@ -65,6 +67,7 @@ public struct AutoDialect: EventDialect {
                  "expected one of the first \(AutoDialect.maxPendingEvents) events to reveal the dialect; none did (reading them as openai-chat)")
       adopt(.openaiChat, into: &out)
     }
+    return true
   }
 
   /// Before detection the lost event is held in its place, then given to the detected dialect.

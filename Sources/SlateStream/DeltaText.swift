@@ -75,7 +75,12 @@ final class DeltaBytes: @unchecked Sendable {
   /// Appends `fragment` and returns its text.
   func text(_ fragment: UnsafeRawBufferPointer) -> DeltaText {
     let start = bytes.count
-    bytes.append(contentsOf: fragment)
+    if fragment.count <= 8 {
+      // Most fragments are a token or two: appended byte by byte, cheaper than a copy call.
+      for byte in fragment { bytes.append(byte) }
+    } else {
+      bytes.append(contentsOf: fragment)
+    }
     return DeltaText(self, start: start, count: fragment.count)
   }
 }

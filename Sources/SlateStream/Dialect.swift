@@ -1,4 +1,5 @@
 import SlateJSON
+import SlateSSE
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -53,8 +54,10 @@ public protocol Dialect {
 /// no `String` in between. Every dialect of this module is one; the public ``Dialect``
 /// methods are adapters over these that build each ``Delta`` with its `String`s.
 protocol EventDialect: Dialect {
-  /// Reads one event (its data valid only during the call).
-  mutating func read(_ event: EventBytes, into out: inout DialectOutputs)
+  /// Reads one event (its data valid only during the call). Returns false, having read
+  /// nothing and appended nothing, when the event's data was not known to be UTF-8
+  /// (``EventBytes/utf8Checked``) and is not: the caller reports it and reads it repaired.
+  mutating func read(_ event: EventBytes, into out: inout DialectOutputs) -> Bool
   /// As ``Dialect/lost(at:into:)``.
   mutating func lost(at offset: Int, into out: inout DialectOutputs)
   /// As ``Dialect/finish(at:into:)``.
@@ -71,7 +74,7 @@ extension EventDialect {
 extension EventDialect {
   public mutating func feed(_ event: DialectEvent, into out: inout [DialectOutput]) {
     var outputs = DialectOutputs()
-    event.withBytes { read($0, into: &outputs) }
+    event.withBytes { _ = read($0, into: &outputs) }  // a `String`'s bytes: UTF-8, always read
     outputs.appendOwned(to: &out)
   }
 
@@ -186,34 +189,61 @@ enum KeptPayload {
 
 /// Decodes event data with the stream's one parser: the `[DONE]` sentinel, or one JSON
 /// document parsed whole by simdjson. O(data) per event; the parser reuses its buffers.
+///
+/// Data not known to be UTF-8 (``EventBytes/utf8Checked``) needs no check of its own when
+/// it is `[DONE]` or whitespace (ASCII) or when simdjson parses it (simdjson validates the
+/// UTF-8 of all of its input, as strictly as ``SSEParser/isValidUTF8(_:)``): only data that
+/// fails to parse is checked, once (``decodeQuietly(_:failure:)``).
 struct PayloadDecoder {
   let parser: SimdjsonParser
 
-  func decode(_ event: EventBytes, into out: inout DialectOutputs) -> Payload {
+  /// Decodes the event's data without reporting anything: the payload (``Payload/invalid``
+  /// for empty data, ``Payload/unreadable`` for data that is not JSON, its error in
+  /// `failure`), or nil when the data, not known to be UTF-8, is not (nothing else is done
+  /// then). The JSON node is valid until the parser's next parse. (A plain payload out, the
+  /// rare error beside it: a result holding the error would be copied and destroyed through
+  /// value witnesses at every event.)
+  func decodeQuietly(_ event: EventBytes, failure: inout JSONParseError?) -> Payload? {
     let bytes = event.data
-    do {
-      var start = 0
-      var end = bytes.count
-      while start < end, PayloadDecoder.isWhitespace(bytes[start]) { start += 1 }
-      while end > start, PayloadDecoder.isWhitespace(bytes[end - 1]) { end -= 1 }
-      if start == end {
-        out.report(.emptyPayload, at: event.offset, "expected a JSON payload or [DONE]; the event's data is empty")
-        return .invalid
-      }
-      if end - start == 6, bytes[start..<end].elementsEqual("[DONE]".utf8) { return .done }
-      let result = Result { () throws(JSONParseError) in try parser.parseDocument(bytes, readableAfter: event.readableAfter) }
-      switch result {
-      case .success(let document):
-        return .json(document.root)
-      case .failure(let error):
-        let shown = PayloadDecoder.excerpt(event.text)
-        out.append(.diagnostic(DialectDiagnostic(
-          .invalidPayload, offset: event.offset,
-          message: "expected one JSON document as the event's data; \(error.code.rawValue) at byte \(error.offset) of the data in \(shown)",
-          jsonError: error)))
-        return .unreadable
-      }
+    var start = 0
+    var end = bytes.count
+    while start < end, PayloadDecoder.isWhitespace(bytes[start]) { start += 1 }
+    while end > start, PayloadDecoder.isWhitespace(bytes[end - 1]) { end -= 1 }
+    if start == end { return .invalid }
+    if end - start == 6, bytes[start..<end].elementsEqual("[DONE]".utf8) { return .done }
+    let result = Result { () throws(JSONParseError) in try parser.parseDocument(bytes, readableAfter: event.readableAfter) }
+    switch result {
+    case .success(let document):
+      return .json(document.root)
+    case .failure(let error):
+      if !event.utf8Checked && !SSEParser.isValidUTF8(bytes) { return nil }
+      failure = error
+      return .unreadable
     }
+  }
+
+  /// Reports what ``decodeQuietly(_:failure:)`` found (an empty payload, one that is not
+  /// JSON, with its `failure`) and returns the payload.
+  func report(_ payload: Payload, failure: JSONParseError?, of event: EventBytes, into out: inout DialectOutputs) -> Payload {
+    switch payload {
+    case .invalid:
+      out.report(.emptyPayload, at: event.offset, "expected a JSON payload or [DONE]; the event's data is empty")
+    case .unreadable:
+      if let error = failure { reportInvalid(error, of: event, into: &out) }
+    case .json, .done:
+      break
+    }
+    return payload
+  }
+
+  /// `dialect.invalid_payload` for data simdjson refused with `error`. Out of line: rare.
+  @inline(never)
+  func reportInvalid(_ error: JSONParseError, of event: EventBytes, into out: inout DialectOutputs) {
+    let shown = PayloadDecoder.excerpt(event.text)
+    out.append(.diagnostic(DialectDiagnostic(
+      .invalidPayload, offset: event.offset,
+      message: "expected one JSON document as the event's data; \(error.code.rawValue) at byte \(error.offset) of the data in \(shown)",
+      jsonError: error)))
   }
 
   /// The first 60 characters of `text`, quoted, for messages.
@@ -228,10 +258,14 @@ struct PayloadDecoder {
 }
 
 extension PayloadDialect {
-  /// Reads one event: decodes its data once, then ``handle(_:_:into:)``.
-  mutating func read(_ event: EventBytes, into out: inout DialectOutputs) {
+  /// Reads one event: decodes its data once, then ``handle(_:_:into:)``. False, having done
+  /// nothing, when the data was not known to be UTF-8 and is not.
+  mutating func read(_ event: EventBytes, into out: inout DialectOutputs) -> Bool {
+    var failure: JSONParseError?
+    guard let payload = payloads.decodeQuietly(event, failure: &failure) else { return false }
     confirmLoss(into: &out)
-    route(event, payloads.decode(event, into: &out), into: &out)
+    route(event, payloads.report(payload, failure: failure, of: event, into: &out), into: &out)
+    return true
   }
 
   /// An event discarded by the SSE layer: a loss (after confirming any pending one).

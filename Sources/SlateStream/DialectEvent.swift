@@ -26,7 +26,7 @@ public struct DialectEvent: Sendable, Equatable {
 }
 
 extension DialectEvent {
-  /// Calls `body` with the event as bytes (valid only inside `body`).
+  /// Calls `body` with the event as bytes (valid only inside `body`; UTF-8, as a `String`'s).
   func withBytes<R>(_ body: (EventBytes) -> R) -> R {
     var (type, data) = (type, data)
     return type.withUTF8 { type in
@@ -53,14 +53,23 @@ struct EventBytes {
   /// 0 when unknown): with enough of them the payload is parsed where it lies
   /// (``SimdjsonParser/parseDocument(_:readableAfter:)``) rather than copied.
   var readableAfter: Int
+  /// Whether ``data`` is known to be UTF-8. False for data the SSE layer handed on
+  /// unchecked (``SSESink/defersUTF8Check``): the dialect reads it only once its payload
+  /// parsed (simdjson validates all of its input) or the data proved to be UTF-8, and
+  /// refuses it otherwise (``EventDialect/read(_:into:)`` returns false, having done
+  /// nothing), for the stream to report and repair it as the SSE layer would have.
+  var utf8Checked: Bool
 
   /// `type` is the SSE event type as bytes (empty or `message` for none).
-  init(type: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, offset: Int, end: Int, readableAfter: Int = 0) {
+  init(type: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, offset: Int, end: Int, readableAfter: Int = 0,
+       utf8Checked: Bool = true)
+  {
     nameBytes = SSEEventBatch.isMessage(type) ? UnsafeRawBufferPointer(start: nil, count: 0) : type
     self.data = data
     self.offset = offset
     self.end = end
     self.readableAfter = readableAfter
+    self.utf8Checked = utf8Checked
   }
 
   /// The event name when one was given: nil for none and for the SSE default `message`.

@@ -44,6 +44,9 @@ public struct OpenAIChatDialect: PayloadDialect {
   private var state = State.reading
   private var choices: [Int: ChoiceState] = [:]
   private var choiceOrder: [Int] = []
+  /// Bit `i` set when choice `i` (0 to 63) is in ``choices``: the per-chunk test for a new
+  /// choice costs a mask rather than a hash lookup (choices are never removed).
+  private var seenChoices: UInt64 = 0
   private var calls: [CallKey: CallState] = [:]
   var outcome = Outcome()
 
@@ -195,9 +198,10 @@ public struct OpenAIChatDialect: PayloadDialect {
       }
     }
     let index = indexNode?.int ?? position
-    if choices[index] == nil {
+    if !hasChoice(index) {
       choices[index] = ChoiceState()
       choiceOrder.append(index)
+      if index >= 0 && index < 64 { seenChoices |= 1 << UInt64(index) }
     }
     if let delta = deltaNode, delta.isObject {
       self.delta(delta, choice: index, at: at, into: &out)
@@ -210,6 +214,13 @@ public struct OpenAIChatDialect: PayloadDialect {
                                    payload: choice.value), at: at, into: &out)
       }
     }
+  }
+
+  /// Whether choice `index` has a state (a bit test for choices 0 to 63). O(1).
+  @inline(__always)
+  private func hasChoice(_ index: Int) -> Bool {
+    if index >= 0 && index < 64 { return seenChoices & (1 << UInt64(index)) != 0 }
+    return choices[index] != nil
   }
 
   private mutating func delta(_ delta: JSONNode, choice: Int, at: Int, into out: inout DialectOutputs) {
