@@ -90,7 +90,7 @@ struct EffectFindings: Sendable {
     var order: [Int32] = []
     order.reserveCapacity(tally.pending.count)
     for (i, record) in records.enumerated() where !record.removed {
-      ordinals[i] = tally.actionSlot(of: record).map { tally.slots[$0].ordinal } ?? .max
+      ordinals[i] = tally.actionSlot(of: record).map { tally.slot(at: $0).ordinal } ?? .max
       order.append(Int32(i))
     }
     let pending = tally.pending
@@ -108,7 +108,7 @@ struct EffectFindings: Sendable {
     guard !dryRun else { return false }
     for index in order {
       let record = tally.pending.records[Int(index)]
-      if let at = tally.actionSlot(of: record), tally.slots[at].kind == .applied || tally.slots[at].kind == .duplicate {
+      if let at = tally.actionSlot(of: record), tally.slot(at: at).kind == .applied || tally.slot(at: at).kind == .duplicate {
         return true
       }
     }
@@ -120,7 +120,7 @@ struct EffectFindings: Sendable {
     let record = tally.pending.records[Int(order[n])]
     let readable = tally.actionReadable(of: record)
     let kind = tally.names[Int(record.kind)]
-    let entry = tally.actionSlot(of: record).map { tally.entry(tally.slots[$0]) }
+    let entry = tally.actionSlot(of: record).map { tally.entry(tally.slot(at: $0)) }
     return IntegrityAudit.effectFinding(kind: kind, readable: readable, entry: entry, dryRun: dryRun)
   }
 }
