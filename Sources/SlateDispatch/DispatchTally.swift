@@ -194,9 +194,9 @@ public struct DispatchTally: Sendable {
   /// (96 per slot, 4 to 8 of index, the readable key); a ``DispatchResult`` holds ~2 KB.
   public var storageBytes: Int { keys.storageBytes + shapes.reduce(0) { $0 + $1.count } }
 
-  /// The bytes of the per-key state in memory: at most ``memory``'s bytes (its pages in
-  /// memory), plus the shapes.
-  public var residentBytes: Int { keys.residentBytes + shapes.reduce(0) { $0 + $1.count } }
+  /// The bytes of the per-key state's pages in memory: at most ``memory``'s bytes (unless
+  /// the file could not be written). The shapes (at most ``shapeLimit``) and names are apart.
+  public var residentBytes: Int { keys.residentBytes }
 
   /// Whether pages of the per-key state went to the temporary file, and how many pages
   /// were written to it and read back from it.
