@@ -93,7 +93,8 @@ import Testing
               "\(what): \(tally.pendingStorageBytes) bytes for \(tally.pendingCount) effects")
       let perEffect = full.findings.filter { $0.code == .auditEffectNotQueued }.count
       #expect(tally.pendingCount == perEffect, "\(what)")
-      #expect(bounded.audit.heldCount == full.findings.count - perEffect, "\(what)")
+      let perRejection = full.findings.filter { $0.code == .auditRejection }.count
+      #expect(bounded.audit.heldCount == full.findings.count - perEffect - perRejection, "\(what)")
       #expect(bounded.audit.count == full.findings.count && Array(bounded.audit) == full.findings, "\(what)")
       if mode == .dryRun { #expect(perEffect > 0 || full.result.effectsRequested.isEmpty, "\(what)") }
       #expect(full.tally == nil && full.figures.keyCount == full.result.entries.count, "\(what)")
