@@ -13,18 +13,18 @@
 public struct AuditFindings: Sequence, Sendable {
   var head: [Finding]
   var effects: EffectFindings?
-  var rejections: [DispatchResult.RejectionRef]
+  var rejections: RejectionFindings?
   var tail: [Finding]
 
   /// Findings held whole (an audit of a ``DispatchResult``, a report read back).
   public init(_ findings: [Finding] = []) {
     head = findings
     effects = nil
-    rejections = []
+    rejections = nil
     tail = []
   }
 
-  init(head: [Finding], effects: EffectFindings?, rejections: [DispatchResult.RejectionRef], tail: [Finding]) {
+  init(head: [Finding], effects: EffectFindings?, rejections: RejectionFindings?, tail: [Finding]) {
     self.head = head
     self.effects = effects
     self.rejections = rejections
@@ -35,7 +35,7 @@ public struct AuditFindings: Sequence, Sendable {
   public var all: [Finding] { Array(self) }
 
   /// How many findings there are. O(1).
-  public var count: Int { head.count + (effects?.order.count ?? 0) + rejections.count + tail.count }
+  public var count: Int { head.count + (effects?.order.count ?? 0) + (rejections?.order.count ?? 0) + tail.count }
 
   public var underestimatedCount: Int { count }
 
@@ -65,9 +65,9 @@ public struct AuditFindings: Sequence, Sendable {
             return effects.finding(at: index - 1)
           }
         case 2:
-          if index < findings.rejections.count {
+          if let rejections = findings.rejections, index < rejections.order.count {
             index += 1
-            return IntegrityAudit.rejectionFinding(findings.rejections[index - 1])
+            return IntegrityAudit.rejectionFinding(rejections.tally.rejectionRef(rejections.order[index - 1]))
           }
         case 3:
           if index < findings.tail.count { index += 1; return findings.tail[index - 1] }
@@ -134,4 +134,11 @@ struct EffectFindings: Sendable {
     let entry = tally.actionSlot(of: record).map { tally.entry(tally.slot(at: $0)) }
     return IntegrityAudit.effectFinding(kind: kind, readable: readable, entry: entry, dryRun: dryRun)
   }
+}
+
+/// The rejections' findings of a tally, in order: the rejections compactly (``CompactRejection``),
+/// each finding made as it is read.
+struct RejectionFindings: Sendable {
+  let tally: DispatchTally
+  let order: [CompactRejection]
 }

@@ -147,7 +147,10 @@ public struct DispatchTally: Sendable {
   var conflictTallies: [DispatchResult.ActionRef: String] = [:]
 
   public private(set) var conflicts: Set<DispatchResult.Conflict> = []
-  public private(set) var rejections: Set<DispatchResult.RejectionRef> = []
+  /// The rejections (``rejections``), compactly (``CompactRejection``).
+  var compactRejections: Set<CompactRejection> = []
+  var codeLists: [[String]] = []
+  var codeListIndex: [[String]: UInt32] = [:]
   public private(set) var batches: Set<String> = []
   public private(set) var phases: Set<String> = []
   public private(set) var notes: Set<String> = []
@@ -208,7 +211,7 @@ public struct DispatchTally: Sendable {
     for entry in result.entries.values { record(entry) }
     for (ref, tally) in result.actions { self.tally(tally, action: ref) }
     conflicts.formUnion(result.conflicts)
-    rejections.formUnion(result.rejections)
+    for rejection in result.rejections { addRejection(rejection) }
     batches.formUnion(result.batches)
     phases.formUnion(result.phases)
     notes.formUnion(result.notes)
@@ -377,7 +380,7 @@ public struct DispatchTally: Sendable {
     for kinds in actionKinds.values {
       for rank in kinds where rank > 0 { counts.add(Outcome.Kind.allCases[Int(rank - 1)]) }
     }
-    counts.rejected = rejections.count
+    counts.rejected = compactRejections.count
     return counts
   }
 

@@ -98,7 +98,7 @@ public enum IntegrityAudit {
     findings = []
 
     // Rejections (made as the findings are read).
-    let rejections = tally.rejections.sorted()
+    let rejections = tally.sortedRejections()
 
     // Duplicates and planned actions.
     if duplicates.count > 0 {
@@ -122,7 +122,8 @@ public enum IntegrityAudit {
     for (code, sentence) in budgets where tally.notes.contains(code) {
       findings.append(Finding(code: .auditBudget, severity: .warning, message: sentence))
     }
-    return AuditFindings(head: head, effects: effects.order.isEmpty ? nil : effects, rejections: rejections,
+    return AuditFindings(head: head, effects: effects.order.isEmpty ? nil : effects,
+                         rejections: rejections.isEmpty ? nil : RejectionFindings(tally: tally, order: rejections),
                          tail: findings)
   }
 
