@@ -127,6 +127,8 @@ struct DispatchOptions: ParsableArguments {
   func streamOptions(dialect: DialectKind) -> ActionStreamOptions {
     var options = ActionStreamOptions(dialect: dialect)
     options.maxActions = max(options.maxActions, maxActions)
+    // As many values as actions: an answer's JSON array of more than 100,000 actions is framed whole.
+    options.framerLimits.maxValues = max(options.framerLimits.maxValues, options.maxActions)
     return options
   }
 

@@ -1,9 +1,11 @@
 /// An integrity audit's findings (``IntegrityAudit/audit(plan:tally:planType:)``), in their
-/// order, without holding the per-effect ones: the findings before the effects (phases,
-/// failures, conflicts) and after them (rejections, duplicates, budgets) are held; the
-/// "requested but not queued" findings, one per pending effect of the audited
+/// order, without holding the per-effect and per-rejection ones: the findings before the
+/// effects (phases, failures, conflicts) and after the rejections (duplicates, budgets) are
+/// held; the "requested but not queued" findings, one per pending effect of the audited
 /// ``DispatchTally`` (a dry run has one per requested effect), are made one at a time as the
-/// sequence is read, from the tally and the order of its pending effects (4 bytes each).
+/// sequence is read, from the tally and the order of its pending effects (4 bytes each), and
+/// so are the rejections' (from the tally's rejections, sorted: a finding's sentence took
+/// ~850 bytes more than its rejection, heaptrack).
 ///
 /// Reading the sequence gives the same findings, in the same order, as
 /// ``IntegrityAudit/run(plan:tally:planType:)``. Memory: the held findings, the tally (shared
@@ -11,18 +13,21 @@
 public struct AuditFindings: Sequence, Sendable {
   var head: [Finding]
   var effects: EffectFindings?
+  var rejections: RejectionFindings?
   var tail: [Finding]
 
   /// Findings held whole (an audit of a ``DispatchResult``, a report read back).
   public init(_ findings: [Finding] = []) {
     head = findings
     effects = nil
+    rejections = nil
     tail = []
   }
 
-  init(head: [Finding], effects: EffectFindings?, tail: [Finding]) {
+  init(head: [Finding], effects: EffectFindings?, rejections: RejectionFindings?, tail: [Finding]) {
     self.head = head
     self.effects = effects
+    self.rejections = rejections
     self.tail = tail
   }
 
@@ -30,11 +35,12 @@ public struct AuditFindings: Sequence, Sendable {
   public var all: [Finding] { Array(self) }
 
   /// How many findings there are. O(1).
-  public var count: Int { head.count + (effects?.order.count ?? 0) + tail.count }
+  public var count: Int { head.count + (effects?.order.count ?? 0) + (rejections?.order.count ?? 0) + tail.count }
 
   public var underestimatedCount: Int { count }
 
-  /// How many findings are held (all but the per-effect ones, made as they are read).
+  /// How many findings are held (all but the per-effect and per-rejection ones, made as
+  /// they are read).
   public var heldCount: Int { head.count + tail.count }
 
   /// Whether any finding is an error (the per-effect ones decided without making them).
@@ -59,6 +65,11 @@ public struct AuditFindings: Sequence, Sendable {
             return effects.finding(at: index - 1)
           }
         case 2:
+          if let rejections = findings.rejections, index < rejections.order.count {
+            index += 1
+            return IntegrityAudit.rejectionFinding(rejections.tally.rejectionRef(rejections.order[index - 1]))
+          }
+        case 3:
           if index < findings.tail.count { index += 1; return findings.tail[index - 1] }
         default:
           return nil
@@ -90,7 +101,7 @@ struct EffectFindings: Sendable {
     var order: [Int32] = []
     order.reserveCapacity(tally.pending.count)
     for (i, record) in records.enumerated() where !record.removed {
-      ordinals[i] = tally.actionSlot(of: record).map { tally.slots[$0].ordinal } ?? .max
+      ordinals[i] = tally.actionSlot(of: record).map { tally.slot(at: $0).ordinal } ?? .max
       order.append(Int32(i))
     }
     let pending = tally.pending
@@ -108,7 +119,7 @@ struct EffectFindings: Sendable {
     guard !dryRun else { return false }
     for index in order {
       let record = tally.pending.records[Int(index)]
-      if let at = tally.actionSlot(of: record), tally.slots[at].kind == .applied || tally.slots[at].kind == .duplicate {
+      if let at = tally.actionSlot(of: record), tally.slot(at: at).kind == .applied || tally.slot(at: at).kind == .duplicate {
         return true
       }
     }
@@ -120,7 +131,14 @@ struct EffectFindings: Sendable {
     let record = tally.pending.records[Int(order[n])]
     let readable = tally.actionReadable(of: record)
     let kind = tally.names[Int(record.kind)]
-    let entry = tally.actionSlot(of: record).map { tally.entry(tally.slots[$0]) }
+    let entry = tally.actionSlot(of: record).map { tally.entry(tally.slot(at: $0)) }
     return IntegrityAudit.effectFinding(kind: kind, readable: readable, entry: entry, dryRun: dryRun)
   }
+}
+
+/// The rejections' findings of a tally, in order: the rejections compactly (``CompactRejection``),
+/// each finding made as it is read.
+struct RejectionFindings: Sendable {
+  let tally: DispatchTally
+  let order: [CompactRejection]
 }

@@ -159,7 +159,7 @@ extension DispatchTally {
     var own: String? = readable
     if let at = slot(of: id) {
       owner = Int32(at)
-      if arena[slots[at].readable].elementsEqual(readable.utf8) { own = nil }
+      if keys.bytes(slot(at: at).readable).elementsEqual(readable.utf8) { own = nil }
     } else {
       owner = pending.orphanOwner(id)
     }
@@ -193,12 +193,12 @@ extension DispatchTally {
 
   /// The readable key of a pending effect's action.
   func actionReadable(of record: PendingEffects.Record) -> String {
-    record.readable.page == .max ? readable(of: slots[Int(record.owner)]) : pending.ownReadable(of: record)
+    record.readable.page == .max ? readable(of: slot(at: Int(record.owner))) : pending.ownReadable(of: record)
   }
 
   /// The hex of a pending effect's action.
   func actionHex(of record: PendingEffects.Record) -> String {
-    record.owner >= 0 ? slots[Int(record.owner)].id.hex : pending.orphans[Int(-1 - record.owner)].hex
+    record.owner >= 0 ? id(of: slot(at: Int(record.owner))).hex : pending.orphans[Int(-1 - record.owner)].hex
   }
 
   /// Each pending effect: its key, kind, action's hex and readable key, in no fixed order.

@@ -69,12 +69,22 @@ public struct DispatchTally: Sendable {
       }
     }
 
-    /// Where the key starts its probe in a table of a power-of-two size.
+    /// Where the key starts its probe in a table of a power-of-two size (the same in every
+    /// process: a spilled index is rebuilt from the slots).
     var bucket: Int {
       switch self {
-      case .digest(let a, _, _, _): return Int(truncatingIfNeeded: a ^ (a >> 29))
-      case .text(let text): return text.hashValue
+      case .digest(let a, _, _, _): return Self.bucket(digest: a)
+      case .text(let text): return Self.bucket(text: text.utf8)
       }
+    }
+
+    static func bucket(digest a: UInt64) -> Int { Int(truncatingIfNeeded: a ^ (a >> 29)) }
+
+    /// FNV-1a of the text's bytes.
+    static func bucket(text bytes: some Sequence<UInt8>) -> Int {
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+      return Int(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 
     /// The order of the hex strings.
@@ -86,11 +96,16 @@ public struct DispatchTally: Sendable {
     }
   }
 
-  /// One key's winning entry, compactly: its text (readable form, outcome JSON) in
-  /// ``arena``, its names as indices into ``names``. No allocation of its own.
+  /// One key's winning entry, compactly: its text (readable form, text key, outcome JSON)
+  /// in ``keys``' pages, its names as indices into ``names``. Fixed size, no reference: it
+  /// lives in ``TallyKeys``' pages (in memory or in their file).
   struct Slot: Sendable {
-    var id: KeyID
-    var kind: Outcome.Kind
+    /// The key's digest as 4 words, or, for a text key (``isText``), where its bytes are:
+    /// page, offset and length in words 0 to 2.
+    var words: (UInt64, UInt64, UInt64, UInt64)
+    var isText: Bool
+    /// The outcome kind's rank (``Outcome/Kind/rank``).
+    var kindRank: UInt8
     var attempts: Int32
     var namespace: UInt32
     var queue: UInt32
@@ -99,17 +114,24 @@ public struct DispatchTally: Sendable {
     var phase: UInt32
     var readable: ByteArena.Span
     /// The outcome's canonical JSON (the join's tie-break, and its code and message): its
-    /// bytes in the arena, or, when ``ByteArena/Span/page`` is `UInt32.max`, the shape
+    /// bytes in the pages, or, when ``ByteArena/Span/page`` is `UInt32.max`, the shape
     /// ``ByteArena/Span/offset`` of ``shapes`` with the key's readable string put back.
     var outcome: ByteArena.Span
     var ordinal: Int
+
+    var kind: Outcome.Kind { Outcome.Kind.byRank[Int(kindRank)] }
+
+    var textSpan: ByteArena.Span {
+      ByteArena.Span(page: UInt32(truncatingIfNeeded: words.0), offset: UInt32(truncatingIfNeeded: words.1),
+                     count: UInt32(truncatingIfNeeded: words.2))
+    }
   }
 
-  var slots: [Slot] = []
-  /// Open addressing over ``slots`` by key (linear probing; `index + 1`, 0 for empty; at
-  /// most half full).
-  var table: [Int32] = []
-  var arena = ByteArena()
+  /// The slots, their index by key, their bytes: in memory up to ``memory``, past it in a
+  /// temporary file (``TallyKeys``).
+  var keys: TallyKeys
+  /// Where the per-key state is kept.
+  public let memory: TallyMemory
   /// Outcomes with their key's readable string (as canonical JSON) replaced by the byte
   /// 0xFF, which no JSON text holds: a handler's `{"key": readable, …}` answers share a
   /// handful of shapes. Up to ``shapeLimit``; past it, outcomes are kept whole.
@@ -125,7 +147,10 @@ public struct DispatchTally: Sendable {
   var conflictTallies: [DispatchResult.ActionRef: String] = [:]
 
   public private(set) var conflicts: Set<DispatchResult.Conflict> = []
-  public private(set) var rejections: Set<DispatchResult.RejectionRef> = []
+  /// The rejections (``rejections``), compactly (``CompactRejection``).
+  var compactRejections: Set<CompactRejection> = []
+  var codeLists: [[String]] = []
+  var codeListIndex: [[String]: UInt32] = [:]
   public private(set) var batches: Set<String> = []
   public private(set) var phases: Set<String> = []
   public private(set) var notes: Set<String> = []
@@ -151,30 +176,42 @@ public struct DispatchTally: Sendable {
     }
   }
 
-  public init() {}
+  /// An empty tally whose per-key state stays within `memory` (``TallyMemory/default``:
+  /// 8 MiB) in memory, the rest in a temporary file.
+  public init(memory: TallyMemory = .default) {
+    self.memory = memory
+    keys = TallyKeys(memory)
+  }
 
   /// The tally of one (merged) result.
-  public init(_ result: DispatchResult) {
+  public init(_ result: DispatchResult, memory: TallyMemory = .default) {
+    self.init(memory: memory)
     add(result)
   }
 
   /// The number of keys held (one slot each).
-  public var keyCount: Int { slots.count }
+  public var keyCount: Int { keys.count }
 
-  /// The bytes the per-key storage takes: the slots (their capacity), the index, the
-  /// arena's bytes in use and the shapes. About 110 bytes per key of a generated film turn
-  /// (88 per slot, 4 to 8 of index, the readable key); a ``DispatchResult`` holds ~2 KB.
-  public var storageBytes: Int {
-    slots.capacity * MemoryLayout<Slot>.stride + table.capacity * MemoryLayout<Int32>.stride + arena.count
-      + shapes.reduce(0) { $0 + $1.count }
-  }
+  /// The bytes the per-key state takes, wherever it is: the slots, the index, the readable
+  /// keys and outcomes, the shapes. About 110 bytes per key of a generated film turn
+  /// (96 per slot, 4 to 8 of index, the readable key); a ``DispatchResult`` holds ~2 KB.
+  public var storageBytes: Int { keys.storageBytes + shapes.reduce(0) { $0 + $1.count } }
+
+  /// The bytes of the per-key state's pages in memory: at most ``memory``'s bytes (unless
+  /// the file could not be written). The shapes (at most ``shapeLimit``) and names are apart.
+  public var residentBytes: Int { keys.residentBytes }
+
+  /// Whether pages of the per-key state went to the temporary file, and how many pages
+  /// were written to it and read back from it.
+  public var spill: (spilled: Bool, reads: Int, writes: Int) { keys.spill }
 
   /// Joins `result` in (see the type's documentation).
   public mutating func add(_ result: DispatchResult) {
+    if !isKnownUniquelyReferenced(&keys) { keys = keys.copy() }
     for entry in result.entries.values { record(entry) }
     for (ref, tally) in result.actions { self.tally(tally, action: ref) }
     conflicts.formUnion(result.conflicts)
-    rejections.formUnion(result.rejections)
+    for rejection in result.rejections { addRejection(rejection) }
     batches.formUnion(result.batches)
     phases.formUnion(result.phases)
     notes.formUnion(result.notes)
@@ -204,31 +241,42 @@ public struct DispatchTally: Sendable {
   mutating func record(_ entry: DispatchResult.Entry) {
     let id = KeyID(entry.key.hex)
     let outcome = entry.outcome.json.canonicalBytes
-    if let at = slot(of: id) {
-      let present = slots[at]
-      let ordinal = min(present.ordinal, entry.ordinal)
-      if precedes(present, entry, outcome) {
-        // The same key: its readable form is already in the arena.
-        slots[at] = slot(entry, id: id, outcome: outcome, readable: present.readable)
-      }
-      slots[at].ordinal = ordinal
+    if let at = keys.find(id) {
+      let present = keys.slot(at)
+      var joined = present
+      let replaced = precedes(present, entry, outcome)
+      // The same key: its readable form and text are already kept.
+      if replaced { joined = slot(entry, id: id, outcome: outcome, kept: present) }
+      joined.ordinal = min(present.ordinal, entry.ordinal)
+      if replaced || joined.ordinal != present.ordinal { keys.set(at, joined) }
     } else {
-      let new = slot(entry, id: id, outcome: outcome)
-      slots.append(new)
-      insert(slots.count - 1)
+      _ = keys.append(slot(entry, id: id, outcome: outcome))
     }
   }
 
-  /// A slot for `entry`; `readable`: where its readable key already is (a replaced winner
-  /// of the same key), else it is appended to the arena.
-  mutating func slot(_ entry: DispatchResult.Entry, id: KeyID, outcome: [UInt8], readable kept: ByteArena.Span? = nil)
-    -> Slot
-  {
+  /// A slot for `entry`; `kept`: the slot of the same key it replaces (whose readable key
+  /// and text are kept), else they are stored.
+  mutating func slot(_ entry: DispatchResult.Entry, id: KeyID, outcome: [UInt8], kept: Slot? = nil) -> Slot {
     let readable = entry.key.readable
-    return Slot(id: id, kind: entry.outcome.kind, attempts: Int32(clamping: entry.outcome.attempts),
-                namespace: name(entry.key.namespace), queue: name(entry.queue), type: name(entry.type),
-                phase: entry.phase.map { name($0) + 1 } ?? 0, readable: kept ?? arena.append(readable.utf8),
-                outcome: keep(outcome, readable: readable), ordinal: entry.ordinal)
+    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    var isText = false
+    if let kept {
+      words = kept.words
+      isText = kept.isText
+    } else {
+      switch id {
+      case .digest(let a, let b, let c, let d): words = (a, b, c, d)
+      case .text(let text):
+        let span = keys.store(text.utf8)
+        words = (UInt64(span.page), UInt64(span.offset), UInt64(span.count), 0)
+        isText = true
+      }
+    }
+    return Slot(words: words, isText: isText, kindRank: UInt8(entry.outcome.kind.rank),
+                attempts: Int32(clamping: entry.outcome.attempts), namespace: name(entry.key.namespace),
+                queue: name(entry.queue), type: name(entry.type), phase: entry.phase.map { name($0) + 1 } ?? 0,
+                readable: kept?.readable ?? keys.store(readable.utf8), outcome: keep(outcome, readable: readable),
+                ordinal: entry.ordinal)
   }
 
   /// Where an outcome's bytes are kept: as a shape when they hold the key's readable
@@ -248,12 +296,12 @@ public struct DispatchTally: Sendable {
         return ByteArena.Span(page: .max, offset: index, count: 0)
       }
     }
-    return arena.append(outcome)
+    return keys.store(outcome)
   }
 
   /// The outcome's canonical JSON of a slot.
   func outcomeBytes(of slot: Slot) -> [UInt8] {
-    guard slot.outcome.page == .max else { return Array(arena[slot.outcome]) }
+    guard slot.outcome.page == .max else { return keys.bytes(slot.outcome) }
     let shape = shapes[Int(slot.outcome.offset)]
     let hole = shape.firstIndex(of: 0xFF)!
     var out = Array(shape[..<hole])
@@ -274,33 +322,10 @@ public struct DispatchTally: Sendable {
   }
 
   /// The slot of a key, or nil.
-  func slot(of id: KeyID) -> Int? {
-    guard !table.isEmpty else { return nil }
-    let mask = table.count - 1
-    var at = id.bucket & mask
-    while table[at] != 0 {
-      let index = Int(table[at] - 1)
-      if slots[index].id == id { return index }
-      at = (at + 1) & mask
-    }
-    return nil
-  }
+  func slot(of id: KeyID) -> Int? { keys.find(id) }
 
-  /// Puts slot `index` in the table, doubling the table past half full.
-  mutating func insert(_ index: Int) {
-    if (slots.count) * 2 > table.count {
-      table = Array(repeating: 0, count: Swift.max(16, table.count * 2))
-      for k in 0..<slots.count where k != index { place(k) }
-    }
-    place(index)
-  }
-
-  private mutating func place(_ index: Int) {
-    let mask = table.count - 1
-    var at = slots[index].id.bucket & mask
-    while table[at] != 0 { at = (at + 1) & mask }
-    table[at] = Int32(index + 1)
-  }
+  /// The slot at `index`.
+  func slot(at index: Int) -> Slot { keys.slot(index) }
 
   /// ``DispatchResult/Entry/precedes(_:_:)`` of a slot and an entry (whose outcome's
   /// canonical bytes are `outcome`).
@@ -316,7 +341,10 @@ public struct DispatchTally: Sendable {
 
   func phase(of slot: Slot) -> String { slot.phase == 0 ? "" : names[Int(slot.phase - 1)] }
 
-  func readable(of slot: Slot) -> String { String(decoding: arena[slot.readable], as: UTF8.self) }
+  func readable(of slot: Slot) -> String { String(decoding: keys.bytes(slot.readable), as: UTF8.self) }
+
+  /// The key of a slot.
+  func id(of slot: Slot) -> KeyID { keys.id(of: slot) }
 
   /// Joins one action's tally (``DispatchResult/Tally/join(_:_:)``).
   mutating func tally(_ tally: DispatchResult.Tally, action ref: DispatchResult.ActionRef) {
@@ -334,9 +362,16 @@ public struct DispatchTally: Sendable {
     actionKinds[ref.batch] = kinds
   }
 
+  /// Each slot, in no fixed order.
+  func forEachSlot(_ body: (Slot) throws -> Void) rethrows {
+    for i in 0..<keys.count { try body(keys.slot(i)) }
+  }
+
   /// How many keys ended in each kind (``DispatchResult/counts``).
   public var counts: [Outcome.Kind: Int] {
-    slots.reduce(into: [:]) { $0[$1.kind, default: 0] += 1 }
+    var counts: [Outcome.Kind: Int] = [:]
+    forEachSlot { counts[$0.kind, default: 0] += 1 }
+    return counts
   }
 
   /// How many actions ended in each kind, and the rejections (``DispatchResult/actionCounts``).
@@ -345,31 +380,23 @@ public struct DispatchTally: Sendable {
     for kinds in actionKinds.values {
       for rank in kinds where rank > 0 { counts.add(Outcome.Kind.allCases[Int(rank - 1)]) }
     }
-    counts.rejected = rejections.count
+    counts.rejected = compactRejections.count
     return counts
   }
 
   /// The queues, sorted by name (``DispatchResult/queues``).
-  public var queues: [String] { Set(slots.map(\.queue)).map { names[Int($0)] }.sorted() }
-
-  /// The slots' indices by ordinal, then key hex.
-  func orderedIndices() -> [Int32] {
-    var order = Array(0..<Int32(slots.count))
-    order.sort { i, j in
-      let (a, b) = (slots[Int(i)], slots[Int(j)])
-      if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
-      return KeyID.precedes(a.id, b.id)
-    }
-    return order
+  public var queues: [String] {
+    var seen = Set<UInt32>()
+    forEachSlot { seen.insert($0.queue) }
+    return seen.map { names[Int($0)] }.sorted()
   }
 
   /// The readable keys of a queue's keys, in order (``DispatchResult/keys(queue:)``), and
   /// their namespaces: what ``forEachKey(queue:_:)`` hands over.
   public func forEachKey(queue: String, _ body: (_ readable: String, _ namespace: String) throws -> Void) rethrows {
     guard let queue = nameIndex[queue] else { return }
-    for index in orderedIndices() where slots[Int(index)].queue == queue {
-      let slot = slots[Int(index)]
-      try body(readable(of: slot), names[Int(slot.namespace)])
+    try keys.forEachOrdered { _, slot in
+      if slot.queue == queue { try body(readable(of: slot), names[Int(slot.namespace)]) }
     }
   }
 
@@ -391,7 +418,7 @@ public struct DispatchTally: Sendable {
       outcome = read
     }
     return DispatchResult.Entry(
-      key: ActionKey(hex: slot.id.hex, namespace: names[Int(slot.namespace)], readable: readable(of: slot),
+      key: ActionKey(hex: id(of: slot).hex, namespace: names[Int(slot.namespace)], readable: readable(of: slot),
                      canonicalBytes: []),
       queue: names[Int(slot.queue)], type: names[Int(slot.type)], phase: slot.phase == 0 ? nil : names[Int(slot.phase - 1)],
       ordinal: slot.ordinal, outcome: outcome)
@@ -399,23 +426,28 @@ public struct DispatchTally: Sendable {
 
   /// Each key's entry (see ``entry(_:)``) by ordinal, then key.
   func forEachOrderedEntry(_ body: (DispatchResult.Entry) throws -> Void) rethrows {
-    for index in orderedIndices() { try body(entry(slots[Int(index)])) }
+    try keys.forEachOrdered { _, slot in try body(entry(slot)) }
   }
 
   /// The entry of the key whose hex is `hex` (see ``entry(_:)``).
   func entry(hex: String) -> DispatchResult.Entry? {
-    slot(of: KeyID(hex)).map { entry(slots[$0]) }
+    slot(of: KeyID(hex)).map { entry(keys.slot($0)) }
   }
 
   /// The ordinal of the key whose hex is `hex`.
   func ordinal(hex: String) -> Int? {
-    slot(of: KeyID(hex)).map { slots[$0].ordinal }
+    slot(of: KeyID(hex)).map { keys.slot($0).ordinal }
   }
 
   /// How many actions were refused as conflicts, per key hex.
   var refusedPerKey: [String: Int] {
     conflictTallies.values.reduce(into: [:]) { $0[$1, default: 0] += 1 }
   }
+}
+
+extension Outcome.Kind {
+  /// The kinds by ``rank``.
+  static let byRank: [Outcome.Kind] = allCases.sorted { $0.rank < $1.rank }
 }
 
 /// Bytes kept in pages of ``pageSize`` bytes, each allocated once at its full size and never

@@ -44,10 +44,18 @@ extension Dispatcher {
   /// The rejections of a turn's event log up to a sequence: their identities (digest and
   /// index) and the last sequence read.
   struct RejectionsSeen: Sendable {
-    var ids: Set<String> = []
+    /// A rejection's identity: its value's digest (4 words when it is a SHA-256 hex, as
+    /// every one the dispatcher writes is) and its index's canonical JSON (a short string,
+    /// kept inline): no allocation per rejection (a `digest#index` string took ~500 bytes).
+    struct ID: Hashable, Sendable {
+      var digest: DispatchTally.KeyID
+      var index: String
+    }
+
+    var ids: Set<ID> = []
     var after: Int64 = 0
 
-    static func id(digest: String, index: JSONValue) -> String { digest + "#" + index.canonicalString }
+    static func id(digest: String, index: JSONValue) -> ID { ID(digest: DispatchTally.KeyID(digest), index: index.canonicalString) }
   }
 
   static func rejectionDetail(_ rejection: Rejection, digest: String, index: JSONValue) -> JSONValue {

@@ -97,16 +97,8 @@ public enum IntegrityAudit {
     let head = findings
     findings = []
 
-    // Rejections.
-    for rejection in tally.rejections.sorted() {
-      var where_: [String] = []
-      if let index = rejection.index { where_.append("value \(index)") }
-      if let phase = rejection.phase { where_.append("phase \(phase)") }
-      findings.append(Finding(
-        code: .auditRejection, severity: .warning,
-        message: "A \(rejection.type ?? "value of unknown type") was rejected (\(rejection.codes.joined(separator: ", ")))"
-          + (where_.isEmpty ? "." : " at " + where_.joined(separator: ", ") + "."), phase: rejection.phase))
-    }
+    // Rejections (made as the findings are read).
+    let rejections = tally.sortedRejections()
 
     // Duplicates and planned actions.
     if duplicates.count > 0 {
@@ -130,7 +122,20 @@ public enum IntegrityAudit {
     for (code, sentence) in budgets where tally.notes.contains(code) {
       findings.append(Finding(code: .auditBudget, severity: .warning, message: sentence))
     }
-    return AuditFindings(head: head, effects: effects.order.isEmpty ? nil : effects, tail: findings)
+    return AuditFindings(head: head, effects: effects.order.isEmpty ? nil : effects,
+                         rejections: rejections.isEmpty ? nil : RejectionFindings(tally: tally, order: rejections),
+                         tail: findings)
+  }
+
+  /// The finding of a rejected value.
+  static func rejectionFinding(_ rejection: DispatchResult.RejectionRef) -> Finding {
+    var where_: [String] = []
+    if let index = rejection.index { where_.append("value \(index)") }
+    if let phase = rejection.phase { where_.append("phase \(phase)") }
+    return Finding(
+      code: .auditRejection, severity: .warning,
+      message: "A \(rejection.type ?? "value of unknown type") was rejected (\(rejection.codes.joined(separator: ", ")))"
+        + (where_.isEmpty ? "." : " at " + where_.joined(separator: ", ") + "."), phase: rejection.phase)
   }
 
   /// The finding of an effect of kind `kind` requested by the action `readable` (whose

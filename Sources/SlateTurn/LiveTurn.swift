@@ -77,7 +77,7 @@ public struct LiveTurn: Sendable {
     self.turn = turn
     self.trace = TurnTrace(turn: turn, telemetry: configuration.telemetry)
     self.configuration = configuration
-    if !configuration.keepsEntries { tally = DispatchTally() }
+    if !configuration.keepsEntries { tally = DispatchTally(memory: configuration.tallyMemory) }
   }
 
   /// Joins one dispatch's result into ``result``, or into ``tally`` when it is kept.

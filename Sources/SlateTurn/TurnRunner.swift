@@ -171,6 +171,10 @@ public struct TurnRunner: Sendable {
   /// leaves the outbox in the ledger until the report is printed: what `slate replay`
   /// without `--bundle` does. Default true.
   public var keepsEntries = true
+  /// Where a tally (``keepsEntries`` false) keeps its per-key state: at most
+  /// ``TallyMemory/bytes`` of it in memory, the rest in an unlinked temporary file. Default
+  /// ``TallyMemory/default`` (8 MiB).
+  public var tallyMemory = TallyMemory.default
 
   /// - Parameter logger: where the runner logs stream diagnostics (`debug`); nil: the
   ///   dispatcher's logger.

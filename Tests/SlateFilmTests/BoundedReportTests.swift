@@ -41,26 +41,30 @@ import Testing
     return (sink.text, sink.pieces)
   }
 
-  static func runner(_ ledger: InMemoryLedger, mode: Dispatcher.Mode, dialect: DialectKind, keepsEntries: Bool) throws
-    -> TurnRunner
+  static func runner(_ ledger: InMemoryLedger, mode: Dispatcher.Mode, dialect: DialectKind, keepsEntries: Bool,
+                     memory: TallyMemory = .default) throws -> TurnRunner
   {
     let dispatcher = Dispatcher(ledger: ledger, handlers: FilmHandler.table(), mode: mode,
                                 configuration: .init(project: "film"), clock: ManualWallClock())
     var runner = TurnRunner(pack: try FilmActionsTests.filmPack(), dispatcher: dispatcher,
                             options: ActionStreamOptions(dialect: dialect))
     runner.keepsEntries = keepsEntries
+    runner.tallyMemory = memory
     return runner
   }
 
   /// Runs `input` with and without entries (each into its own ledger), `runs` times, and
-  /// compares each pair of reports.
+  /// compares each pair of reports. `memory`: the tally's (``TurnRunner/tallyMemory``);
+  /// `spills`: whether its pages must have gone to the file and been read back (then its
+  /// memory is checked to be at most its pages and shapes).
   static func check(_ input: TurnInput, turn: TurnID, dialect: DialectKind = .auto, mode: Dispatcher.Mode = .live,
-                    runs: Int = 2) async throws
+                    runs: Int = 2, memory: TallyMemory = .default, spills: Bool = false) async throws
   {
     let (fullLedger, boundedLedger) = (InMemoryLedger(), InMemoryLedger())
     for run in 0..<runs {
       let full = try await runner(fullLedger, mode: mode, dialect: dialect, keepsEntries: true).run(input, turn: turn)
-      let bounded = try await runner(boundedLedger, mode: mode, dialect: dialect, keepsEntries: false).run(input, turn: turn)
+      let bounded = try await runner(boundedLedger, mode: mode, dialect: dialect, keepsEntries: false, memory: memory)
+        .run(input, turn: turn)
       let expected = full.summaryJSON.text
       let what = "\(turn) run \(run + 1) \(mode)"
       #expect(try await streamed(bounded).text == expected, "\(what): the bounded report's summary")
@@ -74,6 +78,11 @@ import Testing
       let tally = try #require(bounded.tally)
       #expect(bounded.result.entries.isEmpty && bounded.result.actions.isEmpty && bounded.effects.isEmpty, "\(what)")
       #expect(tally.keyCount == full.result.entries.count, "\(what)")
+      if spills {
+        let spill = tally.spill
+        #expect(spill.spilled && spill.writes > 0 && spill.reads > 0, "\(what): \(spill)")
+        #expect(tally.residentBytes <= memory.bytes, "\(what): \(tally.residentBytes) bytes in memory")
+      }
       // About 110 bytes per key (a slot, its index, its readable key; outcomes as shared
       // shapes), where a full entry takes ~2 KB.
       #expect(tally.storageBytes <= 160 * tally.keyCount + 4096, "\(what): \(tally.storageBytes) bytes")
@@ -84,7 +93,8 @@ import Testing
               "\(what): \(tally.pendingStorageBytes) bytes for \(tally.pendingCount) effects")
       let perEffect = full.findings.filter { $0.code == .auditEffectNotQueued }.count
       #expect(tally.pendingCount == perEffect, "\(what)")
-      #expect(bounded.audit.heldCount == full.findings.count - perEffect, "\(what)")
+      let perRejection = full.findings.filter { $0.code == .auditRejection }.count
+      #expect(bounded.audit.heldCount == full.findings.count - perEffect - perRejection, "\(what)")
       #expect(bounded.audit.count == full.findings.count && Array(bounded.audit) == full.findings, "\(what)")
       if mode == .dryRun { #expect(perEffect > 0 || full.result.effectsRequested.isEmpty, "\(what)") }
       #expect(full.tally == nil && full.figures.keyCount == full.result.entries.count, "\(what)")

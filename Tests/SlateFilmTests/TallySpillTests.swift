@@ -1,0 +1,102 @@
+import SlateDispatch
+import SlateFilm
+import SlateJSON
+import SlateStream
+import SlateTestSupport
+import SlateTurn
+import Testing
+
+/// A tally whose per-key state does not fit its memory (``TallyMemory``: here pages of 128
+/// bytes, two of them in memory, so that nearly every slot, index entry and readable key
+/// lives in the temporary file and is read back with `pread`) reports what a run that keeps
+/// every entry reports: the same summary bytes, findings, counts and key lists
+/// (``BoundedReportTests/check(_:turn:dialect:mode:runs:memory:spills:)``), and its pages in
+/// memory stay within the limit. A page lost or read back wrong changes a key, an outcome or
+/// an order, and the reports differ.
+@Suite struct TallySpillTests {
+  static let tiny = TallyMemory(pageSize: 128, pages: 2)
+
+  @Test(arguments: AccountingTests.corpusTurns)
+  func everyCorpusTurnReportsTheSameSpilled(_ name: String) async throws {
+    try await BoundedReportTests.check(try AccountingTests.corpusTurn(name), turn: TurnID(name), memory: Self.tiny,
+                                       spills: true)
+  }
+
+  @Test(arguments: AccountingTests.corpusTurns)
+  func everyCorpusTurnReportsTheSameSpilledDry(_ name: String) async throws {
+    try await BoundedReportTests.check(try AccountingTests.corpusTurn(name), turn: TurnID(name), mode: .dryRun, runs: 1,
+                                       memory: Self.tiny, spills: true)
+  }
+
+  /// 1,000 actions (conflicts and rejections among them) through 2 pages of 128 bytes, and
+  /// through 4 pages of 4 KiB (most slots on pages read back whole).
+  @Test(arguments: [TallyMemory(pageSize: 128, pages: 2), TallyMemory(pageSize: 4096, pages: 4)])
+  func aGeneratedThousandActionTurnReportsTheSameSpilled(_ memory: TallyMemory) async throws {
+    let stream = try #require(SyntheticCorpus.generate(dialect: .openaiChat, actions: 1000, form: .answer(.array)))
+    let input = TurnInput(phases: [.init(name: nil, source: stream.path, bytes: stream.bytes)])
+    try await BoundedReportTests.check(input, turn: "generated", dialect: .openaiChat, memory: memory, spills: true)
+  }
+
+  @Test func conflictsAndRejectionsReportTheSameSpilled() async throws {
+    var lines: [String] = []
+    for i in 0..<40 { lines.append(#"{"type":"create_scene","scene_id":"s\#(i % 7)","title":"take \#(i)"}"#) }
+    lines.append(#"{"type":"create_scene","title":"no id"}"#)
+    lines.append(#"{"type":"nothing_known"}"#)
+    for i in 0..<9 { lines.append(#"{"type":"create_scene","scene_id":"s\#(i)","title":"take \#(i)"}"#) }
+    let answer = "[" + lines.joined(separator: ",") + "]"
+    let input = TurnInput(phases: [.init(name: nil, source: "answer", bytes: Array(answer.utf8))])
+    try await BoundedReportTests.check(input, turn: "t", dialect: .text, memory: Self.tiny, spills: true)
+  }
+
+  /// Folded result by result through a tiny memory, a tally holds what one in memory holds:
+  /// keys given as digests and as other text, outcomes longer than a page (on pages of
+  /// their own), many ordinals tied (the order's key tie-break), and copies of a tally
+  /// changed apart (a shared store copied before a change).
+  @Test func aSpilledTallyEqualsOneInMemory() {
+    var keys: [ActionKey] = []
+    for i in 0..<300 {
+      let namespace = ["scene", "prop", "set"][i % 3]
+      let hex = i % 5 == 0 ? "text-key-\(i)" : String(repeating: String(i % 10), count: 60) + String(1000 + i)
+      keys.append(ActionKey(hex: hex, namespace: namespace, readable: namespace + ":" + String(i),
+                            canonicalBytes: [UInt8(i % 256)]))
+    }
+    var generator = SplitMix64Seed(seed: 11)
+    var spilled = DispatchTally(memory: Self.tiny)
+    var inMemory = DispatchTally()
+    var snapshot: DispatchTally?
+    var snapshotReference: DispatchTally?
+    for round in 0..<40 {
+      var result = DispatchResult()
+      for _ in 0..<(5 + generator.next() % 20) {
+        let key = keys[generator.next() % keys.count]
+        let kind = Outcome.Kind.allCases[generator.next() % 6]
+        let detail = generator.next() % 7
+        let long = String(repeating: "long answer ", count: detail == 3 ? 40 : 0)
+        let outcome = Outcome(kind: kind, result: detail % 2 == 0 ? .string(long + key.readable) : .number(JSONNumber(detail)),
+                              code: kind == .failed ? "c\(detail % 2)" : nil, retryable: detail % 3 == 0,
+                              attempts: detail % 3)
+        let entry = DispatchResult.Entry(key: key, queue: key.namespace, type: detail % 2 == 0 ? "create" : "update",
+                                         phase: detail % 4 == 0 ? nil : "p\(detail % 2)",
+                                         ordinal: generator.next() % 50, outcome: outcome)
+        result.record(entry, action: DispatchResult.ActionRef(batch: "b\(round)", position: generator.next() % 30))
+      }
+      spilled.add(result)
+      inMemory.add(result)
+      if round == 20 {
+        snapshot = spilled
+        snapshotReference = inMemory
+      }
+    }
+    #expect(spilled.spill.spilled && spilled.spill.reads > 0, "\(spilled.spill)")
+    #expect(spilled.residentBytes <= Self.tiny.bytes)
+    for (a, b) in [(spilled, inMemory), (snapshot!, snapshotReference!)] {
+      #expect(a.keyCount == b.keyCount)
+      #expect(a.counts == b.counts)
+      #expect(a.actionCounts == b.actionCounts)
+      #expect(a.queues == b.queues)
+      for queue in b.queues { #expect(a.keys(queue: queue) == b.keys(queue: queue), "\(queue)") }
+      #expect(IntegrityAudit.run(plan: [], tally: a) == IntegrityAudit.run(plan: [], tally: b))
+    }
+    #expect(snapshot!.keyCount < spilled.keyCount || snapshot!.counts != spilled.counts)
+  }
+}
