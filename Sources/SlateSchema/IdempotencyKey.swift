@@ -44,21 +44,13 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     mutating func append(_ value: JSONValue, steps: KeyNormalization.Steps) {
-      if count > 0 {
-        bytes.append(UInt8(ascii: ","))
-        readable.append("/")
-      } else {
-        readable.append(":")
-      }
-      count += 1
+      separate()
       if case .string(let s) = value {
         let normalised = steps.isEmpty ? s : KeyNormalization.apply(bits: steps, to: s)
         JSONValue.writeCanonicalString(normalised, into: &bytes)
         readable.append(normalised)
       } else {
-        let start = bytes.count
-        JSONValue.writeCanonical(value, into: &bytes)
-        readable.append(String(decoding: bytes[start...], as: UTF8.self))
+        appendCanonical { JSONValue.writeCanonical(value, into: &$0) }
       }
     }
 
@@ -66,8 +58,14 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
     mutating func append(_ node: JSONNode, steps: KeyNormalization.Steps) {
       if let string = node.stringBytes {
         append(.string(String(decoding: string, as: UTF8.self)), steps: steps)
-        return
+      } else {
+        separate()
+        appendCanonical { $0.append(contentsOf: node.canonicalBytes) }
       }
+    }
+
+    /// Before a field: "," in the bytes, ":" then "/" in the readable form.
+    private mutating func separate() {
       if count > 0 {
         bytes.append(UInt8(ascii: ","))
         readable.append("/")
@@ -75,8 +73,12 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
         readable.append(":")
       }
       count += 1
+    }
+
+    /// A non-string field: its canonical bytes, as they are in the readable form too.
+    private mutating func appendCanonical(_ write: (inout [UInt8]) -> Void) {
       let start = bytes.count
-      bytes.append(contentsOf: node.canonicalBytes)
+      write(&bytes)
       readable.append(String(decoding: bytes[start...], as: UTF8.self))
     }
 
