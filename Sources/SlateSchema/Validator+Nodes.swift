@@ -24,6 +24,7 @@ extension Validator {
   /// ``reset(options:coercions:locator:wholeRange:assertFormats:)``; leaves the validator
   /// as it found it apart from errors, which a failing pass may have left (the caller
   /// resets before validating again).
+  ///
   /// `omitting`: the name of root members the value is read without (a text action's
   /// discriminator that its schema does not declare: the payload is the value without them).
   mutating func passes(_ node: Int, _ value: JSONNode, omitting: UnsafeRawBufferPointer? = nil) -> Bool {
@@ -70,7 +71,7 @@ extension Validator {
       case .falseSchema:
         ok = false
       default:
-        // An omitting object is a container: never built here.
+        // Read through the walk on a scalar; an object (omitting or not) is never built here.
         ok = passesBuilt(checks[i], node: node, value)
       }
       if !ok { return false }
