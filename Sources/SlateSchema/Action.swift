@@ -105,12 +105,13 @@ public struct Action: Sendable, Equatable {
       case .document(let document, nil): document.value
       case .document(let document, let omitted?):
         // A text action's document without its discriminator member(s), as classify removes them.
-        if case .object(let object) = document.value {
-          .object(JSONObject(object.members.filter { !codePointsEqual($0.key, omitted) }))
-        } else {
-          document.value
-        }
+        Payload.removing(omitted, from: document.value)
       }
+    }
+
+    private static func removing(_ name: String, from value: JSONValue) -> JSONValue {
+      guard case .object(let object) = value else { return value }
+      return .object(JSONObject(object.members.filter { !codePointsEqual($0.key, name) }))
     }
   }
   public var key: IdempotencyKey
