@@ -252,7 +252,11 @@ public struct JSONNode {
 
   /// The member named `key` of an object (the last one of that name), or nil (also for
   /// another kind). O(members); each key is compared by length first.
-  @inlinable public subscript(key: JSONKey) -> JSONNode? {
+  @inlinable public subscript(key: JSONKey) -> JSONNode? { member(named: key.bytes) }
+
+  /// The member whose key is the bytes `name` (the last one of that name), or nil (also
+  /// for another kind): ``subscript(_:)`` for a key not known at compile time. O(members).
+  @inlinable public func member(named name: UnsafeRawBufferPointer) -> JSONNode? {
     guard isObject else { return nil }
     let tape = document.tape
     let strings = document.strings
@@ -260,7 +264,7 @@ public struct JSONNode {
     var child = index + 1
     let end = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word)) - 1
     while child < end {
-      if JSONNode.equal(JSONNode.string(at: strings, tape[child]), key.bytes) { found = child + 1 }
+      if JSONNode.equal(JSONNode.string(at: strings, tape[child]), name) { found = child + 1 }
       child = JSONNode.after(tape, child + 1)
     }
     return found.map { JSONNode(document: document, index: $0) }

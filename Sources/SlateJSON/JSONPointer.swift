@@ -142,14 +142,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     var current = document
     for var token in tokens {
       if current.isObject {
-        let found: JSONNode? = token.withUTF8 { wanted in
-          var found: JSONNode?
-          for (key, value) in current.members where JSONNode.bytesEqual(key, UnsafeRawBufferPointer(wanted)) {
-            found = value
-          }
-          return found
-        }
-        guard let found else { return nil }
+        guard let found = token.withUTF8({ current.member(named: UnsafeRawBufferPointer($0)) }) else { return nil }
         current = found
       } else if current.isArray {
         guard let index = JSONPointer.arrayIndex(token), index < current.count else { return nil }

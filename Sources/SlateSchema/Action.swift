@@ -74,10 +74,11 @@ public struct Action: Sendable, Equatable {
   public func writeCanonicalPayload(with writer: inout CanonicalWriter, into out: inout [UInt8]) {
     switch storage {
     case .value(let value): writer.write(value, into: &out)
-    case .document(let document, let omitted):
-      var name = omitted ?? ""
-      name.withUTF8 { name in
-        document.withRoot { writer.write($0, omittingRootMembers: omitted.map { _ in UnsafeRawBufferPointer(name) }, into: &out) }
+    case .document(let document, nil):
+      document.withRoot { writer.write($0, into: &out) }
+    case .document(let document, var omitted?):
+      omitted.withUTF8 { name in
+        document.withRoot { writer.write($0, omittingRootMembers: UnsafeRawBufferPointer(name), into: &out) }
       }
     }
   }

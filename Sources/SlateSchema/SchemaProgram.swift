@@ -168,10 +168,18 @@ struct ObjectShape: Sendable {
   /// The index of the property schema for `key` (code-point comparison), or nil.
   func index(of key: String) -> Int? {
     if let lookup { return lookup[Utf8Key(key)] }
+    var key = key
+    return key.withUTF8 { scan(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// The property whose name is the UTF-8 `key`, by signature first (no hashed table).
+  func scan(_ key: UnsafeRawBufferPointer) -> Int? {
     let signature = ObjectShape.signature(key)
-    // Up to seven bytes the signature is the whole string.
-    for i in signatures.indices where signatures[i] == signature && (signature & 0xFF < 8 || codePointsEqual(names[i], key)) {
-      return i
+    for i in signatures.indices where signatures[i] == signature {
+      // Up to seven bytes the signature is the whole string.
+      if signature & 0xFF < 8 { return i }
+      var name = names[i]
+      if name.withUTF8({ JSONNode.bytesEqual(UnsafeRawBufferPointer($0), key) }) { return i }
     }
     return nil
   }
@@ -179,13 +187,14 @@ struct ObjectShape: Sendable {
   /// A string's UTF-8 length (up to 255) and first seven bytes in one word: equal strings
   /// have equal signatures, and most unequal names of a schema differ in it. O(1).
   static func signature(_ string: String) -> UInt64 {
-    func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-      var signature = UInt64(Swift.min(bytes.count, 255))
-      for i in 0..<Swift.min(bytes.count, 7) { signature |= UInt64(bytes[i]) << UInt64(8 * (i + 1)) }
-      return signature
-    }
-    if let signature = string.utf8.withContiguousStorageIfAvailable(pack) { return signature }
-    return Array(string.utf8).withUnsafeBufferPointer(pack)
+    var string = string
+    return string.withUTF8 { signature(UnsafeRawBufferPointer($0)) }
+  }
+
+  static func signature(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var signature = UInt64(Swift.min(bytes.count, 255))
+    for i in 0..<Swift.min(bytes.count, 7) { signature |= UInt64(bytes[i]) << UInt64(8 * (i + 1)) }
+    return signature
   }
 }
 

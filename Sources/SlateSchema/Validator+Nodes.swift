@@ -198,9 +198,7 @@ extension Validator {
     return name.withUTF8 { wanted in
       let wanted = UnsafeRawBufferPointer(wanted)
       if let omitting, JSONNode.bytesEqual(wanted, omitting) { return nil }
-      var found: JSONNode?
-      for (key, value) in object.members where JSONNode.bytesEqual(key, wanted) { found = value }
-      return found
+      return object.member(named: wanted)
     }
   }
 
@@ -239,13 +237,6 @@ extension ObjectShape {
   /// ``index(of:)`` for a key given as UTF-8 bytes.
   func index(ofUTF8 key: UnsafeRawBufferPointer) -> Int? {
     if let lookup { return lookup[Utf8Key(String(decoding: key, as: UTF8.self))] }
-    var signature = UInt64(Swift.min(key.count, 255))
-    for i in 0..<Swift.min(key.count, 7) { signature |= UInt64(key[i]) << UInt64(8 * (i + 1)) }
-    for i in signatures.indices where signatures[i] == signature {
-      if signature & 0xFF < 8 { return i }
-      var name = names[i]
-      if name.withUTF8({ JSONNode.bytesEqual(UnsafeRawBufferPointer($0), key) }) { return i }
-    }
-    return nil
+    return scan(key)
   }
 }
