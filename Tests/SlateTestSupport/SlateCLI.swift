@@ -55,13 +55,17 @@ public enum SlateCLI {
     let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    let input = Pipe()
-    if stdin != nil { process.standardInput = input }
+    let input = stdin.map { _ in Pipe() }
+    if let input { process.standardInput = input }
     try process.run()
-    let timer = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
+    // The timer holds the process weakly: a cancelled work item stays queued until its
+    // deadline, and a strong capture kept the process, and with it its pipes' descriptors,
+    // open that long after the run (thousands of descriptors across the suite, which
+    // Foundation's own `Process.run` then reads past the end of a buffer listing).
+    let timer = DispatchWorkItem { [weak process] in if let process, process.isRunning { process.terminate() } }
     DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
     defer { timer.cancel() }
-    if let stdin {
+    if let stdin, let input {
       // From another thread: the command writes its output while it reads its input, so a
       // big input written here first could fill both pipes and wait forever.
       let writer = input.fileHandleForWriting
@@ -73,6 +77,9 @@ public enum SlateCLI {
     let data = output.fileHandleForReading.readDataToEndOfFile()
     let errorData = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    // Closed now rather than when the last reference goes.
+    try? output.fileHandleForReading.close()
+    try? errors.fileHandleForReading.close()
     let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     let signaled = process.terminationReason == .uncaughtSignal
     return Result(status: process.terminationStatus, lines: lines, errorOutput: String(decoding: errorData, as: UTF8.self),
