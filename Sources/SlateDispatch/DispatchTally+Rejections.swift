@@ -48,11 +48,7 @@ extension DispatchTally {
   func sortedRejections() -> [CompactRejection] {
     compactRejections.sorted { a, b in
       let (x, y) = (a.hasIndex ? a.index : Int.max, b.hasIndex ? b.index : Int.max)
-      if x != y { return x < y }
-      if case .digest(let a0, let a1, let a2, let a3) = a.digest, case .digest(let b0, let b1, let b2, let b3) = b.digest {
-        return (a0, a1, a2, a3) < (b0, b1, b2, b3)
-      }
-      return a.digest.hex < b.digest.hex
+      return x != y ? x < y : KeyID.precedes(a.digest, b.digest)
     }
   }
 }

@@ -16,8 +16,9 @@ import SlateSchema
 /// gave no action at all add one `turn.prose_without_actions` warning before the end.
 ///
 /// Each value is classified once, from the document the stream kept (or the value it
-/// built, ``ActionStreamOptions/valueForm``); a rejection keeps the value's source bytes, and its errors carry byte ranges in the
-/// channel's text (located lazily, on the error path only). Complexity: the stream's, plus
+/// built, ``ActionStreamOptions/valueForm``); a rejection keeps the value's source bytes,
+/// and its errors carry byte ranges in the channel's text (located lazily, on the error
+/// path only). Complexity: the stream's, plus
 /// one validation walk and one key hash per value. Not `Sendable` (one task owns it).
 public struct TurnPipeline {
   public let pack: CompiledPack?
