@@ -193,14 +193,10 @@ import Testing
   }
 
   @Test func packsDirectAndWalkedAgree() throws {
-    let schemas = SharedFixtures.projectRoot.appendingPathComponent("Corpus/schemas")
-    let tools = try FileManager.default.contentsOfDirectory(at: schemas.appendingPathComponent("tools"),
-                                                            includingPropertiesForKeys: nil)
-      .filter { $0.lastPathComponent.hasSuffix(".pack.json") }.sorted { $0.path < $1.path }
     let examples = try FilmPackTests.examples()
     var rng = SplitMix64(seed: 0xF11A_D1EC)
     var failures: [String] = []
-    for url in [schemas.appendingPathComponent("film.json")] + tools {
+    for url in try FilmPackTests.packFiles() {
       let folder = url.deletingLastPathComponent()
       let pack = try CompiledPack(bytes: [UInt8](Data(contentsOf: url)), defaultName: String(url.lastPathComponent.prefix { $0 != "." }),
                                   loadFile: { file in (try? Data(contentsOf: folder.appendingPathComponent(file))).map { [UInt8]($0) } })

@@ -112,14 +112,10 @@ import Testing
 
   @Test func packsPassOnlyWhatTheWalkPasses() throws {
     let parser = SimdjsonParser()
-    let schemas = SharedFixtures.projectRoot.appendingPathComponent("Corpus/schemas")
-    let tools = try FileManager.default.contentsOfDirectory(at: schemas.appendingPathComponent("tools"),
-                                                            includingPropertiesForKeys: nil)
-      .filter { $0.lastPathComponent.hasSuffix(".pack.json") }.sorted { $0.path < $1.path }
     let examples = try FilmPackTests.examples()
     var rng = SplitMix64(seed: 0xF11A_D0C5)
     var tally = Tally()
-    for url in [schemas.appendingPathComponent("film.json")] + tools {
+    for url in try FilmPackTests.packFiles() {
       let pack = try Self.pack(url)
       for (type, entry) in pack.entries.sorted(by: { $0.key.string < $1.key.string }) {
         let seeds = examples.filter { $0["type"]?.stringValue == type.string }

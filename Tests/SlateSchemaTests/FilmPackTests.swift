@@ -14,6 +14,15 @@ import Testing
     return try text.split(separator: "\n").map { try json(String($0)) }
   }
 
+  /// The Corpus packs: `film.json`, then `tools/*.pack.json` in path order.
+  static func packFiles() throws -> [URL] {
+    let schemas = SharedFixtures.projectRoot.appendingPathComponent("Corpus/schemas")
+    let tools = try FileManager.default.contentsOfDirectory(at: schemas.appendingPathComponent("tools"),
+                                                            includingPropertiesForKeys: nil)
+      .filter { $0.lastPathComponent.hasSuffix(".pack.json") }.sorted { $0.path < $1.path }
+    return [schemas.appendingPathComponent("film.json")] + tools
+  }
+
   @Test func declaresTheFilmActions() throws {
     let film = try filmPack()
     #expect(film.pack.name == "film")
