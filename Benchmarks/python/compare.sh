@@ -69,6 +69,7 @@ if "slate-static" in processes:
     rows.append(("the same, `slate` built with `--static-swift-stdlib`", static["median"], static["min"], cpu(static)))
 names = {"sse-orjson": "Python: SSE loop + `orjson.loads` of every event + one `orjson.loads` of the final text (not incremental), inside the interpreter",
          "ijson": "Python: SSE loop + `orjson.loads` of every event + ijson `items_coro` (yajl2_c, incremental) on the answer text, inside the interpreter",
+         "ijson-json": "Python: SSE loop + the standard library's `json.loads` of every event + ijson `items_coro` (yajl2_c, incremental) on the answer text, inside the interpreter",
          "openai-sdk": "Python: the openai package's SSE decoder and chunk models + one `orjson.loads` of the final text, inside the interpreter"}
 for peer in peers:
     rows.append((names[peer["peer"]], peer["median"], peer["best"], peer["cpu"]))
