@@ -35,7 +35,7 @@ public struct AuditFindings: Sequence, Sendable {
   public var all: [Finding] { Array(self) }
 
   /// How many findings there are. O(1).
-  public var count: Int { head.count + (effects?.order.count ?? 0) + (rejections?.order.count ?? 0) + tail.count }
+  public var count: Int { head.count + (effects?.order.count ?? 0) + (rejections?.count ?? 0) + tail.count }
 
   public var underestimatedCount: Int { count }
 
@@ -65,9 +65,9 @@ public struct AuditFindings: Sequence, Sendable {
             return effects.finding(at: index - 1)
           }
         case 2:
-          if let rejections = findings.rejections, index < rejections.order.count {
+          if let rejections = findings.rejections, index < rejections.count {
             index += 1
-            return IntegrityAudit.rejectionFinding(rejections.tally.rejectionRef(rejections.order[index - 1]))
+            return IntegrityAudit.rejectionFinding(rejections.tally.rejection(ordered: index - 1))
           }
         case 3:
           if index < findings.tail.count { index += 1; return findings.tail[index - 1] }
@@ -136,9 +136,9 @@ struct EffectFindings: Sendable {
   }
 }
 
-/// The rejections' findings of a tally, in order: the rejections compactly (``CompactRejection``),
-/// each finding made as it is read.
+/// The rejections' findings of a tally, in order (``DispatchTally/rejection(ordered:)``), each
+/// made as it is read.
 struct RejectionFindings: Sendable {
   let tally: DispatchTally
-  let order: [CompactRejection]
+  let count: Int
 }

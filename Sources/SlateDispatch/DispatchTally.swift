@@ -120,11 +120,6 @@ public struct DispatchTally: Sendable {
     var ordinal: Int
 
     var kind: Outcome.Kind { Outcome.Kind.byRank[Int(kindRank)] }
-
-    var textSpan: ByteArena.Span {
-      ByteArena.Span(page: UInt32(truncatingIfNeeded: words.0), offset: UInt32(truncatingIfNeeded: words.1),
-                     count: UInt32(truncatingIfNeeded: words.2))
-    }
   }
 
   /// The slots, their index by key, their bytes: in memory up to ``memory``, past it in a
@@ -147,8 +142,7 @@ public struct DispatchTally: Sendable {
   var conflictTallies: [DispatchResult.ActionRef: String] = [:]
 
   public private(set) var conflicts: Set<DispatchResult.Conflict> = []
-  /// The rejections (``rejections``), compactly (``CompactRejection``).
-  var compactRejections: Set<CompactRejection> = []
+  /// The rejections' code lists (a rejection's record in ``keys`` holds its list's index).
   var codeLists: [[String]] = []
   var codeListIndex: [[String]: UInt32] = [:]
   public private(set) var batches: Set<String> = []
@@ -380,7 +374,7 @@ public struct DispatchTally: Sendable {
     for kinds in actionKinds.values {
       for rank in kinds where rank > 0 { counts.add(Outcome.Kind.allCases[Int(rank - 1)]) }
     }
-    counts.rejected = compactRejections.count
+    counts.rejected = keys.rejectionCount
     return counts
   }
 

@@ -128,6 +128,9 @@ extension Dispatcher {
       return .success(stored)
     }
     let ended = try outcome.get()
+    // An ended turn gets no more batches from this dispatcher: what it read of the turn's
+    // rejections is dropped (a later recovery reads the event log again).
+    if ended.status != .running { rejectionsSeen[turn] = nil }
     telemetry.finalized(ended)
     return ended
   }

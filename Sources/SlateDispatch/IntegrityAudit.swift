@@ -97,8 +97,8 @@ public enum IntegrityAudit {
     let head = findings
     findings = []
 
-    // Rejections (made as the findings are read).
-    let rejections = tally.sortedRejections()
+    // Rejections (made as the findings are read, in order).
+    let rejections = tally.rejectionCount
 
     // Duplicates and planned actions.
     if duplicates.count > 0 {
@@ -123,7 +123,7 @@ public enum IntegrityAudit {
       findings.append(Finding(code: .auditBudget, severity: .warning, message: sentence))
     }
     return AuditFindings(head: head, effects: effects.order.isEmpty ? nil : effects,
-                         rejections: rejections.isEmpty ? nil : RejectionFindings(tally: tally, order: rejections),
+                         rejections: rejections == 0 ? nil : RejectionFindings(tally: tally, count: rejections),
                          tail: findings)
   }
 

@@ -284,6 +284,8 @@ struct PagedArray<Element: BitwiseCopyable>: Sendable {
 struct PagedBytes: Sendable {
   private var current = -1
   private var used = 0
+  /// The pages taken (4 bytes each), for ``release(_:)``.
+  private var taken: [Int32] = []
   /// The bytes appended.
   private(set) var count = 0
 
@@ -293,6 +295,7 @@ struct PagedBytes: Sendable {
     if n <= size {
       if current < 0 || used + n > size {
         current = cache.allocate()
+        taken.append(Int32(current))
         used = 0
       }
       let frame = cache.frame(current, writing: true)
@@ -305,7 +308,9 @@ struct PagedBytes: Sendable {
       count += n
       return ByteArena.Span(page: UInt32(current), offset: UInt32(used), count: UInt32(n))
     }
-    let first = cache.allocateRun((n + size - 1) / size)
+    let run = (n + size - 1) / size
+    let first = cache.allocateRun(run)
+    taken.append(contentsOf: (first..<(first + run)).lazy.map { Int32($0) })
     var page = first
     var at = 0
     var frame = cache.frame(page, writing: true)
@@ -320,6 +325,12 @@ struct PagedBytes: Sendable {
     }
     count += n
     return ByteArena.Span(page: UInt32(first), offset: 0, count: UInt32(n))
+  }
+
+  /// Gives the pages back; empty after.
+  mutating func release(_ cache: inout PageCache) {
+    for page in taken { cache.release(Int(page)) }
+    self = PagedBytes()
   }
 
   /// The bytes of `span`.

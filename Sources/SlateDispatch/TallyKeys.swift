@@ -1,36 +1,33 @@
 import Synchronization
 
 /// The per-key state of a ``DispatchTally``: its slots (``DispatchTally/Slot``, one per
-/// key), their index by key (open addressing, linear probing, at most half full), their
-/// bytes (readable keys, text keys, outcomes) and, once asked for, their order (by ordinal,
-/// then key): all in the pages of one ``PageCache``, so in memory up to the tally's
-/// ``TallyMemory`` and past it in an unlinked temporary file. Nothing here grows with the
-/// keys in memory but the page numbers (4 bytes per page).
+/// key), their index by key (``PagedIndex``), their bytes (readable keys, text keys,
+/// outcomes) and, once asked for, their order (by ordinal, then key); and its rejections
+/// (``RejectionRecords``): all in the pages of one ``PageCache``, so in memory up to the
+/// tally's ``TallyMemory`` and past it in an unlinked temporary file. Nothing here grows
+/// with the keys or the rejections in memory but the page numbers (4 bytes per page).
 ///
 /// Shared by the copies of a tally, which copy it before a change when it is shared
 /// (``copy()``). Reads move pages in and out of the cache, so every access holds a lock.
 /// Complexity: a lookup or an append O(1) expected page accesses; a page not in memory costs
 /// a `pread` (and a `pwrite` of the page it replaces when that one changed).
 final class TallyKeys: Sendable {
-  /// A slot's place in the order: its ordinal (compared first), its index.
-  struct OrderEntry: Sendable {
-    var ordinal: Int
-    var index: Int32
-  }
-
   struct State: Sendable {
     var cache: PageCache
     var slots: PagedArray<DispatchTally.Slot>
-    var table: PagedArray<Int32>
+    var table: PagedIndex
     var bytes = PagedBytes()
     /// The slots' indices by ordinal, then key (``DispatchTally/KeyID/precedes(_:_:)``),
     /// made by ``ordered()`` and dropped at the next change.
     var order: PagedArray<OrderEntry>?
+    /// The tally's rejections (``DispatchTally/addRejection(_:)``).
+    var rejections: RejectionRecords
 
     init(_ memory: TallyMemory) {
       cache = PageCache(memory)
       slots = PagedArray(pageSize: memory.pageSize)
-      table = PagedArray(pageSize: memory.pageSize)
+      table = PagedIndex(pageSize: memory.pageSize)
+      rejections = RejectionRecords(pageSize: memory.pageSize)
     }
 
     mutating func slot(_ i: Int) -> DispatchTally.Slot { slots.get(i, &cache) }
@@ -48,134 +45,48 @@ final class TallyKeys: Sendable {
     }
 
     mutating func id(of slot: DispatchTally.Slot) -> DispatchTally.KeyID {
-      guard slot.isText else { return .digest(slot.words.0, slot.words.1, slot.words.2, slot.words.3) }
-      return .text(String(decoding: PagedBytes.read(slot.textSpan, &cache), as: UTF8.self))
-    }
-
-    mutating func bucket(of slot: DispatchTally.Slot) -> Int {
-      guard slot.isText else { return DispatchTally.KeyID.bucket(digest: slot.words.0) }
-      return DispatchTally.KeyID.bucket(text: PagedBytes.read(slot.textSpan, &cache))
-    }
-
-    mutating func matches(_ slot: DispatchTally.Slot, _ id: DispatchTally.KeyID) -> Bool {
-      switch id {
-      case .digest(let a, let b, let c, let d):
-        return !slot.isText && slot.words == (a, b, c, d)
-      case .text(let text):
-        return slot.isText && PagedBytes.read(slot.textSpan, &cache).elementsEqual(text.utf8)
-      }
+      DispatchTally.KeyID(words: slot.words, isText: slot.isText, &cache)
     }
 
     mutating func find(_ id: DispatchTally.KeyID) -> Int? {
-      guard table.count > 0 else { return nil }
-      let mask = table.count - 1
-      var at = id.bucket & mask
-      while true {
-        let entry = table.get(at, &cache)
-        if entry == 0 { return nil }
-        let index = Int(entry - 1)
-        if matches(slots.get(index, &cache), id) { return index }
-        at = (at + 1) & mask
+      let slots = self.slots
+      return table.find(bucket: id.bucket, &cache) { index, cache in
+        let slot = slots.get(index, &cache)
+        return id.matches(words: slot.words, isText: slot.isText, &cache)
       }
     }
 
-    /// Appends `slot` and indexes it, doubling the index past half full.
+    /// Appends `slot` and indexes it.
     mutating func append(_ slot: DispatchTally.Slot) -> Int {
       dropOrder()
       slots.append(slot, &cache)
-      let index = slots.count - 1
-      if slots.count * 2 > table.count {
-        table.reset(zeros: Swift.max(16, table.count * 2), &cache)
-        for k in 0..<index { place(k, bucket: bucket(of: slots.get(k, &cache))) }
+      let all = slots
+      table.add(all.count - 1, bucket: DispatchTally.KeyID.bucket(words: slot.words, isText: slot.isText, &cache),
+                &cache) { index, cache in
+        let slot = all.get(index, &cache)
+        return DispatchTally.KeyID.bucket(words: slot.words, isText: slot.isText, &cache)
       }
-      place(index, bucket: bucket(of: slot))
-      return index
+      return all.count - 1
     }
 
-    private mutating func place(_ index: Int, bucket: Int) {
-      let mask = table.count - 1
-      var at = bucket & mask
-      while table.get(at, &cache) != 0 { at = (at + 1) & mask }
-      table.set(at, Int32(index + 1), &cache)
-    }
-
-    /// Whether slot `i`'s entry goes before slot `j`'s: by ordinal, then key.
-    mutating func precedes(_ a: OrderEntry, _ b: OrderEntry) -> Bool {
-      if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
-      let (x, y) = (slot(Int(a.index)), slot(Int(b.index)))
-      if !x.isText && !y.isText { return x.words < y.words }
-      return DispatchTally.KeyID.precedes(id(of: x), id(of: y))
-    }
-
-    /// The order, made when missing: runs of ``runLength`` slots sorted in memory, then
-    /// merged two by two, each pass reading two runs and writing one, page by page.
-    /// O(n log n) time; ``runLength`` × 16 bytes of memory; the runs in the cache's pages.
+    /// The order, made when missing (``PageCache/sorted(count:entry:precedes:)``): by
+    /// ordinal, then key.
     mutating func ordered() -> PagedArray<OrderEntry> {
       if let order { return order }
-      var runs: [PagedArray<OrderEntry>] = []
-      var start = 0
-      while start < slots.count {
-        let end = Swift.min(slots.count, start + TallyKeys.runLength)
-        var chunk: [OrderEntry] = []
-        chunk.reserveCapacity(end - start)
-        for i in start..<end { chunk.append(OrderEntry(ordinal: slot(i).ordinal, index: Int32(i))) }
-        chunk.sort { precedes($0, $1) }
-        var run = PagedArray<OrderEntry>(pageSize: cache.pageSize)
-        for entry in chunk { run.append(entry, &cache) }
-        runs.append(run)
-        start = end
+      let slots = self.slots
+      let made = cache.sorted(count: slots.count) { index, cache in
+        OrderEntry(ordinal: slots.get(index, &cache).ordinal, index: Int32(index))
+      } precedes: { a, b, cache in
+        if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
+        let (x, y) = (slots.get(Int(a.index), &cache), slots.get(Int(b.index), &cache))
+        if !x.isText && !y.isText { return x.words < y.words }
+        return DispatchTally.KeyID.precedes(DispatchTally.KeyID(words: x.words, isText: x.isText, &cache),
+                                            DispatchTally.KeyID(words: y.words, isText: y.isText, &cache))
       }
-      while runs.count > 1 {
-        var merged: [PagedArray<OrderEntry>] = []
-        var k = 0
-        while k < runs.count {
-          if k + 1 == runs.count {
-            merged.append(runs[k])
-          } else {
-            var (a, b) = (runs[k], runs[k + 1])
-            merged.append(merge(&a, &b))
-          }
-          k += 2
-        }
-        runs = merged
-      }
-      let made = runs.first ?? PagedArray(pageSize: cache.pageSize)
       order = made
       return made
     }
-
-    /// The merge of two sorted runs (the first's entry first on a tie); their pages given back.
-    private mutating func merge(_ a: inout PagedArray<OrderEntry>, _ b: inout PagedArray<OrderEntry>)
-      -> PagedArray<OrderEntry>
-    {
-      var out = PagedArray<OrderEntry>(pageSize: cache.pageSize)
-      var (i, j) = (0, 0)
-      while i < a.count || j < b.count {
-        if j == b.count {
-          out.append(a.get(i, &cache), &cache)
-          i += 1
-        } else if i == a.count {
-          out.append(b.get(j, &cache), &cache)
-          j += 1
-        } else {
-          let (x, y) = (a.get(i, &cache), b.get(j, &cache))
-          if precedes(y, x) {
-            out.append(y, &cache)
-            j += 1
-          } else {
-            out.append(x, &cache)
-            i += 1
-          }
-        }
-      }
-      a.release(&cache)
-      b.release(&cache)
-      return out
-    }
   }
-
-  /// Slots sorted in memory at a time when ordering (16 bytes each).
-  static let runLength = 1 << 15
 
   let memory: TallyMemory
   private let state: Mutex<State>
@@ -200,6 +111,7 @@ final class TallyKeys: Sendable {
       copy.slots = state.slots
       copy.table = state.table
       copy.bytes = state.bytes
+      copy.rejections = state.rejections
       return copy
     }
     return TallyKeys(memory: memory, state: copied)
@@ -241,6 +153,31 @@ final class TallyKeys: Sendable {
     }
   }
 
+  /// Keeps a rejection unless the same one is kept; whether it was new.
+  func insertRejection(_ record: RejectionRecords.Record, digest: DispatchTally.KeyID) -> Bool {
+    state.withLock { $0.rejections.insert(record, digest: digest, &$0.cache) }
+  }
+
+  /// How many rejections are kept.
+  var rejectionCount: Int { state.withLock { $0.rejections.count } }
+
+  /// Each rejection and its digest, in the order they were kept.
+  func forEachRejection(_ body: (RejectionRecords.Record, DispatchTally.KeyID) throws -> Void) rethrows {
+    for k in 0..<rejectionCount {
+      let (record, digest) = state.withLock { $0.rejections.record(k, &$0.cache) }
+      try body(record, digest)
+    }
+  }
+
+  /// The `k`th rejection in order (``RejectionRecords/ordered(_:)``: the order made once,
+  /// kept until the next insertion) and its digest.
+  func rejection(ordered k: Int) -> (RejectionRecords.Record, DispatchTally.KeyID) {
+    state.withLock { state in
+      let number = Int(state.rejections.ordered(&state.cache).get(k, &state.cache).index)
+      return state.rejections.record(number, &state.cache)
+    }
+  }
+
   /// Bytes of the pages in memory.
   var residentBytes: Int { state.withLock { $0.cache.residentBytes } }
 
@@ -250,8 +187,8 @@ final class TallyKeys: Sendable {
   /// Bytes of the slots, their index and their bytes.
   var storageBytes: Int {
     state.withLock {
-      $0.slots.count * MemoryLayout<DispatchTally.Slot>.stride + $0.table.count * MemoryLayout<Int32>.stride
-        + $0.bytes.count
+      $0.slots.count * MemoryLayout<DispatchTally.Slot>.stride + $0.table.table.count * MemoryLayout<Int32>.stride
+        + $0.bytes.count + $0.rejections.count * MemoryLayout<RejectionRecords.Record>.stride
     }
   }
 

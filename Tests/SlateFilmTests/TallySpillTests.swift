@@ -1,6 +1,7 @@
 import SlateDispatch
 import SlateFilm
 import SlateJSON
+import SlateSchema
 import SlateStream
 import SlateTestSupport
 import SlateTurn
@@ -98,5 +99,55 @@ import Testing
       #expect(IntegrityAudit.run(plan: [], tally: a) == IntegrityAudit.run(plan: [], tally: b))
     }
     #expect(snapshot!.keyCount < spilled.keyCount || snapshot!.counts != spilled.counts)
+  }
+
+  /// Rejections folded through a tiny memory (their records in pages, most in the file): the
+  /// same set, count and audit findings as the rejections themselves, in
+  /// ``DispatchResult/RejectionRef``'s order (index, none last; then digest; ties of index
+  /// and digest in the order they came), over SHA-256 and text digests, indices tied and
+  /// missing, and rejections given again (kept once).
+  @Test func rejectionsSpillAndKeepTheirOrder() {
+    var generator = SplitMix64Seed(seed: 5)
+    var tally = DispatchTally(memory: Self.tiny)
+    var expected: [DispatchResult.RejectionRef] = []
+    var seen = Set<DispatchResult.RejectionRef>()
+    for round in 0..<60 {
+      var result = DispatchResult()
+      for _ in 0..<(generator.next() % 90) {
+        let i = generator.next() % 2_500
+        let digest = i % 5 == 0 ? "text-\(i % 400)" : SHA256.hash(Array("v\(i % 1_200)".utf8)).hex
+        let ref = DispatchResult.RejectionRef(
+          type: i % 7 == 0 ? nil : ["create_scene", "add_prop"][i % 2], phase: i % 3 == 0 ? nil : "p\(i % 4)",
+          index: i % 11 == 0 ? nil : i % 700, codes: i % 2 == 0 ? ["schema.type"] : ["schema.required", "key.missing"],
+          digest: digest)
+        result.rejections.insert(ref)
+        if seen.insert(ref).inserted { expected.append(ref) }
+      }
+      // Results given again from time to time (a replayed batch): kept once.
+      tally.add(result)
+      if round % 9 == 0 { tally.add(result) }
+    }
+    #expect(tally.spill.spilled && tally.spill.reads > 0, "\(tally.spill)")
+    #expect(tally.residentBytes <= Self.tiny.bytes)
+    #expect(tally.rejectionCount == seen.count)
+    #expect(tally.actionCounts.rejected == seen.count)
+    #expect(tally.rejections.symmetricDifference(seen).isEmpty)
+    let order = expected.enumerated().sorted { a, b in
+      let (x, y) = (a.element.index ?? .max, b.element.index ?? .max)
+      if x != y { return x < y }
+      if a.element.digest != b.element.digest { return a.element.digest < b.element.digest }
+      return a.offset < b.offset
+    }.map(\.element)
+    let findings = IntegrityAudit.run(plan: [], tally: tally).filter { $0.code == .auditRejection }
+    #expect(findings.count == order.count)
+    for (finding, ref) in zip(findings, order) {
+      var where_: [String] = []
+      if let index = ref.index { where_.append("value \(index)") }
+      if let phase = ref.phase { where_.append("phase \(phase)") }
+      let message = "A \(ref.type ?? "value of unknown type") was rejected (\(ref.codes.joined(separator: ", ")))"
+        + (where_.isEmpty ? "." : " at " + where_.joined(separator: ", ") + ".")
+      #expect(finding.message == message)
+      #expect(finding.phase == ref.phase)
+    }
   }
 }
