@@ -7,14 +7,19 @@ import SlateJSON
 /// Bytes wait in memory until the next batch is dispatched: they are written (one
 /// ``StreamChunkRecord``) in the same transaction as that batch's intents, so every byte a
 /// dispatched action came from is durable before its handler is called, at the cost of no
-/// extra transaction; what remains is written with the stream's `stream.closed` event. At
-/// most ``limit`` bytes are kept: past it the rest is dropped, and a `stream.kept_limit`
-/// event (detail `kept`: the offset reached) says so, written with the last chunk.
+/// extra transaction; what remains is written with the stream's `stream.closed` event. A
+/// stream that goes ``flushBytes`` without a batch has its bytes written on their own (one
+/// transaction per ``flushBytes``), so that memory stays bounded. At most ``limit`` bytes
+/// are kept: past it the rest is dropped, and a `stream.kept_limit` event (detail `kept`:
+/// the offset reached) says so, written with the last chunk.
 ///
-/// Complexity: O(bytes) copies, once each; memory: the bytes read since the last batch.
+/// Complexity: O(bytes) copies, once each; memory: the bytes read since the last batch, at
+/// most ``flushBytes`` and one read more.
 struct KeptBytes: Sendable {
   /// The event appended once when a stream's bytes reach the limit.
   static let limitEvent = "stream.kept_limit"
+  /// The most bytes kept in memory before they are written without waiting for a batch.
+  static let flushBytes = 1 << 20
 
   let turn: TurnID
   let stream: String
@@ -31,6 +36,9 @@ struct KeptBytes: Sendable {
     self.stream = stream
     self.limit = max(0, limit)
   }
+
+  /// The bytes waiting to be written.
+  var pendingCount: Int { pending.count }
 
   /// Keeps `buffer` (the next bytes of the stream), up to the limit.
   mutating func append(_ buffer: UnsafeRawBufferPointer) {
@@ -90,6 +98,14 @@ extension LiveTurn {
       _ = try tx.appendEvent(event)
     }
     keeping = nil
+  }
+
+  /// Writes the bytes kept since the last batch in a transaction of their own when they
+  /// reach `threshold` (``KeptBytes/flushBytes``): a stream that brings no batch for long
+  /// holds no more than that in memory.
+  mutating func flushKept(past threshold: Int = KeptBytes.flushBytes) async throws {
+    guard let keeping, keeping.pendingCount >= threshold, let writes = takeKept() else { return }
+    try await dispatcher.ledger.write { tx throws(LedgerError) in try writes(tx) }
   }
 
   /// The writes of the bytes kept since the last batch (see ``KeptBytes``), if any.

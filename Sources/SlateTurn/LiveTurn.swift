@@ -58,6 +58,8 @@ public struct LiveTurn: Sendable {
   public var keptBytesLimit = LiveTurn.defaultKeptBytesLimit
   /// The bytes of the phase being read, until they are in the ledger.
   var keeping: KeptBytes?
+  /// ``KeptBytes/flushBytes``, smaller in tests.
+  var keptFlushBytes = KeptBytes.flushBytes
   /// The plan the pack rejected (``plan(_:)``), reported by ``finish()``.
   public internal(set) var planRejection: Rejection?
   /// Spans, time to first action, bytes parsed, diagnostics (see ``TurnTrace``).
@@ -120,6 +122,7 @@ public struct LiveTurn: Sendable {
           return buffer.count
         }
         try await dispatch(&items, lines: &lines, batches: &batches)
+        try await flushKept(past: keptFlushBytes)
         // A cancel that came during the dispatch: do not pull the next chunk.
         try Task.checkCancellation()
       }

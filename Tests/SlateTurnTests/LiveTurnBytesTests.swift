@@ -95,6 +95,24 @@ import Testing
     #expect(live.result.actionCounts.applied == 9, "the limit keeps the turn going")
   }
 
+  /// Bytes that bring no batch are written as they reach the flush size, not held until
+  /// the next batch: every chunk is at most the flush size and one 64-byte read, they cover
+  /// the stream, and the actions still land.
+  @Test(arguments: LiveTurnTests.LedgerKind.allCases)
+  func bytesWithoutABatchAreWrittenAsTheyReachTheFlushSize(_ kind: LiveTurnTests.LedgerKind) async throws {
+    let pack = try CompiledPack(bytes: Array(Fixture.pack.utf8))
+    let (ledger, _) = try Fixture.ledger(kind)
+    var live = LiveTurn(turn: "t1", pack: pack, dispatcher: Fixture.dispatcher(ledger, LiveTurnTests.Calls()),
+                        options: ActionStreamOptions(dialect: .openaiChat), batchLimits: BatchLimits(maxItems: 64))
+    live.keptFlushBytes = 256
+    try await live.run(Fixture.asyncChunks(Fixture.stream) { $0 }, phase: "answer")
+    let chunks = try await ledger.read { tx throws(LedgerError) in try tx.streamChunks(turn: "t1", stream: "answer") }
+    #expect(try await Self.kept(ledger) == Fixture.stream)
+    #expect(chunks.count >= Fixture.stream.count / (256 + 64), "\(chunks.count) chunks")
+    #expect(chunks.allSatisfy { $0.bytes.count < 256 + 64 }, "\(chunks.map(\.bytes.count))")
+    #expect(live.result.actionCounts.applied == 9)
+  }
+
   /// A phase read again (resumed after a crash) keeps its new bytes only.
   @Test func aStreamOpenedAgainStartsItsKeptBytesAfresh() async throws {
     let pack = try CompiledPack(bytes: Array(Fixture.pack.utf8))
