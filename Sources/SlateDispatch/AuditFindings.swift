@@ -35,7 +35,7 @@ public struct AuditFindings: Sequence, Sendable {
   public var all: [Finding] { Array(self) }
 
   /// How many findings there are. O(1).
-  public var count: Int { head.count + (effects?.order.count ?? 0) + (rejections?.count ?? 0) + tail.count }
+  public var count: Int { head.count + (effects?.count ?? 0) + (rejections?.count ?? 0) + tail.count }
 
   public var underestimatedCount: Int { count }
 
@@ -60,7 +60,7 @@ public struct AuditFindings: Sequence, Sendable {
         case 0:
           if index < findings.head.count { index += 1; return findings.head[index - 1] }
         case 1:
-          if let effects = findings.effects, index < effects.order.count {
+          if let effects = findings.effects, index < effects.count {
             index += 1
             return effects.finding(at: index - 1)
           }
@@ -84,41 +84,26 @@ public struct AuditFindings: Sequence, Sendable {
 }
 
 /// The "requested but not queued" findings of a tally's pending effects, by their action's
-/// ordinal, then effect key.
+/// ordinal, then effect key (``TallyKeys/pendingRecord(ordered:)``: the order made in the
+/// tally's pages on first use), each made as it is read.
 struct EffectFindings: Sendable {
   let tally: DispatchTally
   let dryRun: Bool
-  /// Indices of ``DispatchTally/pending``'s records, in the findings' order.
-  let order: [Int32]
+  /// How many findings there are (the pending effects).
+  let count: Int
 
-  /// Orders the pending effects of `tally`. O(p log p) time; 12 bytes per effect of transient
-  /// memory beyond the 4 of ``order``.
   init(tally: DispatchTally, dryRun: Bool) {
     self.tally = tally
     self.dryRun = dryRun
-    let records = tally.pending.records
-    var ordinals = [Int](repeating: .max, count: records.count)
-    var order: [Int32] = []
-    order.reserveCapacity(tally.pending.count)
-    for (i, record) in records.enumerated() where !record.removed {
-      ordinals[i] = tally.actionSlot(of: record).map { tally.slot(at: $0).ordinal } ?? .max
-      order.append(Int32(i))
-    }
-    let pending = tally.pending
-    order.sort { i, j in
-      let (a, b) = (ordinals[Int(i)], ordinals[Int(j)])
-      if a != b { return a < b }
-      return pending.key(of: records[Int(i)]) < pending.key(of: records[Int(j)])
-    }
-    self.order = order
+    count = tally.pendingCount
   }
 
   /// Whether any of the findings is an error: outside a dry run, an effect of an action
-  /// that landed (applied or duplicate).
+  /// that landed (applied or duplicate). O(pending effects).
   var hasError: Bool {
     guard !dryRun else { return false }
-    for index in order {
-      let record = tally.pending.records[Int(index)]
+    for n in 0..<count {
+      let record = tally.keys.pendingRecord(ordered: n)
       if let at = tally.actionSlot(of: record), tally.slot(at: at).kind == .applied || tally.slot(at: at).kind == .duplicate {
         return true
       }
@@ -128,7 +113,7 @@ struct EffectFindings: Sendable {
 
   /// The finding of the `n`th pending effect in order.
   func finding(at n: Int) -> Finding {
-    let record = tally.pending.records[Int(order[n])]
+    let record = tally.keys.pendingRecord(ordered: n)
     let readable = tally.actionReadable(of: record)
     let kind = tally.names[Int(record.kind)]
     let entry = tally.actionSlot(of: record).map { tally.entry(tally.slot(at: $0)) }

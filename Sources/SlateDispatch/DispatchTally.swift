@@ -154,10 +154,10 @@ public struct DispatchTally: Sendable {
   /// (``settle(queued:)``). The dispatcher reports an action's queued effects with every
   /// dispatch of it that requests them, so this equals the merged result's requested less
   /// queued, except for an effect queued under another turn (project scope) seen by an
-  /// earlier dispatch only. Kept compactly in ``PendingEffects`` (about 110 bytes per effect:
-  /// a 36-byte record, the effect's key, a head per slot; an ``DispatchResult/EffectRef``
-  /// in a set per pair held ~600, heaptrack: its ``ActionKey``'s strings and canonical bytes).
-  var pending = PendingEffects()
+  /// earlier dispatch only. Kept compactly in ``PendingEffects``, in ``keys``' pages (about
+  /// 80 bytes per effect: a 36-byte record, the effect's key, a head per slot; an
+  /// ``DispatchResult/EffectRef`` in a set per pair held ~600, heaptrack: its
+  /// ``ActionKey``'s strings and canonical bytes).
 
   /// An effect by its action's hex and kind (how the audit matches requested and queued).
   public struct EffectPair: Hashable, Sendable {
@@ -219,7 +219,8 @@ public struct DispatchTally: Sendable {
 
   /// Drops the pending effects the outbox holds (`queued`: its entries' action hex and kind).
   public mutating func settle(queued pairs: some Sequence<EffectPair>) {
-    guard pending.count > 0 else { return }
+    guard pendingCount > 0 else { return }
+    if !isKnownUniquelyReferenced(&keys) { keys = keys.copy() }
     for pair in pairs { drop(pair) }
   }
 

@@ -122,7 +122,7 @@ public enum IntegrityAudit {
     for (code, sentence) in budgets where tally.notes.contains(code) {
       findings.append(Finding(code: .auditBudget, severity: .warning, message: sentence))
     }
-    return AuditFindings(head: head, effects: effects.order.isEmpty ? nil : effects,
+    return AuditFindings(head: head, effects: effects.count == 0 ? nil : effects,
                          rejections: rejections == 0 ? nil : RejectionFindings(tally: tally, count: rejections),
                          tail: findings)
   }

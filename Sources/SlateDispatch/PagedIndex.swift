@@ -56,11 +56,11 @@ extension PageCache {
   /// Entries sorted in memory at a time by ``sorted(count:entry:precedes:)`` (16 bytes each).
   static let runLength = 1 << 15
 
-  /// The entries of values `0..<count` (`entry`), sorted by `precedes` (a strict order: a
+  /// The entries of values `0..<count` (`entry`; nil leaves a value out), sorted by `precedes` (a strict order: a
   /// caller whose values can tie breaks ties by ``OrderEntry/index``): runs of ``runLength`` sorted in memory, then merged two by two, each
   /// pass reading two runs and writing one, page by page. O(n log n) time; ``runLength`` ×
   /// 16 bytes of memory; the runs in this cache's pages.
-  mutating func sorted(count: Int, entry: (Int, inout PageCache) -> OrderEntry,
+  mutating func sorted(count: Int, entry: (Int, inout PageCache) -> OrderEntry?,
                        precedes: (OrderEntry, OrderEntry, inout PageCache) -> Bool) -> PagedArray<OrderEntry>
   {
     var runs: [PagedArray<OrderEntry>] = []
@@ -69,7 +69,7 @@ extension PageCache {
       let end = Swift.min(count, start + Self.runLength)
       var chunk: [OrderEntry] = []
       chunk.reserveCapacity(end - start)
-      for i in start..<end { chunk.append(entry(i, &self)) }
+      for i in start..<end { if let made = entry(i, &self) { chunk.append(made) } }
       chunk.sort { precedes($0, $1, &self) }
       var run = PagedArray<OrderEntry>(pageSize: pageSize)
       for entry in chunk { run.append(entry, &self) }

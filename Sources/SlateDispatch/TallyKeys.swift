@@ -2,8 +2,8 @@ import Synchronization
 
 /// The per-key state of a ``DispatchTally``: its slots (``DispatchTally/Slot``, one per
 /// key), their index by key (``PagedIndex``), their bytes (readable keys, text keys,
-/// outcomes) and, once asked for, their order (by ordinal, then key); and its rejections
-/// (``RejectionRecords``): all in the pages of one ``PageCache``, so in memory up to the
+/// outcomes) and, once asked for, their order (by ordinal, then key); its rejections
+/// (``RejectionRecords``) and pending effects (``PendingEffects``): all in the pages of one ``PageCache``, so in memory up to the
 /// tally's ``TallyMemory`` and past it in an unlinked temporary file. Nothing here grows
 /// with the keys or the rejections in memory but the page numbers (4 bytes per page).
 ///
@@ -22,12 +22,15 @@ final class TallyKeys: Sendable {
     var order: PagedArray<OrderEntry>?
     /// The tally's rejections (``DispatchTally/addRejection(_:)``).
     var rejections: RejectionRecords
+    /// The tally's pending effects (``DispatchTally/addPending(_:)``).
+    var pending: PendingEffects
 
     init(_ memory: TallyMemory) {
       cache = PageCache(memory)
       slots = PagedArray(pageSize: memory.pageSize)
       table = PagedIndex(pageSize: memory.pageSize)
       rejections = RejectionRecords(pageSize: memory.pageSize)
+      pending = PendingEffects(pageSize: memory.pageSize)
     }
 
     mutating func slot(_ i: Int) -> DispatchTally.Slot { slots.get(i, &cache) }
@@ -112,6 +115,7 @@ final class TallyKeys: Sendable {
       copy.table = state.table
       copy.bytes = state.bytes
       copy.rejections = state.rejections
+      copy.pending = state.pending
       return copy
     }
     return TallyKeys(memory: memory, state: copied)
@@ -175,6 +179,25 @@ final class TallyKeys: Sendable {
     state.withLock { state in
       let number = Int(state.rejections.ordered(&state.cache).get(k, &state.cache).index)
       return state.rejections.record(number, &state.cache)
+    }
+  }
+
+  /// `body` on the pending effects and the pages (under the lock: `body` calls nothing of
+  /// this store).
+  func withPending<R>(_ body: (inout PendingEffects, inout PageCache) throws -> R) rethrows -> R {
+    try state.withLock { try body(&$0.pending, &$0.cache) }
+  }
+
+  /// The `k`th live pending effect in the audit's order (their actions' ordinals, then
+  /// effect keys: ``PendingEffects/ordered(slots:orphanOrdinals:_:)``, made once and kept
+  /// until the next change).
+  func pendingRecord(ordered k: Int) -> PendingEffects.Record {
+    state.withLock { state in
+      let orphans = state.pending.orphans
+      var ordinals: [Int] = []
+      for id in orphans { ordinals.append(state.find(id).map { state.slot($0).ordinal } ?? .max) }
+      let number = state.pending.ordered(slots: state.slots, orphanOrdinals: ordinals, &state.cache).get(k, &state.cache).index
+      return state.pending.records.get(Int(number), &state.cache)
     }
   }
 

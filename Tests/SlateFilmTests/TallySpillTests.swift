@@ -150,4 +150,78 @@ import Testing
       #expect(finding.phase == ref.phase)
     }
   }
+
+  /// Pending effects folded through a tiny memory (records, heads and keys in pages, most
+  /// in the file): the audit's "requested but not queued" findings come by their action's
+  /// ordinal (none last), then effect key, with several effects per action, actions with
+  /// no entry, and effects seen queued by later results (removed, the records rebuilt).
+  @Test func pendingEffectsSpillAndKeepTheirOrder() {
+    var generator = SplitMix64Seed(seed: 9)
+    var tally = DispatchTally(memory: Self.tiny)
+    let kinds = ["render", "notify", "index", "archive"]
+    struct Expected { var ordinal: Int; var key: String; var kind: String; var readable: String; var n: Int }
+    var pending: [String: Expected] = [:]  // by kind + key + hex
+    var n = 0
+    var actions: [ActionKey] = []
+    for i in 0..<300 {
+      actions.append(ActionKey(hex: SHA256.hash(Array("action \(i)".utf8)).hex, namespace: "scene", readable: "scene:\(i)",
+                               canonicalBytes: []))
+    }
+    var ordinals: [String: Int] = [:]
+    var serial = 0  // every effect key different: no two effects tie on ordinal and key
+    for round in 0..<30 {
+      var result = DispatchResult()
+      for _ in 0..<(generator.next() % 40) {
+        let action = actions[generator.next() % actions.count]
+        if generator.next() % 5 != 0 {
+          let ordinal = generator.next() % 60
+          let entry = DispatchResult.Entry(key: action, queue: "scene", type: "create_scene", phase: nil, ordinal: ordinal,
+                                           outcome: Outcome(kind: .planned, attempts: 0))
+          result.record(entry, action: DispatchResult.ActionRef(batch: "b\(round)", position: generator.next() % 30))
+          ordinals[action.hex] = min(ordinals[action.hex] ?? .max, ordinal)
+        }
+        for _ in 0..<(1 + generator.next() % 3) {
+          let kind = kinds[generator.next() % kinds.count]
+          serial += 1
+          let key = "effect-\(serial)"
+          result.effectsRequested.insert(DispatchResult.EffectRef(key: key, kind: kind, action: action))
+        }
+      }
+      // Later results see some earlier effects queued.
+      if round % 4 == 3 {
+        for (_, effect) in pending where generator.next() % 3 == 0 {
+          result.effectsQueued.insert(DispatchResult.EffectRef(key: effect.key, kind: effect.kind,
+                                                               action: actions.first { $0.readable == effect.readable }!))
+        }
+      }
+      let queued = Set(result.effectsQueued.map { "\($0.kind) \($0.action.hex)" })
+      for effect in result.effectsRequested.sorted(by: { ($0.key, $0.kind, $0.action.hex) < ($1.key, $1.kind, $1.action.hex) })
+      where !queued.contains("\(effect.kind) \(effect.action.hex)") {
+        let id = effect.kind + " " + effect.key + " " + effect.action.hex
+        if pending[id] == nil {
+          pending[id] = Expected(ordinal: 0, key: effect.key, kind: effect.kind, readable: effect.action.readable, n: n)
+          n += 1
+        }
+      }
+      for pair in queued { for (id, _) in pending where id.hasPrefix(pair.split(separator: " ")[0] + " ") && id.hasSuffix(" " + pair.split(separator: " ")[1]) { pending[id] = nil } }
+      tally.add(result)
+    }
+    #expect(tally.spill.spilled, "\(tally.spill)")
+    #expect(tally.pendingCount == pending.count)
+    let hexOf = Dictionary(uniqueKeysWithValues: actions.map { ($0.readable, $0.hex) })
+    let expected = pending.values.map { effect -> Expected in
+      var effect = effect
+      effect.ordinal = ordinals[hexOf[effect.readable]!] ?? .max
+      return effect
+    }.sorted { a, b in
+      if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
+      return a.key != b.key ? a.key < b.key : a.n < b.n
+    }
+    let findings = IntegrityAudit.run(plan: [], tally: tally).filter { $0.code == .auditEffectNotQueued }
+    #expect(findings.count == expected.count)
+    for (finding, effect) in zip(findings, expected) {
+      #expect(finding.message.hasPrefix("The \(effect.kind) effect") && finding.key == effect.readable,
+              "\(finding.message) against \(effect.kind) \(effect.readable) \(effect.key)")
+    }
+  }
 }
