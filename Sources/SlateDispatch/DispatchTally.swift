@@ -218,10 +218,14 @@ public struct DispatchTally: Sendable {
   }
 
   /// Drops the pending effects the outbox holds (`queued`: its entries' action hex and kind).
+  /// A tally whose pages are shared with a copy of it copies them first, only when a pair
+  /// is pending (a turn whose effects were all seen queued, or a dry run's, copies nothing).
   public mutating func settle(queued pairs: some Sequence<EffectPair>) {
     guard pendingCount > 0 else { return }
+    let settled = pairs.filter { isPending($0) }
+    guard !settled.isEmpty else { return }
     if !isKnownUniquelyReferenced(&keys) { keys = keys.copy() }
-    for pair in pairs { drop(pair) }
+    for pair in settled { drop(pair) }
   }
 
   mutating func name(_ text: String) -> UInt32 {

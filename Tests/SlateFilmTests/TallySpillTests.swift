@@ -1,4 +1,4 @@
-import SlateDispatch
+@testable import SlateDispatch
 import SlateFilm
 import SlateJSON
 import SlateSchema
@@ -223,5 +223,25 @@ import Testing
       #expect(finding.message.hasPrefix("The \(effect.kind) effect") && finding.key == effect.readable,
               "\(finding.message) against \(effect.kind) \(effect.readable) \(effect.key)")
     }
+  }
+
+  /// Settling a tally whose pages a copy shares changes the tally only; settling with no
+  /// pending pair leaves the pages shared (nothing to copy).
+  @Test func settlingACopiedTallyLeavesTheCopyAsItWas() {
+    var tally = DispatchTally(memory: Self.tiny)
+    var result = DispatchResult()
+    for i in 0..<50 {
+      let action = ActionKey(hex: SHA256.hash(Array("a\(i)".utf8)).hex, namespace: "scene", readable: "scene:\(i)",
+                             canonicalBytes: [])
+      result.effectsRequested.insert(DispatchResult.EffectRef(key: "e\(i)", kind: "render", action: action))
+    }
+    tally.add(result)
+    let copy = tally
+    let pair = DispatchTally.EffectPair(action: SHA256.hash(Array("a7".utf8)).hex, kind: "render")
+    tally.settle(queued: [DispatchTally.EffectPair(action: "not pending", kind: "render")])
+    #expect(tally.keys === copy.keys, "nothing pending settled: the pages stay shared")
+    tally.settle(queued: [pair])
+    #expect(!tally.isPending(pair) && tally.pendingCount == 49)
+    #expect(copy.isPending(pair) && copy.pendingCount == 50)
   }
 }
