@@ -180,12 +180,7 @@ struct PendingEffects: Sendable {
     bytes.release(&cache)
   }
 
-  private mutating func dropOrder(_ cache: inout PageCache) {
-    if order != nil {
-      order!.release(&cache)
-      order = nil
-    }
-  }
+  private mutating func dropOrder(_ cache: inout PageCache) { order.release(&cache) }
 
   /// The live records' numbers by their action's ordinal (`slots`' ordinal, or for an
   /// orphan `orphanOrdinals`' entry), then effect key (as strings compare), then number:

@@ -278,6 +278,16 @@ struct PagedArray<Element: BitwiseCopyable>: Sendable {
   }
 }
 
+extension Optional {
+  /// Gives the pages of a paged array held here back (an order dropped at a change); nil after.
+  mutating func release<Element>(_ cache: inout PageCache) where Wrapped == PagedArray<Element> {
+    if self != nil {
+      self!.release(&cache)
+      self = nil
+    }
+  }
+}
+
 /// Byte strings appended into a ``PageCache``'s pages: one that fits in what is left of the
 /// current page goes there, else on a new page; one longer than a page on consecutive new
 /// pages of its own. Where each is: a ``ByteArena/Span`` (its first page, offset, length).

@@ -134,12 +134,7 @@ struct RejectionRecords: Sendable {
     text.release(&cache)
   }
 
-  private mutating func dropOrder(_ cache: inout PageCache) {
-    if order != nil {
-      order!.release(&cache)
-      order = nil
-    }
-  }
+  private mutating func dropOrder(_ cache: inout PageCache) { order.release(&cache) }
 
   /// Where a record starts its probe: its digest's bucket mixed with its other fields
   /// (FNV-1a over their words; the same in every process).

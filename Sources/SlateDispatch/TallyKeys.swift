@@ -40,12 +40,7 @@ final class TallyKeys: Sendable {
       slots.set(i, slot, &cache)
     }
 
-    mutating func dropOrder() {
-      if order != nil {
-        order!.release(&cache)
-        order = nil
-      }
-    }
+    mutating func dropOrder() { order.release(&cache) }
 
     mutating func id(of slot: DispatchTally.Slot) -> DispatchTally.KeyID {
       DispatchTally.KeyID(words: slot.words, isText: slot.isText, &cache)
