@@ -12,7 +12,8 @@ import SlateJSON
 /// Per key it keeps one slot: the key's digest (32 bytes when its hex is a SHA-256 digest),
 /// its readable form, its winning outcome's kind, attempts and canonical JSON, its ordinal,
 /// and its queue, type, phase and namespace as indices into one table of names. Per action,
-/// one byte (its tally's kind) in an array per batch, and the key of a conflict's tally.
+/// a record of its tally's kind (``ActionTallies``: in the same pages as the slots, as are
+/// the rejections and pending effects), and the key of a conflict's tally.
 /// A full entry holds ~2 KB (an ``ActionKey``'s strings and canonical bytes, the outcome's
 /// JSON tree, the action and effect sets); a slot 88 bytes and no allocation of its own
 /// (``storageBytes``).
@@ -135,9 +136,6 @@ public struct DispatchTally: Sendable {
   static let shapeLimit = 4096
   var names: [String] = []
   var nameIndex: [String: UInt32] = [:]
-  /// Per batch (``DispatchResult/ActionRef/batch``), per position: 0 for no action, else
-  /// the rank of the tally's kind + 1.
-  var actionKinds: [String: [UInt8]] = [:]
   /// The key hex of each action whose tally is a conflict (the audit counts them per key).
   var conflictTallies: [DispatchResult.ActionRef: String] = [:]
 
@@ -145,7 +143,6 @@ public struct DispatchTally: Sendable {
   /// The rejections' code lists (a rejection's record in ``keys`` holds its list's index).
   var codeLists: [[String]] = []
   var codeListIndex: [[String]: UInt32] = [:]
-  public private(set) var batches: Set<String> = []
   public private(set) var phases: Set<String> = []
   public private(set) var notes: Set<String> = []
   /// The effects requested and not (yet) seen queued (``isPending(_:)``, ``pendingCount``,
@@ -206,7 +203,9 @@ public struct DispatchTally: Sendable {
     for (ref, tally) in result.actions { self.tally(tally, action: ref) }
     conflicts.formUnion(result.conflicts)
     for rejection in result.rejections { addRejection(rejection) }
-    batches.formUnion(result.batches)
+    keys.withActions { actions, cache in
+      for batch in result.batches { actions.insert(batch: batch, &cache) }
+    }
     phases.formUnion(result.phases)
     notes.formUnion(result.notes)
     let queued = Set(result.effectsQueued.map { EffectPair(action: $0.action.hex, kind: $0.kind) })
@@ -348,17 +347,14 @@ public struct DispatchTally: Sendable {
   /// Joins one action's tally (``DispatchResult/Tally/join(_:_:)``).
   mutating func tally(_ tally: DispatchResult.Tally, action ref: DispatchResult.ActionRef) {
     let rank = UInt8(tally.kind.rank + 1)
-    var kinds = actionKinds[ref.batch] ?? []
-    actionKinds[ref.batch] = nil  // uniquely referenced while it grows
-    if kinds.count <= ref.position { kinds.append(contentsOf: repeatElement(0, count: ref.position + 1 - kinds.count)) }
-    let present = kinds[ref.position]
+    let present = keys.withActions { actions, cache in
+      actions.join(batch: ref.batch, position: ref.position, rank: rank, &cache)
+    }
     if present < rank {
-      kinds[ref.position] = rank
       conflictTallies[ref] = tally.kind == .conflict ? tally.key : nil
     } else if present == rank, tally.kind == .conflict, let key = conflictTallies[ref], key < tally.key {
       conflictTallies[ref] = tally.key
     }
-    actionKinds[ref.batch] = kinds
   }
 
   /// Each slot, in no fixed order.
@@ -373,11 +369,24 @@ public struct DispatchTally: Sendable {
     return counts
   }
 
+  /// The ids of the batches dispatched (``DispatchResult/batches``), made from their records. O(batches).
+  public var batches: Set<String> {
+    keys.withActions { actions, cache in
+      var out = Set<String>()
+      actions.forEach(&cache) { record, cache in
+        if record.position < 0 { out.insert(KeyID(words: record.words, isText: record.isText, &cache).hex) }
+      }
+      return out
+    }
+  }
+
   /// How many actions ended in each kind, and the rejections (``DispatchResult/actionCounts``).
   public var actionCounts: ActionCounts {
     var counts = ActionCounts()
-    for kinds in actionKinds.values {
-      for rank in kinds where rank > 0 { counts.add(Outcome.Kind.allCases[Int(rank - 1)]) }
+    keys.withActions { actions, cache in
+      actions.forEach(&cache) { record, _ in
+        if record.position >= 0 && record.rank > 0 { counts.add(Outcome.Kind.allCases[Int(record.rank - 1)]) }
+      }
     }
     counts.rejected = keys.rejectionCount
     return counts

@@ -3,7 +3,8 @@ import Synchronization
 /// The per-key state of a ``DispatchTally``: its slots (``DispatchTally/Slot``, one per
 /// key), their index by key (``PagedIndex``), their bytes (readable keys, text keys,
 /// outcomes) and, once asked for, their order (by ordinal, then key); its rejections
-/// (``RejectionRecords``) and pending effects (``PendingEffects``): all in the pages of one ``PageCache``, so in memory up to the
+/// (``RejectionRecords``), pending effects (``PendingEffects``) and per-action kinds
+/// (``ActionTallies``): all in the pages of one ``PageCache``, so in memory up to the
 /// tally's ``TallyMemory`` and past it in an unlinked temporary file. Nothing here grows
 /// with the keys or the rejections in memory but the page numbers (4 bytes per page).
 ///
@@ -24,6 +25,8 @@ final class TallyKeys: Sendable {
     var rejections: RejectionRecords
     /// The tally's pending effects (``DispatchTally/addPending(_:)``).
     var pending: PendingEffects
+    /// The tally's per-action kinds and batch ids (``DispatchTally/tally(_:action:)``).
+    var actions: ActionTallies
 
     init(_ memory: TallyMemory) {
       cache = PageCache(memory)
@@ -31,6 +34,7 @@ final class TallyKeys: Sendable {
       table = PagedIndex(pageSize: memory.pageSize)
       rejections = RejectionRecords(pageSize: memory.pageSize)
       pending = PendingEffects(pageSize: memory.pageSize)
+      actions = ActionTallies(pageSize: memory.pageSize)
     }
 
     mutating func slot(_ i: Int) -> DispatchTally.Slot { slots.get(i, &cache) }
@@ -111,6 +115,7 @@ final class TallyKeys: Sendable {
       copy.bytes = state.bytes
       copy.rejections = state.rejections
       copy.pending = state.pending
+      copy.actions = state.actions
       return copy
     }
     return TallyKeys(memory: memory, state: copied)
@@ -175,6 +180,12 @@ final class TallyKeys: Sendable {
       let number = Int(state.rejections.ordered(&state.cache).get(k, &state.cache).index)
       return state.rejections.record(number, &state.cache)
     }
+  }
+
+  /// `body` on the per-action kinds and batch ids and the pages (under the lock: `body`
+  /// calls nothing of this store).
+  func withActions<R>(_ body: (inout ActionTallies, inout PageCache) throws -> R) rethrows -> R {
+    try state.withLock { try body(&$0.actions, &$0.cache) }
   }
 
   /// `body` on the pending effects and the pages (under the lock: `body` calls nothing of

@@ -224,7 +224,11 @@ import Testing
           let entry = DispatchResult.Entry(key: key, queue: key.namespace, type: detail % 2 == 0 ? "create" : "update",
                                            phase: detail % 4 == 0 ? nil : "p\(detail % 2)", ordinal: detail % 5,
                                            outcome: outcome)
-          result.record(entry, action: DispatchResult.ActionRef(batch: "b\(detail % 3)", position: generator.next() % 3))
+          // Batch references as the dispatcher writes them (`<SHA-256 hex>#<sequence>`) and of other text.
+          let batch = detail % 2 == 0 ? "b\(detail % 3)" : SHA256.hash(Array("batch \(detail % 3)".utf8)).hex
+          result.record(entry, action: DispatchResult.ActionRef(batch: detail % 2 == 0 ? batch : batch + "#\(generator.next() % 3)",
+                                                                position: generator.next() % 3))
+          result.batches.insert(batch)
           if kind == .conflict {
             result.conflicts.insert(DispatchResult.Conflict(key: key, type: "create", version: "v\(detail % 2)", phase: nil))
           }
@@ -237,6 +241,7 @@ import Testing
       let whole = DispatchTally(merged)
       #expect(folded.counts == merged.counts)
       #expect(folded.actionCounts == merged.actionCounts)
+      #expect(folded.batches == merged.batches && whole.batches == merged.batches)
       #expect(folded.queues == merged.queues && whole.queues == merged.queues)
       for queue in merged.queues {
         #expect(folded.keys(queue: queue) == merged.keys(queue: queue).map(\.readable))
