@@ -90,6 +90,12 @@ public protocol LedgerReader: AnyObject {
   /// The turn's phases by ``PhaseRecord/ordinal``, then name.
   func phases(turn: TurnID) throws(LedgerError) -> [PhaseRecord]
 
+  /// The turn's phases by ``PhaseRecord/ordinal``, then name, without their batch lists
+  /// (``PhaseRecord/batches`` empty): what an assessment or a plan reads of them, O(phases)
+  /// however many batches they have (the SQL ledgers read no batch row; the default reads
+  /// ``phases(turn:)``).
+  func phaseHeads(turn: TurnID) throws(LedgerError) -> [PhaseRecord]
+
   /// The phase `(turn, name)` without its batch list (``PhaseRecord/batches`` empty), and
   /// how many batches it has; nil when there is no such phase. What a dispatch reads of a
   /// phase: O(1) in the number of its batches (the SQL ledgers keep the list as rows of
@@ -234,6 +240,16 @@ public protocol LedgerTransaction: LedgerReader {
 }
 
 extension LedgerReader {
+  /// From ``phases(turn:)``, the batch lists dropped: O(the turn's phases and batches).
+  /// Ledgers that store batches apart override it.
+  public func phaseHeads(turn: TurnID) throws(LedgerError) -> [PhaseRecord] {
+    try phases(turn: turn).map { phase in
+      var head = phase
+      head.batches = []
+      return head
+    }
+  }
+
   /// From ``phases(turn:)``: O(the turn's phases and batches). Ledgers that store batches
   /// apart override it.
   public func phaseHead(turn: TurnID, name: String) throws(LedgerError) -> (phase: PhaseRecord, batchCount: Int)? {

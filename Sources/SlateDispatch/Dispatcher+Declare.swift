@@ -81,7 +81,7 @@ extension Dispatcher {
     guard var turn = try tx.turn(id), turn.plan.isEmpty, !phases.isEmpty else { return }
     turn.plan = phases
     try tx.updateTurn(turn)
-    let existing = Set(try tx.phases(turn: id).map(\.name))
+    let existing = Set(try tx.phaseHeads(turn: id).map(\.name))
     for (index, phase) in phases.enumerated() where !existing.contains(phase.name) {
       try tx.putPhase(PhaseRecord(turn: id, name: phase.name, ordinal: index, planned: true,
                                   expectedCount: phase.expectedCount, updatedAt: now))
@@ -102,7 +102,7 @@ extension Dispatcher {
     if let head {
       phase = head.phase
     } else {
-      let last = try tx.phases(turn: turn).map(\.ordinal).max() ?? -1  // once per phase
+      let last = try tx.phaseHeads(turn: turn).map(\.ordinal).max() ?? -1  // once per phase
       phase = PhaseRecord(turn: turn, name: name, ordinal: last + 1, updatedAt: now)
     }
     let opened = (head?.batchCount ?? 0) == 0

@@ -152,7 +152,7 @@ extension TurnAssessment {
     try tx.forEachEffect(turn: turn.id) { effect throws(LedgerError) in
       if effect.status.isOutstanding { pending += 1 }
     }
-    return TurnAssessment(turn: turn, tally: tally, phases: try tx.phases(turn: turn.id), pendingEffects: pending,
+    return TurnAssessment(turn: turn, tally: tally, phases: try tx.phaseHeads(turn: turn.id), pendingEffects: pending,
                           openStreams: streams.open)
   }
 }

@@ -18,6 +18,9 @@ enum SQL {
   static let turns = "SELECT \(TurnRecord.columns) FROM turns ORDER BY created_at, id"
   static let turnsOfProject = "SELECT \(TurnRecord.columns) FROM turns WHERE project = $1::text ORDER BY created_at, id"
   static let phases = "SELECT \(PhaseRecord.selectColumns) FROM phases WHERE turn = $1::text ORDER BY ordinal, name"
+  /// The phases with empty batch lists (no `phase_batches` row read).
+  static let phaseHeads =
+    "SELECT \(PhaseRecord.selectColumns(batches: "'[]'")) FROM phases WHERE turn = $1::text ORDER BY ordinal, name"
   /// Parameters: turn, name. The phase with an empty batch list, then its count of batches
   /// (one past the last position: one probe of the primary key).
   static let phaseHead = """

@@ -128,6 +128,10 @@ final class PostgresTransaction: LedgerTransaction {
     try all(SQL.phases, Self.texts(turn.rawValue), "phase")
   }
 
+  func phaseHeads(turn: TurnID) throws(LedgerError) -> [PhaseRecord] {
+    try all(SQL.phaseHeads, Self.texts(turn.rawValue), "phase")
+  }
+
   func phaseHead(turn: TurnID, name: String) throws(LedgerError) -> (phase: PhaseRecord, batchCount: Int)? {
     let head: PhaseHeadRow? = try one(SQL.phaseHead, Self.texts(turn.rawValue, name), "phase")
     return head.map { ($0.phase, $0.batchCount) }

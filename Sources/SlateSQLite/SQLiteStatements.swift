@@ -17,6 +17,8 @@ enum SQL {
   static let turns = "SELECT \(TurnRecord.columns) FROM turns ORDER BY created_at, id"
   static let turnsOfProject = "SELECT \(TurnRecord.columns) FROM turns WHERE project = ? ORDER BY created_at, id"
   static let phases = "SELECT \(PhaseRecord.columns) FROM phases WHERE turn = ? ORDER BY ordinal, name"
+  /// The phases with empty batch lists (no `phase_batches` row read).
+  static let phaseHeads = "SELECT \(PhaseRecord.columns(batches: "'[]'")) FROM phases WHERE turn = ? ORDER BY ordinal, name"
   /// Parameters: turn, name. The phase with an empty batch list, then its count of batches
   /// (one past the last position: one probe of the primary key).
   static let phaseHead = """

@@ -99,6 +99,10 @@ final class SQLiteTransaction: LedgerTransaction {
             "phase", PhaseRecord.init)
   }
 
+  func phaseHeads(turn: TurnID) throws(LedgerError) -> [PhaseRecord] {
+    try all(SQL.phaseHeads, [turn.rawValue], "phase", PhaseRecord.init)
+  }
+
   func phaseHead(turn: TurnID, name: String) throws(LedgerError) -> (phase: PhaseRecord, batchCount: Int)? {
     try one(SQL.phaseHead, [turn.rawValue, name], "phase") { columns throws(LedgerError) in
       (try PhaseRecord(&columns), try columns.int())
