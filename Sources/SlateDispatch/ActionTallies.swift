@@ -65,14 +65,8 @@ struct ActionTallies: Sendable {
       }
       return present
     }
-    var record = Record(words: (0, 0, 0, 0), sequence: sequence, position: position, rank: rank, isText: false)
-    switch id {
-    case .digest(let a, let b, let c, let d): record.words = (a, b, c, d)
-    case .text(let value):
-      let span = text.append(value.utf8, &cache)
-      record.words = (UInt64(span.page), UInt64(span.offset), UInt64(span.count), 0)
-      record.isText = true
-    }
+    let (words, isText) = id.stored(in: &text, &cache)
+    let record = Record(words: words, sequence: sequence, position: position, rank: rank, isText: isText)
     self.records.append(record, &cache)
     let all = self.records
     table.add(all.count - 1, bucket: bucket, &cache) { number, cache in

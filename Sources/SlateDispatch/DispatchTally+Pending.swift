@@ -38,6 +38,9 @@ struct PendingEffects: Sendable {
 
   static let ownSlot = ByteArena.Span(page: .max, offset: 0, count: 0)
 
+  /// Whether the order (``ordered(slots:orphanOrdinals:_:)``) is made and kept.
+  var isOrdered: Bool { order != nil }
+
   init(pageSize: Int) {
     records = PagedArray(pageSize: pageSize)
     heads = PagedArray(pageSize: pageSize)
@@ -216,9 +219,9 @@ struct PendingEffects: Sendable {
 extension DispatchTally {
   /// The owners (``PendingEffects/Record/owner``) an action's pending effects may be under:
   /// its slot, and its orphan entry (effects requested before its slot was made).
-  func pendingOwners(_ id: KeyID) -> [Int32] {
+  func pendingOwners(_ id: KeyID, slot at: Int?) -> [Int32] {
     var owners: [Int32] = []
-    if let at = slot(of: id) { owners.append(Int32(at)) }
+    if let at { owners.append(Int32(at)) }
     if let orphan = keys.withPending({ pending, cache in pending.orphan(id, &cache) }) { owners.append(orphan) }
     return owners
   }
@@ -228,7 +231,8 @@ extension DispatchTally {
   mutating func addPending(_ effect: DispatchResult.EffectRef) {
     let id = KeyID(effect.action.hex)
     let kind = name(effect.kind)
-    let owners = pendingOwners(id)
+    let at = slot(of: id)
+    let owners = pendingOwners(id, slot: at)
     let key = Array(effect.key.utf8)
     let kept = keys.withPending { pending, cache in
       owners.contains { pending.contains(owner: $0, kind: kind, key: key, &cache) }
@@ -236,7 +240,6 @@ extension DispatchTally {
     if kept { return }
     let readable = effect.action.readable
     var own: String? = readable
-    let at = slot(of: id)
     if let at, keys.bytes(slot(at: at).readable).elementsEqual(readable.utf8) { own = nil }
     keys.withPending { pending, cache in
       let owner = at.map { Int32($0) } ?? pending.orphanOwner(id, &cache)
@@ -247,7 +250,8 @@ extension DispatchTally {
   /// Drops the pending effects of `pair`.
   mutating func drop(_ pair: EffectPair) {
     guard pendingCount > 0, let kind = nameIndex[pair.kind] else { return }
-    let owners = pendingOwners(KeyID(pair.action))
+    let id = KeyID(pair.action)
+    let owners = pendingOwners(id, slot: slot(of: id))
     keys.withPending { pending, cache in
       for owner in owners { pending.remove(owner: owner, kind: kind, &cache) }
     }
@@ -257,7 +261,8 @@ extension DispatchTally {
   /// action).
   public func isPending(_ pair: EffectPair) -> Bool {
     guard pendingCount > 0, let kind = nameIndex[pair.kind] else { return false }
-    let owners = pendingOwners(KeyID(pair.action))
+    let id = KeyID(pair.action)
+    let owners = pendingOwners(id, slot: slot(of: id))
     return keys.withPending { pending, cache in owners.contains { pending.contains(owner: $0, kind: kind, &cache) } }
   }
 

@@ -60,20 +60,10 @@ struct RejectionRecords: Sendable {
   /// Keeps `record` with its digest `digest` unless the same rejection is kept; whether it was new.
   @discardableResult
   mutating func insert(_ record: Record, digest: DispatchTally.KeyID, _ cache: inout PageCache) -> Bool {
-    var record = record
-    if case .digest(let a, let b, let c, let d) = digest { record.words = (a, b, c, d) }
     let bucket = Self.bucket(record, digest: digest.bucket)
-    let records = self.records
-    let found = table.find(bucket: bucket, &cache) { number, cache in
-      let kept = records.get(number, &cache)
-      return kept.sameButDigest(record) && digest.matches(words: kept.words, isText: kept.isText, &cache)
-    }
-    guard found == nil else { return false }
-    if case .text(let text) = digest {
-      let span = self.text.append(text.utf8, &cache)
-      record.words = (UInt64(span.page), UInt64(span.offset), UInt64(span.count), 0)
-      record.isText = true
-    }
+    guard find(record, digest: digest, bucket: bucket, &cache) == nil else { return false }
+    var record = record
+    (record.words, record.isText) = digest.stored(in: &text, &cache)
     dropOrder(&cache)
     self.records.append(record, &cache)
     let all = self.records
@@ -86,13 +76,16 @@ struct RejectionRecords: Sendable {
 
   /// Whether the same rejection is kept (no insertion).
   func contains(_ record: Record, digest: DispatchTally.KeyID, _ cache: inout PageCache) -> Bool {
-    var record = record
-    if case .digest(let a, let b, let c, let d) = digest { record.words = (a, b, c, d) }
+    find(record, digest: digest, bucket: Self.bucket(record, digest: digest.bucket), &cache) != nil
+  }
+
+  /// The number of the kept rejection that is `record` with digest `digest`, or nil.
+  private func find(_ record: Record, digest: DispatchTally.KeyID, bucket: Int, _ cache: inout PageCache) -> Int? {
     let records = self.records
-    return table.find(bucket: Self.bucket(record, digest: digest.bucket), &cache) { number, cache in
+    return table.find(bucket: bucket, &cache) { number, cache in
       let kept = records.get(number, &cache)
       return kept.sameButDigest(record) && digest.matches(words: kept.words, isText: kept.isText, &cache)
-    } != nil
+    }
   }
 
   /// The record numbered `number` and its digest.
@@ -162,6 +155,17 @@ extension DispatchTally.KeyID {
   /// ``bucket`` of the key a record in pages holds.
   static func bucket(words: (UInt64, UInt64, UInt64, UInt64), isText: Bool, _ cache: inout PageCache) -> Int {
     isText ? bucket(text: PagedBytes.read(span(words), &cache)) : bucket(digest: words.0)
+  }
+
+  /// The words a record in pages holds for this key: its 4 words, or for a text key, where
+  /// its bytes are once appended to `text` (``init(words:isText:_:)`` reads them back).
+  func stored(in text: inout PagedBytes, _ cache: inout PageCache) -> (words: (UInt64, UInt64, UInt64, UInt64), isText: Bool) {
+    switch self {
+    case .digest(let a, let b, let c, let d): return ((a, b, c, d), false)
+    case .text(let value):
+      let span = text.append(value.utf8, &cache)
+      return ((UInt64(span.page), UInt64(span.offset), UInt64(span.count), 0), true)
+    }
   }
 
   /// Whether this is the key a record in pages holds.

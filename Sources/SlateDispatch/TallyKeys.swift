@@ -199,9 +199,11 @@ final class TallyKeys: Sendable {
   /// until the next change).
   func pendingRecord(ordered k: Int) -> PendingEffects.Record {
     state.withLock { state in
-      let orphans = state.pending.orphans
+      // The orphans' ordinals only when the order is made (each finding reads it).
       var ordinals: [Int] = []
-      for id in orphans { ordinals.append(state.find(id).map { state.slot($0).ordinal } ?? .max) }
+      if !state.pending.isOrdered {
+        for id in state.pending.orphans { ordinals.append(state.find(id).map { state.slot($0).ordinal } ?? .max) }
+      }
       let number = state.pending.ordered(slots: state.slots, orphanOrdinals: ordinals, &state.cache).get(k, &state.cache).index
       return state.pending.records.get(Int(number), &state.cache)
     }
