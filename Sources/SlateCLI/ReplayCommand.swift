@@ -102,7 +102,7 @@ struct ReplayCommand: AsyncParsableCommand {
     let report = try await run(plan: streams.plan, phases: phases, pack: pack, dialect: kind, mode: dryRun ? .dryRun : .live,
                                ledger: try await ledger.open(logger: dispatch.logger),
                                turn: turn ?? TurnLoader.name(of: path), keepsLines: bundle != nil,
-                               keepsEntries: bundle != nil)
+                               keepsEntries: bundle != nil, keepsBatchIDs: bundle != nil)
     progress.finish()
     if json {
       // Written as it is made: with a tally, the report's key lists and effects are never whole in memory.
@@ -129,11 +129,13 @@ struct ReplayCommand: AsyncParsableCommand {
   /// stream as its chunks arrive, each batch dispatched as it closes.
   /// `keepsLines`: whether the phase reports keep every line (a bundle needs them);
   /// `keepsEntries`: whether the report keeps every key's entry and the outbox's
-  /// (``TurnRunner/keepsEntries``; a bundle needs them).
+  /// (``TurnRunner/keepsEntries``; a bundle needs them); `keepsBatchIDs`: whether the phase
+  /// reports keep their batch ids (``TurnRunner/keepsBatchIDs``; nothing printed reads them).
   /// `wrap` wraps the handlers (``URLInput`` times their calls).
   func run<Chunks>(plan: JSONValue?, phases: [PhaseStream<Chunks>], pack: CompiledPack, dialect: DialectKind,
                    mode: Dispatcher.Mode, ledger: any DispatchLedger, turn: String,
-                   keepsLines: Bool = true, keepsEntries: Bool = true, wrap: (HandlerTable) -> HandlerTable = { $0 }) async throws -> TurnReport
+                   keepsLines: Bool = true, keepsEntries: Bool = true, keepsBatchIDs: Bool = true,
+                   wrap: (HandlerTable) -> HandlerTable = { $0 }) async throws -> TurnReport
   {
     let dispatcher = Dispatcher(ledger: ledger, handlers: wrap(dispatch.handlers(film: pack.pack.name == "film")),
                                 policy: dispatch.policy, mode: mode,
@@ -143,6 +145,7 @@ struct ReplayCommand: AsyncParsableCommand {
     var runner = TurnRunner(pack: pack, dispatcher: dispatcher, options: dispatch.streamOptions(dialect: dialect))
     runner.keepsLines = keepsLines
     runner.keepsEntries = keepsEntries
+    runner.keepsBatchIDs = keepsBatchIDs
     return try await runner.run(plan: plan, phases: phases, turn: TurnID(turn), project: ProjectID(project))
   }
 

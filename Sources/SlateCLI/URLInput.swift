@@ -89,7 +89,7 @@ extension URLInput {
                                        mode: command.dryRun ? .dryRun : .live,
                                        ledger: try await command.ledger.open(logger: command.dispatch.logger),
                                        turn: command.turn ?? TurnLoader.name(of: url), keepsLines: false,
-                                       wrap: clock.wrap)
+                                       keepsBatchIDs: false, wrap: clock.wrap)
     let http = stream.opening + (stream.reset.map { [$0] } ?? [])
     let calls = clock.calls
     if command.json {

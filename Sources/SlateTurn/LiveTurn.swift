@@ -171,7 +171,7 @@ public struct LiveTurn: Sendable {
     for batch in ready {
       let kept = takeKept()
       fold(try await trace.bound { try await dispatcher.dispatch(batch, turn: turn, alongside: kept) })
-      batches.append(batch.id)
+      if configuration.keepsBatchIDs { batches.append(batch.id) }
     }
   }
 }

@@ -42,7 +42,8 @@ public struct PhaseReport: Sendable {
   /// diagnostics, then the summary); only the summary when the runner does not keep them
   /// (``TurnRunner/keepsLines``).
   public var lines: [JSONLine]
-  /// The ids of the batches the phase closed, in order.
+  /// The ids of the batches the phase closed, in order; empty when the runner does not keep
+  /// them (``TurnRunner/keepsBatchIDs``: ``summary`` still counts them).
   public var batches: [String]
 }
 
@@ -171,6 +172,13 @@ public struct TurnRunner: Sendable {
   /// leaves the outbox in the ledger until the report is printed: what `slate replay`
   /// without `--bundle` does. Default true.
   public var keepsEntries = true
+  /// Whether each ``PhaseReport`` keeps the ids of the batches its phase closed
+  /// (``PhaseReport/batches``: ~130 bytes each, about 2 bytes per action at the default 64
+  /// actions a batch, the one thing a report still grew by with ``keepsLines`` and
+  /// ``keepsEntries`` false). False leaves them in the ledger (``LedgerReader/phases(turn:)``
+  /// lists each phase's) and the report's memory flat in the turn's length: what `slate
+  /// replay` without `--bundle` does. Default true.
+  public var keepsBatchIDs = true
   /// Where a tally (``keepsEntries`` false) keeps its per-key state: at most
   /// ``TallyMemory/bytes`` of it in memory, the rest in an unlinked temporary file. Default
   /// ``TallyMemory/default`` (8 MiB).

@@ -157,6 +157,32 @@ import Testing
     #expect(report.summaryJSON.text == kept.summaryJSON.text)
   }
 
+  /// A runner that keeps no batch ids (`slate replay` without `--bundle`) reports the same
+  /// turn, its phases' batch lists empty; the ledger still lists each phase's batches (each
+  /// id once: a batch closed twice with the same actions has one id).
+  @Test func aRunnerThatKeepsNoBatchIDsReportsTheSameTurn() async throws {
+    let pack = try CompiledPack(bytes: Array(Self.pack.utf8))
+    let input = TurnInput(phases: [.init(name: "answer", source: "answer", bytes: Self.stream)])
+    let options = ActionStreamOptions(dialect: .openaiChat)
+    let kept = try await TurnRunner(pack: pack, dispatcher: Self.dispatcher(InMemoryLedger(), Calls()), options: options,
+                                    batchLimits: BatchLimits(maxItems: 1))
+      .run(input, turn: "t1")
+    let ledger = InMemoryLedger()
+    var runner = TurnRunner(pack: pack, dispatcher: Self.dispatcher(ledger, Calls()), options: options,
+                            batchLimits: BatchLimits(maxItems: 1))
+    runner.keepsBatchIDs = false
+    let report = try await runner.run(input, turn: "t1")
+
+    #expect(kept.phases[0].batches.count > 1)
+    #expect(report.phases[0].batches.isEmpty)
+    #expect(report.phases[0].summary == kept.phases[0].summary && report.phases[0].lines == kept.phases[0].lines)
+    #expect(report.actionCounts == kept.actionCounts && report.turn.status == kept.turn.status)
+    #expect(report.summaryJSON.text == kept.summaryJSON.text)
+    let phases = try await ledger.read { tx throws(LedgerError) in try tx.phases(turn: "t1") }
+    var seen: Set<String> = []
+    #expect(phases.first { $0.name == "answer" }?.batches == kept.phases[0].batches.filter { seen.insert($0).inserted })
+  }
+
   /// Each batch is dispatched before the next chunk is pulled: with one action per batch,
   /// the handler has been called before the stream's last chunk is asked for.
   @Test func batchesAreDispatchedAsTheyCloseBeforeTheNextChunkIsPulled() async throws {
