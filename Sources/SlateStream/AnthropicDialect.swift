@@ -161,6 +161,51 @@ public struct AnthropicDialect: PayloadDialect {
     payloads = PayloadDecoder(parser: parser)
   }
 
+  /// Whether ``read(_:into:)`` reads a text or argument delta in Anthropic's own layout
+  /// without decoding it (``AnthropicWireDelta``). Off only to compare the two paths.
+  var readsWireDeltas = true
+  /// Where such a delta's string is unescaped.
+  private let unescaped = ByteScratch()
+
+  /// Reads one event: a `content_block_delta` in the layout Anthropic writes, for a text or
+  /// `tool_use` block of the current message that is open, as its text or argument
+  /// fragment without a document parse (``AnthropicWireDelta``); any other event decoded
+  /// (``decodeAndRead(_:into:)``), as every event is where the layout does not match.
+  /// Either reads the same delta to the same outputs.
+  mutating func read(_ event: EventBytes, into out: inout DialectOutputs) -> Bool {
+    if readsWireDeltas, readWireDelta(event, into: &out) { return true }
+    return decodeAndRead(event, into: &out)
+  }
+
+  /// The wire-layout read of ``read(_:into:)``: false, having done nothing, when the event
+  /// is not such a delta, its block is not open in the current message (or holds other
+  /// content), or its string is one the DOM path is left to judge. What it does otherwise
+  /// is what ``handle(_:_:into:)`` does with the decoded event: the pending loss confirmed,
+  /// then the text emitted, or the argument fragment when not empty.
+  private mutating func readWireDelta(_ event: EventBytes, into out: inout DialectOutputs) -> Bool {
+    guard case .message = state, event.nameBytes.isEmpty || event.isNamed("content_block_delta"),
+          let delta = AnthropicWireDelta(event.data, utf8Checked: event.utf8Checked, scratch: unescaped),
+          blocks[delta.index] != nil, !blocks[delta.index]!.stopped
+    else { return false }
+    let index = delta.index
+    switch (delta.kind, blocks[index]!.content.kind) {
+    case (.text, .text), (.partialJSON, .toolUse): break
+    default: return false
+    }
+    let text = delta.text
+    confirmLoss(into: &out)
+    switch delta.kind {
+    case .text:
+      out.emitText(text, on: Channel(.answer, part: blocks[index]!.key), at: event.offset)
+    case .partialJSON:
+      if !text.isEmpty {
+        blocks[index]!.content.markStreamed()
+        out.emitArguments(text, of: CallKey(blocks[index]!.key), at: event.offset)
+      }
+    }
+    return true
+  }
+
   mutating func handle(_ event: EventBytes, _ payload: Payload, into out: inout DialectOutputs) {
     let at = event.offset
     guard let value = outcome.object(of: event, payload, expecting: "an Anthropic event object", into: &out) else { return }

@@ -258,9 +258,15 @@ struct PayloadDecoder {
 }
 
 extension PayloadDialect {
-  /// Reads one event: decodes its data once, then ``handle(_:_:into:)``. False, having done
-  /// nothing, when the data was not known to be UTF-8 and is not.
+  /// Reads one event: ``decodeAndRead(_:into:)`` (a dialect may read some events otherwise
+  /// first: ``AnthropicDialect``).
   mutating func read(_ event: EventBytes, into out: inout DialectOutputs) -> Bool {
+    decodeAndRead(event, into: &out)
+  }
+
+  /// Decodes one event's data once, then ``handle(_:_:into:)``. False, having done nothing,
+  /// when the data was not known to be UTF-8 and is not.
+  mutating func decodeAndRead(_ event: EventBytes, into out: inout DialectOutputs) -> Bool {
     var failure: JSONParseError?
     guard let payload = payloads.decodeQuietly(event, failure: &failure) else { return false }
     confirmLoss(into: &out)
