@@ -61,7 +61,8 @@ import Testing
     return Run(outputs: outputs, reads: reads, end: end)
   }
 
-  /// Both paths give the same run; returns how many of the events the wire path reads.
+  /// Both paths give the same run; returns how many of the events are in the wire layout
+  /// (what the wire path takes when their block is open).
   @discardableResult
   static func agree(_ events: [Event], _ label: @autoclosure () -> String) -> Int {
     let wire = run(events, wire: true)
@@ -93,7 +94,7 @@ import Testing
     for url in urls {
       wireRead += Self.agree(Self.events(of: try [UInt8](Data(contentsOf: url))), url.lastPathComponent)
     }
-    #expect(wireRead > 100, "the wire path read \(wireRead) events")
+    #expect(wireRead > 100, "\(wireRead) events in the wire layout")
   }
 
   static let messageStart = #"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude-x","usage":{"input_tokens":9,"output_tokens":1}}}"#
@@ -205,6 +206,6 @@ import Testing
         wireRead += Self.agree(Self.prelude + [Event("content_block_delta", data)] + Self.coda, "checked: \(label)")
       }
     }
-    #expect(wireRead > 200, "the wire path read \(wireRead) mutated events")
+    #expect(wireRead > 200, "\(wireRead) mutated events in the wire layout")
   }
 }
