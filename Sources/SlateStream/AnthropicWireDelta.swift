@@ -36,8 +36,8 @@ struct AnthropicWireDelta {
   /// The content block's `index`.
   var index: Int
   var kind: Kind
-  /// The string as the DOM path reads it (unescaped): a span of the data when the string
-  /// has no escape, else of the scratch buffer; valid until either changes.
+  /// The string as the DOM path reads it (unescaped), in the scratch buffer: valid until
+  /// the buffer is written again (the next delta read), not only while the data lives.
   var text: UnsafeRawBufferPointer
 
   private static let head: JSONKey = #"{"type":"content_block_delta","index":"#
@@ -49,8 +49,7 @@ struct AnthropicWireDelta {
   /// read the same; nil otherwise: when the string's UTF-8 is unchecked (`utf8Checked`
   /// false) and invalid, or an escape is one simdjson might refuse (a surrogate escape not
   /// in a high–low pair, an escape character other than `"\/bfnrtu`, a `\u` without four
-  /// hex digits). The string is read in one pass, unescaped into `scratch` from its first
-  /// escape on. O(data).
+  /// hex digits). The string is read in one pass, unescaped into `scratch`. O(data).
   init?(_ data: UnsafeRawBufferPointer, utf8Checked: Bool, scratch: ByteScratch) {
     guard let p = data.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
     let n = data.count
@@ -83,31 +82,31 @@ struct AnthropicWireDelta {
     guard start <= end else { return nil }
     // "char = unescaped / escape (…)": up to the tail's quote, no quotation mark, no
     // control character, and every reverse solidus an escape that ends before it.
+    // Always into `scratch`, even without an escape: the text must outlive the event's data
+    // as the DOM path's (in the parser's buffers) does, for a caller that reads the
+    // outputs after the data is gone (`ActionStream.readRepaired`, whose repaired copy of
+    // the data is freed before the outputs are routed; found by fuzz-dialect).
     var ascii = true
-    var out: UnsafeMutablePointer<UInt8>?
+    let out = scratch.reserve(end - start)
     var o = 0
     while i < end {
       let c = p[i]
       if c == UInt8(ascii: "\\") {
-        if out == nil {
-          out = scratch.reserve(end - start)
-          out!.update(from: p + start, count: i - start)
-          o = i - start
-        }
-        guard let next = ByteScratch.unescape(p, at: i, end: end, into: out!, at: &o) else { return nil }
+        guard let next = ByteScratch.unescape(p, at: i, end: end, into: out, at: &o) else { return nil }
         i = next
         continue
       }
       if c == UInt8(ascii: "\"") || c < 0x20 { return nil }
       if c >= 0x80 { ascii = false }
-      if let out { out[o] = c; o &+= 1 }
+      out[o] = c
+      o &+= 1
       i &+= 1
     }
     if !ascii && !utf8Checked && !SSEParser.isValidUTF8(UnsafeRawBufferPointer(rebasing: data[start..<end])) {
       return nil
     }
     self.index = index
-    text = out.map { UnsafeRawBufferPointer(start: $0, count: o) } ?? UnsafeRawBufferPointer(rebasing: data[start..<end])
+    text = UnsafeRawBufferPointer(start: out, count: o)
   }
 
   /// Whether `literal` is at `offset` of `data`.
