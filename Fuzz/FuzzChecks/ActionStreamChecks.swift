@@ -16,7 +16,8 @@ import SlateTestSupport
 ///    value completes after it, a call committed after it started after it, every
 ///    `stream.gap` is at the event's offset, and the status is `failed` when one was
 ///    reported or when the event carried text or call content and another event followed
-///    (not `complete` when it was the last); whole and chunked agree.
+///    (not `complete` when it was the last); whole and chunked agree. (Not where the input is
+///    read as raw text, `auto` detecting no provider: it has no events to lose.)
 public enum ActionStreamChecks {
   public static func chunkInvariance(_ bytes: UnsafeRawBufferPointer, kind: DialectKind, flushOnEOF: Bool, ends: [Int]) {
     let options = ActionStreamOptions(dialect: kind, sse: SSEParser.Options(flushOnEOF: flushOnEOF, reportsComments: false),
@@ -62,6 +63,9 @@ public enum ActionStreamChecks {
     let whole = Run(options, corrupted)
     let chunked = Run(options, corrupted, cuts: ends)
     precondition(whole.lines == chunked.lines, "chunking changed what the action stream reported after a gap")
+    // Read as raw text (`auto` detecting no provider), the input has no events to lose: the
+    // corrupted byte is a byte of the answer text.
+    guard whole.summary.dialect != .text, clean.summary.dialect != .text else { return }
     precondition(whole.values.filter { $0.streamOffset < gap }.map { Run.line($0) }
       == clean.values.filter { $0.streamOffset < gap }.map { Run.line($0) },
                  "a gap changed the values committed before it")
