@@ -10,15 +10,14 @@
 /// Complexity: O(1) expected page accesses per join; ``forEach(_:)`` O(records).
 struct ActionTallies: Sendable {
   struct Record: Sendable {
-    /// The batch id's 4 words, or for a text id (``isText``) where its bytes are.
-    var words: (UInt64, UInt64, UInt64, UInt64)
+    /// The batch id as stored.
+    var id: DispatchTally.StoredKey
+    /// The kind's rank + 1 (0: none).
+    var rank: UInt8
     /// The reference's sequence, or -1 (a batch id's record, a reference of another form).
     var sequence: Int
     /// The action's position in its batch, or -1 for a batch id's record.
     var position: Int
-    /// The kind's rank + 1 (0: none).
-    var rank: UInt8
-    var isText: Bool
   }
 
   private(set) var records: PagedArray<Record>
@@ -55,7 +54,7 @@ struct ActionTallies: Sendable {
     if let found = table.find(bucket: bucket, &cache, matches: { number, cache in
       let kept = records.get(number, &cache)
       return kept.sequence == sequence && kept.position == position
-        && id.matches(words: kept.words, isText: kept.isText, &cache)
+        && id.matches(kept.id, &cache)
     }) {
       var kept = records.get(found, &cache)
       let present = kept.rank
@@ -65,13 +64,12 @@ struct ActionTallies: Sendable {
       }
       return present
     }
-    let (words, isText) = id.stored(in: &text, &cache)
-    let record = Record(words: words, sequence: sequence, position: position, rank: rank, isText: isText)
+    let record = Record(id: id.stored(in: &text, &cache), rank: rank, sequence: sequence, position: position)
     self.records.append(record, &cache)
     let all = self.records
     table.add(all.count - 1, bucket: bucket, &cache) { number, cache in
       let kept = all.get(number, &cache)
-      return Self.bucket(digest: DispatchTally.KeyID.bucket(words: kept.words, isText: kept.isText, &cache),
+      return Self.bucket(digest: DispatchTally.KeyID.bucket(kept.id, &cache),
                          sequence: kept.sequence, position: kept.position)
     }
     return 0

@@ -101,10 +101,8 @@ public struct DispatchTally: Sendable {
   /// in ``keys``' pages, its names as indices into ``names``. Fixed size, no reference: it
   /// lives in ``TallyKeys``' pages (in memory or in their file).
   struct Slot: Sendable {
-    /// The key's digest as 4 words, or, for a text key (``isText``), where its bytes are:
-    /// page, offset and length in words 0 to 2.
-    var words: (UInt64, UInt64, UInt64, UInt64)
-    var isText: Bool
+    /// The key as stored.
+    var key: StoredKey
     /// The outcome kind's rank (``Outcome/Kind/rank``).
     var kindRank: UInt8
     var attempts: Int32
@@ -256,21 +254,7 @@ public struct DispatchTally: Sendable {
   /// and text are kept), else they are stored.
   mutating func slot(_ entry: DispatchResult.Entry, id: KeyID, outcome: [UInt8], kept: Slot? = nil) -> Slot {
     let readable = entry.key.readable
-    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    var isText = false
-    if let kept {
-      words = kept.words
-      isText = kept.isText
-    } else {
-      switch id {
-      case .digest(let a, let b, let c, let d): words = (a, b, c, d)
-      case .text(let text):
-        let span = keys.store(text.utf8)
-        words = (UInt64(span.page), UInt64(span.offset), UInt64(span.count), 0)
-        isText = true
-      }
-    }
-    return Slot(words: words, isText: isText, kindRank: UInt8(entry.outcome.kind.rank),
+    return Slot(key: kept?.key ?? id.stored { keys.store($0) }, kindRank: UInt8(entry.outcome.kind.rank),
                 attempts: Int32(clamping: entry.outcome.attempts), namespace: name(entry.key.namespace),
                 queue: name(entry.queue), type: name(entry.type), phase: entry.phase.map { name($0) + 1 } ?? 0,
                 readable: kept?.readable ?? keys.store(readable.utf8), outcome: keep(outcome, readable: readable),
@@ -374,7 +358,7 @@ public struct DispatchTally: Sendable {
     keys.withActions { actions, cache in
       var out = Set<String>()
       actions.forEach(&cache) { record, cache in
-        if record.position < 0 { out.insert(KeyID(words: record.words, isText: record.isText, &cache).hex) }
+        if record.position < 0 { out.insert(KeyID(record.id, &cache).hex) }
       }
       return out
     }

@@ -11,22 +11,19 @@
 /// once, kept until the next insertion.
 struct RejectionRecords: Sendable {
   struct Record: Sendable {
-    /// The digest's 4 words, or for a text digest (``isText``) where its bytes are: page,
-    /// offset and length in words 0 to 2.
-    var words: (UInt64, UInt64, UInt64, UInt64)
-    var index: Int
+    /// The digest as stored.
+    var digest: DispatchTally.StoredKey
+    var hasIndex: Bool
     var type: UInt32
     var phase: UInt32
     var codes: UInt32
-    var hasIndex: Bool
-    var isText: Bool
+    var index: Int
 
     /// A record of a rejection at `index` (none: nil), its digest not yet set.
     init(index: Int?, type: UInt32 = 0, phase: UInt32 = 0, codes: UInt32 = 0) {
-      words = (0, 0, 0, 0)
+      digest = .none
       self.index = index ?? 0
       hasIndex = index != nil
-      isText = false
       self.type = type
       self.phase = phase
       self.codes = codes
@@ -63,13 +60,13 @@ struct RejectionRecords: Sendable {
     let bucket = Self.bucket(record, digest: digest.bucket)
     guard find(record, digest: digest, bucket: bucket, &cache) == nil else { return false }
     var record = record
-    (record.words, record.isText) = digest.stored(in: &text, &cache)
+    record.digest = digest.stored(in: &text, &cache)
     dropOrder(&cache)
     self.records.append(record, &cache)
     let all = self.records
     table.add(all.count - 1, bucket: bucket, &cache) { number, cache in
       let kept = all.get(number, &cache)
-      return Self.bucket(kept, digest: DispatchTally.KeyID.bucket(words: kept.words, isText: kept.isText, &cache))
+      return Self.bucket(kept, digest: DispatchTally.KeyID.bucket(kept.digest, &cache))
     }
     return true
   }
@@ -84,14 +81,14 @@ struct RejectionRecords: Sendable {
     let records = self.records
     return table.find(bucket: bucket, &cache) { number, cache in
       let kept = records.get(number, &cache)
-      return kept.sameButDigest(record) && digest.matches(words: kept.words, isText: kept.isText, &cache)
+      return kept.sameButDigest(record) && digest.matches(kept.digest, &cache)
     }
   }
 
   /// The record numbered `number` and its digest.
   func record(_ number: Int, _ cache: inout PageCache) -> (Record, DispatchTally.KeyID) {
     let record = records.get(number, &cache)
-    return (record, DispatchTally.KeyID(words: record.words, isText: record.isText, &cache))
+    return (record, DispatchTally.KeyID(record.digest, &cache))
   }
 
   /// The records' numbers by index (none last), then digest (``DispatchTally/KeyID/precedes(_:_:)``,
@@ -106,11 +103,10 @@ struct RejectionRecords: Sendable {
     } precedes: { a, b, cache in
       if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
       let (x, y) = (records.get(Int(a.index), &cache), records.get(Int(b.index), &cache))
-      if !x.isText && !y.isText {
-        if x.words != y.words { return x.words < y.words }
+      if !x.digest.isText && !y.digest.isText {
+        if x.digest.words != y.digest.words { return x.digest.words < y.digest.words }
       } else {
-        let (p, q) = (DispatchTally.KeyID(words: x.words, isText: x.isText, &cache),
-                      DispatchTally.KeyID(words: y.words, isText: y.isText, &cache))
+        let (p, q) = (DispatchTally.KeyID(x.digest, &cache), DispatchTally.KeyID(y.digest, &cache))
         if p != q { return DispatchTally.KeyID.precedes(p, q) }
       }
       return a.index < b.index
@@ -141,46 +137,71 @@ struct RejectionRecords: Sendable {
   }
 }
 
+extension DispatchTally {
+  /// A key as a record in pages holds it (``Slot``, ``RejectionRecords/Record``,
+  /// ``ActionTallies/Record``): a digest's 4 words, or for a text key (``isText``) where its
+  /// bytes are, page, offset and length in words 0 to 2. Fixed size, no reference.
+  struct StoredKey: Sendable {
+    var words: (UInt64, UInt64, UInt64, UInt64)
+    var isText: Bool
+
+    /// No key yet (a digest of zeros).
+    static let none = StoredKey(words: (0, 0, 0, 0), isText: false)
+
+    /// Where a text key's bytes are.
+    var span: ByteArena.Span {
+      ByteArena.Span(page: UInt32(truncatingIfNeeded: words.0), offset: UInt32(truncatingIfNeeded: words.1),
+                     count: UInt32(truncatingIfNeeded: words.2))
+    }
+
+    /// Whether `a`'s key precedes `b`'s (``KeyID/precedes(_:_:)``): two digests by their
+    /// words, without reading any text.
+    static func precedes(_ a: StoredKey, _ b: StoredKey, _ cache: inout PageCache) -> Bool {
+      if !a.isText && !b.isText { return a.words < b.words }
+      return KeyID.precedes(KeyID(a, &cache), KeyID(b, &cache))
+    }
+  }
+}
+
 extension DispatchTally.KeyID {
-  /// The key a record in pages holds: its 4 words, or for a text key (`isText`) the bytes
-  /// the words say where they are (page, offset, length).
-  init(words: (UInt64, UInt64, UInt64, UInt64), isText: Bool, _ cache: inout PageCache) {
-    guard isText else {
+  /// The key `stored` holds (a text key's bytes read back from the pages).
+  init(_ stored: DispatchTally.StoredKey, _ cache: inout PageCache) {
+    guard stored.isText else {
+      let words = stored.words
       self = .digest(words.0, words.1, words.2, words.3)
       return
     }
-    self = .text(String(decoding: PagedBytes.read(Self.span(words), &cache), as: UTF8.self))
+    self = .text(String(decoding: PagedBytes.read(stored.span, &cache), as: UTF8.self))
   }
 
-  /// ``bucket`` of the key a record in pages holds.
-  static func bucket(words: (UInt64, UInt64, UInt64, UInt64), isText: Bool, _ cache: inout PageCache) -> Int {
-    isText ? bucket(text: PagedBytes.read(span(words), &cache)) : bucket(digest: words.0)
+  /// ``bucket`` of the key `stored` holds.
+  static func bucket(_ stored: DispatchTally.StoredKey, _ cache: inout PageCache) -> Int {
+    stored.isText ? bucket(text: PagedBytes.read(stored.span, &cache)) : bucket(digest: stored.words.0)
   }
 
-  /// The words a record in pages holds for this key: its 4 words, or for a text key, where
-  /// its bytes are once appended to `text` (``init(words:isText:_:)`` reads them back).
-  func stored(in text: inout PagedBytes, _ cache: inout PageCache) -> (words: (UInt64, UInt64, UInt64, UInt64), isText: Bool) {
+  /// This key as a record holds it, a text key's bytes stored by `store` (which returns
+  /// where they are).
+  func stored(_ store: (String.UTF8View) -> ByteArena.Span) -> DispatchTally.StoredKey {
     switch self {
-    case .digest(let a, let b, let c, let d): return ((a, b, c, d), false)
+    case .digest(let a, let b, let c, let d): return DispatchTally.StoredKey(words: (a, b, c, d), isText: false)
     case .text(let value):
-      let span = text.append(value.utf8, &cache)
-      return ((UInt64(span.page), UInt64(span.offset), UInt64(span.count), 0), true)
+      let span = store(value.utf8)
+      return DispatchTally.StoredKey(words: (UInt64(span.page), UInt64(span.offset), UInt64(span.count), 0), isText: true)
     }
   }
 
-  /// Whether this is the key a record in pages holds.
-  func matches(words: (UInt64, UInt64, UInt64, UInt64), isText: Bool, _ cache: inout PageCache) -> Bool {
+  /// This key as a record holds it, a text key's bytes appended to `text`.
+  func stored(in text: inout PagedBytes, _ cache: inout PageCache) -> DispatchTally.StoredKey {
+    stored { text.append($0, &cache) }
+  }
+
+  /// Whether this is the key `stored` holds.
+  func matches(_ stored: DispatchTally.StoredKey, _ cache: inout PageCache) -> Bool {
     switch self {
     case .digest(let a, let b, let c, let d):
-      return !isText && words == (a, b, c, d)
+      return !stored.isText && stored.words == (a, b, c, d)
     case .text(let text):
-      return isText && PagedBytes.read(Self.span(words), &cache).elementsEqual(text.utf8)
+      return stored.isText && PagedBytes.read(stored.span, &cache).elementsEqual(text.utf8)
     }
-  }
-
-  /// Where a text key's bytes are, from a record's words.
-  static func span(_ words: (UInt64, UInt64, UInt64, UInt64)) -> ByteArena.Span {
-    ByteArena.Span(page: UInt32(truncatingIfNeeded: words.0), offset: UInt32(truncatingIfNeeded: words.1),
-                   count: UInt32(truncatingIfNeeded: words.2))
   }
 }

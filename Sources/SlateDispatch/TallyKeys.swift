@@ -47,14 +47,14 @@ final class TallyKeys: Sendable {
     mutating func dropOrder() { order.release(&cache) }
 
     mutating func id(of slot: DispatchTally.Slot) -> DispatchTally.KeyID {
-      DispatchTally.KeyID(words: slot.words, isText: slot.isText, &cache)
+      DispatchTally.KeyID(slot.key, &cache)
     }
 
     mutating func find(_ id: DispatchTally.KeyID) -> Int? {
       let slots = self.slots
       return table.find(bucket: id.bucket, &cache) { index, cache in
         let slot = slots.get(index, &cache)
-        return id.matches(words: slot.words, isText: slot.isText, &cache)
+        return id.matches(slot.key, &cache)
       }
     }
 
@@ -63,10 +63,8 @@ final class TallyKeys: Sendable {
       dropOrder()
       slots.append(slot, &cache)
       let all = slots
-      table.add(all.count - 1, bucket: DispatchTally.KeyID.bucket(words: slot.words, isText: slot.isText, &cache),
-                &cache) { index, cache in
-        let slot = all.get(index, &cache)
-        return DispatchTally.KeyID.bucket(words: slot.words, isText: slot.isText, &cache)
+      table.add(all.count - 1, bucket: DispatchTally.KeyID.bucket(slot.key, &cache), &cache) { index, cache in
+        DispatchTally.KeyID.bucket(all.get(index, &cache).key, &cache)
       }
       return all.count - 1
     }
@@ -80,10 +78,7 @@ final class TallyKeys: Sendable {
         OrderEntry(ordinal: slots.get(index, &cache).ordinal, index: Int32(index))
       } precedes: { a, b, cache in
         if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
-        let (x, y) = (slots.get(Int(a.index), &cache), slots.get(Int(b.index), &cache))
-        if !x.isText && !y.isText { return x.words < y.words }
-        return DispatchTally.KeyID.precedes(DispatchTally.KeyID(words: x.words, isText: x.isText, &cache),
-                                            DispatchTally.KeyID(words: y.words, isText: y.isText, &cache))
+        return DispatchTally.StoredKey.precedes(slots.get(Int(a.index), &cache).key, slots.get(Int(b.index), &cache).key, &cache)
       }
       order = made
       return made
