@@ -14,7 +14,8 @@
 # times (default 3), interleaved (every run once, then again), so that a slow phase of a shared
 # machine falls on all of them; each run's figure is the minimum, and the median, over all its
 # passes. Ratios as callgrind.sh prints them: a generated turn against its lower bound (one
-# simdjson parse of every envelope and of the final text), a pipeline against the stream, 1-byte
+# simdjson parse of every envelope and of the final text), and against issue 16's, which adds
+# the SSE cut (`cut-INPUT`: the driver's `sseCutEnvelopes`), a pipeline against the stream, 1-byte
 # against 64 KiB chunks; both on minima and on medians. Times move by tens of percent from run
 # to run on these machines: read ratios within one run.
 set -euo pipefail
@@ -36,7 +37,8 @@ runs=("$@")
 if [ ${#runs[@]} -eq 0 ]; then
   runs=(openai-chat-1000:65536 lower-openai-chat-1000:65536 pipeline-openai-chat-1000:65536
         anthropic-1000:65536 lower-anthropic-1000:65536 pipeline-anthropic-1000:65536
-        corpus-real:65536 lower-corpus-real:65536 corpus-real:1 corpus:65536 corpus:1)
+        corpus-real:65536 lower-corpus-real:65536 corpus-real:1 corpus:65536 corpus:1
+        cut-openai-chat-1000:65536 cut-anthropic-1000:65536 cut-corpus-real:65536)
 fi
 if [ $build -eq 1 ]; then
   swift build -c release --product ProfileDriver >&2
@@ -73,9 +75,10 @@ for run in "${runs[@]}"; do
   input=${run%%:*}
   chunk=${run##*:}
   case "$input" in
-    lower-*) ;;
+    lower-* | cut-*) ;;
     pipeline-*) ratio "$input/$chunk to ${input#pipeline-}" "$run" "${input#pipeline-}:$chunk" ;;
-    *) ratio "$input/$chunk to its lower bound" "$run" "lower-$input:$chunk" ;;
+    *) ratio "$input/$chunk to its lower bound" "$run" "lower-$input:$chunk"
+       ratio "$input/$chunk to it with the SSE cut" "$run" "cut-$input:$chunk" ;;
   esac
   if [ "$chunk" = 1 ]; then ratio "$input 1-byte to 64 KiB chunks" "$run" "$input:65536"; fi
 done

@@ -82,3 +82,61 @@ public func simdjsonEnvelopes(_ envelopes: [PaddedBytes], parser: SimdjsonParser
   watch?.sample()
   return valid
 }
+
+/// Issue 16's lower bound of the action stream, the SSE cut included: each stream cut into
+/// events by the least a reader of these streams must do, then every event's data and each
+/// of `finalTexts` parsed once by simdjson. The cut: every line found once by memchr, a CR
+/// before its LF dropped; a `data:` line's value is the text after one optional space; a
+/// blank line ends the event. An event of one `data:` line is parsed where it lies (as
+/// Slate's own SSE parser hands it on) when simdjson's padding is readable after it; one of
+/// several lines, or too near the end, is copied into a padded buffer (joined by line
+/// feeds) first. No other field, no CR-only line ends, no BOM: less than a WHATWG parser
+/// does, so a bound below it, but only of inputs it cuts as that parser does (the driver
+/// checks that it parses as many documents as ``SSEInput`` cuts). Returns the documents
+/// that parsed.
+public func sseCutEnvelopes(_ streams: [[UInt8]], finalTexts: [PaddedBytes], parser: SimdjsonParser,
+                            buffer: inout PaddedBytes) -> Int
+{
+  var valid = 0
+  let data = Array("data:".utf8)
+  for stream in streams {
+    stream.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress else { return }
+      var position = 0
+      var lines = 0
+      var single = 0..<0  // the value of the event's only `data:` line so far
+      while position < raw.count {
+        let end = memchr(base + position, 0x0A, raw.count - position).map { UnsafeRawPointer($0) - base } ?? raw.count
+        let length = end > position && raw[end - 1] == 0x0D ? end - 1 - position : end - position
+        if length == 0 {
+          if lines == 1 && raw.count - single.upperBound >= PaddedBytes.padding {
+            if (try? parser.parseDocument(UnsafeRawBufferPointer(rebasing: raw[single]),
+                                          readableAfter: raw.count - single.upperBound)) != nil { valid += 1 }
+          } else if lines > 0 {
+            if lines == 1 { buffer.replaceAll(with: UnsafeRawBufferPointer(rebasing: raw[single])) }
+            if parser.validate(buffer) == nil { valid += 1 }
+          }
+          lines = 0
+        } else if length >= 5, memcmp(base + position, data, 5) == 0 {
+          let skip = length > 5 && raw[position + 5] == 0x20 ? 6 : 5
+          let value = (position + skip)..<(position + length)
+          switch lines {
+          case 0: single = value
+          case 1:
+            buffer.replaceAll(with: UnsafeRawBufferPointer(rebasing: raw[single]))
+            fallthrough
+          default:
+            buffer.append(contentsOf: CollectionOfOne(0x0A))
+            buffer.append(UnsafeRawBufferPointer(rebasing: raw[value]))
+          }
+          lines += 1
+        }
+        position = end + 1
+      }
+      // "If the file ends in the middle of an event, before the final empty line, the
+      // incomplete event is not dispatched."
+    }
+  }
+  for text in finalTexts where parser.validate(text) == nil { valid += 1 }
+  return valid
+}

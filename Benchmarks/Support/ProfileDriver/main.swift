@@ -5,7 +5,8 @@
 //   ProfileDriver <input> <chunk> [repetitions]
 //   input: openai-chat-N | anthropic-N (a generated N-action turn), corpus-real, corpus,
 //          lower-openai-chat-N | lower-anthropic-N (the lower bound: one simdjson parse of
-//          every envelope and of the final text),
+//          every envelope and of the final text), lower-corpus-real, lower-corpus,
+//          cut-INPUT (issue 16's lower bound, the SSE cut included: `sseCutEnvelopes`),
 //          pipeline-INPUT (any of the first four through `TurnPipeline` with the film pack:
 //          the stream, validation, keys and batches; collected in `slate_profile_pipeline`)
 //   chunk: bytes per feed (1, 8, 65536 …; 0 = whole)
@@ -78,9 +79,17 @@ func lowerPass(_ documents: [PaddedBytes], parser: SimdjsonParser) -> Int {
   simdjsonEnvelopes(documents, parser: parser, watch: nil)
 }
 
+/// Issue 16's lower bound: the SSE cut of `streams`, then one simdjson parse of every
+/// envelope and of each final text (``sseCutEnvelopes(_:finalTexts:parser:buffer:)``).
+@_silgen_name("slate_profile_cut")
+@inline(never)
+func cut(_ streams: [[UInt8]], finalTexts: [PaddedBytes], parser: SimdjsonParser, buffer: inout PaddedBytes) -> Int {
+  sseCutEnvelopes(streams, finalTexts: finalTexts, parser: parser, buffer: &buffer)
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count >= 3, let chunkArgument = Int(arguments[2]) else {
-  print("usage: ProfileDriver [lower-|pipeline-]<openai-chat-N|anthropic-N|corpus-real|corpus> <chunk> [repetitions]")
+  print("usage: ProfileDriver [lower-|cut-|pipeline-]<openai-chat-N|anthropic-N|corpus-real|corpus> <chunk> [repetitions]")
   exit(2)
 }
 let chunk = chunkArgument == 0 ? ChunkSize.whole : chunkArgument
@@ -88,11 +97,14 @@ let repetitions = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
 var input = arguments[1]
 let isLower = input.hasPrefix("lower-")
 if isLower { input.removeFirst("lower-".count) }
+let isCut = input.hasPrefix("cut-")
+if isCut { input.removeFirst("cut-".count) }
 let isPipeline = input.hasPrefix("pipeline-")
 if isPipeline { input.removeFirst("pipeline-".count) }
 
 var streams: [[UInt8]] = []
 var documents: [PaddedBytes] = []
+var finalTexts: [PaddedBytes] = []
 switch input {
 case "corpus-real": streams = SharedFiles.corpusRealStreams.map(\.bytes)
 case "corpus": streams = SharedFiles.corpusStreams.map(\.bytes)
@@ -106,9 +118,20 @@ default:
     exit(2)
   }
   streams = [stream.bytes]
-  documents = SSEInput(stream.bytes).envelopes + [PaddedBytes(stream.intent.answerText.utf8)]
+  finalTexts = [PaddedBytes(stream.intent.answerText.utf8)]
+  documents = SSEInput(stream.bytes).envelopes + finalTexts
 }
 if isLower && documents.isEmpty { documents = streams.flatMap { SSEInput($0).envelopes } }
+var cutBuffer = PaddedBytes()
+if isCut {
+  // The cut is a bound only if it parses what the stream's SSE parser cuts.
+  let envelopes = streams.reduce(0) { $0 + SSEInput($1).envelopes.count } + finalTexts.count
+  let parsed = sseCutEnvelopes(streams, finalTexts: finalTexts, parser: SimdjsonParser(), buffer: &cutBuffer)
+  guard parsed == envelopes else {
+    print("the SSE cut parsed \(parsed) documents, the SSE parser cuts \(envelopes): not a bound of this input")
+    exit(1)
+  }
+}
 
 /// The preloaded allocator counter's `slate_malloc_count`, when there is one.
 let mallocCount: (@convention(c) () -> UInt64)? = dlsym(nil, "slate_malloc_count").map {
@@ -123,6 +146,7 @@ if isPipeline { _ = FilmPack.compiled }  // compiled once, outside the measured 
 // whole binary) is not counted in the measured pass.
 if ProcessInfo.processInfo.environment["SLATE_PROFILE_WARM"] == "1" {
   _ = isLower ? lowerPass(documents, parser: parser)
+    : isCut ? sseCutEnvelopes(streams, finalTexts: finalTexts, parser: parser, buffer: &cutBuffer)
     : isPipeline ? pipelinePass(streams, chunk: chunk) : runPass(streams, chunk: chunk)
 }
 let mallocsBefore = mallocCount?() ?? 0
@@ -133,6 +157,7 @@ if timesPasses { times.reserveCapacity(repetitions) }
 for _ in 0..<repetitions {
   let start = timesPasses ? DispatchTime.now().uptimeNanoseconds : 0
   total += isLower ? lower(documents, parser: parser)
+    : isCut ? cut(streams, finalTexts: finalTexts, parser: parser, buffer: &cutBuffer)
     : isPipeline ? pipeline(streams, chunk: chunk) : run(streams, chunk: chunk)
   if timesPasses { times.append(DispatchTime.now().uptimeNanoseconds - start) }
 }
