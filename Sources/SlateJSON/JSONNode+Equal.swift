@@ -69,6 +69,64 @@ extension JSONNode {
     }
   }
 
+  /// Whether this value equals `other` (a node of any document) under ``JSONValue``'s `==`,
+  /// neither built: the same rules and bounds as ``isEqual(to:)-(JSONValue)`` (objects of
+  /// more than ``pairwiseMembers`` members, and values nested deeper than ``nativeDepth``,
+  /// are compared through ``value``). No allocation otherwise but a number's `JSONNumber`
+  /// longer than 15 bytes.
+  public func isEqual(to other: JSONNode) -> Bool { isEqual(to: other, depth: 0) }
+
+  private func isEqual(to other: JSONNode, depth: Int) -> Bool {
+    guard kind == other.kind else { return false }
+    switch kind {
+    case .null: return true
+    case .bool: return bool == other.bool
+    case .number:
+      return JSONNumber(validatedLexeme: String(decoding: bytes, as: UTF8.self))
+        == JSONNumber(validatedLexeme: String(decoding: other.bytes, as: UTF8.self))
+    case .string: return JSONNode.equal(stringBytes!, other.stringBytes!)
+    case .array:
+      guard count == other.count else { return false }
+      if depth >= Self.nativeDepth { return value == other.value }
+      var theirs = other.elements
+      for element in elements {
+        guard let their = theirs.next(), element.isEqual(to: their, depth: depth + 1) else { return false }
+      }
+      return true
+    case .object:
+      if depth >= Self.nativeDepth || count > Self.pairwiseMembers || other.count > Self.pairwiseMembers {
+        return value == other.value
+      }
+      // As against a built object: as many distinct names on both sides, and every name of
+      // mine (at its last occurrence) one of theirs (at its last occurrence), values equal.
+      guard Self.distinctNames(other) == Self.distinctNames(self) else { return false }
+      var members = self.members
+      while let member = members.next() {
+        var later = members
+        var repeated = false
+        while !repeated, let next = later.next() { repeated = JSONNode.equal(next.key, member.key) }
+        if repeated { continue }
+        var match: JSONNode?
+        for their in other.members where JSONNode.equal(their.key, member.key) { match = their.value }
+        guard let match, member.value.isEqual(to: match, depth: depth + 1) else { return false }
+      }
+      return true
+    }
+  }
+
+  /// How many distinct names an object's members have. O(m²).
+  private static func distinctNames(_ object: JSONNode) -> Int {
+    var distinct = 0
+    var members = object.members
+    while let member = members.next() {
+      var later = members
+      var repeated = false
+      while !repeated, let next = later.next() { repeated = JSONNode.equal(next.key, member.key) }
+      if !repeated { distinct += 1 }
+    }
+    return distinct
+  }
+
   /// Whether `bytes` are the UTF-8 of `string` (code-point equality).
   private static func bytes(_ bytes: UnsafeRawBufferPointer, equal string: String) -> Bool {
     let count = string.utf8.count

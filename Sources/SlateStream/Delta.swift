@@ -29,8 +29,9 @@ public struct Delta: Sendable, Equatable, CustomStringConvertible {
     case toolCallEnded(CallKey)
     /// A tool the provider ran itself (Anthropic `server_tool_use`): reported, never an action.
     case serverToolUse(ServerToolUse)
-    /// Token usage as the provider reports it (shape differs per provider).
-    case usage(JSONValue)
+    /// Token usage as the provider reports it (shape differs per provider; built into a
+    /// ``JSONValue`` only when read: ``ProviderUsage/value``).
+    case usage(ProviderUsage)
     /// A choice or candidate stopped, with the provider's reason.
     case finish(Finish)
     /// The provider reported an error inside the stream.
@@ -51,7 +52,7 @@ public struct Delta: Sendable, Equatable, CustomStringConvertible {
     case .toolArguments(let key, let text): "@\(offset) call arguments \(key) \(JSONValue.string(text.string).canonicalString)"
     case .toolCallEnded(let key): "@\(offset) call ended \(key)"
     case .serverToolUse(let use): "@\(offset) server tool \(use.key) \(use.name) \(use.input)"
-    case .usage(let usage): "@\(offset) usage \(usage.canonicalString)"
+    case .usage(let usage): "@\(offset) usage \(usage)"
     case .finish(let finish): "@\(offset) finish choice=\(finish.choice) \(finish.reason)\(finish.truncated ? " (truncated)" : "")"
     case .providerError(let error): "@\(offset) provider error \(error.kind): \(error.message)"
     case .terminal(let name): "@\(offset) terminal \(name)"

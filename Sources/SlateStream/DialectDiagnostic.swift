@@ -125,20 +125,12 @@ extension DialectOutputAppending {
     if !text.isEmpty { emit(.text(channel, DeltaText(text)), at: offset) }
   }
 
-  /// Emits the usage object `usage` (read in place) when it is one. Returns whether it emitted.
+  /// Emits the usage object `usage` (read in place, copied, not built) when it is one.
+  /// Returns whether it emitted.
   @discardableResult
   mutating func emitUsage(_ usage: JSONNode?, at offset: Int) -> Bool {
     guard let usage, usage.isObject else { return false }
-    emit(.usage(usage.value), at: offset)
-    return true
-  }
-
-  /// Emits the usage object `usage` when it is one (providers send `"usage": null` while
-  /// streaming). Returns whether it emitted.
-  @discardableResult
-  mutating func emitUsage(_ usage: JSONValue?, at offset: Int) -> Bool {
-    guard let usage, usage.objectValue != nil else { return false }
-    emit(.usage(usage), at: offset)
+    emit(.usage(ProviderUsage(usage)), at: offset)
     return true
   }
 }

@@ -32,7 +32,7 @@ public struct GeminiDialect: PayloadDialect {
   let payloads: PayloadDecoder
   private var candidates: [Int: Candidate] = [:]
   private var candidateOrder: [Int] = []
-  private var lastUsage: JSONValue?
+  private var lastUsage: ProviderUsage?
   var outcome = Outcome()
 
   /// One candidate's state: its calls so far, where its function calls stand, and its finish.
@@ -88,11 +88,12 @@ public struct GeminiDialect: PayloadDialect {
     }
     if let usageNode = value["usageMetadata"] {
       recognized = true
-      // Gemini repeats its usage in every chunk (its counts growing): compared with the last
-      // one in place, built only when it changed (an unequal node is an unequal value).
-      if lastUsage.map({ usageNode.isEqual(to: $0) }) != true {
-        let usage = usageNode.value
-        if out.emitUsage(usage, at: at) { lastUsage = usage }
+      // Gemini repeats its usage in every chunk (its counts growing): emitted only when it
+      // changed, compared with the last one in place (neither built).
+      if usageNode.isObject, lastUsage?.isEqual(to: usageNode) != true {
+        let usage = ProviderUsage(usageNode)
+        out.emit(.usage(usage), at: at)
+        lastUsage = usage
       }
     }
     if !recognized {

@@ -45,7 +45,7 @@ extension Delta {
       line.add("input", .string(use.input))
     case .usage(let usage):
       head("usage")
-      line.add("usage", usage)
+      line.add("usage", usage.value)
     case .finish(let finish):
       head("finish")
       line.add("choice", .int(finish.choice))

@@ -2,7 +2,8 @@ import SlateCore
 import SlateJSON
 import Testing
 
-/// ``JSONNode/isEqual(to:)`` answers as ``JSONValue``'s `==` on the node's built value, on
+/// ``JSONNode/isEqual(to:)`` answers as ``JSONValue``'s `==` on the node's built value (both
+/// forms: against a built value, and against another document's node), on
 /// seeded values against variants that are equal (members reordered, a repeated name
 /// shadowed by a later one, numbers respelled) and unequal (a scalar changed, a member
 /// added or dropped, a later repeated name), including objects past the pairwise limit and
@@ -82,6 +83,7 @@ import Testing
 
   @Test func agreesWithTheBuiltValuesEquality() throws {
     let parser = SimdjsonParser()
+    let otherParser = SimdjsonParser()
     var variants = Variants(random: RandomJSON(seed: 0xE0_A1))
     var equal = 0
     var unequal = 0
@@ -103,6 +105,13 @@ import Testing
       for other in others {
         let expected = built == other
         #expect(node.isEqual(to: other) == expected, "\(String(decoding: text, as: UTF8.self)) against \(other.canonicalString)")
+        var otherText: [UInt8] = []
+        variants.random.write(other, into: &otherText)
+        let otherCopy = try otherParser.parseDocument(otherText).copy()
+        otherCopy.withRoot { otherNode in
+          #expect(node.isEqual(to: otherNode) == expected, "\(String(decoding: text, as: UTF8.self)) against node \(other.canonicalString)")
+          #expect(otherNode.isEqual(to: node) == expected, "node \(other.canonicalString) against \(String(decoding: text, as: UTF8.self))")
+        }
         if expected { equal += 1 } else { unequal += 1 }
       }
     }

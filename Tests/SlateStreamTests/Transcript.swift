@@ -93,7 +93,7 @@ struct Transcript {
 
   var finishes: [Finish] { deltas.compactMap { if case .finish(let f) = $0.kind { f } else { nil } } }
   var errors: [ProviderError] { deltas.compactMap { if case .providerError(let e) = $0.kind { e } else { nil } } }
-  var usages: [JSONValue] { deltas.compactMap { if case .usage(let u) = $0.kind { u } else { nil } } }
+  var usages: [JSONValue] { deltas.compactMap { if case .usage(let u) = $0.kind { u.value } else { nil } } }
   var terminals: [String] { deltas.compactMap { if case .terminal(let t) = $0.kind { t } else { nil } } }
 
   /// Breaches of the delta contract: a call's key reused by a second start, fragments or
