@@ -53,17 +53,9 @@ extension JSONNode {
       for i in theirs.indices where !theirs[(i + 1)...].contains(where: { codePointsEqual($0.key, theirs[i].key) }) {
         distinctTheirs += 1
       }
-      var distinctMine = 0
-      var members = self.members
-      while let member = members.next() {
-        var later = members
-        var repeated = false
-        while !repeated, let next = later.next() { repeated = JSONNode.equal(next.key, member.key) }
-        if repeated { continue }
-        distinctMine += 1
-        guard let match = theirs.lastIndex(where: { Self.bytes(member.key, equal: $0.key) }),
-              member.value.isEqual(to: theirs[match].value, depth: depth + 1)
-        else { return false }
+      let distinctMine = Self.distinctMembers(of: self) { member in
+        guard let match = theirs.lastIndex(where: { Self.bytes(member.key, equal: $0.key) }) else { return false }
+        return member.value.isEqual(to: theirs[match].value, depth: depth + 1)
       }
       return distinctMine == distinctTheirs
     }
@@ -99,30 +91,32 @@ extension JSONNode {
       }
       // As against a built object: as many distinct names on both sides, and every name of
       // mine (at its last occurrence) one of theirs (at its last occurrence), values equal.
-      guard Self.distinctNames(other) == Self.distinctNames(self) else { return false }
-      var members = self.members
-      while let member = members.next() {
-        var later = members
-        var repeated = false
-        while !repeated, let next = later.next() { repeated = JSONNode.equal(next.key, member.key) }
-        if repeated { continue }
+      guard let distinctTheirs = Self.distinctMembers(of: other, { _ in true }) else { return false }
+      let distinctMine = Self.distinctMembers(of: self) { member in
         var match: JSONNode?
         for their in other.members where JSONNode.equal(their.key, member.key) { match = their.value }
-        guard let match, member.value.isEqual(to: match, depth: depth + 1) else { return false }
+        guard let match else { return false }
+        return member.value.isEqual(to: match, depth: depth + 1)
       }
-      return true
+      return distinctMine == distinctTheirs
     }
   }
 
-  /// How many distinct names an object's members have. O(m²).
-  private static func distinctNames(_ object: JSONNode) -> Int {
+  /// Calls `body` with each member of `object` that no later member of the same name
+  /// shadows, in order, while it answers true. Returns how many it called it with (the
+  /// object's distinct names), or nil once `body` answered false. O(m²) for m members.
+  private static func distinctMembers(of object: JSONNode,
+                                      _ body: ((key: UnsafeRawBufferPointer, value: JSONNode)) -> Bool) -> Int?
+  {
     var distinct = 0
     var members = object.members
     while let member = members.next() {
       var later = members
       var repeated = false
       while !repeated, let next = later.next() { repeated = JSONNode.equal(next.key, member.key) }
-      if !repeated { distinct += 1 }
+      if repeated { continue }
+      distinct += 1
+      guard body(member) else { return nil }
     }
     return distinct
   }
