@@ -103,13 +103,7 @@ struct RejectionRecords: Sendable {
     } precedes: { a, b, cache in
       if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
       let (x, y) = (records.get(Int(a.index), &cache), records.get(Int(b.index), &cache))
-      if !x.digest.isText && !y.digest.isText {
-        if x.digest.words != y.digest.words { return x.digest.words < y.digest.words }
-      } else {
-        let (p, q) = (DispatchTally.KeyID(x.digest, &cache), DispatchTally.KeyID(y.digest, &cache))
-        if p != q { return DispatchTally.KeyID.precedes(p, q) }
-      }
-      return a.index < b.index
+      return DispatchTally.StoredKey.order(x.digest, y.digest, &cache) ?? (a.index < b.index)
     }
     order = made
     return made
@@ -154,11 +148,12 @@ extension DispatchTally {
                      count: UInt32(truncatingIfNeeded: words.2))
     }
 
-    /// Whether `a`'s key precedes `b`'s (``KeyID/precedes(_:_:)``): two digests by their
-    /// words, without reading any text.
-    static func precedes(_ a: StoredKey, _ b: StoredKey, _ cache: inout PageCache) -> Bool {
-      if !a.isText && !b.isText { return a.words < b.words }
-      return KeyID.precedes(KeyID(a, &cache), KeyID(b, &cache))
+    /// Whether `a`'s key precedes `b`'s (``KeyID/precedes(_:_:)``), or nil when they are
+    /// the same key: two digests by their words, without reading any text.
+    static func order(_ a: StoredKey, _ b: StoredKey, _ cache: inout PageCache) -> Bool? {
+      if !a.isText && !b.isText { return a.words == b.words ? nil : a.words < b.words }
+      let (p, q) = (KeyID(a, &cache), KeyID(b, &cache))
+      return p == q ? nil : KeyID.precedes(p, q)
     }
   }
 }

@@ -78,7 +78,8 @@ final class TallyKeys: Sendable {
         OrderEntry(ordinal: slots.get(index, &cache).ordinal, index: Int32(index))
       } precedes: { a, b, cache in
         if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
-        return DispatchTally.StoredKey.precedes(slots.get(Int(a.index), &cache).key, slots.get(Int(b.index), &cache).key, &cache)
+        // The same key does not precede itself (the tally holds each key once).
+        return DispatchTally.StoredKey.order(slots.get(Int(a.index), &cache).key, slots.get(Int(b.index), &cache).key, &cache) ?? false
       }
       order = made
       return made

@@ -98,7 +98,7 @@ public func sseCutEnvelopes(_ streams: [[UInt8]], finalTexts: [PaddedBytes], par
                             buffer: inout PaddedBytes) -> Int
 {
   var valid = 0
-  let data = Array("data:".utf8)
+  let data: StaticString = "data:"
   for stream in streams {
     stream.withUnsafeBytes { raw in
       guard let base = raw.baseAddress else { return }
@@ -117,7 +117,7 @@ public func sseCutEnvelopes(_ streams: [[UInt8]], finalTexts: [PaddedBytes], par
             if parser.validate(buffer) == nil { valid += 1 }
           }
           lines = 0
-        } else if length >= 5, memcmp(base + position, data, 5) == 0 {
+        } else if length >= 5, memcmp(base + position, data.utf8Start, 5) == 0 {
           let skip = length > 5 && raw[position + 5] == 0x20 ? 6 : 5
           let value = (position + skip)..<(position + length)
           switch lines {
