@@ -127,10 +127,28 @@ package protocol SSESink {
   /// `sse.invalid_utf8` warning (``SSEDiagnostic/invalidUTF8(byteRange:)``) just before the
   /// event, whose data is decoded with U+FFFD for each invalid sequence. False by default.
   var defersUTF8Check: Bool { get }
+  /// Whether the sink takes events as bytes (``appendEvent(knownType:typeBytes:data:dataIsInChunk:byteRange:utf8Checked:)``)
+  /// rather than as an ``SSEEventView``: a sink that keeps neither the type's `String` nor
+  /// the last event ID (the action stream's batch) is then handed no `String`. False by default.
+  static var takesEventBytes: Bool { get }
+  /// A dispatched event, when ``takesEventBytes``: its type the parser's known type number
+  /// `knownType` (the same number always stands for the same type), whose bytes are
+  /// `typeBytes`, or no type (`message`: `knownType` nil); `data` valid only during this call
+  /// (a span of the chunk being fed when `dataIsInChunk`). Never called for a sink that does
+  /// not take event bytes, nor for an event whose type the parser does not number, nor for
+  /// data it repaired: those come as ``appendEvent(_:)``.
+  mutating func appendEvent(knownType: Int?, typeBytes: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                            dataIsInChunk: Bool, byteRange: Range<Int>, utf8Checked: Bool)
 }
 
 extension SSESink {
   package var defersUTF8Check: Bool { false }
+  package static var takesEventBytes: Bool { false }
+  package mutating func appendEvent(knownType: Int?, typeBytes: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                                    dataIsInChunk: Bool, byteRange: Range<Int>, utf8Checked: Bool)
+  {
+    preconditionFailure("an SSESink that takes event bytes implements appendEvent(knownType:…)")
+  }
 }
 
 extension Array: SSESink where Element == SSEOutput {

@@ -31,8 +31,9 @@ package struct SSEEventBatch: SSESink {
   package enum Item {
     /// An event; `utf8Checked` false when its data was not checked (``defersUTF8Check``).
     case event(type: TypeBytes, data: Data, byteRange: Range<Int>, utf8Checked: Bool)
-    /// A comment or a diagnostic.
-    case output(SSEOutput)
+    /// A comment or a diagnostic. (Indirect: rare, and an item the size of an event's
+    /// fields is copied cheaply into the batch at every event.)
+    indirect case output(SSEOutput)
   }
 
   @usableFromInline package private(set) var items: [Item] = []
@@ -53,13 +54,42 @@ package struct SSEEventBatch: SSESink {
 
   package mutating func appendEvent(_ event: SSEEventView) {
     let type = typeBytes(of: event)
-    if event.dataIsInChunk {
-      items.append(.event(type: type, data: .chunk(event.data), byteRange: event.byteRange, utf8Checked: event.utf8Checked))
+    append(type: type, data: event.data, dataIsInChunk: event.dataIsInChunk, byteRange: event.byteRange,
+           utf8Checked: event.utf8Checked)
+  }
+
+  /// The batch keeps an event's type by the parser's number and its data as bytes: events
+  /// come as bytes, with no `String` made for them.
+  package static var takesEventBytes: Bool { true }
+
+  package mutating func appendEvent(knownType: Int?, typeBytes: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                                    dataIsInChunk: Bool, byteRange: Range<Int>, utf8Checked: Bool)
+  {
+    let type: TypeBytes
+    if let index = knownType {
+      if index < typeRanges.count, let range = typeRanges[index] {
+        type = .known(range)
+      } else {
+        type = .known(remember(typeBytes, index: index))
+      }
+    } else {
+      type = .none
+    }
+    append(type: type, data: data, dataIsInChunk: dataIsInChunk, byteRange: byteRange, utf8Checked: utf8Checked)
+  }
+
+  /// Appends an event whose type is placed: its data kept in place when it lies in the
+  /// chunk, else copied into ``kept``.
+  @inline(__always)
+  private mutating func append(type: TypeBytes, data: UnsafeRawBufferPointer, dataIsInChunk: Bool, byteRange: Range<Int>,
+                               utf8Checked: Bool)
+  {
+    if dataIsInChunk {
+      items.append(.event(type: type, data: .chunk(data), byteRange: byteRange, utf8Checked: utf8Checked))
     } else {
       let start = kept.count
-      kept.append(contentsOf: event.data)
-      items.append(.event(type: type, data: .kept(start..<kept.count), byteRange: event.byteRange,
-                          utf8Checked: event.utf8Checked))
+      kept.append(contentsOf: data)
+      items.append(.event(type: type, data: .kept(start..<kept.count), byteRange: byteRange, utf8Checked: utf8Checked))
     }
   }
 
@@ -68,7 +98,8 @@ package struct SSEEventBatch: SSESink {
   private mutating func typeBytes(of event: SSEEventView) -> TypeBytes {
     if let index = event.knownType {
       if index < typeRanges.count, let range = typeRanges[index] { return .known(range) }
-      return .known(remember(event.type, index: index))
+      var type = event.type
+      return .known(type.withUTF8 { remember(UnsafeRawBufferPointer($0), index: index) })
     }
     // (Both the buffer's empty value and `message` itself stand for "no type".)
     if event.type == "message" { return .none }
@@ -79,9 +110,9 @@ package struct SSEEventBatch: SSESink {
 
   /// Copies known type number `index` into ``types``. Out of line: once per type.
   @inline(never)
-  private mutating func remember(_ type: String, index: Int) -> Range<Int> {
+  private mutating func remember(_ type: UnsafeRawBufferPointer, index: Int) -> Range<Int> {
     let start = types.count
-    types.append(contentsOf: type.utf8)
+    types.append(contentsOf: type)
     if typeRanges.count <= index { typeRanges.append(contentsOf: repeatElement(nil, count: index + 1 - typeRanges.count)) }
     typeRanges[index] = start..<types.count
     return start..<types.count

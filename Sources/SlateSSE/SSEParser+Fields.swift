@@ -219,8 +219,14 @@ extension SSEParser {
     // would copy the whole parser, retaining each of its buffers, at every event whose
     // data spans chunks.)
     let range = start..<end
-    let (lastEventId, retry) = (self.lastEventId, self.retry)
     let known: Int? = if case .known(let index) = eventTypeSlot { index } else { nil }
+    if Sink.takesEventBytes, let data = inPlaceData?.bytes, known != nil || eventTypeSlot.isEmpty,
+       handOnBytes(data, known: known, range: range, into: &outputs)
+    {
+      releaseEventBuffers()
+      return
+    }
+    let (lastEventId, retry) = (self.lastEventId, self.retry)
     if let data = inPlaceData?.bytes {
       Self.handOn(data, inChunk: true, type: type, known: known, lastEventId: lastEventId, retry: retry, range: range,
                   into: &outputs)
@@ -254,6 +260,24 @@ extension SSEParser {
     }
   }
 
+  /// Hands an event whose data lies in the chunk being fed, and whose type is none or a
+  /// known one, to a sink that takes event bytes (``SSESink/takesEventBytes``): no `String`
+  /// is made for it. Returns false, having done nothing, when the data must be repaired
+  /// first (invalid UTF-8 and the sink does not defer the check): ``handOn`` does that.
+  @inline(__always)
+  func handOnBytes<Sink: SSESink>(_ data: UnsafeRawBufferPointer, known: Int?, range: Range<Int>,
+                                  into outputs: inout Sink) -> Bool
+  {
+    let defers = outputs.defersUTF8Check
+    guard defers || _fastPath(SSEParser.isValidUTF8(data)) else { return false }
+    let typeRange = known.map { knownTypeRanges[$0] } ?? 0..<0
+    knownTypeBytes.withUnsafeBytes { types in
+      outputs.appendEvent(knownType: known, typeBytes: UnsafeRawBufferPointer(rebasing: types[typeRange]), data: data,
+                          dataIsInChunk: true, byteRange: range, utf8Checked: !defers)
+    }
+    return true
+  }
+
   /// Where the event type buffer's value is.
   enum EventTypeSlot {
     /// The buffer is empty: the type is `message`.
@@ -262,6 +286,8 @@ extension SSEParser {
     case known(Int)
     /// In ``eventTypeBuffer`` (a stream naming more than ``maxKnownTypes`` types).
     case buffered
+
+    var isEmpty: Bool { if case .empty = self { true } else { false } }
   }
 
   /// Sets the event type buffer to `value`: a type seen before is found among
@@ -298,6 +324,7 @@ extension SSEParser {
 
   /// The index of `value` (not empty) among ``knownTypes``, trying the last one found
   /// first, or nil. O(known types + value), no allocation.
+  @inline(__always)
   func knownTypeIndex(of value: UnsafeRawBufferPointer) -> Int? {
     knownTypeBytes.withUnsafeBytes { all in
       knownTypeRanges.withUnsafeBufferPointer { ranges -> Int? in
@@ -369,6 +396,7 @@ extension SSEParser {
   }
 
   /// The bytes after the colon at `colonIndex`, less one leading U+0020.
+  @inline(__always)
   static func value(of line: UnsafeRawBufferPointer, afterColonAt colonIndex: Int) -> UnsafeRawBufferPointer {
     var start = colonIndex + 1
     if start < line.count && line[start] == space { start += 1 }

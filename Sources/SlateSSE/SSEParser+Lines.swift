@@ -60,7 +60,16 @@ extension SSEParser {
         if bytes[i] == Self.lineFeed { i += 1 }
         state = .lineStart
       case .lineStart, .inLine, .skippingLine:
-        if case .lineStart = state { lineStartOffset = chunkStart + i }
+        if case .lineStart = state {
+          lineStartOffset = chunkStart + i
+          if blockStartOffset == nil, readsWholeEvents,
+             let next = dispatchWholeEvent(base, at: i, count: count, chunkStart: chunkStart, lineEnds: &lineEnds,
+                                           into: &outputs)
+          {
+            i = next
+            continue
+          }
+        }
         let lineEnd = lineEnds.first(from: i)
         let piece = UnsafeRawBufferPointer(start: base + i, count: lineEnd - i)
         guard lineEnd < count else {

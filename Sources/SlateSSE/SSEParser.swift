@@ -117,6 +117,15 @@ public struct SSEParser: Sendable {
   /// Whether an `id` field set the buffer since ``lastEventId`` was last set from it.
   var lastEventIdBufferIsPending = false
 
+  /// Whether an event whole inside the chunk is read in one step
+  /// (``dispatchWholeEvent(_:at:count:chunkStart:lineEnds:into:)``). Off only to compare
+  /// the two paths: both give the same outputs.
+  var readsWholeEvents = true
+  #if DEBUG
+    /// Events read in one step so far (tests check that the step was taken).
+    var wholeEventsRead = 0
+  #endif
+
   public init(options: Options = .default) {
     self.options = options
   }

@@ -13,8 +13,11 @@ import Testing
 @Suite struct BatchPathTests {
   /// The batch's outputs as the `[SSEOutput]` path gives them: each event built (its data
   /// checked and repaired here when the parser deferred the check, as the action stream does).
-  static func run(_ bytes: [UInt8], cuts: [Int], options: SSEParser.Options, defers: Bool) -> [SSEOutput] {
+  static func run(_ bytes: [UInt8], cuts: [Int], options: SSEParser.Options, defers: Bool, wholeEvents: Bool = true)
+    -> [SSEOutput]
+  {
     var parser = SSEParser(options: options)
+    parser.readsWholeEvents = wholeEvents
     var batch = SSEEventBatch()
     batch.defersUTF8Check = defers
     var outputs: [SSEOutput] = []

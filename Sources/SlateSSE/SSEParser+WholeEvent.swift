@@ -1,0 +1,68 @@
+/// The common event read in one step: most events of a provider stream are an `event:`
+/// line, a `data:` line and a blank line, all inside the chunk being fed.
+extension SSEParser {
+  /// At the start of a line that starts a block (no line since the last blank line), reads
+  /// the event there when it is, inside the chunk: an optional `event:` line naming a type
+  /// the parser already knows, one `data:` line, and a blank line, each ended by an LF (no
+  /// CR anywhere), each within ``SSELimits/maxLineBytes``, the data within
+  /// ``SSELimits/maxEventDataBytes``. Dispatches it as the line-by-line path would (the same
+  /// outputs, offsets, and state after: the last known type, the blank line's offset) and
+  /// returns the index just past its blank line; returns nil, having done nothing, for
+  /// anything else (a comment, an `id` or `retry` field, a second data line, a new or empty
+  /// type, a CR, a limit, a line the chunk cuts), which the line-by-line path then reads.
+  /// O(event); the line ends come from the chunk's `lineEnds`, so no byte is searched twice.
+  @inline(__always)
+  mutating func dispatchWholeEvent<Sink: SSESink>(_ base: UnsafeRawPointer, at start: Int, count: Int, chunkStart: Int,
+                                                  lineEnds: inout LineEnds, into outputs: inout Sink) -> Int?
+  {
+    assert(blockStartOffset == nil && inPlaceData == nil && dataBuffer.isEmpty && eventTypeSlot.isEmpty
+      && !lastEventIdBufferIsPending && !discardingBlock, "a block in progress")
+    var i = start
+    var known: Int?
+    if base.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: "e") {
+      guard let line = Self.wholeLine(base, at: i, count: count, limit: options.limits.maxLineBytes, &lineEnds),
+            let (field, colon) = Field.prefix(of: line), case .event = field
+      else { return nil }
+      // "Set the event type buffer to the field value": a type seen before (an empty value,
+      // `message`, and a new type take the line-by-line path).
+      let value = Self.value(of: line, afterColonAt: colon)
+      guard !value.isEmpty, let index = knownTypeIndex(of: value) else { return nil }
+      known = index
+      i += line.count + 1
+      guard i < count else { return nil }
+    }
+    guard base.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: "d"),
+          let line = Self.wholeLine(base, at: i, count: count, limit: options.limits.maxLineBytes, &lineEnds),
+          let (field, colon) = Field.prefix(of: line), case .data = field
+    else { return nil }
+    let data = Self.value(of: line, afterColonAt: colon)
+    // "If the line is empty (a blank line): Dispatch the event": the next line, ended by LF.
+    let blank = i + line.count + 1
+    guard data.count <= options.limits.maxEventDataBytes, blank < count,
+          base.load(fromByteOffset: blank, as: UInt8.self) == Self.lineFeed
+    else { return nil }
+    if let known { lastKnownType = known }
+    #if DEBUG
+      wholeEventsRead += 1
+    #endif
+    lineStartOffset = chunkStart + blank
+    let range = (chunkStart + start)..<(chunkStart + blank + 1)
+    if !(Sink.takesEventBytes && handOnBytes(data, known: known, range: range, into: &outputs)) {
+      let type = known.map { knownTypes[$0] } ?? "message"
+      Self.handOn(data, inChunk: true, type: type, known: known, lastEventId: lastEventId, retry: retry, range: range,
+                  into: &outputs)
+    }
+    return blank + 1
+  }
+
+  /// The line at `start` when the chunk holds it whole, ended by an LF, and it is at most
+  /// `limit` bytes long (without its LF); else nil.
+  @inline(__always)
+  static func wholeLine(_ base: UnsafeRawPointer, at start: Int, count: Int, limit: Int, _ lineEnds: inout LineEnds)
+    -> UnsafeRawBufferPointer?
+  {
+    let end = lineEnds.first(from: start)
+    guard end < count, end - start <= limit, base.load(fromByteOffset: end, as: UInt8.self) == lineFeed else { return nil }
+    return UnsafeRawBufferPointer(start: base + start, count: end - start)
+  }
+}
