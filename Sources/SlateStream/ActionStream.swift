@@ -336,11 +336,9 @@ public struct ActionStream {
     if deltaBytesSealed {
       deltaBytesSealed = false
       if isKnownUniquelyReferenced(&deltaBytes) {
-        deltaBytes.bytes.removeAll(keepingCapacity: deltaBytes.bytes.capacity <= 1 << 16)
+        deltaBytes.removeAll(keepingCapacity: deltaBytes.capacity <= 1 << 16)
       } else {
-        let previous = deltaBytes.bytes.count
-        deltaBytes = DeltaBytes()
-        deltaBytes.bytes.reserveCapacity(min(previous, 1 << 16))
+        deltaBytes = DeltaBytes(capacity: min(deltaBytes.count, 1 << 16))
       }
     }
     return deltaBytes.text(fragment)

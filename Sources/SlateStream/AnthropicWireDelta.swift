@@ -50,7 +50,7 @@ struct AnthropicWireDelta {
   /// false) and invalid, or an escape is one simdjson might refuse (a surrogate escape not
   /// in a high–low pair, an escape character other than `"\/bfnrtu`, a `\u` without four
   /// hex digits). The string is read in one pass, unescaped into `scratch`. O(data).
-  init?(_ data: UnsafeRawBufferPointer, utf8Checked: Bool, scratch: ByteScratch) {
+  init?(_ data: UnsafeRawBufferPointer, utf8Checked: Bool, scratch: borrowing ByteScratch) {
     guard let p = data.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
     let n = data.count
     // The closing quote, then the two objects' ends, then nothing.

@@ -33,7 +33,7 @@ public struct DeltaText: Sendable, Hashable, CustomStringConvertible, Expressibl
     switch storage {
     case .string(var string): return try string.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     case .span(let buffer, let start, let count):
-      return try buffer.bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<(start + count)])) }
+      return try withExtendedLifetime(buffer) { try body(buffer.bytes(start: start, count: count)) }
     }
   }
 
@@ -65,22 +65,61 @@ public struct DeltaText: Sendable, Hashable, CustomStringConvertible, Expressibl
 /// appends to it only during that call: the stream reuses it for a later call only when no
 /// ``DeltaText`` holds it any more (``isKnownUniquelyReferenced``), else starts a new one.
 /// `Sendable` on that contract: once a delta has left the stream, its buffer is not written.
+///
+/// Its own allocation rather than an array: a fragment is appended with one copy and one
+/// capacity check (an array's append checked uniqueness and went through its generic path,
+/// about fifty instructions per fragment). A delta reads its span through the buffer
+/// (``bytes(start:count:)``), so growing (a new allocation) never leaves one dangling.
 final class DeltaBytes: @unchecked Sendable {
-  /// Unchecked: written by one stream inside its `feed` calls only, read by deltas after
-  /// (the dynamic exclusivity check cost two runtime calls per fragment).
-  @exclusivity(unchecked) var bytes: [UInt8] = []
+  private var base: UnsafeMutableRawPointer?
+  /// Bytes appended since the last ``removeAll(keepingCapacity:)``.
+  private(set) var count = 0
+  private(set) var capacity = 0
 
-  init() {}
+  init(capacity: Int = 0) {
+    if capacity > 0 { reallocate(capacity) }
+  }
 
-  /// Appends `fragment` and returns its text.
+  deinit { base?.deallocate() }
+
+  /// Appends `fragment` and returns its text. O(fragment) amortised.
+  @inline(__always)
   func text(_ fragment: UnsafeRawBufferPointer) -> DeltaText {
-    let start = bytes.count
-    if fragment.count <= 8 {
-      // Most fragments are a token or two: appended byte by byte, cheaper than a copy call.
-      for byte in fragment { bytes.append(byte) }
-    } else {
-      bytes.append(contentsOf: fragment)
+    let start = count
+    let n = fragment.count
+    if n > capacity &- start { reallocate(Swift.max(start + n, capacity * 2, 256)) }
+    if let source = fragment.baseAddress, let base { (base + start).copyMemory(from: source, byteCount: n) }
+    count = start &+ n
+    return DeltaText(self, start: start, count: n)
+  }
+
+  /// The bytes of a text this buffer returned, valid while the buffer lives and is not
+  /// written again.
+  @inline(__always)
+  func bytes(start: Int, count: Int) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: base.map { UnsafeRawPointer($0) + start }, count: count)
+  }
+
+  /// Forgets the bytes; frees the storage unless `keepingCapacity`.
+  func removeAll(keepingCapacity: Bool) {
+    count = 0
+    if !keepingCapacity, let old = base {
+      old.deallocate()
+      base = nil
+      capacity = 0
     }
-    return DeltaText(self, start: start, count: fragment.count)
+  }
+
+  /// Moves the bytes to an allocation of `newCapacity` bytes (at least ``count``). Out of
+  /// line: rare.
+  @inline(never)
+  private func reallocate(_ newCapacity: Int) {
+    let new = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 1)
+    if let old = base {
+      new.copyMemory(from: old, byteCount: count)
+      old.deallocate()
+    }
+    base = new
+    capacity = newCapacity
   }
 }

@@ -8,17 +8,19 @@ import SlateJSON
 /// (each fragment's `String`) for callers of the public ``Dialect`` API.
 ///
 /// The items are plain words (``Item`` holds no reference): what does hold one (a whole
-/// output, a call's key, a channel's `part`) is kept in one side array the item indexes, so
-/// that reading and emptying the items of every event copies and releases nothing (an enum
-/// with references in its payloads is copied and destroyed through outlined value
-/// witnesses). One side array, not one per kind: a stream allocates it once.
+/// output, a call's key) is kept in one side array the item indexes, so that reading and
+/// emptying the items of every event copies and releases nothing (an enum with references
+/// in its payloads is copied and destroyed through outlined value witnesses). One side
+/// array, not one per kind: a stream allocates it once. A channel's `part` (an Anthropic
+/// block's key, on every text event) is kept in ``parts``, which outlives the event: a part
+/// named again, as every delta of a block names it, is found there, not stored again.
 struct DialectOutputs: DialectOutputAppending {
   /// One item: a fragment's bytes, or where the rest of it is kept.
   enum Item {
     /// A ``DialectOutput``: ``DialectOutputs/side``'s entry at this index.
     case output(Int)
     /// ``Delta/Kind/text(_:_:)`` with its text as bytes, from the event at `offset`, on the
-    /// channel of kind `kind` and choice `choice` whose part is ``DialectOutputs/side``'s
+    /// channel of kind `kind` and choice `choice` whose part is ``DialectOutputs/parts``'
     /// entry at `part` (-1: no part, the usual case).
     case text(Channel.Kind, choice: Int, part: Int, UnsafeRawBufferPointer, offset: Int)
     /// ``Delta/Kind/toolArguments(_:_:)`` with its fragment as bytes; its key is
@@ -30,11 +32,15 @@ struct DialectOutputs: DialectOutputAppending {
   enum Side {
     case output(DialectOutput)
     case key(CallKey)
-    case part(String)
   }
 
   private(set) var items: [Item] = []
   private(set) var side: [Side] = []
+  /// The channel parts the items name, the last one named last; kept across events (the
+  /// same block names the same part event after event), emptied by ``removeAll()`` only
+  /// when it holds more than ``maxParts``.
+  private(set) var parts: [String] = []
+  static var maxParts: Int { 64 }
 
   var isEmpty: Bool { items.isEmpty }
 
@@ -63,7 +69,7 @@ struct DialectOutputs: DialectOutputAppending {
   /// Appends a text fragment of a document's string bytes unless they are empty.
   mutating func emitText(_ bytes: UnsafeRawBufferPointer, on channel: Channel, at offset: Int) {
     guard !bytes.isEmpty else { return }
-    let part = channel.part.isEmpty ? -1 : appendSide(.part(channel.part))
+    let part = channel.part.isEmpty ? -1 : partIndex(channel.part)
     appendItem(.text(channel.kind, choice: channel.choice, part: part, bytes, offset: offset))
   }
 
@@ -88,8 +94,7 @@ struct DialectOutputs: DialectOutputAppending {
   /// A text item's channel.
   func channel(_ kind: Channel.Kind, choice: Int, part: Int) -> Channel {
     guard part >= 0 else { return Channel(kind, choice: choice) }
-    guard case .part(let name) = side[part] else { preconditionFailure("not a part") }
-    return Channel(kind, choice: choice, part: name)
+    return Channel(kind, choice: choice, part: parts[part])
   }
 
   /// The item as a public output (a fragment's bytes copied into a `String`).
@@ -128,9 +133,21 @@ struct DialectOutputs: DialectOutputAppending {
     return copy
   }
 
-  /// Empties the outputs, keeping their storage (the side array is touched only when used).
+  /// Empties the outputs, keeping their storage (the side array is touched only when used;
+  /// the parts are kept, up to ``maxParts``).
   mutating func removeAll() {
     items.empty()
     if !side.isEmpty { side.empty() }
+    if parts.count > Self.maxParts { parts.removeAll(keepingCapacity: true) }
+  }
+
+  /// `part`'s index in ``parts``: the last one when it is the same (a block's deltas in a
+  /// row), else appended. O(1); a small `String` compares as two words.
+  @inline(__always)
+  private mutating func partIndex(_ part: String) -> Int {
+    if let last = parts.last, last == part { return parts.count - 1 }
+    if _slowPath(parts.capacity == 0) { parts.reserveCapacity(Self.initialCapacity) }
+    parts.append(part)
+    return parts.count - 1
   }
 }

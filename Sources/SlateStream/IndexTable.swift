@@ -21,6 +21,7 @@ struct IndexTable<Element: IndexTableElement> {
   private static func isInline(_ key: Int) -> Bool { key >= 0 && key < inlineKeys }
 
   subscript(key: Int) -> Element? {
+    @inline(__always)
     unsafeAddress {
       if Self.isInline(key) {
         guard key < slots.count else { return UnsafePointer(Self.none) }

@@ -68,6 +68,26 @@ import Testing
     #expect(texts == ["second fragment, longer than fifteen bytes"])
   }
 
+  /// The buffer grows (a new allocation) while texts made before point into it: each
+  /// still reads its own bytes, of every size, the empty one included.
+  @Test func textsReadTheirBytesAcrossTheBuffersGrowth() {
+    let buffer = DeltaBytes()
+    var texts: [(DeltaText, [UInt8])] = []
+    for k in 0..<300 {
+      let bytes = (0..<(k % 37)).map { UInt8(truncatingIfNeeded: 0x41 + ($0 + k) % 26) }
+      texts.append((bytes.withUnsafeBytes { buffer.text($0) }, bytes))
+    }
+    #expect(buffer.capacity > 256)  // it grew past its first allocation
+    for (text, bytes) in texts {
+      #expect(text.withUTF8 { Array($0) } == bytes)
+      #expect(text.utf8Count == bytes.count)
+    }
+    buffer.removeAll(keepingCapacity: true)
+    #expect(buffer.count == 0)
+    let again = [UInt8]("again".utf8).withUnsafeBytes { buffer.text($0) }
+    #expect(again.string == "again")
+  }
+
   @Test func equalityAndHashingAreByBytes() {
     let buffer = DeltaBytes()
     let span = "héllo".utf8.withContiguousStorageIfAvailable { buffer.text(UnsafeRawBufferPointer($0)) }!
