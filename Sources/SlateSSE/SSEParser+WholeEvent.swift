@@ -20,15 +20,23 @@ extension SSEParser {
     var i = start
     var known: Int?
     if base.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: "e") {
-      guard let line = Self.wholeLine(base, at: i, count: count, limit: options.limits.maxLineBytes, &lineEnds),
-            let (field, colon) = Field.prefix(of: line), case .event = field
-      else { return nil }
-      // "Set the event type buffer to the field value": a type seen before (an empty value,
-      // `message`, and a new type take the line-by-line path).
-      let value = Self.value(of: line, afterColonAt: colon)
-      guard !value.isEmpty, let index = knownTypeIndex(of: value) else { return nil }
-      known = index
-      i += line.count + 1
+      let length: Int
+      if let same = lastTypeLineLength(base, at: i, count: count) {
+        // The type named last, again (a stream's events mostly repeat one): no search.
+        known = lastKnownType
+        length = same
+      } else {
+        guard let line = Self.wholeLine(base, at: i, count: count, limit: options.limits.maxLineBytes, &lineEnds),
+              let (field, colon) = Field.prefix(of: line), case .event = field
+        else { return nil }
+        // "Set the event type buffer to the field value": a type seen before (an empty value,
+        // `message`, and a new type take the line-by-line path).
+        let value = Self.value(of: line, afterColonAt: colon)
+        guard !value.isEmpty, let index = knownTypeIndex(of: value) else { return nil }
+        known = index
+        length = line.count
+      }
+      i += length + 1
       guard i < count else { return nil }
     }
     guard base.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: "d"),
@@ -53,6 +61,29 @@ extension SSEParser {
                   into: &outputs)
     }
     return blank + 1
+  }
+
+  /// The length of the line at `start` when it is `event:` (one space after the colon or
+  /// none) naming the type named last, ended by an LF inside the chunk, within the line
+  /// limit; else nil. Compares the type's bytes where they stand: no line end searched.
+  @inline(__always)
+  func lastTypeLineLength(_ base: UnsafeRawPointer, at start: Int, count: Int) -> Int? {
+    guard lastKnownType < knownTypeRanges.count, count - start >= 8,
+          base.loadUnaligned(fromByteOffset: start, as: UInt32.self) == Field.word("even"),
+          base.load(fromByteOffset: start + 4, as: UInt8.self) == UInt8(ascii: "t"),
+          base.load(fromByteOffset: start + 5, as: UInt8.self) == Self.colon
+    else { return nil }
+    var valueStart = start + 6
+    if base.load(fromByteOffset: valueStart, as: UInt8.self) == Self.space { valueStart += 1 }
+    let range = knownTypeRanges[lastKnownType]
+    let end = valueStart + range.count
+    guard end < count, end - start <= options.limits.maxLineBytes,
+          base.load(fromByteOffset: end, as: UInt8.self) == Self.lineFeed
+    else { return nil }
+    let same = knownTypeBytes.withUnsafeBytes { types in
+      Self.bytesEqual(base + valueStart, UnsafeRawBufferPointer(rebasing: types[range]))
+    }
+    return same ? end - start : nil
   }
 
   /// The line at `start` when the chunk holds it whole, ended by an LF, and it is at most

@@ -70,6 +70,8 @@ import Testing
     "event: a\ndata: 0123456789abcdef\n\n", "event: a\ndata: 0123456789abcdefg\n\n",  // data at its limit, and past
     "data: 0123456789abcdefgh\n\n", "data: 0123456789abcdefghi\n\n",  // lines of 24 and 25 bytes (limits B)
     "event: 0123456789abcdefg\ndata: x\n\n", "event: 0123456789abcdefgh\ndata: x\n\n",  // 24 and 25
+    "event:0123456789abcdefgh\ndata: x\n\nevent: 0123456789abcdefgh\ndata: x\n\n",  // a known type, 24 bytes, then 25
+    "event: a\ndata: x\n\nevent: ab\ndata: x\n\nevent:  a\ndata: x\n\nevent: a\n\n",  // the last type's prefix, two spaces
     "event: a\ndata: caf\u{E9}\n\n", "event: \u{E9}t\u{E9}\ndata: x\n\n", "data: x\ndata: y\ndata: z\n\n",
   ]
   static let invalid: [UInt8] = Array("event: a\ndata: ".utf8) + [0xFF, 0xC3] + Array("\n\n".utf8)
