@@ -306,8 +306,9 @@ public struct ActionStream {
       outputs.removeAll()
       swap(&outputs, &dialectOutputs)
     }
-    for item in outputs.items {
-      switch item {
+    // By index: an iterator would hold (retain and release) the items' buffer per event.
+    for k in 0..<outputs.items.count {
+      switch outputs.items[k] {
       case .text(let kind, let choice, let part, let bytes, let offset):
         if options.emitsDeltas {
           out.append(.delta(Delta(.text(outputs.channel(kind, choice: choice, part: part), deltaText(bytes)), offset: offset)))
