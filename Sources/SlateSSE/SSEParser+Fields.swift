@@ -206,11 +206,6 @@ extension SSEParser {
       eventTypeBuffer.removeAll(keepingCapacity: true)
       return
     }
-    // "the type attribute initialized to "message" ... If the event type buffer has a
-    // value other than the empty string, change the type of the newly created event to
-    // equal the value of the event type buffer." (A type repeated from the last event
-    // reuses its `String`.)
-    let type = eventType()
     // "3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then
     // remove the last character from the data buffer." (It always is; the line kept in
     // place has none.) Valid UTF-8 (the rule) is handed on as it is; invalid data is
@@ -220,12 +215,15 @@ extension SSEParser {
     // data spans chunks.)
     let range = start..<end
     let known: Int? = if case .known(let index) = eventTypeSlot { index } else { nil }
-    if Sink.takesEventBytes, let data = inPlaceData?.bytes, known != nil || eventTypeSlot.isEmpty,
-       handOnBytes(data, known: known, range: range, into: &outputs)
-    {
+    if Sink.takesEventBytes, known != nil || eventTypeSlot.isEmpty, handOnBytes(known: known, range: range, into: &outputs) {
       releaseEventBuffers()
       return
     }
+    // "the type attribute initialized to "message" ... If the event type buffer has a
+    // value other than the empty string, change the type of the newly created event to
+    // equal the value of the event type buffer." (A type repeated from the last event
+    // reuses its `String`.)
+    let type = eventType()
     let (lastEventId, retry) = (self.lastEventId, self.retry)
     if let data = inPlaceData?.bytes {
       Self.handOn(data, inChunk: true, type: type, known: known, lastEventId: lastEventId, retry: retry, range: range,
@@ -260,21 +258,48 @@ extension SSEParser {
     }
   }
 
-  /// Hands an event whose data lies in the chunk being fed, and whose type is none or a
-  /// known one, to a sink that takes event bytes (``SSESink/takesEventBytes``): no `String`
-  /// is made for it. Returns false, having done nothing, when the data must be repaired
-  /// first (invalid UTF-8 and the sink does not defer the check): ``handOn`` does that.
+  /// Hands the event being dispatched (its data in place or in ``dataBuffer``; its type
+  /// none or a known one) to a sink that takes event bytes (``SSESink/takesEventBytes``):
+  /// no `String` is made for it. Returns false, having done nothing, when the data must be
+  /// repaired first (invalid UTF-8 and the sink does not defer the check): ``handOn``
+  /// does that.
+  @inline(__always)
+  mutating func handOnBytes<Sink: SSESink>(known: Int?, range: Range<Int>, into outputs: inout Sink) -> Bool {
+    if let data = inPlaceData?.bytes { return handOnBytes(data, known: known, range: range, into: &outputs) }
+    // Taken out of `self` while it is read (no copy), less its last LF, and given back.
+    var buffer: [UInt8] = []
+    swap(&buffer, &dataBuffer)
+    defer { swap(&buffer, &dataBuffer) }
+    let typeRange = known.map { knownTypeRanges[$0] } ?? 0..<0
+    return knownTypeBytes.withUnsafeBytes { types in
+      buffer.withUnsafeBytes {
+        Self.handOnBytes(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 1)]), inChunk: false, known: known,
+                         typeBytes: UnsafeRawBufferPointer(rebasing: types[typeRange]), range: range, into: &outputs)
+      }
+    }
+  }
+
+  /// ``handOnBytes(known:range:into:)`` for data that lies in the chunk being fed.
   @inline(__always)
   func handOnBytes<Sink: SSESink>(_ data: UnsafeRawBufferPointer, known: Int?, range: Range<Int>,
                                   into outputs: inout Sink) -> Bool
   {
+    let typeRange = known.map { knownTypeRanges[$0] } ?? 0..<0
+    return knownTypeBytes.withUnsafeBytes { types in
+      Self.handOnBytes(data, inChunk: true, known: known, typeBytes: UnsafeRawBufferPointer(rebasing: types[typeRange]),
+                       range: range, into: &outputs)
+    }
+  }
+
+  @inline(__always)
+  static func handOnBytes<Sink: SSESink>(_ data: UnsafeRawBufferPointer, inChunk: Bool, known: Int?,
+                                         typeBytes: UnsafeRawBufferPointer, range: Range<Int>, into outputs: inout Sink)
+    -> Bool
+  {
     let defers = outputs.defersUTF8Check
     guard defers || _fastPath(SSEParser.isValidUTF8(data)) else { return false }
-    let typeRange = known.map { knownTypeRanges[$0] } ?? 0..<0
-    knownTypeBytes.withUnsafeBytes { types in
-      outputs.appendEvent(knownType: known, typeBytes: UnsafeRawBufferPointer(rebasing: types[typeRange]), data: data,
-                          dataIsInChunk: true, byteRange: range, utf8Checked: !defers)
-    }
+    outputs.appendEvent(knownType: known, typeBytes: typeBytes, data: data, dataIsInChunk: inChunk, byteRange: range,
+                        utf8Checked: !defers)
     return true
   }
 
