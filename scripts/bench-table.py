@@ -194,6 +194,7 @@ def main():
                          ratio(run.time(f"{base}.JSONDecoder-envelopes+final-text(peer).64KB-chunks"), ref),
                          ratio(run.time(f"{base}.JSONSerialization-reparse-per-delta(peer).64KB-chunks"), ref),
                          ratio(run.time(f"{base}.simdjson-envelopes+final-text(lower-bound)"), ref),
+                         ratio(run.time(f"{base}.sse-cut+simdjson-envelopes+final-text(lower-bound)"), ref),
                          ratio(run.time(f"{base}.plain-copy(lower-bound)"), ref),
                          count(run.per_unit(stream)),
                          count(run.per_unit(f"{base}.Slate-TurnPipeline(film-pack).64KB-chunks")),
@@ -201,7 +202,8 @@ def main():
                          size(run.get(stream, "Heap peak")),
                          size(run.get(f"{base}.Slate-TurnPipeline(film-pack).64KB-chunks", "Heap peak"))])
         table(["actions", "bytes", "`ActionStream` p50", "ns/byte", "`TurnPipeline`", "JSONDecoder (peer)",
-               "re-parse (peer)", "simdjson (lower bound)", "copy (lower bound)", "mallocs/action stream",
+               "re-parse (peer)", "simdjson (lower bound)", "SSE cut + simdjson (issue 16's bound)",
+               "copy (lower bound)", "mallocs/action stream",
                "… pipeline", "… JSONDecoder", "heap peak stream", "… pipeline"], rows)
         base = f"pipeline.{dialect}-1000-actions"
         one = run.time(f"{base}.Slate-ActionStream.1B-chunks")

@@ -103,6 +103,8 @@ struct GeneratedTurn {
   let actions: Int
   /// What a one-shot parser would parse: every JSON envelope, then the final answer text.
   let documents: [PaddedBytes]
+  /// The final answer text alone.
+  let finalText: PaddedBytes
   var workload: Workload { Workload(bytes: bytes.count, actions: actions) }
 
   nonisolated(unsafe) static var built: [String: GeneratedTurn] = [:]
@@ -113,8 +115,9 @@ struct GeneratedTurn {
     guard let stream = SyntheticCorpus.generate(dialect: dialect, actions: count) else {
       fatalError("SlateFilm cannot generate \(id)")
     }
+    let finalText = PaddedBytes(stream.intent.answerText.utf8)
     let turn = GeneratedTurn(bytes: stream.bytes, actions: stream.intent.actions.count,
-                             documents: SSEInput(stream.bytes).envelopes + [PaddedBytes(stream.intent.answerText.utf8)])
+                             documents: SSEInput(stream.bytes).envelopes + [finalText], finalText: finalText)
     built[id] = turn
     return turn
   }
@@ -160,6 +163,14 @@ func compare(_ dialect: DialectKind, actions count: Int) {
   let parser = SimdjsonParser()
   measure("\(name).simdjson-envelopes+final-text(lower-bound)", counts: .actions, workload: { turn().workload }) { watch in
     simdjsonEnvelopes(turn().documents, parser: parser, watch: watch)
+  }
+  // Issue 16's own bound: the SSE cut (memchr per line, `data:` values) before the same parses.
+  var cutBuffer = PaddedBytes()
+  measure("\(name).sse-cut+simdjson-envelopes+final-text(lower-bound)", counts: .actions, heap: false,
+          workload: { turn().workload }) { _ in
+    let parsed = sseCutEnvelopes([turn().bytes], finalTexts: [turn().finalText], parser: parser, buffer: &cutBuffer)
+    precondition(parsed == turn().documents.count, "the SSE cut is not a bound of \(name): it cuts otherwise")
+    return parsed
   }
   measure("\(name).plain-copy(lower-bound)", counts: .actions, workload: { turn().workload }) { watch in
     plainCopy(turn().bytes, watch: watch)
