@@ -291,6 +291,8 @@ extension SSEParser {
     }
   }
 
+  /// The hand-on itself: the data checked for UTF-8 unless the sink defers it (false, and
+  /// nothing handed on, when it is invalid), then appended as bytes.
   @inline(__always)
   static func handOnBytes<Sink: SSESink>(_ data: UnsafeRawBufferPointer, inChunk: Bool, known: Int?,
                                          typeBytes: UnsafeRawBufferPointer, range: Range<Int>, into outputs: inout Sink)
