@@ -118,15 +118,22 @@ public struct TurnPipeline {
     taken.withUnsafeMutableBufferPointer { buffer in
       guard let base = buffer.baseAddress else { return }
       for k in 0..<buffer.count {
-        let item = (base + k).move()
-        (base + k).initialize(to: placeholder)
-        if prose == nil, case .diagnostic(let d) = item, d.code == "stream.prose_text" { prose = d }
-        if classifies, case .value(let value) = item {
-          out.append(.stream(consume item))
+        let slot = base + k
+        // Matched in place: only a value (to classify) or a diagnostic (the prose check) is
+        // bound; every other item (the deltas, most of them) is moved as it is.
+        switch slot.pointee {
+        case .value(let value) where classifies:
+          out.append(.stream(slot.move()))
+          slot.initialize(to: placeholder)
           classify(value, with: &classifier!, into: &out)
-        } else {
-          out.append(.stream(consume item))
+          continue
+        case .diagnostic(let d) where prose == nil && d.code == "stream.prose_text":
+          prose = d
+        default:
+          break
         }
+        out.append(.stream(slot.move()))
+        slot.initialize(to: placeholder)
       }
     }
     self.classifier = classifier
