@@ -57,8 +57,12 @@ extension CanonicalWriter {
           nodeStack.append(OpenNode(isObject: true, position: start, end: nodeOrder.count - start))
         default:
           let lexeme = child.bytes
-          JSONNumber(validatedLexeme: String(decoding: lexeme.bindMemory(to: UInt8.self), as: UTF8.self))
-            .writeCanonical(into: &out)
+          if JSONNumber.isCanonicalInteger(lexeme) {
+            out.append(contentsOf: lexeme)  // its own canonical form: no `JSONNumber` made
+          } else {
+            JSONNumber(validatedLexeme: String(decoding: lexeme.bindMemory(to: UInt8.self), as: UTF8.self))
+              .writeCanonical(into: &out)
+          }
         }
       }
       guard let top = nodeStack.indices.last else { return }

@@ -74,16 +74,20 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
   /// Whether the lexeme is its own canonical form without working it out: an integer of
   /// 1 to 18 digits (within 64 bits), with no leading zero, and not `-0`. The common case
   /// of keys and payloads. O(lexeme).
-  var isCanonicalInteger: Bool {
+  var isCanonicalInteger: Bool { Self.isCanonicalInteger(lexeme.utf8) }
+
+  /// ``isCanonicalInteger`` of a lexeme's bytes (a number's bytes in a parsed document are
+  /// written as they are when it holds, with no `JSONNumber` made).
+  static func isCanonicalInteger(_ lexeme: some Collection<UInt8>) -> Bool {
     var digits = 0
     var leading: UInt8 = 0
-    for byte in lexeme.utf8 {
+    for byte in lexeme {
       if byte == UInt8(ascii: "-") && digits == 0 && leading == 0 {
         leading = byte
         continue
       }
       guard byte &- UInt8(ascii: "0") < 10 else { return false }
-      if digits == 0 && byte == UInt8(ascii: "0") && (leading != 0 || lexeme.utf8.count > 1) { return false }
+      if digits == 0 && byte == UInt8(ascii: "0") && (leading != 0 || lexeme.count > 1) { return false }
       digits += 1
     }
     return digits >= 1 && digits <= 18

@@ -75,6 +75,26 @@ import Testing
     #expect(String(decoding: bytes, as: UTF8.self) == #"{"a":3,"é":5,"😀":1,"\#u{E000}":4,"～":2}"#)
   }
 
+  /// Numbers written as they stand when the lexeme is its own canonical form (an integer of
+  /// 1 to 18 digits, no leading zero, not `-0`), worked out otherwise: each spelling gives
+  /// the bytes the built value gives, and the expected ones.
+  @Test func numbersAreWrittenAsTheValueWritesThem() throws {
+    let parser = SimdjsonParser()
+    let cases: [(String, String)] = [
+      ("0", "0"), ("-0", "0"), ("7", "7"), ("-12", "-12"), ("123456789012345678", "123456789012345678"),
+      ("-123456789012345678", "-123456789012345678"), ("1234567890123456789", "1234567890123456789"),
+      ("18446744073709551615", "18446744073709551615"), ("1.0", "1"), ("1e2", "100"), ("-0.0", "0"), ("10e-1", "1"),
+      ("0.5", "0.5"),
+    ]
+    for (lexeme, canonical) in cases {
+      let node = try parser.parseDocument(Array("[\(lexeme)]".utf8)).root
+      var writer = CanonicalWriter()
+      let bytes = Self.written(node, &writer)
+      #expect(bytes == node.value.canonicalBytes, "\(lexeme)")
+      #expect(String(decoding: bytes, as: UTF8.self) == "[\(canonical)]", "\(lexeme)")
+    }
+  }
+
   /// 200,000 levels: no native recursion.
   @Test func anyDepth() throws {
     let depth = 200_000
