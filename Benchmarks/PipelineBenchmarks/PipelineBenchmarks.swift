@@ -9,7 +9,8 @@
 //   the same bytes (BenchSupport/SDKPeers.swift): JSONDecoder on every envelope and on the
 //   final text, and re-parsing the accumulated text with JSONSerialization after every delta
 //   (10 and 100 actions only: it is quadratic); and the lower bounds: one simdjson parse of
-//   every envelope and of the final text, and a plain copy.
+//   every envelope and of the final text, the same after the SSE cut (issue 16's own bound:
+//   BenchSupport's `sseCutEnvelopes`), and a plain copy.
 import Benchmark
 import BenchSupport
 import SlateFilm
