@@ -261,33 +261,26 @@ extension SSEParser {
   /// Hands the event being dispatched (its data in place or in ``dataBuffer``; its type
   /// none or a known one) to a sink that takes event bytes (``SSESink/takesEventBytes``):
   /// no `String` is made for it. Returns false, having done nothing, when the data must be
-  /// repaired first (invalid UTF-8 and the sink does not defer the check): ``handOn``
-  /// does that.
+  /// repaired first (invalid UTF-8 and the sink does not defer the check): ``handOn`` does
+  /// that.
   @inline(__always)
   mutating func handOnBytes<Sink: SSESink>(known: Int?, range: Range<Int>, into outputs: inout Sink) -> Bool {
-    if let data = inPlaceData?.bytes { return handOnBytes(data, known: known, range: range, into: &outputs) }
+    let typeRange = known.map { knownTypeRanges[$0] } ?? 0..<0
+    if let data = inPlaceData?.bytes {
+      return knownTypeBytes.withUnsafeBytes { types in
+        Self.handOnBytes(data, inChunk: true, known: known, typeBytes: UnsafeRawBufferPointer(rebasing: types[typeRange]),
+                         range: range, into: &outputs)
+      }
+    }
     // Taken out of `self` while it is read (no copy), less its last LF, and given back.
     var buffer: [UInt8] = []
     swap(&buffer, &dataBuffer)
     defer { swap(&buffer, &dataBuffer) }
-    let typeRange = known.map { knownTypeRanges[$0] } ?? 0..<0
     return knownTypeBytes.withUnsafeBytes { types in
       buffer.withUnsafeBytes {
         Self.handOnBytes(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 1)]), inChunk: false, known: known,
                          typeBytes: UnsafeRawBufferPointer(rebasing: types[typeRange]), range: range, into: &outputs)
       }
-    }
-  }
-
-  /// ``handOnBytes(known:range:into:)`` for data that lies in the chunk being fed.
-  @inline(__always)
-  func handOnBytes<Sink: SSESink>(_ data: UnsafeRawBufferPointer, known: Int?, range: Range<Int>,
-                                  into outputs: inout Sink) -> Bool
-  {
-    let typeRange = known.map { knownTypeRanges[$0] } ?? 0..<0
-    return knownTypeBytes.withUnsafeBytes { types in
-      Self.handOnBytes(data, inChunk: true, known: known, typeBytes: UnsafeRawBufferPointer(rebasing: types[typeRange]),
-                       range: range, into: &outputs)
     }
   }
 

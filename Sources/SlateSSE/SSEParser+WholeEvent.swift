@@ -49,17 +49,19 @@ extension SSEParser {
     guard data.count <= options.limits.maxEventDataBytes, blank < count,
           base.load(fromByteOffset: blank, as: UInt8.self) == Self.lineFeed
     else { return nil }
-    if let known { lastKnownType = known }
     #if DEBUG
       wholeEventsRead += 1
     #endif
-    lineStartOffset = chunkStart + blank
-    let range = (chunkStart + start)..<(chunkStart + blank + 1)
-    if !(Sink.takesEventBytes && handOnBytes(data, known: known, range: range, into: &outputs)) {
-      let type = known.map { knownTypes[$0] } ?? "message"
-      Self.handOn(data, inChunk: true, type: type, known: known, lastEventId: lastEventId, retry: retry, range: range,
-                  into: &outputs)
+    // The state the three lines leave (the type named, the data line kept in place, the
+    // block begun at the first line, the blank line last), then the blank line's dispatch.
+    if let known {
+      lastKnownType = known
+      eventTypeSlot = .known(known)
     }
+    inPlaceData = InPlaceSpan(bytes: data)
+    blockStartOffset = chunkStart + start
+    lineStartOffset = chunkStart + blank
+    dispatch(end: chunkStart + blank + 1, into: &outputs)
     return blank + 1
   }
 

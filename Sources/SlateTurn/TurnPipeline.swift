@@ -121,19 +121,15 @@ public struct TurnPipeline {
         let slot = base + k
         // Matched in place: only a value (to classify) or a diagnostic (the prose check) is
         // bound; every other item (the deltas, most of them) is moved as it is.
+        var value: StreamValue?
         switch slot.pointee {
-        case .value(let value) where classifies:
-          out.append(.stream(slot.move()))
-          slot.initialize(to: placeholder)
-          classify(value, with: &classifier!, into: &out)
-          continue
-        case .diagnostic(let d) where prose == nil && d.code == "stream.prose_text":
-          prose = d
-        default:
-          break
+        case .value(let committed) where classifies: value = committed
+        case .diagnostic(let d) where prose == nil && d.code == "stream.prose_text": prose = d
+        default: break
         }
         out.append(.stream(slot.move()))
         slot.initialize(to: placeholder)
+        if let value { classify(value, with: &classifier!, into: &out) }
       }
     }
     self.classifier = classifier

@@ -17,7 +17,11 @@ struct ParserRun: Equatable, CustomStringConvertible {
 
   /// Feeds `bytes` cut at `cuts`, then finishes.
   init(_ bytes: [UInt8], cuts: [Int] = [], options: SSEParser.Options = .default) {
-    let run = PushParserVerifier.run(SSEParser(options: options), bytes, cuts: cuts)
+    self.init(PushParserVerifier.run(SSEParser(options: options), bytes, cuts: cuts))
+  }
+
+  /// A verifier run's outputs and its parser's final state.
+  init(_ run: PushRun<SSEParser>) {
     self.outputs = run.outputs
     self.lastEventId = run.parser.lastEventId
     self.retry = run.parser.retry

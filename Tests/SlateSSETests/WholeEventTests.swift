@@ -16,12 +16,7 @@ import Testing
     var parser = SSEParser(options: options)
     parser.readsWholeEvents = wholeEvents
     let run = PushParserVerifier.run(parser, bytes, cuts: cuts)
-    var result = ParserRun([], options: options)
-    result.outputs = run.outputs
-    result.lastEventId = run.parser.lastEventId
-    result.retry = run.parser.retry
-    result.leftovers = run.leftovers
-    return (result, run.parser.wholeEventsRead)
+    return (ParserRun(run), run.parser.wholeEventsRead)
   }
 
   /// The step on and off agree on `bytes` in every chunking given; returns the events the
