@@ -46,6 +46,22 @@ import Testing
       }
     }
 
+    /// `value` with its members in their order, repeated names kept, and the value of each
+    /// member that a later one of its name shadows replaced: an equal value whose objects
+    /// compare position by position.
+    mutating func inOrderVariant(_ value: JSONValue) -> JSONValue {
+      switch value {
+      case .array(let elements): return .array(elements.map { inOrderVariant($0) })
+      case .object(let object):
+        let members = object.members
+        return .object(JSONObject(members.indices.map { k in
+          let shadowed = members[(k + 1)...].contains { codePointsEqual($0.key, members[k].key) }
+          return JSONMember(key: members[k].key, value: shadowed ? random.value(depth: 1) : inOrderVariant(members[k].value))
+        }))
+      default: return value
+      }
+    }
+
     /// `value` changed in one place: a scalar replaced, a member added, dropped or
     /// repeated after its first occurrence with another value, an element dropped.
     mutating func changedVariant(_ value: JSONValue) -> JSONValue {
@@ -100,6 +116,7 @@ import Testing
       let node = document.root
       let built = node.value
       var others = [value, variants.equalVariant(value), variants.equalVariant(value), variants.changedVariant(value),
+                    variants.inOrderVariant(value), variants.changedVariant(variants.inOrderVariant(value)),
                     variants.changedVariant(variants.equalVariant(value)), variants.random.value(depth: 3)]
       if round % 50 == 1 { others += [Self.wide(40, offset: 1), Self.wide(33), Self.wide(32)] }
       for other in others {
@@ -130,6 +147,56 @@ import Testing
     copy.withRoot { root in
       #expect(root.isEqual(to: same))
       #expect(!root.isEqual(to: other))  // "é" precomposed is not "e" + combining acute: code points differ
+    }
+  }
+
+  /// Objects of the same names in the same order: a differing value decides only where no
+  /// later member of its name shadows it.
+  @Test func objectsInTheSameOrderCompareAtTheirLastOccurrences() throws {
+    let pairs: [(String, String, Bool)] = [
+      (#"{"a": 1, "b": 2}"#, #"{"a": 1, "b": 2}"#, true), (#"{"a": 1, "b": 2}"#, #"{"a": 1, "b": 3}"#, false),
+      (#"{"a": 1, "a": 2}"#, #"{"a": 3, "a": 2}"#, true), (#"{"a": 1, "a": 2}"#, #"{"a": 1, "a": 3}"#, false),
+      (#"{"a": 1, "b": 0, "a": 2}"#, #"{"a": 9, "b": 0, "a": 2}"#, true),
+      (#"{"a": 1, "b": 0, "a": 2}"#, #"{"a": 1, "b": 1, "a": 2}"#, false),
+      (#"{"a": {"x": 1, "x": 2}}"#, #"{"a": {"x": 5, "x": 2.0}}"#, true),
+      (#"{"a": 1, "b": 2}"#, #"{"b": 2, "a": 1}"#, true), (#"{"a": 1, "b": 2}"#, #"{"b": 2, "a": 2}"#, false),
+      (#"{"a": 1, "a": 2}"#, #"{"a": 2}"#, true), (#"{"a": 2}"#, #"{"a": 1, "a": 2}"#, true),
+    ]
+    let parser = SimdjsonParser()
+    for (a, b, expected) in pairs {
+      #expect((try parser.parse(a) == parser.parse(b)) == expected, "\(a) against \(b): the expectation itself")
+      let mine = try parser.parseDocument(Array(a.utf8)).copy()
+      let theirs = try parser.parseDocument(Array(b.utf8)).copy()
+      mine.withRoot { m in
+        theirs.withRoot { t in
+          #expect(m.isEqual(to: t) == expected, "\(a) against \(b)")
+          #expect(t.isEqual(to: m) == expected, "\(b) against \(a)")
+        }
+      }
+    }
+  }
+
+  /// Numbers compared in place: the same bytes, two canonical integers (compared by bytes
+  /// alone) and every other spelling (compared by value) agree with `JSONNumber`'s `==`.
+  @Test func numbersCompareByValueWhateverTheirSpelling() throws {
+    let pairs: [(String, String, Bool)] = [
+      ("12", "12", true), ("12", "13", false), ("0", "0", true), ("-7", "-7", true), ("-7", "7", false),
+      ("1", "1.0", true), ("100", "1e2", true), ("100", "1E+2", true), ("35e-1", "3.50", true), ("-0", "0", true),
+      ("0", "-0.0", true), ("123456789012345678", "123456789012345679", false),
+      ("1234567890123456789", "1.234567890123456789e18", true), ("1234567890123456789", "1234567890123456788", false),
+      ("10", "1", false), ("1", "10", false), ("2.5", "2.50", true), ("2.5", "2.6", false),
+    ]
+    let parser = SimdjsonParser()
+    for (a, b, expected) in pairs {
+      #expect((JSONNumber(lexeme: a)! == JSONNumber(lexeme: b)!) == expected, "\(a) against \(b): the expectation itself")
+      let mine = try parser.parseDocument(Array("[\(a)]".utf8)).copy()
+      let theirs = try parser.parseDocument(Array("[\(b)]".utf8)).copy()
+      mine.withRoot { m in
+        theirs.withRoot { t in
+          #expect(m.isEqual(to: t) == expected, "\(a) against \(b)")
+          #expect(t.isEqual(to: m) == expected, "\(b) against \(a)")
+        }
+      }
     }
   }
 }
