@@ -47,7 +47,11 @@ public struct OpenAIChatDialect: PayloadDialect {
   /// Bit `i` set when choice `i` (0 to 63) is in ``choices``: the per-chunk test for a new
   /// choice costs a mask rather than a hash lookup (choices are never removed).
   private var seenChoices: UInt64 = 0
-  private var calls: [CallKey: CallState] = [:]
+  /// The calls, in the order they opened; `callIndex` finds one by its key.
+  private var calls: [CallState] = []
+  private var callIndex: [CallKey: Int] = [:]
+  /// The slot the last fragment routed by a slot went to, and its call.
+  private var lastSlot: (choice: Int, slot: Slot, call: Int)?
   var outcome = Outcome()
 
   /// The stream's progress.
@@ -73,6 +77,7 @@ public struct OpenAIChatDialect: PayloadDialect {
   }
 
   private struct CallState {
+    var key: CallKey
     var choice: Int
     var name = ""
     var id: String?
@@ -118,7 +123,7 @@ public struct OpenAIChatDialect: PayloadDialect {
     outcome.lose(at: offset, into: &out)
     for c in choiceOrder {
       for key in choices[c]?.open ?? [] {
-        if case .unnamed(let held, _)? = calls[key]?.phase { calls[key]!.phase = .unnamed(held: held, gap: offset) }
+        if let k = callIndex[key], case .unnamed(let held, _) = calls[k].phase { calls[k].phase = .unnamed(held: held, gap: offset) }
       }
     }
   }
@@ -128,11 +133,11 @@ public struct OpenAIChatDialect: PayloadDialect {
     // (its held fragments are not lost), and then reported as not ended.
     for c in choiceOrder {
       for key in choices[c]?.open ?? [] {
-        guard var call = calls[key], call.isUnnamed else { continue }
-        out.report(.callWithoutName, at: call.opened,
+        guard let k = callIndex[key], calls[k].isUnnamed else { continue }
+        let opened = calls[k].opened
+        out.report(.callWithoutName, at: opened,
                    "expected a function name for tool call \(key) before the end of the input; none came")
-        start(key, &call, at: call.opened, into: &out)
-        calls[key] = call
+        Self.start(key, &calls[k], at: opened, into: &out)
       }
     }
     let allFinished = !choiceOrder.isEmpty && choiceOrder.allSatisfy { choices[$0]?.finish != nil }
@@ -258,12 +263,11 @@ public struct OpenAIChatDialect: PayloadDialect {
         out.report(.unexpectedPayload, at: at, "expected each tool_calls entry to be an object; got a JSON \(fragment.typeName)")
         continue
       }
-      let slot = fragment.int("index").map { String($0) }
-      toolFragment(slot: slot, id: fragment.nonEmptyString("id"), function: fragment["function"], choice: choice, at: at,
-                   into: &out)
+      toolFragment(slot: fragment.int("index").map(Slot.index), id: fragment.nonEmptyString("id"),
+                   function: fragment["function"], choice: choice, at: at, into: &out)
     }
     if let legacy = functionCall, legacy.isObject {
-      toolFragment(slot: "function_call", id: nil, function: legacy, choice: choice, at: at, into: &out)
+      toolFragment(slot: .legacy, id: nil, function: legacy, choice: choice, at: at, into: &out)
     }
   }
 
@@ -287,30 +291,44 @@ public struct OpenAIChatDialect: PayloadDialect {
 
   // MARK: - Tool calls
 
-  private mutating func toolFragment(slot: String?, id: String?, function: JSONNode?, choice c: Int, at: Int,
+  /// Where a fragment says its call is: `tool_calls[].index`, or the legacy `function_call`.
+  private enum Slot: Equatable {
+    case index(Int)
+    case legacy
+
+    /// The slot's name in keys and messages.
+    var name: String {
+      switch self {
+      case .index(let index): String(index)
+      case .legacy: "function_call"
+      }
+    }
+  }
+
+  private mutating func toolFragment(slot: Slot?, id: String?, function: JSONNode?, choice c: Int, at: Int,
                                      into out: inout DialectOutputs)
   {
     let name = function?.nonEmptyString("name")
     let known = calls.count
-    guard let key = route(slot: slot, id: id, named: name != nil, choice: c, at: at, into: &out),
-          var call = calls[key]
-    else { return }
+    guard let k = route(slot: slot, id: id, named: name != nil, choice: c, at: at, into: &out) else { return }
+    // The call's state is changed in place (no copy of it taken and written back).
     if calls.count > known, name == nil, let gap = outcome.gap {  // may continue a lost first fragment
-      if case .unnamed(let held, _) = call.phase { call.phase = .unnamed(held: held, gap: gap) }
+      if case .unnamed(let held, _) = calls[k].phase { calls[k].phase = .unnamed(held: held, gap: gap) }
     }
-    if case .ended = call.phase {
+    let key = calls[k].key
+    if case .ended = calls[k].phase {
       out.report(.deltaAfterStop, at: at,
                  "expected no more fragments for tool call \(key) after the finish of choice \(c); one came (dropped)")
       return
     }
-    if let name, call.name.isEmpty { call.name = name }
-    if let id, call.id == nil {
-      call.id = id
+    if let name, calls[k].name.isEmpty { calls[k].name = name }
+    if let id, calls[k].id == nil {
+      calls[k].id = id
       choices[c]?.byId[id] = key
     }
-    if call.isUnnamed && !call.name.isEmpty { start(key, &call, at: at, into: &out) }
+    if calls[k].isUnnamed && !calls[k].name.isEmpty { Self.start(key, &calls[k], at: at, into: &out) }
     if let arguments = function?["arguments"] {
-      switch call.phase {
+      switch calls[k].phase {
       case .started:
         if arguments.isString {
           out.emitArguments(arguments.bytes, of: key, at: at)
@@ -319,36 +337,44 @@ public struct OpenAIChatDialect: PayloadDialect {
         }
       case .unnamed(var held, let gap):
         if let text = Self.argumentText(arguments), !text.isEmpty {
-          call.phase = .ended  // release `held` while it grows
+          calls[k].phase = .ended  // release `held` while it grows
           held.append((text, at))
-          call.phase = .unnamed(held: held, gap: gap)
+          calls[k].phase = .unnamed(held: held, gap: gap)
         }
       case .ended:
         break
       }
     }
-    calls[key] = call
   }
 
-  /// The call a fragment belongs to, opening a new one where the fragment starts one.
-  private mutating func route(slot: String?, id: String?, named: Bool, choice c: Int, at: Int,
-                              into out: inout DialectOutputs) -> CallKey?
+  /// The call (its position in ``calls``) a fragment belongs to, opening a new one where the
+  /// fragment starts one. A fragment at the slot of the last one routed by a slot (the common
+  /// case: a call's fragments in a row) is routed without a lookup.
+  private mutating func route(slot: Slot?, id: String?, named: Bool, choice c: Int, at: Int,
+                              into out: inout DialectOutputs) -> Int?
   {
+    if let slot, let last = lastSlot, last.choice == c, last.slot == slot,
+       id == nil || calls[last.call].id == nil || calls[last.call].id == id
+    {
+      return last.call
+    }
     guard let state = choices[c] else { return nil }
     if let slot {
-      guard let key = state.slots[slot], let call = calls[key] else { return open(slot: slot, id: id, choice: c, at: at) }
-      if let id, let old = call.id, old != id {
+      guard let key = state.slots[slot.name], let k = callIndex[key] else { return open(slot: slot, id: id, choice: c, at: at) }
+      if let id, let old = calls[k].id, old != id {
         out.report(.newCallOnReusedIndex, at: at,
-                   "expected call id \(old) (or none) at choice \(c) index \(slot); got \(id): starting a new call")
+                   "expected call id \(old) (or none) at choice \(c) index \(slot.name); got \(id): starting a new call")
         return open(slot: slot, id: id, choice: c, at: at)
       }
-      return key
+      lastSlot = (c, slot, k)
+      return k
     }
     if let id {
-      return state.byId[id] ?? open(slot: nil, id: id, choice: c, at: at)
+      if let key = state.byId[id], let k = callIndex[key] { return k }
+      return open(slot: nil, id: id, choice: c, at: at)
     }
-    if let latest = state.latest, let call = calls[latest] {
-      if case .ended = call.phase, named {} else { return latest }
+    if let latest = state.latest, let k = callIndex[latest] {
+      if case .ended = calls[k].phase, named {} else { return k }
     }
     if named { return open(slot: nil, id: nil, choice: c, at: at) }
     out.report(.toolFragmentWithoutCall, at: at,
@@ -356,14 +382,15 @@ public struct OpenAIChatDialect: PayloadDialect {
     return nil
   }
 
-  private mutating func open(slot: String?, id: String?, choice c: Int, at: Int) -> CallKey {
+  private mutating func open(slot: Slot?, id: String?, choice c: Int, at: Int) -> Int {
     var state = choices[c] ?? ChoiceState()
     let key: CallKey
     if let slot {
-      let generation = (state.generations[slot] ?? 0) + 1
-      state.generations[slot] = generation
-      key = CallKey(generation == 1 ? "\(c).\(slot)" : "\(c).\(slot)~\(generation)")
-      state.slots[slot] = key
+      let name = slot.name
+      let generation = (state.generations[name] ?? 0) + 1
+      state.generations[name] = generation
+      key = CallKey(generation == 1 ? "\(c).\(name)" : "\(c).\(name)~\(generation)")
+      state.slots[name] = key
     } else if let id {
       key = CallKey("\(c).id:\(id)")
     } else {
@@ -374,13 +401,23 @@ public struct OpenAIChatDialect: PayloadDialect {
     state.open.append(key)
     state.latest = key
     choices[c] = state
-    calls[key] = CallState(choice: c, id: id, opened: at)
-    return key
+    let call = CallState(key: key, choice: c, id: id, opened: at)
+    let k: Int
+    if let known = callIndex[key] {
+      k = known
+      calls[k] = call
+    } else {
+      k = calls.count
+      callIndex[key] = k
+      calls.append(call)
+    }
+    lastSlot = slot.map { (c, $0, k) }
+    return k
   }
 
   /// Starts an unnamed call: emits its start, the fragments it held, and the gap it may
   /// continue across.
-  private func start(_ key: CallKey, _ call: inout CallState, at: Int, into out: inout DialectOutputs) {
+  private static func start(_ key: CallKey, _ call: inout CallState, at: Int, into out: inout DialectOutputs) {
     guard case .unnamed(let held, let gap) = call.phase else { return }
     call.phase = .started
     out.emit(.toolCallStarted(ToolCallStart(key: key, name: call.name, callId: call.id, choice: call.choice)), at: at)
@@ -398,13 +435,12 @@ public struct OpenAIChatDialect: PayloadDialect {
       return
     }
     for key in state.open {
-      guard var call = calls[key] else { continue }
-      if call.isUnnamed {
+      guard let k = callIndex[key] else { continue }
+      if calls[k].isUnnamed {
         out.report(.callWithoutName, at: at, "expected a function name for tool call \(key) before its end; none came")
-        start(key, &call, at: at, into: &out)
+        Self.start(key, &calls[k], at: at, into: &out)
       }
-      call.phase = .ended
-      calls[key] = call
+      calls[k].phase = .ended
       out.emit(.toolCallEnded(key), at: at)
     }
     state.open = []

@@ -30,8 +30,12 @@ public struct OpenAIResponsesDialect: PayloadDialect {
   let payloads: PayloadDecoder
   /// Where the stream is.
   private var state = State.reading
-  private var calls: [String: CallState] = [:]
-  private var callOrder: [String] = []
+  /// The calls, in the order they started; `callIndex` finds one by its item id.
+  private var calls: [CallState] = []
+  private var callIndex: [String: Int] = [:]
+  /// The item id of the last arguments delta, and its call: the deltas of one call come in a
+  /// row, found so without a `String` of the id or a hash lookup.
+  private var lastDelta: (item: [UInt8], call: Int)?
   var outcome = Outcome()
 
   /// The stream's progress.
@@ -44,19 +48,14 @@ public struct OpenAIResponsesDialect: PayloadDialect {
   }
 
   private struct CallState {
+    /// The item id (the call's key).
+    var id: String
     var name: String
     var callId: String?
-    var phase = Phase.open(arguments: "")
-
-    /// Where one call stands.
-    enum Phase {
-      /// Announced; the argument text streamed so far (compared with the final `arguments`).
-      case open(arguments: String)
-      /// Its done event came.
-      case ended
-    }
-
-    var isOpen: Bool { if case .open = phase { true } else { false } }
+    /// Announced, its done event not come.
+    var isOpen = true
+    /// The argument bytes streamed so far (compared with the final `arguments`).
+    var streamed: [UInt8] = []
   }
 
   /// The part name of the last text delta (`item_id:content_index`, or `item_id:s<summary_index>`)
@@ -117,7 +116,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
 
   mutating func finish(at offset: Int, into out: inout DialectOutputs) -> DialectEnd {
     outcome.end(.openaiResponses, terminated: state != .reading,
-                openCalls: callOrder.filter { calls[$0]?.isOpen == true }.map { CallKey($0) }, at: offset, into: &out)
+                openCalls: calls.filter(\.isOpen).map { CallKey($0.id) }, at: offset, into: &out)
   }
 
   // MARK: - Events
@@ -142,7 +141,7 @@ public struct OpenAIResponsesDialect: PayloadDialect {
       out.report(.unexpectedPayload, at: at, "expected a function_call item with an id; it has none (skipped)")
       return nil
     }
-    if calls[id] != nil {
+    if callIndex[id] != nil {
       out.report(.duplicateStart, at: at, "expected one output_item.added for function_call \(id); got another (ignored)")
       return id
     }
@@ -151,60 +150,71 @@ public struct OpenAIResponsesDialect: PayloadDialect {
       out.report(.callWithoutName, at: at, "expected a name on function_call item \(id); it has none")
     }
     let callId = item.nonEmptyString("call_id")
-    calls[id] = CallState(name: name, callId: callId)
-    callOrder.append(id)
+    callIndex[id] = calls.count
+    calls.append(CallState(id: id, name: name, callId: callId))
     out.emit(.toolCallStarted(ToolCallStart(key: CallKey(id), name: name, callId: callId)), at: at)
     return id
   }
 
+  /// One arguments delta: its call found by the last delta's item id when it is the same
+  /// (compared as bytes, no `String` or hash lookup), the fragment appended to the call's
+  /// streamed bytes in place and handed on as the payload's bytes. O(fragment + item id).
   private mutating func argumentsDelta(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
-    guard let id = value.string("item_id"), var call = calls[id] else {
+    guard let k = deltaCall(value["item_id"]?.stringBytes) else {
       out.report(.deltaWithoutStart, at: at,
                  "expected function_call_arguments.delta for an item announced by output_item.added; item \(value.string("item_id") ?? "(none)") was not (dropped)")
       return
     }
-    guard case .open(var arguments) = call.phase else {
-      out.report(.deltaAfterStop, at: at, "expected no arguments for function_call \(id) after its done event; got more (dropped)")
+    guard calls[k].isOpen else {
+      out.report(.deltaAfterStop, at: at, "expected no arguments for function_call \(calls[k].id) after its done event; got more (dropped)")
       return
     }
     guard let fragment = value.nonEmptyBytes("delta") else { return }
-    let text = String(jsonBytes: fragment)
-    call.phase = .ended  // keep `arguments` uniquely referenced while it grows
-    arguments += text
-    call.phase = .open(arguments: arguments)
-    calls[id] = call
-    out.emit(.toolArguments(CallKey(id), DeltaText(text)), at: at)
+    calls[k].streamed.append(contentsOf: fragment)
+    out.emitArguments(fragment, of: CallKey(calls[k].id), at: at)
+  }
+
+  /// The call whose item id is `item` (a string's bytes), if one started.
+  private mutating func deltaCall(_ item: UnsafeRawBufferPointer?) -> Int? {
+    guard let item else { return nil }
+    if let last = lastDelta, last.item.withUnsafeBytes({ sameBytes($0, item) }) { return last.call }
+    guard let k = callIndex[String(jsonBytes: item)] else { return nil }
+    lastDelta = (Array(item), k)
+    return k
   }
 
   private mutating func itemDone(_ value: JSONNode, at: Int, into out: inout DialectOutputs) {
     guard let item = value["item"], item["type"]?.isString("function_call") == true else { return }
     var id = item.nonEmptyString("id") ?? item.nonEmptyString("call_id")
-    if let known = id, calls[known] == nil {
+    if let known = id, callIndex[known] == nil {
       id = startCall(item, at: at, into: &out)  // a call announced only when done
     }
-    if let id, calls[id]?.isOpen == true {
+    if let id, let k = callIndex[id], calls[k].isOpen {
       endCall(id, arguments: item.stringBytes("arguments"), at: at, into: &out)
     }
   }
 
   /// Ends call `id`; `arguments` is the provider's final text, used when nothing streamed.
   private mutating func endCall(_ id: String?, arguments: UnsafeRawBufferPointer?, at: Int, into out: inout DialectOutputs) {
-    guard let id, var call = calls[id] else {
+    guard let id, let k = callIndex[id] else {
       out.report(.deltaWithoutStart, at: at, "expected arguments.done for an announced function_call; item \(id ?? "(none)") was not (dropped)")
       return
     }
-    guard case .open(let streamed) = call.phase else { return }  // output_item.done after function_call_arguments.done
+    guard calls[k].isOpen else { return }  // output_item.done after function_call_arguments.done
     let key = CallKey(id)
+    let streamed = calls[k].streamed
     if let arguments, !arguments.isEmpty {
       if streamed.isEmpty {
         out.emit(.toolArguments(key, DeltaText(String(jsonBytes: arguments))), at: at)
-      } else if streamed != String(jsonBytes: arguments) {
+      } else if !streamed.withUnsafeBytes({ sameBytes($0, arguments) })
+        && String(decoding: streamed, as: UTF8.self) != String(jsonBytes: arguments)  // as texts: canonically equivalent ones agree
+      {
         out.report(.argumentsMismatch, at: at,
-                   "expected the final arguments of \(id) to equal the \(streamed.utf8.count) streamed bytes; they differ (the streamed text stands)")
+                   "expected the final arguments of \(id) to equal the \(streamed.count) streamed bytes; they differ (the streamed text stands)")
       }
     }
-    call.phase = .ended
-    calls[id] = call
+    calls[k].isOpen = false
+    calls[k].streamed = []
     out.emit(.toolCallEnded(key), at: at)
   }
 
