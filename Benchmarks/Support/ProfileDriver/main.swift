@@ -4,6 +4,8 @@
 //
 //   ProfileDriver <input> <chunk> [repetitions]
 //   input: openai-chat-N | anthropic-N (a generated N-action turn), corpus-real, corpus,
+//          corpus-real-PROVIDER (one folder of the recordings: anthropic, gemini, openai-chat,
+//          openai-responses),
 //          lower-openai-chat-N | lower-anthropic-N (the lower bound: one simdjson parse of
 //          every envelope and of the final text), lower-corpus-real, lower-corpus,
 //          cut-INPUT (issue 16's lower bound, the SSE cut included: `sseCutEnvelopes`),
@@ -107,6 +109,13 @@ var documents: [PaddedBytes] = []
 var finalTexts: [PaddedBytes] = []
 switch input {
 case "corpus-real": streams = SharedFiles.corpusRealStreams.map(\.bytes)
+case let name where name.hasPrefix("corpus-real-"):  // one provider's recordings: corpus-real-gemini
+  let folder = name.dropFirst("corpus-real-".count) + "/"
+  streams = SharedFiles.corpusRealStreams.filter { $0.name.hasPrefix(folder) }.map(\.bytes)
+  guard !streams.isEmpty else {
+    print("no recordings under corpus-real/\(folder)")
+    exit(2)
+  }
 case "corpus": streams = SharedFiles.corpusStreams.map(\.bytes)
 default:
   let parts = input.split(separator: "-")
