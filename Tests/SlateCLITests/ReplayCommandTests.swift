@@ -176,22 +176,30 @@ import Testing
     _ = try SlateCLI.run(["replay", "Corpus/turns/heist", "--ledger", cleanPath])
     let clean = try #require(try Self.ledger(cleanPath, turn: "heist"))
     let path = try Self.ledgerPath("race")
-    let racers = (0..<4).map { _ in
+    // Each racer's standard error goes to a file beside the ledger (a pipe read only after
+    // the standard output could fill and stall it), shown when the racer fails.
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+    let errorFiles = (0..<4).map { directory.appendingPathComponent("racer-\($0).err") }
+    let racers = try errorFiles.map { errorFile in
       let process = Process()
       process.executableURL = binary
       process.arguments = ["replay", "Corpus/turns/heist", "--ledger", path, "--json"]
       process.currentDirectoryURL = SharedFixtures.projectRoot
       process.standardOutput = Pipe()
-      process.standardError = FileHandle.nullDevice
+      _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+      process.standardError = try FileHandle(forWritingTo: errorFile)
       return process
     }
     for racer in racers { try racer.run() }
     // Each racer prints the turn's summary, and none fails for losing the race to finalise.
-    for racer in racers {
+    for (racer, errorFile) in zip(racers, errorFiles) {
       let output = (racer.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
       racer.waitUntilExit()
-      #expect(racer.terminationStatus == 0, "a racer exits 0")
-      #expect(String(decoding: output, as: UTF8.self).contains(#""status":"completed""#), "a racer prints the summary")
+      try (racer.standardError as! FileHandle).close()
+      let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "(unreadable)"
+      #expect(racer.terminationStatus == 0, "a racer exits 0; its standard error: \(errors)")
+      #expect(String(decoding: output, as: UTF8.self).contains(#""status":"completed""#),
+              "a racer prints the summary; its standard error: \(errors)")
     }
     Self.expectExactlyOnce(try #require(try Self.ledger(path, turn: "heist")), like: clean, "four racers")
   }
