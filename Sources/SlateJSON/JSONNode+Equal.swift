@@ -73,7 +73,13 @@ extension JSONNode {
     switch kind {
     case .null: return true
     case .bool: return bool == other.bool
-    case .number: return Self.numbersEqual(bytes, other.bytes)
+    case .number:
+      // Two integers simdjson holds exactly (both int64, or both uint64) are compared by the
+      // tape's values: no lexeme read, so no walk locating the document's lexemes.
+      if type == other.type && (type == Tape.int64 || type == Tape.uint64) {
+        return document.tape[index + 1] == other.document.tape[other.index + 1]
+      }
+      return Self.numbersEqual(bytes, other.bytes)
     case .string: return JSONNode.equal(stringBytes!, other.stringBytes!)
     case .array:
       guard count == other.count else { return false }

@@ -194,8 +194,10 @@ public struct GeminiDialect: PayloadDialect {
     } else {
       let key = start(call, candidate: c, &state, at: at, into: &out)
       // As before: a `null` args is serialized as `null` (only a missing one means `{}`).
-      let arguments = call["args"]?.value ?? .object(JSONObject())
-      out.emit(.toolArguments(key, DeltaText(arguments.canonicalString)), at: at)
+      // Canonical bytes written from the nodes (the same bytes as the built value's, no
+      // `JSONValue` built).
+      let arguments = call["args"].map { String(decoding: $0.canonicalBytes, as: UTF8.self) } ?? "{}"
+      out.emit(.toolArguments(key, DeltaText(arguments)), at: at)
       out.emit(.toolCallEnded(key), at: at)
     }
   }
