@@ -1,3 +1,4 @@
+import SlateCore
 import SlateStream
 import SlateJSON
 import Testing
@@ -83,6 +84,41 @@ import Testing
     #expect(Self.format("da", atEnd: true) == .text)
     #expect(Self.format("", atEnd: true) == .text)
     #expect(Self.format("data", atEnd: true) == .eventStream)
+  }
+
+  /// The detector reads only the first line's first bytes, and answers as the rule read on
+  /// the whole line (here written out plainly) on every short input of field letters,
+  /// colons, line ends and BOM bytes, ended or not.
+  @Test func answersAsTheRuleReadOnTheWholeLine() {
+    func rule(_ bytes: [UInt8], atEnd: Bool) -> DialectDetector.InputFormat? {
+      var rest = bytes[...]
+      let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+      if rest.starts(with: bom) { rest = rest.dropFirst(3) } else if !atEnd, !rest.isEmpty, bom.starts(with: rest) { return nil }
+      let line = rest.drop { $0 == 0x0A || $0 == 0x0D }
+      guard let first = line.first else { return atEnd ? .text : nil }
+      if first == UInt8(ascii: ":") { return .eventStream }
+      let head = Array(line.prefix { $0 != 0x0A && $0 != 0x0D })
+      let lineEnded = head.count < line.count || atEnd
+      for field in ["data", "event", "id", "retry"].map({ Array($0.utf8) }) {
+        if head.starts(with: field + [UInt8(ascii: ":")]) { return .eventStream }
+        if lineEnded && head == field { return .eventStream }
+        if !lineEnded && (field + [UInt8(ascii: ":")]).starts(with: head) { return nil }
+      }
+      return .text
+    }
+    var random = SplitMix64(seed: 0xDE7EC7)
+    let alphabet = Array("dataeventidretryx: ".utf8) + [0x0A, 0x0D, 0xEF, 0xBB, 0xBF]
+    let words = ["data", "event", "id", "retry", "data:", "retry:", "retryx", "eventx", "\n", "\r\n", "\u{FEFF}"].map { Array($0.utf8) }
+    for _ in 0..<20_000 {
+      var bytes: [UInt8] = []
+      let length = random.within(0...14)
+      while bytes.count < length {
+        if random.chance(50) { bytes += random.pick(words) } else { bytes.append(random.pick(alphabet)) }
+      }
+      for atEnd in [false, true] {
+        #expect(DialectDetector.inputFormat(of: bytes, atEnd: atEnd) == rule(bytes, atEnd: atEnd), "\(bytes) atEnd \(atEnd)")
+      }
+    }
   }
 
   @Test func kindsFromOneEvent() throws {
