@@ -318,28 +318,33 @@ extension SSEParser {
       eventTypeSlot = .empty
       return
     }
-    if let found = knownTypeIndex(of: value) {
-      eventTypeSlot = .known(found)
-      lastKnownType = found
-    } else if knownTypes.count < Self.maxKnownTypes {
-      if knownTypes.isEmpty {
-        // Room for every type remembered at once (a stream names a handful): not grown
-        // one type at a time, an allocation each.
-        knownTypes.reserveCapacity(Self.maxKnownTypes)
-        knownTypeRanges.reserveCapacity(Self.maxKnownTypes)
-        knownTypeBytes.reserveCapacity(Self.maxKnownTypes * 32)
-      }
-      let start = knownTypeBytes.count
-      knownTypeBytes.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
-      knownTypeRanges.append(start..<knownTypeBytes.count)
-      knownTypes.append(String(decoding: value, as: UTF8.self))
-      lastKnownType = knownTypes.count - 1
-      eventTypeSlot = .known(lastKnownType)
+    if let index = knownTypeIndex(of: value) ?? rememberType(value) {
+      eventTypeSlot = .known(index)
+      lastKnownType = index
     } else {
       eventTypeBuffer.removeAll(keepingCapacity: true)
       eventTypeBuffer.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
       eventTypeSlot = .buffered
     }
+  }
+
+  /// Remembers `value` (not empty, not known) as a known type when fewer than
+  /// ``maxKnownTypes`` are: its index, or nil. The event type buffer is not set.
+  /// O(value); one `String` made.
+  mutating func rememberType(_ value: UnsafeRawBufferPointer) -> Int? {
+    guard knownTypes.count < Self.maxKnownTypes else { return nil }
+    if knownTypes.isEmpty {
+      // Room for every type remembered at once (a stream names a handful): not grown
+      // one type at a time, an allocation each.
+      knownTypes.reserveCapacity(Self.maxKnownTypes)
+      knownTypeRanges.reserveCapacity(Self.maxKnownTypes)
+      knownTypeBytes.reserveCapacity(Self.maxKnownTypes * 32)
+    }
+    let start = knownTypeBytes.count
+    knownTypeBytes.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
+    knownTypeRanges.append(start..<knownTypeBytes.count)
+    knownTypes.append(String(decoding: value, as: UTF8.self))
+    return knownTypes.count - 1
   }
 
   /// The index of `value` (not empty) among ``knownTypes``, trying the last one found

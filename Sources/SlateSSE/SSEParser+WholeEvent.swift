@@ -3,13 +3,14 @@
 extension SSEParser {
   /// At the start of a line that starts a block (no line since the last blank line), reads
   /// the event there when it is, inside the chunk: an optional `event:` line naming a type
-  /// the parser already knows, one `data:` line, and a blank line, each ended by an LF (no
+  /// the parser knows or can still remember (``maxKnownTypes``), one `data:` line, and a blank line, each ended by an LF (no
   /// CR anywhere), each within ``SSELimits/maxLineBytes``, the data within
   /// ``SSELimits/maxEventDataBytes``. Dispatches it as the line-by-line path would (the same
   /// outputs, offsets, and state after: the last known type, the blank line's offset) and
   /// returns the index just past its blank line; returns nil, having done nothing, for
-  /// anything else (a comment, an `id` or `retry` field, a second data line, a new or empty
-  /// type, a CR, a limit, a line the chunk cuts), which the line-by-line path then reads.
+  /// anything else (a comment, an `id` or `retry` field, a second data line, an empty type or
+  /// one past those remembered, a CR, a limit, a line the chunk cuts), which the
+  /// line-by-line path then reads.
   /// O(event); the line ends come from the chunk's `lineEnds`, so no byte is searched twice.
   @inline(__always)
   mutating func dispatchWholeEvent<Sink: SSESink>(_ base: UnsafeRawPointer, at start: Int, count: Int, chunkStart: Int,
@@ -29,10 +30,12 @@ extension SSEParser {
         guard let line = Self.wholeLine(base, at: i, count: count, limit: options.limits.maxLineBytes, &lineEnds),
               let (field, colon) = Field.prefix(of: line), case .event = field
         else { return nil }
-        // "Set the event type buffer to the field value": a type seen before (an empty value,
-        // `message`, and a new type take the line-by-line path).
+        // "Set the event type buffer to the field value": a type seen before, or a new one
+        // remembered now (an empty value, and a type past those remembered, take the
+        // line-by-line path). A type remembered here for an event that then takes the
+        // line-by-line path is found there, as it would have been remembered.
         let value = Self.value(of: line, afterColonAt: colon)
-        guard !value.isEmpty, let index = knownTypeIndex(of: value) else { return nil }
+        guard !value.isEmpty, let index = knownTypeIndex(of: value) ?? rememberType(value) else { return nil }
         known = index
         length = line.count
       }
