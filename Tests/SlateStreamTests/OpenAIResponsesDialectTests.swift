@@ -119,6 +119,24 @@ import Testing
     #expect(t.codes == ["dialect.arguments_mismatch"])
   }
 
+  /// The streamed arguments, in several deltas, agree with the final ones: the same bytes,
+  /// or the same text in another normalization form (compared as texts, as before they
+  /// were kept as bytes). Deltas of two calls interleaved go each to its own call.
+  @Test func streamedArgumentsAgreeWithTheFinalOnes() {
+    let same = T.run([T.created, T.callAdded, T.argsDelta(#"{"x":"#), T.argsDelta("1}"), T.argsDone(#"{"x":1}"#), T.completed])
+    #expect(same.calls.first?.arguments == #"{"x":1}"#)
+    #expect(same.diagnostics.isEmpty)
+    let equivalent = T.run([T.created, T.callAdded, T.argsDelta("{\"n\":\"caf"), T.argsDelta("\u{E9}\"}"),
+                            T.argsDone("{\"n\":\"cafe\u{301}\"}"), T.completed])
+    #expect(equivalent.diagnostics.isEmpty)
+    let second = #"{"type":"response.output_item.added","output_index":1,"item":{"type":"function_call","id":"fc_2","call_id":"call_2","name":"look","arguments":""}}"#
+    let two = T.run([T.created, T.callAdded, second, T.argsDelta(#"{"a":"#), T.argsDelta(#"{"b":"#, item: "fc_2"),
+                     T.argsDelta("1}"), T.argsDelta("2}", item: "fc_2"), T.argsDone(#"{"a":1}"#), T.argsDone(#"{"b":2}"#, item: "fc_2"),
+                     T.completed])
+    #expect(two.calls.map(\.arguments) == [#"{"a":1}"#, #"{"b":2}"#])
+    #expect(two.diagnostics.isEmpty)
+  }
+
   @Test func callAnnouncedOnlyWhenDone() {
     let t = T.run([T.created, T.callItemDone, T.completed])
     #expect(t.calls == [RecordedCall(key: "fc_1", name: "move", callId: "call_1", choice: 0, arguments: #"{"x":1}"#, ended: true)])
