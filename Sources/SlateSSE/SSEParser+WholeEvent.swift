@@ -3,9 +3,9 @@
 extension SSEParser {
   /// At the start of a line that starts a block (no line since the last blank line), reads
   /// the event there when it is, inside the chunk: an optional `event:` line naming a type
-  /// the parser knows or can still remember (``maxKnownTypes``), one `data:` line, and a blank line, each ended by an LF (no
-  /// CR anywhere), each within ``SSELimits/maxLineBytes``, the data within
-  /// ``SSELimits/maxEventDataBytes``. Dispatches it as the line-by-line path would (the same
+  /// the parser knows or can still remember (``maxKnownTypes``), one `data:` line, and a
+  /// blank line, each ended by an LF (no CR anywhere), each within
+  /// ``SSELimits/maxLineBytes``, the data within ``SSELimits/maxEventDataBytes``. Dispatches it as the line-by-line path would (the same
   /// outputs, offsets, and state after: the last known type, the blank line's offset) and
   /// returns the index just past its blank line; returns nil, having done nothing, for
   /// anything else (a comment, an `id` or `retry` field, a second data line, an empty type or

@@ -123,7 +123,9 @@ public struct OpenAIChatDialect: PayloadDialect {
     outcome.lose(at: offset, into: &out)
     for c in choiceOrder {
       for key in choices[c]?.open ?? [] {
-        if let k = callIndex[key], case .unnamed(let held, _) = calls[k].phase { calls[k].phase = .unnamed(held: held, gap: offset) }
+        if let k = callIndex[key], case .unnamed(let held, _) = calls[k].phase {
+          calls[k].phase = .unnamed(held: held, gap: offset)
+        }
       }
     }
   }
