@@ -84,6 +84,9 @@ package struct SSEEventBatch: SSESink {
   private mutating func append(type: TypeBytes, data: UnsafeRawBufferPointer, dataIsInChunk: Bool, byteRange: Range<Int>,
                                utf8Checked: Bool)
   {
+    // Room for a chunk's worth of events at once: not grown from one item by doubling, an
+    // allocation each, in every stream.
+    if _slowPath(items.capacity == 0) { items.reserveCapacity(Self.initialCapacity) }
     if dataIsInChunk {
       items.append(.event(type: type, data: .chunk(data), byteRange: byteRange, utf8Checked: utf8Checked))
     } else {
@@ -108,15 +111,23 @@ package struct SSEEventBatch: SSESink {
     return .kept(start..<kept.count)
   }
 
-  /// Copies known type number `index` into ``types``. Out of line: once per type.
+  /// Copies known type number `index` into ``types``. Out of line: once per type. The first
+  /// one makes room for as many as the parser remembers.
   @inline(never)
   private mutating func remember(_ type: UnsafeRawBufferPointer, index: Int) -> Range<Int> {
+    if typeRanges.isEmpty {
+      typeRanges.reserveCapacity(SSEParser.maxKnownTypes)
+      types.reserveCapacity(SSEParser.maxKnownTypes * 32)
+    }
     let start = types.count
     types.append(contentsOf: type)
-    if typeRanges.count <= index { typeRanges.append(contentsOf: repeatElement(nil, count: index + 1 - typeRanges.count)) }
+    while typeRanges.count <= index { typeRanges.append(nil) }
     typeRanges[index] = start..<types.count
     return start..<types.count
   }
+
+  /// The items' first capacity.
+  static var initialCapacity: Int { 16 }
 
   /// Calls `body` with the batch's buffers, through which every event of the batch is read
   /// (``Contents/event(_:_:)``) without a closure per event; valid only inside `body`.
