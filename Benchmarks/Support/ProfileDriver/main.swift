@@ -91,7 +91,7 @@ func cut(_ streams: [[UInt8]], finalTexts: [PaddedBytes], parser: SimdjsonParser
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3, let chunkArgument = Int(arguments[2]) else {
-  print("usage: ProfileDriver [lower-|cut-|pipeline-]<openai-chat-N|anthropic-N|corpus-real|corpus> <chunk> [repetitions]")
+  print("usage: ProfileDriver [lower-|cut-|pipeline-]<openai-chat-N|anthropic-N|corpus-real|corpus-real-PROVIDER|corpus> <chunk> [repetitions]")
   exit(2)
 }
 let chunk = chunkArgument == 0 ? ChunkSize.whole : chunkArgument
