@@ -64,8 +64,11 @@ extension JSONNode {
   /// Whether this value equals `other` (a node of any document) under ``JSONValue``'s `==`,
   /// neither built: the same rules and bounds as ``isEqual(to:)-(JSONValue)`` (objects of
   /// more than ``pairwiseMembers`` members, and values nested deeper than ``nativeDepth``,
-  /// are compared through ``value``). No allocation otherwise but a number's `JSONNumber`
-  /// longer than 15 bytes.
+  /// are compared through ``value``), but two objects whose names come in the same order,
+  /// compared in one pass, O(m), whatever their size. Integers simdjson holds exactly, and
+  /// numbers of the same bytes or both canonical integers, are compared without a
+  /// `JSONNumber`; no allocation otherwise but another number pair's `JSONNumber`s longer
+  /// than 15 bytes.
   public func isEqual(to other: JSONNode) -> Bool { isEqual(to: other, depth: 0) }
 
   private func isEqual(to other: JSONNode, depth: Int) -> Bool {
