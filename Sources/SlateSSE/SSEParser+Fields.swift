@@ -318,7 +318,7 @@ extension SSEParser {
       eventTypeSlot = .empty
       return
     }
-    if let index = knownTypeIndex(of: value) ?? rememberType(value) {
+    if let index = typeIndex(of: value) {
       eventTypeSlot = .known(index)
       lastKnownType = index
     } else {
@@ -326,6 +326,14 @@ extension SSEParser {
       eventTypeBuffer.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
       eventTypeSlot = .buffered
     }
+  }
+
+  /// The index of `value` (not empty) among ``knownTypes``, remembered now when it is new
+  /// and fewer than ``maxKnownTypes`` are; nil past those (the type is then buffered).
+  /// Shared by the line path (``setEventType(_:)``) and the one-step event.
+  @inline(__always)
+  mutating func typeIndex(of value: UnsafeRawBufferPointer) -> Int? {
+    knownTypeIndex(of: value) ?? rememberType(value)
   }
 
   /// Remembers `value` (not empty, not known) as a known type when fewer than

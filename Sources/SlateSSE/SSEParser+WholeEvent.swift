@@ -5,12 +5,13 @@ extension SSEParser {
   /// the event there when it is, inside the chunk: an optional `event:` line naming a type
   /// the parser knows or can still remember (``maxKnownTypes``), one `data:` line, and a
   /// blank line, each ended by an LF (no CR anywhere), each within
-  /// ``SSELimits/maxLineBytes``, the data within ``SSELimits/maxEventDataBytes``. Dispatches it as the line-by-line path would (the same
-  /// outputs, offsets, and state after: the last known type, the blank line's offset) and
-  /// returns the index just past its blank line; returns nil, having done nothing, for
-  /// anything else (a comment, an `id` or `retry` field, a second data line, an empty type or
-  /// one past those remembered, a CR, a limit, a line the chunk cuts), which the
-  /// line-by-line path then reads.
+  /// ``SSELimits/maxLineBytes``, the data within ``SSELimits/maxEventDataBytes``.
+  /// Dispatches it as the line-by-line path would (the same outputs, offsets, and state
+  /// after: the last known type, the blank line's offset) and returns the index just past
+  /// its blank line; returns nil for anything else (a comment, an `id` or `retry` field, a
+  /// second data line, an empty type or one past those remembered, a CR, a limit, a line
+  /// the chunk cuts), which the line-by-line path then reads, having done nothing but
+  /// perhaps remember the event's new type (as that path would).
   /// O(event); the line ends come from the chunk's `lineEnds`, so no byte is searched twice.
   @inline(__always)
   mutating func dispatchWholeEvent<Sink: SSESink>(_ base: UnsafeRawPointer, at start: Int, count: Int, chunkStart: Int,
@@ -35,7 +36,7 @@ extension SSEParser {
         // line-by-line path). A type remembered here for an event that then takes the
         // line-by-line path is found there, as it would have been remembered.
         let value = Self.value(of: line, afterColonAt: colon)
-        guard !value.isEmpty, let index = knownTypeIndex(of: value) ?? rememberType(value) else { return nil }
+        guard !value.isEmpty, let index = typeIndex(of: value) else { return nil }
         known = index
         length = line.count
       }

@@ -24,9 +24,9 @@
 /// Complexity: O(n) in the bytes fed, however they are chunked. Line ends are searched
 /// only in newly fed bytes (with `memchr`; 8 bytes at a time in short spans), a line split
 /// across chunks is buffered once and interpreted once, and each value is decoded once. The
-/// common event (an `event:` line of a type seen before, one `data:` line, a blank line,
-/// whole inside the chunk) is read in one step (`SSEParser+WholeEvent.swift`), to the same
-/// outputs as line by line.
+/// common event (an optional `event:` line, one `data:` line, a blank line, whole inside the
+/// chunk) is read in one step (`SSEParser+WholeEvent.swift`), to the same outputs as line
+/// by line.
 public struct SSEParser: Sendable {
   /// How the parser behaves beyond the spec's rules.
   public struct Options: Sendable, Hashable {
